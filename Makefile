@@ -1,0 +1,42 @@
+# Thin wrapper over CMake. `make demo` and `make test` work on a fresh Debian 12
+# machine: they first install missing packages through scripts/deps.sh.
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build test test-sanitize build-clang ci demo bench clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The same tests under AddressSanitizer + UBSan (portable build, no -march=native).
+test-sanitize: deps
+	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPLATEAU_SANITIZE=ON \
+	  -DPLATEAU_NATIVE=OFF >/dev/null
+	@cmake --build build-sanitize -j $(JOBS)
+	@ctest --test-dir build-sanitize --output-on-failure -j $(JOBS)
+
+# Warnings are errors on clang too.
+build-clang: deps
+	@CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-clang -j $(JOBS)
+
+ci: test test-sanitize build-clang
+
+demo: build
+	@./examples/demo.sh $(BUILD)/plateau
+
+bench: build
+	@./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-sanitize build-clang

@@ -1,0 +1,14 @@
+/**
+ * @file plateau.h
+ * @brief Everything in libplateau. See docs/ and each module header.
+ */
+#ifndef PLATEAU_H
+#define PLATEAU_H
+#include "plateau/version.h"
+#include "plateau/errors.h"
+#include "plateau/core.h"
+#include "plateau/pauli.h"
+#include "plateau/gates.h"
+#include "plateau/sv.h"
+#include "plateau/circuit.h"
+#endif

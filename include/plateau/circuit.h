@@ -1,0 +1,148 @@
+/**
+ * @file circuit.h
+ * @brief Circuit IR with symbolic angles, and OpenQASM 2.0 import/export.
+ *
+ * A circuit is a list of operations on n qubits in time order (the first
+ * operation acts first on the state). Each angle is affine in at most one
+ * parameter: value = a·θ[k] + b (k < 0 means the constant b), so parameters
+ * may be shared between gates. Final measurements are recorded separately.
+ */
+#ifndef PLATEAU_CIRCUIT_H
+#define PLATEAU_CIRCUIT_H
+
+#include <complex.h>
+#include <stddef.h>
+
+#include "plateau/errors.h"
+#include "plateau/gates.h"
+#include "plateau/pauli.h"
+#include "plateau/sv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most qubits a circuit may declare. */
+#define PL_CIRCUIT_MAX_QUBITS (1 << 20)
+
+/** An angle a·θ[k] + b; k < 0 for a constant. */
+typedef struct {
+    double a;
+    int k;
+    double b;
+} pl_angle_t;
+
+/** A constant angle. */
+static inline pl_angle_t pl_angle_const(double b) {
+    pl_angle_t t = {0.0, -1, b};
+    return t;
+}
+
+/** Read-only view of one operation; pointers valid until the circuit changes. */
+typedef struct {
+    pl_gate_t gate;
+    int nqubits;
+    const int *qubits;            /**< controls first, then targets */
+    int nangles;
+    const pl_angle_t *angles;
+    const double complex *matrix; /**< UNITARY1/2 and MCU, else NULL */
+    const pl_pauli_t *pauli;      /**< PAULI_ROT (on the circuit's n qubits), else NULL */
+} pl_op_t;
+
+typedef struct pl_circuit pl_circuit_t;
+
+/** Create an empty circuit on @p n qubits (1 <= n <= PL_CIRCUIT_MAX_QUBITS). */
+PL_NODISCARD pl_status_t pl_circuit_create(int n, pl_circuit_t **out);
+/** Free (NULL is fine). */
+void pl_circuit_destroy(pl_circuit_t *c);
+
+/** Number of qubits. */
+int pl_circuit_qubits(const pl_circuit_t *c);
+/** Number of operations (measurements not included). */
+size_t pl_circuit_size(const pl_circuit_t *c);
+/** Number of parameters: 1 + the largest k used (0 if none). */
+int pl_circuit_num_params(const pl_circuit_t *c);
+/** View operation @p i (< size). */
+void pl_circuit_op(const pl_circuit_t *c, size_t i, pl_op_t *out);
+
+/**
+ * Append a named gate with constant angles.
+ * @return PL_EINVAL for a generic kind, wrong qubit count, out-of-range or
+ *   repeated qubit, or a non-finite angle.
+ */
+PL_NODISCARD pl_status_t pl_circuit_add(pl_circuit_t *c, pl_gate_t g, const int *qubits,
+                                        int nqubits, const double *angles);
+/** Append a named gate with symbolic angles (pl_gate_info(g)->angles of them). */
+PL_NODISCARD pl_status_t pl_circuit_add_sym(pl_circuit_t *c, pl_gate_t g, const int *qubits,
+                                            int nqubits, const pl_angle_t *angles);
+/** Append an arbitrary 1- or 2-qubit unitary (checked unitary to 1e-9). */
+PL_NODISCARD pl_status_t pl_circuit_add_unitary(pl_circuit_t *c, const int *qubits, int nqubits,
+                                                const double complex *u);
+/** Append a 2x2 unitary on @p target controlled by @p controls. */
+PL_NODISCARD pl_status_t pl_circuit_add_mcu(pl_circuit_t *c, const int *controls, int ncontrols,
+                                            int target, const double complex u[4]);
+/** Append exp(−i angle P / 2); P on the circuit's qubit count, not the identity. */
+PL_NODISCARD pl_status_t pl_circuit_add_pauli_rot(pl_circuit_t *c, const pl_pauli_t *p,
+                                                  pl_angle_t angle);
+
+/** Record a final measurement of @p qubit into classical bit @p clbit. */
+PL_NODISCARD pl_status_t pl_circuit_add_measure(pl_circuit_t *c, int qubit, int clbit);
+/** Number of recorded measurements. */
+size_t pl_circuit_num_measures(const pl_circuit_t *c);
+/** Measurement @p i: its qubit and classical bit. */
+void pl_circuit_measure(const pl_circuit_t *c, size_t i, int *qubit, int *clbit);
+/** Number of classical bits (1 + largest clbit used, or as declared). */
+int pl_circuit_clbits(const pl_circuit_t *c);
+/** Declare at least @p n classical bits. */
+void pl_circuit_set_clbits(pl_circuit_t *c, int n);
+
+/** Evaluate angle @p t with parameters @p theta (may be NULL when k < 0). */
+static inline double pl_angle_value(pl_angle_t t, const double *theta) {
+    return t.k < 0 ? t.b : t.a * theta[t.k] + t.b;
+}
+
+/**
+ * Apply every operation to @p sv (same qubit count), with parameter values
+ * @p theta (pl_circuit_num_params(c) of them; may be NULL when there are none).
+ * Measurements are not applied. @return PL_EINVAL for a size mismatch,
+ * missing or non-finite parameters.
+ */
+PL_NODISCARD pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv);
+
+/* ------------------------------------------------------------------------ */
+/* OpenQASM 2.0                                                             */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Read an OpenQASM 2.0 program. Supports `include "qelib1.inc"` (built in;
+ * no file is read), qreg/creg (registers are concatenated in declaration
+ * order), every qelib1 gate, user `gate` definitions (expanded), `barrier`
+ * (ignored), final `measure`, register broadcasting, expressions with pi,
+ * + - * / ^, unary minus, sin cos tan exp ln sqrt, and the extension
+ * `theta[k]` for symbolic parameters (angles must stay affine in one θ).
+ * `reset` on a qubit not yet touched is accepted (it is a no-op on |0⟩).
+ * @return PL_EPARSE / PL_EINVAL / PL_EUNSUPPORTED (`if`, mid-circuit measure,
+ *   reset after gates, `opaque` gates used) with a message
+ *   "FILE:LINE:COL: problem"; PL_EIO when the file cannot be read.
+ */
+PL_NODISCARD pl_status_t pl_qasm_read_file(const char *path, pl_circuit_t **out);
+/** As pl_qasm_read_file, from text; @p name labels messages. */
+PL_NODISCARD pl_status_t pl_qasm_read_string(const char *text, const char *name,
+                                             pl_circuit_t **out);
+
+/**
+ * Write @p c as plain OpenQASM 2.0 with qelib1 gates (one `qreg q[n]`), with
+ * parameters bound to @p theta. Generic gates are decomposed exactly
+ * (up to a global phase for UNITARY1/MCU); UNITARY2 is refused with
+ * PL_EUNSUPPORTED. The caller frees *out with free().
+ */
+PL_NODISCARD pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta,
+                                              char **out);
+/** As pl_qasm_write_string, into a file written atomically (temp + rename). */
+PL_NODISCARD pl_status_t pl_qasm_write_file(const pl_circuit_t *c, const double *theta,
+                                            const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,124 @@
+/**
+ * @file core.h
+ * @brief Core services: memory limit, reproducible random numbers, threads,
+ *        progress reporting and timers.
+ */
+#ifndef PLATEAU_CORE_H
+#define PLATEAU_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plateau/errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Memory limit                                                             */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Set the process-wide memory limit in bytes for large plateau allocations
+ * (state vectors, tensors). 0 restores the default: 80 % of physical memory.
+ */
+void pl_mem_set_limit(size_t bytes);
+
+/** The current memory limit in bytes. */
+size_t pl_mem_limit(void);
+
+/** Bytes currently held through pl_mem_alloc(). */
+size_t pl_mem_in_use(void);
+
+/**
+ * Allocate @p bytes (64-byte aligned, uninitialised) for @p what, refusing
+ * before trying when the request would take the total over the limit.
+ * @param[out] out  the allocation, or NULL on failure
+ * @param[in] bytes size; 0 is an error
+ * @param[in] what  noun for the message, e.g. "state vector of 30 qubits"
+ * @return PL_OK, or PL_ENOMEM with a message such as
+ *   "state vector of 60 qubits needs 18.4 EB, over the memory limit of 19.2 GB"
+ */
+PL_NODISCARD pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what);
+
+/** Release memory from pl_mem_alloc(); @p bytes must be the size requested. */
+void pl_mem_free(void *p, size_t bytes);
+
+/**
+ * Parse a size such as "512M", "8G", "1.5GB", "1048576" into bytes
+ * (powers of 1024). @return PL_EPARSE on malformed text.
+ */
+PL_NODISCARD pl_status_t pl_parse_bytes(const char *text, size_t *out);
+
+/** Format bytes for humans ("1.5 GB"); writes at most @p cap bytes. */
+void pl_format_bytes(double bytes, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Random numbers                                                           */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * xoshiro256** generator. Streams seeded with the same seed and different
+ * stream numbers are independent; parallel code gives each work item (not
+ * each thread) its own stream so results do not depend on the thread count.
+ */
+typedef struct {
+    uint64_t s[4];
+} pl_rng_t;
+
+/** Seed @p rng from (@p seed, @p stream) through SplitMix64. */
+void pl_rng_seed(pl_rng_t *rng, uint64_t seed, uint64_t stream);
+/** Next 64 random bits. */
+uint64_t pl_rng_u64(pl_rng_t *rng);
+/** Uniform double in [0, 1) with 53 random bits. */
+double pl_rng_uniform(pl_rng_t *rng);
+/** Uniform integer in [0, n), without modulo bias; n > 0. */
+uint64_t pl_rng_below(pl_rng_t *rng, uint64_t n);
+/** Standard normal deviate (Box–Muller). */
+double pl_rng_normal(pl_rng_t *rng);
+
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Set the number of OpenMP threads plateau's kernels use (>= 1). */
+PL_NODISCARD pl_status_t pl_set_threads(int threads);
+/** The number of threads kernels will use. */
+int pl_threads(void);
+
+/* ------------------------------------------------------------------------ */
+/* Progress and timers                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct pl_progress pl_progress_t;
+
+/**
+ * Start a progress bar on stderr for @p total steps labelled @p label.
+ * It draws only when @p enabled and stderr is a terminal; otherwise all
+ * calls are no-ops. Never returns NULL.
+ */
+pl_progress_t *pl_progress_begin(const char *label, uint64_t total, bool enabled);
+/** Report that @p done of the total steps are finished (redraws at most 10x/s). */
+void pl_progress_update(pl_progress_t *p, uint64_t done);
+/** Finish the bar (prints the final line and a newline) and free it. */
+void pl_progress_end(pl_progress_t *p);
+/** Render one bar line into @p buf (used by pl_progress_update; exposed for tests). */
+void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done,
+                        uint64_t total, double elapsed_s);
+
+/** Monotonic wall-clock time in seconds. */
+double pl_time_now(void);
+
+/** A stopwatch: `pl_timer_t t = pl_timer_start(); ... pl_timer_elapsed(&t)`. */
+typedef struct {
+    double start;
+} pl_timer_t;
+pl_timer_t pl_timer_start(void);
+double pl_timer_elapsed(const pl_timer_t *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

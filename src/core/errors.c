@@ -1,0 +1,52 @@
+/* Status codes and the thread-local error message. */
+#include "plateau/errors.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PL_ERRMSG_CAP 1024
+
+static _Thread_local char last_message[PL_ERRMSG_CAP];
+
+const char *pl_status_str(pl_status_t st) {
+    switch (st) {
+    case PL_OK: return "ok";
+    case PL_EINVAL: return "invalid argument";
+    case PL_ENOMEM: return "out of memory";
+    case PL_EIO: return "input/output error";
+    case PL_EPARSE: return "parse error";
+    case PL_EUNSUPPORTED: return "unsupported";
+    case PL_EINTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+const char *pl_last_error(void) { return last_message; }
+
+void pl_clear_error(void) { last_message[0] = '\0'; }
+
+pl_status_t pl_error(pl_status_t st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void pl_error_prefix(const char *fmt, ...) {
+    char prefix[PL_ERRMSG_CAP];
+    char old[PL_ERRMSG_CAP];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, last_message, sizeof old);
+    snprintf(last_message, sizeof last_message, "%s: %s", prefix, old);
+}
+
+void pl_internal_error(const char *file, int line, const char *what) {
+    fprintf(stderr, "plateau: internal error, please report: %s:%d: %s\n", file, line, what);
+    abort();
+}

@@ -1,0 +1,96 @@
+/* Large allocations under a process-wide memory limit. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "plateau/core.h"
+
+#define PL_MEM_ALIGN 64
+
+static atomic_size_t mem_limit;  /* 0 = not yet set: use the default */
+static atomic_size_t mem_in_use;
+
+static size_t default_limit(void) {
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long page_size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page_size <= 0) return (size_t)1 << 32;
+    double physical = (double)pages * (double)page_size;
+    return (size_t)(0.8 * physical);
+}
+
+void pl_mem_set_limit(size_t bytes) { atomic_store(&mem_limit, bytes); }
+
+size_t pl_mem_limit(void) {
+    size_t limit = atomic_load(&mem_limit);
+    return limit ? limit : default_limit();
+}
+
+size_t pl_mem_in_use(void) { return atomic_load(&mem_in_use); }
+
+void pl_format_bytes(double bytes, char *buf, size_t cap) {
+    static const char *units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 8) {
+        bytes /= 1024.0;
+        u++;
+    }
+    snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
+    *out = NULL;
+    if (bytes == 0) return pl_error(PL_EINVAL, "%s: zero-byte allocation", what);
+    size_t limit = pl_mem_limit();
+    size_t used = atomic_fetch_add(&mem_in_use, bytes);
+    if (bytes > limit || used > limit - bytes) {
+        atomic_fetch_sub(&mem_in_use, bytes);
+        char need[32], have[32];
+        pl_format_bytes((double)bytes, need, sizeof need);
+        pl_format_bytes((double)limit, have, sizeof have);
+        return pl_error(PL_ENOMEM, "%s needs %s, over the memory limit of %s (see --max-memory)",
+                        what, need, have);
+    }
+    size_t rounded = (bytes + PL_MEM_ALIGN - 1) / PL_MEM_ALIGN * PL_MEM_ALIGN;
+    void *p = aligned_alloc(PL_MEM_ALIGN, rounded);
+    if (!p) {
+        atomic_fetch_sub(&mem_in_use, bytes);
+        char need[32];
+        pl_format_bytes((double)bytes, need, sizeof need);
+        return pl_error(PL_ENOMEM, "%s: allocation of %s failed", what, need);
+    }
+    *out = p;
+    return PL_OK;
+}
+
+void pl_mem_free(void *p, size_t bytes) {
+    if (!p) return;
+    atomic_fetch_sub(&mem_in_use, bytes);
+    free(p);
+}
+
+pl_status_t pl_parse_bytes(const char *text, size_t *out) {
+    char *end = NULL;
+    double value = strtod(text, &end);
+    if (end == text || !(value >= 0.0))
+        return pl_error(PL_EPARSE, "expected a size such as 8G or 512M, got '%s'", text);
+    while (*end == ' ') end++;
+    double scale = 1.0;
+    switch (*end) {
+    case 'k': case 'K': scale = 1024.0; end++; break;
+    case 'm': case 'M': scale = 1024.0 * 1024; end++; break;
+    case 'g': case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
+    case 't': case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end != '\0')
+        return pl_error(PL_EPARSE, "expected a size such as 8G or 512M, got '%s'", text);
+    double bytes = value * scale;
+    if (bytes < 1.0 || bytes > 1.8e19)
+        return pl_error(PL_EPARSE, "size '%s' is out of range", text);
+    *out = (size_t)bytes;
+    return PL_OK;
+}

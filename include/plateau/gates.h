@@ -87,6 +87,13 @@ const pl_gate_info_t *pl_gate_info(pl_gate_t g);
 bool pl_gate_lookup(const char *name, pl_gate_t *g);
 
 /**
+ * For a controlled gate (CX, CY, CZ, CH, CSX, CRX, CRY, CRZ, CP, CU3, CCX,
+ * MCX), the 1-qubit gate applied to the last qubit when all the others
+ * (the controls) are 1, with the same angles. @return false for other gates.
+ */
+bool pl_gate_controlled_base(pl_gate_t g, pl_gate_t *base);
+
+/**
  * The matrix of a fixed-size gate (not MCX, MCU, PAULI_ROT, UNITARY*) in the
  * convention above: 2x2 for 1-qubit gates, 4x4 for 2-qubit gates, 8x8 for
  * CCX/CSWAP. @p u must have room for (2^qubits)^2 entries.

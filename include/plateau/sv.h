@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-/** Most qubits a state vector may have (the memory limit usually binds first). */
+/** Most qubits a state vector may have; larger requests fail with PL_ENOMEM. */
 #define PL_SV_MAX_QUBITS 50
 
 typedef struct pl_sv pl_sv_t;

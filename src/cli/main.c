@@ -1,14 +1,65 @@
-/* plateau command-line program (temporary entry point; subcommands follow). */
+/* plateau: command-line front end. Each subcommand lives in its own file. */
 #include <stdio.h>
 #include <string.h>
 
-#include "plateau.h"
+#include "cli/cli.h"
+
+static const cli_command_t commands[] = {
+    {"sim", "expectation value of a Pauli sum after an OpenQASM circuit", cli_sim_usage,
+     cli_cmd_sim},
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static void print_overview(FILE *out) {
+    fprintf(out,
+            "plateau %s - trainability and classical simulability of variational quantum "
+            "models\n\nusage: plateau COMMAND [OPTIONS]\n\ncommands:\n",
+            PL_VERSION_STRING);
+    for (size_t i = 0; i < ncommands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", "help", "this overview, or 'plateau help COMMAND'");
+    fprintf(out,
+            "\nEvery command takes --help, --seed S, --threads T, --json, --quiet and\n"
+            "--max-memory M. Exit status: 0 success, 2 bad usage or input, 1 other failure.\n"
+            "Documentation: docs/ in the source tree.\n");
+}
+
+static const cli_command_t *find_command(const char *name) {
+    for (size_t i = 0; i < ncommands; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int help(int argc, char **argv) {
+    if (argc < 3) {
+        print_overview(stdout);
+        return CLI_OK;
+    }
+    const cli_command_t *cmd = find_command(argv[2]);
+    if (!cmd) {
+        fprintf(stderr, "plateau: error: unknown command '%s' (see 'plateau help')\n", argv[2]);
+        return CLI_USAGE;
+    }
+    fputs(cmd->usage, stdout);
+    return CLI_OK;
+}
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("plateau %s\n", PL_VERSION_STRING);
-        return 0;
+    if (argc < 2) {
+        print_overview(stderr);
+        return CLI_USAGE;
     }
-    fprintf(stderr, "usage: plateau COMMAND [OPTIONS]\n");
-    return 2;
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("plateau %s\n", PL_VERSION_STRING);
+        return CLI_OK;
+    }
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        return help(argc, argv);
+    const cli_command_t *cmd = find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "plateau: error: unknown command '%s' (see 'plateau help')\n", name);
+        return CLI_USAGE;
+    }
+    return cmd->run(argc - 1, argv + 1);
 }

@@ -1,5 +1,4 @@
 /* A progress bar on stderr with rate and ETA; silent unless stderr is a tty. */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

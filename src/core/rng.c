@@ -51,5 +51,5 @@ double pl_rng_normal(pl_rng_t *rng) {
         u1 = pl_rng_uniform(rng);
     } while (u1 <= 0.0);
     double u2 = pl_rng_uniform(rng);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * PL_PI * u2);
 }

@@ -1,0 +1,55 @@
+/* Running a circuit on a state vector. */
+#include <math.h>
+
+#include "plateau/circuit.h"
+
+/* Bind the op's angles to numbers; PL_EINVAL if one is not finite. */
+static pl_status_t bind_angles(const pl_op_t *op, const double *theta, double *out) {
+    for (int k = 0; k < op->nangles; k++) {
+        out[k] = pl_angle_value(op->angles[k], theta);
+        if (!isfinite(out[k]))
+            return pl_error(PL_EINVAL, "gate %s: angle %d evaluates to %g",
+                            pl_gate_info(op->gate)->name, k, out[k]);
+    }
+    return PL_OK;
+}
+
+static pl_status_t apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv) {
+    static const double complex x_matrix[4] = {0, 1, 1, 0};
+    switch (op->gate) {
+    case PL_GATE_UNITARY1: return pl_sv_apply_1q(sv, op->qubits[0], op->matrix);
+    case PL_GATE_UNITARY2: return pl_sv_apply_2q(sv, op->qubits[0], op->qubits[1], op->matrix);
+    case PL_GATE_MCU:
+        return pl_sv_apply_mc1q(sv, op->qubits, op->nqubits - 1, op->qubits[op->nqubits - 1],
+                                op->matrix);
+    case PL_GATE_MCX:
+        return pl_sv_apply_mc1q(sv, op->qubits, op->nqubits - 1, op->qubits[op->nqubits - 1],
+                                x_matrix);
+    case PL_GATE_PAULI_ROT: return pl_sv_apply_pauli_rot(sv, op->pauli, angles[0]);
+    default: return pl_sv_apply_gate(sv, op->gate, op->qubits, angles);
+    }
+}
+
+pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv) {
+    if (pl_circuit_qubits(c) != pl_sv_qubits(sv))
+        return pl_error(PL_EINVAL, "circuit on %d qubits applied to a %d-qubit state",
+                        pl_circuit_qubits(c), pl_sv_qubits(sv));
+    const int nparams = pl_circuit_num_params(c);
+    if (nparams > 0 && !theta)
+        return pl_error(PL_EINVAL, "circuit has %d parameters but no values were given", nparams);
+    for (int k = 0; k < nparams; k++)
+        if (!isfinite(theta[k]))
+            return pl_error(PL_EINVAL, "parameter theta[%d] is not finite (%g)", k, theta[k]);
+    for (size_t i = 0; i < pl_circuit_size(c); i++) {
+        pl_op_t op;
+        double angles[4];
+        pl_circuit_op(c, i, &op);
+        PL_TRY(bind_angles(&op, theta, angles));
+        pl_status_t st = apply_op(&op, angles, sv);
+        if (st != PL_OK) {
+            pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
+            return st;
+        }
+    }
+    return PL_OK;
+}

@@ -1,0 +1,66 @@
+/* Shared pieces of the plateau program: option parsing, errors, JSON output. */
+#ifndef PLATEAU_CLI_H
+#define PLATEAU_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plateau.h"
+
+/* Exit statuses of the CLI contract. */
+enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2 };
+
+typedef enum { CLI_FLAG, CLI_STRING, CLI_INT, CLI_U64 } cli_opt_kind_t;
+
+/* One command-specific option: `--name VALUE` or `--name=VALUE` (flags take none). */
+typedef struct {
+    const char *name;
+    cli_opt_kind_t kind;
+    void *dest;   /* bool*, const char**, int*, uint64_t* */
+    bool *given;  /* optional: set when the option appears */
+} cli_opt_t;
+
+/* Options every subcommand takes. */
+typedef struct {
+    uint64_t seed;
+    int threads;
+    bool json;
+    bool quiet;
+    bool help;
+    const char *max_memory;
+} cli_common_t;
+
+/* A subcommand: its name, a one-line summary, its help text and entry point. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} cli_command_t;
+
+/*
+ * Parse argv[1..argc) of a subcommand: the command's options, the common
+ * options, and up to max_positional positional arguments (stored in
+ * positional[]). Applies --threads and --max-memory. Returns CLI_OK, or
+ * CLI_USAGE after printing one error line.
+ */
+int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts, int nopts,
+              cli_common_t *common, const char **positional, int max_positional,
+              int *npositional);
+
+/* Print "plateau COMMAND: error: MESSAGE" to stderr. */
+void cli_error(const char *command, const char *fmt, ...) PL_PRINTF(2, 3);
+
+/* Report a library failure with pl_last_error() and return the exit status
+ * that fits the status: CLI_USAGE for bad input, CLI_FAILURE otherwise. */
+int cli_fail(const char *command, pl_status_t st);
+
+/* Print a JSON object on stdout (exactly one line) and free it. */
+void cli_print_json(cJSON *obj);
+
+/* The subcommands (one file each). */
+int cli_cmd_sim(int argc, char **argv);
+extern const char cli_sim_usage[];
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * State-vector kernels. Internal: callers (the public functions in src/sv) have
+ * validated every argument; kernels trust their input.
+ *
+ * All kernels are element-wise in the output, so results do not depend on the
+ * number of OpenMP threads.
+ */
+#ifndef PLATEAU_SV_KERNELS_H
+#define PLATEAU_SV_KERNELS_H
+
+#include <complex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* u (2x2, row-major) on qubit q, on the basis states where all bits of
+ * cmask are set (cmask = 0: uncontrolled). q's bit is not in cmask. */
+void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
+                const double complex u[4]);
+
+/* u (4x4; row r = b0 + 2 b1) on qubits (q0, q1), controlled by cmask. */
+void sv_kern_2q(double complex *amp, size_t dim, int q0, int q1, uint64_t cmask,
+                const double complex u[16]);
+
+/* amp[i] *= phase(i) for the Pauli string with X mask xm, Z mask zm and ny Y
+ * factors applied as an operator: P|j⟩ = i^ny (−1)^{|j & zm|} |j ^ xm⟩. */
+void sv_kern_pauli(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny);
+
+/* exp(−iθP/2) for the same Pauli string description. */
+void sv_kern_pauli_rot(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny,
+                       double theta);
+
+/* Index with a zero bit inserted at position p: the k-th index whose bit p is 0. */
+static inline uint64_t sv_insert_zero_bit(uint64_t k, int p) {
+    uint64_t low = k & ((UINT64_C(1) << p) - 1);
+    return ((k >> p) << (p + 1)) | low;
+}
+
+/* Complex product written out, without the C99 Annex G NaN/inf recovery
+ * call that a plain `a * b` costs. */
+static inline double complex sv_cmul(double complex a, double complex b) {
+    double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
+    return CMPLX(ar * br - ai * bi, ar * bi + ai * br);
+}
+
+#endif

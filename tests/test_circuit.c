@@ -1,0 +1,322 @@
+/*
+ * The circuit IR (include/plateau/circuit.h): appending, the views of
+ * operations, validation with its messages, symbolic parameters and
+ * measurements.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <complex.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plateau/circuit.h"
+#include "plateau/core.h"
+
+/* Fail unless the last error message contains @p needle. */
+static void assert_message(const char *needle) {
+    if (!strstr(pl_last_error(), needle)) {
+        fprintf(stderr, "message \"%s\" lacks \"%s\"\n", pl_last_error(), needle);
+        fail();
+    }
+}
+
+/* Fail unless @p st is @p want and the message contains @p needle. */
+static void assert_error(pl_status_t st, pl_status_t want, const char *needle) {
+    if (st != want) fprintf(stderr, "status %d, want %d: %s\n", st, want, pl_last_error());
+    assert_int_equal(st, want);
+    assert_message(needle);
+}
+
+static pl_circuit_t *make(int n) {
+    pl_circuit_t *c = NULL;
+    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    assert_non_null(c);
+    return c;
+}
+
+static void test_create(void **state) {
+    (void)state;
+    pl_circuit_t *c = NULL;
+    assert_error(pl_circuit_create(0, &c), PL_EINVAL, "qubit count 0 out of range");
+    assert_null(c);
+    assert_error(pl_circuit_create(PL_CIRCUIT_MAX_QUBITS + 1, &c), PL_EINVAL, "out of range");
+    c = make(3);
+    assert_int_equal(pl_circuit_qubits(c), 3);
+    assert_int_equal(pl_circuit_size(c), 0);
+    assert_int_equal(pl_circuit_num_params(c), 0);
+    assert_int_equal(pl_circuit_num_measures(c), 0);
+    assert_int_equal(pl_circuit_clbits(c), 0);
+    pl_circuit_destroy(c);
+    pl_circuit_destroy(NULL);
+}
+
+static void test_add_named(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(3);
+    const int q_h[1] = {2}, q_cx[2] = {0, 1}, q_ccx[3] = {2, 0, 1};
+    const double u3[3] = {0.1, -0.2, 0.3};
+    assert_int_equal(pl_circuit_add(c, PL_GATE_H, q_h, 1, NULL), PL_OK);
+    assert_int_equal(pl_circuit_add(c, PL_GATE_U3, q_h, 1, u3), PL_OK);
+    assert_int_equal(pl_circuit_add(c, PL_GATE_CX, q_cx, 2, NULL), PL_OK);
+    assert_int_equal(pl_circuit_add(c, PL_GATE_CCX, q_ccx, 3, NULL), PL_OK);
+    assert_int_equal(pl_circuit_size(c), 4);
+    assert_int_equal(pl_circuit_num_params(c), 0);
+
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_int_equal(op.gate, PL_GATE_H);
+    assert_int_equal(op.nqubits, 1);
+    assert_int_equal(op.qubits[0], 2);
+    assert_int_equal(op.nangles, 0);
+    assert_null(op.matrix);
+    assert_null(op.pauli);
+    pl_circuit_op(c, 1, &op);
+    assert_int_equal(op.gate, PL_GATE_U3);
+    assert_int_equal(op.nangles, 3);
+    for (int k = 0; k < 3; k++) {
+        assert_true(op.angles[k].k < 0);
+        assert_true(op.angles[k].b == u3[k]);
+        assert_true(pl_angle_value(op.angles[k], NULL) == u3[k]);
+    }
+    pl_circuit_op(c, 3, &op);
+    assert_int_equal(op.gate, PL_GATE_CCX);
+    assert_memory_equal(op.qubits, q_ccx, sizeof q_ccx);
+    pl_circuit_destroy(c);
+}
+
+static void test_add_mcx(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(5);
+    const int q[5] = {4, 0, 3, 1, 2};
+    assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, q, 5, NULL), PL_OK);
+    assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, q, 2, NULL), PL_OK);
+    assert_error(pl_circuit_add(c, PL_GATE_MCX, q, 1, NULL), PL_EINVAL,
+                 "gate mcx takes at least 2 qubits, got 1");
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_int_equal(op.nqubits, 5);
+    assert_memory_equal(op.qubits, q, sizeof q);
+    pl_circuit_destroy(c);
+}
+
+/* Every rejected add leaves the circuit as it was. */
+static void test_add_errors(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(3);
+    const int q_bad[2] = {0, 3}, q_rep[2] = {1, 1}, q_neg[1] = {-1}, q_ok[2] = {0, 1};
+    const double nan_angle[1] = {NAN}, inf_angle[1] = {INFINITY};
+    assert_error(pl_circuit_add(c, PL_GATE_CX, q_bad, 2, NULL), PL_EINVAL,
+                 "qubit 3 out of range [0, 3)");
+    assert_error(pl_circuit_add(c, PL_GATE_X, q_neg, 1, NULL), PL_EINVAL,
+                 "qubit -1 out of range [0, 3)");
+    assert_error(pl_circuit_add(c, PL_GATE_CZ, q_rep, 2, NULL), PL_EINVAL, "qubit 1 repeated");
+    assert_error(pl_circuit_add(c, PL_GATE_CX, q_ok, 1, NULL), PL_EINVAL,
+                 "gate cx takes 2 qubits, got 1");
+    assert_error(pl_circuit_add(c, PL_GATE_H, q_ok, 2, NULL), PL_EINVAL,
+                 "gate h takes 1 qubits, got 2");
+    assert_error(pl_circuit_add(c, PL_GATE_RX, q_ok, 1, nan_angle), PL_EINVAL,
+                 "gate rx: angle 0 is not finite");
+    assert_error(pl_circuit_add(c, PL_GATE_RZ, q_ok, 1, inf_angle), PL_EINVAL, "not finite");
+    assert_error(pl_circuit_add(c, PL_GATE_RY, q_ok, 1, NULL), PL_EINVAL, "needs 1 angles");
+    assert_error(pl_circuit_add(c, PL_GATE_UNITARY1, q_ok, 1, NULL), PL_EINVAL,
+                 "unitary1 is generic");
+    assert_error(pl_circuit_add(c, PL_GATE_PAULI_ROT, q_ok, 1, NULL), PL_EINVAL, "generic");
+    assert_error(pl_circuit_add(c, PL_GATE_COUNT, q_ok, 1, NULL), PL_EINVAL,
+                 "unknown gate kind");
+    assert_error(pl_circuit_add(c, PL_GATE_X, NULL, 1, NULL), PL_EINVAL, "qubit list is NULL");
+    const pl_angle_t sym_nan[1] = {{NAN, 0, 0.0}};
+    assert_error(pl_circuit_add_sym(c, PL_GATE_RX, q_ok, 1, sym_nan), PL_EINVAL, "not finite");
+    assert_int_equal(pl_circuit_size(c), 0);
+    assert_int_equal(pl_circuit_num_params(c), 0);
+    pl_circuit_destroy(c);
+}
+
+/* num_params is 1 + the largest k, however parameters are shared. */
+static void test_symbolic_params(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(2);
+    const int q0[1] = {0}, q01[2] = {0, 1};
+    const pl_angle_t a = {2.0, 3, 0.5}, b = {-1.0, 3, 0.0}, k1 = {1.0, 1, 0.0};
+    const pl_angle_t u3[3] = {{0.5, 0, 0.0}, pl_angle_const(1.0), {7.0, -1, 2.0}};
+    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &a), PL_OK);
+    assert_int_equal(pl_circuit_num_params(c), 4);
+    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RZZ, q01, 2, &b), PL_OK);
+    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_CRY, q01, 2, &k1), PL_OK);
+    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_U3, q0, 1, u3), PL_OK);
+    assert_int_equal(pl_circuit_num_params(c), 4);
+
+    const double theta[4] = {10.0, 20.0, 30.0, 40.0};
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_true(op.angles[0].a == 2.0 && op.angles[0].k == 3 && op.angles[0].b == 0.5);
+    assert_true(pl_angle_value(op.angles[0], theta) == 80.5);
+    pl_circuit_op(c, 1, &op);
+    assert_true(pl_angle_value(op.angles[0], theta) == -40.0);
+    pl_circuit_op(c, 3, &op);
+    assert_true(pl_angle_value(op.angles[0], theta) == 5.0);
+    /* A constant is stored with k = -1 and a = 0 whatever a was. */
+    assert_true(op.angles[2].k == -1 && op.angles[2].a == 0.0 && op.angles[2].b == 2.0);
+
+    const pl_angle_t huge = {1.0, 2147483647, 0.0};
+    assert_error(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &huge), PL_EINVAL, "too large");
+    pl_circuit_destroy(c);
+}
+
+static void test_add_unitary(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(3);
+    const double r = sqrt(0.5);
+    const double complex h[4] = {r, r, r, -r};
+    const double complex bad[4] = {1, 1, 0, 1};
+    const double complex nan_m[4] = {NAN, 0, 0, 1};
+    double complex swap[16] = {0};
+    swap[0] = swap[1 * 4 + 2] = swap[2 * 4 + 1] = swap[15] = 1;
+    const int q1[1] = {1}, q20[2] = {2, 0}, q3[3] = {0, 1, 2}, q11[2] = {1, 1};
+    assert_int_equal(pl_circuit_add_unitary(c, q1, 1, h), PL_OK);
+    assert_int_equal(pl_circuit_add_unitary(c, q20, 2, swap), PL_OK);
+    assert_error(pl_circuit_add_unitary(c, q1, 1, bad), PL_EINVAL, "2x2 matrix is not unitary");
+    assert_error(pl_circuit_add_unitary(c, q1, 1, nan_m), PL_EINVAL, "not unitary");
+    assert_error(pl_circuit_add_unitary(c, q3, 3, swap), PL_EINVAL,
+                 "unitary acts on 1 or 2 qubits, got 3");
+    assert_error(pl_circuit_add_unitary(c, q11, 2, swap), PL_EINVAL, "qubit 1 repeated");
+    assert_error(pl_circuit_add_unitary(c, q1, 1, NULL), PL_EINVAL, "matrix is NULL");
+    assert_int_equal(pl_circuit_size(c), 2);
+
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_int_equal(op.gate, PL_GATE_UNITARY1);
+    assert_non_null(op.matrix);
+    assert_memory_equal(op.matrix, h, sizeof h);
+    pl_circuit_op(c, 1, &op);
+    assert_int_equal(op.gate, PL_GATE_UNITARY2);
+    assert_memory_equal(op.qubits, q20, sizeof q20);
+    assert_memory_equal(op.matrix, swap, sizeof swap);
+    pl_circuit_destroy(c);
+}
+
+static void test_add_mcu(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(4);
+    const double complex s[4] = {1, 0, 0, I};
+    const double complex bad[4] = {2, 0, 0, 1};
+    const int controls[2] = {3, 0}, rep[2] = {1, 2};
+    assert_int_equal(pl_circuit_add_mcu(c, controls, 2, 1, s), PL_OK);
+    assert_int_equal(pl_circuit_add_mcu(c, NULL, 0, 2, s), PL_OK);
+    assert_error(pl_circuit_add_mcu(c, rep, 2, 2, s), PL_EINVAL, "qubit 2 repeated");
+    assert_error(pl_circuit_add_mcu(c, controls, 2, 4, s), PL_EINVAL,
+                 "qubit 4 out of range [0, 4)");
+    assert_error(pl_circuit_add_mcu(c, controls, 2, 1, bad), PL_EINVAL, "not unitary");
+    assert_error(pl_circuit_add_mcu(c, controls, 4, 1, s), PL_EINVAL, "control count 4");
+    assert_int_equal(pl_circuit_size(c), 2);
+
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_int_equal(op.gate, PL_GATE_MCU);
+    assert_int_equal(op.nqubits, 3);
+    const int want[3] = {3, 0, 1}; /* controls first, then the target */
+    assert_memory_equal(op.qubits, want, sizeof want);
+    assert_memory_equal(op.matrix, s, sizeof s);
+    pl_circuit_destroy(c);
+}
+
+static void test_add_pauli_rot(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(5);
+    pl_pauli_t *p = NULL, *ident = NULL, *small = NULL;
+    assert_int_equal(pl_pauli_parse("Y4 X1 Z2", 5, &p), PL_OK);
+    assert_int_equal(pl_pauli_create(5, &ident), PL_OK);
+    assert_int_equal(pl_pauli_parse("X0", 2, &small), PL_OK);
+    const pl_angle_t t = {0.5, 2, 0.25};
+    assert_int_equal(pl_circuit_add_pauli_rot(c, p, t), PL_OK);
+    assert_error(pl_circuit_add_pauli_rot(c, ident, t), PL_EINVAL, "about the identity");
+    assert_error(pl_circuit_add_pauli_rot(c, small, t), PL_EINVAL,
+                 "Pauli string on 2 qubits for a circuit on 5");
+    assert_error(pl_circuit_add_pauli_rot(c, p, pl_angle_const(NAN)), PL_EINVAL, "not finite");
+    assert_error(pl_circuit_add_pauli_rot(c, NULL, t), PL_EINVAL, "NULL");
+    assert_int_equal(pl_circuit_size(c), 1);
+    assert_int_equal(pl_circuit_num_params(c), 3);
+
+    /* The circuit keeps its own copy. */
+    pl_pauli_t *copy = NULL;
+    assert_int_equal(pl_pauli_clone(p, &copy), PL_OK);
+    pl_pauli_set_identity(p);
+    pl_op_t op;
+    pl_circuit_op(c, 0, &op);
+    assert_int_equal(op.gate, PL_GATE_PAULI_ROT);
+    assert_non_null(op.pauli);
+    assert_true(op.pauli != p);
+    assert_true(pl_pauli_equal(op.pauli, copy));
+    const int support[3] = {1, 2, 4};
+    assert_int_equal(op.nqubits, 3);
+    assert_memory_equal(op.qubits, support, sizeof support);
+    assert_int_equal(op.nangles, 1);
+    assert_true(op.angles[0].a == 0.5 && op.angles[0].k == 2 && op.angles[0].b == 0.25);
+    pl_pauli_destroy(p);
+    pl_pauli_destroy(copy);
+    pl_pauli_destroy(ident);
+    pl_pauli_destroy(small);
+    pl_circuit_destroy(c);
+}
+
+static void test_measurements(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(3);
+    assert_int_equal(pl_circuit_add_measure(c, 2, 0), PL_OK);
+    assert_int_equal(pl_circuit_add_measure(c, 0, 4), PL_OK);
+    assert_error(pl_circuit_add_measure(c, 3, 0), PL_EINVAL, "qubit 3 out of range [0, 3)");
+    assert_error(pl_circuit_add_measure(c, 0, -1), PL_EINVAL, "classical bit -1 out of range");
+    assert_int_equal(pl_circuit_num_measures(c), 2);
+    assert_int_equal(pl_circuit_size(c), 0);
+    assert_int_equal(pl_circuit_clbits(c), 5);
+    int q, b;
+    pl_circuit_measure(c, 1, &q, &b);
+    assert_int_equal(q, 0);
+    assert_int_equal(b, 4);
+    pl_circuit_set_clbits(c, 3); /* "at least": no shrinking */
+    assert_int_equal(pl_circuit_clbits(c), 5);
+    pl_circuit_set_clbits(c, 8);
+    assert_int_equal(pl_circuit_clbits(c), 8);
+    pl_circuit_destroy(c);
+}
+
+/* Views point into pools that grow: take them after the last append. */
+static void test_many_ops(void **state) {
+    (void)state;
+    pl_circuit_t *c = make(4);
+    const double complex x[4] = {0, 1, 1, 0};
+    for (int i = 0; i < 5000; i++) {
+        const int q[2] = {i % 4, (i + 1) % 4};
+        const pl_angle_t t = {1.0, i % 7, (double)i};
+        switch (i % 3) {
+        case 0: assert_int_equal(pl_circuit_add_sym(c, PL_GATE_CRZ, q, 2, &t), PL_OK); break;
+        case 1: assert_int_equal(pl_circuit_add_mcu(c, q, 1, q[1] ^ 2, x), PL_OK); break;
+        default: assert_int_equal(pl_circuit_add(c, PL_GATE_SWAP, q, 2, NULL), PL_OK); break;
+        }
+    }
+    assert_int_equal(pl_circuit_size(c), 5000);
+    assert_int_equal(pl_circuit_num_params(c), 7);
+    for (int i = 0; i < 5000; i++) {
+        pl_op_t op;
+        pl_circuit_op(c, (size_t)i, &op);
+        assert_int_equal(op.qubits[0], i % 4);
+        if (i % 3 == 0) assert_true(op.angles[0].b == (double)i && op.angles[0].k == i % 7);
+        if (i % 3 == 1) assert_true(op.matrix[1] == 1.0 && op.qubits[1] == (((i + 1) % 4) ^ 2));
+    }
+    pl_circuit_destroy(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create),         cmocka_unit_test(test_add_named),
+        cmocka_unit_test(test_add_mcx),        cmocka_unit_test(test_add_errors),
+        cmocka_unit_test(test_symbolic_params), cmocka_unit_test(test_add_unitary),
+        cmocka_unit_test(test_add_mcu),        cmocka_unit_test(test_add_pauli_rot),
+        cmocka_unit_test(test_measurements),   cmocka_unit_test(test_many_ops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

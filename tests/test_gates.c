@@ -80,6 +80,41 @@ static void test_dense_reference_conventions(void **state) {
     free(b);
     free(sw);
 
+    /* dense_embed equals the Kronecker sum written with dense kron products:
+     * a random 2-qubit unitary on qubits (3, 1) of 4. */
+    {
+        const int n4 = 4, on[2] = {3, 1};
+        double complex v[16];
+        dense_random_unitary(4, &rng, v);
+        double complex *fast = dense_embed(n4, v, 2, on);
+        double complex *slow = dense_zeros(256);
+        static const double complex eye[4] = {1, 0, 0, 1};
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 4; c++) {
+                double complex one = 1.0;
+                double complex *acc = dense_kron(&one, 1, 1, &one, 1, 1);
+                size_t side = 1;
+                for (int q = n4 - 1; q >= 0; q--) {
+                    double complex unit[4] = {0, 0, 0, 0};
+                    const double complex *f = eye;
+                    for (int j = 0; j < 2; j++)
+                        if (on[j] == q) {
+                            unit[((r >> j) & 1) * 2 + ((c >> j) & 1)] = 1.0;
+                            f = unit;
+                        }
+                    double complex *next = dense_kron(acc, side, side, f, 2, 2);
+                    free(acc);
+                    acc = next;
+                    side *= 2;
+                }
+                for (size_t i = 0; i < 256; i++) slow[i] += v[r * 4 + c] * acc[i];
+                free(acc);
+            }
+        assert_true(dense_max_diff(fast, slow, 256) < 1e-15);
+        free(fast);
+        free(slow);
+    }
+
     /* Pauli letters: letters[0] is qubit 0, "XI" flips qubit 0 of |00⟩ to |01⟩. */
     double complex *p = dense_pauli_matrix_str(2, "XI");
     assert_true(cabs(p[1 * 4 + 0] - 1.0) < 1e-15);

@@ -145,6 +145,7 @@ static const error_case_t error_cases[] = {
      "qubit argument 'a' used twice"},
     {HDR "gate g(t) a { rx(t, t) a; }", PL_EPARSE, "t.qasm:3:15: ",
      "gate 'rx' takes 1 parameter, got 2"},
+    {HDR "gate measure a { h a; }", PL_EPARSE, "t.qasm:3:6: ", "'measure' is a keyword"},
     {HDR "gate g a { measure a; }", PL_EPARSE, "t.qasm:3:12: ",
      "'measure' is not allowed inside a gate body"},
     {HDR "gate g a { h a; ", PL_EPARSE, "t.qasm:3:17: ", "expected a gate call or '}'"},
@@ -229,9 +230,34 @@ static void test_nesting_limit(void **state) {
     free(text);
 }
 
+/* A program whose gates double at each level is refused before expanding. */
+static void test_gate_bomb(void **state) {
+    (void)state;
+    char text[4096];
+    int len = sprintf(text, HDR "gate g0 a { x a; }\n");
+    for (int i = 1; i <= 40; i++) len += sprintf(text + len, "gate g%d a { g%d a; g%d a; }\n", i,
+                                                 i - 1, i - 1);
+    sprintf(text + len, "qreg q[1];\ng40 q[0];\n");
+    pl_circuit_t *c = NULL;
+    assert_int_equal(pl_qasm_read_string(text, "t.qasm", &c), PL_EUNSUPPORTED);
+    assert_message("t.qasm:45:1: program expands to more than");
+    assert_null(c);
+}
+
 static void test_read_file_errors(void **state) {
     (void)state;
+    char dir[] = "/tmp/plateau-qasm-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/big.qasm", dir);
+    FILE *f = fopen(path, "w"); /* sparse: instant, and refused before reading */
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), (off_t)257 << 20), 0);
+    fclose(f);
     pl_circuit_t *c = NULL;
+    assert_int_equal(pl_qasm_read_file(path, &c), PL_EIO);
+    assert_message("big.qasm' is larger than 256 MB");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
     assert_int_equal(pl_qasm_read_file("/nonexistent/x.qasm", &c), PL_EIO);
     assert_string_equal(pl_last_error(),
                         "cannot open '/nonexistent/x.qasm': No such file or directory");
@@ -771,6 +797,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_nesting_limit),
+        cmocka_unit_test(test_gate_bomb),
         cmocka_unit_test(test_read_file_errors),
         cmocka_unit_test(test_expressions),
         cmocka_unit_test(test_registers),

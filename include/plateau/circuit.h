@@ -109,6 +109,13 @@ static inline double pl_angle_value(pl_angle_t t, const double *theta) {
  */
 PL_NODISCARD pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv);
 
+/**
+ * As pl_circuit_apply, for operations [first, last) only (last <= size), so
+ * that callers can report progress on long circuits.
+ */
+PL_NODISCARD pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta,
+                                                size_t first, size_t last, pl_sv_t *sv);
+
 /* ------------------------------------------------------------------------ */
 /* OpenQASM 2.0                                                             */
 /* ------------------------------------------------------------------------ */

@@ -86,7 +86,7 @@ int pl_pauli_mul(const pl_pauli_t *a, const pl_pauli_t *b, pl_pauli_t *out);
 
 /**
  * Parse one string such as "X0 Z3 Y10" or "I" (no coefficient) on @p n
- * qubits. @return PL_EPARSE (malformed, repeated qubit) or PL_EINVAL
+ * qubits (n = 0: as many as the largest index needs). @return PL_EPARSE (malformed, repeated qubit) or PL_EINVAL
  * (qubit index >= n), with a message naming the offending text.
  */
 PL_NODISCARD pl_status_t pl_pauli_parse(const char *text, int n, pl_pauli_t **out);
@@ -109,7 +109,7 @@ PL_NODISCARD pl_status_t pl_pauli_to_string(const pl_pauli_t *p, char **out);
  */
 typedef struct pl_pauli_sum pl_pauli_sum_t;
 
-/** Create an empty sum on @p n qubits. */
+/** Create an empty sum on @p n qubits. @return PL_EINVAL for a bad n, PL_ENOMEM. */
 PL_NODISCARD pl_status_t pl_pauli_sum_create(int n, pl_pauli_sum_t **out);
 /** Free a sum (NULL is fine). */
 void pl_pauli_sum_destroy(pl_pauli_sum_t *s);
@@ -121,7 +121,11 @@ int pl_pauli_sum_qubits(const pl_pauli_sum_t *s);
 /** Number of distinct strings held. */
 size_t pl_pauli_sum_size(const pl_pauli_sum_t *s);
 
-/** Add c·P (P on the sum's qubit count), merging with an equal string. */
+/**
+ * Add c·P (P on the sum's qubit count), merging with an equal string. A term
+ * whose coefficient cancels to 0 stays until pl_pauli_sum_prune().
+ * @return PL_EINVAL for a qubit-count mismatch, PL_ENOMEM (the sum is unchanged).
+ */
 PL_NODISCARD pl_status_t pl_pauli_sum_add(pl_pauli_sum_t *s, const pl_pauli_t *p,
                                           double complex c);
 /** Add c·Q for every term Q of @p other (same qubit count). */
@@ -130,7 +134,8 @@ PL_NODISCARD pl_status_t pl_pauli_sum_add_sum(pl_pauli_sum_t *s, const pl_pauli_
 
 /**
  * View term @p k (0 <= k < size): its coefficient and a string whose words
- * point into the sum (valid until the sum is next modified).
+ * point into the sum (valid until the sum is next modified). Read only:
+ * writing through the view would corrupt the sum's hash index.
  */
 void pl_pauli_sum_term(const pl_pauli_sum_t *s, size_t k, pl_pauli_t *view, double complex *c);
 
@@ -140,13 +145,19 @@ double complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p);
 /** Drop terms with |c| <= tol (keeping order). */
 void pl_pauli_sum_prune(pl_pauli_sum_t *s, double tol);
 
-/** out = a · b (the operator product), merged. */
+/**
+ * out = a · b (the operator product), merged. Terms that cancel exactly are
+ * kept with coefficient 0; call pl_pauli_sum_prune(out, 0) to drop them.
+ * @return PL_EINVAL for different qubit counts, PL_ENOMEM.
+ */
 PL_NODISCARD pl_status_t pl_pauli_sum_mul(const pl_pauli_sum_t *a, const pl_pauli_sum_t *b,
                                           pl_pauli_sum_t **out);
 
 /**
  * Parse the text format on @p n qubits; n = 0 means "as many as the largest
- * index needs". Errors (PL_EPARSE, PL_EINVAL) name the column and the text:
+ * index needs". Besides real coefficients the parser reads the printed complex
+ * forms "0.25i*X0" and "(0.5+0.25i)*X0"; the text "0" is the empty sum.
+ * Errors (PL_EPARSE, PL_EINVAL) start with the column and name the text:
  * "column 7: expected a Pauli factor such as X3, got 'Q1'".
  */
 PL_NODISCARD pl_status_t pl_pauli_sum_parse(const char *text, int n, pl_pauli_sum_t **out);

@@ -63,9 +63,6 @@ pl_status_t circuit_reserve(void **buf, size_t *cap, size_t need, size_t elem) {
     return PL_OK;
 }
 
-/* Typed wrapper: room for `need` elements of the array `arr` with capacity `cap`. */
-#define RESERVE(arr, cap, need) circuit_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
-
 pl_status_t pl_circuit_create(int n, pl_circuit_t **out) {
     *out = NULL;
     if (n < 1 || n > PL_CIRCUIT_MAX_QUBITS)
@@ -186,10 +183,10 @@ static pl_status_t check_unitary(const double complex *u, int d) {
 static pl_status_t push_op(pl_circuit_t *c, pl_gate_t g, const int *qubits, int nqubits,
                            const pl_angle_t *angles, int nangles, const double complex *matrix,
                            size_t matrix_len) {
-    PL_TRY(RESERVE(c->ops, c->ops_cap, c->nops + 1));
-    PL_TRY(RESERVE(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits));
-    PL_TRY(RESERVE(c->angles, c->angles_cap, c->nangles + (size_t)nangles));
-    PL_TRY(RESERVE(c->matrices, c->matrix_cap, c->nmatrix + matrix_len));
+    PL_TRY(CIRCUIT_RESERVE(c->ops, c->ops_cap, c->nops + 1));
+    PL_TRY(CIRCUIT_RESERVE(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits));
+    PL_TRY(CIRCUIT_RESERVE(c->angles, c->angles_cap, c->nangles + (size_t)nangles));
+    PL_TRY(CIRCUIT_RESERVE(c->matrices, c->matrix_cap, c->nmatrix + matrix_len));
     op_rec_t *r = &c->ops[c->nops++];
     *r = (op_rec_t){g, nqubits, nangles, c->nqubits, c->nangles, SIZE_MAX, SIZE_MAX};
     if (nqubits) memcpy(c->qubits + c->nqubits, qubits, (size_t)nqubits * sizeof *qubits);
@@ -271,7 +268,7 @@ pl_status_t pl_circuit_add_pauli_rot(pl_circuit_t *c, const pl_pauli_t *p, pl_an
     const int weight = pl_pauli_weight(p);
     if (weight == 0) return pl_error(PL_EINVAL, "Pauli rotation about the identity");
     PL_TRY(check_angle("pauli_rot", 0, angle));
-    PL_TRY(RESERVE(c->paulis, c->paulis_cap, c->npaulis + 1));
+    PL_TRY(CIRCUIT_RESERVE(c->paulis, c->paulis_cap, c->npaulis + 1));
     int *support = malloc((size_t)weight * sizeof *support);
     if (!support) return pl_error(PL_ENOMEM, "out of memory adding a Pauli rotation");
     pl_pauli_t *copy = NULL;
@@ -297,7 +294,7 @@ pl_status_t pl_circuit_add_measure(pl_circuit_t *c, int qubit, int clbit) {
     PL_TRY(check_qubits(c, &qubit, 1));
     if (clbit < 0 || clbit == INT_MAX)
         return pl_error(PL_EINVAL, "classical bit %d out of range", clbit);
-    PL_TRY(RESERVE(c->measures, c->measures_cap, c->nmeasures + 1));
+    PL_TRY(CIRCUIT_RESERVE(c->measures, c->measures_cap, c->nmeasures + 1));
     c->measures[c->nmeasures++] = (measure_rec_t){qubit, clbit};
     if (clbit + 1 > c->nclbits) c->nclbits = clbit + 1;
     return PL_OK;

@@ -13,7 +13,6 @@
  *            | func '(' sum ')' | '(' sum ')'
  * so -pi^2 = −(π²) and 2^-1 = 0.5.
  */
-#include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -26,20 +25,12 @@
 /** Deepest expression tree (and parser recursion) accepted. */
 #define EXPR_MAX_DEPTH 1000
 
-/* Function names, indexed by the QX_FUNC node's `index`. */
-static const char *const func_names[] = {"sin", "cos", "tan", "exp", "ln", "sqrt"};
-enum { NFUNCS = sizeof func_names / sizeof func_names[0] };
-
-static double apply_func(int f, double x) {
-    switch (f) {
-    case 0: return sin(x);
-    case 1: return cos(x);
-    case 2: return tan(x);
-    case 3: return exp(x);
-    case 4: return log(x);
-    default: return sqrt(x);
-    }
-}
+/* The functions of OpenQASM 2, indexed by the QX_FUNC node's `index`. */
+static const struct {
+    const char *name;
+    double (*fn)(double);
+} funcs[] = {{"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"sqrt", sqrt}};
+enum { NFUNCS = sizeof funcs / sizeof funcs[0] };
 
 /* ------------------------------------------------------------------------ */
 /* Parsing                                                                  */
@@ -56,15 +47,11 @@ typedef struct {
 static pl_status_t next(expr_parser_t *p) { return qasm_lex_next(p->lx, p->tok); }
 
 static pl_status_t error_here(const expr_parser_t *p, const char *what) {
-    char got[64];
-    qasm_token_describe(p->tok, got, sizeof got);
-    return qasm_error_at(PL_EPARSE, p->lx->file, p->tok->line, p->tok->col, "%s, got %s", what,
-                         got);
+    return qasm_error_expected(p->lx, p->tok, what);
 }
 
 static pl_status_t expect(expr_parser_t *p, qasm_tok_kind_t kind, const char *what) {
-    if (p->tok->kind != kind) return error_here(p, what);
-    return next(p);
+    return qasm_expect(p->lx, p->tok, kind, what);
 }
 
 /* Height of the tree rooted at node @p i (0 for "no node"). */
@@ -78,8 +65,7 @@ static pl_status_t add_node(expr_parser_t *p, qasm_expr_t node, int *out) {
     if (node.height > EXPR_MAX_DEPTH)
         return qasm_error_at(PL_EPARSE, p->lx->file, node.line, node.col,
                              "expression nested too deeply (over %d levels)", EXPR_MAX_DEPTH);
-    PL_TRY(circuit_reserve((void **)&p->pool->nodes, &p->pool->cap, p->pool->len + 1,
-                           sizeof node));
+    PL_TRY(CIRCUIT_RESERVE(p->pool->nodes, p->pool->cap, p->pool->len + 1));
     if (p->pool->len >= INT_MAX) return pl_error(PL_ENOMEM, "too many expression nodes");
     *out = (int)p->pool->len;
     p->pool->nodes[p->pool->len++] = node;
@@ -103,14 +89,14 @@ static pl_status_t number_value(const expr_parser_t *p, double *out) {
     char buf[128];
     const qasm_token_t *t = p->tok;
     if (t->len >= sizeof buf)
-        return qasm_error_at(PL_EPARSE, p->lx->file, t->line, t->col, "number too long");
+        return qasm_error_at(PL_EPARSE, p->lx->file, t->line, t->col,
+                             "number longer than %zu characters", sizeof buf - 1);
     memcpy(buf, t->text, t->len);
     buf[t->len] = '\0';
     /* strtod follows LC_NUMERIC; QASM always writes '.'. */
     const char point = localeconv()->decimal_point[0];
     char *dot = strchr(buf, '.');
     if (dot && point) *dot = point;
-    errno = 0;
     *out = strtod(buf, NULL);
     if (!isfinite(*out))
         return qasm_error_at(PL_EINVAL, p->lx->file, t->line, t->col, "number %s out of range",
@@ -129,7 +115,7 @@ static int scope_lookup(const qasm_scope_t *scope, const qasm_token_t *tok) {
 
 static int func_lookup(const qasm_token_t *tok) {
     for (int f = 0; f < NFUNCS; f++)
-        if (qasm_token_is(tok, func_names[f])) return f;
+        if (qasm_token_is(tok, funcs[f].name)) return f;
     return -1;
 }
 
@@ -138,15 +124,15 @@ static pl_status_t parse_theta(expr_parser_t *p, int *out) {
     const qasm_token_t at = *p->tok;
     PL_TRY(next(p));
     if (p->tok->kind != QT_LBRACKET)
-        return error_here(p, "expected '[' after 'theta' (plateau parameters are theta[k])");
+        return error_here(p, "'[' after 'theta' (plateau parameters are theta[k])");
     PL_TRY(next(p));
-    if (p->tok->kind != QT_INT) return error_here(p, "expected a parameter index k in theta[k]");
+    if (p->tok->kind != QT_INT) return error_here(p, "a parameter index k in theta[k]");
     int k;
     if (!qasm_token_int(p->tok, &k) || k == INT_MAX)
         return qasm_error_at(PL_EINVAL, p->lx->file, p->tok->line, p->tok->col,
                              "parameter index %.*s too large", (int)p->tok->len, p->tok->text);
     PL_TRY(next(p));
-    PL_TRY(expect(p, QT_RBRACKET, "expected ']' after the parameter index"));
+    PL_TRY(expect(p, QT_RBRACKET, "']' after the parameter index"));
     return add_leaf(p, QX_THETA, &at, 0.0, k, out);
 }
 
@@ -157,12 +143,12 @@ static pl_status_t parse_call(expr_parser_t *p, int f, int *out) {
     PL_TRY(next(p));
     if (p->tok->kind != QT_LPAREN) {
         char what[64];
-        snprintf(what, sizeof what, "expected '(' after '%s'", func_names[f]);
+        snprintf(what, sizeof what, "'(' after '%s'", funcs[f].name);
         return error_here(p, what);
     }
     PL_TRY(next(p));
     PL_TRY(parse_sum(p, &arg));
-    PL_TRY(expect(p, QT_RPAREN, "expected ')' closing the function argument"));
+    PL_TRY(expect(p, QT_RPAREN, "')' closing the function argument"));
     PL_TRY(add_op(p, QX_FUNC, &at, arg, -1, out));
     p->pool->nodes[*out].index = f;
     return PL_OK;
@@ -199,8 +185,8 @@ static pl_status_t parse_primary(expr_parser_t *p, int *out) {
     case QT_LPAREN:
         PL_TRY(next(p));
         PL_TRY(parse_sum(p, out));
-        return expect(p, QT_RPAREN, "expected ')'");
-    default: return error_here(p, "expected an expression");
+        return expect(p, QT_RPAREN, "')'");
+    default: return error_here(p, "an expression");
     }
 }
 
@@ -330,13 +316,13 @@ static pl_status_t eval_nonlinear(const evaluator_t *ev, const qasm_expr_t *node
     char what[128];
     const bool is_pow = node->kind == QX_POW;
     if (!is_const(l) || (is_pow && !is_const(r))) {
-        snprintf(what, sizeof what, "%s of a parameter", is_pow ? "power" : func_names[node->index]);
+        snprintf(what, sizeof what, "%s of a parameter", is_pow ? "power" : funcs[node->index].name);
         return not_affine(ev, node, what);
     }
-    double v = is_pow ? pow(l.b, r.b) : apply_func(node->index, l.b);
+    double v = is_pow ? pow(l.b, r.b) : funcs[node->index].fn(l.b);
     if (!isfinite(v)) {
         if (is_pow) snprintf(what, sizeof what, "%g^%g is not a finite number", l.b, r.b);
-        else snprintf(what, sizeof what, "%s(%g) is not a finite number", func_names[node->index],
+        else snprintf(what, sizeof what, "%s(%g) is not a finite number", funcs[node->index].name,
                       l.b);
         return not_finite(ev, node, what);
     }

@@ -24,6 +24,10 @@
  */
 pl_status_t circuit_reserve(void **buf, size_t *cap, size_t need, size_t elem);
 
+/** circuit_reserve for the array @p arr (any element type) of capacity @p cap. */
+#define CIRCUIT_RESERVE(arr, cap, need) \
+    circuit_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
+
 /**
  * Raise the qubit count of @p c to @p n (>= the current count, <=
  * PL_CIRCUIT_MAX_QUBITS). Lets the reader declare registers as it goes; the
@@ -88,6 +92,12 @@ pl_status_t qasm_read_source(const char *path, char **text, size_t *len);
 /** Record PL_EIO "WHAT 'PATH': strerror(err)" (thread-safe strerror_r). */
 pl_status_t qasm_io_error(const char *what, const char *path, int err);
 
+/** The qelib1 gates plateau runs natively, by name (NULL-terminated list). */
+extern const char *const qasm_qelib1_native[];
+
+/** Gate definitions of the rest of qelib1, parsed as if from "qelib1.inc". */
+extern const char qasm_qelib1_prelude[];
+
 /** Start lexing @p len bytes of @p src; @p file labels messages. */
 void qasm_lexer_init(qasm_lexer_t *lx, const char *src, size_t len, const char *file);
 
@@ -98,8 +108,16 @@ void qasm_lexer_init(qasm_lexer_t *lx, const char *src, size_t len, const char *
  */
 pl_status_t qasm_lex_next(qasm_lexer_t *lx, qasm_token_t *tok);
 
-/** Human-readable description of a token for messages ("';'", "'foo'", "end of file"). */
-void qasm_token_describe(const qasm_token_t *tok, char *buf, size_t cap);
+/** PL_EPARSE "FILE:LINE:COL: expected WHAT, got TOKEN" at @p tok. */
+pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok,
+                                const char *what);
+
+/** Step past *@p tok if it is of @p kind, else qasm_error_expected(WHAT). */
+pl_status_t qasm_expect(qasm_lexer_t *lx, qasm_token_t *tok, qasm_tok_kind_t kind,
+                        const char *what);
+
+/** A malloc'ed NUL-terminated copy of the token's text (PL_ENOMEM). */
+pl_status_t qasm_token_copy(const qasm_token_t *tok, char **out);
 
 /** Value of a QT_INT token; false when it exceeds INT_MAX. */
 bool qasm_token_int(const qasm_token_t *tok, int *out);

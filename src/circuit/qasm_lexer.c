@@ -1,7 +1,8 @@
 /*
- * OpenQASM 2 lexer: identifiers, numbers, strings and punctuation, skipping
- * white space and // and block comments, with 1-based line and column
- * tracking (columns count characters, so UTF-8 in comments is one column).
+ * OpenQASM 2 source text: the lexer (identifiers, numbers, strings and
+ * punctuation, skipping white space and // and block comments, with 1-based
+ * line and column tracking; columns count characters, so UTF-8 in comments
+ * is one column), reading source files, and the built-in qelib1.inc.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -195,10 +196,33 @@ bool qasm_token_is(const qasm_token_t *tok, const char *word) {
            memcmp(tok->text, word, tok->len) == 0;
 }
 
-void qasm_token_describe(const qasm_token_t *tok, char *buf, size_t cap) {
+/* A token for messages: "';'", "'foo'", "end of file". */
+static void describe_token(const qasm_token_t *tok, char *buf, size_t cap) {
     if (tok->kind == QT_EOF) snprintf(buf, cap, "end of file");
     else if (tok->kind == QT_STRING) snprintf(buf, cap, "\"%.*s\"", (int)tok->len, tok->text);
     else snprintf(buf, cap, "'%.*s'", tok->len > 40 ? 40 : (int)tok->len, tok->text);
+}
+
+pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok,
+                                const char *what) {
+    char got[64];
+    describe_token(tok, got, sizeof got);
+    return qasm_error_at(PL_EPARSE, lx->file, tok->line, tok->col, "expected %s, got %s", what,
+                         got);
+}
+
+pl_status_t qasm_expect(qasm_lexer_t *lx, qasm_token_t *tok, qasm_tok_kind_t kind,
+                        const char *what) {
+    if (tok->kind != kind) return qasm_error_expected(lx, tok, what);
+    return qasm_lex_next(lx, tok);
+}
+
+pl_status_t qasm_token_copy(const qasm_token_t *tok, char **out) {
+    *out = malloc(tok->len + 1);
+    if (!*out) return pl_error(PL_ENOMEM, "out of memory reading OpenQASM");
+    memcpy(*out, tok->text, tok->len);
+    (*out)[tok->len] = '\0';
+    return PL_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -245,3 +269,37 @@ pl_status_t qasm_read_source(const char *path, char **text, size_t *len) {
     }
     return st;
 }
+
+/* ------------------------------------------------------------------------ */
+/* The built-in qelib1.inc                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The qelib1 gates plateau runs natively (pl_gate_lookup names them). */
+const char *const qasm_qelib1_native[] = {
+    "u3",  "u2",  "u1",  "u",   "p",   "cx",   "id",  "x",    "y",   "z",   "h",
+    "s",   "sdg", "t",   "tdg", "sx",  "sxdg", "rx",  "ry",   "rz",  "cz",  "cy",
+    "ch",  "csx", "swap", "ccx", "cswap", "crx", "cry", "crz", "cu1", "cp", "cu3",
+    "rxx", "ryy", "rzz", "c3x", "c4x", NULL,
+};
+
+/* The rest of qelib1 (Qiskit's qelib1.inc), as gate definitions. cu is
+ * controlled e^{iγ}·u3(θ,φ,λ), i.e. cu3 plus a phase γ on the control. */
+const char qasm_qelib1_prelude[] =
+    "gate u0(gamma) q { U(0,0,0) q; }\n"
+    "gate cu(theta,phi,lambda,gamma) c,t { p(gamma) c; cu3(theta,phi,lambda) c,t; }\n"
+    "gate rzx(theta) a,b { h b; cx a,b; rz(theta) b; cx a,b; h b; }\n"
+    "gate rccx a,b,c {\n"
+    "  u2(0,pi) c; u1(pi/4) c; cx b,c; u1(-pi/4) c; cx a,c;\n"
+    "  u1(pi/4) c; cx b,c; u1(-pi/4) c; u2(0,pi) c;\n"
+    "}\n"
+    "gate rc3x a,b,c,d {\n"
+    "  u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d;\n"
+    "  cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d; cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d;\n"
+    "  u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d;\n"
+    "}\n"
+    "gate c3sqrtx a,b,c,d {\n"
+    "  h d; cu1(pi/8) a,d; h d; cx a,b; h d; cu1(-pi/8) b,d; h d;\n"
+    "  cx a,b; h d; cu1(pi/8) b,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d;\n"
+    "  cx a,c; h d; cu1(pi/8) c,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d;\n"
+    "  cx a,c; h d; cu1(pi/8) c,d; h d;\n"
+    "}\n";

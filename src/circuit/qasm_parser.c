@@ -23,37 +23,7 @@
 #include "qasm_internal.h"
 
 /** Most operations one program may expand to (guards against gate bombs). */
-#define QASM_MAX_OPS ((size_t)1 << 27)
-
-/* The qelib1 gates plateau runs natively (pl_gate_lookup names them). */
-static const char *const qelib1_native[] = {
-    "u3",  "u2",  "u1",  "u",   "p",   "cx",   "id",  "x",    "y",   "z",   "h",
-    "s",   "sdg", "t",   "tdg", "sx",  "sxdg", "rx",  "ry",   "rz",  "cz",  "cy",
-    "ch",  "csx", "swap", "ccx", "cswap", "crx", "cry", "crz", "cu1", "cp", "cu3",
-    "rxx", "ryy", "rzz", "c3x", "c4x",
-};
-
-/* The rest of qelib1 (Qiskit's qelib1.inc), as gate definitions. cu is
- * controlled e^{iγ}·u3(θ,φ,λ), i.e. cu3 plus a phase γ on the control. */
-static const char qelib1_prelude[] =
-    "gate u0(gamma) q { U(0,0,0) q; }\n"
-    "gate cu(theta,phi,lambda,gamma) c,t { p(gamma) c; cu3(theta,phi,lambda) c,t; }\n"
-    "gate rzx(theta) a,b { h b; cx a,b; rz(theta) b; cx a,b; h b; }\n"
-    "gate rccx a,b,c {\n"
-    "  u2(0,pi) c; u1(pi/4) c; cx b,c; u1(-pi/4) c; cx a,c;\n"
-    "  u1(pi/4) c; cx b,c; u1(-pi/4) c; u2(0,pi) c;\n"
-    "}\n"
-    "gate rc3x a,b,c,d {\n"
-    "  u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d;\n"
-    "  cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d; cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d;\n"
-    "  u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d;\n"
-    "}\n"
-    "gate c3sqrtx a,b,c,d {\n"
-    "  h d; cu1(pi/8) a,d; h d; cx a,b; h d; cu1(-pi/8) b,d; h d;\n"
-    "  cx a,b; h d; cu1(pi/8) b,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d;\n"
-    "  cx a,c; h d; cu1(pi/8) c,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d;\n"
-    "  cx a,c; h d; cu1(pi/8) c,d; h d;\n"
-    "}\n";
+#define QASM_MAX_OPS ((size_t)1 << 25)
 
 typedef enum { GATE_NATIVE, GATE_USER, GATE_OPAQUE } gate_kind_t;
 
@@ -65,6 +35,7 @@ typedef struct {
     int nparams;
     int nqubits;
     size_t first_op, nops; /**< GATE_USER: range of body_op_t in the parser */
+    double expanded;       /**< operations one call appends (a double: no overflow) */
     const char *file;      /**< where it was defined */
     int line, col;
 } gate_def_t;
@@ -125,8 +96,6 @@ typedef struct {
     size_t qubits_cap;
 } parser_t;
 
-#define RESERVE(arr, cap, need) circuit_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
-
 /* ------------------------------------------------------------------------ */
 /* Tokens                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -138,17 +107,13 @@ static pl_status_t error_tok(const parser_t *p, pl_status_t st, const qasm_token
     return qasm_error_at(st, p->lx.file, t->line, t->col, "%s", problem);
 }
 
-/* "expected X, got Y" at the current token. */
+/* "expected WHAT, got TOKEN" at the current token. */
 static pl_status_t error_expected(const parser_t *p, const char *what) {
-    char got[64], msg[192];
-    qasm_token_describe(&p->tok, got, sizeof got);
-    snprintf(msg, sizeof msg, "expected %s, got %s", what, got);
-    return error_tok(p, PL_EPARSE, &p->tok, msg);
+    return qasm_error_expected(&p->lx, &p->tok, what);
 }
 
 static pl_status_t expect(parser_t *p, qasm_tok_kind_t kind, const char *what) {
-    if (p->tok.kind != kind) return error_expected(p, what);
-    return next(p);
+    return qasm_expect(&p->lx, &p->tok, kind, what);
 }
 
 /* Consume a ';' ending the statement @p stmt. */
@@ -156,15 +121,6 @@ static pl_status_t expect_semi(parser_t *p, const char *stmt) {
     char what[96];
     snprintf(what, sizeof what, "';' after %s", stmt);
     return expect(p, QT_SEMI, what);
-}
-
-/* A malloc'ed NUL-terminated copy of the token's text. */
-static pl_status_t copy_text(const qasm_token_t *t, char **out) {
-    *out = malloc(t->len + 1);
-    if (!*out) return pl_error(PL_ENOMEM, "out of memory reading OpenQASM");
-    memcpy(*out, t->text, t->len);
-    (*out)[t->len] = '\0';
-    return PL_OK;
 }
 
 /* A non-negative integer token (register size or index) into *out. */
@@ -204,14 +160,10 @@ static void describe_qubit(const parser_t *p, int q, char *buf, size_t cap) {
     snprintf(buf, cap, "qubit %d", q);
 }
 
-/* Add a gate table entry named by @p name_tok (or @p name when NULL). */
-static pl_status_t add_gate(parser_t *p, const qasm_token_t *name_tok, const char *name,
-                            gate_def_t def) {
-    PL_TRY(RESERVE(p->gates, p->gates_cap, p->ngates + 1));
-    if (name_tok) PL_TRY(copy_text(name_tok, &def.name));
-    else if (!(def.name = malloc(strlen(name) + 1)))
-        return pl_error(PL_ENOMEM, "out of memory reading OpenQASM");
-    else strcpy(def.name, name);
+/* Add a gate table entry named @p name. */
+static pl_status_t add_gate(parser_t *p, const qasm_token_t *name, gate_def_t def) {
+    PL_TRY(CIRCUIT_RESERVE(p->gates, p->gates_cap, p->ngates + 1));
+    PL_TRY(qasm_token_copy(name, &def.name));
     p->gates[p->ngates++] = def;
     return PL_OK;
 }
@@ -223,8 +175,10 @@ static pl_status_t add_native(parser_t *p, const char *name) {
     const pl_gate_info_t *info = pl_gate_info(g);
     int nqubits = info->qubits;
     if (g == PL_GATE_MCX) nqubits = strcmp(name, "c3x") == 0 ? 4 : 5;
-    gate_def_t def = {NULL, GATE_NATIVE, g, info->angles, nqubits, 0, 0, "qelib1.inc", 0, 0};
-    return add_gate(p, NULL, name, def);
+    const gate_def_t def = {NULL, GATE_NATIVE, g, info->angles, nqubits, 0, 0, 1.0, "qelib1.inc",
+                            0, 0};
+    const qasm_token_t name_tok = {QT_IDENT, name, strlen(name), 0, 0};
+    return add_gate(p, &name_tok, def);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -248,9 +202,6 @@ static pl_status_t apply_native(parser_t *p, const gate_def_t *g, const pl_angle
                                  g->name, q, s->measured_line);
         }
     }
-    if (pl_circuit_size(p->c) >= QASM_MAX_OPS)
-        return qasm_error_at(PL_EUNSUPPORTED, file, line, col,
-                             "program expands to more than %zu operations", QASM_MAX_OPS);
     pl_status_t st = pl_circuit_add_sym(p->c, g->gate, qubits, g->nqubits, angles);
     if (st != PL_OK) {
         pl_error_prefix("%s:%d:%d", file, line, col);
@@ -353,7 +304,7 @@ static pl_status_t parse_arg_list(parser_t *p, bool quantum) {
     p->nargs = 0;
     do {
         if (p->nargs > 0) PL_TRY(next(p));
-        PL_TRY(RESERVE(p->args, p->args_cap, p->nargs + 1));
+        PL_TRY(CIRCUIT_RESERVE(p->args, p->args_cap, p->nargs + 1));
         PL_TRY(parse_arg(p, quantum, &p->args[p->nargs]));
         p->nargs++;
     } while (p->tok.kind == QT_COMMA);
@@ -385,7 +336,7 @@ static int arg_bit(const parser_t *p, const arg_t *a, int j) {
 
 /* Fill p->qubits with instance @p j; PL_EINVAL if a qubit repeats. */
 static pl_status_t instance_qubits(parser_t *p, int j, const char *stmt) {
-    PL_TRY(RESERVE(p->qubits, p->qubits_cap, p->nargs));
+    PL_TRY(CIRCUIT_RESERVE(p->qubits, p->qubits_cap, p->nargs));
     for (size_t i = 0; i < p->nargs; i++) {
         p->qubits[i] = arg_bit(p, &p->args[i], j);
         for (size_t k = 0; k < i; k++) {
@@ -405,10 +356,13 @@ static pl_status_t instance_qubits(parser_t *p, int j, const char *stmt) {
 
 /* "unknown gate 'x'", with a hint when qelib1.inc would define it. */
 static pl_status_t unknown_gate(const parser_t *p, const qasm_token_t *name) {
-    char text[64];
+    char text[64], defined[80];
     pl_gate_t g;
     snprintf(text, sizeof text, "%.*s", (int)name->len, name->text);
-    bool in_qelib1 = pl_gate_lookup(text, &g) || strstr(qelib1_prelude, text);
+    snprintf(defined, sizeof defined, "gate %s", text);
+    const char *at = strstr(qasm_qelib1_prelude, defined);
+    const char after = at ? at[strlen(defined)] : '\0';
+    bool in_qelib1 = pl_gate_lookup(text, &g) || after == ' ' || after == '(';
     return qasm_error_at(PL_EPARSE, p->lx.file, name->line, name->col, "unknown gate '%.*s'%s",
                          (int)name->len, name->text,
                          !p->have_qelib1 && in_qelib1 ? " (missing include \"qelib1.inc\"?)" : "");
@@ -424,7 +378,7 @@ static pl_status_t parse_params(parser_t *p, const qasm_scope_t *scope, int *cou
     for (;;) {
         int root;
         PL_TRY(qasm_expr_parse(&p->lx, &p->tok, &p->exprs, scope, &root));
-        PL_TRY(RESERVE(p->body_params, p->body_params_cap, p->nbody_params + 1));
+        PL_TRY(CIRCUIT_RESERVE(p->body_params, p->body_params_cap, p->nbody_params + 1));
         p->body_params[p->nbody_params++] = root;
         ++*count;
         if (p->tok.kind != QT_COMMA) break;
@@ -456,16 +410,19 @@ static pl_status_t parse_gate_call(parser_t *p) {
     const size_t expr_mark = p->exprs.len, param_mark = p->nbody_params;
     int nparams, count;
     PL_TRY(parse_params(p, NULL, &nparams));
-    PL_TRY(parse_arg_list(p, true));
-    PL_TRY(expect_semi(p, "a gate call"));
-    PL_TRY(check_counts(p, &p->gates[gi], &name, nparams, p->nargs));
-    PL_TRY(RESERVE(p->angles, p->angles_cap, (size_t)nparams + 1));
+    PL_TRY(CIRCUIT_RESERVE(p->angles, p->angles_cap, (size_t)nparams + 1));
     for (int k = 0; k < nparams; k++)
         PL_TRY(qasm_expr_eval(&p->exprs, p->body_params[param_mark + (size_t)k], NULL, p->lx.file,
                               &p->angles[k]));
     p->exprs.len = expr_mark;
     p->nbody_params = param_mark;
+    PL_TRY(parse_arg_list(p, true));
+    PL_TRY(expect_semi(p, "a gate call"));
+    PL_TRY(check_counts(p, &p->gates[gi], &name, nparams, p->nargs));
     PL_TRY(broadcast_size(p, p->gates[gi].name, &count));
+    if ((double)pl_circuit_size(p->c) + count * p->gates[gi].expanded > (double)QASM_MAX_OPS)
+        return qasm_error_at(PL_EUNSUPPORTED, p->lx.file, name.line, name.col,
+                             "program expands to more than %zu operations", QASM_MAX_OPS);
     for (int j = 0; j < count; j++) {
         PL_TRY(instance_qubits(p, j, p->gates[gi].name));
         PL_TRY(apply_gate(p, gi, p->angles, p->qubits, p->lx.file, name.line, name.col));
@@ -480,22 +437,22 @@ static pl_status_t parse_gate_call(parser_t *p) {
 /** Formal names of a definition: parameters first, then qubit arguments. */
 typedef struct {
     char **names;
-    int count, cap;
+    size_t count, cap;
     int nparams;
 } formals_t;
 
 static void formals_free(formals_t *f) {
-    for (int i = 0; i < f->count; i++) free(f->names[i]);
+    for (size_t i = 0; i < f->count; i++) free(f->names[i]);
     free(f->names);
 }
 
 static int formals_find(const formals_t *f, const qasm_token_t *t, int from) {
-    for (int i = from; i < f->count; i++)
-        if (qasm_token_is(t, f->names[i])) return i;
+    for (size_t i = (size_t)from; i < f->count; i++)
+        if (qasm_token_is(t, f->names[i])) return (int)i;
     return -1;
 }
 
-/* Parse id {, id} into @p f, ending before @p end; duplicates are errors. */
+/* Parse id {, id} into @p f; a name already in @p f is an error. */
 static pl_status_t parse_formal_names(parser_t *p, formals_t *f, const char *what) {
     for (;;) {
         if (p->tok.kind != QT_IDENT) return error_expected(p, what);
@@ -503,10 +460,8 @@ static pl_status_t parse_formal_names(parser_t *p, formals_t *f, const char *wha
             return qasm_error_at(PL_EPARSE, p->lx.file, p->tok.line, p->tok.col,
                                  "duplicate name '%.*s' in gate definition", (int)p->tok.len,
                                  p->tok.text);
-        size_t cap = (size_t)f->cap;
-        PL_TRY(RESERVE(f->names, cap, (size_t)f->count + 1));
-        f->cap = (int)cap;
-        PL_TRY(copy_text(&p->tok, &f->names[f->count]));
+        PL_TRY(CIRCUIT_RESERVE(f->names, f->cap, f->count + 1));
+        PL_TRY(qasm_token_copy(&p->tok, &f->names[f->count]));
         f->count++;
         PL_TRY(next(p));
         if (p->tok.kind != QT_COMMA) return PL_OK;
@@ -521,7 +476,7 @@ static pl_status_t parse_formals(parser_t *p, formals_t *f) {
         if (p->tok.kind != QT_RPAREN) PL_TRY(parse_formal_names(p, f, "a parameter name"));
         PL_TRY(expect(p, QT_RPAREN, "',' or ')' after a parameter name"));
     }
-    f->nparams = f->count;
+    f->nparams = (int)f->count;
     return parse_formal_names(p, f, "a qubit argument name");
 }
 
@@ -540,7 +495,7 @@ static pl_status_t parse_body_args(parser_t *p, const formals_t *f, size_t *narg
             if (p->body_args[k] == i - f->nparams)
                 return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                                      "qubit argument '%s' used twice", f->names[i]);
-        PL_TRY(RESERVE(p->body_args, p->body_args_cap, p->nbody_args + 1));
+        PL_TRY(CIRCUIT_RESERVE(p->body_args, p->body_args_cap, p->nbody_args + 1));
         p->body_args[p->nbody_args++] = i - f->nparams;
         PL_TRY(next(p));
         if (p->tok.kind == QT_LBRACKET)
@@ -580,13 +535,17 @@ static pl_status_t parse_body_statement(parser_t *p, const formals_t *f) {
     PL_TRY(parse_body_args(p, f, &nargs));
     PL_TRY(expect_semi(p, "a gate call"));
     PL_TRY(check_counts(p, &p->gates[gi], &name, nparams, nargs));
-    PL_TRY(RESERVE(p->body, p->body_cap, p->nbody + 1));
+    PL_TRY(CIRCUIT_RESERVE(p->body, p->body_cap, p->nbody + 1));
     p->body[p->nbody++] = (body_op_t){gi, name.line, name.col, arg_mark, param_mark};
     return PL_OK;
 }
 
-/* A definition's name must be new (gates share one namespace). */
+/* A definition's name must be new (gates share one namespace) and not a
+ * statement keyword. */
 static pl_status_t check_new_gate(const parser_t *p, const qasm_token_t *name) {
+    if (is_statement_word(name))
+        return qasm_error_at(PL_EPARSE, p->lx.file, name->line, name->col,
+                             "'%.*s' is a keyword, not a gate name", (int)name->len, name->text);
     int old = find_gate(p, name);
     if (old < 0) return PL_OK;
     const gate_def_t *g = &p->gates[old];
@@ -604,7 +563,7 @@ static pl_status_t parse_definition(parser_t *p, bool opaque) {
     const qasm_token_t name = p->tok;
     PL_TRY(check_new_gate(p, &name));
     formals_t f = {0};
-    gate_def_t def = {NULL, opaque ? GATE_OPAQUE : GATE_USER, PL_GATE_ID, 0, 0, p->nbody, 0,
+    gate_def_t def = {NULL, opaque ? GATE_OPAQUE : GATE_USER, PL_GATE_ID, 0, 0, p->nbody, 0, 0.0,
                       p->lx.file, name.line, name.col};
     pl_status_t st = next(p);
     if (st == PL_OK) st = parse_formals(p, &f);
@@ -614,10 +573,12 @@ static pl_status_t parse_definition(parser_t *p, bool opaque) {
         st = parse_body_statement(p, &f);
     if (st == PL_OK && !opaque) st = next(p);
     def.nparams = f.nparams;
-    def.nqubits = f.count - f.nparams;
+    def.nqubits = (int)f.count - f.nparams;
     def.nops = p->nbody - def.first_op;
+    for (size_t i = def.first_op; i < p->nbody; i++)
+        def.expanded += p->gates[p->body[i].gate].expanded;
     formals_free(&f);
-    return st == PL_OK ? add_gate(p, &name, NULL, def) : st;
+    return st == PL_OK ? add_gate(p, &name, def) : st;
 }
 
 static pl_status_t parse_gate(parser_t *p) { return parse_definition(p, false); }
@@ -626,11 +587,10 @@ static pl_status_t parse_opaque(parser_t *p) { return parse_definition(p, true);
 /* The natives of qelib1 and the prelude's definitions (parsed as if from a
  * file named qelib1.inc). */
 static pl_status_t load_qelib1(parser_t *p) {
-    for (size_t i = 0; i < sizeof qelib1_native / sizeof qelib1_native[0]; i++)
-        PL_TRY(add_native(p, qelib1_native[i]));
+    for (size_t i = 0; qasm_qelib1_native[i]; i++) PL_TRY(add_native(p, qasm_qelib1_native[i]));
     const qasm_lexer_t saved_lx = p->lx;
     const qasm_token_t saved_tok = p->tok;
-    qasm_lexer_init(&p->lx, qelib1_prelude, sizeof qelib1_prelude - 1, "qelib1.inc");
+    qasm_lexer_init(&p->lx, qasm_qelib1_prelude, strlen(qasm_qelib1_prelude), "qelib1.inc");
     pl_status_t st = next(p);
     while (st == PL_OK && p->tok.kind != QT_EOF) st = parse_gate(p);
     if (st != PL_OK && st != PL_ENOMEM) pl_internal_error(__FILE__, __LINE__, pl_last_error());
@@ -659,7 +619,7 @@ static pl_status_t parse_include(parser_t *p) {
 
 /* Make room for the qubits declared so far: state flags and the circuit. */
 static pl_status_t grow_qubits(parser_t *p, int old_n) {
-    PL_TRY(RESERVE(p->qstate, p->qstate_cap, (size_t)p->nqubits));
+    PL_TRY(CIRCUIT_RESERVE(p->qstate, p->qstate_cap, (size_t)p->nqubits));
     memset(p->qstate + old_n, 0, (size_t)(p->nqubits - old_n) * sizeof *p->qstate);
     if (!p->c) return pl_circuit_create(p->nqubits, &p->c);
     return circuit_grow_qubits(p->c, p->nqubits);
@@ -690,10 +650,10 @@ static pl_status_t parse_register(parser_t *p, bool quantum) {
         return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                              "too many %s bits: %d declared before, %d more is over the maximum %d",
                              quantum ? "quantum" : "classical", *total, size, limit);
-    PL_TRY(RESERVE(p->regs, p->regs_cap, p->nregs + 1));
+    PL_TRY(CIRCUIT_RESERVE(p->regs, p->regs_cap, p->nregs + 1));
     reg_t *r = &p->regs[p->nregs];
     *r = (reg_t){NULL, quantum, *total, size, name.line};
-    PL_TRY(copy_text(&name, &r->name));
+    PL_TRY(qasm_token_copy(&name, &r->name));
     p->nregs++;
     *total += size;
     return quantum ? grow_qubits(p, *total - size) : PL_OK;

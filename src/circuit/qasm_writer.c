@@ -82,15 +82,10 @@ static void u3_angles(const double complex u[4], double out[3], double *alpha) {
     *alpha = a;
 }
 
-/* Arbitrary 1-qubit unitary as u3 (its global phase dropped). */
-static void write_unitary1(out_t *o, const pl_op_t *op) {
-    double angles[3], alpha;
-    u3_angles(op->matrix, angles, &alpha);
-    emit_gate(o, "u3", angles, 3, op->qubits, 1);
-}
-
-/* Controlled e^{iα}u3 = cu3 followed by u1(α) on the control (exact). */
-static pl_status_t write_mcu(out_t *o, const pl_op_t *op) {
+/* A 2x2 unitary e^{iα}u3 with at most one control: u3 alone (dropping the
+ * global phase) or cu3 followed by u1(α) on the control (exact). Serves
+ * UNITARY1 and MCU, whose last qubit is the target. */
+static pl_status_t write_controlled_u(out_t *o, const pl_op_t *op) {
     double angles[3], alpha;
     const int ncontrols = op->nqubits - 1;
     if (ncontrols > 1)
@@ -161,10 +156,10 @@ static const char *qelib1_name(pl_gate_t g) {
 static pl_status_t write_op(out_t *o, const pl_op_t *op, const double *angles) {
     static const pl_pauli_op_t yy[2] = {PL_Y, PL_Y};
     switch (op->gate) {
-    case PL_GATE_UNITARY1: write_unitary1(o, op); return PL_OK;
+    case PL_GATE_UNITARY1:
+    case PL_GATE_MCU: return write_controlled_u(o, op);
     case PL_GATE_UNITARY2:
         return pl_error(PL_EUNSUPPORTED, "a 2-qubit unitary matrix has no OpenQASM 2 form");
-    case PL_GATE_MCU: return write_mcu(o, op);
     case PL_GATE_MCX: return write_mcx(o, op);
     case PL_GATE_PAULI_ROT: return write_pauli_rot(o, op, angles[0]);
     case PL_GATE_RYY: write_pauli_rotation(o, yy, op->qubits, 2, angles[0]); return PL_OK;

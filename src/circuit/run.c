@@ -30,17 +30,21 @@ static pl_status_t apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv
     }
 }
 
-pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv) {
+pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, size_t first,
+                                   size_t last, pl_sv_t *sv) {
     if (pl_circuit_qubits(c) != pl_sv_qubits(sv))
         return pl_error(PL_EINVAL, "circuit on %d qubits applied to a %d-qubit state",
                         pl_circuit_qubits(c), pl_sv_qubits(sv));
+    if (first > last || last > pl_circuit_size(c))
+        return pl_error(PL_EINVAL, "operation range [%zu, %zu) outside [0, %zu)", first, last,
+                        pl_circuit_size(c));
     const int nparams = pl_circuit_num_params(c);
     if (nparams > 0 && !theta)
         return pl_error(PL_EINVAL, "circuit has %d parameters but no values were given", nparams);
     for (int k = 0; k < nparams; k++)
         if (!isfinite(theta[k]))
             return pl_error(PL_EINVAL, "parameter theta[%d] is not finite (%g)", k, theta[k]);
-    for (size_t i = 0; i < pl_circuit_size(c); i++) {
+    for (size_t i = first; i < last; i++) {
         pl_op_t op;
         double angles[4];
         pl_circuit_op(c, i, &op);
@@ -52,4 +56,8 @@ pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t
         }
     }
     return PL_OK;
+}
+
+pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv) {
+    return pl_circuit_apply_range(c, theta, 0, pl_circuit_size(c), sv);
 }

@@ -44,6 +44,21 @@ static pl_status_t check_hermitian(const pl_pauli_sum_t *obs) {
     return PL_OK;
 }
 
+/* Apply the circuit in slices, drawing a progress bar on a terminal. */
+static pl_status_t run_with_progress(const pl_circuit_t *c, pl_sv_t *sv, bool show) {
+    const size_t ops = pl_circuit_size(c);
+    const size_t slice = 64;
+    pl_progress_t *bar = pl_progress_begin("sim", ops, show && pl_sv_qubits(sv) >= 20);
+    pl_status_t st = PL_OK;
+    for (size_t first = 0; first < ops && st == PL_OK; first += slice) {
+        size_t last = first + slice < ops ? first + slice : ops;
+        st = pl_circuit_apply_range(c, NULL, first, last, sv);
+        pl_progress_update(bar, last);
+    }
+    pl_progress_end(bar);
+    return st;
+}
+
 static pl_status_t simulate(const sim_args_t *a, pl_circuit_t **circ, pl_pauli_sum_t **obs,
                             pl_sv_t **sv, double *expval) {
     PL_TRY(pl_qasm_read_file(a->file, circ));
@@ -58,7 +73,7 @@ static pl_status_t simulate(const sim_args_t *a, pl_circuit_t **circ, pl_pauli_s
         return pl_error(PL_EINVAL, "'%s' has %d symbolic parameters theta[k]; bind them first",
                         a->file, pl_circuit_num_params(*circ));
     PL_TRY(pl_sv_create(n, sv));
-    PL_TRY(pl_circuit_apply(*circ, NULL, *sv));
+    PL_TRY(run_with_progress(*circ, *sv, !a->common.quiet));
     if (!a->shots_given) {
         double complex e;
         PL_TRY(pl_sv_expval_sum(*sv, *obs, &e));

@@ -71,13 +71,10 @@ static pl_status_t grow_failed(const pl_pauli_sum_t *s) {
                     s->cap);
 }
 
-/* Resize one array to count elements of elem bytes, keeping it on failure. */
-static bool resize(void **array, size_t count, size_t elem) {
-    if (count > SIZE_MAX / elem) return false;
-    void *p = realloc(*array, count * elem);
-    if (!p) return false;
-    *array = p;
-    return true;
+/* The array resized to count elements of elem bytes, or NULL (the array
+ * then untouched). */
+static void *resized(void *array, size_t count, size_t elem) {
+    return count <= SIZE_MAX / elem ? realloc(array, count * elem) : NULL;
 }
 
 /* Double the capacity (from SUM_MIN_CAP) and rebuild the index. On failure
@@ -86,12 +83,17 @@ static pl_status_t grow(pl_pauli_sum_t *s) {
     size_t cap = s->cap ? 2 * s->cap : SUM_MIN_CAP;
     if (cap > SIZE_MAX / 2 / sizeof(size_t) || cap > SIZE_MAX / term_words(s))
         return grow_failed(s);
-    if (!resize((void **)&s->words, cap * term_words(s), sizeof(uint64_t)) ||
-        !resize((void **)&s->coeff, cap, sizeof(double complex)) ||
-        !resize((void **)&s->hash, cap, sizeof(uint64_t)))
-        return grow_failed(s);
+    uint64_t *words = resized(s->words, cap * term_words(s), sizeof *words);
+    if (words) s->words = words;
+    double complex *coeff = resized(s->coeff, cap, sizeof *coeff);
+    if (coeff) s->coeff = coeff;
+    uint64_t *hash = resized(s->hash, cap, sizeof *hash);
+    if (hash) s->hash = hash;
     size_t *slots = calloc(2 * cap, sizeof *slots);
-    if (!slots) return grow_failed(s);
+    if (!words || !coeff || !hash || !slots) {
+        free(slots);
+        return grow_failed(s);
+    }
     free(s->slots);
     s->slots = slots;
     s->cap = cap;

@@ -77,15 +77,18 @@ static pl_status_t syntax_error(const parser_t *p, size_t pos, const char *what)
                     token_length(s), s);
 }
 
-/* Make room for one more element in a growing array. */
-static pl_status_t reserve_one(void **array, size_t *cap, size_t count, size_t elem) {
-    if (count < *cap) return PL_OK;
+/* The array with room for count + 1 elements (capacity doubling from 16), or
+ * NULL when growing fails (the old array is then untouched). */
+static void *room_for_one(void *array, size_t *cap, size_t count, size_t elem) {
+    if (count < *cap) return array;
     size_t want = *cap ? 2 * *cap : 16;
-    void *grown = want <= SIZE_MAX / elem ? realloc(*array, want * elem) : NULL;
-    if (!grown) return pl_error(PL_ENOMEM, "no memory to parse a Pauli sum of %zu factors", count);
-    *array = grown;
-    *cap = want;
-    return PL_OK;
+    void *grown = want <= SIZE_MAX / elem ? realloc(array, want * elem) : NULL;
+    if (grown) *cap = want;
+    return grown;
+}
+
+static pl_status_t parse_no_memory(const parser_t *p) {
+    return pl_error(PL_ENOMEM, "no memory to parse a Pauli sum of %zu factors", p->nfactors);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -133,7 +136,9 @@ static pl_status_t parse_factor(parser_t *p) {
                         column(pos), len, s, MAX_INDEX_DIGITS);
     long q = strtol(s + 1, NULL, 10);
     PL_TRY(check_index(p, pos, q, len));
-    PL_TRY(reserve_one((void **)&p->factors, &p->factors_cap, p->nfactors, sizeof *p->factors));
+    factor_t *factors = room_for_one(p->factors, &p->factors_cap, p->nfactors, sizeof *factors);
+    if (!factors) return parse_no_memory(p);
+    p->factors = factors;
     p->factors[p->nfactors++] = (factor_t){(int)q, column(pos), (pl_pauli_op_t)op};
     if (q > p->max_qubit) p->max_qubit = (int)q;
     return PL_OK;
@@ -241,7 +246,9 @@ static pl_status_t parse_term(parser_t *p, bool negative) {
     PL_TRY(parse_coefficient(p, &c));
     size_t first = p->nfactors;
     PL_TRY(parse_product(p));
-    PL_TRY(reserve_one((void **)&p->terms, &p->terms_cap, p->nterms, sizeof *p->terms));
+    term_t *terms = room_for_one(p->terms, &p->terms_cap, p->nterms, sizeof *terms);
+    if (!terms) return parse_no_memory(p);
+    p->terms = terms;
     p->terms[p->nterms++] = (term_t){first, p->nfactors - first, negative ? -c : c};
     return PL_OK;
 }

@@ -9,6 +9,8 @@
 #define PLATEAU_SV_KERNELS_H
 
 #include <complex.h>
+
+#include "core/cmplx.h"
 #include <stddef.h>
 #include <stdint.h>
 

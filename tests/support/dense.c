@@ -280,34 +280,67 @@ double complex *dense_controlled(const double complex *u, int ku, int nc) {
     return m;
 }
 
+/*
+ * A matrix with at most one nonzero per row: row i holds val[i] in column
+ * col[i]. The factors I and E_rc of the Kronecker sum below are such
+ * matrices, and so is any Kronecker product of them, which keeps each term
+ * O(2^n) instead of O(4^n) without changing what is computed.
+ */
+typedef struct {
+    size_t side;
+    size_t *col;
+    double complex *val;
+} monomial_t;
+
+/* out = a ⊗ b: row (i1·side_b + i2) holds a.val[i1]·b.val[i2] in column
+ * (a.col[i1]·side_b + b.col[i2]) — the Kronecker product entry formula. */
+static monomial_t monomial_kron(const monomial_t *a, const monomial_t *b) {
+    monomial_t out = {a->side * b->side, NULL, NULL};
+    out.col = xcalloc(out.side, sizeof *out.col);
+    out.val = dense_zeros(out.side);
+    for (size_t i1 = 0; i1 < a->side; i1++)
+        for (size_t i2 = 0; i2 < b->side; i2++) {
+            out.col[i1 * b->side + i2] = a->col[i1] * b->side + b->col[i2];
+            out.val[i1 * b->side + i2] = a->val[i1] * b->val[i2];
+        }
+    return out;
+}
+
+static void monomial_free(monomial_t *m) {
+    free(m->col);
+    free(m->val);
+}
+
 double complex *dense_embed(int n, const double complex *u, int k, const int *qubits) {
     size_t dim = (size_t)1 << n, d = (size_t)1 << k;
-    static const double complex eye[4] = {1, 0, 0, 1};
     double complex *full = dense_zeros(dim * dim);
     for (size_t r = 0; r < d; r++)
         for (size_t c = 0; c < d; c++) {
             double complex coef = u[r * d + c];
             if (coef == 0) continue;
             /* kron_{q=n-1..0} F_q with F_q = E_{r_j c_j} on q = qubits[j], I elsewhere */
-            double complex one = 1.0;
-            double complex *acc = dense_kron(&one, 1, 1, &one, 1, 1);
-            size_t side = 1;
+            size_t one_col = 0;
+            double complex one_val = 1.0;
+            monomial_t acc = {1, &one_col, &one_val};
+            int owned = 0;
             for (int q = n - 1; q >= 0; q--) {
-                double complex unit[4] = {0, 0, 0, 0};
-                const double complex *f = eye;
+                size_t fcol[2] = {0, 1}; /* I */
+                double complex fval[2] = {1, 1};
                 for (int j = 0; j < k; j++)
-                    if (qubits[j] == q) {
+                    if (qubits[j] == q) { /* the matrix unit E_{rj cj} */
                         size_t rj = (r >> j) & 1, cj = (c >> j) & 1;
-                        unit[rj * 2 + cj] = 1.0; /* the matrix unit E_{rj cj} */
-                        f = unit;
+                        fcol[rj] = cj, fval[rj] = 1;
+                        fcol[1 - rj] = 0, fval[1 - rj] = 0;
                     }
-                double complex *next = dense_kron(acc, side, side, f, 2, 2);
-                free(acc);
+                monomial_t f = {2, fcol, fval};
+                monomial_t next = monomial_kron(&acc, &f);
+                if (owned) monomial_free(&acc);
                 acc = next;
-                side *= 2;
+                owned = 1;
             }
-            for (size_t i = 0; i < dim * dim; i++) full[i] += coef * acc[i];
-            free(acc);
+            for (size_t row = 0; row < dim; row++)
+                full[row * dim + acc.col[row]] += coef * acc.val[row];
+            if (owned) monomial_free(&acc);
         }
     return full;
 }

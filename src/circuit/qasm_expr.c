@@ -308,15 +308,14 @@ static pl_status_t eval_scale(const evaluator_t *ev, const qasm_expr_t *node, pl
     return PL_OK;
 }
 
-static pl_status_t eval_node(const evaluator_t *ev, int i, pl_angle_t *out);
-
 /* Functions and powers take constant arguments only. */
 static pl_status_t eval_nonlinear(const evaluator_t *ev, const qasm_expr_t *node, pl_angle_t l,
                                   pl_angle_t r, pl_angle_t *out) {
     char what[128];
     const bool is_pow = node->kind == QX_POW;
     if (!is_const(l) || (is_pow && !is_const(r))) {
-        snprintf(what, sizeof what, "%s of a parameter", is_pow ? "power" : funcs[node->index].name);
+        snprintf(what, sizeof what, "%s of a parameter",
+                 is_pow ? "power" : funcs[node->index].name);
         return not_affine(ev, node, what);
     }
     double v = is_pow ? pow(l.b, r.b) : funcs[node->index].fn(l.b);

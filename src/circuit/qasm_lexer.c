@@ -231,7 +231,8 @@ pl_status_t qasm_token_copy(const qasm_token_t *tok, char **out) {
 
 pl_status_t qasm_io_error(const char *what, const char *path, int err) {
     char reason[128] = "unknown error";
-    if (strerror_r(err, reason, sizeof reason) != 0) snprintf(reason, sizeof reason, "error %d", err);
+    if (strerror_r(err, reason, sizeof reason) != 0)
+        snprintf(reason, sizeof reason, "error %d", err);
     return pl_error(PL_EIO, "%s '%s': %s", what, path, reason);
 }
 

@@ -92,7 +92,7 @@ static pl_status_t group_sums(const pl_sv_t *sv, uint64_t xm, const term_t *t, i
     for (int k = 0; k < nterms; k++)
         for (size_t j = 0; j < TILE; j++) lowsign[(size_t)k * TILE + j] = parity_sign(j & t[k].zm);
 
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sv->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         double wr[TILE], wi_store[TILE];
         double *wi = xm ? wi_store : NULL;

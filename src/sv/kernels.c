@@ -18,7 +18,7 @@
 
 /* Pair distances (in amplitudes) at or below which tiles warm their |0⟩ half
  * first; see warm_first_half(). */
-#define WARM_MAX_DISTANCE 1024
+#define WARM_MAX_DISTANCE 256
 
 /* (r0,i0,r1,i1,...) -> (i0,r0,i1,r1,...) */
 static inline v8d swap_re_im(v8d v) { return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6); }
@@ -106,7 +106,6 @@ static inline void warm_first_half(const double complex *x, const double complex
 
 /* x[j], y[j] (j < len) are the |0⟩ and |1⟩ amplitudes of len pairs. */
 static void tile_1q(double complex *x, double complex *y, size_t len, const mat2 *m) {
-    warm_first_half(x, y, len);
     if (len < 4) {
         for (size_t j = 0; j < len; j++) {
             double complex a = x[j], b = y[j];
@@ -116,13 +115,13 @@ static void tile_1q(double complex *x, double complex *y, size_t len, const mat2
         return;
     }
     if (m->diagonal) {
+        /* No pairing needed: scale each half in address order. */
         const vcoef d0 = m->u00, d1 = m->u11;
-        for (size_t j = 0; j < len; j += 4) {
-            vstore(x + j, vcmul(d0, vload(x + j)));
-            vstore(y + j, vcmul(d1, vload(y + j)));
-        }
+        for (size_t j = 0; j < len; j += 4) vstore(x + j, vcmul(d0, vload(x + j)));
+        for (size_t j = 0; j < len; j += 4) vstore(y + j, vcmul(d1, vload(y + j)));
         return;
     }
+    warm_first_half(x, y, len);
     /* Local copies: the stores below could otherwise alias *m. */
     const vcoef u00 = m->u00, u01 = m->u01, u10 = m->u10, u11 = m->u11;
     for (size_t j = 0; j < len; j += 4) {
@@ -143,12 +142,32 @@ static void kern_1q_low(double complex *amp, size_t dim, int q, const mat2 *m) {
     }
     const vcoef vd = vcoef_lanes(d), vo = vcoef_lanes(o);
     const long long nvec = (long long)(dim / 4);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
     for (long long v = 0; v < nvec; v++) {
         v8d a = vload(amp + 4 * v);
         v8d partner = q == 0 ? __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5)
                              : __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3);
         vstore(amp + 4 * v, vcmul(vd, a) + vcmul(vo, partner));
+    }
+}
+
+/* Uncontrolled diagonal gate: each amplitude is scaled by d0 or d1 by its
+ * bit q, so the state streams through once in address order (no pairing). */
+static void kern_diag(double complex *amp, size_t dim, int q, const mat2 *m) {
+    const uint64_t run = UINT64_C(1) << q; /* consecutive amplitudes with the same bit */
+    const long long ntiles = (long long)(dim / TILE);
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
+    for (long long t = 0; t < ntiles; t++) {
+        double complex *a = amp + (uint64_t)t * TILE;
+        if (run >= TILE) {
+            /* The whole tile shares bit q. */
+            const vcoef d = ((uint64_t)t * TILE & run) ? m->u11 : m->u00;
+            for (size_t j = 0; j < TILE; j += 4) vstore(a + j, vcmul(d, vload(a + j)));
+        } else {
+            for (size_t r = 0; r < TILE; r += 2 * run) {
+                tile_1q(a + r, a + r + run, run, m);
+            }
+        }
     }
 }
 
@@ -159,6 +178,10 @@ void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
         kern_1q_low(amp, dim, q, &m);
         return;
     }
+    if (cmask == 0 && m.diagonal && dim >= TILE) {
+        kern_diag(amp, dim, q, &m);
+        return;
+    }
     int pos[65];
     int npos = involved_positions(cmask, &q, 1, pos);
     const uint64_t npairs = dim >> npos;
@@ -166,7 +189,7 @@ void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
     const uint64_t len = run < TILE ? run : TILE;
     const uint64_t stride = UINT64_C(1) << q;
     const long long ntiles = (long long)(npairs / len);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
     for (long long t = 0; t < ntiles; t++) {
         uint64_t i0 = insert_zero_bits((uint64_t)t * len, pos, npos) | cmask;
         tile_1q(amp + i0, amp + i0 + stride, len, &m);
@@ -213,7 +236,7 @@ void sv_kern_2q(double complex *amp, size_t dim, int q0, int q1, uint64_t cmask,
     const uint64_t len = run < TILE ? run : TILE;
     const uint64_t s0 = UINT64_C(1) << q0, s1 = UINT64_C(1) << q1;
     const long long ntiles = (long long)(nquads / len);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
     for (long long t = 0; t < ntiles; t++) {
         uint64_t i0 = insert_zero_bits((uint64_t)t * len, pos, npos) | cmask;
         double complex *a[4] = {amp + i0, amp + i0 + s0, amp + i0 + s1, amp + i0 + s0 + s1};
@@ -239,14 +262,14 @@ static inline double complex pauli_phase(uint64_t j, uint64_t zm, double complex
 void sv_kern_pauli(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny) {
     const double complex iny = i_pow(ny);
     if (xm == 0) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
         for (long long i = 0; i < (long long)dim; i++)
             amp[i] = sv_cmul(pauli_phase((uint64_t)i, zm, iny), amp[i]);
         return;
     }
     /* Pairs (i, j = i ^ xm) with the top bit of xm clear in i. */
     const int top = 63 - __builtin_clzll(xm);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
     for (long long k = 0; k < (long long)(dim / 2); k++) {
         uint64_t i = sv_insert_zero_bit((uint64_t)k, top), j = i ^ xm;
         double complex ai = amp[i], aj = amp[j];
@@ -262,13 +285,13 @@ void sv_kern_pauli_rot(double complex *amp, size_t dim, uint64_t xm, uint64_t zm
     const double complex iny = i_pow(ny), mis = CMPLX(0.0, -s);
     if (xm == 0) {
         const double complex plus = CMPLX(c, -s * creal(iny)), minus = CMPLX(c, s * creal(iny));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
         for (long long i = 0; i < (long long)dim; i++)
             amp[i] = sv_cmul((__builtin_popcountll((uint64_t)i & zm) & 1) ? minus : plus, amp[i]);
         return;
     }
     const int top = 63 - __builtin_clzll(xm);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
     for (long long k = 0; k < (long long)(dim / 2); k++) {
         uint64_t i = sv_insert_zero_bit((uint64_t)k, top), j = i ^ xm;
         double complex ai = amp[i], aj = amp[j];

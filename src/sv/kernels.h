@@ -14,6 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* States smaller than this run on the calling thread: starting a parallel
+ * region costs more than the work. */
+#define SV_PARALLEL_MIN (1 << 14)
+
 /* u (2x2, row-major) on qubit q, on the basis states where all bits of
  * cmask are set (cmask = 0: uncontrolled). q's bit is not in cmask. */
 void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,

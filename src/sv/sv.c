@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sv/kernels.h"
 #include "sv/sv_internal.h"
 
 static pl_status_t sv_alloc(int n, pl_sv_t **out) {
@@ -37,7 +38,7 @@ pl_status_t pl_sv_create(int n, pl_sv_t **out) {
     PL_TRY(sv_alloc(n, out));
     pl_sv_t *sv = *out;
     /* Parallel first touch spreads the pages over the threads' memory. */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sv->dim >= SV_PARALLEL_MIN)
     for (long long i = 0; i < (long long)sv->dim; i++) sv->amp[i] = 0;
     sv->amp[0] = 1;
     return PL_OK;
@@ -53,7 +54,7 @@ pl_status_t pl_sv_copy(pl_sv_t *dst, const pl_sv_t *src) {
     if (dst->n != src->n)
         return pl_error(PL_EINVAL, "cannot copy a %d-qubit state into a %d-qubit state", src->n,
                         dst->n);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (src->dim >= SV_PARALLEL_MIN)
     for (long long i = 0; i < (long long)src->dim; i++) dst->amp[i] = src->amp[i];
     return PL_OK;
 }
@@ -72,7 +73,7 @@ pl_status_t pl_sv_set_basis(pl_sv_t *sv, uint64_t index) {
     if (index >= sv->dim)
         return pl_error(PL_EINVAL, "basis state %llu out of range [0, %llu)",
                         (unsigned long long)index, (unsigned long long)sv->dim);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sv->dim >= SV_PARALLEL_MIN)
     for (long long i = 0; i < (long long)sv->dim; i++) sv->amp[i] = 0;
     sv->amp[index] = 1;
     return PL_OK;

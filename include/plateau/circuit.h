@@ -46,7 +46,8 @@ typedef struct {
     int nangles;
     const pl_angle_t *angles;
     const double complex *matrix; /**< UNITARY1/2 and MCU, else NULL */
-    const pl_pauli_t *pauli;      /**< PAULI_ROT (on the circuit's n qubits), else NULL */
+    const pl_pauli_t *pauli;      /**< PAULI_ROT (on the circuit's n qubits), else NULL;
+                                       its qubits[] are the string's support, ascending */
 } pl_op_t;
 
 typedef struct pl_circuit pl_circuit_t;
@@ -66,7 +67,8 @@ int pl_circuit_num_params(const pl_circuit_t *c);
 void pl_circuit_op(const pl_circuit_t *c, size_t i, pl_op_t *out);
 
 /**
- * Append a named gate with constant angles.
+ * Append a named gate with constant angles. MCX takes any nqubits >= 2
+ * (controls, then the target); other named gates their fixed count.
  * @return PL_EINVAL for a generic kind, wrong qubit count, out-of-range or
  *   repeated qubit, or a non-finite angle.
  */
@@ -121,16 +123,22 @@ PL_NODISCARD pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const dou
 /* ------------------------------------------------------------------------ */
 
 /**
- * Read an OpenQASM 2.0 program. Supports `include "qelib1.inc"` (built in;
+ * Read an OpenQASM 2.0 program. The first statement must be `OPENQASM 2.0;`.
+ * Supports `include "qelib1.inc"` (built in;
  * no file is read), qreg/creg (registers are concatenated in declaration
  * order), every qelib1 gate, user `gate` definitions (expanded), `barrier`
  * (ignored), final `measure`, register broadcasting, expressions with pi,
  * + - * / ^, unary minus, sin cos tan exp ln sqrt, and the extension
  * `theta[k]` for symbolic parameters (angles must stay affine in one θ).
  * `reset` on a qubit not yet touched is accepted (it is a no-op on |0⟩).
- * @return PL_EPARSE / PL_EINVAL / PL_EUNSUPPORTED (`if`, mid-circuit measure,
- *   reset after gates, `opaque` gates used) with a message
- *   "FILE:LINE:COL: problem"; PL_EIO when the file cannot be read.
+ * Every error message reads "FILE:LINE:COL: problem".
+ * @return PL_EPARSE for a malformed program (syntax, undeclared names, wrong
+ *   argument counts); PL_EINVAL for bad values (index out of range, repeated
+ *   qubit, non-finite angle, too many qubits); PL_EUNSUPPORTED for valid
+ *   OpenQASM that plateau does not run (`if`, mid-circuit measurement, reset
+ *   after gates, `opaque` gates used, other versions, programs expanding to
+ *   more than 2^25 operations); PL_EIO when the file cannot be read or is
+ *   larger than 256 MB.
  */
 PL_NODISCARD pl_status_t pl_qasm_read_file(const char *path, pl_circuit_t **out);
 /** As pl_qasm_read_file, from text; @p name labels messages. */
@@ -139,8 +147,11 @@ PL_NODISCARD pl_status_t pl_qasm_read_string(const char *text, const char *name,
 
 /**
  * Write @p c as plain OpenQASM 2.0 with qelib1 gates (one `qreg q[n]`), with
- * parameters bound to @p theta. Generic gates are decomposed exactly
- * (up to a global phase for UNITARY1/MCU); UNITARY2 is refused with
+ * parameters bound to @p theta. P and CP are written `u1`/`cu1`; RYY and
+ * Pauli rotations are decomposed into basis changes, CX ladders and rz;
+ * UNITARY1 becomes u3 and a singly-controlled MCU becomes cu3 plus u1 (exact
+ * up to a global phase); MCX with 1–4 controls becomes cx/ccx/c3x/c4x.
+ * UNITARY2, MCU with 2+ controls and MCX with 5+ controls are refused with
  * PL_EUNSUPPORTED. The caller frees *out with free().
  */
 PL_NODISCARD pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta,

@@ -11,9 +11,11 @@
 #include <string.h>
 
 /* These helpers are static inline, so the vector calling convention never
- * crosses a translation unit: GCC's "ABI changes without AVX-512" note does
+ * crosses a translation unit: the compilers' "ABI changes without AVX-512" warning does
  * not apply to them. */
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 

@@ -2,6 +2,7 @@
 # machine: they first install missing packages through scripts/deps.sh.
 BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS  += --no-print-directory
 CMAKE_ARGS ?=
 
 .PHONY: all deps build test test-sanitize build-clang ci demo bench clean

@@ -8,9 +8,9 @@ run() { echo "\$ plateau $*" | sed "s|$here/||g"; "$plateau" "$@"; echo; }
 
 echo "== plateau $("$plateau" --version | cut -d' ' -f2): simulate OpenQASM circuits, measure Pauli observables"
 echo
-echo "-- Bell state: <Z0 Z1> = 1 and <Y0 Y1> = -1 exactly, then estimated from 4000 shots"
-run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1"
-run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1" --shots 4000 --seed 7
+echo "-- Bell state: <Z0 Z1> = 1, <Y0 Y1> = -1, <X0> = 0; exactly, then from 4000 shots per basis"
+run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1 + X0"
+run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1 + X0" --shots 4000 --seed 7
 echo "-- 8-qubit GHZ state: the parity X0...X7 is exactly 1"
 run sim "$here/ghz8.qasm" --obs "X0 X1 X2 X3 X4 X5 X6 X7" --json
 echo "-- Trotterised quench of a 10-site transverse-field Ising chain: energy and magnetisation"

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -21,20 +23,6 @@
 #include "plateau/errors.h"
 
 #define SEED 8675309u
-
-static void report_fail(const char *fmt, ...) PL_PRINTF(1, 2);
-static void report_fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail();
-}
-
-static void expect_contains(const char *text, const char *needle) {
-    if (!strstr(text, needle)) report_fail("expected '%s' in \"%s\"", needle, text);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -153,9 +141,9 @@ static void test_mem_limit_and_accounting(void **state) {
     pl_clear_error();
     assert_int_equal(pl_mem_alloc(&b, 600 * 1024, "state vector of 16 qubits"), PL_ENOMEM);
     assert_null(b);
-    expect_contains(pl_last_error(), "state vector of 16 qubits");
-    expect_contains(pl_last_error(), "600.0 KB");
-    expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_last_error(), "state vector of 16 qubits");
+    test_expect_contains(pl_last_error(), "600.0 KB");
+    test_expect_contains(pl_last_error(), "memory limit");
     assert_int_equal(pl_mem_in_use(), base + 512 * 1024);
 
     /* Exactly up to the limit is allowed. */
@@ -184,8 +172,8 @@ static void test_mem_limit_and_accounting(void **state) {
     pl_mem_set_limit((size_t)1 << 20);
     assert_int_equal(pl_mem_alloc(&b, (size_t)16 << 20, "state vector of 20 qubits"),
                      PL_ENOMEM);
-    expect_contains(pl_last_error(), "16.0 MB");
-    expect_contains(pl_last_error(), "1.0 MB");
+    test_expect_contains(pl_last_error(), "16.0 MB");
+    test_expect_contains(pl_last_error(), "1.0 MB");
     pl_mem_set_limit(0);
     assert_int_equal(pl_mem_limit(), default_limit);
 }
@@ -248,7 +236,7 @@ static void test_parse_bytes(void **state) {
         size_t out = 0;
         pl_status_t st = pl_parse_bytes(good[i].text, &out);
         if (st != PL_OK || out != good[i].bytes)
-            report_fail("pl_parse_bytes('%s'): status %d, %zu bytes, expected %zu", good[i].text,
+            test_fail("pl_parse_bytes('%s'): status %d, %zu bytes, expected %zu", good[i].text,
                      (int)st, out, good[i].bytes);
     }
     static const char *bad[] = {"", "abc", "12Q", "-5M", "nan", "inf", "0", "0.1", "8GB extra",
@@ -257,10 +245,10 @@ static void test_parse_bytes(void **state) {
         size_t out = 12345;
         pl_clear_error();
         pl_status_t st = pl_parse_bytes(bad[i], &out);
-        if (st != PL_EPARSE) report_fail("pl_parse_bytes('%s') returned %d, expected PL_EPARSE",
+        if (st != PL_EPARSE) test_fail("pl_parse_bytes('%s') returned %d, expected PL_EPARSE",
                                       bad[i], (int)st);
         assert_int_equal(out, 12345); /* untouched on failure */
-        if (bad[i][0]) expect_contains(pl_last_error(), bad[i]);
+        if (bad[i][0]) test_expect_contains(pl_last_error(), bad[i]);
     }
 }
 
@@ -299,7 +287,7 @@ static void test_rng_known_outputs(void **state) {
         for (int k = 0; k < 4; k++) {
             uint64_t got = pl_rng_u64(&rng);
             if (got != pinned[i].first[k])
-                report_fail("seed %llu stream %llu output %d: 0x%016llx, pinned 0x%016llx",
+                test_fail("seed %llu stream %llu output %d: 0x%016llx, pinned 0x%016llx",
                          (unsigned long long)pinned[i].seed,
                          (unsigned long long)pinned[i].stream, k, (unsigned long long)got,
                          (unsigned long long)pinned[i].first[k]);
@@ -332,7 +320,7 @@ static void test_rng_reproducible_and_streams_differ(void **state) {
             /* Independent words differ in 32 of 64 bits on average: 4096 bits
              * compared, mean 2048, sd 32; allow 8 sd. */
             if (abs(bits - 2048) > 256)
-                report_fail("streams %d and %d differ in %d of 4096 bits", j, k, bits);
+                test_fail("streams %d and %d differ in %d of 4096 bits", j, k, bits);
         }
 }
 
@@ -345,7 +333,7 @@ static void test_rng_uniform(void **state) {
     uint64_t counts[BINS] = {0};
     for (int i = 0; i < N; i++) {
         double u = pl_rng_uniform(&rng);
-        if (!(u >= 0.0 && u < 1.0)) report_fail("uniform draw %d = %.17g outside [0, 1)", i, u);
+        if (!(u >= 0.0 && u < 1.0)) test_fail("uniform draw %d = %.17g outside [0, 1)", i, u);
         /* 53 random bits: u * 2^53 is an integer. */
         assert_true(u * 0x1.0p53 == floor(u * 0x1.0p53));
         sum += u;
@@ -359,7 +347,7 @@ static void test_rng_uniform(void **state) {
     int dof;
     for (int b = 0; b < BINS; b++) probs[b] = 1.0 / BINS;
     if (!dense_chi2_test(probs, counts, BINS, N, 0.999, &stat, &dof))
-        report_fail("uniform histogram: chi2 %.2f with %d dof (seed %u)", stat, dof, SEED);
+        test_fail("uniform histogram: chi2 %.2f with %d dof (seed %u)", stat, dof, SEED);
     assert_int_equal(dof, BINS - 1);
 }
 
@@ -370,7 +358,7 @@ static void check_below(uint64_t n, int bins, uint64_t (*bin_of)(uint64_t), int 
     uint64_t counts[16] = {0};
     for (int i = 0; i < N; i++) {
         uint64_t r = pl_rng_below(&rng, n);
-        if (r >= n) report_fail("pl_rng_below(%llu) gave %llu", (unsigned long long)n,
+        if (r >= n) test_fail("pl_rng_below(%llu) gave %llu", (unsigned long long)n,
                              (unsigned long long)r);
         counts[bin_of(r)]++;
     }
@@ -378,7 +366,7 @@ static void check_below(uint64_t n, int bins, uint64_t (*bin_of)(uint64_t), int 
     int dof;
     for (int b = 0; b < bins; b++) probs[b] = 1.0 / bins;
     if (!dense_chi2_test(probs, counts, (size_t)bins, N, 0.999, &stat, &dof))
-        report_fail("pl_rng_below(%llu): chi2 %.2f with %d dof (seed %u stream %d)",
+        test_fail("pl_rng_below(%llu): chi2 %.2f with %d dof (seed %u stream %d)",
                  (unsigned long long)n, stat, dof, SEED, stream);
 }
 
@@ -434,7 +422,7 @@ static void test_threads(void **state) {
     int before = pl_threads();
     assert_true(before >= 1);
     assert_int_equal(pl_set_threads(0), PL_EINVAL);
-    expect_contains(pl_last_error(), "0");
+    test_expect_contains(pl_last_error(), "0");
     assert_int_equal(pl_set_threads(-3), PL_EINVAL);
     assert_int_equal(pl_set_threads(3), PL_OK);
     assert_int_equal(pl_threads(), 3);
@@ -459,11 +447,11 @@ static void test_progress_format(void **state) {
     (void)state;
     char buf[256];
     pl_progress_format(buf, sizeof buf, "samples", 5, 10, 2.0);
-    expect_contains(buf, "samples");
-    expect_contains(buf, "50%");
-    expect_contains(buf, "5/10");
-    expect_contains(buf, "ETA");
-    expect_contains(buf, "00:02"); /* 5 left at 2.5/s */
+    test_expect_contains(buf, "samples");
+    test_expect_contains(buf, "50%");
+    test_expect_contains(buf, "5/10");
+    test_expect_contains(buf, "ETA");
+    test_expect_contains(buf, "00:02"); /* 5 left at 2.5/s */
     /* A half-full bar: as many '#' as '.' inside the brackets. */
     const char *open = strchr(buf, '['), *close = strchr(buf, ']');
     assert_non_null(open);
@@ -473,23 +461,23 @@ static void test_progress_format(void **state) {
     assert_true(hashes > 0 && hashes == dots);
 
     pl_progress_format(buf, sizeof buf, "gs", 10, 10, 4.0);
-    expect_contains(buf, "100%");
-    expect_contains(buf, "10/10");
+    test_expect_contains(buf, "100%");
+    test_expect_contains(buf, "10/10");
     bar_counts(buf, &hashes, &dots);
     assert_true(hashes > 0 && dots == 0);
 
     pl_progress_format(buf, sizeof buf, "x", 0, 10, 0.0); /* no rate yet */
-    expect_contains(buf, "0%");
-    expect_contains(buf, "0/10");
-    expect_contains(buf, "--:--");
+    test_expect_contains(buf, "0%");
+    test_expect_contains(buf, "0/10");
+    test_expect_contains(buf, "--:--");
 
     pl_progress_format(buf, sizeof buf, "x", 15, 10, 1.0); /* overshoot clamps */
-    expect_contains(buf, "100%");
+    test_expect_contains(buf, "100%");
     pl_progress_format(buf, sizeof buf, "x", 0, 0, 1.0); /* empty job is complete */
-    expect_contains(buf, "100%");
+    test_expect_contains(buf, "100%");
 
     pl_progress_format(buf, sizeof buf, "long", 1, 7200, 1.0); /* 7199 s left */
-    expect_contains(buf, "1:59:59");
+    test_expect_contains(buf, "1:59:59");
 
     char small[12];
     memset(small, 'Z', sizeof small);
@@ -537,7 +525,7 @@ static void test_support_chi2(void **state) {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         double q = dense_chi2_quantile(table[i].dof, 0.999);
         if (fabs(q - table[i].q) > 2e-3)
-            report_fail("chi2 quantile dof %d: %.4f, table %.3f", table[i].dof, q, table[i].q);
+            test_fail("chi2 quantile dof %d: %.4f, table %.3f", table[i].dof, q, table[i].q);
     }
     assert_true(fabs(dense_gamma_p(1.0, 2.0) - (1 - exp(-2.0))) < 1e-14);
     /* Merging: a bin expecting 1 is merged; a perfect fit passes. */

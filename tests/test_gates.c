@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,16 +25,6 @@
 
 /* Kinds with a fixed matrix: everything before the generic kinds. */
 #define NAMED_COUNT PL_GATE_MCX
-
-static void report_fail(const char *fmt, ...) PL_PRINTF(1, 2);
-static void report_fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail();
-}
 
 /* ------------------------------------------------------------------------ */
 /* The dense reference keeps its own conventions                            */
@@ -167,10 +159,10 @@ static void test_gate_info_counts(void **state) {
         assert_non_null(info->name);
         assert_true(strlen(info->name) > 0);
         if (expected_info[i].name && strcmp(info->name, expected_info[i].name) != 0)
-            report_fail("gate %d: name '%s', expected '%s'", (int)expected_info[i].g, info->name,
+            test_fail("gate %d: name '%s', expected '%s'", (int)expected_info[i].g, info->name,
                      expected_info[i].name);
         if (info->qubits != expected_info[i].qubits || info->angles != expected_info[i].angles)
-            report_fail("gate %d (%s): %d qubits / %d angles, expected %d / %d",
+            test_fail("gate %d (%s): %d qubits / %d angles, expected %d / %d",
                      (int)expected_info[i].g, info->name, info->qubits, info->angles,
                      expected_info[i].qubits, expected_info[i].angles);
     }
@@ -192,9 +184,9 @@ static void test_gate_lookup_names_and_aliases(void **state) {
         if (!expected_info[i].name) continue;
         pl_gate_t g = PL_GATE_COUNT;
         if (!pl_gate_lookup(expected_info[i].name, &g))
-            report_fail("pl_gate_lookup('%s') failed", expected_info[i].name);
+            test_fail("pl_gate_lookup('%s') failed", expected_info[i].name);
         if (g != expected_info[i].g)
-            report_fail("pl_gate_lookup('%s') gave %d, expected %d", expected_info[i].name, (int)g,
+            test_fail("pl_gate_lookup('%s') gave %d, expected %d", expected_info[i].name, (int)g,
                      (int)expected_info[i].g);
     }
     /* qelib1 aliases and the OpenQASM builtins U and CX. */
@@ -208,7 +200,7 @@ static void test_gate_lookup_names_and_aliases(void **state) {
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         pl_gate_t g = PL_GATE_COUNT;
         if (!pl_gate_lookup(aliases[i].name, &g) || g != aliases[i].g)
-            report_fail("alias '%s': got %d, expected %d", aliases[i].name, (int)g, (int)aliases[i].g);
+            test_fail("alias '%s': got %d, expected %d", aliases[i].name, (int)g, (int)aliases[i].g);
     }
 }
 
@@ -223,7 +215,7 @@ static void test_gate_lookup_unknown(void **state) {
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pl_gate_t g = PL_GATE_COUNT;
         if (pl_gate_lookup(unknown[i], &g))
-            report_fail("pl_gate_lookup('%s') unexpectedly found gate %d", unknown[i], (int)g);
+            test_fail("pl_gate_lookup('%s') unexpectedly found gate %d", unknown[i], (int)g);
     }
 }
 
@@ -243,7 +235,7 @@ static void check_named_gate(pl_gate_t g, const double *angles, const char *what
     for (size_t i = 0; i < 64; i++) got[i] = NAN;
     pl_status_t st = pl_gate_matrix(g, angles, got);
     if (st != PL_OK)
-        report_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_last_error());
+        test_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_last_error());
     double err = dense_max_diff(got, ref, d * d);
     if (!(err < 1e-14)) {
         fprintf(stderr, "gate %s, angles %s: max |lib − textbook| = %.3g\n", name, what, err);
@@ -259,7 +251,7 @@ static void check_named_gate(pl_gate_t g, const double *angles, const char *what
     double uerr = dense_unitarity_error(d, got);
     if (!(uerr < 1e-13)) {
         free(ref);
-        report_fail("gate %s, angles %s: not unitary (%.3g)", name, what, uerr);
+        test_fail("gate %s, angles %s: not unitary (%.3g)", name, what, uerr);
     }
     /* Nothing beyond the (2^k)^2 entries was written. */
     for (size_t i = d * d; i < 64; i++) assert_true(isnan(creal(got[i])));
@@ -300,7 +292,7 @@ static void test_gate_matrix_errors(void **state) {
         pl_clear_error();
         pl_status_t st = pl_gate_matrix((pl_gate_t)gi, angles, u);
         if (st != PL_EINVAL)
-            report_fail("pl_gate_matrix(%s) returned %d, expected PL_EINVAL",
+            test_fail("pl_gate_matrix(%s) returned %d, expected PL_EINVAL",
                      pl_gate_info((pl_gate_t)gi)->name, (int)st);
         assert_true(strlen(pl_last_error()) > 0);
     }
@@ -315,7 +307,7 @@ static void test_gate_matrix_errors(void **state) {
                 pl_clear_error();
                 pl_status_t st = pl_gate_matrix((pl_gate_t)gi, ang, u);
                 if (st != PL_EINVAL)
-                    report_fail("pl_gate_matrix(%s) with angle %d = %g returned %d, expected "
+                    test_fail("pl_gate_matrix(%s) with angle %d = %g returned %d, expected "
                              "PL_EINVAL", pl_gate_info((pl_gate_t)gi)->name, a, bad[b], (int)st);
                 assert_true(strlen(pl_last_error()) > 0);
             }
@@ -329,13 +321,13 @@ static void test_gate_matrix_errors(void **state) {
 static void lib_matrix(pl_gate_t g, double a0, double a1, double a2, double complex *u) {
     double angles[3] = {a0, a1, a2};
     pl_status_t st = pl_gate_matrix(g, angles, u);
-    if (st != PL_OK) report_fail("pl_gate_matrix(%d): %s", (int)g, pl_last_error());
+    if (st != PL_OK) test_fail("pl_gate_matrix(%d): %s", (int)g, pl_last_error());
 }
 
 static void expect_equal(const char *what, const double complex *a, const double complex *b,
                          size_t len, int up_to_phase) {
     double err = up_to_phase ? dense_max_diff_phase(a, b, len) : dense_max_diff(a, b, len);
-    if (!(err < 1e-13)) report_fail("%s: differs by %.3g", what, err);
+    if (!(err < 1e-13)) test_fail("%s: differs by %.3g", what, err);
 }
 
 static void test_gate_qelib1_identities(void **state) {
@@ -468,8 +460,8 @@ static void check_body(pl_gate_t g, const double *angles, const step_t *steps, s
                                  : dense_max_diff(ref, body, d * d);
     free(body);
     free(ref);
-    if (!(err_ref < 1e-13)) report_fail("%s: the textbook reference differs by %.3g", what, err_ref);
-    if (!(err_lib < 1e-13)) report_fail("%s: differs by %.3g", what, err_lib);
+    if (!(err_ref < 1e-13)) test_fail("%s: the textbook reference differs by %.3g", what, err_ref);
+    if (!(err_lib < 1e-13)) test_fail("%s: differs by %.3g", what, err_lib);
 }
 
 #define STEPS(...) ((const step_t[]){__VA_ARGS__}), (sizeof((const step_t[]){__VA_ARGS__}) / sizeof(step_t))
@@ -587,11 +579,11 @@ static void test_gate_controlled_base(void **state) {
             if ((int)ctl[i].g == gi) row = (int)i;
         const char *name = pl_gate_info((pl_gate_t)gi)->name;
         if (row < 0) {
-            if (is) report_fail("%s reported as controlled (base %d)", name, (int)base);
+            if (is) test_fail("%s reported as controlled (base %d)", name, (int)base);
             continue;
         }
         if (!is || base != ctl[row].base)
-            report_fail("%s: controlled base %d (found %d), expected %d", name, (int)base, (int)is,
+            test_fail("%s: controlled base %d (found %d), expected %d", name, (int)base, (int)is,
                      (int)ctl[row].base);
         if (ctl[row].controls < 0) continue;
         /* Matrix of the controlled gate = controlled(matrix of the base). */
@@ -603,7 +595,7 @@ static void test_gate_controlled_base(void **state) {
         size_t d = (size_t)1 << (ctl[row].controls + 1);
         double err = dense_max_diff(gm, want, d * d);
         free(want);
-        if (!(err < 1e-15)) report_fail("%s != controlled(%s): %.3g", name,
+        if (!(err < 1e-15)) test_fail("%s != controlled(%s): %.3g", name,
                                      pl_gate_info(base)->name, err);
     }
 }
@@ -611,19 +603,6 @@ static void test_gate_controlled_base(void **state) {
 /* ------------------------------------------------------------------------ */
 /* dense_run_circuit (used by the conformance tests) against the library    */
 /* ------------------------------------------------------------------------ */
-
-/* k distinct random qubits in [0, n) (partial Fisher–Yates shuffle). */
-static void pick_qubits(pl_rng_t *rng, int n, int k, int *qs) {
-    int all[16];
-    for (int q = 0; q < n; q++) all[q] = q;
-    for (int i = 0; i < k; i++) {
-        int j = i + (int)pl_rng_below(rng, (uint64_t)(n - i));
-        int t = all[i];
-        all[i] = all[j];
-        all[j] = t;
-        qs[i] = all[i];
-    }
-}
 
 static void test_dense_run_circuit_matches_library(void **state) {
     (void)state;
@@ -638,13 +617,13 @@ static void test_dense_run_circuit_matches_library(void **state) {
             int k = pl_gate_info(g)->qubits;
             if (k > n) continue;
             int qs[3];
-            pick_qubits(&rng, n, k, qs);
+            test_random_qubits(&rng, n, k, qs);
             pl_angle_t ang[3];
             for (int a = 0; a < 3; a++)
                 ang[a] = (pl_angle_t){pl_rng_normal(&rng), (int)pl_rng_below(&rng, 3) - 1,
                                       pl_rng_normal(&rng)};
             if (pl_circuit_add_sym(c, g, qs, k, ang) != PL_OK)
-                report_fail("add %s: %s", pl_gate_info(g)->name, pl_last_error());
+                test_fail("add %s: %s", pl_gate_info(g)->name, pl_last_error());
         }
         double complex u[16];
         int q0 = (int)pl_rng_below(&rng, (uint64_t)n);
@@ -657,7 +636,7 @@ static void test_dense_run_circuit_matches_library(void **state) {
         }
         for (int nc = 0; nc < n && nc <= 3; nc++) {
             int mq[4]; /* nc controls, then the target */
-            pick_qubits(&rng, n, nc + 1, mq);
+            test_random_qubits(&rng, n, nc + 1, mq);
             dense_random_unitary(2, &rng, u);
             assert_int_equal(pl_circuit_add_mcu(c, mq, nc, mq[nc], u), PL_OK);
             if (nc >= 1) assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, mq, nc + 1, NULL), PL_OK);
@@ -683,7 +662,7 @@ static void test_dense_run_circuit_matches_library(void **state) {
         free(psi);
         pl_circuit_destroy(c);
         if (!(err < 1e-12))
-            report_fail("n=%d (%zu ops, seed %u): dense_run_circuit vs pl_circuit_apply %.3g", n,
+            test_fail("n=%d (%zu ops, seed %u): dense_run_circuit vs pl_circuit_apply %.3g", n,
                         ops, SEED, err);
     }
     /* Registers beyond the dense range are refused. */

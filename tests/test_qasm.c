@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <complex.h>
 #include <dirent.h>
 #include <math.h>
@@ -571,18 +573,6 @@ static void assert_same_action(const pl_circuit_t *a, const double *theta, const
     free(psi0);
 }
 
-/* @p k distinct random qubits of @p n. */
-static void random_qubits(pl_rng_t *rng, int n, int k, int *q) {
-    for (int j = 0; j < k; j++) {
-        bool fresh;
-        do {
-            q[j] = (int)pl_rng_below(rng, (uint64_t)n);
-            fresh = true;
-            for (int i = 0; i < j; i++) fresh = fresh && q[i] != q[j];
-        } while (!fresh);
-    }
-}
-
 /* Every named kind once (RYY only if @p with_ryy), MCX on 4 and 5 qubits,
  * angles a·θ[k] + b with k in {-1, 0, 1, 2}. */
 static pl_circuit_t *all_named_gates(pl_rng_t *rng, bool with_ryy) {
@@ -595,7 +585,7 @@ static pl_circuit_t *all_named_gates(pl_rng_t *rng, bool with_ryy) {
         for (int nq = lo; nq <= hi; nq++) {
             int q[5];
             pl_angle_t t[3];
-            random_qubits(rng, 6, nq, q);
+            test_random_qubits(rng, 6, nq, q);
             for (int k = 0; k < info->angles; k++)
                 t[k] = (pl_angle_t){pl_rng_normal(rng), (int)pl_rng_below(rng, 4) - 1,
                                     pl_rng_normal(rng)};
@@ -694,7 +684,7 @@ static void test_roundtrip_states(void **state) {
         for (int i = 0; i < 12; i++) {
             double complex u[4];
             int q[2];
-            random_qubits(&rng, 6, 2, q);
+            test_random_qubits(&rng, 6, 2, q);
             dense_random_unitary(2, &rng, u);
             assert_int_equal(pl_circuit_add_mcu(c, q, 1, q[1], u), PL_OK);
             pl_pauli_t *p = NULL;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <complex.h>
 #include <math.h>
 #include <omp.h>
@@ -24,24 +26,10 @@
 #define SEED 314159u
 #define TOL 1e-12
 
-static void report_fail(const char *fmt, ...) PL_PRINTF(1, 2);
-static void report_fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail();
-}
-
-static void expect_contains(const char *text, const char *needle) {
-    if (!strstr(text, needle)) report_fail("expected '%s' in \"%s\"", needle, text);
-}
-
 #define CHECK_OK(expr)                                                                      \
     do {                                                                                    \
         pl_status_t st_ = (expr);                                                           \
-        if (st_ != PL_OK) report_fail("%s failed (%d): %s", #expr, (int)st_, pl_last_error()); \
+        if (st_ != PL_OK) test_fail("%s failed (%d): %s", #expr, (int)st_, pl_last_error()); \
     } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -77,19 +65,6 @@ static void random_letters(pl_rng_t *rng, int n, const char *alphabet, char *let
     size_t k = strlen(alphabet);
     for (int q = 0; q < n; q++) letters[q] = alphabet[pl_rng_below(rng, k)];
     letters[n] = '\0';
-}
-
-/* k distinct random qubits in [0, n). */
-static void random_qubits(pl_rng_t *rng, int n, int k, int *qs) {
-    int all[64];
-    for (int q = 0; q < n; q++) all[q] = q;
-    for (int i = 0; i < k; i++) {
-        int j = i + (int)pl_rng_below(rng, (uint64_t)(n - i));
-        int t = all[i];
-        all[i] = all[j];
-        all[j] = t;
-        qs[i] = all[i];
-    }
 }
 
 static double random_angle(pl_rng_t *rng) { return 4 * PL_PI * (pl_rng_uniform(rng) - 0.5); }
@@ -183,7 +158,7 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         while (pl_gate_info(g)->qubits > n);
         int k = pl_gate_info(g)->qubits;
         double angles[3] = {random_angle(rng), random_angle(rng), random_angle(rng)};
-        random_qubits(rng, n, k, qs);
+        test_random_qubits(rng, n, k, qs);
         snprintf(what, cap, "gate %s q(%d,%d,%d) angles (%.17g, %.17g, %.17g)",
                  pl_gate_info(g)->name, qs[0], k > 1 ? qs[1] : -1, k > 2 ? qs[2] : -1,
                  angles[0], angles[1], angles[2]);
@@ -196,14 +171,14 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         break;
     }
     case OP_1Q:
-        random_qubits(rng, n, 1, qs);
+        test_random_qubits(rng, n, 1, qs);
         dense_random_unitary(2, rng, u);
         snprintf(what, cap, "apply_1q q%d", qs[0]);
         CHECK_OK(pl_sv_apply_1q(sv, qs[0], u));
         dense_apply(n, psi, u, 1, qs);
         break;
     case OP_2Q:
-        random_qubits(rng, n, 2, qs);
+        test_random_qubits(rng, n, 2, qs);
         dense_random_unitary(4, rng, u);
         snprintf(what, cap, "apply_2q q(%d,%d)", qs[0], qs[1]);
         CHECK_OK(pl_sv_apply_2q(sv, qs[0], qs[1], u));
@@ -211,7 +186,7 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         break;
     case OP_MC1Q: {
         int nc = 1 + (int)pl_rng_below(rng, (uint64_t)(n - 1 < 3 ? n - 1 : 3));
-        random_qubits(rng, n, nc + 1, qs); /* controls qs[0..nc), target qs[nc] */
+        test_random_qubits(rng, n, nc + 1, qs); /* controls qs[0..nc), target qs[nc] */
         dense_random_unitary(2, rng, u);
         snprintf(what, cap, "apply_mc1q %d controls (%d,%d,%d) target %d", nc, qs[0],
                  nc > 1 ? qs[1] : -1, nc > 2 ? qs[2] : -1, qs[nc]);
@@ -269,7 +244,7 @@ static void test_random_circuits_vs_dense(void **state) {
                 if (!(err < TOL)) {
                     free(psi);
                     pl_sv_destroy(sv);
-                    report_fail("seed %u stream %llu, n=%d, step %d (%s): max |sv − dense| = %.3g",
+                    test_fail("seed %u stream %llu, n=%d, step %d (%s): max |sv − dense| = %.3g",
                                 SEED, (unsigned long long)stream, n, s, what, err);
                 }
             }
@@ -308,7 +283,7 @@ static void test_every_gate_every_placement(void **state) {
                     double err = dense_max_diff(pl_sv_data_const(sv), psi, dim);
                     pl_sv_destroy(sv);
                     if (!(err < TOL))
-                        report_fail("gate %s on (%d,%d,%d) angles (%.17g,%.17g,%.17g): err %.3g",
+                        test_fail("gate %s on (%d,%d,%d) angles (%.17g,%.17g,%.17g): err %.3g",
                                     pl_gate_info(g)->name, a, b, c, angles[0], angles[1],
                                     angles[2], err);
                 }
@@ -340,7 +315,7 @@ static void test_ghz_closed_form(void **state) {
             if (e > worst) worst = e;
         }
         pl_sv_destroy(sv);
-        if (!(worst < 1e-14)) report_fail("GHZ on %d qubits: max error %.3g", n, worst);
+        if (!(worst < 1e-14)) test_fail("GHZ on %d qubits: max error %.3g", n, worst);
     }
 }
 
@@ -383,7 +358,7 @@ static void test_qft_closed_form(void **state) {
             }
             pl_sv_destroy(sv);
             if (!(worst < 1e-12))
-                report_fail("QFT n=%d |%llu⟩: max error %.3g", n, (unsigned long long)j, worst);
+                test_fail("QFT n=%d |%llu⟩: max error %.3g", n, (unsigned long long)j, worst);
         }
     }
 }
@@ -406,11 +381,11 @@ static void test_norm_inner_normalize(void **state) {
         pl_sv_t *a = sv_from(n, x), *b = sv_from(n, y);
         double want = dense_norm2(x, dim);
         if (!(fabs(pl_sv_norm2(a) - want) < 1e-13 * want))
-            report_fail("norm2 n=%d: %.17g vs %.17g", n, pl_sv_norm2(a), want);
+            test_fail("norm2 n=%d: %.17g vs %.17g", n, pl_sv_norm2(a), want);
         double complex ip;
         CHECK_OK(pl_sv_inner(a, b, &ip));
         double complex ip_ref = dense_inner(x, y, dim);
-        if (!(cabs(ip - ip_ref) < 1e-13 * scale)) report_fail("inner n=%d differs", n);
+        if (!(cabs(ip - ip_ref) < 1e-13 * scale)) test_fail("inner n=%d differs", n);
         CHECK_OK(pl_sv_inner(b, a, &ip));
         assert_true(cabs(ip - conj(ip_ref)) < 1e-13 * scale);
         CHECK_OK(pl_sv_normalize(a));
@@ -423,7 +398,7 @@ static void test_norm_inner_normalize(void **state) {
         double total = 0.0;
         for (size_t i = 0; i < dim; i++) {
             double w = creal(x[i]) * creal(x[i]) + cimag(x[i]) * cimag(x[i]);
-            if (!(fabs(probs[i] - w) < 1e-15)) report_fail("probability %zu of n=%d", i, n);
+            if (!(fabs(probs[i] - w) < 1e-15)) test_fail("probability %zu of n=%d", i, n);
             total += probs[i];
         }
         assert_true(fabs(total - 1.0) < 1e-13);
@@ -441,7 +416,7 @@ static void test_norm_inner_normalize(void **state) {
     assert_true(strlen(pl_last_error()) > 0);
     double complex ip;
     assert_int_equal(pl_sv_inner(z, w, &ip), PL_EINVAL);
-    expect_contains(pl_last_error(), "3");
+    test_expect_contains(pl_last_error(), "3");
     pl_sv_destroy(z);
     pl_sv_destroy(w);
 }
@@ -474,7 +449,7 @@ static void test_expval_pauli_vs_dense(void **state) {
             pl_pauli_destroy(p);
             assert_true(cabs(direct - want) < 1e-12); /* the two references agree */
             if (!(fabs(got - creal(want)) < TOL * scale * scale))
-                report_fail("expval_pauli seed %u n=%d %s: %.17g vs %.17g", SEED, n, letters, got,
+                test_fail("expval_pauli seed %u n=%d %s: %.17g vs %.17g", SEED, n, letters, got,
                             creal(want));
         }
         free(psi);
@@ -540,7 +515,7 @@ static void test_expval_sum_vs_dense(void **state) {
             CHECK_OK(pl_sv_expval_sum(sv, h, &got));
             double complex want = dense_expval(n, psi, hm);
             if (!(cabs(got - want) < TOL * (1 + bound)))
-                report_fail("expval_sum seed %u n=%d kind %d (%d terms): (%.17g%+.17gi) vs "
+                test_fail("expval_sum seed %u n=%d kind %d (%d terms): (%.17g%+.17gi) vs "
                             "(%.17g%+.17gi)", SEED, n, kind, t.count, creal(got), cimag(got),
                             creal(want), cimag(want));
             /* The state is not modified. */
@@ -587,13 +562,13 @@ static void test_expval_large_registers(void **state) {
             CHECK_OK(pl_sv_expval_pauli(sv, p, &got1));
             pl_pauli_destroy(p);
             if (!(fabs(got1 - creal(e)) < TOL))
-                report_fail("expval_pauli n=%d %s: %.17g vs %.17g", n, t.letters[k], got1, creal(e));
+                test_fail("expval_pauli n=%d %s: %.17g vs %.17g", n, t.letters[k], got1, creal(e));
         }
         pl_pauli_sum_t *h = terms_sum(&t);
         double complex got;
         CHECK_OK(pl_sv_expval_sum(sv, h, &got));
         if (!(cabs(got - want) < 1e-11))
-            report_fail("expval_sum n=%d: (%.17g%+.17gi) vs (%.17g%+.17gi)", n, creal(got),
+            test_fail("expval_sum n=%d: (%.17g%+.17gi) vs (%.17g%+.17gi)", n, creal(got),
                         cimag(got), creal(want), cimag(want));
         pl_pauli_sum_destroy(h);
         pl_sv_destroy(sv);
@@ -630,7 +605,7 @@ static void test_sample_chi_square(void **state) {
             CHECK_OK(pl_sv_sample(sv, b == 0 && n == 3 ? NULL : basis, SHOTS, &srng, outcomes));
             uint64_t counts[32] = {0};
             for (int s = 0; s < SHOTS; s++) {
-                if (outcomes[s] >= dim) report_fail("outcome %llu for n=%d",
+                if (outcomes[s] >= dim) test_fail("outcome %llu for n=%d",
                                                     (unsigned long long)outcomes[s], n);
                 counts[outcomes[s]]++;
             }
@@ -638,7 +613,7 @@ static void test_sample_chi_square(void **state) {
             int dof;
             dense_basis_probs(n, psi, basis, probs);
             if (!dense_chi2_test(probs, counts, dim, SHOTS, 0.999, &stat, &dof))
-                report_fail("sample n=%d basis %s (seed %u stream %d): chi2 %.2f with %d dof",
+                test_fail("sample n=%d basis %s (seed %u stream %d): chi2 %.2f with %d dof",
                             n, basis, SEED + 1, (int)(10 * si + b), stat, dof);
         }
         pl_sv_destroy(sv);
@@ -783,7 +758,7 @@ static void test_thread_count_independence(void **state) {
     size_t dim = (size_t)1 << THREAD_N;
     for (size_t i = 0; i < dim; i++)
         if (!(creal(one.amps[i]) == creal(many.amps[i]) && cimag(one.amps[i]) == cimag(many.amps[i])))
-            report_fail("amplitude %zu differs between 1 and 3 threads", i);
+            test_fail("amplitude %zu differs between 1 and 3 threads", i);
     assert_true(one.norm2 == many.norm2);
     assert_true(one.ev_pauli == many.ev_pauli);
     assert_true(creal(one.ev_sum) == creal(many.ev_sum) && cimag(one.ev_sum) == cimag(many.ev_sum));
@@ -848,7 +823,7 @@ static void test_expval_sum_shots_converges(void **state) {
             CHECK_OK(pl_sv_expval_sum_shots(sv, h, shots[i], &srng, &est));
             double se = sqrt(var / (double)shots[i]);
             if (!(fabs(est - exact) <= 5 * se))
-                report_fail("expval_sum_shots %llu shots (seed %u stream %d): %.6f vs exact %.6f, "
+                test_fail("expval_sum_shots %llu shots (seed %u stream %d): %.6f vs exact %.6f, "
                             "5 standard errors = %.6f", (unsigned long long)shots[i], SEED + 2,
                             (int)(10 * i + rep), est, exact, 5 * se);
         }
@@ -876,8 +851,8 @@ static void test_expval_sum_shots_converges(void **state) {
 /* ------------------------------------------------------------------------ */
 
 static void expect_einval(pl_status_t st, const char *call, const char *needle) {
-    if (st != PL_EINVAL) report_fail("%s returned %d, expected PL_EINVAL", call, (int)st);
-    if (needle) expect_contains(pl_last_error(), needle);
+    if (st != PL_EINVAL) test_fail("%s returned %d, expected PL_EINVAL", call, (int)st);
+    if (needle) test_expect_contains(pl_last_error(), needle);
     else assert_true(strlen(pl_last_error()) > 0);
 }
 
@@ -889,7 +864,7 @@ static void test_argument_errors(void **state) {
     double complex u[16] = {1, 0, 0, 1};
     int out3[2] = {0, 3}, neg[2] = {-1, 0}, rep[2] = {1, 1}, rep3[3] = {2, 0, 2};
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CX, out3, NULL), "cx 0,3", "out of range");
-    expect_contains(pl_last_error(), "3");
+    test_expect_contains(pl_last_error(), "3");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CX, neg, NULL), "cx -1,0", "-1");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CRX, rep, ang), "crx 1,1", "1");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CCX, rep3, NULL), "ccx 2,0,2", "2");
@@ -949,21 +924,21 @@ static void test_create_limits(void **state) {
     assert_null(sv);
     expect_einval(pl_sv_create(-1, &sv), "create(-1)", "-1");
     pl_status_t st = pl_sv_create(60, &sv);
-    if (st != PL_EINVAL && st != PL_ENOMEM) report_fail("create(60) returned %d", (int)st);
+    if (st != PL_EINVAL && st != PL_ENOMEM) test_fail("create(60) returned %d", (int)st);
     assert_null(sv);
-    expect_contains(pl_last_error(), "60");
+    test_expect_contains(pl_last_error(), "60");
     /* Refused by the default memory limit before allocating 512 TiB. */
     assert_int_equal(pl_sv_create(45, &sv), PL_ENOMEM);
     assert_null(sv);
-    expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_last_error(), "memory limit");
 
     size_t base = pl_mem_in_use();
     pl_mem_set_limit((size_t)1 << 20);
     assert_int_equal(pl_sv_create(20, &sv), PL_ENOMEM);
     assert_null(sv);
-    expect_contains(pl_last_error(), "20 qubits");
-    expect_contains(pl_last_error(), "16.0 MB"); /* 16 · 2^20 bytes */
-    expect_contains(pl_last_error(), "1.0 MB");  /* the limit */
+    test_expect_contains(pl_last_error(), "20 qubits");
+    test_expect_contains(pl_last_error(), "16.0 MB"); /* 16 · 2^20 bytes */
+    test_expect_contains(pl_last_error(), "1.0 MB");  /* the limit */
     assert_int_equal(pl_mem_in_use(), base);
     /* With room for 1 MiB more: 16 qubits (1 MiB) fit exactly, a clone does not,
      * and 15 qubits fit twice. */
@@ -973,7 +948,7 @@ static void test_create_limits(void **state) {
     pl_sv_t *c = NULL;
     assert_int_equal(pl_sv_clone(sv, &c), PL_ENOMEM);
     assert_null(c);
-    expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_last_error(), "memory limit");
     pl_sv_destroy(sv);
     assert_int_equal(pl_mem_in_use(), base);
     CHECK_OK(pl_sv_create(15, &sv));

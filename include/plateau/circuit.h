@@ -98,6 +98,13 @@ int pl_circuit_clbits(const pl_circuit_t *c);
 /** Declare at least @p n classical bits. */
 void pl_circuit_set_clbits(pl_circuit_t *c, int n);
 
+/**
+ * Check parameter values for @p c: PL_EINVAL when the circuit has parameters
+ * and @p theta is NULL, or when one of its pl_circuit_num_params(c) values is
+ * not finite ("parameter theta[3] is not finite (nan)").
+ */
+PL_NODISCARD pl_status_t pl_circuit_check_params(const pl_circuit_t *c, const double *theta);
+
 /** Evaluate angle @p t with parameters @p theta (may be NULL when k < 0). */
 static inline double pl_angle_value(pl_angle_t t, const double *theta) {
     return t.k < 0 ? t.b : t.a * theta[t.k] + t.b;

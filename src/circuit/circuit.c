@@ -313,3 +313,13 @@ int pl_circuit_clbits(const pl_circuit_t *c) { return c->nclbits; }
 void pl_circuit_set_clbits(pl_circuit_t *c, int n) {
     if (n > c->nclbits) c->nclbits = n;
 }
+
+pl_status_t pl_circuit_check_params(const pl_circuit_t *c, const double *theta) {
+    const int nparams = pl_circuit_num_params(c);
+    if (nparams > 0 && !theta)
+        return pl_error(PL_EINVAL, "circuit has %d parameters but no values were given", nparams);
+    for (int k = 0; k < nparams; k++)
+        if (!isfinite(theta[k]))
+            return pl_error(PL_EINVAL, "parameter theta[%d] is not finite (%g)", k, theta[k]);
+    return PL_OK;
+}

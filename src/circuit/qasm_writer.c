@@ -173,16 +173,6 @@ static pl_status_t write_op(out_t *o, const pl_op_t *op, const double *angles) {
 /* Programs                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static pl_status_t check_theta(const pl_circuit_t *c, const double *theta) {
-    const int nparams = pl_circuit_num_params(c);
-    if (nparams > 0 && !theta)
-        return pl_error(PL_EINVAL, "circuit has %d parameters but no values were given", nparams);
-    for (int k = 0; k < nparams; k++)
-        if (!isfinite(theta[k]))
-            return pl_error(PL_EINVAL, "parameter theta[%d] is not finite (%g)", k, theta[k]);
-    return PL_OK;
-}
-
 static pl_status_t write_ops(out_t *o, const pl_circuit_t *c, const double *theta) {
     for (size_t i = 0; i < pl_circuit_size(c) && o->st == PL_OK; i++) {
         pl_op_t op;
@@ -205,7 +195,7 @@ static pl_status_t write_ops(out_t *o, const pl_circuit_t *c, const double *thet
 
 pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta, char **out) {
     *out = NULL;
-    PL_TRY(check_theta(c, theta));
+    PL_TRY(pl_circuit_check_params(c, theta));
     out_t o = {NULL, 0, 0, PL_OK};
     emit(&o, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[%d];\n", pl_circuit_qubits(c));
     if (pl_circuit_clbits(c) > 0) emit(&o, "creg c[%d];\n", pl_circuit_clbits(c));

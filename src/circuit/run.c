@@ -38,12 +38,7 @@ pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, s
     if (first > last || last > pl_circuit_size(c))
         return pl_error(PL_EINVAL, "operation range [%zu, %zu) outside [0, %zu)", first, last,
                         pl_circuit_size(c));
-    const int nparams = pl_circuit_num_params(c);
-    if (nparams > 0 && !theta)
-        return pl_error(PL_EINVAL, "circuit has %d parameters but no values were given", nparams);
-    for (int k = 0; k < nparams; k++)
-        if (!isfinite(theta[k]))
-            return pl_error(PL_EINVAL, "parameter theta[%d] is not finite (%g)", k, theta[k]);
+    PL_TRY(pl_circuit_check_params(c, theta));
     for (size_t i = first; i < last; i++) {
         pl_op_t op;
         double angles[4];

@@ -83,7 +83,7 @@ pl_status_t pl_sv_apply_mc1q(pl_sv_t *sv, const int *controls, int ncontrols, in
 pl_status_t pl_sv_apply_pauli(pl_sv_t *sv, const pl_pauli_t *p) {
     sv_pauli_masks_t m;
     PL_TRY(sv_pauli_masks(sv, p, &m));
-    sv_kern_pauli(sv->amp, sv->dim, m.xm, m.zm, m.ny);
+    sv_kern_pauli_combine(sv->amp, sv->dim, m.xm, m.zm, m.ny, 0.0, 1.0);
     return PL_OK;
 }
 
@@ -92,6 +92,7 @@ pl_status_t pl_sv_apply_pauli_rot(pl_sv_t *sv, const pl_pauli_t *p, double theta
         return pl_error(PL_EINVAL, "Pauli rotation angle is not finite (%g)", theta);
     sv_pauli_masks_t m;
     PL_TRY(sv_pauli_masks(sv, p, &m));
-    sv_kern_pauli_rot(sv->amp, sv->dim, m.xm, m.zm, m.ny, theta);
+    sv_kern_pauli_combine(sv->amp, sv->dim, m.xm, m.zm, m.ny, cos(theta / 2),
+                          CMPLX(0.0, -sin(theta / 2)));
     return PL_OK;
 }

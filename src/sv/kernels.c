@@ -259,12 +259,15 @@ static inline double complex pauli_phase(uint64_t j, uint64_t zm, double complex
     return (__builtin_popcountll(j & zm) & 1) ? -iny : iny;
 }
 
-void sv_kern_pauli(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny) {
+void sv_kern_pauli_combine(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny,
+                           double complex alpha, double complex beta) {
     const double complex iny = i_pow(ny);
     if (xm == 0) {
+        /* Diagonal: P|i⟩ = ±|i⟩ (no Y factors without X bits). */
+        const double complex plus = alpha + beta, minus = alpha - beta;
 #pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
         for (long long i = 0; i < (long long)dim; i++)
-            amp[i] = sv_cmul(pauli_phase((uint64_t)i, zm, iny), amp[i]);
+            amp[i] = sv_cmul((__builtin_popcountll((uint64_t)i & zm) & 1) ? minus : plus, amp[i]);
         return;
     }
     /* Pairs (i, j = i ^ xm) with the top bit of xm clear in i. */
@@ -273,29 +276,7 @@ void sv_kern_pauli(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, in
     for (long long k = 0; k < (long long)(dim / 2); k++) {
         uint64_t i = sv_insert_zero_bit((uint64_t)k, top), j = i ^ xm;
         double complex ai = amp[i], aj = amp[j];
-        amp[i] = sv_cmul(pauli_phase(j, zm, iny), aj);
-        amp[j] = sv_cmul(pauli_phase(i, zm, iny), ai);
-    }
-}
-
-void sv_kern_pauli_rot(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny,
-                       double theta) {
-    /* exp(−iθP/2) = cos(θ/2) − i sin(θ/2) P */
-    const double c = cos(theta / 2), s = sin(theta / 2);
-    const double complex iny = i_pow(ny), mis = CMPLX(0.0, -s);
-    if (xm == 0) {
-        const double complex plus = CMPLX(c, -s * creal(iny)), minus = CMPLX(c, s * creal(iny));
-#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
-        for (long long i = 0; i < (long long)dim; i++)
-            amp[i] = sv_cmul((__builtin_popcountll((uint64_t)i & zm) & 1) ? minus : plus, amp[i]);
-        return;
-    }
-    const int top = 63 - __builtin_clzll(xm);
-#pragma omp parallel for schedule(static) if (dim >= SV_PARALLEL_MIN)
-    for (long long k = 0; k < (long long)(dim / 2); k++) {
-        uint64_t i = sv_insert_zero_bit((uint64_t)k, top), j = i ^ xm;
-        double complex ai = amp[i], aj = amp[j];
-        amp[i] = c * ai + sv_cmul(mis, sv_cmul(pauli_phase(j, zm, iny), aj));
-        amp[j] = c * aj + sv_cmul(mis, sv_cmul(pauli_phase(i, zm, iny), ai));
+        amp[i] = sv_cmul(alpha, ai) + sv_cmul(beta, sv_cmul(pauli_phase(j, zm, iny), aj));
+        amp[j] = sv_cmul(alpha, aj) + sv_cmul(beta, sv_cmul(pauli_phase(i, zm, iny), ai));
     }
 }

@@ -27,13 +27,11 @@ void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
 void sv_kern_2q(double complex *amp, size_t dim, int q0, int q1, uint64_t cmask,
                 const double complex u[16]);
 
-/* amp[i] *= phase(i) for the Pauli string with X mask xm, Z mask zm and ny Y
- * factors applied as an operator: P|j⟩ = i^ny (−1)^{|j & zm|} |j ^ xm⟩. */
-void sv_kern_pauli(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny);
-
-/* exp(−iθP/2) for the same Pauli string description. */
-void sv_kern_pauli_rot(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny,
-                       double theta);
+/* amp ← α·amp + β·P·amp for the Pauli string with X mask xm, Z mask zm and
+ * ny Y factors: P|j⟩ = i^ny (−1)^{|j & zm|} |j ^ xm⟩. α = 0, β = 1 applies P;
+ * α = cos(θ/2), β = −i sin(θ/2) applies exp(−iθP/2). */
+void sv_kern_pauli_combine(double complex *amp, size_t dim, uint64_t xm, uint64_t zm, int ny,
+                           double complex alpha, double complex beta);
 
 /* Index with a zero bit inserted at position p: the k-th index whose bit p is 0. */
 static inline uint64_t sv_insert_zero_bit(uint64_t k, int p) {

@@ -11,4 +11,8 @@
 #include "plateau/gates.h"
 #include "plateau/sv.h"
 #include "plateau/circuit.h"
+#include "plateau/ansatz.h"
+#include "plateau/grad.h"
+#include "plateau/optim.h"
+#include "plateau/io.h"
 #endif

@@ -125,6 +125,14 @@ PL_NODISCARD pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *t
 PL_NODISCARD pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta,
                                                 size_t first, size_t last, pl_sv_t *sv);
 
+/**
+ * As pl_circuit_apply, with one angle occurrence shifted: angle @p angle_index
+ * of operation @p op gets @p delta added after binding θ.
+ */
+PL_NODISCARD pl_status_t pl_circuit_apply_shifted(const pl_circuit_t *c, const double *theta,
+                                                  size_t op, int angle_index, double delta,
+                                                  pl_sv_t *sv);
+
 /* ------------------------------------------------------------------------ */
 /* OpenQASM 2.0                                                             */
 /* ------------------------------------------------------------------------ */

@@ -48,14 +48,6 @@ PL_NODISCARD pl_status_t pl_grad(const pl_circuit_t *c, const double *theta,
                                  const pl_pauli_sum_t *h, const pl_sv_t *initial,
                                  pl_grad_method_t method, double *energy, double *grad);
 
-/**
- * As pl_circuit_apply, with one angle occurrence shifted: angle @p angle_index
- * of operation @p op gets @p delta added after binding θ.
- */
-PL_NODISCARD pl_status_t pl_circuit_apply_shifted(const pl_circuit_t *c, const double *theta,
-                                                  size_t op, int angle_index, double delta,
-                                                  pl_sv_t *sv);
-
 /* ------------------------------------------------------------------------ */
 /* Batched losses for classifiers                                           */
 /* ------------------------------------------------------------------------ */

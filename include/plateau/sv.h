@@ -90,6 +90,31 @@ PL_NODISCARD pl_status_t pl_sv_apply_pauli(pl_sv_t *sv, const pl_pauli_t *p);
  */
 PL_NODISCARD pl_status_t pl_sv_apply_pauli_rot(pl_sv_t *sv, const pl_pauli_t *p, double theta);
 
+/** ⟨a|P|b⟩ for a Pauli string P, in one pass over both states. */
+PL_NODISCARD pl_status_t pl_sv_pauli_matrix_element(const pl_sv_t *a, const pl_pauli_t *p,
+                                                    const pl_sv_t *b, double complex *out);
+
+/**
+ * out = scale · H · in for a Pauli sum H (one pass per term; in ≠ out, same
+ * size). Used for the adjoint state λ = Hψ.
+ */
+PL_NODISCARD pl_status_t pl_sv_apply_pauli_sum(const pl_sv_t *in, const pl_pauli_sum_t *h,
+                                               double complex scale, pl_sv_t *out);
+
+/**
+ * One backward step of adjoint differentiation, in a single pass over both
+ * states: for a gate with matrix @p u (2x2 for one target, 4x4 for two) on
+ * @p qubits (the @p ncontrols controls first, then the targets), controlled by
+ * the controls, compute out[j] = ⟨λ|K_j|ψ⟩ for the @p nk (≤ 4) matrices
+ * K_j (same size as u, acting on the targets within the control subspace,
+ * zero elsewhere), then set ψ ← U†ψ and λ ← U†λ.
+ * @return PL_EINVAL for bad sizes or qubits.
+ */
+PL_NODISCARD pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits,
+                                            int ncontrols, int ntargets,
+                                            const double complex *u, int nk,
+                                            const double complex *k, double complex *out);
+
 /* ------------------------------------------------------------------------ */
 /* Measurements and reductions                                              */
 /* ------------------------------------------------------------------------ */

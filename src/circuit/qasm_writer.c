@@ -3,15 +3,13 @@
  * numbers ("%.17g", which reads back to the same double), generic kinds
  * decomposed exactly (up to a global phase), final measurements last.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "plateau/io.h"
 #include "qasm_internal.h"
 
 /** A growing output string; the first failure sticks in `st`. */
@@ -214,51 +212,11 @@ pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta, cha
     return PL_OK;
 }
 
-/* Write @p text to a new temporary file next to @p path, then rename it
- * over @p path; the temporary is removed on failure. */
-static pl_status_t write_atomically(const char *path, const char *text) {
-    const size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
-    if (!tmp) return pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    pl_status_t st = PL_OK;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = qasm_io_error("cannot create a temporary file for", path, errno);
-        free(tmp);
-        return st;
-    }
-    FILE *f = fdopen(fd, "w");
-    bool ok = f != NULL;
-    int err = errno;
-    if (!f) {
-        close(fd);
-    } else {
-        ok = fchmod(fd, 0644) == 0 && fputs(text, f) >= 0 && fflush(f) == 0;
-        err = errno;
-        if (fclose(f) != 0 && ok) {
-            ok = false;
-            err = errno;
-        }
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        st = qasm_io_error("cannot write", path, err);
-        remove(tmp);
-    }
-    free(tmp);
-    return st;
-}
-
 pl_status_t pl_qasm_write_file(const pl_circuit_t *c, const double *theta, const char *path) {
     if (!path) return pl_error(PL_EINVAL, "path is NULL");
     char *text;
     PL_TRY(pl_qasm_write_string(c, theta, &text));
-    pl_status_t st = write_atomically(path, text);
+    pl_status_t st = pl_io_write_text_atomic(path, text);
     free(text);
     return st;
 }

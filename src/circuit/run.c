@@ -30,8 +30,15 @@ static pl_status_t apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv
     }
 }
 
-pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, size_t first,
-                                   size_t last, pl_sv_t *sv) {
+/* An optional extra angle added to one occurrence (parameter-shift rules). */
+typedef struct {
+    size_t op;
+    int angle;
+    double delta;
+} angle_shift_t;
+
+static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t first,
+                             size_t last, const angle_shift_t *shift, pl_sv_t *sv) {
     if (pl_circuit_qubits(c) != pl_sv_qubits(sv))
         return pl_error(PL_EINVAL, "circuit on %d qubits applied to a %d-qubit state",
                         pl_circuit_qubits(c), pl_sv_qubits(sv));
@@ -44,6 +51,7 @@ pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, s
         double angles[4];
         pl_circuit_op(c, i, &op);
         PL_TRY(bind_angles(&op, theta, angles));
+        if (shift && shift->op == i) angles[shift->angle] += shift->delta;
         pl_status_t st = apply_op(&op, angles, sv);
         if (st != PL_OK) {
             pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
@@ -53,6 +61,25 @@ pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, s
     return PL_OK;
 }
 
+pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, size_t first,
+                                   size_t last, pl_sv_t *sv) {
+    return apply_ops(c, theta, first, last, NULL, sv);
+}
+
 pl_status_t pl_circuit_apply(const pl_circuit_t *c, const double *theta, pl_sv_t *sv) {
-    return pl_circuit_apply_range(c, theta, 0, pl_circuit_size(c), sv);
+    return apply_ops(c, theta, 0, pl_circuit_size(c), NULL, sv);
+}
+
+pl_status_t pl_circuit_apply_shifted(const pl_circuit_t *c, const double *theta, size_t op,
+                                     int angle_index, double delta, pl_sv_t *sv) {
+    if (op >= pl_circuit_size(c))
+        return pl_error(PL_EINVAL, "shifted operation %zu out of range [0, %zu)", op,
+                        pl_circuit_size(c));
+    pl_op_t view;
+    pl_circuit_op(c, op, &view);
+    if (angle_index < 0 || angle_index >= view.nangles)
+        return pl_error(PL_EINVAL, "operation %zu (%s) has no angle %d", op,
+                        pl_gate_info(view.gate)->name, angle_index);
+    const angle_shift_t shift = {op, angle_index, delta};
+    return apply_ops(c, theta, 0, pl_circuit_size(c), &shift, sv);
 }

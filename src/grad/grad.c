@@ -1,0 +1,55 @@
+/* pl_grad: validation and dispatch to the three methods. */
+#include <string.h>
+
+#include "grad/grad_internal.h"
+
+static const char *const method_names[PL_GRAD_COUNT] = {"adjoint", "shift", "fd"};
+
+const char *pl_grad_method_name(pl_grad_method_t m) {
+    PL_ASSERT((unsigned)m < PL_GRAD_COUNT);
+    return method_names[m];
+}
+
+pl_status_t pl_grad_method_lookup(const char *name, pl_grad_method_t *out) {
+    for (int m = 0; m < PL_GRAD_COUNT; m++)
+        if (strcmp(name, method_names[m]) == 0) {
+            *out = (pl_grad_method_t)m;
+            return PL_OK;
+        }
+    return pl_error(PL_EINVAL, "unknown gradient method '%s' (use adjoint, shift or fd)", name);
+}
+
+static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
+                                const pl_pauli_sum_t *h, const pl_sv_t *initial) {
+    const int n = pl_circuit_qubits(c);
+    if (pl_pauli_sum_qubits(h) != n)
+        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
+                        pl_pauli_sum_qubits(h), n);
+    if (initial && pl_sv_qubits(initial) != n)
+        return pl_error(PL_EINVAL, "initial state on %d qubits for a %d-qubit circuit",
+                        pl_sv_qubits(initial), n);
+    PL_TRY(pl_circuit_check_params(c, theta));
+    return grad_check_hermitian(h);
+}
+
+pl_status_t pl_grad(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
+                    const pl_sv_t *initial, pl_grad_method_t method, double *energy,
+                    double *grad) {
+    PL_TRY(check_inputs(c, theta, h, initial));
+    switch (method) {
+    case PL_GRAD_ADJOINT: return grad_adjoint(c, theta, h, initial, energy, grad);
+    case PL_GRAD_SHIFT:
+    case PL_GRAD_FD:
+        if (energy) {
+            pl_sv_t *psi;
+            PL_TRY(pl_sv_create(pl_circuit_qubits(c), &psi));
+            pl_status_t st = grad_forward(c, theta, initial, h, psi, energy);
+            pl_sv_destroy(psi);
+            PL_TRY(st);
+        }
+        if (!grad) return PL_OK;
+        return method == PL_GRAD_SHIFT ? grad_shift(c, theta, h, initial, grad)
+                                       : grad_fd(c, theta, h, initial, grad);
+    default: return pl_error(PL_EINVAL, "unknown gradient method %d", (int)method);
+    }
+}

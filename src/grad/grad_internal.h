@@ -1,0 +1,58 @@
+/* Private parts of the gradient module. */
+#ifndef PLATEAU_GRAD_INTERNAL_H
+#define PLATEAU_GRAD_INTERNAL_H
+
+#include "plateau/grad.h"
+
+/* A gate as the simulator's fused backward step sees it: controls, then one
+ * or two targets with matrix u (2x2 or 4x4). */
+typedef struct {
+    int ncontrols, ntargets;
+    double complex u[16];
+} grad_gate_t;
+
+/* Describe a non-PAULI_ROT operation with bound angles. */
+PL_NODISCARD pl_status_t grad_gate_spec(const pl_op_t *op, const double *angles, grad_gate_t *g);
+
+/*
+ * K_j = (∂U/∂angle_j) · U† for every angle j of the operation (nangles
+ * matrices of the gate's size, into k). The derivative is exact: each entry
+ * of U is a trigonometric polynomial of a single frequency ω in angle j, so
+ * ∂U = ω [U(+π/2ω) − U(−π/2ω)] / 2.
+ */
+PL_NODISCARD pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angles,
+                                          const grad_gate_t *g, double complex *k);
+
+/* Number of circuit evaluations the parameter-shift rule needs for angle j
+ * of gate kind g: 2, or 4 for controlled rotations. */
+int grad_shift_terms(pl_gate_t g, int j);
+
+/* Bind the angles of op with theta; PL_EINVAL when one is not finite. */
+PL_NODISCARD pl_status_t grad_bind(const pl_op_t *op, const double *theta, double *angles);
+
+/* PL_EINVAL unless every coefficient of h is real (E must be real). */
+PL_NODISCARD pl_status_t grad_check_hermitian(const pl_pauli_sum_t *h);
+
+/* ψ ← initial (or |0…0⟩), then the circuit; E = ⟨ψ|H|ψ⟩ when energy ≠ NULL. */
+PL_NODISCARD pl_status_t grad_forward(const pl_circuit_t *c, const double *theta,
+                                      const pl_sv_t *initial, const pl_pauli_sum_t *h,
+                                      pl_sv_t *psi, double *energy);
+
+/*
+ * The adjoint backward sweep: ψ holds U|ψ_0⟩ and λ the adjoint state (e.g.
+ * Hψ); adds ∂/∂θ_k of 2·Re⟨λ|U|ψ_0⟩-style terms, i.e. the gradient of
+ * E for λ = Hψ, into grad. Both states are consumed (rewound to the input).
+ */
+PL_NODISCARD pl_status_t grad_backward(const pl_circuit_t *c, const double *theta, pl_sv_t *psi,
+                                       pl_sv_t *lam, double *grad);
+
+/* The three methods behind pl_grad (arguments already validated). */
+PL_NODISCARD pl_status_t grad_adjoint(const pl_circuit_t *c, const double *theta,
+                                      const pl_pauli_sum_t *h, const pl_sv_t *initial,
+                                      double *energy, double *grad);
+PL_NODISCARD pl_status_t grad_shift(const pl_circuit_t *c, const double *theta,
+                                    const pl_pauli_sum_t *h, const pl_sv_t *initial, double *grad);
+PL_NODISCARD pl_status_t grad_fd(const pl_circuit_t *c, const double *theta,
+                                 const pl_pauli_sum_t *h, const pl_sv_t *initial, double *grad);
+
+#endif

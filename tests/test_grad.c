@@ -137,6 +137,41 @@ static void test_random_circuits(void **state) {
     }
 }
 
+/* Every ansatz family, random θ, a local and a global observable. */
+static void test_ansatz_circuits(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 4);
+    const pl_ansatz_opts_t cases[] = {
+        {.kind = PL_ANSATZ_HEA, .qubits = 5, .layers = 3},
+        {.kind = PL_ANSATZ_SU4_BRICKWORK, .qubits = 4, .layers = 2},
+        {.kind = PL_ANSATZ_TFIM_HVA, .qubits = 6, .layers = 3},
+        {.kind = PL_ANSATZ_QCNN, .qubits = 6},
+        {.kind = PL_ANSATZ_QCNN, .qubits = 8, .share_angles = true},
+    };
+    for (int i = 0; i < (int)(sizeof cases / sizeof cases[0]); i++) {
+        pl_circuit_t *c;
+        assert_int_equal(pl_ansatz_build(&cases[i], &c), PL_OK);
+        const int n = cases[i].qubits, np = pl_circuit_num_params(c);
+        double *theta = malloc((size_t)np * sizeof *theta);
+        random_theta(&rng, theta, np);
+        pl_pauli_sum_t *h = random_observable(&rng, n, 4);
+        double *ga = malloc((size_t)np * sizeof *ga), *gs = malloc((size_t)np * sizeof *gs);
+        double *gf = malloc((size_t)np * sizeof *gf), ea, es, ef;
+        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &ea, ga), PL_OK);
+        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_SHIFT, &es, gs), PL_OK);
+        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_FD, &ef, gf), PL_OK);
+        compare(ga, gs, np, 1e-10, pl_ansatz_name(cases[i].kind), i);
+        compare(ga, gf, np, 1e-6, pl_ansatz_name(cases[i].kind), i);
+        free(ga);
+        free(gs);
+        free(gf);
+        free(theta);
+        pl_pauli_sum_destroy(h);
+        pl_circuit_destroy(c);
+    }
+}
+
 static void test_initial_state(void **state) {
     (void)state;
     pl_rng_t rng;
@@ -291,7 +326,8 @@ static void test_batch_loss(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_circuits), cmocka_unit_test(test_initial_state),
+        cmocka_unit_test(test_random_circuits), cmocka_unit_test(test_ansatz_circuits),
+        cmocka_unit_test(test_initial_state),
         cmocka_unit_test(test_closed_form),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_batch_loss),
     };

@@ -724,8 +724,22 @@ static void test_write_text(void **state) {
                               "h q[0];\ncx q[0],q[1];\nrz(1) q[0];\ncu1(1) q[0],q[1];\n"
                               "rx(0.10000000000000001) q[0];\nmeasure q[1] -> c[0];\n");
     free(text);
-    assert_int_equal(pl_qasm_write_string(c, NULL, &text), PL_EINVAL);
-    assert_message("circuit has 1 parameters but no values were given");
+    /* Without values the parameters stay symbolic, and read back the same. */
+    assert_int_equal(pl_qasm_write_string(c, NULL, &text), PL_OK);
+    assert_string_equal(text, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[1];\n"
+                              "h q[0];\ncx q[0],q[1];\nrz(2*theta[0]+0.5) q[0];\n"
+                              "cu1(2*theta[0]+0.5) q[0],q[1];\n"
+                              "rx(0.10000000000000001) q[0];\nmeasure q[1] -> c[0];\n");
+    pl_circuit_t *back = NULL;
+    assert_int_equal(pl_qasm_read_string(text, "sym.qasm", &back), PL_OK);
+    assert_int_equal(pl_circuit_num_params(back), 1);
+    pl_op_t op;
+    pl_circuit_op(back, 3, &op);
+    assert_true(op.gate == PL_GATE_CP && op.angles[0].k == 0 && op.angles[0].a == 2.0 &&
+                op.angles[0].b == 0.5);
+    pl_circuit_destroy(back);
+    free(text);
+    text = NULL;
     assert_int_equal(pl_qasm_write_string(c, (const double[]){NAN}, &text), PL_EINVAL);
     assert_message("theta[0] is not finite");
     assert_null(text);

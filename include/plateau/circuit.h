@@ -167,7 +167,9 @@ PL_NODISCARD pl_status_t pl_qasm_read_string(const char *text, const char *name,
  * UNITARY1 becomes u3 and a singly-controlled MCU becomes cu3 plus u1 (exact
  * up to a global phase); MCX with 1–4 controls becomes cx/ccx/c3x/c4x.
  * UNITARY2, MCU with 2+ controls and MCX with 5+ controls are refused with
- * PL_EUNSUPPORTED. The caller frees *out with free().
+ * PL_EUNSUPPORTED. With @p theta NULL on a circuit that has parameters, the
+ * angles stay symbolic ("2*theta[3]+0.25", plateau's extension, which
+ * pl_qasm_read_* reads back). The caller frees *out with free().
  */
 PL_NODISCARD pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta,
                                               char **out);

@@ -39,17 +39,32 @@ static void emit(out_t *o, const char *fmt, ...) {
     }
 }
 
-/* "name(a,b) q[i],q[j];" with angles printed to round-trip exactly. */
-static void emit_gate(out_t *o, const char *name, const double *angles, int nangles,
+/* An angle printed to round-trip exactly: "0.5", or "2*theta[3]+0.25" when
+ * it is kept symbolic (plateau's extension; a = 1 and b = 0 are left out). */
+static void emit_angle(out_t *o, pl_angle_t t) {
+    if (t.k < 0) {
+        emit(o, "%.17g", t.b);
+        return;
+    }
+    if (t.a != 1.0) emit(o, "%.17g*", t.a);
+    emit(o, "theta[%d]", t.k);
+    if (t.b != 0.0) emit(o, "%+.17g", t.b);
+}
+
+/* "name(a,b) q[i],q[j];" */
+static void emit_gate(out_t *o, const char *name, const pl_angle_t *angles, int nangles,
                       const int *qubits, int nqubits) {
     emit(o, "%s", name);
-    for (int k = 0; k < nangles; k++) emit(o, "%s%.17g", k ? "," : "(", angles[k]);
+    for (int k = 0; k < nangles; k++) {
+        emit(o, "%s", k ? "," : "(");
+        emit_angle(o, angles[k]);
+    }
     emit(o, "%s ", nangles ? ")" : "");
     for (int j = 0; j < nqubits; j++) emit(o, "%sq[%d]", j ? "," : "", qubits[j]);
     emit(o, ";\n");
 }
 
-static void emit_1q(out_t *o, const char *name, double angle, int qubit) {
+static void emit_1q(out_t *o, const char *name, pl_angle_t angle, int qubit) {
     emit_gate(o, name, &angle, 1, &qubit, 1);
 }
 
@@ -62,7 +77,7 @@ static void emit_1q(out_t *o, const char *name, double angle, int qubit) {
  * two moduli |u00| = cos θ/2, |u10| = sin θ/2 fixes the phases, so the large
  * entries come out exact and phase errors only touch small ones.
  */
-static void u3_angles(const double complex u[4], double out[3], double *alpha) {
+static void u3_angles(const double complex u[4], pl_angle_t out[3], double *alpha) {
     const double c = cabs(u[0]), s = cabs(u[2]);
     double a, phi, lambda;
     if (c >= s) {
@@ -74,9 +89,9 @@ static void u3_angles(const double complex u[4], double out[3], double *alpha) {
         phi = carg(u[2]) - a;
         lambda = carg(-u[1]) - a;
     }
-    out[0] = 2.0 * atan2(s, c);
-    out[1] = remainder(phi, 2 * PL_PI);
-    out[2] = remainder(lambda, 2 * PL_PI);
+    out[0] = pl_angle_const(2.0 * atan2(s, c));
+    out[1] = pl_angle_const(remainder(phi, 2 * PL_PI));
+    out[2] = pl_angle_const(remainder(lambda, 2 * PL_PI));
     *alpha = a;
 }
 
@@ -84,7 +99,8 @@ static void u3_angles(const double complex u[4], double out[3], double *alpha) {
  * global phase) or cu3 followed by u1(α) on the control (exact). Serves
  * UNITARY1 and MCU, whose last qubit is the target. */
 static pl_status_t write_controlled_u(out_t *o, const pl_op_t *op) {
-    double angles[3], alpha;
+    pl_angle_t angles[3];
+    double alpha;
     const int ncontrols = op->nqubits - 1;
     if (ncontrols > 1)
         return pl_error(PL_EUNSUPPORTED,
@@ -96,7 +112,7 @@ static pl_status_t write_controlled_u(out_t *o, const pl_op_t *op) {
         return PL_OK;
     }
     emit_gate(o, "cu3", angles, 3, op->qubits, 2);
-    emit_1q(o, "u1", remainder(alpha, 2 * PL_PI), op->qubits[0]);
+    emit_1q(o, "u1", pl_angle_const(remainder(alpha, 2 * PL_PI)), op->qubits[0]);
     return PL_OK;
 }
 
@@ -113,7 +129,7 @@ static void write_basis_change(out_t *o, const pl_pauli_op_t *ops, const int *qu
 /* exp(−iθ/2 · P_0⊗…⊗P_{k−1}) on @p qubits: basis change, a CX ladder that
  * gathers the parity on the last qubit, rz(θ) there, and the reverse. */
 static void write_pauli_rotation(out_t *o, const pl_pauli_op_t *ops, const int *qubits, int k,
-                                 double theta) {
+                                 pl_angle_t theta) {
     write_basis_change(o, ops, qubits, k, false);
     for (int j = 0; j + 1 < k; j++) emit(o, "cx q[%d],q[%d];\n", qubits[j], qubits[j + 1]);
     emit_1q(o, "rz", theta, qubits[k - 1]);
@@ -121,7 +137,7 @@ static void write_pauli_rotation(out_t *o, const pl_pauli_op_t *ops, const int *
     write_basis_change(o, ops, qubits, k, true);
 }
 
-static pl_status_t write_pauli_rot(out_t *o, const pl_op_t *op, double theta) {
+static pl_status_t write_pauli_rot(out_t *o, const pl_op_t *op, pl_angle_t theta) {
     pl_pauli_op_t *ops = malloc((size_t)op->nqubits * sizeof *ops);
     if (!ops) return pl_error(PL_ENOMEM, "out of memory writing OpenQASM");
     for (int j = 0; j < op->nqubits; j++) ops[j] = pl_pauli_get(op->pauli, op->qubits[j]);
@@ -151,7 +167,7 @@ static const char *qelib1_name(pl_gate_t g) {
     }
 }
 
-static pl_status_t write_op(out_t *o, const pl_op_t *op, const double *angles) {
+static pl_status_t write_op(out_t *o, const pl_op_t *op, const pl_angle_t *angles) {
     static const pl_pauli_op_t yy[2] = {PL_Y, PL_Y};
     switch (op->gate) {
     case PL_GATE_UNITARY1:
@@ -171,16 +187,23 @@ static pl_status_t write_op(out_t *o, const pl_op_t *op, const double *angles) {
 /* Programs                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* theta = NULL on a circuit with parameters keeps the angles symbolic. */
 static pl_status_t write_ops(out_t *o, const pl_circuit_t *c, const double *theta) {
+    const bool symbolic = !theta && pl_circuit_num_params(c) > 0;
     for (size_t i = 0; i < pl_circuit_size(c) && o->st == PL_OK; i++) {
         pl_op_t op;
-        double angles[3];
+        pl_angle_t angles[3];
         pl_circuit_op(c, i, &op);
         for (int k = 0; k < op.nangles; k++) {
-            angles[k] = pl_angle_value(op.angles[k], theta);
-            if (!isfinite(angles[k]))
+            if (symbolic) {
+                angles[k] = op.angles[k];
+                continue;
+            }
+            double v = pl_angle_value(op.angles[k], theta);
+            if (!isfinite(v))
                 return pl_error(PL_EINVAL, "operation %zu (%s): angle %d evaluates to %g", i,
-                                pl_gate_info(op.gate)->name, k, angles[k]);
+                                pl_gate_info(op.gate)->name, k, v);
+            angles[k] = pl_angle_const(v);
         }
         pl_status_t st = write_op(o, &op, angles);
         if (st != PL_OK) {
@@ -193,7 +216,7 @@ static pl_status_t write_ops(out_t *o, const pl_circuit_t *c, const double *thet
 
 pl_status_t pl_qasm_write_string(const pl_circuit_t *c, const double *theta, char **out) {
     *out = NULL;
-    PL_TRY(pl_circuit_check_params(c, theta));
+    if (theta) PL_TRY(pl_circuit_check_params(c, theta));
     out_t o = {NULL, 0, 0, PL_OK};
     emit(&o, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[%d];\n", pl_circuit_qubits(c));
     if (pl_circuit_clbits(c) > 0) emit(&o, "creg c[%d];\n", pl_circuit_clbits(c));

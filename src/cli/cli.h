@@ -59,8 +59,38 @@ int cli_fail(const char *command, pl_status_t st);
 /* Print a JSON object on stdout (exactly one line) and free it. */
 void cli_print_json(cJSON *obj);
 
+/* What sim, grad and optimize read from their command lines. */
+typedef struct {
+    const char *file;        /* the OpenQASM circuit */
+    const char *obs_text;    /* --obs */
+    const char *params;      /* --params v,v,... */
+    const char *params_file; /* --params-file F.json | F.h5[:/dataset] */
+    bool params_optional;    /* optimize: parameters are only a starting point */
+} cli_problem_args_t;
+
+/* A loaded circuit, observable and parameter values (theta NULL if none given). */
+typedef struct {
+    pl_circuit_t *circuit;
+    pl_pauli_sum_t *obs;
+    double *theta;
+    int nparams;
+} cli_problem_t;
+
+/* Read the circuit, parse the observable on its qubits (must be Hermitian),
+ * and bind the parameters (their count must match). */
+PL_NODISCARD pl_status_t cli_load_problem(const cli_problem_args_t *a, cli_problem_t *p);
+void cli_problem_free(cli_problem_t *p);
+
+/* A JSON array of n numbers. */
+cJSON *cli_number_array(const double *v, int n);
+
 /* The subcommands (one file each). */
 int cli_cmd_sim(int argc, char **argv);
 extern const char cli_sim_usage[];
+int cli_cmd_grad(int argc, char **argv);
+extern const char cli_grad_usage[];
+int cli_cmd_optimize(int argc, char **argv);
+extern const char cli_optimize_usage[];
+int cli_cmd_ansatz(int argc, char **argv); extern const char cli_ansatz_usage[];
 
 #endif

@@ -14,6 +14,8 @@ const char cli_sim_usage[] =
     "observable is evaluated on the state before them).\n"
     "\n"
     "  --obs TEXT        observable, e.g. \"Z0 Z1 + 0.5*X2 - Y0 Z3\" (qubit k = q[k])\n"
+    "  --params V,V,...  values of the circuit's parameters theta[0], theta[1], ...\n"
+    "  --params-file F   the same from a JSON array or an HDF5 dataset (F.h5[:/name])\n"
     "  --shots N         estimate from N measurement shots instead of exactly\n"
     "  --seed S          random seed for shots (default 1)\n"
     "  --threads T       OpenMP threads (default: all cores)\n"
@@ -24,65 +26,42 @@ const char cli_sim_usage[] =
     "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
 
 typedef struct {
-    const char *file;
-    const char *obs_text;
+    cli_problem_args_t in;
     uint64_t shots;
     bool shots_given;
     cli_common_t common;
 } sim_args_t;
 
-/* The observable must be Hermitian: every coefficient real. */
-static pl_status_t check_hermitian(const pl_pauli_sum_t *obs) {
-    for (size_t k = 0; k < pl_pauli_sum_size(obs); k++) {
-        pl_pauli_t p;
-        double complex c;
-        pl_pauli_sum_term(obs, k, &p, &c);
-        if (cimag(c) != 0.0)
-            return pl_error(PL_EINVAL, "observable term %zu has a complex coefficient; "
-                                       "expectation values need real coefficients", k);
-    }
-    return PL_OK;
-}
-
 /* Apply the circuit in slices, drawing a progress bar on a terminal. */
-static pl_status_t run_with_progress(const pl_circuit_t *c, pl_sv_t *sv, bool show) {
+static pl_status_t run_with_progress(const pl_circuit_t *c, const double *theta, pl_sv_t *sv,
+                                     bool show) {
     const size_t ops = pl_circuit_size(c);
     const size_t slice = 64;
     pl_progress_t *bar = pl_progress_begin("sim", ops, show && pl_sv_qubits(sv) >= 20);
     pl_status_t st = PL_OK;
     for (size_t first = 0; first < ops && st == PL_OK; first += slice) {
         size_t last = first + slice < ops ? first + slice : ops;
-        st = pl_circuit_apply_range(c, NULL, first, last, sv);
+        st = pl_circuit_apply_range(c, theta, first, last, sv);
         pl_progress_update(bar, last);
     }
     pl_progress_end(bar);
     return st;
 }
 
-static pl_status_t simulate(const sim_args_t *a, pl_circuit_t **circ, pl_pauli_sum_t **obs,
-                            pl_sv_t **sv, double *expval) {
-    PL_TRY(pl_qasm_read_file(a->file, circ));
-    const int n = pl_circuit_qubits(*circ);
-    pl_status_t st = pl_pauli_sum_parse(a->obs_text, n, obs);
-    if (st != PL_OK) {
-        pl_error_prefix("--obs");
-        return st;
-    }
-    PL_TRY(check_hermitian(*obs));
-    if (pl_circuit_num_params(*circ) > 0)
-        return pl_error(PL_EINVAL, "'%s' has %d symbolic parameters theta[k]; bind them first",
-                        a->file, pl_circuit_num_params(*circ));
-    PL_TRY(pl_sv_create(n, sv));
-    PL_TRY(run_with_progress(*circ, *sv, !a->common.quiet));
+static pl_status_t simulate(const sim_args_t *a, cli_problem_t *p, pl_sv_t **sv,
+                            double *expval) {
+    PL_TRY(cli_load_problem(&a->in, p));
+    PL_TRY(pl_sv_create(pl_circuit_qubits(p->circuit), sv));
+    PL_TRY(run_with_progress(p->circuit, p->theta, *sv, !a->common.quiet));
     if (!a->shots_given) {
         double complex e;
-        PL_TRY(pl_sv_expval_sum(*sv, *obs, &e));
+        PL_TRY(pl_sv_expval_sum(*sv, p->obs, &e));
         *expval = creal(e);
         return PL_OK;
     }
     pl_rng_t rng;
     pl_rng_seed(&rng, a->common.seed, 0);
-    return pl_sv_expval_sum_shots(*sv, *obs, a->shots, &rng, expval);
+    return pl_sv_expval_sum_shots(*sv, p->obs, a->shots, &rng, expval);
 }
 
 static void report(const sim_args_t *a, int n, size_t ops, double expval) {
@@ -93,10 +72,10 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "command", "sim");
     cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
-    cJSON_AddStringToObject(o, "file", a->file);
+    cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddNumberToObject(o, "qubits", n);
     cJSON_AddNumberToObject(o, "operations", (double)ops);
-    cJSON_AddStringToObject(o, "observable", a->obs_text);
+    cJSON_AddStringToObject(o, "observable", a->in.obs_text);
     cJSON_AddNumberToObject(o, "expval", expval);
     cJSON_AddStringToObject(o, "method", a->shots_given ? "shots" : "exact");
     if (a->shots_given)
@@ -110,11 +89,13 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
 int cli_cmd_sim(int argc, char **argv) {
     sim_args_t a = {.common = {.seed = 1}};
     const cli_opt_t opts[] = {
-        {"--obs", CLI_STRING, &a.obs_text, NULL},
+        {"--obs", CLI_STRING, &a.in.obs_text, NULL},
+        {"--params", CLI_STRING, &a.in.params, NULL},
+        {"--params-file", CLI_STRING, &a.in.params_file, NULL},
         {"--shots", CLI_U64, &a.shots, &a.shots_given},
     };
     int npos = 0;
-    int rc = cli_parse("sim", argc, argv, opts, 2, &a.common, &a.file, 1, &npos);
+    int rc = cli_parse("sim", argc, argv, opts, 4, &a.common, &a.in.file, 1, &npos);
     if (rc != CLI_OK) return rc;
     if (a.common.help) {
         fputs(cli_sim_usage, stdout);
@@ -124,7 +105,7 @@ int cli_cmd_sim(int argc, char **argv) {
         cli_error("sim", "missing the circuit file (see 'plateau sim --help')");
         return CLI_USAGE;
     }
-    if (!a.obs_text) {
+    if (!a.in.obs_text) {
         cli_error("sim", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;
     }
@@ -132,14 +113,12 @@ int cli_cmd_sim(int argc, char **argv) {
         cli_error("sim", "--shots must be at least 1");
         return CLI_USAGE;
     }
-    pl_circuit_t *circ = NULL;
-    pl_pauli_sum_t *obs = NULL;
+    cli_problem_t p = {0};
     pl_sv_t *sv = NULL;
     double expval = NAN;
-    pl_status_t st = simulate(&a, &circ, &obs, &sv, &expval);
-    if (st == PL_OK) report(&a, pl_circuit_qubits(circ), pl_circuit_size(circ), expval);
+    pl_status_t st = simulate(&a, &p, &sv, &expval);
+    if (st == PL_OK) report(&a, pl_circuit_qubits(p.circuit), pl_circuit_size(p.circuit), expval);
     pl_sv_destroy(sv);
-    pl_pauli_sum_destroy(obs);
-    pl_circuit_destroy(circ);
+    cli_problem_free(&p);
     return st == PL_OK ? CLI_OK : cli_fail("sim", st);
 }

@@ -7,6 +7,11 @@
 static const cli_command_t commands[] = {
     {"sim", "expectation value of a Pauli sum after an OpenQASM circuit", cli_sim_usage,
      cli_cmd_sim},
+    {"grad", "gradient of that expectation value (adjoint, shift, fd)", cli_grad_usage,
+     cli_cmd_grad},
+    {"optimize", "minimise it over the circuit's parameters (VQE)", cli_optimize_usage,
+     cli_cmd_optimize},
+    {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, cli_cmd_ansatz},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

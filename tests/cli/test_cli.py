@@ -132,6 +132,73 @@ def test_bad_input():
         expect_error(["frobnicate"], "unknown command 'frobnicate'")
 
 
+PARAM_CIRCUIT = HEADER + """qreg q[2];
+ry(theta[0]) q[0];
+cx q[0], q[1];
+rx(2*theta[1] + 0.1) q[1];
+"""
+
+
+def test_grad():
+    with tempfile.TemporaryDirectory() as tmp:
+        f = write(tmp, "p.qasm", PARAM_CIRCUIT)
+        # E = <Z0 Z1> + <X1> = cos(2 theta1 + 0.1); dE/dtheta0 = 0, dE/dtheta1 = -2 sin(...)
+        want_e, want_g = math.cos(1.1), [0.0, -2 * math.sin(1.1)]
+        for method in ["adjoint", "shift", "fd"]:
+            rc, out, err = run("grad", f, "--obs", "Z0 Z1 + X1", "--params", "0.3,0.5",
+                               "--method", method, "--json")
+            check(rc == 0, f"grad --method {method} exits 0 ({err.strip()})")
+            obj = json.loads(out)
+            tol = 1e-6 if method == "fd" else 1e-12
+            check(abs(obj["expval"] - want_e) < 1e-12, f"grad {method}: expval")
+            check(all(abs(a - b) < tol for a, b in zip(obj["grad"], want_g)),
+                  f"grad {method}: gradient {obj['grad']} vs {want_g}")
+            check(obj["method"] == method and obj["params"] == 2, f"grad {method}: keys")
+        json_file = write(tmp, "p.json", "[0.3, 0.5]")
+        rc, out, _ = run("grad", f, "--obs", "Z0 Z1 + X1", "--params-file", json_file)
+        check(rc == 0 and out.splitlines()[0] == f"expval {want_e:.15g}",
+              f"grad text output from --params-file: {out!r}")
+        expect_error(["grad", f, "--obs", "Z0", "--params", "0.3"], "expected 2 parameters, got 1")
+        expect_error(["grad", f, "--obs", "Z0"], "give their values with --params")
+        expect_error(["grad", f, "--obs", "Z0", "--params", "0.3,nan"], "not finite")
+        expect_error(["grad", f, "--obs", "Z0", "--params", "0.3,abc"], "not a number")
+        expect_error(["grad", f, "--obs", "Z0", "--params", "1,2", "--method", "magic"],
+                     "unknown gradient method 'magic'")
+        expect_error(["grad", f, "--obs", "Z0", "--params-file", os.path.join(tmp, "no.json")],
+                     "cannot open")
+        bad = write(tmp, "bad.json", "[1, \"x\"]")
+        expect_error(["grad", f, "--obs", "Z0", "--params-file", bad], "not a number")
+        g = write(tmp, "big.qasm", HEADER + "qreg q[1];\nrx(theta[7]) q[0];\n")
+        expect_error(["grad", g, "--obs", "Z0", "--params", "1"], "expected 8 parameters")
+
+
+def test_optimize():
+    with tempfile.TemporaryDirectory() as tmp:
+        f = write(tmp, "p.qasm", PARAM_CIRCUIT)
+        out_params = os.path.join(tmp, "best.json")
+        # min over theta of cos(2 theta1 + 0.1) + ... : <Z0 Z1> + <X1> has minimum -1 (X1 = 0).
+        rc, out, err = run("optimize", f, "--obs", "Z0 Z1 + X1", "--optimizer", "lbfgs",
+                           "--seed", "3", "--json", "--out-params", out_params)
+        check(rc == 0, f"optimize exits 0 ({err.strip()})")
+        obj = json.loads(out)
+        check(abs(obj["energy"] + 1) < 1e-8, f"optimize reaches -1, got {obj['energy']}")
+        check(len(obj["history"]) >= 1 and obj["history"][-1] >= obj["energy"] - 1e-12,
+              "history recorded")
+        for key in ["optimizer", "qubits", "params", "theta", "iterations", "evaluations",
+                    "reason"]:
+            check(key in obj, f"optimize json has {key}")
+        with open(out_params) as fh:
+            check(len(json.load(fh)) == 2, "--out-params writes the parameters")
+        rc, out, _ = run("optimize", f, "--obs", "Z0 Z1 + X1", "--optimizer", "adam",
+                         "--lr", "0.1", "--max-iter", "300", "--init", "zeros", "--json")
+        check(rc == 0 and json.loads(out)["energy"] < -0.99, "adam from zeros gets close to -1")
+        expect_error(["optimize", f, "--obs", "Z0", "--optimizer", "sgd"], "sgd")
+        expect_error(["optimize", f, "--obs", "Z0", "--init", "ones"], "unknown --init 'ones'")
+        expect_error(["optimize", f, "--obs", "Z0", "--max-iter", "0"], "--max-iter")
+        expect_error(["optimize", f, "--obs", "Z0", "--tol", "-1"], "--tol")
+        expect_error(["optimize", example("bell.qasm"), "--obs", "Z0"], "no parameters")
+
+
 def test_meta():
     rc, out, _ = run("--version")
     check(rc == 0 and out.startswith("plateau 0."), f"--version prints the version: {out!r}")
@@ -145,7 +212,8 @@ def test_meta():
     check(rc == 2 and "usage" in err, "no arguments: usage on stderr, exit 2")
 
 
-for test in [test_documented_values, test_json, test_shots, test_bad_input, test_meta]:
+for test in [test_documented_values, test_json, test_shots, test_bad_input, test_grad,
+             test_optimize, test_meta]:
     test()
 if failures:
     print(f"{len(failures)} CLI check(s) failed")

@@ -1,0 +1,144 @@
+/* pl_optimize: method names, option defaults and validation, dispatch. */
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "optim/optim_internal.h"
+
+static const char *const method_names[PL_OPT_COUNT] = {"adam", "lbfgs", "cobyla",
+                                                       "nelder-mead"};
+
+const char *pl_optimizer_name(pl_optimizer_t m) {
+    if ((unsigned)m >= PL_OPT_COUNT) return "unknown";
+    return method_names[m];
+}
+
+pl_status_t pl_optimizer_lookup(const char *name, pl_optimizer_t *out) {
+    if (!name) return pl_error(PL_EINVAL, "optimizer name is NULL");
+    for (int m = 0; m < PL_OPT_COUNT; m++)
+        if (strcmp(name, method_names[m]) == 0) {
+            *out = (pl_optimizer_t)m;
+            return PL_OK;
+        }
+    return pl_error(PL_EINVAL, "unknown optimizer '%s' (use adam, lbfgs, cobyla or nelder-mead)",
+                    name);
+}
+
+const char *pl_stop_reason_str(pl_stop_reason_t r) {
+    switch (r) {
+    case PL_STOP_FTOL: return "ftol";
+    case PL_STOP_GTOL: return "gtol";
+    case PL_STOP_MAX_ITER: return "max_iter";
+    case PL_STOP_MAX_TIME: return "max_time";
+    case PL_STOP_CALLBACK: return "callback";
+    case PL_STOP_CONVERGED: return "converged";
+    }
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shared helpers                                                           */
+/* ------------------------------------------------------------------------ */
+
+void optim_best_offer(optim_best_t *best, double f, const double *x) {
+    if (!(f < best->f)) return;
+    best->f = f;
+    memcpy(best->x, x, (size_t)best->n * sizeof *x);
+}
+
+/* "nan", "inf" or "-inf" (printf may write "-nan" for a NaN with its sign bit set). */
+static const char *nonfinite_name(double v) {
+    if (isnan(v)) return "nan";
+    return v > 0 ? "inf" : "-inf";
+}
+
+pl_status_t optim_check_finite(double f, const double *grad, int n, const char *unit, int k) {
+    if (!isfinite(f))
+        return pl_error(PL_EINVAL, "objective returned %s at %s %d", nonfinite_name(f), unit, k);
+    if (!grad) return PL_OK;
+    for (int i = 0; i < n; i++)
+        if (!isfinite(grad[i]))
+            return pl_error(PL_EINVAL, "objective gradient[%d] is %s at %s %d", i,
+                            nonfinite_name(grad[i]), unit, k);
+    return PL_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* v if it is non-zero, otherwise the default d (NaN is kept for validation). */
+static double or_default(double v, double d) { return v == 0.0 ? d : v; }
+
+/* A copy of *in (all zero when in is NULL) with the zero fields set to their defaults. */
+static pl_optim_opts_t resolve_opts(const pl_optim_opts_t *in) {
+    pl_optim_opts_t o;
+    if (in)
+        o = *in;
+    else
+        memset(&o, 0, sizeof o);
+    if (o.max_iter == 0) o.max_iter = OPTIM_DEFAULT_MAX_ITER;
+    o.ftol_abs = or_default(o.ftol_abs, OPTIM_DEFAULT_FTOL_ABS);
+    o.gtol = or_default(o.gtol, OPTIM_DEFAULT_GTOL);
+    o.learning_rate = or_default(o.learning_rate, OPTIM_DEFAULT_LEARNING_RATE);
+    o.beta1 = or_default(o.beta1, OPTIM_DEFAULT_BETA1);
+    o.beta2 = or_default(o.beta2, OPTIM_DEFAULT_BETA2);
+    o.epsilon = or_default(o.epsilon, OPTIM_DEFAULT_EPSILON);
+    return o;
+}
+
+/* PL_EINVAL unless 0 <= beta < 1. */
+static pl_status_t check_beta(const char *name, double beta) {
+    if (!(beta >= 0.0 && beta < 1.0))
+        return pl_error(PL_EINVAL, "%s must be in [0, 1), got %g", name, beta);
+    return PL_OK;
+}
+
+/* PL_EINVAL when a tolerance is NaN (a negative one disables its test). */
+static pl_status_t check_tol(const char *name, double tol) {
+    if (isnan(tol)) return pl_error(PL_EINVAL, "%s must not be nan", name);
+    return PL_OK;
+}
+
+/* Validate resolved options. */
+static pl_status_t check_opts(const pl_optim_opts_t *o) {
+    if ((unsigned)o->method >= PL_OPT_COUNT)
+        return pl_error(PL_EINVAL, "unknown optimizer %d (use adam, lbfgs, cobyla or nelder-mead)",
+                        (int)o->method);
+    if (o->max_iter < 0) return pl_error(PL_EINVAL, "max_iter must be >= 0, got %d", o->max_iter);
+    if (!(o->max_time >= 0.0))
+        return pl_error(PL_EINVAL, "max_time must be >= 0 seconds, got %g", o->max_time);
+    PL_TRY(check_tol("ftol_abs", o->ftol_abs));
+    PL_TRY(check_tol("gtol", o->gtol));
+    if (!(o->learning_rate > 0.0 && isfinite(o->learning_rate)))
+        return pl_error(PL_EINVAL, "learning_rate must be finite and > 0, got %g",
+                        o->learning_rate);
+    PL_TRY(check_beta("beta1", o->beta1));
+    PL_TRY(check_beta("beta2", o->beta2));
+    if (!(o->epsilon > 0.0 && isfinite(o->epsilon)))
+        return pl_error(PL_EINVAL, "epsilon must be finite and > 0, got %g", o->epsilon);
+    return PL_OK;
+}
+
+/* Validate the problem: objective, dimension and start point. */
+static pl_status_t check_problem(pl_objective_fn f, int n, const double *x) {
+    if (!f) return pl_error(PL_EINVAL, "objective function is NULL");
+    if (n < 1) return pl_error(PL_EINVAL, "number of variables must be >= 1, got %d", n);
+    if (!x) return pl_error(PL_EINVAL, "start point x is NULL");
+    for (int i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return pl_error(PL_EINVAL, "start point x[%d] is %s", i, nonfinite_name(x[i]));
+    return PL_OK;
+}
+
+pl_status_t pl_optimize(pl_objective_fn f, void *ctx, int n, double *x,
+                        const pl_optim_opts_t *opts, pl_optim_result_t *res) {
+    pl_optim_result_t scratch;
+    if (!res) res = &scratch;
+    *res = (pl_optim_result_t){.f = NAN, .reason = PL_STOP_MAX_ITER};
+    PL_TRY(check_problem(f, n, x));
+    pl_optim_opts_t o = resolve_opts(opts);
+    PL_TRY(check_opts(&o));
+    if (o.method == PL_OPT_ADAM) return optim_adam(f, ctx, n, x, &o, res);
+    return optim_nlopt(f, ctx, n, x, &o, res);
+}

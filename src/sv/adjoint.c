@@ -7,6 +7,7 @@
  * the thread count.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sv/kernels.h"
 #include "sv/reduce.h"
@@ -15,6 +16,7 @@
 
 #define TILE 1024
 #define MAX_K 4
+#define WARM_MAX_DISTANCE 256
 
 /* Conjugated products Σ conj(w)·v accumulated as two vectors:
  * a = Σ w*v (lanes re·re, im·im), b = Σ w*swap(v) (lanes re·im, im·re). */
@@ -38,24 +40,37 @@ static inline double complex cdot_value(const cdot_t *acc) {
     return CMPLX(re, im);
 }
 
-/* c·v for a complex scalar c and 4 interleaved complex numbers v. */
-static inline v8d vscale(double complex c, v8d v) {
-    const v8d re = {creal(c), creal(c), creal(c), creal(c), creal(c), creal(c), creal(c), creal(c)};
-    const v8d im = {-cimag(c), cimag(c), -cimag(c), cimag(c), -cimag(c), cimag(c), -cimag(c), cimag(c)};
-    return re * v + im * swap_pairs(v);
+/* A complex scalar split for vectors: c·v = re·v + im·swap(v). */
+typedef struct {
+    v8d re, im;
+} vcoef_t;
+
+static inline vcoef_t vcoef(double complex c) {
+    const double r = creal(c), i = cimag(c);
+    const vcoef_t k = {{r, r, r, r, r, r, r, r}, {-i, i, -i, i, -i, i, -i, i}};
+    return k;
 }
+
+static inline v8d vscale(vcoef_t c, v8d v) { return c.re * v + c.im * swap_pairs(v); }
+
+/* Running sums of one chunk: vector accumulators for the vectorised path,
+ * plain complex ones for short runs. */
+typedef struct {
+    cdot_t dot[MAX_K];
+    double complex scalar[MAX_K];
+} adj_acc_t;
 
 /* One tile of len pairs: x/y are ψ's |0⟩/|1⟩ halves, lx/ly λ's. */
 static void tile_adjoint_1q(double complex *x, double complex *y, double complex *lx,
                             double complex *ly, size_t len, const double complex ud[4], int nk,
-                            const double complex *k, double complex *acc) {
+                            const double complex *k, adj_acc_t *acc) {
     if (len < 4) {
         for (size_t j = 0; j < len; j++) {
             for (int m = 0; m < nk; m++) {
                 const double complex *km = k + 4 * m;
                 double complex kx = sv_cmul(km[0], x[j]) + sv_cmul(km[1], y[j]);
                 double complex ky = sv_cmul(km[2], x[j]) + sv_cmul(km[3], y[j]);
-                acc[m] += sv_cmul(conj(lx[j]), kx) + sv_cmul(conj(ly[j]), ky);
+                acc->scalar[m] += sv_cmul(conj(lx[j]), kx) + sv_cmul(conj(ly[j]), ky);
             }
             double complex a = x[j], b = y[j], la = lx[j], lb = ly[j];
             x[j] = sv_cmul(ud[0], a) + sv_cmul(ud[1], b);
@@ -65,26 +80,102 @@ static void tile_adjoint_1q(double complex *x, double complex *y, double complex
         }
         return;
     }
-    cdot_t dot[MAX_K] = {{{0}, {0}}};
+    /* Coefficients as local vectors: the stores below could otherwise alias
+     * ud and k, forcing a reload every iteration. */
+    const vcoef_t u0 = vcoef(ud[0]), u1 = vcoef(ud[1]), u2 = vcoef(ud[2]), u3 = vcoef(ud[3]);
+    vcoef_t kv[MAX_K][4];
+    for (int m = 0; m < nk; m++)
+        for (int e = 0; e < 4; e++) kv[m][e] = vcoef(k[4 * m + e]);
+    cdot_t dot[MAX_K];
+    memcpy(dot, acc->dot, sizeof dot);
+    if (len >= 32 && (size_t)(y - x) <= WARM_MAX_DISTANCE) {
+        /* See warm_first_half in kernels.c: lockstep reads of nearby halves
+         * starve the hardware prefetchers; fetch the first halves in order. */
+        for (size_t j = 0; j < len; j += 4) {
+            __builtin_prefetch(x + j, 1);
+            __builtin_prefetch(lx + j, 1);
+        }
+    }
     for (size_t j = 0; j < len; j += 4) {
         v8d a = vload(x + j), b = vload(y + j), la = vload(lx + j), lb = vload(ly + j);
         for (int m = 0; m < nk; m++) {
-            const double complex *km = k + 4 * m;
-            cdot_add(&dot[m], la, vscale(km[0], a) + vscale(km[1], b));
-            cdot_add(&dot[m], lb, vscale(km[2], a) + vscale(km[3], b));
+            cdot_add(&dot[m], la, vscale(kv[m][0], a) + vscale(kv[m][1], b));
+            cdot_add(&dot[m], lb, vscale(kv[m][2], a) + vscale(kv[m][3], b));
         }
-        vstore(x + j, vscale(ud[0], a) + vscale(ud[1], b));
-        vstore(y + j, vscale(ud[2], a) + vscale(ud[3], b));
-        vstore(lx + j, vscale(ud[0], la) + vscale(ud[1], lb));
-        vstore(ly + j, vscale(ud[2], la) + vscale(ud[3], lb));
+        vstore(x + j, vscale(u0, a) + vscale(u1, b));
+        vstore(y + j, vscale(u2, a) + vscale(u3, b));
+        vstore(lx + j, vscale(u0, la) + vscale(u1, lb));
+        vstore(ly + j, vscale(u2, la) + vscale(u3, lb));
     }
-    for (int m = 0; m < nk; m++) acc[m] += cdot_value(&dot[m]);
+    memcpy(acc->dot, dot, sizeof dot);
+}
+
+/* Lane-dependent coefficients for an uncontrolled gate on qubit q < 2, where
+ * each vector of 4 amplitudes holds two whole pairs: lane l takes M[b][b]
+ * times itself plus M[b][1−b] times its partner l ^ (1 << q), b = bit q of l. */
+typedef struct {
+    vcoef_t diag, off;
+} lane_coef_t;
+
+static lane_coef_t lane_coef(const double complex m[4], int q) {
+    lane_coef_t c;
+    for (int l = 0; l < 4; l++) {
+        const int b = l >> q & 1;
+        const double complex d = m[3 * b], o = m[b ? 2 : 1];
+        c.diag.re[2 * l] = c.diag.re[2 * l + 1] = creal(d);
+        c.diag.im[2 * l] = -cimag(d);
+        c.diag.im[2 * l + 1] = cimag(d);
+        c.off.re[2 * l] = c.off.re[2 * l + 1] = creal(o);
+        c.off.im[2 * l] = -cimag(o);
+        c.off.im[2 * l + 1] = cimag(o);
+    }
+    return c;
+}
+
+static inline v8d partner(v8d v, int q) {
+    return q == 0 ? __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5)
+                  : __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3);
+}
+
+static inline v8d lane_apply(const lane_coef_t *c, v8d v, int q) {
+    return vscale(c->diag, v) + vscale(c->off, partner(v, q));
+}
+
+/* The fused step for an uncontrolled gate on qubit 0 or 1 (dim >= 4). */
+static void adjoint_low(pl_sv_t *psi, pl_sv_t *lam, int q, const double complex ud[4], int nk,
+                        const double complex *k, double complex *out) {
+    const lane_coef_t u = lane_coef(ud, q);
+    lane_coef_t kc[MAX_K];
+    for (int m = 0; m < nk; m++) kc[m] = lane_coef(k + 4 * m, q);
+    const size_t nvec = psi->dim / 4;
+    const int nch = sv_reduce_chunks(nvec);
+    double complex partial[SV_REDUCE_CHUNKS][MAX_K] = {{0}};
+#pragma omp parallel for schedule(static) if (psi->dim >= SV_PARALLEL_MIN)
+    for (int c = 0; c < nch; c++) {
+        size_t lo, hi;
+        sv_reduce_range(nvec, nch, c, &lo, &hi);
+        cdot_t dot[MAX_K];
+        memset(dot, 0, sizeof dot);
+        for (size_t v = lo; v < hi; v++) {
+            double complex *pa = psi->amp + 4 * v, *pl = lam->amp + 4 * v;
+            const v8d a = vload(pa), la = vload(pl);
+            for (int m = 0; m < nk; m++) cdot_add(&dot[m], la, lane_apply(&kc[m], a, q));
+            vstore(pa, lane_apply(&u, a, q));
+            vstore(pl, lane_apply(&u, la, q));
+        }
+        for (int m = 0; m < nk; m++) partial[c][m] = cdot_value(&dot[m]);
+    }
+    for (int m = 0; m < nk; m++) {
+        double complex sum = 0;
+        for (int c = 0; c < nch; c++) sum += partial[c][m];
+        out[m] = sum;
+    }
 }
 
 /* One quadruple tile for a 2-qubit gate (scalar). p[c], l[c]: c = b0 + 2 b1. */
 static void tile_adjoint_2q(double complex *p[4], double complex *l[4], size_t len,
                             const double complex ud[16], int nk, const double complex *k,
-                            double complex *acc) {
+                            adj_acc_t *acc) {
     for (size_t j = 0; j < len; j++) {
         double complex in[4], lin[4];
         for (int c = 0; c < 4; c++) {
@@ -96,7 +187,7 @@ static void tile_adjoint_2q(double complex *p[4], double complex *l[4], size_t l
             for (int r = 0; r < 4; r++) {
                 double complex kr = 0;
                 for (int c = 0; c < 4; c++) kr += sv_cmul(km[4 * r + c], in[c]);
-                acc[m] += sv_cmul(conj(lin[r]), kr);
+                acc->scalar[m] += sv_cmul(conj(lin[r]), kr);
             }
         }
         for (int r = 0; r < 4; r++) {
@@ -142,19 +233,22 @@ static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
         sv_reduce_range(ntiles, nch, c, &lo, &hi);
+        adj_acc_t acc;
+        memset(&acc, 0, sizeof acc);
         for (size_t t = lo; t < hi; t++) {
             uint64_t i0 = t * len;
             for (int j = 0; j < nq; j++) i0 = sv_insert_zero_bit(i0, pos[j]);
             i0 |= cmask;
             double complex *a = psi->amp + i0, *l = lam->amp + i0;
             if (ntargets == 1) {
-                tile_adjoint_1q(a, a + s0, l, l + s0, len, ud, nk, k, partial[c]);
+                tile_adjoint_1q(a, a + s0, l, l + s0, len, ud, nk, k, &acc);
             } else {
                 double complex *p4[4] = {a, a + s0, a + s1, a + s0 + s1};
                 double complex *l4[4] = {l, l + s0, l + s1, l + s0 + s1};
-                tile_adjoint_2q(p4, l4, len, ud, nk, k, partial[c]);
+                tile_adjoint_2q(p4, l4, len, ud, nk, k, &acc);
             }
         }
+        for (int m = 0; m < nk; m++) partial[c][m] = acc.scalar[m] + cdot_value(&acc.dot[m]);
     }
     for (int m = 0; m < nk; m++) {
         double complex s = 0;
@@ -179,6 +273,9 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
     double complex ud[16];
     for (int r = 0; r < d; r++)
         for (int c = 0; c < d; c++) ud[r * d + c] = conj(u[c * d + r]);
-    adjoint_step(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);
+    if (ncontrols == 0 && ntargets == 1 && qubits[0] < 2 && psi->dim >= 4)
+        adjoint_low(psi, lam, qubits[0], ud, nk, k, out);
+    else
+        adjoint_step(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);
     return PL_OK;
 }

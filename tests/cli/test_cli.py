@@ -154,6 +154,19 @@ def test_grad():
             check(all(abs(a - b) < tol for a, b in zip(obj["grad"], want_g)),
                   f"grad {method}: gradient {obj['grad']} vs {want_g}")
             check(obj["method"] == method and obj["params"] == 2, f"grad {method}: keys")
+        # HDF5 parameter files: default dataset "params", or an explicit path.
+        import h5py
+        h5 = os.path.join(tmp, "p.h5")
+        with h5py.File(h5, "w") as fh:
+            fh["params"] = [0.3, 0.5]
+            fh["run/best"] = [0.3, 0.5]
+            fh["matrix"] = [[0.3, 0.5]]
+        for spec in [h5, h5 + ":/run/best"]:
+            rc, out, err = run("grad", f, "--obs", "Z0 Z1 + X1", "--params-file", spec, "--json")
+            check(rc == 0 and abs(json.loads(out)["expval"] - want_e) < 1e-12,
+                  f"--params-file {spec} ({err.strip()})")
+        expect_error(["grad", f, "--obs", "Z0", "--params-file", h5 + ":/nope"], "no dataset")
+        expect_error(["grad", f, "--obs", "Z0", "--params-file", h5 + ":/matrix"], "1-D")
         json_file = write(tmp, "p.json", "[0.3, 0.5]")
         rc, out, _ = run("grad", f, "--obs", "Z0 Z1 + X1", "--params-file", json_file)
         check(rc == 0 and out.splitlines()[0] == f"expval {want_e:.15g}",
@@ -189,6 +202,11 @@ def test_optimize():
             check(key in obj, f"optimize json has {key}")
         with open(out_params) as fh:
             check(len(json.load(fh)) == 2, "--out-params writes the parameters")
+        # Restarting at the optimum converges at once instead of failing.
+        rc, out, err = run("optimize", f, "--obs", "Z0 Z1 + X1", "--params-file", out_params,
+                           "--json")
+        check(rc == 0 and abs(json.loads(out)["energy"] - obj["energy"]) < 1e-12,
+              f"optimize restarted at its optimum ({err.strip()})")
         rc, out, _ = run("optimize", f, "--obs", "Z0 Z1 + X1", "--optimizer", "adam",
                          "--lr", "0.1", "--max-iter", "300", "--init", "zeros", "--json")
         check(rc == 0 and json.loads(out)["energy"] < -0.99, "adam from zeros gets close to -1")

@@ -15,4 +15,5 @@
 #include "plateau/grad.h"
 #include "plateau/optim.h"
 #include "plateau/io.h"
+#include "plateau/prop.h"
 #endif

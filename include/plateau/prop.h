@@ -1,0 +1,116 @@
+/**
+ * @file prop.h
+ * @brief Pauli propagation: evolve an observable backwards through a circuit
+ *        (Heisenberg picture), O → U† O U, with truncations.
+ *
+ * The observable is kept as a real combination Σ_α c_α P_α of Pauli strings
+ * (Hermitian observables stay Hermitian). Gates are taken from the last to the
+ * first. A Pauli rotation R_P(θ) = exp(−iθP/2) maps a string Q that
+ * anticommutes with P to cos θ · Q + sin θ · (iPQ) and leaves commuting ones
+ * alone; rotation gates of qelib1 (rx … rzz, p, u1, u2, u3, crx, cry, crz,
+ * cp, cu3) are rewritten as Pauli rotations; every other gate (Cliffords,
+ * t/tdg aside, and generic unitaries on ≤ 3 qubits) acts through its Pauli
+ * transfer matrix, computed from the gate matrix — a signed permutation for
+ * Cliffords, so no branching.
+ *
+ * Truncations (any combination) drop strings whose weight exceeds
+ * max_weight, whose |c| falls below min_abs_coeff, or that went through more
+ * than max_freq sin/cos branchings; the sum of the dropped |c| is reported.
+ */
+#ifndef PLATEAU_PROP_H
+#define PLATEAU_PROP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plateau/circuit.h"
+#include "plateau/errors.h"
+#include "plateau/pauli.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Truncation settings; zero-initialise for none. */
+typedef struct {
+    int max_weight;       /**< drop strings with more non-identity factors (0: no limit) */
+    double min_abs_coeff; /**< drop strings with |c| below this (0: no limit) */
+    int max_freq;         /**< drop strings after more sin/cos branchings (0: no limit) */
+} pl_trunc_t;
+
+/** A propagated observable: strings, real coefficients, branching counts. */
+typedef struct pl_prop pl_prop_t;
+
+/** Statistics of a propagation. */
+typedef struct {
+    size_t terms;            /**< strings at the end */
+    size_t max_terms;        /**< largest number of strings held at once */
+    double truncated_weight; /**< Σ |c| of every dropped string (an error indicator) */
+    size_t bytes;            /**< peak memory of the term storage */
+    double seconds;
+    uint64_t term_updates;   /**< strings pushed through gates, summed over gates */
+} pl_prop_stats_t;
+
+/**
+ * Propagate @p obs (real coefficients) backwards through @p c with parameter
+ * values @p theta, truncating after every gate.
+ * @param[out] out   the propagated observable (free with pl_prop_destroy)
+ * @param[out] stats may be NULL
+ * @return PL_EINVAL for mismatched qubit counts, complex coefficients, bad
+ *   truncation settings (negative, NaN) or unsupported gates (a generic gate
+ *   on more than 3 qubits); PL_ENOMEM when the terms outgrow the memory limit
+ *   ("... after 12345678 terms").
+ */
+PL_NODISCARD pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta,
+                                      const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
+                                      pl_prop_t **out, pl_prop_stats_t *stats);
+
+/** Free (NULL is fine). */
+void pl_prop_destroy(pl_prop_t *p);
+
+/** Number of strings held. */
+size_t pl_prop_size(const pl_prop_t *p);
+
+/** Number of qubits. */
+int pl_prop_qubits(const pl_prop_t *p);
+
+/** Term @p k: a read-only view of its string and its coefficient. */
+void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff);
+
+/** Copy into a Pauli sum (terms in storage order). */
+PL_NODISCARD pl_status_t pl_prop_to_sum(const pl_prop_t *p, pl_pauli_sum_t **out);
+
+/** ⟨0…0|O|0…0⟩: the sum of the coefficients of strings made of I and Z only. */
+double pl_prop_expval_zero(const pl_prop_t *p);
+
+/**
+ * ⟨O⟩ on the product state whose qubit q has Bloch vector
+ * (bloch[3q], bloch[3q+1], bloch[3q+2]) = (⟨X⟩, ⟨Y⟩, ⟨Z⟩).
+ */
+double pl_prop_expval_product(const pl_prop_t *p, const double *bloch);
+
+/**
+ * Σ_α c_α · f(P_α) with ⟨P_α⟩ supplied by a callback (e.g. shadow estimates).
+ * The callback returns PL_OK and writes *value, or a failing status that
+ * stops the sum.
+ */
+typedef pl_status_t (*pl_pauli_expval_fn)(const pl_pauli_t *p, void *ctx, double *value);
+PL_NODISCARD pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f,
+                                                 void *ctx, double *out);
+
+/**
+ * ⟨0…0|U†OU|0…0⟩ under the truncations and its gradient with respect to θ,
+ * by the parameter-shift rule applied to the propagation itself: every
+ * rotation angle enters the truncated result as a + b cos θ + c sin θ when
+ * only max_weight / max_freq truncate, so the rule is exact then; with
+ * min_abs_coeff it is the derivative of a slightly different truncation.
+ * @param[out] value may be NULL; @param[out] grad pl_circuit_num_params(c) entries.
+ */
+PL_NODISCARD pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
+                                           const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
+                                           double *value, double *grad);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,133 @@
+/*
+ * The term table of a propagation: packed strings (x words then z words per
+ * term), real coefficients and branching counts, merged by an open-addressing
+ * index hashed with XXH3. Storage goes through pl_mem_alloc, so an
+ * exploding propagation stops at the memory limit with a clear message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "prop/terms.h"
+
+static size_t term_bytes(int nw) { return 2 * (size_t)nw * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t); }
+
+size_t prop_terms_bytes(const prop_terms_t *t) {
+    return t->cap * term_bytes(t->nw) + t->index_cap * sizeof(uint32_t);
+}
+
+static void free_arrays(prop_terms_t *t) {
+    pl_mem_free(t->words, t->cap * 2 * (size_t)t->nw * sizeof(uint64_t));
+    pl_mem_free(t->coeff, t->cap * sizeof(double));
+    pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
+    pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
+}
+
+void prop_terms_free(prop_terms_t *t) {
+    if (t->words || t->index) free_arrays(t);
+    memset(t, 0, sizeof *t);
+}
+
+static pl_status_t alloc_or_report(void **p, size_t bytes, size_t terms) {
+    char what[80];
+    snprintf(what, sizeof what, "Pauli propagation after %zu terms", terms);
+    return pl_mem_alloc(p, bytes, what);
+}
+
+/* Grow the term arrays to cap terms (copying the first t->size). */
+static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
+    const size_t wbytes = 2 * (size_t)t->nw * sizeof(uint64_t);
+    uint64_t *words = NULL;
+    double *coeff = NULL;
+    uint16_t *freq = NULL;
+    pl_status_t st = alloc_or_report((void **)&words, cap * wbytes, t->size);
+    if (st == PL_OK) st = alloc_or_report((void **)&coeff, cap * sizeof *coeff, t->size);
+    if (st == PL_OK) st = alloc_or_report((void **)&freq, cap * sizeof *freq, t->size);
+    if (st != PL_OK) {
+        pl_mem_free(words, cap * wbytes);
+        pl_mem_free(coeff, cap * sizeof *coeff);
+        pl_mem_free(freq, cap * sizeof *freq);
+        return st;
+    }
+    if (t->size) {
+        memcpy(words, t->words, t->size * wbytes);
+        memcpy(coeff, t->coeff, t->size * sizeof *coeff);
+        memcpy(freq, t->freq, t->size * sizeof *freq);
+    }
+    pl_mem_free(t->words, t->cap * wbytes);
+    pl_mem_free(t->coeff, t->cap * sizeof(double));
+    pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
+    t->words = words;
+    t->coeff = coeff;
+    t->freq = freq;
+    t->cap = cap;
+    return PL_OK;
+}
+
+static uint64_t hash_words(const uint64_t *w, int nw) {
+    return XXH3_64bits(w, 2 * (size_t)nw * sizeof *w);
+}
+
+/* Rebuild the index with room for cap entries (a power of two). */
+static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
+    uint32_t *index = NULL;
+    PL_TRY(alloc_or_report((void **)&index, cap * sizeof *index, t->size));
+    memset(index, 0xff, cap * sizeof *index);
+    for (size_t k = 0; k < t->size; k++) {
+        size_t slot = hash_words(t->words + k * 2 * (size_t)t->nw, t->nw) & (cap - 1);
+        while (index[slot] != UINT32_MAX) slot = (slot + 1) & (cap - 1);
+        index[slot] = (uint32_t)k;
+    }
+    pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
+    t->index = index;
+    t->index_cap = cap;
+    return PL_OK;
+}
+
+pl_status_t prop_terms_init(prop_terms_t *t, int n, size_t expected) {
+    memset(t, 0, sizeof *t);
+    t->n = n;
+    t->nw = PL_PAULI_WORDS(n);
+    size_t cap = 16;
+    while (cap < expected) cap *= 2;
+    PL_TRY(grow_terms(t, cap));
+    pl_status_t st = rebuild_index(t, 2 * cap);
+    if (st != PL_OK) prop_terms_free(t);
+    return st;
+}
+
+void prop_terms_clear(prop_terms_t *t) {
+    t->size = 0;
+    memset(t->index, 0xff, t->index_cap * sizeof *t->index);
+}
+
+pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uint16_t freq) {
+    const size_t wn = 2 * (size_t)t->nw;
+    size_t slot = hash_words(words, t->nw) & (t->index_cap - 1);
+    for (;;) {
+        uint32_t k = t->index[slot];
+        if (k == UINT32_MAX) break;
+        if (memcmp(t->words + k * wn, words, wn * sizeof *words) == 0) {
+            t->coeff[k] += c;
+            /* Merged paths keep the smaller branching count: the string is
+             * reachable through the shallower one. */
+            if (freq < t->freq[k]) t->freq[k] = freq;
+            return PL_OK;
+        }
+        slot = (slot + 1) & (t->index_cap - 1);
+    }
+    if (t->size >= UINT32_MAX - 1)
+        return pl_error(PL_ENOMEM, "Pauli propagation: more than %u terms", UINT32_MAX - 1);
+    if (t->size == t->cap) {
+        PL_TRY(grow_terms(t, 2 * t->cap));
+        PL_TRY(rebuild_index(t, 2 * t->cap));
+        return prop_terms_add(t, words, c, freq);
+    }
+    const size_t k = t->size++;
+    memcpy(t->words + k * wn, words, wn * sizeof *words);
+    t->coeff[k] = c;
+    t->freq[k] = freq;
+    t->index[slot] = (uint32_t)k;
+    return PL_OK;
+}

@@ -1,0 +1,382 @@
+/*
+ * Pauli propagation against independent references: the state vector (exact
+ * expectations on random circuits of every gate kind), dense matrices
+ * (single-gate conjugation U†PU), product states prepared by the state
+ * vector, and finite differences for the gradient.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dense.h"
+#include "plateau.h"
+#include "testutil.h"
+
+#define SEED 1024u
+
+static const pl_gate_t all_kinds[] = {
+    PL_GATE_ID,  PL_GATE_X,   PL_GATE_Y,    PL_GATE_Z,    PL_GATE_H,    PL_GATE_S,   PL_GATE_SDG,
+    PL_GATE_T,   PL_GATE_TDG, PL_GATE_SX,   PL_GATE_SXDG, PL_GATE_RX,   PL_GATE_RY,  PL_GATE_RZ,
+    PL_GATE_P,   PL_GATE_U2,  PL_GATE_U3,   PL_GATE_CX,   PL_GATE_CY,   PL_GATE_CZ,  PL_GATE_CH,
+    PL_GATE_CSX, PL_GATE_SWAP, PL_GATE_CRX, PL_GATE_CRY,  PL_GATE_CRZ,  PL_GATE_CP,  PL_GATE_CU3,
+    PL_GATE_RXX, PL_GATE_RYY, PL_GATE_RZZ,  PL_GATE_CCX,  PL_GATE_CSWAP,
+};
+#define NKINDS ((int)(sizeof all_kinds / sizeof all_kinds[0]))
+
+static void add_random_gate(pl_circuit_t *c, pl_rng_t *rng, pl_gate_t kind, int nparams) {
+    const pl_gate_info_t *info = pl_gate_info(kind);
+    int q[4];
+    pl_angle_t a[3];
+    test_random_qubits(rng, pl_circuit_qubits(c), info->qubits, q);
+    for (int j = 0; j < info->angles; j++) {
+        a[j].a = 0.5 + pl_rng_uniform(rng);
+        a[j].k = nparams ? (int)pl_rng_below(rng, (uint64_t)nparams) : -1;
+        a[j].b = pl_rng_uniform(rng);
+    }
+    assert_int_equal(pl_circuit_add_sym(c, kind, q, info->qubits, a), PL_OK);
+}
+
+static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int ngates, int nparams) {
+    pl_circuit_t *c;
+    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    for (int g = 0; g < ngates; g++) {
+        int pick = (int)pl_rng_below(rng, NKINDS + 2);
+        if (pick < NKINDS) {
+            add_random_gate(c, rng, all_kinds[pick], nparams);
+        } else if (pick == NKINDS) {
+            double complex u[16];
+            int q[2];
+            dense_random_unitary(4, rng, u);
+            test_random_qubits(rng, n, 2, q);
+            assert_int_equal(pl_circuit_add_unitary(c, q, 2, u), PL_OK);
+        } else {
+            pl_pauli_t *p;
+            assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+            for (int k = 0; k < n; k++) pl_pauli_set(p, k, (pl_pauli_op_t)pl_rng_below(rng, 4));
+            if (pl_pauli_weight(p) == 0) pl_pauli_set(p, 0, PL_X);
+            pl_angle_t t = {1.0, nparams ? 0 : -1, 0.3};
+            assert_int_equal(pl_circuit_add_pauli_rot(c, p, t), PL_OK);
+            pl_pauli_destroy(p);
+        }
+    }
+    return c;
+}
+
+static pl_pauli_sum_t *random_obs(pl_rng_t *rng, int n, int terms) {
+    pl_pauli_sum_t *h;
+    pl_pauli_t *p;
+    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
+    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    for (int t = 0; t < terms; t++) {
+        for (int k = 0; k < n; k++)
+            pl_pauli_set(p, k, pl_rng_uniform(rng) < 0.6 ? PL_I : (pl_pauli_op_t)(1 + pl_rng_below(rng, 3)));
+        assert_int_equal(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5), PL_OK);
+    }
+    pl_pauli_destroy(p);
+    return h;
+}
+
+static double sv_expval(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h) {
+    pl_sv_t *sv;
+    double complex e;
+    assert_int_equal(pl_sv_create(pl_circuit_qubits(c), &sv), PL_OK);
+    assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
+    assert_int_equal(pl_sv_expval_sum(sv, h, &e), PL_OK);
+    pl_sv_destroy(sv);
+    return creal(e);
+}
+
+static void test_exact_vs_state_vector(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 1);
+    for (int trial = 0; trial < 10; trial++) {
+        const int n = 3 + trial % 8, np = 4;
+        pl_circuit_t *c = random_circuit(&rng, n, 25, np);
+        pl_pauli_sum_t *h = random_obs(&rng, n, 4);
+        double theta[4];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_prop_t *p;
+        pl_prop_stats_t st;
+        assert_int_equal(pl_propagate(c, theta, h, NULL, &p, &st), PL_OK);
+        double got = pl_prop_expval_zero(p), want = sv_expval(c, theta, h);
+        if (fabs(got - want) > 1e-10)
+            test_fail("trial %d (n=%d, seed %u): propagation %.15g, state vector %.15g", trial, n,
+                      SEED, got, want);
+        assert_true(st.truncated_weight == 0.0 && st.terms == pl_prop_size(p));
+        pl_prop_destroy(p);
+        pl_pauli_sum_destroy(h);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* U†PU from dense matrices against the propagated sum, for each gate kind. */
+static void test_single_gate_conjugation(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 2);
+    const int n = 3;
+    for (int i = 0; i < NKINDS; i++) {
+        const pl_gate_t kind = all_kinds[i];
+        const pl_gate_info_t *info = pl_gate_info(kind);
+        double angles[3];
+        int q[3];
+        for (int j = 0; j < info->angles; j++) angles[j] = 6 * pl_rng_uniform(&rng);
+        test_random_qubits(&rng, n, info->qubits, q);
+        pl_circuit_t *c;
+        assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+        assert_int_equal(pl_circuit_add(c, kind, q, info->qubits, angles), PL_OK);
+        int k;
+        double complex *u = dense_gate_matrix(dense_gate_name(kind), angles, &k);
+        double complex *full = dense_embed(n, u, k, q);
+        const size_t d = (size_t)1 << n;
+        for (int trial = 0; trial < 6; trial++) {
+            pl_pauli_sum_t *h = random_obs(&rng, n, 1);
+            pl_prop_t *p;
+            pl_pauli_sum_t *out;
+            assert_int_equal(pl_propagate(c, NULL, h, NULL, &p, NULL), PL_OK);
+            assert_int_equal(pl_prop_to_sum(p, &out), PL_OK);
+            double complex *m = dense_pauli_sum_matrix(h), *ud = dense_zeros(d * d);
+            double complex *t1 = dense_zeros(d * d), *want = dense_zeros(d * d);
+            dense_dagger(d, full, ud);
+            dense_matmul(d, ud, m, t1);
+            dense_matmul(d, t1, full, want);
+            double complex *got = dense_pauli_sum_matrix(out);
+            if (dense_max_diff(got, want, d * d) > 1e-12)
+                test_fail("gate %s: U^dagger P U differs by %g", info->name,
+                          dense_max_diff(got, want, d * d));
+            free(m);
+            free(ud);
+            free(t1);
+            free(want);
+            free(got);
+            pl_pauli_sum_destroy(out);
+            pl_prop_destroy(p);
+            pl_pauli_sum_destroy(h);
+        }
+        free(u);
+        free(full);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* Averaged over random angles, the truncation error shrinks as the weight
+ * limit grows, and vanishes once it covers the observable's light cone. */
+static void test_weight_truncation_converges(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 3);
+    const int n = 8, trials = 16;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = n, .layers = 3};
+    pl_circuit_t *c;
+    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    pl_pauli_sum_t *h;
+    assert_int_equal(pl_pauli_sum_parse("Z3 Z4 + 0.5*X0", n, &h), PL_OK);
+    double mean_err[9] = {0}, theta[64];
+    for (int trial = 0; trial < trials; trial++) {
+        for (int k = 0; k < pl_circuit_num_params(c); k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        const double exact = sv_expval(c, theta, h);
+        for (int w = 1; w <= n; w++) {
+            pl_trunc_t t = {.max_weight = w};
+            pl_prop_t *p;
+            pl_prop_stats_t st;
+            assert_int_equal(pl_propagate(c, theta, h, &t, &p, &st), PL_OK);
+            double err = fabs(pl_prop_expval_zero(p) - exact);
+            mean_err[w] += err / trials;
+            if (w == n) assert_true(err < 1e-10 && st.truncated_weight == 0.0);
+            pl_prop_destroy(p);
+        }
+    }
+    for (int w = 2; w <= n; w++)
+        if (mean_err[w] > mean_err[w - 1] + 1e-12)
+            test_fail("mean error at weight %d (%g) exceeds weight %d (%g)", w, mean_err[w], w - 1,
+                      mean_err[w - 1]);
+    pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(c);
+}
+
+static pl_status_t sv_callback(const pl_pauli_t *p, void *ctx, double *value) {
+    return pl_sv_expval_pauli(ctx, p, value);
+}
+
+/* Product state: ry(a)·rz(b) on every qubit, so the Bloch vector is
+ * (sin a cos b, sin a sin b, cos a); the reference prepares it in the
+ * state vector before the circuit. */
+static void test_product_state_and_callback(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 4);
+    const int n = 6;
+    pl_circuit_t *c = random_circuit(&rng, n, 20, 0);
+    pl_circuit_t *prep;
+    assert_int_equal(pl_circuit_create(n, &prep), PL_OK);
+    double bloch[3 * 6];
+    for (int q = 0; q < n; q++) {
+        double a = 3 * pl_rng_uniform(&rng), b = 6 * pl_rng_uniform(&rng);
+        assert_int_equal(pl_circuit_add(prep, PL_GATE_RY, &q, 1, &a), PL_OK);
+        assert_int_equal(pl_circuit_add(prep, PL_GATE_RZ, &q, 1, &b), PL_OK);
+        bloch[3 * q] = sin(a) * cos(b);
+        bloch[3 * q + 1] = sin(a) * sin(b);
+        bloch[3 * q + 2] = cos(a);
+    }
+    pl_pauli_sum_t *h = random_obs(&rng, n, 5);
+    pl_sv_t *in, *sv;
+    double complex e;
+    assert_int_equal(pl_sv_create(n, &in), PL_OK);
+    assert_int_equal(pl_circuit_apply(prep, NULL, in), PL_OK);
+    assert_int_equal(pl_sv_clone(in, &sv), PL_OK);
+    assert_int_equal(pl_circuit_apply(c, NULL, sv), PL_OK);
+    assert_int_equal(pl_sv_expval_sum(sv, h, &e), PL_OK);
+    pl_prop_t *p;
+    assert_int_equal(pl_propagate(c, NULL, h, NULL, &p, NULL), PL_OK);
+    assert_true(fabs(pl_prop_expval_product(p, bloch) - creal(e)) < 1e-10);
+    /* The callback path with ⟨P⟩ of the input state gives the same. */
+    double via_callback;
+    assert_int_equal(pl_prop_expval_callback(p, sv_callback, in,
+                                             &via_callback),
+                     PL_OK);
+    assert_true(fabs(via_callback - creal(e)) < 1e-10);
+    pl_prop_destroy(p);
+    pl_sv_destroy(sv);
+    pl_sv_destroy(in);
+    pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(prep);
+    pl_circuit_destroy(c);
+}
+
+/* Gradient of the truncated propagation against finite differences of it. */
+static void test_gradient(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 5);
+    const int n = 6, np = 5;
+    pl_circuit_t *c = random_circuit(&rng, n, 30, np);
+    pl_pauli_sum_t *h = random_obs(&rng, n, 3);
+    double theta[5], grad[5], shifted[5];
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    const pl_trunc_t truncs[2] = {{0, 0.0, 0}, {.max_weight = 2}};
+    for (int t = 0; t < 2; t++) {
+        double value;
+        assert_int_equal(pl_propagate_grad(c, theta, h, &truncs[t], &value, grad), PL_OK);
+        if (t == 0) assert_true(fabs(value - sv_expval(c, theta, h)) < 1e-10);
+        for (int k = 0; k < np; k++) {
+            double f[2];
+            for (int side = 0; side < 2; side++) {
+                memcpy(shifted, theta, sizeof shifted);
+                shifted[k] += side ? -1e-5 : 1e-5;
+                pl_prop_t *p;
+                assert_int_equal(pl_propagate(c, shifted, h, &truncs[t], &p, NULL), PL_OK);
+                f[side] = pl_prop_expval_zero(p);
+                pl_prop_destroy(p);
+            }
+            double fd = (f[0] - f[1]) / 2e-5;
+            if (fabs(fd - grad[k]) > 1e-6)
+                test_fail("truncation %d, d/dtheta[%d]: shift rule %.12g, fd %.12g", t, k,
+                          grad[k], fd);
+        }
+    }
+    pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(c);
+}
+
+/* 1,024 qubits: a QCNN read out with Z at weight 2 finishes with finite
+ * coefficients, and every surviving string has weight <= 2. */
+static void test_qcnn_1024(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 1024};
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    assert_int_equal(pl_ansatz_readout(&o, &readout), PL_OK);
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 6);
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    pl_trunc_t t = {.max_weight = 2};
+    pl_prop_t *p;
+    pl_prop_stats_t st;
+    assert_int_equal(pl_propagate(c, theta, readout, &t, &p, &st), PL_OK);
+    assert_true(pl_prop_size(p) > 0);
+    /* Strings of weight <= 2 on 1,024 qubits: 1 + 3·1024 + 9·C(1024, 2). */
+    assert_true(pl_prop_size(p) <= 1 + 3 * 1024 + 9 * (size_t)1024 * 1023 / 2);
+    for (size_t k = 0; k < pl_prop_size(p); k++) {
+        pl_pauli_t v;
+        double coeff;
+        pl_prop_term(p, k, &v, &coeff);
+        assert_true(isfinite(coeff) && pl_pauli_weight(&v) <= 2);
+    }
+    assert_true(isfinite(pl_prop_expval_zero(p)) && fabs(pl_prop_expval_zero(p)) <= 1.0 + 1e-9);
+    pl_prop_destroy(p);
+    free(theta);
+    pl_pauli_sum_destroy(readout);
+    pl_circuit_destroy(c);
+}
+
+static void test_errors(void **state) {
+    (void)state;
+    pl_circuit_t *c;
+    assert_int_equal(pl_circuit_create(2, &c), PL_OK);
+    int q = 0;
+    pl_angle_t t = {1.0, 0, 0.0};
+    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &t), PL_OK);
+    pl_pauli_sum_t *h, *h3, *hc;
+    assert_int_equal(pl_pauli_sum_parse("Z0", 2, &h), PL_OK);
+    assert_int_equal(pl_pauli_sum_parse("Z0", 3, &h3), PL_OK);
+    assert_int_equal(pl_pauli_sum_parse("0.5i*Z0", 2, &hc), PL_OK);
+    pl_prop_t *p = NULL;
+    const double theta = 0.3, nan_theta = NAN;
+    assert_int_equal(pl_propagate(c, &theta, h3, NULL, &p, NULL), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "observable on 3 qubits for a 2-qubit circuit");
+    assert_int_equal(pl_propagate(c, &theta, hc, NULL, &p, NULL), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "must be real");
+    assert_int_equal(pl_propagate(c, &nan_theta, h, NULL, &p, NULL), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "not finite");
+    const pl_trunc_t bad[3] = {{.max_weight = -1}, {.min_abs_coeff = NAN}, {.max_freq = -2}};
+    const char *msgs[3] = {"max weight -1 is negative", "min |coefficient| nan",
+                           "max frequency -2 is negative"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pl_propagate(c, &theta, h, &bad[i], &p, NULL), PL_EINVAL);
+        test_expect_contains(pl_last_error(), msgs[i]);
+    }
+    assert_null(p);
+    /* A term explosion stops at the memory limit and names the term count. */
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 12, .layers = 4};
+    pl_circuit_t *big;
+    assert_int_equal(pl_ansatz_build(&o, &big), PL_OK);
+    double *th = calloc((size_t)pl_circuit_num_params(big), sizeof *th);
+    for (int k = 0; k < pl_circuit_num_params(big); k++) th[k] = 0.1 + k;
+    pl_pauli_sum_t *z;
+    assert_int_equal(pl_pauli_sum_parse("Z6", 12, &z), PL_OK);
+    pl_mem_set_limit(1 << 16);
+    assert_int_equal(pl_propagate(big, th, z, NULL, &p, NULL), PL_ENOMEM);
+    test_expect_contains(pl_last_error(), "Pauli propagation after");
+    pl_mem_set_limit(0);
+    free(th);
+    pl_pauli_sum_destroy(z);
+    pl_circuit_destroy(big);
+    pl_pauli_sum_destroy(h);
+    pl_pauli_sum_destroy(h3);
+    pl_pauli_sum_destroy(hc);
+    pl_circuit_destroy(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exact_vs_state_vector),
+        cmocka_unit_test(test_single_gate_conjugation),
+        cmocka_unit_test(test_weight_truncation_converges),
+        cmocka_unit_test(test_product_state_and_callback),
+        cmocka_unit_test(test_gradient),
+        cmocka_unit_test(test_qcnn_1024),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

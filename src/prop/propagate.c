@@ -3,6 +3,7 @@
  * term table into the next one (two tables, swapped), truncating as it goes.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,91 +49,166 @@ int prop_local_index(const uint64_t *x, const uint64_t *z, const int *qubits, in
     return idx;
 }
 
+/*
+ * Work buffers of one gate. Gates are applied in place: terms the gate leaves
+ * alone are not touched (most of them, for local gates on many qubits); the
+ * strings it creates are collected first and merged in afterwards, so a new
+ * string never meets a term of the same gate that is still to be processed.
+ */
 typedef struct {
     const pl_trunc_t *trunc;
     double dropped;
     uint64_t updates;
+    int nw;
+    uint64_t *out_words; /* new strings */
+    double *out_coeff;
+    uint16_t *out_freq;
+    size_t nout, out_cap;
+    size_t *remove; /* terms to delete, ascending */
+    size_t nremove, remove_cap;
 } run_t;
 
-/* Add a changed string unless a truncation drops it. */
-static pl_status_t emit(prop_terms_t *next, run_t *r, const uint64_t *w, double c,
-                        unsigned freq, int check_weight) {
+static void run_free(run_t *r) {
+    free(r->out_words);
+    free(r->out_coeff);
+    free(r->out_freq);
+    free(r->remove);
+}
+
+static pl_status_t grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return PL_OK;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap *= 2;
+    void *q = realloc(*p, ncap * elem);
+    if (!q) return pl_error(PL_ENOMEM, "out of memory in Pauli propagation");
+    *p = q;
+    *cap = ncap;
+    return PL_OK;
+}
+
+static bool truncated(const run_t *r, const uint64_t *w, double c, unsigned freq,
+                      int check_weight) {
     const pl_trunc_t *t = r->trunc;
-    if ((t->max_freq > 0 && freq > (unsigned)t->max_freq) ||
-        (check_weight && t->max_weight > 0 && weight(w, next->nw) > t->max_weight) ||
-        fabs(c) < t->min_abs_coeff) {
+    return (t->max_freq > 0 && freq > (unsigned)t->max_freq) || fabs(c) < t->min_abs_coeff ||
+           (check_weight && t->max_weight > 0 && weight(w, r->nw) > t->max_weight);
+}
+
+/* Queue a new string unless a truncation drops it. */
+static pl_status_t queue(run_t *r, const uint64_t *w, double c, unsigned freq) {
+    if (truncated(r, w, c, freq, 1)) {
         r->dropped += fabs(c);
         return PL_OK;
     }
-    return prop_terms_add(next, w, c, (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq));
+    size_t cap = r->out_cap;
+    PL_TRY(grow((void **)&r->out_coeff, &cap, r->nout + 1, sizeof *r->out_coeff));
+    cap = r->out_cap;
+    PL_TRY(grow((void **)&r->out_freq, &cap, r->nout + 1, sizeof *r->out_freq));
+    PL_TRY(grow((void **)&r->out_words, &r->out_cap, r->nout + 1, 2 * (size_t)r->nw * sizeof(uint64_t)));
+    memcpy(r->out_words + 2 * (size_t)r->nw * r->nout, w, 2 * (size_t)r->nw * sizeof *w);
+    r->out_coeff[r->nout] = c;
+    r->out_freq[r->nout] = (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq);
+    r->nout++;
+    return PL_OK;
 }
 
-static pl_status_t apply_rotation(const prop_op_t *op, double alpha, const prop_terms_t *cur,
-                                  prop_terms_t *next, run_t *r, uint64_t *scratch) {
-    const int nw = cur->nw;
+static pl_status_t mark_removed(run_t *r, size_t k) {
+    PL_TRY(grow((void **)&r->remove, &r->remove_cap, r->nremove + 1, sizeof *r->remove));
+    r->remove[r->nremove++] = k;
+    return PL_OK;
+}
+
+/* R_P(α): anticommuting terms keep their string with c·cos α (in place) and
+ * spawn iPQ with c·sin α (queued). */
+static pl_status_t rotation_step(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r,
+                                 uint64_t *scratch) {
+    const int nw = t->nw;
     const double c = cos(alpha), s = sin(alpha);
-    for (size_t k = 0; k < cur->size; k++) {
-        const uint64_t *w = cur->words + 2 * (size_t)nw * k;
+    for (size_t k = 0; k < t->size; k++) {
+        const uint64_t *w = t->words + 2 * (size_t)nw * k;
         int anti = 0, phase = 1; /* i·P·Q carries one factor i */
         for (int j = 0; j < op->nq; j++) {
             int a = get_op(w, nw, op->qubits[j]), b = (int)op->ops[j];
             anti += a != 0 && a != b;
             phase += phase_table[b][a];
         }
-        if (!(anti & 1)) {
-            PL_TRY(prop_terms_add(next, w, cur->coeff[k], cur->freq[k]));
-            continue;
-        }
-        const unsigned f = cur->freq[k] + 1u;
-        PL_TRY(emit(next, r, w, cur->coeff[k] * c, f, 0));
+        if (!(anti & 1)) continue;
+        const unsigned f = t->freq[k] + 1u;
         /* i·P·Q = i^phase R: real for anticommuting P, Q, so phase is even. */
         PL_ASSERT((phase & 1) == 0);
         memcpy(scratch, w, 2 * (size_t)nw * sizeof *w);
         for (int j = 0; j < op->nq; j++)
             set_op(scratch, nw, op->qubits[j], get_op(w, nw, op->qubits[j]) ^ (int)op->ops[j]);
-        const double sign = (phase & 3) == 0 ? 1.0 : -1.0;
-        PL_TRY(emit(next, r, scratch, sign * cur->coeff[k] * s, f, 1));
+        PL_TRY(queue(r, scratch, ((phase & 3) == 0 ? 1.0 : -1.0) * t->coeff[k] * s, f));
+        const double kept = t->coeff[k] * c;
+        if (truncated(r, w, kept, f, 0)) {
+            r->dropped += fabs(kept);
+            PL_TRY(mark_removed(r, k));
+        } else {
+            t->coeff[k] = kept;
+            t->freq[k] = (uint16_t)(f > UINT16_MAX ? UINT16_MAX : f);
+        }
         r->updates += 2;
     }
     return PL_OK;
 }
 
-static pl_status_t apply_ptm(const prop_op_t *op, const prop_terms_t *cur, prop_terms_t *next,
-                             run_t *r, uint64_t *scratch) {
-    const int nw = cur->nw, np = 1 << (2 * op->nq);
-    for (size_t k = 0; k < cur->size; k++) {
-        const uint64_t *w = cur->words + 2 * (size_t)nw * k;
+/* A Pauli transfer matrix: terms with a non-identity local part are replaced
+ * by the column of their local index (unless it maps to itself). */
+static pl_status_t ptm_step(const prop_op_t *op, prop_terms_t *t, run_t *r, uint64_t *scratch) {
+    const int nw = t->nw, np = 1 << (2 * op->nq);
+    for (size_t k = 0; k < t->size; k++) {
+        const uint64_t *w = t->words + 2 * (size_t)nw * k;
         const int b = prop_local_index(w, w + nw, op->qubits, op->nq);
+        if (b == 0) continue;
+        int entries = 0;
+        for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
+        if (entries == 1 && op->ptm[b * np + b] == 1.0) continue; /* P_b ↦ P_b */
         memcpy(scratch, w, 2 * (size_t)nw * sizeof *w);
         for (int a = 0; a < np; a++) {
-            const double t = op->ptm[a * np + b];
-            if (t == 0.0) continue;
+            const double v = op->ptm[a * np + b];
+            if (v == 0.0) continue;
             for (int j = 0; j < op->nq; j++) set_op(scratch, nw, op->qubits[j], a >> (2 * j) & 3);
-            PL_TRY(emit(next, r, scratch, cur->coeff[k] * t, cur->freq[k], a != b));
+            PL_TRY(queue(r, scratch, t->coeff[k] * v, t->freq[k]));
             r->updates++;
         }
+        PL_TRY(mark_removed(r, k));
     }
     return PL_OK;
 }
 
-/* Drop merged terms that fell below min_abs_coeff (cancellations), rebuilding
- * the table in place order. */
-static pl_status_t sweep_small(prop_terms_t *t, run_t *r, prop_terms_t *spare) {
-    if (!(r->trunc->min_abs_coeff > 0)) return PL_OK;
-    size_t small = 0;
-    for (size_t k = 0; k < t->size; k++) small += fabs(t->coeff[k]) < r->trunc->min_abs_coeff;
-    if (!small) return PL_OK;
-    prop_terms_clear(spare);
-    for (size_t k = 0; k < t->size; k++) {
-        if (fabs(t->coeff[k]) < r->trunc->min_abs_coeff) {
+static int by_value_desc(const void *a, const void *b) {
+    const size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+/* Delete the marked terms in descending order, so that moving the last term
+ * into a freed place never disturbs a term still to be deleted. Marks are
+ * deduplicated; with `recheck`, a term is only deleted (and its |c| counted as
+ * dropped) if it is still below min_abs_coeff. */
+static void remove_marked(prop_terms_t *t, run_t *r, bool recheck) {
+    qsort(r->remove, r->nremove, sizeof *r->remove, by_value_desc);
+    for (size_t i = 0; i < r->nremove; i++) {
+        const size_t k = r->remove[i];
+        if (i > 0 && k == r->remove[i - 1]) continue;
+        if (recheck) {
+            if (!(fabs(t->coeff[k]) < r->trunc->min_abs_coeff)) continue;
             r->dropped += fabs(t->coeff[k]);
-            continue;
         }
-        PL_TRY(prop_terms_add(spare, t->words + 2 * (size_t)t->nw * k, t->coeff[k], t->freq[k]));
+        prop_terms_remove(t, k);
     }
-    prop_terms_t tmp = *t;
-    *t = *spare;
-    *spare = tmp;
+    r->nremove = 0;
+}
+
+/* Merge the queued strings; merges that cancel below min_abs_coeff drop the term. */
+static pl_status_t merge_queued(prop_terms_t *t, run_t *r) {
+    for (size_t i = 0; i < r->nout; i++) {
+        size_t k;
+        PL_TRY(prop_terms_add(t, r->out_words + 2 * (size_t)r->nw * i, r->out_coeff[i],
+                              r->out_freq[i], &k));
+        if (fabs(t->coeff[k]) < r->trunc->min_abs_coeff) PL_TRY(mark_removed(r, k));
+    }
+    r->nout = 0;
+    remove_marked(t, r, true);
     return PL_OK;
 }
 
@@ -160,10 +236,10 @@ static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, r
         }
         memcpy(w, p.x, (size_t)t->nw * sizeof *w);
         memcpy(w + t->nw, p.z, (size_t)t->nw * sizeof *w);
-        st = emit(t, r, w, creal(c), 0, 1);
+        st = queue(r, w, creal(c), 0);
     }
     free(w);
-    return st;
+    return st == PL_OK ? merge_queued(t, r) : st;
 }
 
 /* Propagate a compiled program; rotation `shift_op` (SIZE_MAX: none) gets
@@ -172,50 +248,45 @@ static pl_status_t run_program(const prop_program_t *prog, const double *theta,
                                const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, size_t shift_op,
                                double delta, pl_prop_t **out, pl_prop_stats_t *stats) {
     pl_timer_t timer = pl_timer_start();
-    run_t r = {trunc, 0.0, 0};
-    prop_terms_t a, b, spare;
-    memset(&b, 0, sizeof b);
-    memset(&spare, 0, sizeof spare);
-    uint64_t *scratch = malloc(2 * (size_t)PL_PAULI_WORDS(prog->n) * sizeof *scratch);
+    run_t r = {.trunc = trunc, .nw = PL_PAULI_WORDS(prog->n)};
+    prop_terms_t t;
+    uint64_t *scratch = malloc(2 * (size_t)r.nw * sizeof *scratch);
     size_t peak_terms = 0, peak_bytes = 0;
-    pl_status_t st = scratch ? prop_terms_init(&a, prog->n, pl_pauli_sum_size(obs))
+    pl_status_t st = scratch ? prop_terms_init(&t, prog->n, pl_pauli_sum_size(obs))
                              : pl_error(PL_ENOMEM, "out of memory");
-    if (st == PL_OK) st = prop_terms_init(&b, prog->n, 16);
-    if (st == PL_OK) st = prop_terms_init(&spare, prog->n, 16);
-    if (st == PL_OK) st = load_observable(obs, &a, &r);
+    if (!scratch) memset(&t, 0, sizeof t);
+    if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const prop_op_t *op = &prog->ops[i];
-        prop_terms_clear(&b);
         if (op->kind == PROP_ROTATION) {
             double alpha = prop_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0);
-            st = apply_rotation(op, alpha, &a, &b, &r, scratch);
+            st = rotation_step(op, alpha, &t, &r, scratch);
         } else {
-            st = apply_ptm(op, &a, &b, &r, scratch);
+            st = ptm_step(op, &t, &r, scratch);
         }
-        if (st == PL_OK) st = sweep_small(&b, &r, &spare);
-        prop_terms_t tmp = a;
-        a = b;
-        b = tmp;
-        if (a.size > peak_terms) peak_terms = a.size;
-        size_t bytes = prop_terms_bytes(&a) + prop_terms_bytes(&b) + prop_terms_bytes(&spare);
+        if (st != PL_OK) break;
+        remove_marked(&t, &r, false);
+        st = merge_queued(&t, &r);
+        if (t.size > peak_terms) peak_terms = t.size;
+        size_t bytes = prop_terms_bytes(&t) + r.out_cap * (2 * (size_t)r.nw * 8 + 10) +
+                       r.remove_cap * sizeof(size_t);
         if (bytes > peak_bytes) peak_bytes = bytes;
     }
     free(scratch);
-    prop_terms_free(&b);
-    prop_terms_free(&spare);
+    run_free(&r);
     if (st != PL_OK) {
-        prop_terms_free(&a);
+        prop_terms_free(&t);
         return st;
     }
     pl_prop_t *p = malloc(sizeof *p);
     if (!p) {
-        prop_terms_free(&a);
+        prop_terms_free(&t);
         return pl_error(PL_ENOMEM, "out of memory");
     }
-    p->t = a;
+    p->t = t;
     *out = p;
     if (stats) {
-        stats->terms = a.size;
+        stats->terms = t.size;
         stats->max_terms = peak_terms;
         stats->truncated_weight = r.dropped;
         stats->bytes = peak_bytes;

@@ -11,7 +11,9 @@
 
 #include "prop/terms.h"
 
-static size_t term_bytes(int nw) { return 2 * (size_t)nw * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t); }
+static size_t term_bytes(int nw) {
+    return (2 * (size_t)nw + 1) * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t);
+}
 
 size_t prop_terms_bytes(const prop_terms_t *t) {
     return t->cap * term_bytes(t->nw) + t->index_cap * sizeof(uint32_t);
@@ -21,6 +23,7 @@ static void free_arrays(prop_terms_t *t) {
     pl_mem_free(t->words, t->cap * 2 * (size_t)t->nw * sizeof(uint64_t));
     pl_mem_free(t->coeff, t->cap * sizeof(double));
     pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
+    pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
     pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
 }
 
@@ -38,29 +41,34 @@ static pl_status_t alloc_or_report(void **p, size_t bytes, size_t terms) {
 /* Grow the term arrays to cap terms (copying the first t->size). */
 static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
     const size_t wbytes = 2 * (size_t)t->nw * sizeof(uint64_t);
-    uint64_t *words = NULL;
+    uint64_t *words = NULL, *hash = NULL;
     double *coeff = NULL;
     uint16_t *freq = NULL;
     pl_status_t st = alloc_or_report((void **)&words, cap * wbytes, t->size);
     if (st == PL_OK) st = alloc_or_report((void **)&coeff, cap * sizeof *coeff, t->size);
     if (st == PL_OK) st = alloc_or_report((void **)&freq, cap * sizeof *freq, t->size);
+    if (st == PL_OK) st = alloc_or_report((void **)&hash, cap * sizeof *hash, t->size);
     if (st != PL_OK) {
         pl_mem_free(words, cap * wbytes);
         pl_mem_free(coeff, cap * sizeof *coeff);
         pl_mem_free(freq, cap * sizeof *freq);
+        pl_mem_free(hash, cap * sizeof *hash);
         return st;
     }
     if (t->size) {
         memcpy(words, t->words, t->size * wbytes);
         memcpy(coeff, t->coeff, t->size * sizeof *coeff);
         memcpy(freq, t->freq, t->size * sizeof *freq);
+        memcpy(hash, t->hash, t->size * sizeof *hash);
     }
     pl_mem_free(t->words, t->cap * wbytes);
     pl_mem_free(t->coeff, t->cap * sizeof(double));
     pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
+    pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
     t->words = words;
     t->coeff = coeff;
     t->freq = freq;
+    t->hash = hash;
     t->cap = cap;
     return PL_OK;
 }
@@ -75,7 +83,7 @@ static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
     PL_TRY(alloc_or_report((void **)&index, cap * sizeof *index, t->size));
     memset(index, 0xff, cap * sizeof *index);
     for (size_t k = 0; k < t->size; k++) {
-        size_t slot = hash_words(t->words + k * 2 * (size_t)t->nw, t->nw) & (cap - 1);
+        size_t slot = t->hash[k] & (cap - 1);
         while (index[slot] != UINT32_MAX) slot = (slot + 1) & (cap - 1);
         index[slot] = (uint32_t)k;
     }
@@ -102,17 +110,20 @@ void prop_terms_clear(prop_terms_t *t) {
     memset(t->index, 0xff, t->index_cap * sizeof *t->index);
 }
 
-pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uint16_t freq) {
+pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uint16_t freq,
+                           size_t *where) {
     const size_t wn = 2 * (size_t)t->nw;
-    size_t slot = hash_words(words, t->nw) & (t->index_cap - 1);
+    const uint64_t h = hash_words(words, t->nw);
+    size_t slot = h & (t->index_cap - 1);
     for (;;) {
         uint32_t k = t->index[slot];
         if (k == UINT32_MAX) break;
-        if (memcmp(t->words + k * wn, words, wn * sizeof *words) == 0) {
+        if (t->hash[k] == h && memcmp(t->words + k * wn, words, wn * sizeof *words) == 0) {
             t->coeff[k] += c;
             /* Merged paths keep the smaller branching count: the string is
              * reachable through the shallower one. */
             if (freq < t->freq[k]) t->freq[k] = freq;
+            if (where) *where = k;
             return PL_OK;
         }
         slot = (slot + 1) & (t->index_cap - 1);
@@ -122,12 +133,50 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uin
     if (t->size == t->cap) {
         PL_TRY(grow_terms(t, 2 * t->cap));
         PL_TRY(rebuild_index(t, 2 * t->cap));
-        return prop_terms_add(t, words, c, freq);
+        return prop_terms_add(t, words, c, freq, where);
     }
     const size_t k = t->size++;
     memcpy(t->words + k * wn, words, wn * sizeof *words);
     t->coeff[k] = c;
     t->freq[k] = freq;
+    t->hash[k] = h;
     t->index[slot] = (uint32_t)k;
+    if (where) *where = k;
     return PL_OK;
+}
+
+/* The index slot that holds term k. */
+static size_t slot_of(const prop_terms_t *t, size_t k) {
+    size_t slot = t->hash[k] & (t->index_cap - 1);
+    while (t->index[slot] != (uint32_t)k) slot = (slot + 1) & (t->index_cap - 1);
+    return slot;
+}
+
+/* Empty slot i of a linear-probing table, shifting later entries of the same
+ * probe run back so every entry stays reachable from its home slot. */
+static void delete_slot(prop_terms_t *t, size_t i) {
+    const size_t mask = t->index_cap - 1;
+    t->index[i] = UINT32_MAX;
+    for (size_t j = (i + 1) & mask; t->index[j] != UINT32_MAX; j = (j + 1) & mask) {
+        const size_t home = t->hash[t->index[j]] & mask;
+        /* Entry j may move to i unless its home lies cyclically in (i, j]. */
+        const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        t->index[i] = t->index[j];
+        t->index[j] = UINT32_MAX;
+        i = j;
+    }
+}
+
+void prop_terms_remove(prop_terms_t *t, size_t k) {
+    const size_t wn = 2 * (size_t)t->nw, last = t->size - 1;
+    delete_slot(t, slot_of(t, k));
+    if (k != last) {
+        t->index[slot_of(t, last)] = (uint32_t)k;
+        memcpy(t->words + k * wn, t->words + last * wn, wn * sizeof *t->words);
+        t->coeff[k] = t->coeff[last];
+        t->freq[k] = t->freq[last];
+        t->hash[k] = t->hash[last];
+    }
+    t->size--;
 }

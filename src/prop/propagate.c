@@ -186,6 +186,7 @@ static int by_value_desc(const void *a, const void *b) {
  * deduplicated; with `recheck`, a term is only deleted (and its |c| counted as
  * dropped) if it is still below min_abs_coeff. */
 static void remove_marked(prop_terms_t *t, run_t *r, bool recheck) {
+    if (r->nremove == 0) return;
     qsort(r->remove, r->nremove, sizeof *r->remove, by_value_desc);
     for (size_t i = 0; i < r->nremove; i++) {
         const size_t k = r->remove[i];

@@ -6,6 +6,7 @@
  * Reductions use the fixed chunking of reduce.h, so results do not depend on
  * the thread count.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,6 +258,78 @@ static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
     }
 }
 
+/* True when u (d×d) and every K_j are diagonal. */
+static bool all_diagonal(const double complex *u, int d, int nk, const double complex *k) {
+    for (int m = -1; m < nk; m++) {
+        const double complex *a = m < 0 ? u : k + (size_t)m * d * d;
+        for (int r = 0; r < d; r++)
+            for (int c = 0; c < d; c++)
+                if (r != c && a[r * d + c] != 0) return false;
+    }
+    return true;
+}
+
+/*
+ * Diagonal gates (rz, p, cz, crz, rzz, ...): each amplitude is scaled on its
+ * own, so both states stream through once in address order with no pairing.
+ * Amplitude i takes entry r = (bits of the targets) when all controls are set.
+ * Runs of 2^(lowest involved qubit) amplitudes share r, so they go 4 at a time.
+ */
+static void adjoint_diag(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
+                         int ntargets, const double complex *ud, int nk, const double complex *k,
+                         double complex *out) {
+    const int d = 2 * ntargets, nq = ncontrols + ntargets;
+    uint64_t cmask = 0;
+    int low = qubits[0];
+    for (int j = 0; j < nq; j++) low = qubits[j] < low ? qubits[j] : low;
+    for (int j = 0; j < ncontrols; j++) cmask |= UINT64_C(1) << qubits[j];
+    vcoef_t vu[4], vk[MAX_K][4];
+    for (int r = 0; r < d; r++) {
+        vu[r] = vcoef(ud[r * d + r]);
+        for (int m = 0; m < nk; m++) vk[m][r] = vcoef(k[(size_t)m * d * d + r * d + r]);
+    }
+    const int t0 = qubits[ncontrols], t1 = ntargets == 2 ? qubits[ncontrols + 1] : 0;
+    const size_t run = (size_t)1 << low;
+    const size_t len = run < 4 ? 1 : (run < TILE ? run : TILE), nruns = psi->dim / len;
+    const int nch = sv_reduce_chunks(nruns);
+    double complex partial[SV_REDUCE_CHUNKS][MAX_K] = {{0}};
+#pragma omp parallel for schedule(static) if (psi->dim >= SV_PARALLEL_MIN)
+    for (int c = 0; c < nch; c++) {
+        size_t lo, hi;
+        sv_reduce_range(nruns, nch, c, &lo, &hi);
+        cdot_t dot[MAX_K];
+        double complex scalar[MAX_K] = {0};
+        memset(dot, 0, sizeof dot);
+        for (size_t t = lo; t < hi; t++) {
+            const size_t i0 = t * len;
+            if ((i0 & cmask) != cmask) continue;
+            int r = (int)(i0 >> t0 & 1);
+            if (ntargets == 2) r |= (int)(i0 >> t1 & 1) << 1;
+            double complex *a = psi->amp + i0, *l = lam->amp + i0;
+            if (len == 1) {
+                const double complex du = ud[r * d + r];
+                for (int m = 0; m < nk; m++)
+                    scalar[m] += sv_cmul(conj(*l), sv_cmul(k[(size_t)m * d * d + r * d + r], *a));
+                *a = sv_cmul(du, *a);
+                *l = sv_cmul(du, *l);
+                continue;
+            }
+            for (size_t j = 0; j < len; j += 4) {
+                const v8d va = vload(a + j), vl = vload(l + j);
+                for (int m = 0; m < nk; m++) cdot_add(&dot[m], vl, vscale(vk[m][r], va));
+                vstore(a + j, vscale(vu[r], va));
+                vstore(l + j, vscale(vu[r], vl));
+            }
+        }
+        for (int m = 0; m < nk; m++) partial[c][m] = scalar[m] + cdot_value(&dot[m]);
+    }
+    for (int m = 0; m < nk; m++) {
+        double complex sum = 0;
+        for (int c = 0; c < nch; c++) sum += partial[c][m];
+        out[m] = sum;
+    }
+}
+
 pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
                                int ntargets, const double complex *u, int nk,
                                const double complex *k, double complex *out) {
@@ -273,7 +346,9 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
     double complex ud[16];
     for (int r = 0; r < d; r++)
         for (int c = 0; c < d; c++) ud[r * d + c] = conj(u[c * d + r]);
-    if (ncontrols == 0 && ntargets == 1 && qubits[0] < 2 && psi->dim >= 4)
+    if (all_diagonal(ud, d, nk, k))
+        adjoint_diag(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);
+    else if (ncontrols == 0 && ntargets == 1 && qubits[0] < 2 && psi->dim >= 4)
         adjoint_low(psi, lam, qubits[0], ud, nk, k, out);
     else
         adjoint_step(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);

@@ -88,20 +88,6 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int nparams, int ngate
     return c;
 }
 
-static pl_pauli_sum_t *random_observable(pl_rng_t *rng, int n, int terms) {
-    pl_pauli_sum_t *h;
-    pl_pauli_t *p;
-    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
-    for (int t = 0; t < terms; t++) {
-        for (int k = 0; k < n; k++)
-            pl_pauli_set(p, k, pl_rng_uniform(rng) < 0.5 ? PL_I : (pl_pauli_op_t)(1 + pl_rng_below(rng, 3)));
-        assert_int_equal(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5), PL_OK);
-    }
-    pl_pauli_destroy(p);
-    return h;
-}
-
 static void random_theta(pl_rng_t *rng, double *theta, int np) {
     for (int k = 0; k < np; k++) theta[k] = 2 * PL_PI * pl_rng_uniform(rng);
 }
@@ -134,7 +120,7 @@ static void test_random_circuits(void **state) {
     for (int trial = 0; trial < 12; trial++) {
         int n = 4 + trial % 3, np = 3 + trial % 5;
         pl_circuit_t *c = random_circuit(&rng, n, np, 30);
-        pl_pauli_sum_t *h = random_observable(&rng, n, 5);
+        pl_pauli_sum_t *h = test_random_observable(&rng, n, 5, 0.5);
         double theta[16];
         random_theta(&rng, theta, pl_circuit_num_params(c));
         check_methods(c, h, NULL, theta, trial);
@@ -161,7 +147,7 @@ static void test_ansatz_circuits(void **state) {
         const int n = cases[i].qubits, np = pl_circuit_num_params(c);
         double *theta = malloc((size_t)np * sizeof *theta);
         random_theta(&rng, theta, np);
-        pl_pauli_sum_t *h = random_observable(&rng, n, 4);
+        pl_pauli_sum_t *h = test_random_observable(&rng, n, 4, 0.5);
         double *ga = malloc((size_t)np * sizeof *ga), *gs = malloc((size_t)np * sizeof *gs);
         double *gf = malloc((size_t)np * sizeof *gf), ea, es, ef;
         assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &ea, ga), PL_OK);
@@ -190,7 +176,7 @@ static void test_initial_state(void **state) {
         a[i] = random_complex(&rng);
     assert_int_equal(pl_sv_normalize(init), PL_OK);
     pl_circuit_t *c = random_circuit(&rng, n, 6, 40);
-    pl_pauli_sum_t *h = random_observable(&rng, n, 7);
+    pl_pauli_sum_t *h = test_random_observable(&rng, n, 7, 0.5);
     double theta[8];
     random_theta(&rng, theta, pl_circuit_num_params(c));
     check_methods(c, h, init, theta, 0);

@@ -69,20 +69,6 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int ngates, int nparam
     return c;
 }
 
-static pl_pauli_sum_t *random_obs(pl_rng_t *rng, int n, int terms) {
-    pl_pauli_sum_t *h;
-    pl_pauli_t *p;
-    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
-    for (int t = 0; t < terms; t++) {
-        for (int k = 0; k < n; k++)
-            pl_pauli_set(p, k, pl_rng_uniform(rng) < 0.6 ? PL_I : (pl_pauli_op_t)(1 + pl_rng_below(rng, 3)));
-        assert_int_equal(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5), PL_OK);
-    }
-    pl_pauli_destroy(p);
-    return h;
-}
-
 static double sv_expval(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h) {
     pl_sv_t *sv;
     double complex e;
@@ -100,7 +86,7 @@ static void test_exact_vs_state_vector(void **state) {
     for (int trial = 0; trial < 10; trial++) {
         const int n = 3 + trial % 8, np = 4;
         pl_circuit_t *c = random_circuit(&rng, n, 25, np);
-        pl_pauli_sum_t *h = random_obs(&rng, n, 4);
+        pl_pauli_sum_t *h = test_random_observable(&rng, n, 4, 0.6);
         double theta[4];
         for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
         pl_prop_t *p;
@@ -138,7 +124,7 @@ static void test_single_gate_conjugation(void **state) {
         double complex *full = dense_embed(n, u, k, q);
         const size_t d = (size_t)1 << n;
         for (int trial = 0; trial < 6; trial++) {
-            pl_pauli_sum_t *h = random_obs(&rng, n, 1);
+            pl_pauli_sum_t *h = test_random_observable(&rng, n, 1, 0.6);
             pl_prop_t *p;
             pl_pauli_sum_t *out;
             assert_int_equal(pl_propagate(c, NULL, h, NULL, &p, NULL), PL_OK);
@@ -226,7 +212,7 @@ static void test_product_state_and_callback(void **state) {
         bloch[3 * q + 1] = sin(a) * sin(b);
         bloch[3 * q + 2] = cos(a);
     }
-    pl_pauli_sum_t *h = random_obs(&rng, n, 5);
+    pl_pauli_sum_t *h = test_random_observable(&rng, n, 5, 0.6);
     pl_sv_t *in, *sv;
     double complex e;
     assert_int_equal(pl_sv_create(n, &in), PL_OK);
@@ -258,7 +244,7 @@ static void test_gradient(void **state) {
     pl_rng_seed(&rng, SEED, 5);
     const int n = 6, np = 5;
     pl_circuit_t *c = random_circuit(&rng, n, 30, np);
-    pl_pauli_sum_t *h = random_obs(&rng, n, 3);
+    pl_pauli_sum_t *h = test_random_observable(&rng, n, 3, 0.6);
     double theta[5], grad[5], shifted[5];
     for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
     const pl_trunc_t truncs[2] = {{0, 0.0, 0}, {.max_weight = 2}};

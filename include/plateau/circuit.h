@@ -99,6 +99,14 @@ int pl_circuit_clbits(const pl_circuit_t *c);
 void pl_circuit_set_clbits(pl_circuit_t *c, int n);
 
 /**
+ * Bind the angles of operation @p op to numbers with parameter values
+ * @p theta (op->nangles of them into @p angles).
+ * @return PL_EINVAL naming the gate when an angle is not finite.
+ */
+PL_NODISCARD pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta,
+                                           double *angles);
+
+/**
  * Check parameter values for @p c: PL_EINVAL when the circuit has parameters
  * and @p theta is NULL, or when one of its pl_circuit_num_params(c) values is
  * not finite ("parameter theta[3] is not finite (nan)").

@@ -94,6 +94,13 @@ bool pl_gate_lookup(const char *name, pl_gate_t *g);
 bool pl_gate_controlled_base(pl_gate_t g, pl_gate_t *base);
 
 /**
+ * The (2^(k+1))² matrix of a 2x2 matrix @p t on the top qubit controlled by
+ * the @p k qubits below it (bits 0..k−1 of the row index): identity where a
+ * control is 0. @p u has room for 4^(k+1) entries; 0 <= k <= 5.
+ */
+void pl_gate_controlled_matrix(int k, const double complex t[4], double complex *u);
+
+/**
  * The matrix of a fixed-size gate (not MCX, MCU, PAULI_ROT, UNITARY*) in the
  * convention above: 2x2 for 1-qubit gates, 4x4 for 2-qubit gates, 8x8 for
  * CCX/CSWAP. @p u must have room for (2^qubits)^2 entries.

@@ -123,9 +123,8 @@ bool pl_gate_controlled_base(pl_gate_t g, pl_gate_t *base) {
     return false;
 }
 
-/* The matrix of a gate with `controls` control qubits (bits 0..controls−1 of
- * the row index) and target 1-qubit matrix t on the highest bit. */
-static void controlled_matrix(int controls, const double complex t[4], double complex *u) {
+void pl_gate_controlled_matrix(int controls, const double complex t[4], double complex *u) {
+    PL_ASSERT(controls >= 0 && controls <= 5);
     int dim = 2 << controls, on = (1 << controls) - 1, tbit = 1 << controls;
     memset(u, 0, (size_t)dim * dim * sizeof u[0]);
     for (int r = 0; r < dim; r++) {
@@ -174,7 +173,7 @@ pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, double complex *u)
     if (pl_gate_controlled_base(g, &base)) {
         double complex t[4];
         matrix_1q(base, angles, t);
-        controlled_matrix(info->qubits - 1, t, u);
+        pl_gate_controlled_matrix(info->qubits - 1, t, u);
         return PL_OK;
     }
     memset(u, 0, (size_t)dim * dim * sizeof u[0]);

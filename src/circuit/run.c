@@ -3,8 +3,7 @@
 
 #include "plateau/circuit.h"
 
-/* Bind the op's angles to numbers; PL_EINVAL if one is not finite. */
-static pl_status_t bind_angles(const pl_op_t *op, const double *theta, double *out) {
+pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *out) {
     for (int k = 0; k < op->nangles; k++) {
         out[k] = pl_angle_value(op->angles[k], theta);
         if (!isfinite(out[k]))
@@ -50,7 +49,7 @@ static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t 
         pl_op_t op;
         double angles[4];
         pl_circuit_op(c, i, &op);
-        PL_TRY(bind_angles(&op, theta, angles));
+        PL_TRY(pl_op_bind_angles(&op, theta, angles));
         if (shift && shift->op == i) angles[shift->angle] += shift->delta;
         pl_status_t st = apply_op(&op, angles, sv);
         if (st != PL_OK) {

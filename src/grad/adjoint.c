@@ -71,7 +71,7 @@ pl_status_t grad_backward(const pl_circuit_t *c, const double *theta, pl_sv_t *p
         pl_op_t op;
         double angles[4], dangles[4];
         pl_circuit_op(c, i, &op);
-        PL_TRY(grad_bind(&op, theta, angles));
+        PL_TRY(pl_op_bind_angles(&op, theta, angles));
         PL_TRY(step_op(&op, angles, psi, lam, dangles));
         for (int j = 0; j < op.nangles; j++)
             if (op.angles[j].k >= 0) grad[op.angles[j].k] += op.angles[j].a * dangles[j];

@@ -5,16 +5,6 @@
 #include "grad/grad_internal.h"
 #include "plateau/core.h"
 
-pl_status_t grad_bind(const pl_op_t *op, const double *theta, double *angles) {
-    for (int j = 0; j < op->nangles; j++) {
-        angles[j] = pl_angle_value(op->angles[j], theta);
-        if (!isfinite(angles[j]))
-            return pl_error(PL_EINVAL, "gate %s: angle %d evaluates to %g",
-                            pl_gate_info(op->gate)->name, j, angles[j]);
-    }
-    return PL_OK;
-}
-
 /* The kind whose matrix the simulator applies to the target(s). */
 static pl_gate_t matrix_kind(pl_gate_t g) {
     pl_gate_t base;

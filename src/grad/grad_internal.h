@@ -27,9 +27,6 @@ PL_NODISCARD pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angle
  * of gate kind g: 2, or 4 for controlled rotations. */
 int grad_shift_terms(pl_gate_t g, int j);
 
-/* Bind the angles of op with theta; PL_EINVAL when one is not finite. */
-PL_NODISCARD pl_status_t grad_bind(const pl_op_t *op, const double *theta, double *angles);
-
 /* PL_EINVAL unless every coefficient of h is real (E must be real). */
 PL_NODISCARD pl_status_t grad_check_hermitian(const pl_pauli_sum_t *h);
 

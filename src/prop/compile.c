@@ -138,20 +138,8 @@ static pl_status_t gate_matrix(const pl_op_t *op, double complex *u, int *nq) {
         return PL_OK;
     }
     if (op->gate == PL_GATE_MCX || op->gate == PL_GATE_MCU) {
-        /* Controls are bits 0..nq−2, the target the top bit. */
         static const double complex x[4] = {0, 1, 1, 0};
-        const double complex *t = op->gate == PL_GATE_MCX ? x : op->matrix;
-        const int on = (1 << (*nq - 1)) - 1, tb = 1 << (*nq - 1);
-        memset(u, 0, (size_t)d * d * sizeof *u);
-        for (int r = 0; r < d; r++) {
-            if ((r & on) != on) {
-                u[r * d + r] = 1;
-                continue;
-            }
-            int rb = (r & tb) != 0;
-            u[r * d + (r & ~tb)] = t[2 * rb];
-            u[r * d + (r | tb)] = t[2 * rb + 1];
-        }
+        pl_gate_controlled_matrix(*nq - 1, op->gate == PL_GATE_MCX ? x : op->matrix, u);
         return PL_OK;
     }
     return pl_gate_matrix(op->gate, NULL, u);
@@ -223,20 +211,18 @@ static pl_status_t push_op(prop_program_t *prog, size_t *cap, prop_op_t op) {
     return PL_OK;
 }
 
-static pl_status_t add_rotation(prop_program_t *prog, size_t *cap, const int *qubits,
-                                const rot_spec_t *r) {
-    prop_op_t op = {PROP_ROTATION, r->nq, malloc(2 * sizeof(int)), malloc(2 * sizeof(pl_pauli_op_t)),
-                    r->angle, NULL};
-    if (!op.qubits || !op.ops) {
-        free(op.qubits);
-        free(op.ops);
-        return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+/* Append R_P(angle) for the factors ops[j] on qubits[j] (copied). */
+static pl_status_t push_rotation(prop_program_t *prog, size_t *cap, int nq, const int *qubits,
+                                 const pl_pauli_op_t *ops, prop_angle_t angle) {
+    prop_op_t op = {PROP_ROTATION, nq, malloc((size_t)nq * sizeof(int)),
+                    malloc((size_t)nq * sizeof(pl_pauli_op_t)), angle, NULL};
+    pl_status_t st = (op.qubits && op.ops) ? PL_OK
+                                           : pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+    if (st == PL_OK) {
+        memcpy(op.qubits, qubits, (size_t)nq * sizeof(int));
+        memcpy(op.ops, ops, (size_t)nq * sizeof(pl_pauli_op_t));
+        st = push_op(prog, cap, op);
     }
-    for (int j = 0; j < r->nq; j++) {
-        op.qubits[j] = qubits[r->local[j]];
-        op.ops[j] = r->ops[j];
-    }
-    pl_status_t st = push_op(prog, cap, op);
     if (st != PL_OK) {
         free(op.qubits);
         free(op.ops);
@@ -244,24 +230,20 @@ static pl_status_t add_rotation(prop_program_t *prog, size_t *cap, const int *qu
     return st;
 }
 
+static pl_status_t add_rotation(prop_program_t *prog, size_t *cap, const int *qubits,
+                                const rot_spec_t *r) {
+    int q[2];
+    for (int j = 0; j < r->nq; j++) q[j] = qubits[r->local[j]];
+    return push_rotation(prog, cap, r->nq, q, r->ops, r->angle);
+}
+
 static pl_status_t add_pauli_rot(prop_program_t *prog, size_t *cap, const pl_op_t *src) {
-    prop_op_t op = {PROP_ROTATION, src->nqubits, malloc((size_t)src->nqubits * sizeof(int)),
-                    malloc((size_t)src->nqubits * sizeof(pl_pauli_op_t)),
-                    angle_from(src->angles[0], 1.0), NULL};
-    if (!op.qubits || !op.ops) {
-        free(op.qubits);
-        free(op.ops);
-        return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
-    }
-    for (int j = 0; j < src->nqubits; j++) {
-        op.qubits[j] = src->qubits[j];
-        op.ops[j] = pl_pauli_get(src->pauli, src->qubits[j]);
-    }
-    pl_status_t st = push_op(prog, cap, op);
-    if (st != PL_OK) {
-        free(op.qubits);
-        free(op.ops);
-    }
+    pl_pauli_op_t *ops = malloc((size_t)src->nqubits * sizeof *ops);
+    if (!ops) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+    for (int j = 0; j < src->nqubits; j++) ops[j] = pl_pauli_get(src->pauli, src->qubits[j]);
+    pl_status_t st = push_rotation(prog, cap, src->nqubits, src->qubits, ops,
+                                   angle_from(src->angles[0], 1.0));
+    free(ops);
     return st;
 }
 

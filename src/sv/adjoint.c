@@ -61,6 +61,15 @@ typedef struct {
     double complex scalar[MAX_K];
 } adj_acc_t;
 
+/* out[m] = Σ_c partial[c][m], chunks in order (thread-count independent). */
+static void combine_chunks(double complex partial[][MAX_K], int nch, int nk, double complex *out) {
+    for (int m = 0; m < nk; m++) {
+        double complex sum = 0;
+        for (int c = 0; c < nch; c++) sum += partial[c][m];
+        out[m] = sum;
+    }
+}
+
 /* One tile of len pairs: x/y are ψ's |0⟩/|1⟩ halves, lx/ly λ's. */
 static void tile_adjoint_1q(double complex *x, double complex *y, double complex *lx,
                             double complex *ly, size_t len, const double complex ud[4], int nk,
@@ -166,11 +175,7 @@ static void adjoint_low(pl_sv_t *psi, pl_sv_t *lam, int q, const double complex 
         }
         for (int m = 0; m < nk; m++) partial[c][m] = cdot_value(&dot[m]);
     }
-    for (int m = 0; m < nk; m++) {
-        double complex sum = 0;
-        for (int c = 0; c < nch; c++) sum += partial[c][m];
-        out[m] = sum;
-    }
+    combine_chunks(partial, nch, nk, out);
 }
 
 /* One quadruple tile for a 2-qubit gate (scalar). p[c], l[c]: c = b0 + 2 b1. */
@@ -251,11 +256,7 @@ static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
         }
         for (int m = 0; m < nk; m++) partial[c][m] = acc.scalar[m] + cdot_value(&acc.dot[m]);
     }
-    for (int m = 0; m < nk; m++) {
-        double complex s = 0;
-        for (int c = 0; c < nch; c++) s += partial[c][m];
-        out[m] = s;
-    }
+    combine_chunks(partial, nch, nk, out);
 }
 
 /* True when u (d×d) and every K_j are diagonal. */
@@ -323,11 +324,7 @@ static void adjoint_diag(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
         }
         for (int m = 0; m < nk; m++) partial[c][m] = scalar[m] + cdot_value(&dot[m]);
     }
-    for (int m = 0; m < nk; m++) {
-        double complex sum = 0;
-        for (int c = 0; c < nch; c++) sum += partial[c][m];
-        out[m] = sum;
-    }
+    combine_chunks(partial, nch, nk, out);
 }
 
 pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,

@@ -35,3 +35,20 @@ void test_random_qubits(pl_rng_t *rng, int n, int k, int *qs) {
         qs[i] = all[i];
     }
 }
+
+pl_pauli_sum_t *test_random_observable(pl_rng_t *rng, int n, int terms, double p_identity) {
+    pl_pauli_sum_t *h;
+    pl_pauli_t *p;
+    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
+    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    for (int t = 0; t < terms; t++) {
+        for (int k = 0; k < n; k++) {
+            pl_pauli_op_t op = PL_I;
+            if (pl_rng_uniform(rng) >= p_identity) op = (pl_pauli_op_t)(1 + pl_rng_below(rng, 3));
+            pl_pauli_set(p, k, op);
+        }
+        assert_int_equal(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5), PL_OK);
+    }
+    pl_pauli_destroy(p);
+    return h;
+}

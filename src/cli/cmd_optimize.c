@@ -14,8 +14,10 @@ const char cli_optimize_usage[] =
     "\n"
     "  --obs TEXT        observable (e.g. a Hamiltonian \"-Z0 Z1 - X0 - X1\")\n"
     "  --optimizer M     lbfgs (default), adam, cobyla, nelder-mead\n"
-    "  --init I          starting point: random (uniform in [0, 2pi), from --seed;\n"
+    "  --init I          starting point: random (uniform in [0, S), from --seed;\n"
     "                    default) or zeros\n"
+    "  --init-scale S    range of the random start (default 2pi; small values such as\n"
+    "                    0.3 start near the identity, which suits layered ansatze)\n"
     "  --params V,...    start from these values instead (or --params-file F)\n"
     "  --max-iter N      iterations (adam) or evaluations (others); default 1000\n"
     "  --tol T           stop when E changes by less than T; default 1e-12\n"
@@ -30,7 +32,7 @@ const char cli_optimize_usage[] =
 
 typedef struct {
     cli_problem_args_t in;
-    const char *optimizer, *init, *tol, *lr, *max_time, *out_params;
+    const char *optimizer, *init, *init_scale, *tol, *lr, *max_time, *out_params;
     int max_iter;
     bool max_iter_given;
     cli_common_t common;
@@ -101,9 +103,11 @@ static pl_status_t starting_point(const opt_args_t *a, const cli_problem_t *p, d
     if (strcmp(init, "zeros") == 0) {
         for (int k = 0; k < p->nparams; k++) x[k] = 0.0;
     } else if (strcmp(init, "random") == 0) {
+        double scale = 2 * PL_PI;
+        if (a->init_scale) PL_TRY(parse_double("--init-scale", a->init_scale, &scale));
         pl_rng_t rng;
         pl_rng_seed(&rng, a->common.seed, 0);
-        for (int k = 0; k < p->nparams; k++) x[k] = 2 * PL_PI * pl_rng_uniform(&rng);
+        for (int k = 0; k < p->nparams; k++) x[k] = scale * pl_rng_uniform(&rng);
     } else {
         return pl_error(PL_EINVAL, "unknown --init '%s' (use random or zeros)", init);
     }
@@ -125,7 +129,8 @@ static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_o
                    double elapsed) {
     if (!a->common.json) {
         printf("%.15g\n", res->f);
-        fprintf(stderr, "plateau optimize: %s, %d iterations, %d evaluations, stopped: %s\n",
+        if (!a->common.quiet)
+            fprintf(stderr, "plateau optimize: %s, %d iterations, %d evaluations, stopped: %s\n",
                 pl_optimizer_name(o->method), res->iterations, res->evaluations,
                 pl_stop_reason_str(res->reason));
         return;
@@ -182,6 +187,7 @@ int cli_cmd_optimize(int argc, char **argv) {
         {"--params-file", CLI_STRING, &a.in.params_file, NULL},
         {"--optimizer", CLI_STRING, &a.optimizer, NULL},
         {"--init", CLI_STRING, &a.init, NULL},
+        {"--init-scale", CLI_STRING, &a.init_scale, NULL},
         {"--max-iter", CLI_INT, &a.max_iter, &a.max_iter_given},
         {"--tol", CLI_STRING, &a.tol, NULL},
         {"--lr", CLI_STRING, &a.lr, NULL},
@@ -189,7 +195,8 @@ int cli_cmd_optimize(int argc, char **argv) {
         {"--out-params", CLI_STRING, &a.out_params, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("optimize", argc, argv, opts, 10, &a.common, &a.in.file, 1, &npos);
+    int rc = cli_parse("optimize", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), &a.common,
+                       &a.in.file, 1, &npos);
     if (rc != CLI_OK) return rc;
     if (a.common.help) {
         fputs(cli_optimize_usage, stdout);

@@ -214,8 +214,8 @@ def test_optimize():
         expect_error(["optimize", f, "--obs", "Z0", "--init", "ones"], "unknown --init 'ones'")
         expect_error(["optimize", f, "--obs", "Z0", "--init-scale", "0"], "--init-scale")
         rc, out, _ = run("optimize", f, "--obs", "Z0 Z1 + X1", "--init-scale", "0.2", "--json")
-        check(rc == 0 and all(0 <= v for v in json.loads(out)["theta"]) and
-              json.loads(out)["energy"] < -0.999, "--init-scale starts near zero and converges")
+        check(rc == 0 and
+              json.loads(out)["energy"] < -0.999, "--init-scale 0.2 start converges")
         expect_error(["optimize", f, "--obs", "Z0", "--max-iter", "0"], "--max-iter")
         expect_error(["optimize", f, "--obs", "Z0", "--tol", "-1"], "--tol")
         expect_error(["optimize", example("bell.qasm"), "--obs", "Z0"], "no parameters")

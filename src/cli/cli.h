@@ -92,5 +92,7 @@ extern const char cli_grad_usage[];
 int cli_cmd_optimize(int argc, char **argv);
 extern const char cli_optimize_usage[];
 int cli_cmd_ansatz(int argc, char **argv); extern const char cli_ansatz_usage[];
+int cli_cmd_propagate(int argc, char **argv);
+extern const char cli_propagate_usage[];
 
 #endif

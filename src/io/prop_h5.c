@@ -14,6 +14,7 @@
 
 #include <hdf5.h>
 
+#include "io/io_internal.h"
 #include "plateau/io.h"
 #include "plateau/version.h"
 
@@ -128,25 +129,11 @@ static pl_status_t write_file(const char *tmp, const char *path, const pl_prop_t
 pl_status_t pl_io_write_prop_h5(const char *path, const pl_prop_t *p, const char *command,
                                 uint64_t seed) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    const size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp.XXXXXX");
-    if (!tmp) return pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        pl_status_t st = pl_error(PL_EIO, "cannot create a temporary file for '%s': %s", path,
-                                  strerror(errno));
-        free(tmp);
-        return st;
-    }
-    /* mkstemp creates mode 0600; give the file the usual permissions. HDF5
-     * reopens the name itself, so the descriptor is only used for that. */
-    int chmod_err = fchmod(fd, 0644) == 0 ? 0 : errno;
-    close(fd);
-    pl_status_t st = chmod_err ? pl_error(PL_EIO, "cannot write '%s': %s", path,
-                                          strerror(chmod_err))
-                               : write_file(tmp, path, p, command, seed);
+    char *tmp;
+    int fd;
+    PL_TRY(io_temp_create(path, &tmp, &fd));
+    close(fd); /* HDF5 reopens the file by name */
+    pl_status_t st = write_file(tmp, path, p, command, seed);
     if (st == PL_OK && rename(tmp, path) != 0)
         st = pl_error(PL_EIO, "cannot write '%s': %s", path, strerror(errno));
     if (st != PL_OK) remove(tmp);

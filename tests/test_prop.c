@@ -2,7 +2,8 @@
  * Pauli propagation against independent references: the state vector (exact
  * expectations on random circuits of every gate kind), dense matrices
  * (single-gate conjugation U†PU), product states prepared by the state
- * vector, and finite differences for the gradient.
+ * vector, finite differences and the parameter-shift rule for the gradient,
+ * and PauliPropagation.jl's published quick-start value.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -237,7 +238,19 @@ static void test_product_state_and_callback(void **state) {
     pl_circuit_destroy(c);
 }
 
-/* Gradient of the truncated propagation against finite differences of it. */
+/* Value of the truncated propagation on |0…0⟩ at theta. */
+static double truncated_value(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
+                              const pl_trunc_t *t) {
+    pl_prop_t *p;
+    assert_int_equal(pl_propagate(c, theta, h, t, &p, NULL), PL_OK);
+    const double v = pl_prop_expval_zero(p);
+    pl_prop_destroy(p);
+    return v;
+}
+
+/* Forward-mode derivatives (pl_propagate_grad) against the parameter-shift
+ * rule on the propagation and central finite differences of it, untruncated
+ * (then also against the state vector), at max weight 2 and at max freq 3. */
 static void test_gradient(void **state) {
     (void)state;
     pl_rng_t rng;
@@ -245,30 +258,186 @@ static void test_gradient(void **state) {
     const int n = 6, np = 5;
     pl_circuit_t *c = random_circuit(&rng, n, 30, np);
     pl_pauli_sum_t *h = test_random_observable(&rng, n, 3, 0.6);
-    double theta[5], grad[5], shifted[5];
+    double theta[5], grad[5], shift[5], shifted[5];
     for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
-    const pl_trunc_t truncs[2] = {{0, 0.0, 0}, {.max_weight = 2}};
-    for (int t = 0; t < 2; t++) {
-        double value;
+    const pl_trunc_t truncs[3] = {{0, 0.0, 0}, {.max_weight = 2}, {.max_freq = 3}};
+    for (int t = 0; t < 3; t++) {
+        double value, value_shift;
         assert_int_equal(pl_propagate_grad(c, theta, h, &truncs[t], &value, grad), PL_OK);
+        assert_int_equal(pl_propagate_grad_shift(c, theta, h, &truncs[t], &value_shift, shift),
+                         PL_OK);
+        assert_true(fabs(value - value_shift) < 1e-12);
+        assert_true(fabs(value - truncated_value(c, theta, h, &truncs[t])) < 1e-12);
         if (t == 0) assert_true(fabs(value - sv_expval(c, theta, h)) < 1e-10);
         for (int k = 0; k < np; k++) {
             double f[2];
             for (int side = 0; side < 2; side++) {
                 memcpy(shifted, theta, sizeof shifted);
                 shifted[k] += side ? -1e-5 : 1e-5;
-                pl_prop_t *p;
-                assert_int_equal(pl_propagate(c, shifted, h, &truncs[t], &p, NULL), PL_OK);
-                f[side] = pl_prop_expval_zero(p);
-                pl_prop_destroy(p);
+                f[side] = truncated_value(c, shifted, h, &truncs[t]);
             }
-            double fd = (f[0] - f[1]) / 2e-5;
-            if (fabs(fd - grad[k]) > 1e-6)
-                test_fail("truncation %d, d/dtheta[%d]: shift rule %.12g, fd %.12g", t, k,
-                          grad[k], fd);
+            const double fd = (f[0] - f[1]) / 2e-5;
+            if (fabs(fd - grad[k]) > 1e-6 || fabs(shift[k] - grad[k]) > 1e-10)
+                test_fail("truncation %d, d/dtheta[%d]: forward %.12g, shift rule %.12g, fd %.12g",
+                          t, k, grad[k], shift[k], fd);
         }
     }
     pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(c);
+}
+
+/* ⟨0|P|0⟩ through the callback: 1 for I/Z strings. */
+static pl_status_t zero_state(const pl_pauli_t *p, void *ctx, double *value) {
+    (void)ctx;
+    int diagonal = 1;
+    for (int i = 0; i < p->nwords; i++) diagonal &= p->x[i] == 0;
+    *value = diagonal;
+    return PL_OK;
+}
+
+/* Gradients on a product state and through a callback against finite
+ * differences of the corresponding values; per-term derivatives summed by
+ * hand equal the library's sums. */
+static void test_gradient_product_and_callback(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 8);
+    const int n = 5, np = 4;
+    pl_circuit_t *c = random_circuit(&rng, n, 25, np);
+    pl_pauli_sum_t *h = test_random_observable(&rng, n, 3, 0.6);
+    double bloch[3 * 5], theta[4], grad[4], gcb[4], shifted[4];
+    for (int q = 0; q < n; q++) { /* a random pure product state */
+        const double th = 3 * pl_rng_uniform(&rng), ph = 6 * pl_rng_uniform(&rng);
+        bloch[3 * q] = sin(th) * cos(ph);
+        bloch[3 * q + 1] = sin(th) * sin(ph);
+        bloch[3 * q + 2] = cos(th);
+    }
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    const pl_trunc_t trunc = {.max_weight = 3};
+    pl_prop_t *p;
+    assert_int_equal(pl_propagate_diff(c, theta, h, &trunc, &p, NULL), PL_OK);
+    assert_int_equal(pl_prop_num_grad(p), np);
+    double value, vcb;
+    assert_int_equal(pl_prop_grad_product(p, bloch, &value, grad), PL_OK);
+    assert_true(fabs(value - pl_prop_expval_product(p, bloch)) < 1e-14);
+    for (int k = 0; k < np; k++) {
+        double f[2];
+        for (int side = 0; side < 2; side++) {
+            memcpy(shifted, theta, sizeof shifted);
+            shifted[k] += side ? -1e-5 : 1e-5;
+            pl_prop_t *q;
+            assert_int_equal(pl_propagate(c, shifted, h, &trunc, &q, NULL), PL_OK);
+            f[side] = pl_prop_expval_product(q, bloch);
+            pl_prop_destroy(q);
+        }
+        if (fabs((f[0] - f[1]) / 2e-5 - grad[k]) > 1e-6)
+            test_fail("product state d/dtheta[%d]: %.12g vs fd %.12g", k, grad[k],
+                      (f[0] - f[1]) / 2e-5);
+    }
+    /* the callback with ⟨0|P|0⟩ equals pl_prop_grad_zero and the per-term sum */
+    double gzero[4], vzero, by_hand[4] = {0};
+    assert_int_equal(pl_prop_grad_callback(p, zero_state, NULL, &vcb, gcb), PL_OK);
+    assert_int_equal(pl_prop_grad_zero(p, &vzero, gzero), PL_OK);
+    for (size_t t = 0; t < pl_prop_size(p); t++) {
+        pl_pauli_t v;
+        double coeff, e;
+        pl_prop_term(p, t, &v, &coeff);
+        assert_int_equal(zero_state(&v, NULL, &e), PL_OK);
+        for (int k = 0; k < np; k++) by_hand[k] += pl_prop_term_grad(p, t)[k] * e;
+    }
+    assert_true(fabs(vcb - vzero) < 1e-14);
+    for (int k = 0; k < np; k++)
+        assert_true(fabs(gcb[k] - gzero[k]) < 1e-14 && fabs(by_hand[k] - gzero[k]) < 1e-12);
+    pl_prop_destroy(p);
+    /* without derivatives the gradient functions refuse */
+    assert_int_equal(pl_propagate(c, theta, h, &trunc, &p, NULL), PL_OK);
+    assert_null(pl_prop_term_grad(p, 0));
+    assert_int_equal(pl_prop_grad_zero(p, &vzero, gzero), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "pl_propagate_diff");
+    pl_prop_destroy(p);
+    pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(c);
+}
+
+/* PauliPropagation.jl README quick start: 32 qubits, tfitrottercircuit on the
+ * periodic bricklayer (bonds (0,1), (2,3), …, then (1,2), …, (31,0)) with 32
+ * layers (RZZ layer, 31 × (RX layer, RZZ layer), RX layer), all angles 0.1,
+ * observable Z on their qubit 16 (1-based: our 15), max weight 6, min |c| 1e-4,
+ * truncating after every gate. Published: ⟨0|U†ZU|0⟩ = 0.154596728241. Also
+ * checks that the result does not depend on the thread count. */
+static void test_pauli_propagation_jl_readme(void **state) {
+    (void)state;
+    const int n = 32;
+    pl_circuit_t *c;
+    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    const double a = 0.1;
+    for (int layer = 0; layer < 32; layer++) {
+        for (int i = 0; layer > 0 && i < n; i++) assert_int_equal(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a), PL_OK);
+        for (int start = 0; start < 2; start++)
+            for (int i = start; i < n; i += 2) {
+                const int q[2] = {i, (i + 1) % n};
+                assert_int_equal(pl_circuit_add(c, PL_GATE_RZZ, q, 2, &a), PL_OK);
+            }
+    }
+    for (int i = 0; i < n; i++) assert_int_equal(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a), PL_OK);
+    pl_pauli_sum_t *z;
+    assert_int_equal(pl_pauli_sum_parse("Z15", n, &z), PL_OK);
+    const pl_trunc_t t = {.max_weight = 6, .min_abs_coeff = 1e-4};
+    double values[2];
+    size_t sizes[2];
+    const int saved = pl_threads();
+    for (int threads = 1; threads <= 2; threads++) {
+        assert_int_equal(pl_set_threads(threads), PL_OK);
+        pl_prop_t *p;
+        assert_int_equal(pl_propagate(c, NULL, z, &t, &p, NULL), PL_OK);
+        values[threads - 1] = pl_prop_expval_zero(p);
+        sizes[threads - 1] = pl_prop_size(p);
+        pl_prop_destroy(p);
+    }
+    assert_int_equal(pl_set_threads(saved), PL_OK);
+    if (fabs(values[0] - 0.154596728241) > 5e-13)
+        test_fail("PauliPropagation.jl quick start: got %.13f, published 0.154596728241", values[0]);
+    assert_true(values[0] == values[1] && sizes[0] == sizes[1]);
+    pl_pauli_sum_destroy(z);
+    pl_circuit_destroy(c);
+}
+
+/* Large tables are scanned in parallel: the terms (strings, order and
+ * coefficients) are identical at 1 and 2 threads. */
+static void test_thread_independence(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 24, .layers = 5};
+    pl_circuit_t *c;
+    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 9);
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    pl_pauli_sum_t *z;
+    assert_int_equal(pl_pauli_sum_parse("Z12", 24, &z), PL_OK);
+    const pl_trunc_t t = {.min_abs_coeff = 1e-4};
+    pl_prop_t *p[2];
+    const int saved = pl_threads();
+    for (int threads = 1; threads <= 2; threads++) {
+        assert_int_equal(pl_set_threads(threads), PL_OK);
+        assert_int_equal(pl_propagate_diff(c, theta, z, &t, &p[threads - 1], NULL), PL_OK);
+    }
+    assert_int_equal(pl_set_threads(saved), PL_OK);
+    assert_true(pl_prop_size(p[0]) > 4096); /* large enough to be scanned in parallel */
+    assert_int_equal(pl_prop_size(p[0]), pl_prop_size(p[1]));
+    for (size_t k = 0; k < pl_prop_size(p[0]); k++) {
+        pl_pauli_t v[2];
+        double coeff[2];
+        for (int i = 0; i < 2; i++) pl_prop_term(p[i], k, &v[i], &coeff[i]);
+        assert_true(pl_pauli_equal(&v[0], &v[1]) && coeff[0] == coeff[1]);
+        assert_memory_equal(pl_prop_term_grad(p[0], k), pl_prop_term_grad(p[1], k),
+                            (size_t)np * sizeof(double));
+    }
+    pl_prop_destroy(p[0]);
+    pl_prop_destroy(p[1]);
+    free(theta);
+    pl_pauli_sum_destroy(z);
     pl_circuit_destroy(c);
 }
 
@@ -361,6 +530,9 @@ int main(void) {
         cmocka_unit_test(test_weight_truncation_converges),
         cmocka_unit_test(test_product_state_and_callback),
         cmocka_unit_test(test_gradient),
+        cmocka_unit_test(test_gradient_product_and_callback),
+        cmocka_unit_test(test_pauli_propagation_jl_readme),
+        cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_qcnn_1024),
         cmocka_unit_test(test_errors),
     };

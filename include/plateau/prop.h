@@ -99,16 +99,56 @@ PL_NODISCARD pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_ex
                                                  void *ctx, double *out);
 
 /**
+ * Like pl_propagate, and every term also carries its derivatives ∂c_α/∂θ_k
+ * for all k < pl_circuit_num_params(c) (forward mode: product rule through
+ * every rotation, sums through merges). The derivatives are those of the
+ * truncated propagation with the set of kept strings held fixed: exact when
+ * only max_weight / max_freq truncate; with min_abs_coeff a string that
+ * crosses the threshold makes the truncated result jump, and its derivative
+ * there is not seen. Memory: ngrad more doubles per term (checked against the
+ * memory limit like the terms themselves).
+ */
+PL_NODISCARD pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta,
+                                           const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
+                                           pl_prop_t **out, pl_prop_stats_t *stats);
+
+/** Derivatives carried per term: pl_circuit_num_params(c) after pl_propagate_diff, else 0. */
+int pl_prop_num_grad(const pl_prop_t *p);
+
+/** ∂c_k/∂θ (pl_prop_num_grad entries) of term @p k, or NULL without derivatives. */
+const double *pl_prop_term_grad(const pl_prop_t *p, size_t k);
+
+/**
+ * Value and gradient of ⟨0…0|O(θ)|0…0⟩, of the product-state expectation,
+ * or of Σ_α c_α(θ) f(P_α) with f from a callback (the surrogate's
+ * Σ_α c_α(θ)·⟨P_α⟩_shadows). @p value may be NULL; @p grad gets
+ * pl_prop_num_grad(p) entries. PL_EINVAL when @p p carries no derivatives.
+ */
+PL_NODISCARD pl_status_t pl_prop_grad_zero(const pl_prop_t *p, double *value, double *grad);
+PL_NODISCARD pl_status_t pl_prop_grad_product(const pl_prop_t *p, const double *bloch,
+                                              double *value, double *grad);
+PL_NODISCARD pl_status_t pl_prop_grad_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
+                                               double *value, double *grad);
+
+/**
  * ⟨0…0|U†OU|0…0⟩ under the truncations and its gradient with respect to θ,
- * by the parameter-shift rule applied to the propagation itself: every
- * rotation angle enters the truncated result as a + b cos θ + c sin θ when
- * only max_weight / max_freq truncate, so the rule is exact then; with
- * min_abs_coeff it is the derivative of a slightly different truncation.
+ * by pl_propagate_diff (one propagation carrying the derivatives).
  * @param[out] value may be NULL; @param[out] grad pl_circuit_num_params(c) entries.
  */
 PL_NODISCARD pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
                                            const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
                                            double *value, double *grad);
+
+/**
+ * The same gradient by the parameter-shift rule applied to the propagation
+ * itself (two propagations per rotation; slow, kept as an independent check):
+ * every rotation angle enters the truncated result as a + b cos α + c sin α
+ * when only max_weight / max_freq truncate, so the rule is exact then.
+ */
+PL_NODISCARD pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const double *theta,
+                                                 const pl_pauli_sum_t *obs,
+                                                 const pl_trunc_t *trunc, double *value,
+                                                 double *grad);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,7 @@
 
 const char cli_propagate_usage[] =
     "usage: plateau propagate FILE.qasm --obs PAULI_SUM [--max-weight K] [--min-coeff EPS]\n"
-    "                         [--max-freq F] [--terms-out F.h5] [options]\n"
+    "                         [--max-freq F] [--grad] [--terms-out F.h5] [options]\n"
     "\n"
     "Evolve the observable O backwards through the circuit (Heisenberg picture,\n"
     "O -> U^dagger O U) as a sum of Pauli strings, dropping strings by the\n"
@@ -22,11 +22,13 @@ const char cli_propagate_usage[] =
     "  --max-weight K    drop strings with more than K non-identity factors (0: no limit)\n"
     "  --min-coeff EPS   drop strings whose |coefficient| falls below EPS (0: no limit)\n"
     "  --max-freq F      drop strings after more than F sin/cos branchings (0: no limit)\n"
+    "  --grad            also the gradient with respect to every theta[k] (derivatives\n"
+    "                    carried through the propagation; exact for the truncated sum)\n"
     "  --terms-out F.h5  write the final Pauli sum to an HDF5 file (datasets x, z, coeff)\n"
     "  --threads T, --max-memory M (the term table stops there), --seed S (recorded only)\n"
     "  --json            print one JSON object: expval, terms, max_terms, truncated_weight,\n"
     "                    term_updates, seconds, bytes, qubits, max_weight, min_coeff,\n"
-    "                    max_freq, terms_out\n"
+    "                    max_freq, terms_out (and grad with --grad)\n"
     "  --quiet           no summary line on stderr\n"
     "\n"
     "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
@@ -36,6 +38,7 @@ typedef struct {
     pl_trunc_t trunc;
     const char *min_coeff;
     const char *terms_out;
+    bool grad;
     cli_common_t common;
 } prop_args_t;
 
@@ -66,7 +69,9 @@ static char *command_line(int argc, char **argv) {
     return s;
 }
 
-static void report(const prop_args_t *a, int n, double e, const pl_prop_stats_t *s) {
+/* g: the gradient (np entries) with --grad, else NULL. */
+static void report(const prop_args_t *a, int n, double e, const double *g, int np,
+                   const pl_prop_stats_t *s) {
     if (!a->common.quiet) {
         char mem[32];
         pl_format_bytes((double)s->bytes, mem, sizeof mem);
@@ -76,7 +81,12 @@ static void report(const prop_args_t *a, int n, double e, const pl_prop_stats_t 
                 s->terms, s->max_terms, s->truncated_weight, s->seconds, mem);
     }
     if (!a->common.json) {
-        printf("%.15g\n", e);
+        if (!g) {
+            printf("%.15g\n", e);
+            return;
+        }
+        printf("expval %.15g\n", e); /* the shape of 'plateau grad' */
+        for (int k = 0; k < np; k++) printf("d/dtheta[%d] %.15g\n", k, g[k]);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -86,6 +96,7 @@ static void report(const prop_args_t *a, int n, double e, const pl_prop_stats_t 
     cJSON_AddStringToObject(o, "observable", a->in.obs_text);
     cJSON_AddNumberToObject(o, "qubits", n);
     cJSON_AddNumberToObject(o, "expval", e);
+    if (g) cJSON_AddItemToObject(o, "grad", cli_number_array(g, np));
     cJSON_AddNumberToObject(o, "terms", (double)s->terms);
     cJSON_AddNumberToObject(o, "max_terms", (double)s->max_terms);
     cJSON_AddNumberToObject(o, "truncated_weight", s->truncated_weight);
@@ -108,11 +119,21 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
     PL_TRY(cli_load_problem(&a->in, p));
     pl_prop_t *prop = NULL;
     pl_prop_stats_t stats;
-    PL_TRY(pl_propagate(p->circuit, p->theta, p->obs, &a->trunc, &prop, &stats));
+    if (a->grad)
+        PL_TRY(pl_propagate_diff(p->circuit, p->theta, p->obs, &a->trunc, &prop, &stats));
+    else
+        PL_TRY(pl_propagate(p->circuit, p->theta, p->obs, &a->trunc, &prop, &stats));
+    const int np = pl_circuit_num_params(p->circuit);
+    double e = pl_prop_expval_zero(prop), *g = NULL;
     pl_status_t st = PL_OK;
-    if (a->terms_out) st = pl_io_write_prop_h5(a->terms_out, prop, command, a->common.seed);
-    if (st == PL_OK)
-        report(a, pl_circuit_qubits(p->circuit), pl_prop_expval_zero(prop), &stats);
+    if (a->grad) {
+        g = malloc((size_t)(np ? np : 1) * sizeof *g);
+        st = g ? pl_prop_grad_zero(prop, &e, g) : pl_error(PL_ENOMEM, "out of memory");
+    }
+    if (st == PL_OK && a->terms_out)
+        st = pl_io_write_prop_h5(a->terms_out, prop, command, a->common.seed);
+    if (st == PL_OK) report(a, pl_circuit_qubits(p->circuit), e, g, np, &stats);
+    free(g);
     pl_prop_destroy(prop);
     return st;
 }
@@ -127,9 +148,10 @@ int cli_cmd_propagate(int argc, char **argv) {
         {"--min-coeff", CLI_STRING, &a.min_coeff, NULL},
         {"--max-freq", CLI_INT, &a.trunc.max_freq, NULL},
         {"--terms-out", CLI_STRING, &a.terms_out, NULL},
+        {"--grad", CLI_FLAG, &a.grad, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("propagate", argc, argv, opts, 7, &a.common, &a.in.file, 1, &npos);
+    int rc = cli_parse("propagate", argc, argv, opts, 8, &a.common, &a.in.file, 1, &npos);
     if (rc != CLI_OK) return rc;
     if (a.common.help) {
         fputs(cli_propagate_usage, stdout);

@@ -214,8 +214,8 @@ static pl_status_t push_op(prop_program_t *prog, size_t *cap, prop_op_t op) {
 /* Append R_P(angle) for the factors ops[j] on qubits[j] (copied). */
 static pl_status_t push_rotation(prop_program_t *prog, size_t *cap, int nq, const int *qubits,
                                  const pl_pauli_op_t *ops, prop_angle_t angle) {
-    prop_op_t op = {PROP_ROTATION, nq, malloc((size_t)nq * sizeof(int)),
-                    malloc((size_t)nq * sizeof(pl_pauli_op_t)), angle, NULL};
+    prop_op_t op = {.kind = PROP_ROTATION, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
+                    .ops = malloc((size_t)nq * sizeof(pl_pauli_op_t)), .angle = angle};
     pl_status_t st = (op.qubits && op.ops) ? PL_OK
                                            : pl_error(PL_ENOMEM, "out of memory compiling the circuit");
     if (st == PL_OK) {
@@ -256,8 +256,8 @@ static pl_status_t add_ptm(prop_program_t *prog, size_t *cap, const pl_op_t *src
     int nq;
     PL_TRY(gate_matrix(src, u, &nq));
     const int np = 1 << (2 * nq);
-    prop_op_t op = {PROP_PTM, nq, malloc((size_t)nq * sizeof(int)), NULL, angle_const(0),
-                    malloc((size_t)np * np * sizeof(double))};
+    prop_op_t op = {.kind = PROP_PTM, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
+                    .angle = angle_const(0), .ptm = malloc((size_t)np * np * sizeof(double))};
     pl_status_t st = (op.qubits && op.ptm) ? make_ptm(u, nq, op.ptm)
                                            : pl_error(PL_ENOMEM, "out of memory compiling");
     if (st == PL_OK) {
@@ -269,6 +269,29 @@ static pl_status_t add_ptm(prop_program_t *prog, size_t *cap, const pl_op_t *src
         free(op.ptm);
     }
     return st;
+}
+
+/* Fill op->mask from its qubits (and, for a rotation, its generator). */
+static pl_status_t build_mask(prop_op_t *op) {
+    prop_mask_t *m = &op->mask;
+    m->word = malloc((size_t)op->nq * sizeof *m->word);
+    m->x = calloc((size_t)op->nq, sizeof *m->x);
+    m->z = calloc((size_t)op->nq, sizeof *m->z);
+    if (!m->word || !m->x || !m->z) return pl_error(PL_ENOMEM, "out of memory compiling");
+    m->nwords = 0;
+    for (int j = 0; j < op->nq; j++) {
+        const int w = op->qubits[j] >> 6;
+        const uint64_t bit = UINT64_C(1) << (op->qubits[j] & 63);
+        int e = 0;
+        while (e < m->nwords && m->word[e] != w) e++;
+        if (e == m->nwords) m->word[m->nwords++] = w;
+        m->sig |= bit;
+        /* I=0, X=1, Z=2, Y=3 as in pl_pauli_op_t: bit 0 is x, bit 1 is z */
+        const int code = op->kind == PROP_ROTATION ? (int)op->ops[j] : 3;
+        if (code & 1) m->x[e] |= bit;
+        if (code & 2) m->z[e] |= bit;
+    }
+    return PL_OK;
 }
 
 pl_status_t prop_compile(const pl_circuit_t *c, prop_program_t *out) {
@@ -289,6 +312,7 @@ pl_status_t prop_compile(const pl_circuit_t *c, prop_program_t *out) {
             st = add_ptm(out, &cap, &op);
         if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
     }
+    for (size_t i = 0; i < out->nops && st == PL_OK; i++) st = build_mask(&out->ops[i]);
     if (st != PL_OK) prop_program_free(out);
     return st;
 }
@@ -298,6 +322,9 @@ void prop_program_free(prop_program_t *prog) {
         free(prog->ops[i].qubits);
         free(prog->ops[i].ops);
         free(prog->ops[i].ptm);
+        free(prog->ops[i].mask.word);
+        free(prog->ops[i].mask.x);
+        free(prog->ops[i].mask.z);
     }
     free(prog->ops);
     memset(prog, 0, sizeof *prog);

@@ -16,6 +16,16 @@ typedef struct {
     double offset;
 } prop_angle_t;
 
+/* An op's qubits as bit masks, one entry per 64-qubit word it touches, so a
+ * term is tested with a few AND/popcount operations: rotation, the
+ * generator's x and z bits; PTM, its support in both. */
+typedef struct {
+    int nwords;
+    int *word;
+    uint64_t *x, *z;
+    uint64_t sig; /* bit q mod 64 for every qubit q of the op (see prop_terms_t.sig) */
+} prop_mask_t;
+
 typedef struct {
     prop_kind_t kind;
     int nq;             /* qubits acted on */
@@ -23,6 +33,7 @@ typedef struct {
     pl_pauli_op_t *ops; /* rotation: the generator's factor on each qubit */
     prop_angle_t angle; /* rotation */
     double *ptm;        /* PTM: 4^nq × 4^nq, T[a][b] = Tr(P_a U† P_b U) / 2^nq */
+    prop_mask_t mask;
 } prop_op_t;
 
 typedef struct {

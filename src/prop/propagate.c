@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <omp.h>
 #include <string.h>
 
 #include "prop/prop_internal.h"
@@ -50,130 +51,238 @@ int prop_local_index(const uint64_t *x, const uint64_t *z, const int *qubits, in
 }
 
 /*
- * Work buffers of one gate. Gates are applied in place: terms the gate leaves
- * alone are not touched (most of them, for local gates on many qubits); the
- * strings it creates are collected first and merged in afterwards, so a new
- * string never meets a term of the same gate that is still to be processed.
+ * Strings a gate creates, collected per thread while the gate scans the table
+ * and merged afterwards (in thread order, so the result does not depend on
+ * the thread count): a new string never meets a term of the same gate that is
+ * still to be processed. Terms the gate leaves alone are not touched.
  */
 typedef struct {
-    const pl_trunc_t *trunc;
+    size_t n, cap;       /* strings queued; room */
+    uint64_t *words;     /* string i at words + 2·nw·i */
+    double *coeff;
+    uint16_t *freq;
+    double *grad;        /* ngrad derivatives per string */
+    size_t *marks;       /* table terms to judge (rotation) or replace (PTM) */
+    size_t nmarks, marks_cap;
     double dropped;
     uint64_t updates;
-    int nw;
-    uint64_t *out_words; /* new strings */
-    double *out_coeff;
-    uint16_t *out_freq;
-    size_t nout, out_cap;
-    size_t *remove; /* terms to delete, ascending */
+} spawn_t;
+
+/* One propagation's settings and buffers. */
+typedef struct {
+    const pl_trunc_t *trunc;
+    int nw, ngrad;
+    int nthreads;
+    spawn_t *spawn;      /* nthreads buffers */
+    size_t *remove;      /* table terms to delete, gathered from every spawn */
     size_t nremove, remove_cap;
+    double dropped;
+    uint64_t updates;
 } run_t;
 
-static void run_free(run_t *r) {
-    free(r->out_words);
-    free(r->out_coeff);
-    free(r->out_freq);
-    free(r->remove);
+/* Tables smaller than this are scanned by one thread: a parallel region costs
+ * more than scanning a few thousand strings. */
+enum { PROP_PARALLEL_MIN = 4096 };
+
+static size_t spawn_bytes_per_string(const run_t *r) {
+    return 2 * (size_t)r->nw * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t) +
+           (size_t)r->ngrad * sizeof(double);
 }
 
-static pl_status_t grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return PL_OK;
-    size_t ncap = *cap ? *cap : 64;
-    while (ncap < need) ncap *= 2;
-    void *q = realloc(*p, ncap * elem);
-    if (!q) return pl_error(PL_ENOMEM, "out of memory in Pauli propagation");
-    *p = q;
-    *cap = ncap;
+static pl_status_t spawn_reserve(spawn_t *s, const run_t *r, size_t need) {
+    if (need <= s->cap) return PL_OK;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < need) cap *= 2;
+    void **const arrays[] = {(void **)&s->words, (void **)&s->coeff, (void **)&s->freq,
+                             (void **)&s->grad};
+    const size_t elem[] = {2 * (size_t)r->nw * sizeof(uint64_t), sizeof(double),
+                           sizeof(uint16_t), (size_t)r->ngrad * sizeof(double)};
+    PL_TRY(prop_grow_arrays(arrays, elem, 4, s->cap, s->n, cap, s->n));
+    s->cap = cap;
     return PL_OK;
 }
 
-static bool truncated(const run_t *r, const uint64_t *w, double c, unsigned freq,
-                      int check_weight) {
-    const pl_trunc_t *t = r->trunc;
-    return (t->max_freq > 0 && freq > (unsigned)t->max_freq) || fabs(c) < t->min_abs_coeff ||
-           (check_weight && t->max_weight > 0 && weight(w, r->nw) > t->max_weight);
+static pl_status_t push_index(size_t **list, size_t *n, size_t *cap, size_t k) {
+    if (*n == *cap) {
+        const size_t ncap = *cap ? 2 * *cap : 64, elem = sizeof(size_t);
+        void **const arrays[] = {(void **)list};
+        PL_TRY(prop_grow_arrays(arrays, &elem, 1, *cap, *n, ncap, *n));
+        *cap = ncap;
+    }
+    (*list)[(*n)++] = k;
+    return PL_OK;
 }
 
-/* Queue a new string unless a truncation drops it. */
-static pl_status_t queue(run_t *r, const uint64_t *w, double c, unsigned freq) {
-    if (truncated(r, w, c, freq, 1)) {
-        r->dropped += fabs(c);
+static void spawn_free(spawn_t *s, const run_t *r) {
+    const size_t wn = 2 * (size_t)r->nw;
+    pl_mem_free(s->words, s->cap * wn * sizeof(uint64_t));
+    pl_mem_free(s->coeff, s->cap * sizeof(double));
+    pl_mem_free(s->freq, s->cap * sizeof(uint16_t));
+    pl_mem_free(s->grad, s->cap * (size_t)r->ngrad * sizeof(double));
+    pl_mem_free(s->marks, s->marks_cap * sizeof(size_t));
+}
+
+static void run_free(run_t *r) {
+    for (int i = 0; r->spawn && i < r->nthreads; i++) spawn_free(&r->spawn[i], r);
+    free(r->spawn);
+    pl_mem_free(r->remove, r->remove_cap * sizeof(size_t));
+}
+
+static size_t run_bytes(const run_t *r) {
+    size_t b = r->remove_cap * sizeof(size_t);
+    for (int i = 0; i < r->nthreads; i++)
+        b += r->spawn[i].cap * spawn_bytes_per_string(r) + r->spawn[i].marks_cap * sizeof(size_t);
+    return b;
+}
+
+/* Does a term's coefficient or branching count fall to a truncation? */
+static bool truncated(const pl_trunc_t *t, double c, unsigned freq) {
+    return (t->max_freq > 0 && freq > (unsigned)t->max_freq) || fabs(c) < t->min_abs_coeff;
+}
+
+/* Queue a new string with coefficient c and derivatives grad (may be NULL:
+ * filled by the caller through *grad_out). Only the weight limit drops it
+ * here: merging cannot change a string's weight, while its coefficient and
+ * branching count are judged after merging (as PauliPropagation.jl does). */
+static pl_status_t queue(spawn_t *s, const run_t *r, const uint64_t *w, double c, unsigned freq,
+                         double **grad_out) {
+    *grad_out = NULL;
+    const pl_trunc_t *t = r->trunc;
+    if (t->max_weight > 0 && weight(w, r->nw) > t->max_weight) {
+        s->dropped += fabs(c);
         return PL_OK;
     }
-    size_t cap = r->out_cap;
-    PL_TRY(grow((void **)&r->out_coeff, &cap, r->nout + 1, sizeof *r->out_coeff));
-    cap = r->out_cap;
-    PL_TRY(grow((void **)&r->out_freq, &cap, r->nout + 1, sizeof *r->out_freq));
-    PL_TRY(grow((void **)&r->out_words, &r->out_cap, r->nout + 1, 2 * (size_t)r->nw * sizeof(uint64_t)));
-    memcpy(r->out_words + 2 * (size_t)r->nw * r->nout, w, 2 * (size_t)r->nw * sizeof *w);
-    r->out_coeff[r->nout] = c;
-    r->out_freq[r->nout] = (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq);
-    r->nout++;
+    PL_TRY(spawn_reserve(s, r, s->n + 1));
+    const size_t wn = 2 * (size_t)r->nw;
+    memcpy(s->words + wn * s->n, w, wn * sizeof *w);
+    s->coeff[s->n] = c;
+    s->freq[s->n] = (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq);
+    if (r->ngrad) *grad_out = s->grad + (size_t)r->ngrad * s->n;
+    s->n++;
     return PL_OK;
 }
 
-static pl_status_t mark_removed(run_t *r, size_t k) {
-    PL_TRY(grow((void **)&r->remove, &r->remove_cap, r->nremove + 1, sizeof *r->remove));
-    r->remove[r->nremove++] = k;
-    return PL_OK;
+/* Does string w anticommute with the rotation's generator? */
+static inline bool anticommutes(const prop_mask_t *m, const uint64_t *w, int nw) {
+    int parity = 0;
+    for (int e = 0; e < m->nwords; e++) {
+        const uint64_t x = w[m->word[e]], z = w[nw + m->word[e]];
+        parity ^= __builtin_popcountll((x & m->z[e]) ^ (z & m->x[e])) & 1;
+    }
+    return parity;
 }
 
-/* R_P(α): anticommuting terms keep their string with c·cos α (in place) and
- * spawn iPQ with c·sin α (queued). */
-static pl_status_t rotation_step(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r,
-                                 uint64_t *scratch) {
-    const int nw = t->nw;
-    const double c = cos(alpha), s = sin(alpha);
-    for (size_t k = 0; k < t->size; k++) {
-        const uint64_t *w = t->words + 2 * (size_t)nw * k;
-        int anti = 0, phase = 1; /* i·P·Q carries one factor i */
-        for (int j = 0; j < op->nq; j++) {
-            int a = get_op(w, nw, op->qubits[j]), b = (int)op->ops[j];
-            anti += a != 0 && a != b;
-            phase += phase_table[b][a];
-        }
-        if (!(anti & 1)) continue;
+/* Does string w act on any qubit of the op? */
+static inline bool touches(const prop_mask_t *m, const uint64_t *w, int nw) {
+    for (int e = 0; e < m->nwords; e++)
+        if ((w[m->word[e]] | w[nw + m->word[e]]) & m->x[e]) return true;
+    return false;
+}
+
+/* Sign of i·P·Q = ±R for anticommuting P (the generator) and Q. */
+static double product_sign(const prop_op_t *op, const uint64_t *w, int nw) {
+    int phase = 1; /* the factor i */
+    for (int j = 0; j < op->nq; j++) phase += phase_table[op->ops[j]][get_op(w, nw, op->qubits[j])];
+    PL_ASSERT((phase & 1) == 0);
+    return (phase & 3) == 0 ? 1.0 : -1.0;
+}
+
+/* R_P(α) on terms [lo, hi): an anticommuting term keeps its string with
+ * c·cos α (in place) and spawns iPQ with c·sin α; derivatives follow by the
+ * product rule with ∂α/∂θ_k = angle.coef. Terms that may fall to a truncation
+ * are marked and judged after the merge. */
+static pl_status_t rotation_range(const prop_op_t *op, double alpha, prop_terms_t *t,
+                                  const run_t *r, spawn_t *s, size_t lo, size_t hi,
+                                  uint64_t *scratch) {
+    const int nw = t->nw, ng = t->ngrad;
+    const size_t wn = 2 * (size_t)nw;
+    const double cs = cos(alpha), sn = sin(alpha);
+    const prop_mask_t *m = &op->mask;
+    for (size_t k = lo; k < hi; k++) {
+        /* the signature array is small and dense: most terms stop here
+         * without touching their (long, at 1,024 qubits) strings */
+        if (!(t->sig[k] & m->sig)) continue;
+        const uint64_t *w = t->words + wn * k;
+        if (!anticommutes(m, w, nw)) continue;
         const unsigned f = t->freq[k] + 1u;
-        /* i·P·Q = i^phase R: real for anticommuting P, Q, so phase is even. */
-        PL_ASSERT((phase & 1) == 0);
-        memcpy(scratch, w, 2 * (size_t)nw * sizeof *w);
-        for (int j = 0; j < op->nq; j++)
-            set_op(scratch, nw, op->qubits[j], get_op(w, nw, op->qubits[j]) ^ (int)op->ops[j]);
-        PL_TRY(queue(r, scratch, ((phase & 3) == 0 ? 1.0 : -1.0) * t->coeff[k] * s, f));
-        const double kept = t->coeff[k] * c;
-        if (truncated(r, w, kept, f, 0)) {
-            r->dropped += fabs(kept);
-            PL_TRY(mark_removed(r, k));
-        } else {
-            t->coeff[k] = kept;
-            t->freq[k] = (uint16_t)(f > UINT16_MAX ? UINT16_MAX : f);
+        const double sign = product_sign(op, w, nw), c = t->coeff[k];
+        memcpy(scratch, w, wn * sizeof *w);
+        for (int e = 0; e < m->nwords; e++) {
+            scratch[m->word[e]] ^= m->x[e];
+            scratch[nw + m->word[e]] ^= m->z[e];
         }
-        r->updates += 2;
+        double *g_new;
+        PL_TRY(queue(s, r, scratch, sign * c * sn, f, &g_new));
+        if (ng) {
+            double *g = t->grad + (size_t)ng * k;
+            for (int j = 0; g_new && j < ng; j++) g_new[j] = sign * sn * g[j];
+            for (int j = 0; g_new && j < op->angle.nsrc; j++)
+                g_new[op->angle.k[j]] += sign * cs * c * op->angle.coef[j];
+            for (int j = 0; j < ng; j++) g[j] *= cs;
+            for (int j = 0; j < op->angle.nsrc; j++)
+                g[op->angle.k[j]] -= sn * c * op->angle.coef[j];
+        }
+        t->coeff[k] = c * cs;
+        t->freq[k] = (uint16_t)(f > UINT16_MAX ? UINT16_MAX : f);
+        if (truncated(r->trunc, t->coeff[k], f))
+            PL_TRY(push_index(&s->marks, &s->nmarks, &s->marks_cap, k));
+        s->updates += 2;
     }
     return PL_OK;
 }
 
-/* A Pauli transfer matrix: terms with a non-identity local part are replaced
- * by the column of their local index (unless it maps to itself). */
-static pl_status_t ptm_step(const prop_op_t *op, prop_terms_t *t, run_t *r, uint64_t *scratch) {
-    const int nw = t->nw, np = 1 << (2 * op->nq);
-    for (size_t k = 0; k < t->size; k++) {
-        const uint64_t *w = t->words + 2 * (size_t)nw * k;
+/* A Pauli transfer matrix on terms [lo, hi): a term with a non-identity local
+ * part is replaced by the column of its local index (unless it maps to itself). */
+static pl_status_t ptm_range(const prop_op_t *op, const prop_terms_t *t, const run_t *r,
+                             spawn_t *s, size_t lo, size_t hi, uint64_t *scratch) {
+    const int nw = t->nw, ng = t->ngrad, np = 1 << (2 * op->nq);
+    const size_t wn = 2 * (size_t)nw;
+    for (size_t k = lo; k < hi; k++) {
+        if (!(t->sig[k] & op->mask.sig)) continue;
+        const uint64_t *w = t->words + wn * k;
+        if (!touches(&op->mask, w, nw)) continue;
         const int b = prop_local_index(w, w + nw, op->qubits, op->nq);
-        if (b == 0) continue;
         int entries = 0;
         for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
         if (entries == 1 && op->ptm[b * np + b] == 1.0) continue; /* P_b ↦ P_b */
-        memcpy(scratch, w, 2 * (size_t)nw * sizeof *w);
+        memcpy(scratch, w, wn * sizeof *w);
         for (int a = 0; a < np; a++) {
             const double v = op->ptm[a * np + b];
             if (v == 0.0) continue;
             for (int j = 0; j < op->nq; j++) set_op(scratch, nw, op->qubits[j], a >> (2 * j) & 3);
-            PL_TRY(queue(r, scratch, t->coeff[k] * v, t->freq[k]));
-            r->updates++;
+            double *g_new;
+            PL_TRY(queue(s, r, scratch, t->coeff[k] * v, t->freq[k], &g_new));
+            for (int j = 0; g_new && j < ng; j++) g_new[j] = v * t->grad[(size_t)ng * k + j];
+            s->updates++;
         }
-        PL_TRY(mark_removed(r, k));
+        PL_TRY(push_index(&s->marks, &s->nmarks, &s->marks_cap, k));
     }
     return PL_OK;
+}
+
+/* Scan the table with one op, in parallel when it is large. */
+static pl_status_t scan(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
+    const int nth = t->size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
+    const size_t size = t->size;
+    pl_status_t st = PL_OK;
+#pragma omp parallel num_threads(nth) if (nth > 1)
+    {
+        const int tid = nth > 1 ? omp_get_thread_num() : 0;
+        /* contiguous chunks in thread order keep the serial order of the output */
+        const size_t lo = size * (size_t)tid / (size_t)nth, hi = size * (size_t)(tid + 1) / (size_t)nth;
+        uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
+        pl_status_t mine = scratch ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+        if (mine == PL_OK)
+            mine = op->kind == PROP_ROTATION
+                       ? rotation_range(op, alpha, t, r, &r->spawn[tid], lo, hi, scratch)
+                       : ptm_range(op, t, r, &r->spawn[tid], lo, hi, scratch);
+        free(scratch);
+        if (mine != PL_OK) {
+#pragma omp critical(prop_scan_status)
+            st = mine;
+        }
+    }
+    return st;
 }
 
 static int by_value_desc(const void *a, const void *b) {
@@ -181,18 +290,18 @@ static int by_value_desc(const void *a, const void *b) {
     return x < y ? 1 : (x > y ? -1 : 0);
 }
 
-/* Delete the marked terms in descending order, so that moving the last term
- * into a freed place never disturbs a term still to be deleted. Marks are
- * deduplicated; with `recheck`, a term is only deleted (and its |c| counted as
- * dropped) if it is still below min_abs_coeff. */
-static void remove_marked(prop_terms_t *t, run_t *r, bool recheck) {
+/* Delete the listed terms in descending order, so that moving the last term
+ * into a freed place never disturbs a term still to be deleted. The list is
+ * deduplicated; with `recheck`, a term is only deleted (and its |c| counted
+ * as dropped) if it still falls to a truncation. */
+static void remove_listed(prop_terms_t *t, run_t *r, bool recheck) {
     if (r->nremove == 0) return;
     qsort(r->remove, r->nremove, sizeof *r->remove, by_value_desc);
     for (size_t i = 0; i < r->nremove; i++) {
         const size_t k = r->remove[i];
         if (i > 0 && k == r->remove[i - 1]) continue;
         if (recheck) {
-            if (!(fabs(t->coeff[k]) < r->trunc->min_abs_coeff)) continue;
+            if (!truncated(r->trunc, t->coeff[k], t->freq[k])) continue;
             r->dropped += fabs(t->coeff[k]);
         }
         prop_terms_remove(t, k);
@@ -200,17 +309,47 @@ static void remove_marked(prop_terms_t *t, run_t *r, bool recheck) {
     r->nremove = 0;
 }
 
-/* Merge the queued strings; merges that cancel below min_abs_coeff drop the term. */
-static pl_status_t merge_queued(prop_terms_t *t, run_t *r) {
-    for (size_t i = 0; i < r->nout; i++) {
-        size_t k;
-        PL_TRY(prop_terms_add(t, r->out_words + 2 * (size_t)r->nw * i, r->out_coeff[i],
-                              r->out_freq[i], &k));
-        if (fabs(t->coeff[k]) < r->trunc->min_abs_coeff) PL_TRY(mark_removed(r, k));
+/* Move every spawn's marks into the removal list. */
+static pl_status_t gather_marks(run_t *r) {
+    for (int i = 0; i < r->nthreads; i++) {
+        spawn_t *s = &r->spawn[i];
+        for (size_t j = 0; j < s->nmarks; j++)
+            PL_TRY(push_index(&r->remove, &r->nremove, &r->remove_cap, s->marks[j]));
+        s->nmarks = 0;
     }
-    r->nout = 0;
-    remove_marked(t, r, true);
     return PL_OK;
+}
+
+/* Merge the queued strings in thread order, then drop every marked or merged
+ * term that falls to a truncation (truncating after the whole gate, as
+ * PauliPropagation.jl does). */
+static pl_status_t merge_spawned(prop_terms_t *t, run_t *r) {
+    const size_t wn = 2 * (size_t)r->nw, ng = (size_t)r->ngrad;
+    for (int i = 0; i < r->nthreads; i++) {
+        spawn_t *s = &r->spawn[i];
+        for (size_t q = 0; q < s->n; q++) {
+            size_t k;
+            PL_TRY(prop_terms_add(t, s->words + wn * q, s->coeff[q], ng ? s->grad + ng * q : NULL,
+                                  s->freq[q], &k));
+            if (truncated(r->trunc, t->coeff[k], t->freq[k]))
+                PL_TRY(push_index(&r->remove, &r->nremove, &r->remove_cap, k));
+        }
+        s->n = 0;
+        r->dropped += s->dropped;
+        r->updates += s->updates;
+        s->dropped = 0.0;
+        s->updates = 0;
+    }
+    remove_listed(t, r, true);
+    return PL_OK;
+}
+
+/* One op: scan, then (PTM) delete the replaced strings, merge, truncate. */
+static pl_status_t apply_op(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
+    PL_TRY(scan(op, alpha, t, r));
+    PL_TRY(gather_marks(r));
+    if (op->kind == PROP_PTM) remove_listed(t, r, false);
+    return merge_spawned(t, r);
 }
 
 static pl_status_t check_trunc(const pl_trunc_t *t) {
@@ -237,52 +376,47 @@ static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, r
         }
         memcpy(w, p.x, (size_t)t->nw * sizeof *w);
         memcpy(w + t->nw, p.z, (size_t)t->nw * sizeof *w);
-        st = queue(r, w, creal(c), 0);
+        double *g;
+        st = queue(&r->spawn[0], r, w, creal(c), 0, &g);
+        if (g) memset(g, 0, (size_t)r->ngrad * sizeof *g); /* the observable does not depend on θ */
     }
     free(w);
-    return st == PL_OK ? merge_queued(t, r) : st;
+    return st == PL_OK ? merge_spawned(t, r) : st;
 }
 
-/* Propagate a compiled program; rotation `shift_op` (SIZE_MAX: none) gets
+/* Propagate a compiled program, carrying ngrad derivatives per term (0 or
+ * the circuit's parameter count); rotation `shift_op` (SIZE_MAX: none) gets
  * `delta` added to its angle. */
 static pl_status_t run_program(const prop_program_t *prog, const double *theta,
-                               const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, size_t shift_op,
-                               double delta, pl_prop_t **out, pl_prop_stats_t *stats) {
+                               const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, int ngrad,
+                               size_t shift_op, double delta, pl_prop_t **out,
+                               pl_prop_stats_t *stats) {
     pl_timer_t timer = pl_timer_start();
-    run_t r = {.trunc = trunc, .nw = PL_PAULI_WORDS(prog->n)};
+    run_t r = {.trunc = trunc, .nw = PL_PAULI_WORDS(prog->n), .ngrad = ngrad,
+               .nthreads = pl_threads()};
+    r.spawn = calloc((size_t)r.nthreads, sizeof *r.spawn);
     prop_terms_t t;
-    uint64_t *scratch = malloc(2 * (size_t)r.nw * sizeof *scratch);
     size_t peak_terms = 0, peak_bytes = 0;
-    pl_status_t st = scratch ? prop_terms_init(&t, prog->n, pl_pauli_sum_size(obs))
+    pl_status_t st = r.spawn ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
                              : pl_error(PL_ENOMEM, "out of memory");
-    if (!scratch) memset(&t, 0, sizeof t);
+    if (!r.spawn) memset(&t, 0, sizeof t);
     if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const prop_op_t *op = &prog->ops[i];
-        if (op->kind == PROP_ROTATION) {
-            double alpha = prop_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0);
-            st = rotation_step(op, alpha, &t, &r, scratch);
-        } else {
-            st = ptm_step(op, &t, &r, scratch);
-        }
-        if (st != PL_OK) break;
-        remove_marked(&t, &r, false);
-        st = merge_queued(&t, &r);
+        const double alpha = op->kind == PROP_ROTATION
+                                 ? prop_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0)
+                                 : 0.0;
+        st = apply_op(op, alpha, &t, &r);
         if (t.size > peak_terms) peak_terms = t.size;
-        size_t bytes = prop_terms_bytes(&t) + r.out_cap * (2 * (size_t)r.nw * 8 + 10) +
-                       r.remove_cap * sizeof(size_t);
+        const size_t bytes = prop_terms_bytes(&t) + run_bytes(&r);
         if (bytes > peak_bytes) peak_bytes = bytes;
     }
-    free(scratch);
     run_free(&r);
+    pl_prop_t *p = st == PL_OK ? malloc(sizeof *p) : NULL;
+    if (st == PL_OK && !p) st = pl_error(PL_ENOMEM, "out of memory");
     if (st != PL_OK) {
         prop_terms_free(&t);
         return st;
-    }
-    pl_prop_t *p = malloc(sizeof *p);
-    if (!p) {
-        prop_terms_free(&t);
-        return pl_error(PL_ENOMEM, "out of memory");
     }
     p->t = t;
     *out = p;
@@ -306,17 +440,32 @@ static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
     return pl_circuit_check_params(c, theta);
 }
 
-pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
-                         const pl_trunc_t *trunc, pl_prop_t **out, pl_prop_stats_t *stats) {
-    static const pl_trunc_t none = {0, 0.0, 0};
+static const pl_trunc_t no_truncation = {0, 0.0, 0};
+
+/* Check, compile and run: the common path of pl_propagate and pl_propagate_diff. */
+static pl_status_t propagate(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
+                             const pl_trunc_t *trunc, bool diff, pl_prop_t **out,
+                             pl_prop_stats_t *stats) {
     *out = NULL;
-    if (!trunc) trunc = &none;
+    if (!trunc) trunc = &no_truncation;
     PL_TRY(check_inputs(c, theta, obs, trunc));
     prop_program_t prog;
     PL_TRY(prop_compile(c, &prog));
-    pl_status_t st = run_program(&prog, theta, obs, trunc, SIZE_MAX, 0.0, out, stats);
+    const int ngrad = diff ? pl_circuit_num_params(c) : 0;
+    pl_status_t st = run_program(&prog, theta, obs, trunc, ngrad, SIZE_MAX, 0.0, out, stats);
     prop_program_free(&prog);
     return st;
+}
+
+pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
+                         const pl_trunc_t *trunc, pl_prop_t **out, pl_prop_stats_t *stats) {
+    return propagate(c, theta, obs, trunc, false, out, stats);
+}
+
+pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta,
+                              const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, pl_prop_t **out,
+                              pl_prop_stats_t *stats) {
+    return propagate(c, theta, obs, trunc, true, out, stats);
 }
 
 void pl_prop_destroy(pl_prop_t *p) {
@@ -327,6 +476,7 @@ void pl_prop_destroy(pl_prop_t *p) {
 
 size_t pl_prop_size(const pl_prop_t *p) { return p->t.size; }
 int pl_prop_qubits(const pl_prop_t *p) { return p->t.n; }
+int pl_prop_num_grad(const pl_prop_t *p) { return p->t.ngrad; }
 
 void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff) {
     view->n = p->t.n;
@@ -334,6 +484,10 @@ void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff)
     view->x = p->t.words + 2 * (size_t)p->t.nw * k;
     view->z = view->x + p->t.nw;
     *coeff = p->t.coeff[k];
+}
+
+const double *pl_prop_term_grad(const pl_prop_t *p, size_t k) {
+    return p->t.ngrad ? p->t.grad + (size_t)p->t.ngrad * k : NULL;
 }
 
 pl_status_t pl_prop_to_sum(const pl_prop_t *p, pl_pauli_sum_t **out) {
@@ -352,50 +506,93 @@ pl_status_t pl_prop_to_sum(const pl_prop_t *p, pl_pauli_sum_t **out) {
     return PL_OK;
 }
 
-double pl_prop_expval_zero(const pl_prop_t *p) {
-    double s = 0.0;
-    const int nw = p->t.nw;
-    for (size_t k = 0; k < p->t.size; k++) {
-        const uint64_t *x = p->t.words + 2 * (size_t)nw * k;
-        int diagonal = 1;
-        for (int i = 0; i < nw && diagonal; i++) diagonal = x[i] == 0;
-        if (diagonal) s += p->t.coeff[k];
-    }
-    return s;
+/* ⟨0…0|P|0…0⟩: 1 for strings of I and Z, else 0. */
+static pl_status_t zero_state_value(const pl_pauli_t *p, void *ctx, double *value) {
+    (void)ctx;
+    int diagonal = 1;
+    for (int i = 0; i < p->nwords && diagonal; i++) diagonal = p->x[i] == 0;
+    *value = diagonal;
+    return PL_OK;
 }
 
-double pl_prop_expval_product(const pl_prop_t *p, const double *bloch) {
-    double s = 0.0;
-    const int nw = p->t.nw;
-    for (size_t k = 0; k < p->t.size; k++) {
-        const uint64_t *w = p->t.words + 2 * (size_t)nw * k;
-        double v = p->t.coeff[k];
-        for (int i = 0; i < nw && v != 0.0; i++) {
-            uint64_t support = w[i] | w[nw + i];
-            while (support) {
-                int q = 64 * i + __builtin_ctzll(support);
-                support &= support - 1;
-                int op = get_op(w, nw, q); /* X=1 → bloch x, Z=2 → z, Y=3 → y */
-                v *= bloch[3 * q + (op == 1 ? 0 : op == 3 ? 1 : 2)];
-            }
+/* ⟨P⟩ on a product state: the product of the Bloch components of its factors. */
+static pl_status_t product_state_value(const pl_pauli_t *p, void *ctx, double *value) {
+    const double *bloch = ctx;
+    double v = 1.0;
+    for (int i = 0; i < p->nwords && v != 0.0; i++) {
+        uint64_t support = p->x[i] | p->z[i];
+        while (support) {
+            const int q = 64 * i + __builtin_ctzll(support);
+            support &= support - 1;
+            const uint64_t bit = UINT64_C(1) << (q & 63);
+            const int xb = (p->x[i] & bit) != 0, zb = (p->z[i] & bit) != 0;
+            v *= bloch[3 * q + (xb && zb ? 1 : xb ? 0 : 2)]; /* Y → ⟨Y⟩, X → ⟨X⟩, Z → ⟨Z⟩ */
         }
-        s += v;
     }
-    return s;
+    *value = v;
+    return PL_OK;
 }
 
-pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
-                                    double *out) {
+/* Σ_α c_α f(P_α) and, when grad is non-NULL, Σ_α ∂c_α/∂θ f(P_α). */
+static pl_status_t accumulate(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx, double *value,
+                              double *grad) {
+    const size_t ng = (size_t)p->t.ngrad;
+    if (grad && ng == 0)
+        return pl_error(PL_EINVAL, "the propagation carried no derivatives: use pl_propagate_diff");
     double s = 0.0;
+    for (size_t j = 0; grad && j < ng; j++) grad[j] = 0.0;
     for (size_t k = 0; k < p->t.size; k++) {
         pl_pauli_t v;
         double c, e;
         pl_prop_term(p, k, &v, &c);
         PL_TRY(f(&v, ctx, &e));
+        if (e == 0.0) continue;
         s += c * e;
+        for (size_t j = 0; grad && j < ng; j++) grad[j] += p->t.grad[ng * k + j] * e;
     }
-    *out = s;
+    if (value) *value = s;
     return PL_OK;
+}
+
+double pl_prop_expval_zero(const pl_prop_t *p) {
+    double v = 0.0;
+    (void)accumulate(p, zero_state_value, NULL, &v, NULL); /* cannot fail */
+    return v;
+}
+
+double pl_prop_expval_product(const pl_prop_t *p, const double *bloch) {
+    double v = 0.0;
+    (void)accumulate(p, product_state_value, (void *)bloch, &v, NULL);
+    return v;
+}
+
+pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
+                                    double *out) {
+    return accumulate(p, f, ctx, out, NULL);
+}
+
+pl_status_t pl_prop_grad_zero(const pl_prop_t *p, double *value, double *grad) {
+    return accumulate(p, zero_state_value, NULL, value, grad);
+}
+
+pl_status_t pl_prop_grad_product(const pl_prop_t *p, const double *bloch, double *value,
+                                 double *grad) {
+    return accumulate(p, product_state_value, (void *)bloch, value, grad);
+}
+
+pl_status_t pl_prop_grad_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
+                                  double *value, double *grad) {
+    return accumulate(p, f, ctx, value, grad);
+}
+
+pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
+                              const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, double *value,
+                              double *grad) {
+    pl_prop_t *p;
+    PL_TRY(pl_propagate_diff(c, theta, obs, trunc, &p, NULL));
+    pl_status_t st = pl_prop_grad_zero(p, value, grad);
+    pl_prop_destroy(p);
+    return st;
 }
 
 /* f(θ) on |0…0⟩ with rotation `op` shifted by delta. */
@@ -403,17 +600,16 @@ static pl_status_t shifted_value(const prop_program_t *prog, const double *theta
                                  const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, size_t op,
                                  double delta, double *out) {
     pl_prop_t *p;
-    PL_TRY(run_program(prog, theta, obs, trunc, op, delta, &p, NULL));
+    PL_TRY(run_program(prog, theta, obs, trunc, 0, op, delta, &p, NULL));
     *out = pl_prop_expval_zero(p);
     pl_prop_destroy(p);
     return PL_OK;
 }
 
-pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
-                              const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, double *value,
-                              double *grad) {
-    static const pl_trunc_t none = {0, 0.0, 0};
-    if (!trunc) trunc = &none;
+pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const double *theta,
+                                    const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
+                                    double *value, double *grad) {
+    if (!trunc) trunc = &no_truncation;
     PL_TRY(check_inputs(c, theta, obs, trunc));
     prop_program_t prog;
     PL_TRY(prop_compile(c, &prog));

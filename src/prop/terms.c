@@ -11,12 +11,13 @@
 
 #include "prop/terms.h"
 
-static size_t term_bytes(int nw) {
-    return (2 * (size_t)nw + 1) * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t);
+static size_t term_bytes(const prop_terms_t *t) {
+    return (2 * (size_t)t->nw + 2) * sizeof(uint64_t) + (1 + (size_t)t->ngrad) * sizeof(double) +
+           sizeof(uint16_t);
 }
 
 size_t prop_terms_bytes(const prop_terms_t *t) {
-    return t->cap * term_bytes(t->nw) + t->index_cap * sizeof(uint32_t);
+    return t->cap * term_bytes(t) + t->index_cap * sizeof(uint32_t);
 }
 
 static void free_arrays(prop_terms_t *t) {
@@ -24,6 +25,8 @@ static void free_arrays(prop_terms_t *t) {
     pl_mem_free(t->coeff, t->cap * sizeof(double));
     pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
     pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
+    pl_mem_free(t->sig, t->cap * sizeof(uint64_t));
+    pl_mem_free(t->grad, t->cap * (size_t)t->ngrad * sizeof(double));
     pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
 }
 
@@ -38,37 +41,34 @@ static pl_status_t alloc_or_report(void **p, size_t bytes, size_t terms) {
     return pl_mem_alloc(p, bytes, what);
 }
 
-/* Grow the term arrays to cap terms (copying the first t->size). */
+pl_status_t prop_grow_arrays(void **const *arrays, const size_t *elem, int count, size_t old_cap,
+                             size_t used, size_t cap, size_t terms) {
+    void *fresh[8] = {NULL};
+    PL_ASSERT(count <= 8);
+    for (int a = 0; a < count; a++) {
+        if (elem[a] == 0) continue;
+        pl_status_t st = alloc_or_report(&fresh[a], cap * elem[a], terms);
+        if (st != PL_OK) {
+            for (int b = 0; b < a; b++) pl_mem_free(fresh[b], cap * elem[b]);
+            return st;
+        }
+    }
+    for (int a = 0; a < count; a++) {
+        if (elem[a] == 0) continue;
+        if (used) memcpy(fresh[a], *arrays[a], used * elem[a]);
+        pl_mem_free(*arrays[a], old_cap * elem[a]);
+        *arrays[a] = fresh[a];
+    }
+    return PL_OK;
+}
+
+/* Grow the term arrays to cap terms, copying the first t->size. */
 static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
-    const size_t wbytes = 2 * (size_t)t->nw * sizeof(uint64_t);
-    uint64_t *words = NULL, *hash = NULL;
-    double *coeff = NULL;
-    uint16_t *freq = NULL;
-    pl_status_t st = alloc_or_report((void **)&words, cap * wbytes, t->size);
-    if (st == PL_OK) st = alloc_or_report((void **)&coeff, cap * sizeof *coeff, t->size);
-    if (st == PL_OK) st = alloc_or_report((void **)&freq, cap * sizeof *freq, t->size);
-    if (st == PL_OK) st = alloc_or_report((void **)&hash, cap * sizeof *hash, t->size);
-    if (st != PL_OK) {
-        pl_mem_free(words, cap * wbytes);
-        pl_mem_free(coeff, cap * sizeof *coeff);
-        pl_mem_free(freq, cap * sizeof *freq);
-        pl_mem_free(hash, cap * sizeof *hash);
-        return st;
-    }
-    if (t->size) {
-        memcpy(words, t->words, t->size * wbytes);
-        memcpy(coeff, t->coeff, t->size * sizeof *coeff);
-        memcpy(freq, t->freq, t->size * sizeof *freq);
-        memcpy(hash, t->hash, t->size * sizeof *hash);
-    }
-    pl_mem_free(t->words, t->cap * wbytes);
-    pl_mem_free(t->coeff, t->cap * sizeof(double));
-    pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
-    pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
-    t->words = words;
-    t->coeff = coeff;
-    t->freq = freq;
-    t->hash = hash;
+    void **const arrays[] = {(void **)&t->words, (void **)&t->coeff, (void **)&t->freq,
+                             (void **)&t->hash, (void **)&t->sig, (void **)&t->grad};
+    const size_t elem[] = {2 * (size_t)t->nw * sizeof(uint64_t), sizeof(double), sizeof(uint16_t),
+                           sizeof(uint64_t), sizeof(uint64_t), (size_t)t->ngrad * sizeof(double)};
+    PL_TRY(prop_grow_arrays(arrays, elem, 6, t->cap, t->size, cap, t->size));
     t->cap = cap;
     return PL_OK;
 }
@@ -93,9 +93,10 @@ static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
     return PL_OK;
 }
 
-pl_status_t prop_terms_init(prop_terms_t *t, int n, size_t expected) {
+pl_status_t prop_terms_init(prop_terms_t *t, int n, int ngrad, size_t expected) {
     memset(t, 0, sizeof *t);
     t->n = n;
+    t->ngrad = ngrad;
     t->nw = PL_PAULI_WORDS(n);
     size_t cap = 16;
     while (cap < expected) cap *= 2;
@@ -110,8 +111,9 @@ void prop_terms_clear(prop_terms_t *t) {
     memset(t->index, 0xff, t->index_cap * sizeof *t->index);
 }
 
-pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uint16_t freq,
-                           size_t *where) {
+pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
+                           const double *grad, uint16_t freq, size_t *where) {
+    const size_t ng = (size_t)t->ngrad;
     const size_t wn = 2 * (size_t)t->nw;
     const uint64_t h = hash_words(words, t->nw);
     size_t slot = h & (t->index_cap - 1);
@@ -120,6 +122,7 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uin
         if (k == UINT32_MAX) break;
         if (t->hash[k] == h && memcmp(t->words + k * wn, words, wn * sizeof *words) == 0) {
             t->coeff[k] += c;
+            for (size_t j = 0; j < ng; j++) t->grad[k * ng + j] += grad[j];
             /* Merged paths keep the smaller branching count: the string is
              * reachable through the shallower one. */
             if (freq < t->freq[k]) t->freq[k] = freq;
@@ -133,13 +136,17 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, uin
     if (t->size == t->cap) {
         PL_TRY(grow_terms(t, 2 * t->cap));
         PL_TRY(rebuild_index(t, 2 * t->cap));
-        return prop_terms_add(t, words, c, freq, where);
+        return prop_terms_add(t, words, c, grad, freq, where);
     }
     const size_t k = t->size++;
     memcpy(t->words + k * wn, words, wn * sizeof *words);
     t->coeff[k] = c;
+    if (ng) memcpy(t->grad + k * ng, grad, ng * sizeof *grad);
     t->freq[k] = freq;
     t->hash[k] = h;
+    uint64_t sig = 0;
+    for (int i = 0; i < t->nw; i++) sig |= words[i] | words[t->nw + i];
+    t->sig[k] = sig;
     t->index[slot] = (uint32_t)k;
     if (where) *where = k;
     return PL_OK;
@@ -177,6 +184,9 @@ void prop_terms_remove(prop_terms_t *t, size_t k) {
         t->coeff[k] = t->coeff[last];
         t->freq[k] = t->freq[last];
         t->hash[k] = t->hash[last];
+        t->sig[k] = t->sig[last];
+        const size_t ng = (size_t)t->ngrad;
+        if (ng) memcpy(t->grad + k * ng, t->grad + last * ng, ng * sizeof *t->grad);
     }
     t->size--;
 }

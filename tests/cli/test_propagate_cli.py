@@ -155,6 +155,46 @@ def test_json_and_truncation():
           f"text output is the value, %.15g: {out!r}")
 
 
+def test_grad():
+    """--grad without truncation equals the state vector's adjoint gradient ('plateau
+    grad'); with truncation it matches central finite differences of propagate itself."""
+    with tempfile.TemporaryDirectory() as tmp:
+        hea = os.path.join(tmp, "hea.qasm")
+        rc, _, err = run("ansatz", "--ansatz", "hea", "--qubits", 5, "--layers", 2, "--symbolic",
+                         "--out", hea)
+        check(rc == 0, f"ansatz writes hea.qasm ({err.strip()})")
+        rng = random.Random(SEED + 1)
+        theta = [round(rng.uniform(-3, 3), 6) for _ in range(20)]
+        obs = "Z0 Z1 + 0.5*X2 - Y4"
+        params = ",".join(map(str, theta))
+        rc, out, err = run("propagate", hea, "--obs", obs, "--params", params, "--grad", "--json")
+        got = json.loads(out) if rc == 0 else {}
+        rc2, out2, _ = run("grad", hea, "--obs", obs, "--params", params, "--json")
+        want = json.loads(out2) if rc2 == 0 else {}
+        check(rc == 0 and rc2 == 0 and len(got.get("grad", [])) == 20,
+              f"propagate --grad --json gives 20 derivatives ({err.strip()})")
+        if rc == 0 and rc2 == 0:
+            check(abs(got["expval"] - want["expval"]) < 1e-10, "--grad keeps expval")
+            worst = max(abs(a - b) for a, b in zip(got["grad"], want["grad"]))
+            check(worst < 1e-10, f"propagate --grad vs adjoint: max difference {worst:.2e}")
+        # truncated: finite differences of the truncated value, derivative 3
+        cut = ["--max-weight", 2, "--quiet"]
+        rc, out, _ = run("propagate", hea, "--obs", obs, "--params", params, "--grad", *cut)
+        lines = out.splitlines()
+        check(rc == 0 and len(lines) == 21 and lines[0].startswith("expval ") and
+              lines[4].startswith("d/dtheta[3] "), f"text --grad output: {lines[:2]}")
+        f = []
+        for h in (1e-5, -1e-5):
+            shifted = list(theta)
+            shifted[3] += h
+            f.append(value("propagate", hea, "--obs", obs, "--params",
+                           ",".join(map(repr, shifted)), *cut))
+        fd = (f[0] - f[1]) / 2e-5
+        if rc == 0:
+            d3 = float(lines[4].split()[1])
+            check(abs(d3 - fd) < 1e-6, f"truncated d/dtheta[3] {d3} vs finite differences {fd}")
+
+
 def dense_expval_zero(x, z, coeff):
     """<0...0| sum_a c_a P_a |0...0>: strings without X or Y factors contribute c_a."""
     diagonal = ~np.any(x != 0, axis=1)
@@ -251,8 +291,8 @@ def test_meta():
           "propagate --help shows usage")
 
 
-for test in [test_values_match_sim, test_json_and_truncation, test_terms_out, test_bad_input,
-             test_meta]:
+for test in [test_values_match_sim, test_json_and_truncation, test_grad, test_terms_out,
+             test_bad_input, test_meta]:
     test()
 if failures:
     print(f"{len(failures)} propagate CLI check(s) failed (random circuits: seed {SEED})")

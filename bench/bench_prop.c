@@ -9,15 +9,19 @@
  *     bricklayer TFI Trotter circuit of 32 layers (RZZ layer, 31 × (RX layer,
  *     RZZ layer), RX layer), all angles 0.1, Z on their qubit 16 (1-based, our
  *     qubit 15), max weight 6, min |c| 1e-4. Published: 0.154596728241.
- * (c) Hardware-efficient ansatz (pl_ansatz_build, PL_ANSATZ_HEA), 64 qubits,
- *     4 layers (512 angles), random angles (seed 1), Z on qubit 32: min |c|
- *     1e-3, then exact when the truncated run suggests it is quick.
- *     PauliPropagation.jl's published figures (a 1,020-angle circuit):
- *     exact 0.72 s / 172,943 terms; min |c| 1e-3 0.011 s / 415 terms.
- * (d) QCNN (PL_ANSATZ_QCNN) on 1,024 qubits, random angles, its readout
- *     observable, max weight 2 (and 3 on 64 qubits: see bench_qcnn).
+ * (c) PauliPropagation.jl's hardwareefficientcircuit: 64 qubits, 4 layers of
+ *     RX RZ RX on every qubit then RYY on the open bricklayer (1,020 angles),
+ *     random angles (seed 1), Z on their qubit 32 (our 31): min |c| 1e-3 and
+ *     exact, at 1 thread and at all threads. Published: exact 0.72 s / 172,943
+ *     terms; min |c| 1e-3 0.011 s / 415 terms (their default min |c| is 1e-10).
+ * (d) QCNN (PL_ANSATZ_QCNN), random angles, its readout observable: 1,024
+ *     qubits at max weight 2 (also shared angles with every derivative carried),
+ *     64 and 256 qubits at max weight 3.
  *
  * "updates" counts strings pushed through gates (pl_prop_stats_t.term_updates).
+ * Baseline, measured first in the same run: one insertion of a random string
+ * into a Pauli-sum hash table (pl_pauli_sum_add, 64 qubits); "x insert" is
+ * the time per update in units of that insertion.
  *
  * usage: bench_prop [CASES]   (a subset of the letters abcd; default all)
  */
@@ -55,6 +59,28 @@ static double *random_angles(const pl_circuit_t *c, uint64_t seed) {
     return theta;
 }
 
+static double baseline_insert_ns;
+
+/* Time per insertion of 2^20 random strings into a Pauli sum. */
+static double measure_insert_ns(void) {
+    const size_t count = (size_t)1 << 20;
+    pl_pauli_sum_t *sum;
+    pl_pauli_t *p;
+    if (pl_pauli_sum_create(64, &sum) != PL_OK || pl_pauli_create(64, &p) != PL_OK) die();
+    pl_rng_t rng;
+    pl_rng_seed(&rng, 7, 0);
+    pl_timer_t t = pl_timer_start();
+    for (size_t i = 0; i < count; i++) {
+        p->x[0] = pl_rng_u64(&rng);
+        p->z[0] = pl_rng_u64(&rng);
+        if (pl_pauli_sum_add(sum, p, 1.0) != PL_OK) die();
+    }
+    const double ns = 1e9 * pl_timer_elapsed(&t) / (double)count;
+    pl_pauli_destroy(p);
+    pl_pauli_sum_destroy(sum);
+    return ns;
+}
+
 /* Propagate, print one line of figures, return the expectation on |0…0⟩. */
 static double run(const char *label, const pl_circuit_t *c, const double *theta,
                   const pl_pauli_sum_t *obs, pl_trunc_t trunc, pl_prop_stats_t *stats) {
@@ -67,9 +93,10 @@ static double run(const char *label, const pl_circuit_t *c, const double *theta,
     const double per_m = stats->term_updates ? 1e6 * stats->seconds / (double)stats->term_updates
                                              : 0.0;
     printf("  %-34s w<=%-2d |c|>=%-6g %9.4f s  terms %9zu  max %9zu  updates %12llu"
-           "  %7.2f ms/M-updates  mem %9s  truncated %.3g  <O> = %.12f\n",
+           "  %7.2f ms/M-updates (%5.1f x insert)  mem %9s  truncated %.3g  <O> = %.12f\n",
            label, trunc.max_weight, trunc.min_abs_coeff, stats->seconds, stats->terms,
-           stats->max_terms, (unsigned long long)stats->term_updates, 1e3 * per_m, mem,
+           stats->max_terms, (unsigned long long)stats->term_updates, 1e3 * per_m,
+           1e3 * per_m / baseline_insert_ns, mem,
            stats->truncated_weight, e);
     return e;
 }
@@ -175,27 +202,53 @@ static void bench_hea(void) {
     pl_pauli_sum_t *obs = z_on(n, 31);
     pl_prop_stats_t st;
     run("hea64 min|c| 1e-3", c, NULL, obs, (pl_trunc_t){.min_abs_coeff = 1e-3}, &st);
+    run("hea64 min|c| 1e-10 (their default)", c, NULL, obs,
+        (pl_trunc_t){.min_abs_coeff = 1e-10}, &st);
+    const int threads = pl_threads();
+    if (pl_set_threads(1) != PL_OK) die();
+    pl_prop_stats_t one;
+    run("hea64 exact, 1 thread", c, NULL, obs, (pl_trunc_t){0}, &one);
+    if (pl_set_threads(threads) != PL_OK) die();
     run("hea64 exact", c, NULL, obs, (pl_trunc_t){0}, &st);
+    printf("  %-34s speedup on %d threads: %.2f\n", "", threads, one.seconds / st.seconds);
     pl_pauli_sum_destroy(obs);
     free(theta);
     pl_circuit_destroy(c);
 }
 
-/* (d) QCNN, readout observable, max weight 2 and 3. At max weight 3 the strings
- * kept grow ~4x per doubling of n (64: 135k, 128: 565k, 256: 2.3M in 38 s) and
- * every gate scans every string, so 1,024 qubits at weight 3 (~40M strings,
- * ~12 GB, hours) is skipped; 64 qubits shows the weight-3 figures. */
-static void qcnn(int n, int w) {
-    const pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = n};
+/* (d) QCNN, readout observable. At max weight 3 the strings kept grow ~4x per
+ * doubling of n (64: 135k, 256: 2.3M), so 1,024 qubits at weight 3 (~37M
+ * strings, ~11 GB) is skipped. */
+/* share: translation-invariant QCNN (one angle set per layer), propagated with
+ * derivatives (pl_propagate_diff) as the surrogate's training needs. */
+static void qcnn(int n, int w, bool share) {
+    const pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = n, .share_angles = share};
     pl_circuit_t *c = NULL;
     pl_pauli_sum_t *obs = NULL;
     if (pl_ansatz_build(&o, &c) != PL_OK || pl_ansatz_readout(&o, &obs) != PL_OK) die();
     double *theta = random_angles(c, 1);
-    char label[48];
-    snprintf(label, sizeof label, "qcnn%d (%zu ops, %d angles)", n, pl_circuit_size(c),
-             pl_circuit_num_params(c));
+    char label[64];
+    snprintf(label, sizeof label, "qcnn%d%s (%zu ops, %d angles)", n, share ? " shared+grad" : "",
+             pl_circuit_size(c), pl_circuit_num_params(c));
     pl_prop_stats_t st;
-    run(label, c, theta, obs, (pl_trunc_t){.max_weight = w}, &st);
+    const pl_trunc_t t = {.max_weight = w};
+    if (!share) {
+        run(label, c, theta, obs, t, &st);
+    } else {
+        /* the same figures, from a propagation carrying every derivative */
+        pl_prop_t *p;
+        if (pl_propagate_diff(c, theta, obs, &t, &p, &st) != PL_OK) die();
+        double v, *g = malloc((size_t)pl_circuit_num_params(c) * sizeof *g);
+        if (!g || pl_prop_grad_zero(p, &v, g) != PL_OK) die();
+        char mem[32];
+        pl_format_bytes((double)st.bytes, mem, sizeof mem);
+        printf("  %-34s w<=%-2d %9.4f s  terms %9zu  updates %12llu  %7.2f ms/M-updates"
+               "  mem %9s  <O> = %.12f  dO/dtheta0 = %.6g\n",
+               label, w, st.seconds, st.terms, (unsigned long long)st.term_updates,
+               1e9 * st.seconds / (double)st.term_updates, mem, v, g[0]);
+        free(g);
+        pl_prop_destroy(p);
+    }
     pl_pauli_sum_destroy(obs);
     free(theta);
     pl_circuit_destroy(c);
@@ -204,17 +257,21 @@ static void qcnn(int n, int w) {
 static void bench_qcnn(void) {
     printf("\n(d) QCNN, random angles (seed 1), readout observable (Z on the last active "
            "qubit)\n");
-    qcnn(1024, 2);
-    qcnn(64, 3);
-    qcnn(256, 3);
-    printf("  qcnn1024 max weight 3: skipped (~40M strings, hours: strings grow ~4x per "
-           "doubling of n)\n");
+    qcnn(1024, 2, false);
+    qcnn(1024, 2, true);
+    qcnn(64, 3, false);
+    qcnn(256, 3, false);
+    printf("  qcnn1024 max weight 3: skipped (strings grow ~4x per doubling of n: ~37M "
+           "strings, ~11 GB and ~10 G updates)\n");
 }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* one line per run, even into a pipe */
-    printf("bench_prop: plateau %s, Pauli propagation (single-threaded engine)\n",
-           PL_VERSION_STRING);
+    printf("bench_prop: plateau %s, Pauli propagation, %d threads\n", PL_VERSION_STRING,
+           pl_threads());
+    baseline_insert_ns = measure_insert_ns();
+    printf("baseline: pl_pauli_sum_add of a random 64-qubit string: %.1f ns\n",
+           baseline_insert_ns);
     const char *cases = argc > 1 ? argv[1] : "abcd";
     if (strchr(cases, 'a')) bench_tfim();
     if (strchr(cases, 'b')) bench_readme();

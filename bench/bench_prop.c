@@ -31,7 +31,7 @@
 
 #include "plateau.h"
 
-static void die(void) {
+_Noreturn static void die(void) {
     fprintf(stderr, "bench_prop: %s\n", pl_last_error());
     exit(1);
 }

@@ -4,43 +4,15 @@
  * command and seed. Written to a temporary file beside the target, then
  * renamed, so readers never see a half-written file.
  */
-#include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <hdf5.h>
-
-#include "io/io_internal.h"
+#include "io/h5.h"
 #include "plateau/io.h"
-#include "plateau/version.h"
 
 /* Terms copied and written per block, so the copy stays small for big sums. */
 #define PROP_H5_BLOCK ((size_t)1 << 16)
-
-/* A scalar attribute of a fixed numeric type. */
-static bool write_num_attr(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
-                           const void *value) {
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space >= 0 ? H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    bool ok = a >= 0 && H5Awrite(a, mem_type, value) >= 0;
-    if (a >= 0) ok = H5Aclose(a) >= 0 && ok;
-    if (space >= 0) H5Sclose(space);
-    return ok;
-}
-
-/* A variable-length UTF-8 string attribute (h5py reads it as str). */
-static bool write_str_attr(hid_t obj, const char *name, const char *value) {
-    hid_t type = H5Tcopy(H5T_C_S1);
-    bool ok = type >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-              H5Tset_cset(type, H5T_CSET_UTF8) >= 0;
-    if (ok) ok = write_num_attr(obj, name, type, type, &value);
-    if (type >= 0) H5Tclose(type);
-    return ok;
-}
 
 /* Rows [first, first + count) of the datasets from the term table. */
 static bool write_block(const pl_prop_t *p, hid_t dx, hid_t dz, hid_t dc, size_t first,
@@ -108,35 +80,23 @@ static pl_status_t write_terms(hid_t f, const pl_prop_t *p, const char *path) {
     return st;
 }
 
-/* The whole file at @p tmp (already created, empty). */
-static pl_status_t write_file(const char *tmp, const char *path, const pl_prop_t *p,
-                              const char *command, uint64_t seed) {
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) return pl_error(PL_EIO, "cannot write '%s': HDF5 cannot create the file", path);
-    pl_status_t st = write_terms(f, p, path);
-    const int64_t qubits = pl_prop_qubits(p);
-    if (st == PL_OK &&
-        !(write_num_attr(f, "qubits", H5T_STD_I64LE, H5T_NATIVE_INT64, &qubits) &&
-          write_str_attr(f, "plateau_version", PL_VERSION_STRING) &&
-          write_str_attr(f, "command", command ? command : "") &&
-          write_num_attr(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed)))
-        st = pl_error(PL_EIO, "cannot write '%s': cannot write the attributes", path);
-    if (H5Fclose(f) < 0 && st == PL_OK)
-        st = pl_error(PL_EIO, "cannot write '%s': closing the file failed", path);
-    return st;
+typedef struct {
+    const pl_prop_t *p;
+    const char *command;
+    uint64_t seed;
+} prop_file_t;
+
+static pl_status_t fill(hid_t f, void *ctx, const char *path) {
+    const prop_file_t *pf = ctx;
+    PL_TRY(write_terms(f, pf->p, path));
+    const int64_t qubits = pl_prop_qubits(pf->p);
+    if (!io_h5_attr_num(f, "qubits", H5T_STD_I64LE, H5T_NATIVE_INT64, &qubits))
+        return pl_error(PL_EIO, "cannot write '%s': cannot write the attributes", path);
+    return io_h5_provenance(f, path, pf->command, pf->seed);
 }
 
 pl_status_t pl_io_write_prop_h5(const char *path, const pl_prop_t *p, const char *command,
                                 uint64_t seed) {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    char *tmp;
-    int fd;
-    PL_TRY(io_temp_create(path, &tmp, &fd));
-    close(fd); /* HDF5 reopens the file by name */
-    pl_status_t st = write_file(tmp, path, p, command, seed);
-    if (st == PL_OK && rename(tmp, path) != 0)
-        st = pl_error(PL_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (st != PL_OK) remove(tmp);
-    free(tmp);
-    return st;
+    prop_file_t pf = {p, command, seed};
+    return io_h5_write_atomic(path, fill, &pf);
 }

@@ -16,4 +16,5 @@
 #include "plateau/optim.h"
 #include "plateau/io.h"
 #include "plateau/prop.h"
+#include "plateau/shadows.h"
 #endif

@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/thread_error.h"
 #include "prop/prop_internal.h"
 #include "prop/terms.h"
 
@@ -264,7 +265,7 @@ static pl_status_t ptm_range(const prop_op_t *op, const prop_terms_t *t, const r
 static pl_status_t scan(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     const int nth = t->size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
     const size_t size = t->size;
-    pl_status_t st = PL_OK;
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
         const int tid = nth > 1 ? omp_get_thread_num() : 0;
@@ -277,12 +278,9 @@ static pl_status_t scan(const prop_op_t *op, double alpha, prop_terms_t *t, run_
                        ? rotation_range(op, alpha, t, r, &r->spawn[tid], lo, hi, scratch)
                        : ptm_range(op, t, r, &r->spawn[tid], lo, hi, scratch);
         free(scratch);
-        if (mine != PL_OK) {
-#pragma omp critical(prop_scan_status)
-            st = mine;
-        }
+        if (mine != PL_OK) core_thread_error_set(&err, mine);
     }
-    return st;
+    return core_thread_error_raise(&err);
 }
 
 static int by_value_desc(const void *a, const void *b) {

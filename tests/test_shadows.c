@@ -1,0 +1,316 @@
+/*
+ * Classical shadows against independent references: exact expectations of
+ * random states from the state vector (estimates within their stated
+ * confidence radii), a hand-written shot file with estimates computed by hand,
+ * closed-form window counts, and round trips through text and HDF5.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dense.h"
+#include "plateau.h"
+#include "plateau/shadows.h"
+#include "testutil.h"
+
+#define SEED 7007u
+
+static pl_sv_t *random_state(int n, pl_rng_t *rng) {
+    pl_sv_t *sv;
+    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+    dense_random_state(n, rng, pl_sv_data(sv));
+    return sv;
+}
+
+static double exact_expval(const pl_sv_t *sv, const pl_pauli_t *p) {
+    pl_pauli_sum_t *one;
+    assert_int_equal(pl_pauli_sum_create(p->n, &one), PL_OK);
+    assert_int_equal(pl_pauli_sum_add(one, p, 1.0), PL_OK);
+    double complex e;
+    assert_int_equal(pl_sv_expval_sum(sv, one, &e), PL_OK);
+    pl_pauli_sum_destroy(one);
+    return creal(e);
+}
+
+/* A random string of exactly weight w on n qubits. */
+static pl_pauli_t *random_string(pl_rng_t *rng, int n, int w) {
+    pl_pauli_t *p;
+    int qs[8];
+    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    test_random_qubits(rng, n, w, qs);
+    for (int j = 0; j < w; j++) pl_pauli_set(p, qs[j], (pl_pauli_op_t)(1 + pl_rng_below(rng, 3)));
+    return p;
+}
+
+/* Unbiased: for weights 1–4 on random 6-qubit states, the mean and the
+ * median of means lie within their radii (delta = 1e-3 per estimate, 40
+ * estimates: a failure means a bug, not bad luck). */
+static void test_estimates_within_bounds(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 1);
+    const int n = 6;
+    const pl_shadow_opts_t opts = {.delta = 1e-3};
+    for (int trial = 0; trial < 2; trial++) {
+        pl_sv_t *sv = random_state(n, &rng);
+        pl_shadows_t *sh;
+        assert_int_equal(pl_shadows_from_sv(sv, 4000, SEED + (uint64_t)trial, &sh), PL_OK);
+        assert_int_equal(pl_shadows_shots(sh), 4000);
+        for (int w = 1; w <= 4; w++)
+            for (int k = 0; k < 5; k++) {
+                pl_pauli_t *p = random_string(&rng, n, w);
+                pl_shadow_estimate_t e;
+                assert_int_equal(pl_shadows_estimate(sh, p, &opts, &e), PL_OK);
+                const double want = exact_expval(sv, p);
+                assert_int_equal(e.weight, w);
+                if (fabs(e.mean - want) > e.mean_radius || fabs(e.mom - want) > e.mom_radius)
+                    test_fail("weight %d: mean %.4f ± %.4f, median of means %.4f ± %.4f, exact "
+                              "%.4f (seed %u)", w, e.mean, e.mean_radius, e.mom, e.mom_radius,
+                              want, SEED);
+                /* the Hoeffding radius of the formula */
+                assert_true(fabs(e.mean_radius - pow(3, w) * sqrt(2 * log(2 / 1e-3) / 4000)) <
+                            1e-12);
+                pl_pauli_destroy(p);
+            }
+        pl_shadows_destroy(sh);
+        pl_sv_destroy(sv);
+    }
+}
+
+/* Bases are uniform and independent: each letter about a third of the time. */
+static void test_bases_uniform(void **state) {
+    (void)state;
+    pl_sv_t *sv;
+    assert_int_equal(pl_sv_create(4, &sv), PL_OK);
+    pl_shadows_t *sh;
+    assert_int_equal(pl_shadows_from_sv(sv, 3000, 5, &sh), PL_OK);
+    uint8_t basis[4], outcome[4];
+    size_t count[4] = {0};
+    for (size_t s = 0; s < 3000; s++) {
+        pl_shadows_get_shot(sh, s, basis, outcome);
+        for (int q = 0; q < 4; q++) {
+            count[basis[q]]++;
+            /* |0000>: Z outcomes are always 0 */
+            if (basis[q] == PL_Z) assert_int_equal(outcome[q], 0);
+        }
+    }
+    assert_int_equal(count[0], 0);
+    for (int b = 1; b < 4; b++) assert_true(fabs((double)count[b] / 12000.0 - 1.0 / 3) < 0.02);
+    pl_shadows_destroy(sh);
+    pl_sv_destroy(sv);
+}
+
+static char *write_temp(const char *text) {
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/pl_shadows_%d.txt", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static double estimate_text(const pl_shadows_t *sh, const char *text) {
+    pl_pauli_sum_t *h;
+    assert_int_equal(pl_pauli_sum_parse(text, pl_shadows_qubits(sh), &h), PL_OK);
+    pl_shadow_estimate_t e;
+    assert_int_equal(pl_shadows_estimate_sum(sh, h, NULL, &e), PL_OK);
+    pl_pauli_sum_destroy(h);
+    return e.mean;
+}
+
+/* Four shots written by hand; every estimate below is worked out by hand. */
+static void test_hand_written_file(void **state) {
+    (void)state;
+    char *path = write_temp("# basis of qubits 0 1, then their outcomes\n"
+                            "XZ 00\n"
+                            "\n"
+                            "XZ 10\n"
+                            "ZZ 11\n"
+                            "yx 01\n");
+    pl_shadows_t *sh;
+    assert_int_equal(pl_shadows_read_any(path, &sh), PL_OK);
+    assert_int_equal(pl_shadows_qubits(sh), 2);
+    assert_int_equal(pl_shadows_shots(sh), 4);
+    /* X0: shots 1, 2 match with +1, −1 → 3(1 − 1)/4 = 0 */
+    assert_true(fabs(estimate_text(sh, "X0") - 0.0) < 1e-15);
+    /* Z1: shots 1, 2, 3 with +1, +1, −1 → 3/4 */
+    assert_true(fabs(estimate_text(sh, "Z1") - 0.75) < 1e-15);
+    /* Z0 Z1: shot 3, (−1)(−1) → 9/4 */
+    assert_true(fabs(estimate_text(sh, "Z0 Z1") - 2.25) < 1e-15);
+    /* Y0 X1: shot 4, (+1)(−1) → −9/4 */
+    assert_true(fabs(estimate_text(sh, "Y0 X1") + 2.25) < 1e-15);
+    /* X0 Z1: shots 1 (+9), 2 (−9) → 0; Y0: shot 4 → 3/4; a sum is linear */
+    assert_true(fabs(estimate_text(sh, "2*Z1 - 0.5*Y0 + I") - (1.5 - 0.375 + 1.0)) < 1e-15);
+    pl_shadows_destroy(sh);
+    unlink(path);
+}
+
+static void expect_text_error(const char *text, const char *needle) {
+    char *path = write_temp(text);
+    pl_shadows_t *sh = NULL;
+    pl_status_t st = pl_shadows_read_text(path, &sh);
+    assert_true(st == PL_EPARSE);
+    assert_null(sh);
+    test_expect_contains(pl_last_error(), needle);
+    unlink(path);
+}
+
+static void test_bad_files(void **state) {
+    (void)state;
+    expect_text_error("XZ 00\nXZY 001\n", ":2: basis has 3 letters, expected 2");
+    expect_text_error("XZ 00\nXZ 0\n", ":2: 1 outcome bits for 2 bases");
+    expect_text_error("XQ 00\n", ":1: basis letter 'Q' (qubit 1) is not X, Y or Z");
+    expect_text_error("XZ 02\n", ":1: outcome '2' (qubit 1) is not 0 or 1");
+    expect_text_error("XZ\n", ":1: expected 'BASES OUTCOMES'");
+    expect_text_error("XZ 00 11\n", ":1: expected 'BASES OUTCOMES'");
+    expect_text_error("", "no shots");
+    expect_text_error("# only a comment\n\n", "no shots");
+    pl_shadows_t *sh = NULL;
+    assert_int_equal(pl_shadows_read_any("/nonexistent/shots.txt", &sh), PL_EIO);
+    /* a string on qubits the data does not have */
+    char *path = write_temp("XZ 00\n");
+    assert_int_equal(pl_shadows_read_text(path, &sh), PL_OK);
+    pl_pauli_t *p;
+    assert_int_equal(pl_pauli_parse("Z3", 4, &p), PL_OK);
+    pl_shadow_estimate_t e;
+    assert_int_equal(pl_shadows_estimate(sh, p, NULL, &e), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "qubit 3, but the shadows have 2 qubits");
+    const pl_shadow_opts_t bad = {.delta = 1.5};
+    pl_pauli_destroy(p);
+    assert_int_equal(pl_pauli_parse("Z1", 2, &p), PL_OK);
+    assert_int_equal(pl_shadows_estimate(sh, p, &bad, &e), PL_EINVAL);
+    pl_pauli_destroy(p);
+    pl_shadows_destroy(sh);
+    unlink(path);
+}
+
+static void expect_same(const pl_shadows_t *a, const pl_shadows_t *b) {
+    assert_int_equal(pl_shadows_qubits(a), pl_shadows_qubits(b));
+    assert_int_equal(pl_shadows_shots(a), pl_shadows_shots(b));
+    for (int q = 0; q < pl_shadows_qubits(a); q++) {
+        const uint64_t *la, *ha, *oa, *lb, *hb, *ob;
+        pl_shadows_packed(a, q, &la, &ha, &oa);
+        pl_shadows_packed(b, q, &lb, &hb, &ob);
+        const size_t bytes = pl_shadows_words(a) * sizeof(uint64_t);
+        assert_memory_equal(la, lb, bytes);
+        assert_memory_equal(ha, hb, bytes);
+        assert_memory_equal(oa, ob, bytes);
+    }
+}
+
+/* Text and HDF5 round trips are exact; acquisition does not depend on the
+ * thread count; a truncated HDF5 file is refused. */
+static void test_round_trips(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 2);
+    pl_sv_t *sv = random_state(5, &rng);
+    pl_shadows_t *sh[2], *back;
+    const int saved = pl_threads();
+    for (int t = 1; t <= 2; t++) {
+        assert_int_equal(pl_set_threads(t), PL_OK);
+        assert_int_equal(pl_shadows_from_sv(sv, 333, 99, &sh[t - 1]), PL_OK);
+    }
+    assert_int_equal(pl_set_threads(saved), PL_OK);
+    expect_same(sh[0], sh[1]);
+    char txt[64], h5[64];
+    snprintf(txt, sizeof txt, "/tmp/pl_shadows_rt_%d.txt", (int)getpid());
+    snprintf(h5, sizeof h5, "/tmp/pl_shadows_rt_%d.h5", (int)getpid());
+    assert_int_equal(pl_shadows_write_text(sh[0], txt), PL_OK);
+    assert_int_equal(pl_shadows_read_any(txt, &back), PL_OK);
+    expect_same(sh[0], back);
+    pl_shadows_destroy(back);
+    assert_int_equal(pl_shadows_save(sh[0], h5, "test", 99), PL_OK);
+    assert_int_equal(pl_shadows_read_any(h5, &back), PL_OK);
+    expect_same(sh[0], back);
+    pl_shadows_destroy(back);
+    assert_int_equal(truncate(h5, 1000), 0);
+    assert_int_equal(pl_shadows_load(h5, &back), PL_EIO);
+    assert_null(back);
+    unlink(txt);
+    unlink(h5);
+    pl_shadows_destroy(sh[0]);
+    pl_shadows_destroy(sh[1]);
+    pl_sv_destroy(sv);
+}
+
+/* Window features: the closed-form counts of SCIENCE.md §7, every string
+ * distinct with span < k, and each feature equal to the single-string estimate. */
+static void test_windows(void **state) {
+    (void)state;
+    assert_int_equal(pl_shadows_window_count(1024, 2), 12279);
+    assert_int_equal(pl_shadows_window_count(512, 3), 24495);
+    assert_int_equal(pl_shadows_window_count(32, 4), 5631);
+    pl_pauli_sum_t *strings;
+    assert_int_equal(pl_shadows_window_strings(32, 4, &strings), PL_OK);
+    assert_int_equal(pl_pauli_sum_size(strings), 5631); /* the sum merges duplicates */
+    for (size_t k = 0; k < pl_pauli_sum_size(strings); k++) {
+        pl_pauli_t p;
+        double complex c;
+        pl_pauli_sum_term(strings, k, &p, &c);
+        int lo = 64, hi = -1;
+        for (int q = 0; q < 32; q++)
+            if (pl_pauli_get(&p, q) != PL_I) {
+                lo = q < lo ? q : lo;
+                hi = q;
+            }
+        assert_true(hi >= 0 && hi - lo < 4);
+    }
+    pl_pauli_sum_destroy(strings);
+
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 3);
+    pl_sv_t *sv = random_state(7, &rng);
+    pl_shadows_t *sh;
+    assert_int_equal(pl_shadows_from_sv(sv, 200, 4, &sh), PL_OK);
+    for (int k = 1; k <= 3; k++) {
+        const size_t count = pl_shadows_window_count(7, k);
+        double *features = malloc(count * sizeof *features);
+        const pl_pauli_t **views = malloc(count * sizeof *views);
+        pl_pauli_t *store = malloc(count * sizeof *store);
+        double *many = malloc(count * sizeof *many);
+        assert_int_equal(pl_shadows_window_features(sh, k, features), PL_OK);
+        assert_int_equal(pl_shadows_window_strings(7, k, &strings), PL_OK);
+        assert_int_equal(pl_pauli_sum_size(strings), count);
+        for (size_t i = 0; i < count; i++) {
+            double complex c;
+            pl_pauli_sum_term(strings, i, &store[i], &c);
+            views[i] = &store[i];
+            pl_shadow_estimate_t e;
+            assert_int_equal(pl_shadows_estimate(sh, &store[i], NULL, &e), PL_OK);
+            assert_true(fabs(e.mean - features[i]) < 1e-12);
+        }
+        assert_int_equal(pl_shadows_estimate_many(sh, views, count, many), PL_OK);
+        assert_memory_equal(many, features, count * sizeof *many);
+        pl_pauli_sum_destroy(strings);
+        free(features);
+        free(views);
+        free(store);
+        free(many);
+    }
+    double dummy;
+    assert_int_equal(pl_shadows_window_features(sh, 9, &dummy), PL_EINVAL);
+    pl_shadows_destroy(sh);
+    pl_sv_destroy(sv);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_estimates_within_bounds),
+        cmocka_unit_test(test_bases_uniform),
+        cmocka_unit_test(test_hand_written_file),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_windows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -149,6 +149,15 @@ PL_NODISCARD pl_status_t pl_shadows_save(const pl_shadows_t *sh, const char *pat
 /** Read a file of pl_shadows_save; PL_EIO naming the problem for a bad file. */
 PL_NODISCARD pl_status_t pl_shadows_load(const char *path, pl_shadows_t **out);
 
+/**
+ * Compute the window features of @p sh (window size @p k) and write them to
+ * an HDF5 file: `features` (float64 [count]), the strings as `x`, `z` (uint64
+ * [count, words], as plateau propagate --terms-out writes Pauli sums),
+ * attributes `window`, `qubits`, `shots` and the provenance. Atomic.
+ */
+PL_NODISCARD pl_status_t pl_shadows_save_windows(const pl_shadows_t *sh, int k, const char *path,
+                                                 const char *command, uint64_t seed);
+
 /** Load HDF5 (by content) or the text form, whichever @p path holds. */
 PL_NODISCARD pl_status_t pl_shadows_read_any(const char *path, pl_shadows_t **out);
 

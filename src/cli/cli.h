@@ -11,13 +11,13 @@
 /* Exit statuses of the CLI contract. */
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2 };
 
-typedef enum { CLI_FLAG, CLI_STRING, CLI_INT, CLI_U64 } cli_opt_kind_t;
+typedef enum { CLI_FLAG, CLI_STRING, CLI_INT, CLI_U64, CLI_DOUBLE } cli_opt_kind_t;
 
 /* One command-specific option: `--name VALUE` or `--name=VALUE` (flags take none). */
 typedef struct {
     const char *name;
     cli_opt_kind_t kind;
-    void *dest;   /* bool*, const char**, int*, uint64_t* */
+    void *dest;   /* bool*, const char**, int*, uint64_t*, double* (finite) */
     bool *given;  /* optional: set when the option appears */
 } cli_opt_t;
 
@@ -81,6 +81,10 @@ typedef struct {
 PL_NODISCARD pl_status_t cli_load_problem(const cli_problem_args_t *a, cli_problem_t *p);
 void cli_problem_free(cli_problem_t *p);
 
+/* "plateau CMD ARG ..." (argv of the subcommand joined by spaces), recorded
+ * in output files; free() it. NULL when out of memory. */
+char *cli_command_line(int argc, char **argv);
+
 /* A JSON array of n numbers. */
 cJSON *cli_number_array(const double *v, int n);
 
@@ -94,5 +98,7 @@ extern const char cli_optimize_usage[];
 int cli_cmd_ansatz(int argc, char **argv); extern const char cli_ansatz_usage[];
 int cli_cmd_propagate(int argc, char **argv);
 extern const char cli_propagate_usage[];
+int cli_cmd_estimate(int argc, char **argv);
+extern const char cli_estimate_usage[];
 
 #endif

@@ -55,20 +55,6 @@ static int parse_min_coeff(const char *text, double *out) {
     return CLI_OK;
 }
 
-/* "plateau propagate ARG ..." joined by spaces (free() it); NULL when out of memory. */
-static char *command_line(int argc, char **argv) {
-    size_t len = sizeof "plateau";
-    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s) return NULL;
-    strcpy(s, "plateau");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 /* g: the gradient (np entries) with --grad, else NULL. */
 static void report(const prop_args_t *a, int n, double e, const double *g, int np,
                    const pl_prop_stats_t *s) {
@@ -167,7 +153,7 @@ int cli_cmd_propagate(int argc, char **argv) {
     }
     if (a.min_coeff && parse_min_coeff(a.min_coeff, &a.trunc.min_abs_coeff) != CLI_OK)
         return CLI_USAGE;
-    char *command = command_line(argc, argv);
+    char *command = cli_command_line(argc, argv);
     if (!command) {
         cli_error("propagate", "out of memory");
         return CLI_FAILURE;

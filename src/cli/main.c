@@ -12,7 +12,10 @@ static const cli_command_t commands[] = {
     {"optimize", "minimise it over the circuit's parameters (VQE)", cli_optimize_usage,
      cli_cmd_optimize},
     {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, cli_cmd_ansatz},
-    {"propagate", "that expectation value by Pauli propagation with truncations", cli_propagate_usage, cli_cmd_propagate},
+    {"propagate", "that expectation value by Pauli propagation with truncations",
+     cli_propagate_usage, cli_cmd_propagate},
+    {"estimate", "Pauli expectations (or window features) from classical shadows",
+     cli_estimate_usage, cli_cmd_estimate},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

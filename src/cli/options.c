@@ -1,5 +1,6 @@
 /* Option parsing and error reporting shared by the subcommands. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,18 @@ static int parse_u64(const char *command, const char *name, const char *text, ui
     return CLI_OK;
 }
 
+static int parse_double(const char *command, const char *name, const char *text, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v)) {
+        cli_error(command, "%s expects a finite number, got '%s'", name, text);
+        return CLI_USAGE;
+    }
+    *out = v;
+    return CLI_OK;
+}
+
 /* Store the value of option o. */
 static int store(const char *command, const cli_opt_t *o, const char *value) {
     switch (o->kind) {
@@ -65,6 +78,7 @@ static int store(const char *command, const cli_opt_t *o, const char *value) {
     case CLI_STRING: *(const char **)o->dest = value; break;
     case CLI_INT: return parse_int(command, o->name, value, o->dest);
     case CLI_U64: return parse_u64(command, o->name, value, o->dest);
+    case CLI_DOUBLE: return parse_double(command, o->name, value, o->dest);
     }
     return CLI_OK;
 }
@@ -148,4 +162,17 @@ int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts,
         }
     }
     return apply_common(command, common, threads_given);
+}
+
+char *cli_command_line(int argc, char **argv) {
+    size_t len = sizeof "plateau";
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s) return NULL;
+    strcpy(s, "plateau");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
 }

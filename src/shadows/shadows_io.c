@@ -217,3 +217,67 @@ pl_status_t pl_shadows_read_any(const char *path, pl_shadows_t **out) {
     fclose(f);
     return H5Fis_hdf5(path) > 0 ? pl_shadows_load(path, out) : pl_shadows_read_text(path, out);
 }
+
+/* ---- window features ----------------------------------------------------- */
+
+typedef struct {
+    const pl_shadows_t *sh;
+    int k;
+    const char *command;
+    uint64_t seed;
+} windows_file_t;
+
+/* x and z words of every string of a sum, row by row. */
+static pl_status_t sum_words(const pl_pauli_sum_t *strings, uint64_t **x, uint64_t **z) {
+    const size_t count = pl_pauli_sum_size(strings);
+    const int nw = PL_PAULI_WORDS(pl_pauli_sum_qubits(strings));
+    *x = malloc(count * (size_t)nw * sizeof **x);
+    *z = malloc(count * (size_t)nw * sizeof **z);
+    if (!*x || !*z) return pl_error(PL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        pl_pauli_t p;
+        double complex c;
+        pl_pauli_sum_term(strings, i, &p, &c);
+        memcpy(*x + i * (size_t)nw, p.x, (size_t)nw * sizeof **x);
+        memcpy(*z + i * (size_t)nw, p.z, (size_t)nw * sizeof **z);
+    }
+    return PL_OK;
+}
+
+static pl_status_t fill_windows(hid_t f, void *ctx, const char *path) {
+    const windows_file_t *wf = ctx;
+    const int n = wf->sh->n;
+    const size_t count = pl_shadows_window_count(n, wf->k);
+    pl_pauli_sum_t *strings = NULL;
+    uint64_t *x = NULL, *z = NULL;
+    double *features = malloc(count * sizeof *features);
+    pl_status_t st = features ? pl_shadows_window_features(wf->sh, wf->k, features)
+                              : pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK) st = pl_shadows_window_strings(n, wf->k, &strings);
+    if (st == PL_OK) st = sum_words(strings, &x, &z);
+    const uint64_t dims[2] = {count, (uint64_t)PL_PAULI_WORDS(n)};
+    if (st == PL_OK)
+        st = io_h5_write(f, "features", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims, features, path);
+    if (st == PL_OK) st = io_h5_write(f, "x", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, dims, x, path);
+    if (st == PL_OK) st = io_h5_write(f, "z", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, dims, z, path);
+    const int64_t window = wf->k, qubits = n, shots = (int64_t)wf->sh->shots;
+    if (st == PL_OK &&
+        !(io_h5_attr_num(f, "window", H5T_STD_I64LE, H5T_NATIVE_INT64, &window) &&
+          io_h5_attr_num(f, "qubits", H5T_STD_I64LE, H5T_NATIVE_INT64, &qubits) &&
+          io_h5_attr_num(f, "shots", H5T_STD_I64LE, H5T_NATIVE_INT64, &shots)))
+        st = pl_error(PL_EIO, "cannot write '%s': cannot write the attributes", path);
+    if (st == PL_OK) st = io_h5_provenance(f, path, wf->command, wf->seed);
+    free(features);
+    free(x);
+    free(z);
+    pl_pauli_sum_destroy(strings);
+    return st;
+}
+
+pl_status_t pl_shadows_save_windows(const pl_shadows_t *sh, int k, const char *path,
+                                    const char *command, uint64_t seed) {
+    if (k < 1 || k > 8 || k > sh->n)
+        return pl_error(PL_EINVAL, "window size %d must lie in [1, min(8, %d)]", k, sh->n);
+    windows_file_t wf = {sh, k, command, seed};
+    return io_h5_write_atomic(path, fill_windows, &wf);
+}

@@ -17,4 +17,5 @@
 #include "plateau/io.h"
 #include "plateau/prop.h"
 #include "plateau/shadows.h"
+#include "plateau/diag.h"
 #endif

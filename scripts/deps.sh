@@ -8,7 +8,7 @@ packages=(
   libopenblas-dev liblapacke-dev
   libopenmpi-dev openmpi-bin
   libhdf5-dev libcjson-dev libcmocka-dev libnlopt-dev libxxhash-dev
-  python3-numpy python3-scipy python3-h5py
+  python3-numpy python3-scipy python3-h5py gnuplot-nox
 )
 
 missing=()

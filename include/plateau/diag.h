@@ -72,6 +72,7 @@ typedef struct {
     double rate, rate_stderr; /**< exponential: log Var = a − rate·n (natural log) */
     double base;              /**< e^rate: Var ∝ base^−n */
     double exponent, exponent_stderr; /**< polynomial: log Var = a − exponent·log n */
+    double log_a_exp, log_a_poly;     /**< the intercepts a of both fits */
     double chi2_exp, chi2_poly;       /**< weighted residuals of both fits */
     const char *verdict; /**< "barren plateau", "no barren plateau" or "inconclusive" */
 } pl_bp_fit_t;

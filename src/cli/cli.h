@@ -85,6 +85,11 @@ void cli_problem_free(cli_problem_t *p);
  * in output files; free() it. NULL when out of memory. */
 char *cli_command_line(int argc, char **argv);
 
+/* Render @p script (gnuplot commands after terminal and output are set) to a
+ * PNG at @p path, atomically. PL_EIO when gnuplot is missing or fails. */
+PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height,
+                                      const char *script);
+
 /* A JSON array of n numbers. */
 cJSON *cli_number_array(const double *v, int n);
 
@@ -100,5 +105,7 @@ int cli_cmd_propagate(int argc, char **argv);
 extern const char cli_propagate_usage[];
 int cli_cmd_estimate(int argc, char **argv);
 extern const char cli_estimate_usage[];
+int cli_cmd_bp(int argc, char **argv);
+extern const char cli_bp_usage[];
 
 #endif

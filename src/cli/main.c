@@ -16,6 +16,8 @@ static const cli_command_t commands[] = {
      cli_propagate_usage, cli_cmd_propagate},
     {"estimate", "Pauli expectations (or window features) from classical shadows",
      cli_estimate_usage, cli_cmd_estimate},
+    {"bp", "barren-plateau scan: gradient variance against the number of qubits", cli_bp_usage,
+     cli_cmd_bp},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

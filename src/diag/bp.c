@@ -145,9 +145,9 @@ pl_status_t pl_bp_sample(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
     return st;
 }
 
-/* Weighted least squares y = a + b·x; returns b, its standard error and χ². */
-static void line_fit(const double *x, const double *y, const double *w, int m, double *b,
-                     double *b_se, double *chi2) {
+/* Weighted least squares y = a + b·x; returns a, b, b's standard error and χ². */
+static void line_fit(const double *x, const double *y, const double *w, int m, double *a_out,
+                     double *b, double *b_se, double *chi2) {
     double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (int i = 0; i < m; i++) {
         sw += w[i];
@@ -159,6 +159,7 @@ static void line_fit(const double *x, const double *y, const double *w, int m, d
     const double det = sw * sxx - sx * sx;
     *b = (sw * sxy - sx * sy) / det;
     const double a = (sy - *b * sx) / sw;
+    *a_out = a;
     *b_se = sqrt(sw / det);
     *chi2 = 0.0;
     for (int i = 0; i < m; i++) *chi2 += w[i] * (y[i] - a - *b * x[i]) * (y[i] - a - *b * x[i]);
@@ -186,12 +187,12 @@ pl_status_t pl_bp_fit(const pl_bp_point_t *points, int count, pl_bp_fit_t *out) 
     }
     if (usable && distinct >= 2) {
         double b, chi;
-        line_fit(x, y, w, count, &b, &out->rate_stderr, &chi);
+        line_fit(x, y, w, count, &out->log_a_exp, &b, &out->rate_stderr, &chi);
         out->rate = -b;
         out->base = exp(out->rate);
         out->chi2_exp = chi;
         for (int i = 0; i < count; i++) x[i] = log(x[i]);
-        line_fit(x, y, w, count, &b, &out->exponent_stderr, &chi);
+        line_fit(x, y, w, count, &out->log_a_poly, &b, &out->exponent_stderr, &chi);
         out->exponent = -b;
         out->chi2_poly = chi;
         if (distinct >= 3)

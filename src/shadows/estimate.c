@@ -12,6 +12,10 @@
 #include "plateau/core.h"
 #include "shadows/shadows_internal.h"
 
+/* Work (strings × 64-shot words) below which one thread estimates: a parallel
+ * region costs more than ~10⁵ word operations, and far more on a busy machine. */
+#define SHADOWS_PARALLEL_MIN ((size_t)1 << 18)
+
 /* Shots of word w measured in basis `op` on qubit q. */
 static inline uint64_t match_word(const pl_shadows_t *sh, int q, int op, size_t w) {
     const uint64_t lo = shadows_lo(sh, q)[w], hi = shadows_hi(sh, q)[w];
@@ -197,7 +201,7 @@ pl_status_t pl_shadows_estimate_many(const pl_shadows_t *sh, const pl_pauli_t *c
                                      size_t count, double *out) {
     for (size_t i = 0; i < count; i++) PL_TRY(check_string(sh, strings[i]));
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
-#pragma omp parallel if (count >= 256)
+#pragma omp parallel if (count * sh->words >= SHADOWS_PARALLEL_MIN)
     {
         int *qs = malloc((size_t)sh->n * sizeof *qs);
         uint8_t *ops = malloc((size_t)sh->n);
@@ -277,7 +281,7 @@ pl_status_t pl_shadows_window_features(const pl_shadows_t *sh, int k, double *ou
         offset[a] = (size_t)acc;
         acc += 3 << (2 * (window_len(n, k, a) - 1));
     }
-#pragma omp parallel for schedule(dynamic, 16)
+#pragma omp parallel for schedule(static) if (offset[n - 1] * sh->words >= SHADOWS_PARALLEL_MIN)
     for (int a = 0; a < n; a++) {
         int qs[8];
         uint8_t ops[8];

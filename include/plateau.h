@@ -18,4 +18,8 @@
 #include "plateau/prop.h"
 #include "plateau/shadows.h"
 #include "plateau/diag.h"
+#include "plateau/models.h"
+#include "plateau/mps.h"
+#include "plateau/ground.h"
+#include "plateau/dataset.h"
 #endif

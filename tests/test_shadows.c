@@ -303,6 +303,146 @@ static void test_windows(void **state) {
     pl_sv_destroy(sv);
 }
 
+/* Amplitudes of an MPS, contracted here from its site tensors (independent of
+ * the sampler): ψ(b) = A_0[b_0] ⋯ A_{n−1}[b_{n−1}], b_q = bit q of the index. */
+static pl_sv_t *mps_to_sv(const pl_mps_t *psi) {
+    const int n = pl_mps_sites(psi);
+    pl_sv_t *sv;
+    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+    double complex *amp = pl_sv_data(sv);
+    double row[64], next[64];
+    for (uint64_t idx = 0; idx < (UINT64_C(1) << n); idx++) {
+        row[0] = 1.0;
+        int dim = 1;
+        for (int i = 0; i < n; i++) {
+            const double *a;
+            int dl, dr;
+            assert_int_equal(pl_mps_site(psi, i, &a, &dl, &dr), PL_OK);
+            assert_true(dl == dim && dr <= 64);
+            const int s = (int)(idx >> i & 1);
+            for (int b = 0; b < dr; b++) {
+                next[b] = 0.0;
+                for (int l = 0; l < dl; l++) next[b] += row[l] * a[(l * 2 + s) * dr + b];
+            }
+            memcpy(row, next, (size_t)dr * sizeof *row);
+            dim = dr;
+        }
+        amp[idx] = row[0];
+    }
+    return sv;
+}
+
+/* Probability of outcomes o (bits) on qubits 0..2 measured in bases b there. */
+static double marginal3(const pl_sv_t *sv, const uint8_t *b, int o) {
+    static const char names[4] = {'I', 'X', 'Z', 'Y'};
+    char letters[3];
+    for (int q = 0; q < 3; q++) letters[q] = names[b[q]];
+    /* p(o) = ⟨Π_q (1 + (−1)^{o_q} P_q)/2⟩ = Σ over subsets of the qubits */
+    double p = 0.0;
+    for (int subset = 0; subset < 8; subset++) {
+        char text[32] = "I";
+        int len = 0, sign = 1;
+        for (int q = 0; q < 3; q++)
+            if (subset >> q & 1) {
+                len += snprintf(text + len, sizeof text - (size_t)len, "%s%c%d", len ? " " : "",
+                                letters[q], q);
+                if (o >> q & 1) sign = -sign;
+            }
+        pl_pauli_t *p_str;
+        assert_int_equal(pl_pauli_parse(text, pl_sv_qubits(sv), &p_str), PL_OK);
+        p += sign * exact_expval(sv, p_str) / 8.0;
+        pl_pauli_destroy(p_str);
+    }
+    return p;
+}
+
+/* Chi-square statistic of the shots' outcomes on qubits 0..2 against the
+ * exact conditional distribution given their bases there (27 × 8 cells). */
+static double chi_square_first3(const pl_shadows_t *sh, const pl_sv_t *sv, int *dof) {
+    static double prob[27][8];
+    size_t count[27][8] = {{0}}, per_basis[27] = {0};
+    const int n = pl_shadows_qubits(sh);
+    uint8_t *basis = malloc((size_t)n), *outcome = malloc((size_t)n);
+    for (size_t s = 0; s < pl_shadows_shots(sh); s++) {
+        pl_shadows_get_shot(sh, s, basis, outcome);
+        int pattern = 0;
+        for (int q = 2; q >= 0; q--) pattern = 3 * pattern + (basis[q] - 1);
+        count[pattern][outcome[0] | outcome[1] << 1 | outcome[2] << 2]++;
+        per_basis[pattern]++;
+    }
+    double chi2 = 0.0;
+    *dof = 0;
+    for (int pattern = 0; pattern < 27; pattern++) {
+        const uint8_t b[3] = {(uint8_t)(1 + pattern % 3), (uint8_t)(1 + pattern / 3 % 3),
+                              (uint8_t)(1 + pattern / 9)};
+        for (int o = 0; o < 8; o++) {
+            prob[pattern][o] = marginal3(sv, b, o);
+            const double want = (double)per_basis[pattern] * prob[pattern][o];
+            if (want < 5) continue; /* too few expected: skip the cell */
+            chi2 += ((double)count[pattern][o] - want) * ((double)count[pattern][o] - want) / want;
+            (*dof)++;
+        }
+        (*dof)--;
+    }
+    free(basis);
+    free(outcome);
+    return chi2;
+}
+
+/* Upper 0.999 quantile of chi-square with k degrees of freedom (Wilson–Hilferty). */
+static double chi2_quantile_999(int k) {
+    const double z = 3.0902, h = 2.0 / (9.0 * k);
+    return k * pow(1 - h + z * sqrt(h), 3);
+}
+
+/* MPS sampling and state-vector sampling both follow the exact distribution
+ * of the same 10-qubit state (chi-square at the 0.999 quantile), and MPS
+ * shadows estimate Pauli strings within their radii. */
+static void test_mps_sampler(void **state) {
+    (void)state;
+    pl_mps_t *psi;
+    assert_int_equal(pl_mps_create_random(10, 6, SEED, &psi), PL_OK);
+    pl_sv_t *sv = mps_to_sv(psi);
+    double norm = 0.0;
+    for (size_t i = 0; i < pl_sv_dim(sv); i++) norm += creal(pl_sv_data(sv)[i] * conj(pl_sv_data(sv)[i]));
+    assert_true(fabs(norm - 1.0) < 1e-10);
+    pl_shadows_t *from_mps, *from_sv;
+    assert_int_equal(pl_shadows_from_mps(psi, 20000, 11, &from_mps), PL_OK);
+    assert_int_equal(pl_shadows_from_sv(sv, 20000, 12, &from_sv), PL_OK);
+    int dof;
+    double chi2 = chi_square_first3(from_mps, sv, &dof);
+    if (chi2 > chi2_quantile_999(dof))
+        test_fail("MPS sampler: chi2 %.1f over %d dof (0.999 quantile %.1f)", chi2, dof,
+                  chi2_quantile_999(dof));
+    chi2 = chi_square_first3(from_sv, sv, &dof);
+    if (chi2 > chi2_quantile_999(dof))
+        test_fail("state-vector sampler: chi2 %.1f over %d dof", chi2, dof);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 4);
+    const pl_shadow_opts_t opts = {.delta = 1e-3};
+    for (int k = 0; k < 12; k++) {
+        pl_pauli_t *p = random_string(&rng, 10, 1 + k % 3);
+        pl_shadow_estimate_t e;
+        assert_int_equal(pl_shadows_estimate(from_mps, p, &opts, &e), PL_OK);
+        const double want = exact_expval(sv, p);
+        if (fabs(e.mean - want) > e.mean_radius)
+            test_fail("MPS shadows: %.4f ± %.4f vs exact %.4f", e.mean, e.mean_radius, want);
+        pl_pauli_destroy(p);
+    }
+    /* thread-count independence */
+    pl_shadows_t *again;
+    const int saved = pl_threads();
+    assert_int_equal(pl_set_threads(1), PL_OK);
+    assert_int_equal(pl_shadows_from_mps(psi, 20000, 11, &again), PL_OK);
+    assert_int_equal(pl_set_threads(saved), PL_OK);
+    expect_same(from_mps, again);
+    pl_shadows_destroy(again);
+    pl_shadows_destroy(from_mps);
+    pl_shadows_destroy(from_sv);
+    pl_sv_destroy(sv);
+    pl_mps_destroy(psi);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_estimates_within_bounds),
@@ -311,6 +451,7 @@ int main(void) {
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_windows),
+        cmocka_unit_test(test_mps_sampler),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "plateau/errors.h"
+#include "plateau/mps.h"
 #include "plateau/pauli.h"
 #include "plateau/sv.h"
 
@@ -54,6 +55,19 @@ void pl_shadows_packed(const pl_shadows_t *sh, int q, const uint64_t **lo, const
                        const uint64_t **outcome);
 
 /**
+ * The packed bits, uint64 [n][3][words] (per qubit lo, hi, outcome; the HDF5
+ * `bits` layout), read-only.
+ */
+const uint64_t *pl_shadows_bits(const pl_shadows_t *sh);
+
+/**
+ * A shadow set from packed bits in that layout (copied). Basis code 0 means
+ * "not measured"; bits past the last shot must be clear (PL_EINVAL otherwise).
+ */
+PL_NODISCARD pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits,
+                                              pl_shadows_t **out);
+
+/**
  * @p shots exact shots of the state vector, each in an independent uniformly
  * random Pauli basis per qubit. Shot s draws from the generator seeded with
  * (@p seed, s), so the set does not depend on the thread count; shots run in
@@ -62,6 +76,17 @@ void pl_shadows_packed(const pl_shadows_t *sh, int q, const uint64_t **lo, const
  */
 PL_NODISCARD pl_status_t pl_shadows_from_sv(const pl_sv_t *sv, size_t shots, uint64_t seed,
                                             pl_shadows_t **out);
+
+/**
+ * @p shots exact shots of a (real) matrix product state in uniformly random
+ * Pauli bases, by sequential conditional sampling: the MPS is brought to
+ * right-canonical form (a copy), then each site's outcome is drawn from its
+ * probability given the outcomes so far, carrying a complex row vector of the
+ * bond dimension — O(n χ²) per shot. Shot s uses the generator (seed, s);
+ * parallel over shots, independent of the thread count.
+ */
+PL_NODISCARD pl_status_t pl_shadows_from_mps(const pl_mps_t *psi, size_t shots,
+                                             uint64_t seed, pl_shadows_t **out);
 
 /* ---- Estimators ---------------------------------------------------------- */
 

@@ -107,5 +107,11 @@ int cli_cmd_estimate(int argc, char **argv);
 extern const char cli_estimate_usage[];
 int cli_cmd_bp(int argc, char **argv);
 extern const char cli_bp_usage[];
+int cli_cmd_gs(int argc, char **argv);
+extern const char cli_gs_usage[];
+int cli_cmd_shadows(int argc, char **argv);
+extern const char cli_shadows_usage[];
+int cli_cmd_dataset(int argc, char **argv);
+extern const char cli_dataset_usage[];
 
 #endif

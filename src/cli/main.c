@@ -18,6 +18,12 @@ static const cli_command_t commands[] = {
      cli_estimate_usage, cli_cmd_estimate},
     {"bp", "barren-plateau scan: gradient variance against the number of qubits", cli_bp_usage,
      cli_cmd_bp},
+    {"gs", "ground state of a spin-chain model (exact or DMRG) and its phase label",
+     cli_gs_usage, cli_cmd_gs},
+    {"shadows", "classical shadows (random-basis shots) of a stored state", cli_shadows_usage,
+     cli_cmd_shadows},
+    {"dataset", "labelled ground states with shadows over a model's parameters",
+     cli_dataset_usage, cli_cmd_dataset},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

@@ -125,3 +125,33 @@ pl_status_t io_h5_attr_read(hid_t obj, const char *name, hid_t mem_type, void *o
     if (a >= 0) H5Aclose(a);
     return ok ? PL_OK : pl_error(PL_EIO, "'%s': cannot read attribute '%s'", path, name);
 }
+
+pl_status_t io_h5_attr_read_str(hid_t obj, const char *name, char **out, const char *path) {
+    *out = NULL;
+    if (H5Aexists(obj, name) <= 0) return pl_error(PL_EIO, "'%s': no attribute '%s'", path, name);
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t type = a >= 0 ? H5Aget_type(a) : -1;
+    pl_status_t st = PL_OK;
+    if (type < 0 || H5Tget_class(type) != H5T_STRING) {
+        st = pl_error(PL_EIO, "'%s': attribute '%s' is not a string", path, name);
+    } else if (H5Tis_variable_str(type) > 0) {
+        char *v = NULL;
+        hid_t mem = H5Tcopy(type); /* same size and character set as stored */
+        if (H5Aread(a, mem, &v) < 0 || !v) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
+        else if (!(*out = strdup(v))) st = pl_error(PL_ENOMEM, "out of memory");
+        if (v) H5free_memory(v);
+        H5Tclose(mem);
+    } else {
+        const size_t size = H5Tget_size(type);
+        *out = calloc(size + 1, 1);
+        if (!*out) st = pl_error(PL_ENOMEM, "out of memory");
+        else if (H5Aread(a, type, *out) < 0) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
+    }
+    if (type >= 0) H5Tclose(type);
+    if (a >= 0) H5Aclose(a);
+    if (st != PL_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return st;
+}

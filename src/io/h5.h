@@ -54,4 +54,8 @@ PL_NODISCARD pl_status_t io_h5_read(hid_t loc, const char *name, hid_t mem_type,
 PL_NODISCARD pl_status_t io_h5_attr_read(hid_t obj, const char *name, hid_t mem_type, void *out,
                                          const char *path);
 
+/* A string attribute (variable or fixed length) into a malloc'd *out; PL_EIO when missing. */
+PL_NODISCARD pl_status_t io_h5_attr_read_str(hid_t obj, const char *name, char **out,
+                                             const char *path);
+
 #endif

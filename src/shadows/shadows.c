@@ -76,3 +76,18 @@ void pl_shadows_packed(const pl_shadows_t *sh, int q, const uint64_t **lo, const
     *hi = shadows_hi(sh, q);
     *outcome = shadows_out(sh, q);
 }
+
+const uint64_t *pl_shadows_bits(const pl_shadows_t *sh) { return sh->bits; }
+
+pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits, pl_shadows_t **out) {
+    PL_TRY(pl_shadows_create(n, shots, out));
+    memcpy((*out)->bits, bits, pl_shadows_bytes(*out));
+    const size_t words = (*out)->words, tail = shots % 64;
+    for (size_t v = 0; tail && v < 3 * (size_t)n; v++)
+        if ((*out)->bits[v * words + words - 1] >> tail) {
+            pl_shadows_destroy(*out);
+            *out = NULL;
+            return pl_error(PL_EINVAL, "shadow bits set past shot %zu", shots);
+        }
+    return PL_OK;
+}

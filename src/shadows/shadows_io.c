@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/h5.h"
+#include "plateau/core.h"
 #include "plateau/io.h"
 #include "shadows/shadows_internal.h"
 
@@ -164,21 +165,17 @@ pl_status_t shadows_read_h5(hid_t loc, const char *path, pl_shadows_t **out) {
     if (qubits < 1 || qubits > (1 << 24) || shots < 1)
         return pl_error(PL_EIO, "'%s': %lld qubits and %lld shots make no shadow set", path,
                         (long long)qubits, (long long)shots);
-    PL_TRY(pl_shadows_create((int)qubits, (size_t)shots, out));
-    const uint64_t dims[3] = {(uint64_t)qubits, 3, (*out)->words};
-    pl_status_t st = io_h5_read(loc, "bits", H5T_NATIVE_UINT64, 3, dims, (*out)->bits, path);
-    /* Bits past the last shot must be clear: estimators rely on it. */
-    const size_t tail = (size_t)shots % 64;
-    for (int q = 0; st == PL_OK && tail && q < (int)qubits; q++)
-        for (int v = 0; v < 3; v++)
-            if ((*out)->bits[3 * (*out)->words * (size_t)q + (size_t)v * (*out)->words +
-                             (*out)->words - 1] >> tail)
-                st = pl_error(PL_EIO, "'%s': bits set past shot %lld (corrupt file?)", path,
-                              (long long)shots);
-    if (st != PL_OK) {
-        pl_shadows_destroy(*out);
-        *out = NULL;
+    const size_t words = ((size_t)shots + 63) / 64;
+    const uint64_t dims[3] = {(uint64_t)qubits, 3, words};
+    const size_t bytes = (size_t)qubits * 3 * words * sizeof(uint64_t);
+    uint64_t *bits;
+    PL_TRY(pl_mem_alloc((void **)&bits, bytes, "shadow bits"));
+    pl_status_t st = io_h5_read(loc, "bits", H5T_NATIVE_UINT64, 3, dims, bits, path);
+    if (st == PL_OK) {
+        st = pl_shadows_from_bits((int)qubits, (size_t)shots, bits, out);
+        if (st != PL_OK) st = pl_error(PL_EIO, "'%s': %s (corrupt file?)", path, pl_last_error());
     }
+    pl_mem_free(bits, bytes);
     return st;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * @file dataset.h
+ * @brief Labelled datasets of spin-chain ground states with classical shadows:
+ *        parameter points, ground states and labels, shots, one HDF5 file.
+ *
+ * A run computes its points into per-point files in `OUT.parts/` (each
+ * written atomically), so an interrupted run resumes without recomputing
+ * finished points, and several processes (MPI ranks) can share one run: rank
+ * r computes the points i with i mod K = r. The parts are then merged into
+ * OUT (atomically) and removed.
+ *
+ * File layout (`format` = "plateau-dataset"): datasets `params` (float64
+ * [points, nparams]), `labels`, `labels_closed_form`, `labels_measured` (int32
+ * [points]; −1 where not measured), `energies`, `max_truncation_error`
+ * (float64 [points]), `converged` (uint8 [points]) and, with shots, `shadows`
+ * (uint64 [points, sites, 3, words]: per point the `bits` of pl_shadows_save);
+ * attributes `model`, `sites`, `points`, `shots`, `grid`, `method`, `chi`,
+ * `seed`, `param_names`, `label_names` (comma-separated), `plateau_version`,
+ * `command`.
+ */
+#ifndef PLATEAU_DATASET_H
+#define PLATEAU_DATASET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plateau/ground.h"
+#include "plateau/models.h"
+#include "plateau/shadows.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What to compute. */
+typedef struct {
+    const pl_model_t *model;
+    int sites;
+    int points;    /**< random points; with grid: points per swept parameter */
+    bool grid;     /**< a regular grid over the swept parameters (points^d in all) */
+    uint64_t shots;
+    uint64_t seed; /**< parameter points, start vectors, shots (per point) */
+    bool fixed[PL_MODEL_MAX_PARAMS]; /**< parameters held at fixed_value instead of swept */
+    double fixed_value[PL_MODEL_MAX_PARAMS];
+    pl_gs_opts_t gs;                 /**< ground-state settings (seed ignored) */
+    int rank, nranks;                /**< this process's share (0, 1 when alone) */
+    /** Called (serialised) after each computed point with done / total of this rank. */
+    void (*progress)(int done, int total, void *ctx);
+    void *progress_ctx;
+} pl_dataset_opts_t;
+
+/**
+ * Total number of points and the parameter values of point i at
+ * params[i·nparams + k]. Swept parameters take the model's documented range
+ * (pl_model_param_t lo … hi, lo < hi); random points are uniform (generator
+ * (seed, 0)), grid points evenly spaced including both ends.
+ * @param[out] params may be NULL (count only); else *count · nparams values.
+ * @return PL_EINVAL for points < 1, a grid of more than 10^6 points, or no
+ *   swept parameter.
+ */
+PL_NODISCARD pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *params);
+
+/**
+ * Compute this rank's points that are missing from `out`.parts/ (a part
+ * whose settings differ from this run's is an error, not silently reused).
+ * Points run in parallel over threads.
+ * @param[out] computed, reused  points computed now / found finished (may be NULL)
+ */
+PL_NODISCARD pl_status_t pl_dataset_compute(const pl_dataset_opts_t *o, const char *out,
+                                            int *computed, int *reused);
+
+/** Label counts of a merged dataset. */
+typedef struct {
+    int points;
+    int counts[PL_MODEL_MAX_LABELS];
+} pl_dataset_summary_t;
+
+/**
+ * Merge every part into `out` (atomically) and remove the parts. Fails
+ * (PL_EIO) naming the first missing point when the run is not complete.
+ */
+PL_NODISCARD pl_status_t pl_dataset_merge(const pl_dataset_opts_t *o, const char *out,
+                                          const char *command, pl_dataset_summary_t *summary);
+
+/** A dataset read back (for training). */
+typedef struct {
+    const pl_model_t *model;
+    int sites, points, nparams;
+    uint64_t shots;
+    double *params;   /**< [points · nparams] */
+    int *labels;      /**< [points] */
+    double *energies; /**< [points] */
+    pl_shadows_t **shadows; /**< [points] (NULL when the file has no shots) */
+} pl_dataset_t;
+
+/** Read a dataset file; PL_EIO / PL_EPARSE naming the problem for bad files. */
+PL_NODISCARD pl_status_t pl_dataset_load(const char *path, pl_dataset_t **out);
+void pl_dataset_destroy(pl_dataset_t *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

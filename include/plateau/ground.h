@@ -1,0 +1,85 @@
+/**
+ * @file ground.h
+ * @brief Ground states of the spin-chain models, exact or by DMRG, with their
+ *        phase labels — the unit of work of `plateau gs` and `plateau dataset`.
+ */
+#ifndef PLATEAU_GROUND_H
+#define PLATEAU_GROUND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plateau/models.h"
+#include "plateau/mps.h"
+#include "plateau/sv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * A real state vector as an exact MPS (successive SVDs, singular values below
+ * 1e-14 of the largest dropped), left-canonical with the norm on the last site.
+ * @return PL_EINVAL for complex amplitudes (|Im| > 1e-12); PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out);
+
+/** How to find the ground state. */
+typedef enum {
+    PL_GS_AUTO,  /**< exact up to PL_GS_EXACT_MAX_SITES sites, DMRG above */
+    PL_GS_EXACT, /**< Lanczos on the full state vector (pl_exact_ground_state) */
+    PL_GS_DMRG   /**< two-site DMRG on the MPO of the Hamiltonian (pl_dmrg) */
+} pl_gs_method_t;
+
+/** AUTO's switch from exact diagonalisation to DMRG. */
+#define PL_GS_EXACT_MAX_SITES 14
+
+/** "auto", "exact", "dmrg" → method; PL_EINVAL naming the valid names. */
+PL_NODISCARD pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out);
+const char *pl_gs_method_name(pl_gs_method_t m);
+
+/** Settings; zero-initialise for the defaults. */
+typedef struct {
+    pl_gs_method_t method;
+    int chi_max;       /**< DMRG bond dimension (0: 64) */
+    double cutoff;     /**< DMRG discarded weight per cut (0: 1e-12) */
+    int max_sweeps;    /**< DMRG sweeps at most (0: 30) */
+    double energy_tol; /**< DMRG stop rule (0: 1e-10) */
+    uint64_t seed;     /**< start vectors */
+    pl_dmrg_progress_fn progress; /**< DMRG sweeps (may be NULL) */
+    void *progress_ctx;
+} pl_gs_opts_t;
+
+/** What was found. */
+typedef struct {
+    pl_gs_method_t method;       /**< the one used (never AUTO) */
+    double energy;
+    double max_truncation_error; /**< DMRG: largest discarded weight of the last sweep; exact: 0 */
+    int label;                   /**< the dataset label (see below) */
+    int label_closed_form;       /**< pl_model_label */
+    int label_measured;          /**< pl_model_label_from_state, −1 where unsupported */
+    const char *label_rule;      /**< "closed form" or "order parameters" */
+    int sweeps, max_bond_dim;    /**< DMRG figures (exact: 0 sweeps, the MPS's bond) */
+    bool converged;
+    double seconds;
+} pl_gs_result_t;
+
+/**
+ * Ground state of model @p m on @p n sites at @p params. The label is the
+ * closed-form one (pl_model_label), except for cluster-ising, whose SPT
+ * boundary is known only numerically: there it is measured on the ground
+ * state from its order parameters (pl_model_label_from_state).
+ * @param[out] state may be NULL; else the ground state as an MPS (exact
+ *   states converted by pl_mps_from_sv, DMRG ones right-canonical).
+ * @return errors of the parts: PL_EINVAL (bad sites, parameters, settings),
+ *   PL_ENOMEM (state or environments over the memory limit), PL_EUNSUPPORTED
+ *   (Lanczos did not converge).
+ */
+PL_NODISCARD pl_status_t pl_ground_state(const pl_model_t *m, int n, const double *params,
+                                         const pl_gs_opts_t *opts, pl_gs_result_t *result,
+                                         pl_mps_t **state);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,303 @@
+/* Lanczos with full reorthogonalisation and thick restarts (see lanczos.h).
+ *
+ * Basis vectors are stored one after another (vector i at basis + i·dim) so
+ * that the operator reads a contiguous vector. Inner products use a fixed
+ * chunking (sv/reduce.h), so results do not depend on the thread count.
+ */
+#include "linalg/lanczos.h"
+
+#include <float.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plateau/core.h"
+#include "sv/reduce.h"
+
+enum {
+    LZ_DEFAULT_MAX_ITER = 300,
+    LZ_DEFAULT_KRYLOV = 40,
+    LZ_MAX_KRYLOV = 1000,      /* keeps the small dense problems small */
+    LZ_PARALLEL_MIN = 1 << 14, /* smaller vectors stay on the calling thread */
+    LZ_ROWS = 4096,            /* rows per block in the update kernels */
+    LZ_COMBINE_BUF = 8192      /* doubles of stack scratch in lz_combine */
+};
+#define LZ_DEFAULT_TOL 1e-10
+
+typedef struct {
+    linalg_matvec_fn op;
+    void *ctx;
+    size_t dim;
+    int m;          /* most basis vectors held */
+    int keep;       /* Ritz vectors kept at a restart */
+    int nb;         /* basis vectors held now */
+    double *basis;  /* m vectors of dim doubles (pl_mem_alloc, with w) */
+    double *w;      /* the next direction, dim doubles */
+    size_t big_bytes;
+    double *t;      /* projected matrix Vᵀ A V, m x m, column-major (ld m) */
+    double *s;      /* eigenvectors of the leading nb x nb block of t (ld nb) */
+    double *theta;  /* its eigenvalues, ascending */
+    double *coef;   /* m projection coefficients */
+    double *partial; /* SV_REDUCE_CHUNKS x m partial inner products */
+} lanczos_t;
+
+static double *lz_vec(const lanczos_t *lz, int i) { return lz->basis + (size_t)i * lz->dim; }
+
+/* Σ_r a_r b_r with a thread-count-independent summation order. */
+static double lz_dot(const double *a, const double *b, size_t dim) {
+    double partial[SV_REDUCE_CHUNKS];
+    const int nch = sv_reduce_chunks(dim);
+#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
+    for (int c = 0; c < nch; c++) {
+        size_t lo, hi;
+        sv_reduce_range(dim, nch, c, &lo, &hi);
+        double s = 0;
+        for (size_t r = lo; r < hi; r++) s += a[r] * b[r];
+        partial[c] = s;
+    }
+    double total = 0;
+    for (int c = 0; c < nch; c++) total += partial[c];
+    return total;
+}
+
+static void lz_scale(double *dst, const double *src, double a, size_t dim) {
+#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
+    for (long long r = 0; r < (long long)dim; r++) dst[r] = a * src[r];
+}
+
+/* coef_i = V_i · w for i < nb, in one pass over each chunk of the basis. */
+static void lz_project_coefs(lanczos_t *lz) {
+    const int nb = lz->nb, nch = sv_reduce_chunks(lz->dim);
+#pragma omp parallel for schedule(static) if (lz->dim >= LZ_PARALLEL_MIN)
+    for (int c = 0; c < nch; c++) {
+        size_t lo, hi;
+        sv_reduce_range(lz->dim, nch, c, &lo, &hi);
+        for (int i = 0; i < nb; i++) {
+            const double *vi = lz_vec(lz, i);
+            double s = 0;
+            for (size_t r = lo; r < hi; r++) s += vi[r] * lz->w[r];
+            lz->partial[(size_t)c * (size_t)nb + (size_t)i] = s;
+        }
+    }
+    for (int i = 0; i < nb; i++) {
+        double s = 0;
+        for (int c = 0; c < nch; c++) s += lz->partial[(size_t)c * (size_t)nb + (size_t)i];
+        lz->coef[i] = s;
+    }
+}
+
+/* w ← w − Σ_{i<nb} coef_i V_i, one block of rows at a time (element-wise). */
+static void lz_subtract(lanczos_t *lz) {
+    const size_t dim = lz->dim;
+    const long long nblocks = (long long)((dim + LZ_ROWS - 1) / LZ_ROWS);
+#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
+    for (long long b = 0; b < nblocks; b++) {
+        size_t lo = (size_t)b * LZ_ROWS, hi = lo + LZ_ROWS < dim ? lo + LZ_ROWS : dim;
+        for (int i = 0; i < lz->nb; i++) {
+            const double *vi = lz_vec(lz, i);
+            const double ci = lz->coef[i];
+            for (size_t r = lo; r < hi; r++) lz->w[r] -= ci * vi[r];
+        }
+    }
+}
+
+/*
+ * out_k = Σ_{i<nb} s[i + k·lds] V_i for k < nk. @p out (nk vectors of dim)
+ * may be the basis itself: each block of rows is read completely before any
+ * of it is written.
+ */
+static void lz_combine(const double *basis, size_t dim, int nb, const double *s, int lds, int nk,
+                       double *out) {
+    const size_t rows = (size_t)(LZ_COMBINE_BUF / nk); /* nk <= LZ_MAX_KRYLOV, so rows >= 8 */
+    const long long nblocks = (long long)((dim + rows - 1) / rows);
+#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
+    for (long long b = 0; b < nblocks; b++) {
+        double acc[LZ_COMBINE_BUF];
+        size_t lo = (size_t)b * rows, len = lo + rows < dim ? rows : dim - lo;
+        memset(acc, 0, sizeof(double) * len * (size_t)nk);
+        for (int i = 0; i < nb; i++) {
+            const double *vi = basis + (size_t)i * dim + lo;
+            for (int k = 0; k < nk; k++) {
+                const double sik = s[i + (size_t)k * (size_t)lds];
+                double *ak = acc + (size_t)k * len;
+                for (size_t r = 0; r < len; r++) ak[r] += sik * vi[r];
+            }
+        }
+        for (int k = 0; k < nk; k++)
+            memcpy(out + (size_t)k * dim + lo, acc + (size_t)k * len, sizeof(double) * len);
+    }
+}
+
+/* w ← w − c v. */
+static void lz_axpy(double *w, double c, const double *v, size_t dim) {
+#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
+    for (long long r = 0; r < (long long)dim; r++) w[r] -= c * v[r];
+}
+
+/*
+ * One Lanczos step on the newest basis vector V_j: w = A V_j, minus the known
+ * couplings t_ij V_i (i < j: the previous vector, or the kept Ritz vectors
+ * right after a restart) and α V_j with α = V_j·w; then one full classical
+ * Gram–Schmidt pass against the whole basis, repeated while it removes more
+ * than half of the norm (Daniel–Gragg–Kaufman–Stewart criterion). Sets
+ * t_jj = α (plus the corrections) and returns β = ||w||.
+ */
+static pl_status_t lz_step(lanczos_t *lz, double *beta) {
+    const int j = lz->nb - 1;
+    const size_t m = (size_t)lz->m;
+    lz->op(lz_vec(lz, j), lz->w, lz->ctx);
+    for (int i = 0; i < j; i++) {
+        const double tij = lz->t[(size_t)j * m + (size_t)i];
+        if (tij != 0) lz_axpy(lz->w, tij, lz_vec(lz, i), lz->dim);
+    }
+    double alpha = lz_dot(lz_vec(lz, j), lz->w, lz->dim);
+    lz_axpy(lz->w, alpha, lz_vec(lz, j), lz->dim);
+    double norm = sqrt(lz_dot(lz->w, lz->w, lz->dim));
+    for (int pass = 0; pass < 3; pass++) {
+        lz_project_coefs(lz);
+        alpha += lz->coef[j];
+        lz_subtract(lz);
+        const double before = norm;
+        norm = sqrt(lz_dot(lz->w, lz->w, lz->dim));
+        if (!(norm < 0.5 * before)) break;
+    }
+    *beta = norm;
+    if (!isfinite(alpha) || !isfinite(*beta))
+        return pl_error(PL_EINVAL, "Lanczos: the operator returned non-finite values "
+                                   "(step %d, dimension %zu)", j, lz->dim);
+    lz->t[(size_t)j * m + (size_t)j] = alpha;
+    return PL_OK;
+}
+
+/* Eigen-decompose the leading nb x nb block of t into s and theta. */
+static pl_status_t lz_ritz(lanczos_t *lz) {
+    const int nb = lz->nb;
+    for (int c = 0; c < nb; c++)
+        for (int r = 0; r < nb; r++)
+            lz->s[(size_t)c * (size_t)nb + (size_t)r] = lz->t[(size_t)c * (size_t)lz->m + (size_t)r];
+    lapack_int info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta);
+    if (info != 0)
+        return pl_error(PL_EINTERNAL, "Lanczos: LAPACKE_dsyev failed (info %d) on the "
+                                      "%d x %d projected matrix", (int)info, nb, nb);
+    return PL_OK;
+}
+
+static void lz_set_t(lanczos_t *lz, int i, int j, double value) {
+    lz->t[(size_t)j * (size_t)lz->m + (size_t)i] = value;
+    lz->t[(size_t)i * (size_t)lz->m + (size_t)j] = value;
+}
+
+/* Append V_nb = w / β, coupled to V_{nb−1} by β. */
+static void lz_extend(lanczos_t *lz, double beta) {
+    lz_scale(lz_vec(lz, lz->nb), lz->w, 1.0 / beta, lz->dim);
+    lz_set_t(lz, lz->nb - 1, lz->nb, beta);
+    lz->nb++;
+}
+
+/*
+ * Thick restart: keep the `keep` lowest Ritz vectors y_i = V s_i and add the
+ * residual direction w/β. Since A y_i = θ_i y_i + β s_{nb−1,i} w/β, the new
+ * projected matrix is diag(θ) bordered by the couplings β s_{nb−1,i}.
+ */
+static void lz_restart(lanczos_t *lz, double beta) {
+    const int nb = lz->nb, k = lz->keep;
+    lz_combine(lz->basis, lz->dim, nb, lz->s, nb, k, lz->basis);
+    memset(lz->t, 0, sizeof(double) * (size_t)lz->m * (size_t)lz->m);
+    for (int i = 0; i < k; i++) {
+        lz_set_t(lz, i, i, lz->theta[i]);
+        lz_set_t(lz, i, k, beta * lz->s[(size_t)i * (size_t)nb + (size_t)(nb - 1)]);
+    }
+    lz_scale(lz_vec(lz, k), lz->w, 1.0 / beta, lz->dim);
+    lz->nb = k + 1;
+}
+
+static pl_status_t lz_check_opts(const linalg_lanczos_opts_t *o) {
+    if (o->max_iter < 0 || !(o->tol >= 0) || o->krylov_max < 0 || o->krylov_max == 1 ||
+        o->krylov_max > LZ_MAX_KRYLOV)
+        return pl_error(PL_EINVAL, "Lanczos options: max_iter %d must be >= 0, tol %g >= 0, "
+                                   "krylov_max %d 0 (default) or in [2, %d]",
+                        o->max_iter, o->tol, o->krylov_max, (int)LZ_MAX_KRYLOV);
+    return PL_OK;
+}
+
+static pl_status_t lz_alloc(lanczos_t *lz) {
+    const size_t nvec = (size_t)lz->m + 1;
+    if (lz->dim > SIZE_MAX / sizeof(double) / nvec)
+        return pl_error(PL_ENOMEM, "Lanczos basis of %zu vectors of dimension %zu overflows",
+                        nvec, lz->dim);
+    char what[96];
+    snprintf(what, sizeof what, "Lanczos basis of %zu vectors of dimension %zu", nvec, lz->dim);
+    lz->big_bytes = nvec * lz->dim * sizeof(double);
+    void *big;
+    PL_TRY(pl_mem_alloc(&big, lz->big_bytes, what));
+    lz->basis = big;
+    lz->w = lz->basis + (size_t)lz->m * lz->dim;
+    const size_t m = (size_t)lz->m;
+    lz->t = calloc(2 * m * m + 2 * m + SV_REDUCE_CHUNKS * m, sizeof(double));
+    if (!lz->t) {
+        pl_mem_free(big, lz->big_bytes);
+        return pl_error(PL_ENOMEM, "Lanczos: no memory for the %zu x %zu projected matrix", m, m);
+    }
+    lz->s = lz->t + m * m;
+    lz->theta = lz->s + m * m;
+    lz->coef = lz->theta + m;
+    lz->partial = lz->coef + m;
+    return PL_OK;
+}
+
+static void lz_free(lanczos_t *lz) {
+    pl_mem_free(lz->basis, lz->big_bytes);
+    free(lz->t);
+}
+
+/* Run steps until the Ritz residual is below tol, the space is invariant, or
+ * max_iter steps; leaves s/theta for the final basis. */
+static pl_status_t lz_iterate(lanczos_t *lz, int max_iter, double tol, int *steps) {
+    for (*steps = 1;; ++*steps) {
+        double beta;
+        PL_TRY(lz_step(lz, &beta));
+        PL_TRY(lz_ritz(lz));
+        const double scale = fmax(fabs(lz->theta[0]), fabs(lz->theta[lz->nb - 1]));
+        const double residual = fabs(beta * lz->s[lz->nb - 1]);
+        const bool invariant = (size_t)lz->nb == lz->dim || beta <= 64 * DBL_EPSILON * scale;
+        if (residual < tol || invariant || *steps >= max_iter) return PL_OK;
+        if (lz->nb == lz->m)
+            lz_restart(lz, beta);
+        else
+            lz_extend(lz, beta);
+    }
+}
+
+pl_status_t linalg_lanczos_lowest(linalg_matvec_fn op, void *ctx, size_t dim, double *v,
+                                  const linalg_lanczos_opts_t *opts, double *energy,
+                                  int *iterations) {
+    linalg_lanczos_opts_t o = opts ? *opts : (linalg_lanczos_opts_t){0};
+    PL_TRY(lz_check_opts(&o));
+    if (dim == 0) return pl_error(PL_EINVAL, "Lanczos: dimension 0");
+    const double norm = sqrt(lz_dot(v, v, dim));
+    if (!isfinite(norm) || norm == 0)
+        return pl_error(PL_EINVAL, "Lanczos: start vector has norm %g (need finite, non-zero)",
+                        norm);
+    const int max_iter = o.max_iter ? o.max_iter : LZ_DEFAULT_MAX_ITER;
+    const double tol = o.tol > 0 ? o.tol : LZ_DEFAULT_TOL;
+    int m = o.krylov_max ? o.krylov_max : LZ_DEFAULT_KRYLOV;
+    if ((size_t)m > dim) m = (int)dim;
+    lanczos_t lz = {.op = op, .ctx = ctx, .dim = dim, .m = m, .keep = m / 2 > 1 ? m / 2 : 1,
+                    .nb = 1};
+    PL_TRY(lz_alloc(&lz));
+    lz_scale(lz.basis, v, 1.0 / norm, dim);
+    int steps = 0;
+    pl_status_t st = lz_iterate(&lz, max_iter, tol, &steps);
+    if (st == PL_OK) {
+        lz_combine(lz.basis, dim, lz.nb, lz.s, lz.nb, 1, v);
+        lz_scale(v, v, 1.0 / sqrt(lz_dot(v, v, dim)), dim);
+        *energy = lz.theta[0];
+        if (iterations) *iterations = steps;
+    }
+    lz_free(&lz);
+    return st;
+}

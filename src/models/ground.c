@@ -1,0 +1,98 @@
+/* Ground states of the models with their labels: exact or DMRG, one entry point. */
+#include <string.h>
+
+#include "plateau/core.h"
+#include "plateau/ground.h"
+
+pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out) {
+    static const char *names[] = {"auto", "exact", "dmrg"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (pl_gs_method_t)i;
+            return PL_OK;
+        }
+    return pl_error(PL_EINVAL, "unknown method '%s' (valid: auto, exact, dmrg)", name);
+}
+
+const char *pl_gs_method_name(pl_gs_method_t m) {
+    return m == PL_GS_EXACT ? "exact" : m == PL_GS_DMRG ? "dmrg" : "auto";
+}
+
+/* ⟨P⟩ on an MPS, for pl_model_label_from_state. */
+static pl_status_t mps_expval(const pl_pauli_t *p, void *ctx, double *value) {
+    return pl_mps_expval_pauli(ctx, p, value);
+}
+
+static pl_status_t solve_exact(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, pl_gs_result_t *r,
+                               pl_mps_t **psi) {
+    const pl_exact_opts_t eo = {.seed = o->seed};
+    pl_sv_t *sv;
+    PL_TRY(pl_exact_ground_state(h, &eo, &r->energy, &sv));
+    pl_status_t st = pl_mps_from_sv(sv, psi);
+    pl_sv_destroy(sv);
+    r->converged = true;
+    if (st == PL_OK) r->max_bond_dim = pl_mps_max_bond_dim(*psi);
+    return st;
+}
+
+static pl_status_t solve_dmrg(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, pl_gs_result_t *r,
+                              pl_mps_t **psi) {
+    pl_mpo_t *mpo;
+    PL_TRY(pl_mpo_from_pauli_sum(h, &mpo));
+    const pl_dmrg_opts_t d = {
+        .chi_max = o->chi_max ? o->chi_max : 64,
+        .cutoff = o->cutoff ? o->cutoff : 1e-12,
+        .energy_tol = o->energy_tol,
+        .max_sweeps = o->max_sweeps,
+        .seed = o->seed,
+        .progress = o->progress,
+        .progress_ctx = o->progress_ctx,
+    };
+    pl_dmrg_result_t res;
+    pl_status_t st = pl_dmrg(mpo, &d, NULL, psi, &res);
+    pl_mpo_destroy(mpo);
+    if (st != PL_OK) return st;
+    r->energy = res.energy;
+    r->max_truncation_error = res.max_truncation_error;
+    r->sweeps = res.sweeps;
+    r->max_bond_dim = res.max_bond_dim;
+    r->converged = res.converged;
+    return PL_OK;
+}
+
+pl_status_t pl_ground_state(const pl_model_t *m, int n, const double *params,
+                            const pl_gs_opts_t *opts, pl_gs_result_t *result, pl_mps_t **state) {
+    static const pl_gs_opts_t defaults = {0};
+    if (!opts) opts = &defaults;
+    if (state) *state = NULL;
+    memset(result, 0, sizeof *result);
+    pl_timer_t timer = pl_timer_start();
+    PL_TRY(pl_model_check_sites(m, n));
+    result->method = opts->method != PL_GS_AUTO ? opts->method
+                     : n <= PL_GS_EXACT_MAX_SITES ? PL_GS_EXACT
+                                                  : PL_GS_DMRG;
+    pl_pauli_sum_t *h;
+    PL_TRY(pl_model_hamiltonian(m, n, params, &h));
+    pl_mps_t *psi = NULL;
+    pl_status_t st = pl_model_label(m, params, &result->label_closed_form);
+    if (st == PL_OK)
+        st = result->method == PL_GS_EXACT ? solve_exact(h, opts, result, &psi)
+                                           : solve_dmrg(h, opts, result, &psi);
+    pl_pauli_sum_destroy(h);
+    result->label_measured = -1;
+    if (st == PL_OK) {
+        pl_status_t measured =
+            pl_model_label_from_state(m, n, params, mps_expval, psi, &result->label_measured);
+        if (measured == PL_EUNSUPPORTED) result->label_measured = -1;
+        else st = measured;
+    }
+    if (st == PL_OK) {
+        const bool numeric_boundary = m->id == PL_MODEL_CLUSTER_ISING;
+        result->label = numeric_boundary ? result->label_measured : result->label_closed_form;
+        result->label_rule = numeric_boundary ? "order parameters" : "closed form";
+        result->seconds = pl_timer_elapsed(&timer);
+    }
+    if (st == PL_OK && state) *state = psi;
+    else pl_mps_destroy(psi);
+    return st;
+}

@@ -22,4 +22,5 @@
 #include "plateau/mps.h"
 #include "plateau/ground.h"
 #include "plateau/dataset.h"
+#include "plateau/learn.h"
 #endif

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/linalg/lanczos.h"
+#include "linalg/lanczos.h"
 #include "plateau/core.h"
 #include "testutil.h"
 

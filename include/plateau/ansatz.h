@@ -73,6 +73,13 @@ PL_NODISCARD pl_status_t pl_ansatz_build(const pl_ansatz_opts_t *o, pl_circuit_t
  */
 PL_NODISCARD pl_status_t pl_ansatz_readout(const pl_ansatz_opts_t *o, pl_pauli_sum_t **out);
 
+/**
+ * qcnn: the two qubits active at its last level — @p q0, the readout qubit,
+ * and @p q1, the one the last pooling gate drops. Reading both after the whole
+ * circuit gives four outcomes (the four-class readout). PL_EINVAL for other kinds.
+ */
+PL_NODISCARD pl_status_t pl_ansatz_readout_pair(const pl_ansatz_opts_t *o, int *q0, int *q1);
+
 #ifdef __cplusplus
 }
 #endif

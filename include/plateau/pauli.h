@@ -142,6 +142,9 @@ void pl_pauli_sum_term(const pl_pauli_sum_t *s, size_t k, pl_pauli_t *view, doub
 /** Coefficient of @p p in the sum (0 when absent). */
 double complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p);
 
+/** Is @p p a term of the sum? Its index goes to *k (may be NULL). O(1). */
+bool pl_pauli_sum_find(const pl_pauli_sum_t *s, const pl_pauli_t *p, size_t *k);
+
 /** Drop terms with |c| <= tol (keeping order). */
 void pl_pauli_sum_prune(pl_pauli_sum_t *s, double tol);
 

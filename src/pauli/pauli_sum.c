@@ -211,6 +211,14 @@ double complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p) 
     return s->slots[i] ? s->coeff[s->slots[i] - 1] : 0.0;
 }
 
+bool pl_pauli_sum_find(const pl_pauli_sum_t *s, const pl_pauli_t *p, size_t *k) {
+    if (p->n != s->n || s->cap == 0) return false;
+    size_t i = find_slot(s, key_hash(p->x, p->z, s->nwords), p->x, p->z);
+    if (!s->slots[i]) return false;
+    if (k) *k = s->slots[i] - 1;
+    return true;
+}
+
 void pl_pauli_sum_prune(pl_pauli_sum_t *s, double tol) {
     size_t kept = 0;
     for (size_t k = 0; k < s->size; k++) {

@@ -245,6 +245,16 @@ static pl_status_t qcnn_build(const pl_ansatz_opts_t *o, pl_circuit_t *c) {
 /** The qubit qcnn reads out: pooling keeps a[0] = 0 at every level. */
 enum { QCNN_READOUT_QUBIT = 0 };
 
+/** The two qubits active at the last level: 0 and the one its last pooling drops. */
+static int qcnn_last_partner(int n) {
+    int *a = qubit_list(n), partner = 1;
+    if (!a) return 1;
+    for (int m = n; m > 2;) m = qcnn_keep_even(a, m);
+    partner = a[1];
+    free(a);
+    return partner;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The table and the public API                                             */
 /* ------------------------------------------------------------------------ */
@@ -342,4 +352,15 @@ pl_status_t pl_ansatz_readout(const pl_ansatz_opts_t *o, pl_pauli_sum_t **out) {
     char text[32];
     snprintf(text, sizeof text, "Z%d", q);
     return pl_pauli_sum_parse(text, o->qubits, out);
+}
+
+pl_status_t pl_ansatz_readout_pair(const pl_ansatz_opts_t *o, int *q0, int *q1) {
+    const family_t *f = NULL;
+    sizes_t sz = {0, 0};
+    PL_TRY(check_opts(o, &f, &sz));
+    if (o->kind != PL_ANSATZ_QCNN)
+        return pl_error(PL_EINVAL, "%s has no pair of readout qubits (qcnn only)", f->name);
+    *q0 = QCNN_READOUT_QUBIT;
+    *q1 = qcnn_last_partner(o->qubits);
+    return PL_OK;
 }

@@ -1,0 +1,126 @@
+/**
+ * @file learn.h
+ * @brief Phase classifiers on quantum data (SCIENCE.md §7): the QCNN, its
+ *        classical surrogate (truncated Pauli propagation + shadows), and a
+ *        linear baseline on window features. One interface: fit, predict,
+ *        save, load.
+ *
+ * Outputs and classes. Two classes: the readout f = ⟨Z_q0⟩ after the QCNN
+ * (q0 = 0, the qubit pooling keeps) gives the logit z = a·f + b and
+ * p(class 1) = σ(z). Three or four classes: the probabilities p_c of the
+ * outcomes 00, 01, 10, 11 of the last two qubits (q0, q1) — the projectors
+ * written as Pauli sums, (1 ± Z_q0)(1 ± Z_q1)/4 — give logits z_c = a·p_c + b_c
+ * and a softmax over the first `classes` of them. a and b are trained with the
+ * angles (a classical read-out calibration, the same for QCNN and surrogate).
+ * Loss: mean cross entropy. Linear: multinomial logistic regression (binary:
+ * one logit) on the standardised window features, with an L2 penalty.
+ *
+ * The surrogate propagates the readout observables through the QCNN keeping
+ * strings of weight ≤ k (any support) and evaluates f = Σ_α c_α(θ) ⟨P_α⟩ with
+ * ⟨P_α⟩ estimated from each state's shadows (or exact, from a state vector,
+ * when the data carries states and no shadows). Its angles are trained with
+ * the derivatives carried through the propagation (pl_propagate_diff).
+ */
+#ifndef PLATEAU_LEARN_H
+#define PLATEAU_LEARN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plateau/errors.h"
+#include "plateau/shadows.h"
+#include "plateau/sv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { PL_CLF_QCNN, PL_CLF_SURROGATE, PL_CLF_LINEAR, PL_CLF_COUNT } pl_clf_kind_t;
+
+/** "qcnn", "surrogate", "linear" → kind; PL_EINVAL naming the valid names. */
+PL_NODISCARD pl_status_t pl_clf_lookup(const char *name, pl_clf_kind_t *out);
+const char *pl_clf_name(pl_clf_kind_t kind);
+
+/** Labelled data. States for the QCNN (exact), shadows for the others. */
+typedef struct {
+    int count;
+    const int *labels;              /**< count labels in [0, classes) */
+    pl_shadows_t *const *shadows;   /**< count shadow sets, or NULL */
+    pl_sv_t *const *states;         /**< count state vectors, or NULL */
+} pl_clf_data_t;
+
+/** Called once per training iteration; return false to stop. */
+typedef bool (*pl_clf_progress_fn)(int iter, double loss, void *ctx);
+
+/** Settings; zero-initialise and set kind, qubits and classes. */
+typedef struct {
+    pl_clf_kind_t kind;
+    int qubits;
+    int classes;       /**< 2, 3 or 4 */
+    int k;             /**< surrogate: max Pauli weight (0: 2); linear: window (0: 2) */
+    bool unshared;     /**< QCNN/surrogate: independent angles per gate (default shared) */
+    int max_iter;      /**< training iterations (0: 150 for QCNN/surrogate, 500 for linear) */
+    double lr;         /**< Adam step (0: 0.05) */
+    double l2;         /**< linear: L2 penalty (0: 1e-3) */
+    double init_scale; /**< initial angles uniform in ±init_scale (0: 0.1) */
+    uint64_t seed;
+    pl_clf_progress_fn progress;
+    void *progress_ctx;
+} pl_clf_opts_t;
+
+/** A trained classifier (opaque). */
+typedef struct pl_clf pl_clf_t;
+
+/** What training did. */
+typedef struct {
+    int iterations;
+    double loss;         /**< final training loss */
+    int params;          /**< trained parameters */
+    size_t strings;      /**< surrogate: strings estimated; linear: features */
+    double seconds;
+} pl_clf_fit_info_t;
+
+/**
+ * Train on @p train. @return PL_EINVAL for mismatched qubit counts between
+ * options and data, labels outside [0, classes), fewer than two classes
+ * present, missing states (QCNN) or shadows (linear), k < 1; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_clf_fit(const pl_clf_opts_t *opts, const pl_clf_data_t *train,
+                                    pl_clf_t **out, pl_clf_fit_info_t *info);
+
+/**
+ * Class probabilities (probs[i·classes + c], may be NULL) and predicted
+ * classes (pred[i], the most probable; may be NULL) of every point of @p data
+ * (labels are not read).
+ */
+PL_NODISCARD pl_status_t pl_clf_predict(const pl_clf_t *clf, const pl_clf_data_t *data, int *pred,
+                                        double *probs);
+
+/** The raw readout values (binary: ⟨Z⟩; else the four outcome probabilities). */
+PL_NODISCARD pl_status_t pl_clf_outputs(const pl_clf_t *clf, const pl_clf_data_t *data,
+                                        double *outputs);
+
+/**
+ * The classical surrogate of a trained QCNN: the same angles and head, the
+ * readout propagated keeping strings of weight ≤ @p k (k ≥ qubits: exact).
+ * @return PL_EINVAL when @p qcnn is not a QCNN or k < 1.
+ */
+PL_NODISCARD pl_status_t pl_clf_surrogate_of(const pl_clf_t *qcnn, int k, pl_clf_t **out);
+
+int pl_clf_classes(const pl_clf_t *clf);
+int pl_clf_qubits(const pl_clf_t *clf);
+pl_clf_kind_t pl_clf_kind(const pl_clf_t *clf);
+void pl_clf_destroy(pl_clf_t *clf);
+
+/** Save to HDF5 (atomically) / load; PL_EIO / PL_EPARSE naming the problem. */
+PL_NODISCARD pl_status_t pl_clf_save(const pl_clf_t *clf, const char *path, const char *command,
+                                     uint64_t seed);
+PL_NODISCARD pl_status_t pl_clf_load(const char *path, pl_clf_t **out);
+
+/** Accuracy and confusion matrix (conf[true·classes + predicted]). */
+double pl_clf_accuracy(const int *labels, const int *pred, int count, int classes, int *conf);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,329 @@
+/*
+ * The QCNN (state vector) and its surrogate (truncated Pauli propagation with
+ * shadow estimates), trained the same way: Adam on the angles and the head,
+ * mean cross entropy. They differ only in how the readout values r_o and
+ * their angle derivatives are obtained.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/thread_error.h"
+#include "learn/learn_internal.h"
+#include "plateau/core.h"
+#include "plateau/grad.h"
+#include "plateau/optim.h"
+#include "plateau/prop.h"
+
+/* ---- QCNN on state vectors -------------------------------------------------- */
+
+/* r_o of point i: the circuit applied to a copy of the state. */
+static pl_status_t qcnn_point(const pl_clf_t *c, const pl_sv_t *in, double *r) {
+    pl_sv_t *sv;
+    PL_TRY(pl_sv_clone(in, &sv));
+    pl_status_t st = pl_circuit_apply(c->circuit, c->theta, sv);
+    for (int o = 0; o < c->nreadout && st == PL_OK; o++) {
+        double complex e;
+        st = pl_sv_expval_sum(sv, c->readout[o], &e);
+        r[o] = creal(e);
+    }
+    pl_sv_destroy(sv);
+    return st;
+}
+
+pl_status_t learn_qcnn_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *out) {
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < d->count; i++) {
+        if (core_thread_error_any(&err)) continue;
+        pl_status_t st = qcnn_point(c, d->states[i], out + (size_t)i * c->nreadout);
+        if (st != PL_OK) core_thread_error_set(&err, st);
+    }
+    return core_thread_error_raise(&err);
+}
+
+/* ∂/∂θ of Σ_o g_o r_o at point i: one adjoint pass with H = Σ_o g_o O_o. */
+static pl_status_t qcnn_point_grad(const pl_clf_t *c, const pl_sv_t *in, const double *g,
+                                   double *grad) {
+    pl_pauli_sum_t *h;
+    PL_TRY(pl_pauli_sum_create(c->n, &h));
+    pl_status_t st = PL_OK;
+    for (int o = 0; o < c->nreadout && st == PL_OK; o++) st = pl_pauli_sum_add_sum(h, c->readout[o], g[o]);
+    double e;
+    if (st == PL_OK) st = pl_grad(c->circuit, c->theta, h, in, PL_GRAD_ADJOINT, &e, grad);
+    pl_pauli_sum_destroy(h);
+    return st;
+}
+
+static pl_status_t qcnn_backward(const pl_clf_t *c, const pl_clf_data_t *d, const double *g,
+                                 double *grad) {
+    const size_t np = (size_t)c->nparams;
+    double *per = calloc((size_t)d->count * np, sizeof *per);
+    if (!per) return pl_error(PL_ENOMEM, "out of memory");
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < d->count; i++) {
+        if (core_thread_error_any(&err)) continue;
+        pl_status_t st = qcnn_point_grad(c, d->states[i], g + (size_t)i * c->nreadout, per + i * np);
+        if (st != PL_OK) core_thread_error_set(&err, st);
+    }
+    /* summed in point order: the same result at any thread count */
+    for (int i = 0; i < d->count; i++)
+        for (size_t k = 0; k < np; k++) grad[k] += per[i * np + k];
+    free(per);
+    return core_thread_error_raise(&err);
+}
+
+/* ---- surrogate ------------------------------------------------------------- */
+
+/* ⟨P_j⟩ of every point for every string met so far: E[j·count + i]. */
+typedef struct {
+    const pl_clf_data_t *d;
+    pl_pauli_sum_t *dict; /* the strings, in order of discovery */
+    double *E;
+    size_t cap;           /* strings E has room for */
+} cache_t;
+
+static void cache_free(cache_t *k) {
+    pl_pauli_sum_destroy(k->dict);
+    free(k->E);
+}
+
+/* ⟨P⟩ exactly from a state vector (tests and exact-data runs). */
+static pl_status_t exact_value(const pl_sv_t *sv, const pl_pauli_t *p, double *v) {
+    pl_pauli_sum_t *one;
+    PL_TRY(pl_pauli_sum_create(p->n, &one));
+    pl_status_t st = pl_pauli_sum_add(one, p, 1.0);
+    double complex e = 0;
+    if (st == PL_OK) st = pl_sv_expval_sum(sv, one, &e);
+    pl_pauli_sum_destroy(one);
+    *v = creal(e);
+    return st;
+}
+
+/* Estimate strings [first, size) of the dictionary on every point. */
+static pl_status_t cache_fill(cache_t *k, size_t first) {
+    const size_t size = pl_pauli_sum_size(k->dict), count = (size_t)k->d->count, fresh = size - first;
+    if (fresh == 0) return PL_OK;
+    if (size > k->cap) {
+        size_t cap = k->cap ? k->cap : 1024;
+        while (cap < size) cap *= 2;
+        double *E = realloc(k->E, cap * count * sizeof *E);
+        if (!E) return pl_error(PL_ENOMEM, "out of memory for %zu string estimates", cap * count);
+        k->E = E;
+        k->cap = cap;
+    }
+    pl_pauli_t *views = malloc(fresh * sizeof *views);
+    const pl_pauli_t **ptrs = malloc(fresh * sizeof *ptrs);
+    if (!views || !ptrs) {
+        free(views);
+        free(ptrs);
+        return pl_error(PL_ENOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < fresh; j++) {
+        double complex unused;
+        pl_pauli_sum_term(k->dict, first + j, &views[j], &unused);
+        ptrs[j] = &views[j];
+    }
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel
+    {
+        double *tmp = malloc(fresh * sizeof *tmp);
+        if (!tmp) core_thread_error_set(&err, pl_error(PL_ENOMEM, "out of memory"));
+#pragma omp for schedule(dynamic, 4)
+        for (size_t i = 0; i < count; i++) {
+            if (!tmp || core_thread_error_any(&err)) continue;
+            pl_status_t st = PL_OK;
+            if (k->d->shadows)
+                st = pl_shadows_estimate_many(k->d->shadows[i], ptrs, fresh, tmp);
+            else
+                for (size_t j = 0; j < fresh && st == PL_OK; j++)
+                    st = exact_value(k->d->states[i], &views[j], &tmp[j]);
+            for (size_t j = 0; j < fresh && st == PL_OK; j++) k->E[(first + j) * count + i] = tmp[j];
+            if (st != PL_OK) core_thread_error_set(&err, st);
+        }
+        free(tmp);
+    }
+    free(views);
+    free(ptrs);
+    return core_thread_error_raise(&err);
+}
+
+/* Dictionary index of every term of p (new strings are estimated). */
+static pl_status_t cache_map(cache_t *k, const pl_prop_t *p, size_t *map) {
+    const size_t first = pl_pauli_sum_size(k->dict);
+    for (size_t t = 0; t < pl_prop_size(p); t++) {
+        pl_pauli_t v;
+        double coeff;
+        pl_prop_term(p, t, &v, &coeff);
+        if (!pl_pauli_sum_find(k->dict, &v, &map[t])) {
+            PL_TRY(pl_pauli_sum_add(k->dict, &v, 1.0));
+            map[t] = pl_pauli_sum_size(k->dict) - 1;
+        }
+    }
+    return cache_fill(k, first);
+}
+
+/* The propagated readouts of the current angles, their terms mapped. */
+typedef struct {
+    pl_prop_t *prop[LEARN_MAX_READOUT];
+    size_t *map[LEARN_MAX_READOUT];
+} propagated_t;
+
+static void propagated_free(propagated_t *q, int nreadout) {
+    for (int o = 0; o < nreadout; o++) {
+        pl_prop_destroy(q->prop[o]);
+        free(q->map[o]);
+    }
+}
+
+static pl_status_t propagate_readouts(const pl_clf_t *c, cache_t *k, bool diff, propagated_t *q) {
+    memset(q, 0, sizeof *q);
+    const pl_trunc_t trunc = {.max_weight = c->k < c->n ? c->k : 0};
+    for (int o = 0; o < c->nreadout; o++) {
+        PL_TRY(diff ? pl_propagate_diff(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL)
+                    : pl_propagate(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL));
+        q->map[o] = malloc((pl_prop_size(q->prop[o]) + 1) * sizeof *q->map[o]);
+        if (!q->map[o]) return pl_error(PL_ENOMEM, "out of memory");
+        PL_TRY(cache_map(k, q->prop[o], q->map[o]));
+    }
+    return PL_OK;
+}
+
+/* r[i·nreadout + o] = Σ_t c_t ⟨P_t⟩_i. */
+static void surrogate_forward(const pl_clf_t *c, const cache_t *k, const propagated_t *q, double *r) {
+    const size_t count = (size_t)k->d->count;
+    memset(r, 0, count * c->nreadout * sizeof *r);
+    for (int o = 0; o < c->nreadout; o++)
+        for (size_t t = 0; t < pl_prop_size(q->prop[o]); t++) {
+            pl_pauli_t v;
+            double coeff;
+            pl_prop_term(q->prop[o], t, &v, &coeff);
+            const double *e = k->E + q->map[o][t] * count;
+            for (size_t i = 0; i < count; i++) r[i * c->nreadout + o] += coeff * e[i];
+        }
+}
+
+/* grad += Σ_o Σ_t (Σ_i g_{i,o} ⟨P_t⟩_i) ∂c_t/∂θ. */
+static void surrogate_backward(const pl_clf_t *c, const cache_t *k, const propagated_t *q,
+                               const double *g, double *grad) {
+    const size_t count = (size_t)k->d->count;
+    for (int o = 0; o < c->nreadout; o++)
+        for (size_t t = 0; t < pl_prop_size(q->prop[o]); t++) {
+            const double *e = k->E + q->map[o][t] * count;
+            double w = 0.0;
+            for (size_t i = 0; i < count; i++) w += g[i * c->nreadout + o] * e[i];
+            const double *dc = pl_prop_term_grad(q->prop[o], t);
+            for (int j = 0; j < c->nparams; j++) grad[j] += w * dc[j];
+        }
+}
+
+pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *out) {
+    cache_t k = {.d = d};
+    propagated_t q = {0};
+    pl_status_t st = pl_pauli_sum_create(c->n, &k.dict);
+    if (st == PL_OK) st = propagate_readouts(c, &k, false, &q);
+    if (st == PL_OK) surrogate_forward(c, &k, &q, out);
+    propagated_free(&q, c->nreadout);
+    cache_free(&k);
+    return st;
+}
+
+/* ---- training ---------------------------------------------------------------- */
+
+typedef struct {
+    pl_clf_t *c;
+    const pl_clf_data_t *d;
+    cache_t cache;       /* surrogate */
+    double *r, *g;       /* readout values and dL/dr, count × nreadout */
+    size_t strings;
+} fit_ctx_t;
+
+/* Unpack x = (θ, a, b) into the classifier. */
+static void set_params(pl_clf_t *c, const double *x) {
+    memcpy(c->theta, x, (size_t)c->nparams * sizeof *x);
+    c->a = x[c->nparams];
+    memcpy(c->b, x + c->nparams + 1, (size_t)learn_nlogits(c) * sizeof *x);
+}
+
+/* Mean cross entropy and its gradient by x. */
+static double objective(const double *x, double *grad, void *ctx, pl_status_t *st) {
+    fit_ctx_t *f = ctx;
+    pl_clf_t *c = f->c;
+    const int count = f->d->count, nl = learn_nlogits(c), P = c->nparams;
+    set_params(c, x);
+    propagated_t q = {0};
+    if (c->kind == PL_CLF_SURROGATE) {
+        *st = propagate_readouts(c, &f->cache, grad != NULL, &q);
+        if (*st == PL_OK) surrogate_forward(c, &f->cache, &q, f->r);
+        f->strings = pl_pauli_sum_size(f->cache.dict);
+    } else {
+        *st = learn_qcnn_outputs(c, f->d, f->r);
+    }
+    double loss = 0.0, da = 0.0, db[LEARN_MAX_CLASSES] = {0};
+    memset(f->g, 0, (size_t)count * c->nreadout * sizeof *f->g);
+    for (int i = 0; i < count && *st == PL_OK; i++)
+        loss += learn_head_loss(c, f->r + (size_t)i * c->nreadout, f->d->labels[i],
+                                f->g + (size_t)i * c->nreadout, &da, db);
+    if (grad && *st == PL_OK) {
+        memset(grad, 0, (size_t)P * sizeof *grad);
+        if (c->kind == PL_CLF_SURROGATE) surrogate_backward(c, &f->cache, &q, f->g, grad);
+        else *st = qcnn_backward(c, f->d, f->g, grad);
+        for (int j = 0; j < P; j++) grad[j] /= count;
+        grad[P] = da / count;
+        for (int l = 0; l < nl; l++) grad[P + 1 + l] = db[l] / count;
+    }
+    propagated_free(&q, c->nreadout);
+    return loss / count;
+}
+
+typedef struct {
+    const pl_clf_opts_t *o;
+} progress_ctx_t;
+
+static bool on_iteration(int iter, double f, const double *x, int n, void *ctx) {
+    (void)x;
+    (void)n;
+    const pl_clf_opts_t *o = ctx;
+    return o->progress ? o->progress(iter, f, o->progress_ctx) : true;
+}
+
+pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_data_t *d,
+                              pl_clf_fit_info_t *info) {
+    PL_TRY(learn_setup_circuit(c));
+    const int nl = learn_nlogits(c), nx = c->nparams + 1 + nl;
+    c->theta = calloc((size_t)c->nparams, sizeof *c->theta);
+    double *x = calloc((size_t)nx, sizeof *x);
+    fit_ctx_t f = {.c = c, .d = d, .cache = {.d = d}};
+    f.r = malloc((size_t)d->count * c->nreadout * sizeof *f.r);
+    f.g = malloc((size_t)d->count * c->nreadout * sizeof *f.g);
+    pl_status_t st = c->theta && x && f.r && f.g ? pl_pauli_sum_create(c->n, &f.cache.dict)
+                                                 : pl_error(PL_ENOMEM, "out of memory");
+    /* near-identity start: small random angles, a head of unit slope per outcome */
+    pl_rng_t rng;
+    pl_rng_seed(&rng, o->seed, 0);
+    const double scale = o->init_scale > 0 ? o->init_scale : 0.1;
+    for (int j = 0; j < c->nparams; j++) x[j] = scale * (2 * pl_rng_uniform(&rng) - 1);
+    x[c->nparams] = c->classes == 2 ? 2.0 : 4.0;
+    pl_optim_result_t res = {0};
+    if (st == PL_OK) {
+        const pl_optim_opts_t oo = {.method = PL_OPT_ADAM,
+                                    .max_iter = o->max_iter ? o->max_iter : 150,
+                                    .learning_rate = o->lr > 0 ? o->lr : 0.05,
+                                    .callback = on_iteration,
+                                    .callback_ctx = (void *)o};
+        st = pl_optimize(objective, &f, nx, x, &oo, &res);
+    }
+    if (st == PL_OK) {
+        set_params(c, x);
+        info->iterations = res.iterations;
+        info->loss = res.f;
+        info->params = nx;
+        info->strings = f.strings;
+    }
+    free(x);
+    free(f.r);
+    free(f.g);
+    cache_free(&f.cache);
+    return st;
+}

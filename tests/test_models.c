@@ -351,7 +351,8 @@ static void test_tfim_free_fermions(void **state) {
         if (fabs(e - ref) > 1e-9) test_fail("tfim n 12 %s: E %.15g vs free fermions %.15g", params, e, ref);
         pl_pauli_sum_destroy(h);
     }
-    /* Critical open chain, J = h = 1: E0 = 1 − csc(π / (2(2n + 1))) (Pfeuty, Ann. Phys. 57, 79 (1970)). */
+    /* Critical open chain, J = h = 1: modes k_m = 2πm/(2n+1), m = 1..n, with
+     * Λ = 4 cos(k/2); E0 = −½ Σ Λ = 1 − csc(π / (2(2n + 1))) by the Dirichlet sum. */
     assert_true(fabs(tfim_free_fermion(12, 1, 1) - (1 - 1 / sin(PL_PI / 50))) < 1e-12);
     assert_true(fabs(tfim_free_fermion(12, 1, 0) + 11) < 1e-12); /* −J(n−1) */
     assert_true(fabs(tfim_free_fermion(12, 0, 0.5) + 6) < 1e-12); /* −hn */
@@ -470,6 +471,9 @@ static void test_labels_closed_form(void **state) {
         {"cluster-ising", "h1=0,h2=-1.1", PL_CLUSTER_ISING_ANTIFERROMAGNETIC},
         {"cluster-ising", "h1=0.5,h2=0.38", PL_CLUSTER_ISING_SPT},
         {"cluster-ising", "h1=0.5,h2=0.46", PL_CLUSTER_ISING_PARAMAGNETIC},
+        {"cluster-ising", "h1=1.4,h2=-1.0", PL_CLUSTER_ISING_SPT},
+        {"cluster-ising", "h1=1.4,h2=-1.4", PL_CLUSTER_ISING_PARAMAGNETIC}, /* the sliver */
+        {"cluster-ising", "h1=1.4,h2=-1.7", PL_CLUSTER_ISING_ANTIFERROMAGNETIC},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const int label = closed_label(cases[k].model, cases[k].params);
@@ -512,6 +516,30 @@ static void test_labels_from_state(void **state) {
     }
 }
 
+/* Over a grid of the dataset range, the order-parameter rule on exact ground
+ * states of 12 sites agrees with the closed-form curves wherever the curves
+ * give the same label 0.15 above and below the point (away from boundaries). */
+static void test_cluster_ising_grid(void **state) {
+    (void)state;
+    int checked = 0;
+    for (double h1 = 0.1; h1 < 1.65; h1 += 0.4)
+        for (double h2 = -1.5; h2 < 1.65; h2 += 0.4) {
+            char at[64], above[64], below[64];
+            snprintf(at, sizeof at, "h1=%.2f,h2=%.2f", h1, h2);
+            snprintf(above, sizeof above, "h1=%.2f,h2=%.2f", h1, h2 + 0.15);
+            snprintf(below, sizeof below, "h1=%.2f,h2=%.2f", h1, h2 - 0.15);
+            const int label = closed_label("cluster-ising", at);
+            if (label != closed_label("cluster-ising", above) ||
+                label != closed_label("cluster-ising", below))
+                continue;
+            const int measured = label_from_exact("cluster-ising", 12, at);
+            if (measured != label)
+                test_fail("cluster-ising %s: closed form %d, ground state %d", at, label, measured);
+            checked++;
+        }
+    assert_true(checked >= 20);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
@@ -526,6 +554,7 @@ int main(void) {
         cmocka_unit_test(test_exact_options_memory),
         cmocka_unit_test(test_labels_closed_form),
         cmocka_unit_test(test_labels_from_state),
+        cmocka_unit_test(test_cluster_ising_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,6 +233,19 @@ static void test_round_trips(void **state) {
     assert_int_equal(pl_shadows_read_any(h5, &back), PL_OK);
     expect_same(sh[0], back);
     pl_shadows_destroy(back);
+    /* the first 100 shots, shot by shot */
+    pl_shadows_t *head;
+    assert_int_equal(pl_shadows_head(sh[0], 100, &head), PL_OK);
+    assert_int_equal(pl_shadows_shots(head), 100);
+    uint8_t b1[5], o1[5], b2[5], o2[5];
+    for (size_t s = 0; s < 100; s++) {
+        pl_shadows_get_shot(sh[0], s, b1, o1);
+        pl_shadows_get_shot(head, s, b2, o2);
+        assert_memory_equal(b1, b2, 5);
+        assert_memory_equal(o1, o2, 5);
+    }
+    assert_int_equal(pl_shadows_head(sh[0], 334, &back), PL_EINVAL);
+    pl_shadows_destroy(head);
     assert_int_equal(truncate(h5, 1000), 0);
     assert_int_equal(pl_shadows_load(h5, &back), PL_EIO);
     assert_null(back);

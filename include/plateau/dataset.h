@@ -83,7 +83,7 @@ PL_NODISCARD pl_status_t pl_dataset_merge(const pl_dataset_opts_t *o, const char
                                           const char *command, pl_dataset_summary_t *summary);
 
 /** A dataset read back (for training). */
-typedef struct {
+typedef struct pl_dataset {
     const pl_model_t *model;
     int sites, points, nparams;
     uint64_t shots;
@@ -96,6 +96,15 @@ typedef struct {
 /** Read a dataset file; PL_EIO / PL_EPARSE naming the problem for bad files. */
 PL_NODISCARD pl_status_t pl_dataset_load(const char *path, pl_dataset_t **out);
 void pl_dataset_destroy(pl_dataset_t *d);
+
+/**
+ * Exact ground states of every point of @p d (Lanczos on the state vector, as
+ * the QCNN needs them), computed in parallel over points.
+ * @param[out] states d->points new state vectors (free each, then the array)
+ * @return PL_EINVAL above 20 sites; errors of pl_exact_ground_state.
+ */
+PL_NODISCARD pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed,
+                                                 pl_sv_t ***states);
 
 #ifdef __cplusplus
 }

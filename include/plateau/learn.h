@@ -120,6 +120,36 @@ PL_NODISCARD pl_status_t pl_clf_load(const char *path, pl_clf_t **out);
 /** Accuracy and confusion matrix (conf[true·classes + predicted]). */
 double pl_clf_accuracy(const int *labels, const int *pred, int count, int classes, int *conf);
 
+/* ---- train / test on a dataset ------------------------------------------- */
+
+struct pl_dataset;
+
+/** How to split and train. */
+typedef struct {
+    double train_fraction; /**< share of the points used for training (0: 0.5) */
+    uint64_t seed;         /**< the split (a seeded permutation) */
+    pl_clf_opts_t clf;     /**< kind, k, iterations, ...; qubits and classes come from the data */
+} pl_eval_opts_t;
+
+/** What a train/test run measured. */
+typedef struct {
+    int train_count, test_count, classes;
+    double train_accuracy, test_accuracy;
+    double test_stderr;  /**< sqrt(a(1 − a)/n_test): the binomial standard error */
+    int confusion[16];   /**< test set, confusion[true·classes + predicted] */
+    pl_clf_fit_info_t fit;
+} pl_eval_result_t;
+
+/**
+ * Split @p d (a random permutation, the first train_fraction for training),
+ * train, and measure. The QCNN needs the states: they are recomputed exactly
+ * from the dataset's parameters (pl_exact_ground_state; PL_EINVAL above 20
+ * sites). Classes = the model's label count.
+ * @param[out] model may be NULL; else the trained classifier.
+ */
+PL_NODISCARD pl_status_t pl_clf_train_test(const struct pl_dataset *d, const pl_eval_opts_t *o,
+                                           pl_eval_result_t *result, pl_clf_t **model);
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,6 +67,9 @@ const uint64_t *pl_shadows_bits(const pl_shadows_t *sh);
 PL_NODISCARD pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits,
                                               pl_shadows_t **out);
 
+/** The first @p shots shots of @p sh (1 ≤ shots ≤ its count) as a new set. */
+PL_NODISCARD pl_status_t pl_shadows_head(const pl_shadows_t *sh, size_t shots, pl_shadows_t **out);
+
 /**
  * @p shots exact shots of the state vector, each in an independent uniformly
  * random Pauli basis per qubit. Shot s draws from the generator seeded with

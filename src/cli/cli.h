@@ -113,5 +113,9 @@ int cli_cmd_shadows(int argc, char **argv);
 extern const char cli_shadows_usage[];
 int cli_cmd_dataset(int argc, char **argv);
 extern const char cli_dataset_usage[];
+int cli_cmd_train(int argc, char **argv);
+extern const char cli_train_usage[];
+int cli_cmd_predict(int argc, char **argv);
+extern const char cli_predict_usage[];
 
 #endif

@@ -24,6 +24,9 @@ static const cli_command_t commands[] = {
      cli_cmd_shadows},
     {"dataset", "labelled ground states with shadows over a model's parameters",
      cli_dataset_usage, cli_cmd_dataset},
+    {"train", "train and test a phase classifier (qcnn, surrogate, linear) on a dataset",
+     cli_train_usage, cli_cmd_train},
+    {"predict", "classify a dataset with a trained model", cli_predict_usage, cli_cmd_predict},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

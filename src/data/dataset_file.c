@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/thread_error.h"
 #include "io/h5.h"
 #include "plateau/core.h"
 #include "plateau/dataset.h"
@@ -248,5 +249,35 @@ pl_status_t pl_dataset_load(const char *path, pl_dataset_t **out) {
         return st;
     }
     *out = d;
+    return PL_OK;
+}
+
+/* ---- exact states ----------------------------------------------------------- */
+
+pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed, pl_sv_t ***states) {
+    *states = NULL;
+    if (d->sites > 20)
+        return pl_error(PL_EINVAL, "exact states of %d sites would not fit: at most 20", d->sites);
+    pl_sv_t **sv = calloc((size_t)d->points, sizeof *sv);
+    if (!sv) return pl_error(PL_ENOMEM, "out of memory");
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < d->points; i++) {
+        if (core_thread_error_any(&err)) continue;
+        pl_pauli_sum_t *h;
+        double e;
+        const pl_exact_opts_t eo = {.seed = seed + (uint64_t)i};
+        pl_status_t st = pl_model_hamiltonian(d->model, d->sites, d->params + (size_t)i * d->nparams, &h);
+        if (st == PL_OK) st = pl_exact_ground_state(h, &eo, &e, &sv[i]);
+        pl_pauli_sum_destroy(h);
+        if (st != PL_OK) core_thread_error_set(&err, st);
+    }
+    pl_status_t st = core_thread_error_raise(&err);
+    if (st != PL_OK) {
+        for (int i = 0; i < d->points; i++) pl_sv_destroy(sv[i]);
+        free(sv);
+        return st;
+    }
+    *states = sv;
     return PL_OK;
 }

@@ -91,3 +91,17 @@ pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits, pl_s
         }
     return PL_OK;
 }
+
+pl_status_t pl_shadows_head(const pl_shadows_t *sh, size_t shots, pl_shadows_t **out) {
+    *out = NULL;
+    if (shots < 1 || shots > sh->shots)
+        return pl_error(PL_EINVAL, "cannot take %zu of %zu shots", shots, sh->shots);
+    PL_TRY(pl_shadows_create(sh->n, shots, out));
+    const size_t tail = shots % 64;
+    for (size_t v = 0; v < 3 * (size_t)sh->n; v++) {
+        uint64_t *dst = (*out)->bits + v * (*out)->words;
+        memcpy(dst, sh->bits + v * sh->words, (*out)->words * sizeof *dst);
+        if (tail) dst[(*out)->words - 1] &= (UINT64_C(1) << tail) - 1; /* clear past the end */
+    }
+    return PL_OK;
+}

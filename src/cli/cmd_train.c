@@ -1,0 +1,241 @@
+/* plateau train / plateau predict: phase classifiers on a dataset. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char cli_train_usage[] =
+    "usage: plateau train --data F.h5 --model qcnn|surrogate|linear [--k K]\n"
+    "                     [--train-fraction f] [--iterations N] [--lr R] [--l2 L]\n"
+    "                     [--unshared] [--out MODEL.h5] [options]\n"
+    "\n"
+    "Split a dataset (plateau dataset) into training and test points, train a phase\n"
+    "classifier and report its accuracies (docs/learn.md):\n"
+    "  qcnn       the quantum convolutional neural network on the exact states\n"
+    "             (recomputed from the dataset's parameters; at most 20 sites)\n"
+    "  surrogate  its classical surrogate: the readout propagated through the QCNN\n"
+    "             keeping Pauli strings of weight <= K, evaluated on the shadows\n"
+    "  linear     logistic regression on the shadow estimates of every string\n"
+    "             inside K adjacent qubits (the fully classical baseline)\n"
+    "\n"
+    "  --data F.h5         the dataset (with --shots for surrogate and linear)\n"
+    "  --k K               surrogate: max Pauli weight; linear: window (default 2)\n"
+    "  --train-fraction f  share of points used for training (default 0.5)\n"
+    "  --iterations N      training iterations (default 150; linear 500)\n"
+    "  --lr R              Adam step (default 0.05)\n"
+    "  --l2 L              linear: L2 penalty (default 1e-3)\n"
+    "  --unshared          QCNN/surrogate: independent angles per gate\n"
+    "  --out MODEL.h5      where to save the model (default DATA.MODEL.h5)\n"
+    "  --seed S            split and initial angles\n"
+    "  --json              one JSON object: train_accuracy, test_accuracy,\n"
+    "                      test_stderr, confusion, train_points, test_points,\n"
+    "                      iterations, loss, strings, seconds, out\n"
+    "  --quiet             no progress on stderr\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+
+const char cli_predict_usage[] =
+    "usage: plateau predict --model MODEL.h5 --data F.h5 [--json]\n"
+    "\n"
+    "Classify every point of a dataset with a trained model (plateau train) and,\n"
+    "as the dataset carries labels, report the accuracy and the confusion matrix.\n"
+    "\n"
+    "  --json   one JSON object: predictions, accuracy, confusion, points\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+
+typedef struct {
+    const char *data, *model, *out;
+    pl_eval_opts_t eval;
+    cli_common_t common;
+} train_args_t;
+
+static bool show_iteration(int iter, double loss, void *ctx) {
+    (void)ctx;
+    if (iter % 10 == 0) fprintf(stderr, "\rplateau train: iteration %4d  loss %.5f", iter, loss);
+    return true;
+}
+
+static cJSON *confusion_json(const int *conf, int classes) {
+    cJSON *rows = cJSON_CreateArray();
+    for (int t = 0; t < classes; t++) {
+        double row[4];
+        for (int p = 0; p < classes; p++) row[p] = conf[t * classes + p];
+        cJSON_AddItemToArray(rows, cli_number_array(row, classes));
+    }
+    return rows;
+}
+
+static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_eval_result_t *r,
+                         const char *out) {
+    if (!a->common.json) {
+        printf("train accuracy %.4f (%d points)\ntest accuracy  %.4f +- %.4f (%d points)\n",
+               r->train_accuracy, r->train_count, r->test_accuracy, r->test_stderr, r->test_count);
+        printf("confusion (rows: true %s; columns: predicted)\n", "labels");
+        for (int t = 0; t < r->classes; t++) {
+            printf("  %-20s", d->model->labels[t]);
+            for (int p = 0; p < r->classes; p++) printf(" %5d", r->confusion[t * r->classes + p]);
+            printf("\n");
+        }
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "command", "train");
+    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON_AddStringToObject(o, "data", a->data);
+    cJSON_AddStringToObject(o, "model", a->model);
+    cJSON_AddStringToObject(o, "dataset_model", d->model->name);
+    cJSON_AddNumberToObject(o, "qubits", d->sites);
+    cJSON_AddNumberToObject(o, "shots", (double)d->shots);
+    cJSON_AddNumberToObject(o, "k", a->eval.clf.k ? a->eval.clf.k : 2);
+    cJSON_AddNumberToObject(o, "train_points", r->train_count);
+    cJSON_AddNumberToObject(o, "test_points", r->test_count);
+    cJSON_AddNumberToObject(o, "train_accuracy", r->train_accuracy);
+    cJSON_AddNumberToObject(o, "test_accuracy", r->test_accuracy);
+    cJSON_AddNumberToObject(o, "test_stderr", r->test_stderr);
+    cJSON_AddItemToObject(o, "confusion", confusion_json(r->confusion, r->classes));
+    cJSON *names = cJSON_CreateArray();
+    for (int t = 0; t < r->classes; t++) cJSON_AddItemToArray(names, cJSON_CreateString(d->model->labels[t]));
+    cJSON_AddItemToObject(o, "labels", names);
+    cJSON_AddNumberToObject(o, "iterations", r->fit.iterations);
+    cJSON_AddNumberToObject(o, "loss", r->fit.loss);
+    cJSON_AddNumberToObject(o, "params", r->fit.params);
+    cJSON_AddNumberToObject(o, "strings", (double)r->fit.strings);
+    cJSON_AddNumberToObject(o, "seconds", r->fit.seconds);
+    cJSON_AddStringToObject(o, "out", out);
+    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
+    cli_print_json(o);
+}
+
+/* DATA.h5 → DATA.MODEL.h5 */
+static char *default_out(const char *data, const char *model) {
+    const size_t len = strlen(data) + strlen(model) + 8;
+    char *s = malloc(len);
+    if (!s) return NULL;
+    const char *dot = strrchr(data, '.');
+    const int stem = dot && strcmp(dot, ".h5") == 0 ? (int)(dot - data) : (int)strlen(data);
+    snprintf(s, len, "%.*s.%s.h5", stem, data, model);
+    return s;
+}
+
+static pl_status_t run_train(train_args_t *a, const char *command) {
+    PL_TRY(pl_clf_lookup(a->model, &a->eval.clf.kind));
+    pl_dataset_t *d;
+    PL_TRY(pl_dataset_load(a->data, &d));
+    char *out = a->out ? NULL : default_out(a->data, a->model);
+    const char *path = a->out ? a->out : out;
+    a->eval.seed = a->common.seed;
+    a->eval.clf.seed = a->common.seed;
+    if (!a->common.quiet) a->eval.clf.progress = show_iteration;
+    pl_eval_result_t r;
+    pl_clf_t *c = NULL;
+    pl_status_t st = path ? pl_clf_train_test(d, &a->eval, &r, &c) : pl_error(PL_ENOMEM, "out of memory");
+    if (!a->common.quiet) fprintf(stderr, "\n");
+    if (st == PL_OK) st = pl_clf_save(c, path, command, a->common.seed);
+    if (st == PL_OK) report_train(a, d, &r, path);
+    pl_clf_destroy(c);
+    pl_dataset_destroy(d);
+    free(out);
+    return st;
+}
+
+int cli_cmd_train(int argc, char **argv) {
+    train_args_t a = {.common = {.seed = 1}};
+    const cli_opt_t opts[] = {
+        {"--data", CLI_STRING, &a.data, NULL},
+        {"--model", CLI_STRING, &a.model, NULL},
+        {"--k", CLI_INT, &a.eval.clf.k, NULL},
+        {"--train-fraction", CLI_DOUBLE, &a.eval.train_fraction, NULL},
+        {"--iterations", CLI_INT, &a.eval.clf.max_iter, NULL},
+        {"--lr", CLI_DOUBLE, &a.eval.clf.lr, NULL},
+        {"--l2", CLI_DOUBLE, &a.eval.clf.l2, NULL},
+        {"--unshared", CLI_FLAG, &a.eval.clf.unshared, NULL},
+        {"--out", CLI_STRING, &a.out, NULL},
+    };
+    int npos = 0;
+    int rc = cli_parse("train", argc, argv, opts, 9, &a.common, NULL, 0, &npos);
+    if (rc != CLI_OK) return rc;
+    if (a.common.help) {
+        fputs(cli_train_usage, stdout);
+        return CLI_OK;
+    }
+    if (!a.data || !a.model) {
+        cli_error("train", "needs --data F.h5 and --model qcnn|surrogate|linear");
+        return CLI_USAGE;
+    }
+    if (a.eval.train_fraction < 0 || a.eval.train_fraction >= 1 || a.eval.clf.k < 0 ||
+        a.eval.clf.max_iter < 0 || a.eval.clf.lr < 0 || a.eval.clf.l2 < 0) {
+        cli_error("train", "--train-fraction must lie in (0, 1); --k, --iterations, --lr, --l2 >= 0");
+        return CLI_USAGE;
+    }
+    char *command = cli_command_line(argc, argv);
+    pl_status_t st = command ? run_train(&a, command) : pl_error(PL_ENOMEM, "out of memory");
+    free(command);
+    return st == PL_OK ? CLI_OK : cli_fail("train", st);
+}
+
+/* ---- predict ------------------------------------------------------------------ */
+
+static pl_status_t run_predict(const char *model_path, const char *data_path, bool json) {
+    pl_clf_t *c;
+    PL_TRY(pl_clf_load(model_path, &c));
+    pl_dataset_t *d = NULL;
+    pl_status_t st = pl_dataset_load(data_path, &d);
+    if (st == PL_OK && (d->sites != pl_clf_qubits(c) || d->model->nlabels != pl_clf_classes(c)))
+        st = pl_error(PL_EINVAL, "the model is for %d qubits and %d classes, the data has %d sites "
+                                 "and %d labels", pl_clf_qubits(c), pl_clf_classes(c), d->sites,
+                      d->model->nlabels);
+    pl_sv_t **states = NULL;
+    if (st == PL_OK && pl_clf_kind(c) == PL_CLF_QCNN) st = pl_dataset_exact_states(d, 1, &states);
+    int *pred = st == PL_OK ? malloc((size_t)d->points * sizeof *pred) : NULL;
+    if (st == PL_OK && !pred) st = pl_error(PL_ENOMEM, "out of memory");
+    const pl_clf_data_t data = {d ? d->points : 0, d ? d->labels : NULL, d ? d->shadows : NULL, states};
+    if (st == PL_OK) st = pl_clf_predict(c, &data, pred, NULL);
+    if (st == PL_OK) {
+        int conf[16];
+        const int classes = pl_clf_classes(c);
+        const double acc = pl_clf_accuracy(d->labels, pred, d->points, classes, conf);
+        if (json) {
+            cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateArray();
+            for (int i = 0; i < d->points; i++) cJSON_AddItemToArray(p, cJSON_CreateNumber(pred[i]));
+            cJSON_AddStringToObject(o, "command", "predict");
+            cJSON_AddNumberToObject(o, "points", d->points);
+            cJSON_AddItemToObject(o, "predictions", p);
+            cJSON_AddNumberToObject(o, "accuracy", acc);
+            cJSON_AddItemToObject(o, "confusion", confusion_json(conf, classes));
+            cli_print_json(o);
+        } else {
+            for (int i = 0; i < d->points; i++) printf("%d %s\n", i, d->model->labels[pred[i]]);
+            printf("accuracy %.4f\n", acc);
+        }
+    }
+    for (int i = 0; states && i < d->points; i++) pl_sv_destroy(states[i]);
+    free(states);
+    free(pred);
+    pl_dataset_destroy(d);
+    pl_clf_destroy(c);
+    return st;
+}
+
+int cli_cmd_predict(int argc, char **argv) {
+    const char *model = NULL, *data = NULL;
+    cli_common_t common = {.seed = 1};
+    const cli_opt_t opts[] = {
+        {"--model", CLI_STRING, &model, NULL},
+        {"--data", CLI_STRING, &data, NULL},
+    };
+    int npos = 0;
+    int rc = cli_parse("predict", argc, argv, opts, 2, &common, NULL, 0, &npos);
+    if (rc != CLI_OK) return rc;
+    if (common.help) {
+        fputs(cli_predict_usage, stdout);
+        return CLI_OK;
+    }
+    if (!model || !data) {
+        cli_error("predict", "needs --model MODEL.h5 and --data F.h5");
+        return CLI_USAGE;
+    }
+    pl_status_t st = run_predict(model, data, common.json);
+    return st == PL_OK ? CLI_OK : cli_fail("predict", st);
+}

@@ -61,7 +61,8 @@ typedef struct {
     bool unshared;     /**< QCNN/surrogate: independent angles per gate (default shared) */
     int max_iter;      /**< training iterations (0: 150 for QCNN/surrogate, 500 for linear) */
     double lr;         /**< Adam step (0: 0.05) */
-    double l2;         /**< linear: L2 penalty (0: 1e-3) */
+    double l2;         /**< linear: L2 penalty (0: 1e-3); QCNN/surrogate: weight decay on
+                            the angles and the head slope (0: none) */
     double init_scale; /**< initial angles uniform in ±init_scale (0: 0.1) */
     uint64_t seed;
     pl_clf_progress_fn progress;
@@ -107,6 +108,14 @@ PL_NODISCARD pl_status_t pl_clf_outputs(const pl_clf_t *clf, const pl_clf_data_t
  */
 PL_NODISCARD pl_status_t pl_clf_surrogate_of(const pl_clf_t *qcnn, int k, pl_clf_t **out);
 
+/**
+ * QCNN: estimate the readout from @p shots measurements of the readout qubits
+ * per state (point i's from the generator (seed, i)) instead of exactly — the
+ * same quantum cost per state as a shadow set of that many shots. 0: exact.
+ * Other kinds ignore it.
+ */
+void pl_clf_set_shots(pl_clf_t *clf, uint64_t shots, uint64_t seed);
+
 int pl_clf_classes(const pl_clf_t *clf);
 int pl_clf_qubits(const pl_clf_t *clf);
 pl_clf_kind_t pl_clf_kind(const pl_clf_t *clf);
@@ -144,7 +153,9 @@ typedef struct {
  * Split @p d (a random permutation, the first train_fraction for training),
  * train, and measure. The QCNN needs the states: they are recomputed exactly
  * from the dataset's parameters (pl_exact_ground_state; PL_EINVAL above 20
- * sites). Classes = the model's label count.
+ * sites); it trains on exact expectations and is measured, like the shadow
+ * models, with the dataset's shots per state (pl_clf_set_shots; exact when
+ * the dataset has none). Classes = the model's label count.
  * @param[out] model may be NULL; else the trained classifier.
  */
 PL_NODISCARD pl_status_t pl_clf_train_test(const struct pl_dataset *d, const pl_eval_opts_t *o,

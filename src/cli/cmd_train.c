@@ -51,9 +51,12 @@ typedef struct {
     cli_common_t common;
 } train_args_t;
 
+/* ctx: a bool set once a progress line is on the screen (it needs a newline). */
 static bool show_iteration(int iter, double loss, void *ctx) {
-    (void)ctx;
-    if (iter % 10 == 0) fprintf(stderr, "\rplateau train: iteration %4d  loss %.5f", iter, loss);
+    if (iter % 10 == 0) {
+        fprintf(stderr, "\rplateau train: iteration %4d  loss %.5f", iter, loss);
+        *(bool *)ctx = true;
+    }
     return true;
 }
 
@@ -127,11 +130,15 @@ static pl_status_t run_train(train_args_t *a, const char *command) {
     const char *path = a->out ? a->out : out;
     a->eval.seed = a->common.seed;
     a->eval.clf.seed = a->common.seed;
-    if (!a->common.quiet) a->eval.clf.progress = show_iteration;
+    bool shown = false;
+    if (!a->common.quiet) {
+        a->eval.clf.progress = show_iteration;
+        a->eval.clf.progress_ctx = &shown;
+    }
     pl_eval_result_t r;
     pl_clf_t *c = NULL;
     pl_status_t st = path ? pl_clf_train_test(d, &a->eval, &r, &c) : pl_error(PL_ENOMEM, "out of memory");
-    if (!a->common.quiet) fprintf(stderr, "\n");
+    if (shown) fprintf(stderr, "\n");
     if (st == PL_OK) st = pl_clf_save(c, path, command, a->common.seed);
     if (st == PL_OK) report_train(a, d, &r, path);
     pl_clf_destroy(c);

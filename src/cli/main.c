@@ -27,6 +27,9 @@ static const cli_command_t commands[] = {
     {"train", "train and test a phase classifier (qcnn, surrogate, linear) on a dataset",
      cli_train_usage, cli_cmd_train},
     {"predict", "classify a dataset with a trained model", cli_predict_usage, cli_cmd_predict},
+    {"benchmark", "QCNN versus its classical surrogate on every model: datasets, training, report",
+     cli_benchmark_usage, cli_cmd_benchmark},
+    {"dla", "dynamical Lie algebra of generators or an ansatz", cli_dla_usage, cli_cmd_dla},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

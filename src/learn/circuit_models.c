@@ -17,12 +17,37 @@
 
 /* ---- QCNN on state vectors -------------------------------------------------- */
 
-/* r_o of point i: the circuit applied to a copy of the state. */
-static pl_status_t qcnn_point(const pl_clf_t *c, const pl_sv_t *in, double *r) {
+/* ⟨Z_q0⟩, ⟨Z_q1⟩, ⟨Z_q0 Z_q1⟩ from @p shots measurements in the Z basis. */
+static pl_status_t sampled_readout(const pl_clf_t *c, const pl_sv_t *sv, uint64_t shots,
+                                   pl_rng_t *rng, double *r) {
+    uint64_t *bits = malloc(shots * sizeof *bits);
+    if (!bits) return pl_error(PL_ENOMEM, "out of memory for %llu shots", (unsigned long long)shots);
+    pl_status_t st = pl_sv_sample(sv, NULL, shots, rng, bits);
+    double z0 = 0, z1 = 0, zz = 0;
+    for (uint64_t s = 0; s < shots && st == PL_OK; s++) {
+        const double a = bits[s] >> c->q0 & 1 ? -1.0 : 1.0, b = bits[s] >> c->q1 & 1 ? -1.0 : 1.0;
+        z0 += a;
+        z1 += b;
+        zz += a * b;
+    }
+    r[0] = z0 / (double)shots;
+    if (c->nreadout == 3) {
+        r[1] = z1 / (double)shots;
+        r[2] = zz / (double)shots;
+    }
+    free(bits);
+    return st;
+}
+
+/* r_o of point i: the circuit applied to a copy of the state, read out exactly
+ * or with shots. */
+static pl_status_t qcnn_point(const pl_clf_t *c, const pl_sv_t *in, uint64_t shots, pl_rng_t *rng,
+                              double *r) {
     pl_sv_t *sv;
     PL_TRY(pl_sv_clone(in, &sv));
     pl_status_t st = pl_circuit_apply(c->circuit, c->theta, sv);
-    for (int o = 0; o < c->nreadout && st == PL_OK; o++) {
+    if (st == PL_OK && shots) st = sampled_readout(c, sv, shots, rng, r);
+    for (int o = 0; o < c->nreadout && st == PL_OK && !shots; o++) {
         double complex e;
         st = pl_sv_expval_sum(sv, c->readout[o], &e);
         r[o] = creal(e);
@@ -31,12 +56,17 @@ static pl_status_t qcnn_point(const pl_clf_t *c, const pl_sv_t *in, double *r) {
     return st;
 }
 
-pl_status_t learn_qcnn_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *out) {
+pl_status_t learn_qcnn_outputs(const pl_clf_t *c, const pl_clf_data_t *d, uint64_t shots,
+                               uint64_t seed, double *out) {
+    if (shots && pl_sv_qubits(d->states[0]) > 64)
+        return pl_error(PL_EINVAL, "sampled readout needs at most 64 qubits");
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < d->count; i++) {
         if (core_thread_error_any(&err)) continue;
-        pl_status_t st = qcnn_point(c, d->states[i], out + (size_t)i * c->nreadout);
+        pl_rng_t rng;
+        pl_rng_seed(&rng, seed, (uint64_t)i);
+        pl_status_t st = qcnn_point(c, d->states[i], shots, &rng, out + (size_t)i * c->nreadout);
         if (st != PL_OK) core_thread_error_set(&err, st);
     }
     return core_thread_error_raise(&err);
@@ -234,6 +264,7 @@ pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, d
 typedef struct {
     pl_clf_t *c;
     const pl_clf_data_t *d;
+    double l2;           /* weight decay on the angles and the head slope */
     cache_t cache;       /* surrogate */
     double *r, *g;       /* readout values and dL/dr, count × nreadout */
     size_t strings;
@@ -258,7 +289,7 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
         if (*st == PL_OK) surrogate_forward(c, &f->cache, &q, f->r);
         f->strings = pl_pauli_sum_size(f->cache.dict);
     } else {
-        *st = learn_qcnn_outputs(c, f->d, f->r);
+        *st = learn_qcnn_outputs(c, f->d, 0, 0, f->r); /* trained on exact expectations */
     }
     double loss = 0.0, da = 0.0, db[LEARN_MAX_CLASSES] = {0};
     memset(f->g, 0, (size_t)count * c->nreadout * sizeof *f->g);
@@ -269,12 +300,14 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
         memset(grad, 0, (size_t)P * sizeof *grad);
         if (c->kind == PL_CLF_SURROGATE) surrogate_backward(c, &f->cache, &q, f->g, grad);
         else *st = qcnn_backward(c, f->d, f->g, grad);
-        for (int j = 0; j < P; j++) grad[j] /= count;
-        grad[P] = da / count;
+        for (int j = 0; j < P; j++) grad[j] = grad[j] / count + f->l2 * x[j];
+        grad[P] = da / count + f->l2 * x[P];
         for (int l = 0; l < nl; l++) grad[P + 1 + l] = db[l] / count;
     }
     propagated_free(&q, c->nreadout);
-    return loss / count;
+    double penalty = 0.0;
+    for (int j = 0; j <= P; j++) penalty += 0.5 * f->l2 * x[j] * x[j];
+    return loss / count + penalty;
 }
 
 typedef struct {
@@ -294,7 +327,7 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     const int nl = learn_nlogits(c), nx = c->nparams + 1 + nl;
     c->theta = calloc((size_t)c->nparams, sizeof *c->theta);
     double *x = calloc((size_t)nx, sizeof *x);
-    fit_ctx_t f = {.c = c, .d = d, .cache = {.d = d}};
+    fit_ctx_t f = {.c = c, .d = d, .l2 = o->l2, .cache = {.d = d}};
     f.r = malloc((size_t)d->count * c->nreadout * sizeof *f.r);
     f.g = malloc((size_t)d->count * c->nreadout * sizeof *f.g);
     pl_status_t st = c->theta && x && f.r && f.g ? pl_pauli_sum_create(c->n, &f.cache.dict)

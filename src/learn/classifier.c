@@ -23,6 +23,11 @@ const char *pl_clf_name(pl_clf_kind_t kind) {
 }
 
 int pl_clf_classes(const pl_clf_t *c) { return c->classes; }
+
+void pl_clf_set_shots(pl_clf_t *c, uint64_t shots, uint64_t seed) {
+    c->shots = shots;
+    c->shot_seed = seed;
+}
 int pl_clf_qubits(const pl_clf_t *c) { return c->n; }
 pl_clf_kind_t pl_clf_kind(const pl_clf_t *c) { return c->kind; }
 
@@ -201,7 +206,7 @@ pl_status_t pl_clf_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *ou
     const pl_clf_opts_t o = {.kind = c->kind, .qubits = c->n, .classes = c->classes};
     PL_TRY(check_data(&o, d, false));
     if (c->kind == PL_CLF_LINEAR) return learn_linear_logits(c, d, outputs);
-    return c->kind == PL_CLF_QCNN ? learn_qcnn_outputs(c, d, outputs)
+    return c->kind == PL_CLF_QCNN ? learn_qcnn_outputs(c, d, c->shots, c->shot_seed, outputs)
                                   : learn_surrogate_outputs(c, d, outputs);
 }
 

@@ -81,6 +81,7 @@ pl_status_t pl_clf_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o, pl
     co.classes = d->model->nlabels;
     pl_clf_t *c = NULL;
     if (st == PL_OK) st = pl_clf_fit(&co, &train.data, &c, &r->fit);
+    if (st == PL_OK) pl_clf_set_shots(c, d->shots, o->seed ^ 0x5bd1e995u);
     if (st == PL_OK) r->train_accuracy = measure(c, &train.data, NULL, &st);
     if (st == PL_OK) r->test_accuracy = measure(c, &test.data, r->confusion, &st);
     r->train_count = ntrain;

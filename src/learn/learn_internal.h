@@ -18,6 +18,7 @@ struct pl_clf {
     int nparams;
     double *theta;
     int q0, q1;
+    uint64_t shots, shot_seed; /* QCNN predictions: measurements per state (0: exact) */
     int nreadout;
     pl_pauli_sum_t *readout[LEARN_MAX_READOUT];
     /* the head: logits a·r + b (binary) or a·p_c + b_c */
@@ -44,8 +45,11 @@ void learn_softmax(const double *z, int nlogits, int classes, double *probs);
 /* Build the QCNN circuit and readout of @p c (kind, n, classes, unshared set). */
 PL_NODISCARD pl_status_t learn_setup_circuit(pl_clf_t *c);
 
-/* Readout values of every point (out[i·nreadout + o]). */
-PL_NODISCARD pl_status_t learn_qcnn_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *out);
+/* Readout values of every point (out[i·nreadout + o]); the QCNN's are exact
+ * with shots = 0, else estimated from that many measurements of the readout
+ * qubits (point i's from the generator (seed, i)). */
+PL_NODISCARD pl_status_t learn_qcnn_outputs(const pl_clf_t *c, const pl_clf_data_t *d,
+                                            uint64_t shots, uint64_t seed, double *out);
 PL_NODISCARD pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d,
                                                  double *out);
 PL_NODISCARD pl_status_t learn_linear_logits(const pl_clf_t *c, const pl_clf_data_t *d,

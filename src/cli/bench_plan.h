@@ -1,0 +1,52 @@
+/* plateau benchmark: the rows it runs and what it measures (shared by its files). */
+#ifndef PLATEAU_CLI_BENCH_PLAN_H
+#define PLATEAU_CLI_BENCH_PLAN_H
+
+#include "cli/cli.h"
+
+/* One dataset and the classifiers trained on it. */
+typedef struct {
+    const char *model;
+    int sites, points;
+    uint64_t shots;
+    int chi;               /* DMRG bond dimension (0: plateau gs default) */
+    int k_surrogate, k_linear;
+    bool qcnn;             /* small enough for the state-vector QCNN */
+    const char *claim;     /* the paper's figure this row checks, or NULL */
+} bench_row_t;
+
+/* Results of one classifier on one row. */
+typedef struct {
+    bool ran;
+    pl_eval_result_t eval;
+    double seconds;
+} bench_score_t;
+
+typedef struct {
+    const bench_row_t *row;
+    int train_points;
+    double dataset_seconds;
+    bench_score_t score[PL_CLF_COUNT];
+    int *predicted; /* surrogate's prediction of every point (phase diagrams) */
+    double *params; /* the points' parameters */
+    int *labels;
+    int nparams, points;
+    const pl_model_t *model;
+} bench_result_t;
+
+/* Surrogate accuracy against its truncation and against shots per state. */
+typedef struct {
+    const char *model;
+    int sites;
+    int nk, nshots;
+    int k[4];
+    double acc_k[4], err_k[4];
+    int shots[8];
+    double acc_shots[8], err_shots[8];
+} bench_tradeoff_t;
+
+/* The report: report.md, results.json and the PNG plots in @p dir. */
+PL_NODISCARD pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t *r,
+                                            int nrows, const bench_tradeoff_t *t, double seconds);
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * plateau benchmark: the seed paper's experiment end to end — datasets of
+ * spin-chain ground states with shadows, the QCNN, its surrogate and the
+ * linear baseline trained on each, and a report. Resumable where it costs:
+ * a finished dataset file is reused and an unfinished one keeps its finished
+ * points (dataset parts), so a second run only recomputes what is missing and
+ * retrains (training is the cheap part).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/bench_plan.h"
+
+const char cli_benchmark_usage[] =
+    "usage: plateau benchmark [--quick] [--out DIR] [options]\n"
+    "\n"
+    "Reproduce the QCNN-versus-surrogate benchmark (docs/benchmark.md): for each\n"
+    "spin-chain model, a labelled dataset of ground states with classical shadows,\n"
+    "then the QCNN (where the state vector allows), its classical surrogate\n"
+    "(truncated Pauli propagation fed with shadows) and a linear model on window\n"
+    "features, trained on half the points and tested on the rest. Writes\n"
+    "DIR/report.md (the table), DIR/results.json, phase-diagram PNGs and the\n"
+    "surrogate's accuracy against its truncation k and against shots per state.\n"
+    "Run it again after an interruption: finished datasets and points are kept.\n"
+    "\n"
+    "  --quick      small sizes (8 sites), under two minutes on 2 cores\n"
+    "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
+    "  --out DIR    output folder (default benchmark-quick or benchmark)\n"
+    "  --seed S     datasets, splits and initial angles\n"
+    "  --threads T  threads\n"
+    "  --json       one JSON object: rows (model, sites, shots, train_points, and per\n"
+    "               classifier test_accuracy, test_stderr), report, seconds\n"
+    "  --quiet      no progress on stderr\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage, 1 other failure.\n";
+
+/* Quick: every model at 8 sites, all three classifiers. */
+static const bench_row_t quick_rows[] = {
+    {"tfim", 8, 80, 200, 0, 2, 2, true, NULL},
+    {"xxx-alternating", 8, 80, 200, 0, 2, 2, true, NULL},
+    {"cluster-ising", 8, 100, 200, 0, 2, 2, true, NULL},
+    {"generalized-cluster", 8, 100, 200, 0, 2, 3, true, NULL},
+    {"annni", 8, 100, 200, 0, 3, 3, true, NULL},
+};
+
+/* Full: the paper's sizes, plus 12-site rows where the QCNN runs too. */
+static const bench_row_t full_rows[] = {
+    {"tfim", 12, 80, 100, 0, 2, 2, true, NULL},
+    {"xxx-alternating", 12, 80, 100, 0, 2, 2, true, NULL},
+    {"cluster-ising", 12, 120, 100, 0, 2, 2, true, NULL},
+    {"generalized-cluster", 12, 120, 100, 0, 3, 3, true, NULL},
+    {"annni", 12, 120, 100, 0, 3, 3, true, NULL},
+    {"xxx-alternating", 1024, 200, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)"},
+    {"cluster-ising", 512, 400, 100, 16, 2, 2, false, "~86 % with 200 training points"},
+    {"generalized-cluster", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)"},
+    {"annni", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)"},
+};
+
+typedef struct {
+    const char *dir;
+    const char *only; /* comma-separated model names, or NULL for every row */
+    bool quick, quiet, json;
+    uint64_t seed;
+    const char *command;
+} bench_args_t;
+
+static void say(const bench_args_t *a, const char *fmt, ...) PL_PRINTF(2, 3);
+static void say(const bench_args_t *a, const char *fmt, ...) {
+    if (a->quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("plateau benchmark: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void row_name(const bench_row_t *r, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s-%d", r->model, r->sites);
+}
+
+static void dataset_progress(int done, int total, void *ctx) {
+    pl_progress_t **bar = ctx;
+    if (!*bar) *bar = pl_progress_begin("  ground states", (uint64_t)total, true);
+    pl_progress_update(*bar, (uint64_t)done);
+}
+
+/* The row's dataset, computed (or resumed) unless the file is already there. */
+static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, const char *path,
+                                double *seconds) {
+    pl_timer_t t = pl_timer_start();
+    pl_dataset_t *existing = NULL;
+    if (pl_dataset_load(path, &existing) == PL_OK && existing->points == row->points &&
+        existing->sites == row->sites && existing->shots == row->shots) {
+        pl_dataset_destroy(existing);
+        *seconds = 0.0;
+        return PL_OK;
+    }
+    pl_dataset_destroy(existing);
+    pl_dataset_opts_t o = {.sites = row->sites, .points = row->points, .shots = row->shots,
+                           .seed = a->seed, .nranks = 1};
+    PL_TRY(pl_model_find(row->model, &o.model));
+    o.gs.chi_max = row->chi;
+    o.gs.energy_tol = row->sites > 64 ? 1e-7 : 0.0; /* labels need no more than that */
+    pl_progress_t *bar = NULL;
+    if (!a->quiet) {
+        o.progress = dataset_progress;
+        o.progress_ctx = &bar;
+    }
+    pl_status_t st = pl_dataset_compute(&o, path, NULL, NULL);
+    if (bar) pl_progress_end(bar);
+    if (st == PL_OK) st = pl_dataset_merge(&o, path, a->command, NULL);
+    *seconds = pl_timer_elapsed(&t);
+    return st;
+}
+
+static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, const pl_dataset_t *d,
+                             pl_clf_kind_t kind, bench_score_t *s, pl_clf_t **model) {
+    pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = kind, .seed = a->seed}};
+    o.clf.k = kind == PL_CLF_LINEAR ? row->k_linear : row->k_surrogate;
+    pl_timer_t t = pl_timer_start();
+    PL_TRY(pl_clf_train_test(d, &o, &s->eval, model));
+    s->seconds = pl_timer_elapsed(&t);
+    s->ran = true;
+    say(a, "  %-9s test accuracy %.3f +- %.3f (train %.3f, %.1f s)", pl_clf_name(kind),
+        s->eval.test_accuracy, s->eval.test_stderr, s->eval.train_accuracy, s->seconds);
+    return PL_OK;
+}
+
+/* The surrogate's prediction of every point, for the phase-diagram plot. */
+static pl_status_t predict_all(const pl_clf_t *c, const pl_dataset_t *d, bench_result_t *r) {
+    r->points = d->points;
+    r->nparams = d->nparams;
+    r->model = d->model;
+    r->predicted = malloc((size_t)d->points * sizeof *r->predicted);
+    r->labels = malloc((size_t)d->points * sizeof *r->labels);
+    r->params = malloc((size_t)d->points * d->nparams * sizeof *r->params);
+    if (!r->predicted || !r->labels || !r->params) return pl_error(PL_ENOMEM, "out of memory");
+    memcpy(r->labels, d->labels, (size_t)d->points * sizeof *r->labels);
+    memcpy(r->params, d->params, (size_t)d->points * d->nparams * sizeof *r->params);
+    const pl_clf_data_t all = {d->points, d->labels, d->shadows, NULL};
+    return pl_clf_predict(c, &all, r->predicted, NULL);
+}
+
+static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_result_t *r) {
+    char name[96], path[4096];
+    row_name(row, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
+    say(a, "%s: %d points, %llu shots per state", name, row->points, (unsigned long long)row->shots);
+    r->row = row;
+    PL_TRY(make_dataset(a, row, path, &r->dataset_seconds));
+    pl_dataset_t *d;
+    PL_TRY(pl_dataset_load(path, &d));
+    r->train_points = (int)(0.5 * d->points + 0.5);
+    pl_status_t st = PL_OK;
+    for (int k = 0; k < PL_CLF_COUNT && st == PL_OK; k++) {
+        if (k == PL_CLF_QCNN && !row->qcnn) continue;
+        pl_clf_t *model = NULL;
+        st = train_one(a, row, d, (pl_clf_kind_t)k, &r->score[k], k == PL_CLF_SURROGATE ? &model : NULL);
+        if (st == PL_OK && model) st = predict_all(model, d, r);
+        pl_clf_destroy(model);
+    }
+    if (st != PL_OK) pl_error_prefix("%s", name);
+    pl_dataset_destroy(d);
+    return st;
+}
+
+/* Surrogate accuracy against k and against the first S shots of each state. */
+static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench_tradeoff_t *t) {
+    char name[96], path[4096];
+    row_name(row, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
+    pl_dataset_t *d;
+    PL_TRY(pl_dataset_load(path, &d));
+    memset(t, 0, sizeof *t);
+    t->model = row->model;
+    t->sites = row->sites;
+    pl_status_t st = PL_OK;
+    say(a, "trade-off on %s: surrogate accuracy against k and shots", name);
+    for (int k = 1; k <= 3 && st == PL_OK; k++) {
+        pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
+        pl_eval_result_t e;
+        st = pl_clf_train_test(d, &o, &e, NULL);
+        t->k[t->nk] = k;
+        t->acc_k[t->nk] = e.test_accuracy;
+        t->err_k[t->nk++] = e.test_stderr;
+    }
+    static const int shots[] = {10, 25, 50, 100, 200};
+    pl_shadows_t **full = d->shadows;
+    pl_shadows_t **part = calloc((size_t)d->points, sizeof *part);
+    if (!part) st = pl_error(PL_ENOMEM, "out of memory");
+    for (int s = 0; s < 5 && st == PL_OK && (uint64_t)shots[s] <= d->shots; s++) {
+        for (int i = 0; i < d->points && st == PL_OK; i++) {
+            pl_shadows_destroy(part[i]);
+            st = pl_shadows_head(full[i], (size_t)shots[s], &part[i]);
+        }
+        d->shadows = part;
+        pl_eval_opts_t o = {.seed = a->seed,
+                            .clf = {.kind = PL_CLF_SURROGATE, .k = row->k_surrogate, .seed = a->seed}};
+        pl_eval_result_t e;
+        if (st == PL_OK) st = pl_clf_train_test(d, &o, &e, NULL);
+        d->shadows = full;
+        t->shots[t->nshots] = shots[s];
+        t->acc_shots[t->nshots] = e.test_accuracy;
+        t->err_shots[t->nshots++] = e.test_stderr;
+    }
+    for (int i = 0; part && i < d->points; i++) pl_shadows_destroy(part[i]);
+    free(part);
+    pl_dataset_destroy(d);
+    return st;
+}
+
+static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows, double seconds) {
+    cJSON *o = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+    cJSON_AddStringToObject(o, "command", "benchmark");
+    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON_AddBoolToObject(o, "quick", a->quick);
+    for (int i = 0; i < nrows; i++) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "model", r[i].row->model);
+        cJSON_AddNumberToObject(row, "sites", r[i].row->sites);
+        cJSON_AddNumberToObject(row, "shots", (double)r[i].row->shots);
+        cJSON_AddNumberToObject(row, "train_points", r[i].train_points);
+        for (int k = 0; k < PL_CLF_COUNT; k++) {
+            if (!r[i].score[k].ran) continue;
+            cJSON *s = cJSON_CreateObject();
+            cJSON_AddNumberToObject(s, "test_accuracy", r[i].score[k].eval.test_accuracy);
+            cJSON_AddNumberToObject(s, "test_stderr", r[i].score[k].eval.test_stderr);
+            cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k), s);
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    cJSON_AddItemToObject(o, "rows", rows);
+    char report[4200];
+    snprintf(report, sizeof report, "%s/report.md", a->dir);
+    cJSON_AddStringToObject(o, "report", report);
+    cJSON_AddNumberToObject(o, "seconds", seconds);
+    cli_print_json(o);
+}
+
+/* Is model @p name in the comma-separated list (NULL: everything)? */
+static bool selected(const char *only, const char *name) {
+    if (!only) return true;
+    const size_t len = strlen(name);
+    for (const char *p = only; *p;) {
+        const char *end = strchr(p, ',');
+        const size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, name, n) == 0) return true;
+        p += n + (end != NULL);
+    }
+    return false;
+}
+
+/* The rows to run, checked against --only. */
+static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nrows) {
+    const bench_row_t *all = a->quick ? quick_rows : full_rows;
+    const int count = a->quick ? (int)(sizeof quick_rows / sizeof *all)
+                               : (int)(sizeof full_rows / sizeof *all);
+    const bench_row_t **pick = (const bench_row_t **)rows;
+    *nrows = 0;
+    for (int i = 0; i < count; i++)
+        if (selected(a->only, all[i].model)) pick[(*nrows)++] = &all[i];
+    for (const char *p = a->only; p && *p;) { /* every name must be a model */
+        const char *end = strchr(p, ',');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+        const pl_model_t *m;
+        PL_TRY(pl_model_find(name, &m));
+        p = end ? end + 1 : p + strlen(p);
+    }
+    if (*nrows == 0) return pl_error(PL_EINVAL, "--only selects no row");
+    return PL_OK;
+}
+
+static pl_status_t run(const bench_args_t *a) {
+    const bench_row_t *rows[16];
+    int nrows;
+    PL_TRY(plan(a, rows, &nrows));
+    if (mkdir(a->dir, 0755) != 0 && errno != EEXIST)
+        return pl_error(PL_EIO, "cannot create '%s': %s", a->dir, strerror(errno));
+    bench_result_t *res = calloc((size_t)nrows, sizeof *res);
+    if (!res) return pl_error(PL_ENOMEM, "out of memory");
+    pl_timer_t t = pl_timer_start();
+    pl_status_t st = PL_OK;
+    for (int i = 0; i < nrows && st == PL_OK; i++) st = run_row(a, rows[i], &res[i]);
+    bench_tradeoff_t trade;
+    /* the trade-off on the cluster-Ising row (the paper's Haldane chain) when it ran */
+    int tr = 0;
+    for (int i = 0; i < nrows; i++)
+        if (strcmp(rows[i]->model, "cluster-ising") == 0) {
+            tr = i;
+            break;
+        }
+    if (st == PL_OK) st = tradeoff(a, rows[tr], &trade);
+    const double seconds = pl_timer_elapsed(&t);
+    if (st == PL_OK) st = bench_write_report(a->dir, a->quick, res, nrows, &trade, seconds);
+    if (st == PL_OK) {
+        say(a, "report: %s/report.md (%.0f s)", a->dir, seconds);
+        if (a->json) print_json(a, res, nrows, seconds);
+        else printf("%s/report.md\n", a->dir);
+    }
+    for (int i = 0; i < nrows; i++) {
+        free(res[i].predicted);
+        free(res[i].params);
+        free(res[i].labels);
+    }
+    free(res);
+    return st;
+}
+
+int cli_cmd_benchmark(int argc, char **argv) {
+    bench_args_t a = {0};
+    cli_common_t common = {.seed = 1};
+    const cli_opt_t opts[] = {
+        {"--quick", CLI_FLAG, &a.quick, NULL},
+        {"--out", CLI_STRING, &a.dir, NULL},
+        {"--only", CLI_STRING, &a.only, NULL},
+    };
+    int npos = 0;
+    int rc = cli_parse("benchmark", argc, argv, opts, 3, &common, NULL, 0, &npos);
+    if (rc != CLI_OK) return rc;
+    if (common.help) {
+        fputs(cli_benchmark_usage, stdout);
+        return CLI_OK;
+    }
+    if (!a.dir) a.dir = a.quick ? "benchmark-quick" : "benchmark";
+    a.quiet = common.quiet;
+    a.json = common.json;
+    a.seed = common.seed;
+    char *command = cli_command_line(argc, argv);
+    a.command = command;
+    pl_status_t st = command ? run(&a) : pl_error(PL_ENOMEM, "out of memory");
+    free(command);
+    return st == PL_OK ? CLI_OK : cli_fail("benchmark", st);
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""plateau train, predict and benchmark as a user drives them: JSON keys, accuracies well
+above chance on a small TFIM dataset, saved models that predict the same, the report files,
+and bad input (one-class data, mismatched qubits, truncated files) with nothing overwritten."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+PLATEAU = sys.argv[1]
+failures = []
+
+
+def run(*args, timeout=600):
+    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def dataset(tmp, name, *extra):
+    out = os.path.join(tmp, name)
+    rc, _, err = run("dataset", "--out", out, "--quiet", *extra)
+    check(rc == 0, f"dataset {extra} ({err.strip()})")
+    return out
+
+
+def test_train_predict():
+    with tempfile.TemporaryDirectory() as tmp:
+        data = dataset(tmp, "tfim.h5", "--model", "tfim", "--sites", 8, "--points", 60, "--shots", 200)
+        for model in ("surrogate", "linear", "qcnn"):
+            out = os.path.join(tmp, f"{model}.h5")
+            rc, so, err = run("train", "--data", data, "--model", model, "--out", out, "--json",
+                              "--quiet", "--iterations", 60)
+            check(rc == 0, f"train {model} ({err.strip()})")
+            if rc != 0:
+                continue
+            r = json.loads(so)
+            check({"train_accuracy", "test_accuracy", "confusion", "test_stderr"} <= set(r),
+                  f"train json keys {set(r)}")
+            check(r["test_accuracy"] >= 0.8, f"{model}: test accuracy {r['test_accuracy']}")
+            check(r["train_points"] == 30 and r["test_points"] == 30, "half / half split")
+            check(sum(map(sum, r["confusion"])) == 30, "confusion counts the test points")
+            rc, so, err = run("predict", "--model", out, "--data", data, "--json")
+            p = json.loads(so) if rc == 0 else {}
+            check(rc == 0 and len(p["predictions"]) == 60 and p["accuracy"] >= 0.8,
+                  f"predict {model}: {err.strip()} {p.get('accuracy')}")
+        # the default model path: DATA.MODEL.h5
+        rc, _, err = run("train", "--data", data, "--model", "linear", "--quiet")
+        check(rc == 0 and os.path.exists(os.path.join(tmp, "tfim.linear.h5")),
+              f"default --out ({err.strip()})")
+
+
+def expect_error(args, needle, command):
+    rc, out, err = run(*args)
+    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
+          err.startswith(f"plateau {command}: error:"),
+          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
+
+
+def test_bad_input():
+    with tempfile.TemporaryDirectory() as tmp:
+        one = dataset(tmp, "one.h5", "--model", "tfim", "--sites", 6, "--points", 8, "--shots", 20,
+                      "--param", "J=5")
+        small = dataset(tmp, "small.h5", "--model", "tfim", "--sites", 6, "--points", 12, "--shots", 20)
+        noshots = dataset(tmp, "noshots.h5", "--model", "tfim", "--sites", 6, "--points", 12)
+        big = dataset(tmp, "big.h5", "--model", "tfim", "--sites", 8, "--points", 12, "--shots", 20)
+        model = os.path.join(tmp, "m.h5")
+        expect_error(["train", "--data", one, "--model", "linear", "--out", model], "one class", "train")
+        expect_error(["train", "--data", noshots, "--model", "surrogate", "--out", model],
+                     "no shadows", "train")
+        expect_error(["train", "--data", small, "--model", "forest", "--out", model], "forest", "train")
+        expect_error(["train", "--data", small, "--model", "linear", "--train-fraction", "1.5"],
+                     "--train-fraction", "train")
+        check(not os.path.exists(model), "no model written after failures")
+        rc, _, _ = run("train", "--data", small, "--model", "linear", "--out", model, "--quiet")
+        check(rc == 0, "train a 6-qubit model")
+        before = open(model, "rb").read()
+        expect_error(["predict", "--model", model, "--data", big], "6 qubits", "predict")
+        cut = os.path.join(tmp, "cut.h5")
+        with open(big, "rb") as f:
+            blob = f.read()
+        with open(cut, "wb") as f:
+            f.write(blob[: len(blob) // 2])
+        expect_error(["train", "--data", cut, "--model", "linear", "--out", model], "cut.h5", "train")
+        expect_error(["predict", "--model", cut, "--data", small], "cut.h5", "predict")
+        check(open(model, "rb").read() == before, "a failed run leaves the model file untouched")
+
+
+def test_benchmark():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report")
+        rc, so, err = run("benchmark", "--quick", "--only", "tfim", "--out", out, "--json", "--quiet")
+        check(rc == 0, f"benchmark --quick --only tfim ({err.strip()})")
+        if rc != 0:
+            return
+        r = json.loads(so)
+        row = r["rows"][0]
+        check(row["model"] == "tfim" and {"qcnn", "surrogate", "linear"} <= set(row), f"row {row}")
+        for name in ("report.md", "results.json", "phase-tfim-8.png", "tradeoff.png", "tfim-8.h5"):
+            check(os.path.exists(os.path.join(out, name)), f"benchmark writes {name}")
+        text = open(os.path.join(out, "report.md")).read()
+        check("| tfim | 8 | 200 | 40 |" in text, "the report's table has the row")
+        with open(os.path.join(out, "results.json")) as f:
+            res = json.load(f)
+        check(len(res["rows"]) == 1 and "tradeoff" in res, "results.json")
+        # a second run reuses the dataset
+        rc, so, err = run("benchmark", "--quick", "--only", "tfim", "--out", out, "--json", "--quiet")
+        check(rc == 0 and json.loads(so)["rows"][0]["surrogate"] == row["surrogate"],
+              "a second run gives the same scores")
+        expect_error(["benchmark", "--quick", "--only", "nope", "--out", out], "nope", "benchmark")
+
+
+for test in [test_train_predict, test_bad_input, test_benchmark]:
+    test()
+if failures:
+    print(f"{len(failures)} learn CLI check(s) failed")
+    sys.exit(1)
+print("all learn CLI checks passed")

@@ -1,30 +1,40 @@
 #!/usr/bin/env bash
-# make demo: a short tour of plateau's state-vector engine on the example circuits.
+# make demo: plateau's main job — the QCNN versus its classical surrogate on
+# quantum phase-recognition data (plateau benchmark --quick), after a short
+# tour of the pieces it is built from.
 set -euo pipefail
 plateau=${1:-build/plateau}
 here=$(cd "$(dirname "$0")" && pwd)
+out=${PLATEAU_DEMO_OUT:-benchmark-quick}
 
-run() { echo "\$ plateau $*" | sed "s|$here/||g; s|/tmp/tmp\.[A-Za-z0-9]*/||g"; "$plateau" "$@"; echo; }
+run() {
+    local shown=""
+    for arg in "$@"; do [[ "$arg" == *" "* ]] && shown+=" \"$arg\"" || shown+=" $arg"; done
+    echo "\$ plateau${shown}" | sed "s|$here/||g; s|/tmp/tmp\.[A-Za-z0-9]*/||g"
+    "$plateau" "$@"
+    echo
+}
 
-echo "== plateau $("$plateau" --version | cut -d' ' -f2): simulate OpenQASM circuits, measure Pauli observables"
+echo "== plateau $("$plateau" --version | cut -d' ' -f2): is a quantum model trainable, and is it classically simulable?"
 echo
-echo "-- Bell state: <Z0 Z1> = 1, <Y0 Y1> = -1, <X0> = 0; exactly, then from 4000 shots per basis"
-run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1 + X0"
-run sim "$here/bell.qasm" --obs "Z0 Z1 - Y0 Y1 + X0" --shots 4000 --seed 7
-echo "-- 8-qubit GHZ state: the parity X0...X7 is exactly 1"
-run sim "$here/ghz8.qasm" --obs "X0 X1 X2 X3 X4 X5 X6 X7" --json
-echo "-- Trotterised quench of a 10-site transverse-field Ising chain: energy and magnetisation"
-run sim "$here/tfim_quench.qasm" --obs "-Z0 Z1 - Z1 Z2 - Z2 Z3 - Z3 Z4 - Z4 Z5 - Z5 Z6 - Z6 Z7 - Z7 Z8 - Z8 Z9 - X0 - X1 - X2 - X3 - X4 - X5 - X6 - X7 - X8 - X9"
-run sim "$here/tfim_quench.qasm" --obs "0.1*Z0 + 0.1*Z1 + 0.1*Z2 + 0.1*Z3 + 0.1*Z4 + 0.1*Z5 + 0.1*Z6 + 0.1*Z7 + 0.1*Z8 + 0.1*Z9"
-echo "-- A VQE: the Hamiltonian-variational ansatz for the 6-site open TFIM (h = J = 1),"
-echo "   exact adjoint gradients and L-BFGS; the free-fermion ground energy is -7.2962298106"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-H6="-Z0 Z1 - Z1 Z2 - Z2 Z3 - Z3 Z4 - Z4 Z5 - X0 - X1 - X2 - X3 - X4 - X5"
-run ansatz --ansatz tfim-hva --qubits 6 --layers 12 --symbolic --out "$tmp/hva.qasm"
-params=$(for _ in $(seq 12); do printf '0.1,0.2,'; done)
-run grad "$tmp/hva.qasm" --obs "$H6" --params "${params%,}" --json
-run optimize "$tmp/hva.qasm" --obs "$H6" --init-scale 0.3 --seed 2 --out-params "$tmp/best.json"
+echo "-- A ground state: the critical 64-site transverse-field Ising chain by DMRG, and its label"
+run gs --model tfim --sites 64 --param h=1 --chi 32 --out "$tmp/gs.h5" --quiet
+echo "-- Classical shadows of it (1,000 random Pauli measurements), and estimates from them"
+run shadows --state "$tmp/gs.h5" --shots 1000 --out "$tmp/shots.h5" --json
+run estimate --shadows "$tmp/shots.h5" --obs "Z31 Z32 + X31"
+echo "-- Barren plateaus: the hardware-efficient ansatz with a global cost (depth n)"
+run bp --ansatz hea --qubits 2,4,6,8 --layers n --cost global --samples 100 --quiet
+echo "-- A 1,024-qubit QCNN's readout, propagated keeping Pauli strings of weight <= 2"
+run ansatz --ansatz qcnn --qubits 1024 --share --out "$tmp/qcnn.qasm" --quiet
+run propagate "$tmp/qcnn.qasm" --obs Z0 --max-weight 2
+echo "-- The main job: QCNN vs classical surrogate vs linear baseline on five phase diagrams"
+"$plateau" benchmark --quick --out "$out"
+echo
+sed -n '/^| dataset/,/^$/p' "$out/report.md"
+echo "Report: $out/report.md (table, phase diagrams, accuracy against k and shots)"
+echo
 echo "-- Bad input gets one clear line and exit status 2:"
-echo "\$ plateau sim examples/bell.qasm --obs \"Z0 Q1\""
-"$plateau" sim "$here/bell.qasm" --obs "Z0 Q1" || echo "(exit status $?)"
+echo "\$ plateau gs --model tfim --sites 8 --param g=1"
+"$plateau" gs --model tfim --sites 8 --param g=1 || echo "(exit status $?)"

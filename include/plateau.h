@@ -23,4 +23,5 @@
 #include "plateau/ground.h"
 #include "plateau/dataset.h"
 #include "plateau/learn.h"
+#include "plateau/lie.h"
 #endif

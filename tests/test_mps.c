@@ -102,7 +102,8 @@ static double *mpo_dense(const pl_mpo_t *w) {
                 const int s = (int)(r >> i) & 1, u = (int)(c >> i) & 1;
                 for (int b = 0; b < wr; b++) {
                     double v = 0;
-                    for (int a = 0; a < wl; a++) v += vec[a] * t[((size_t)(a * 2 + s) * 2 + u) * wr + b];
+                    for (int a = 0; a < wl; a++)
+                        v += vec[a] * t[((size_t)(a * 2 + s) * 2 + u) * wr + b];
                     next[b] = v;
                 }
                 memcpy(vec, next, (size_t)wr * sizeof *vec);
@@ -353,7 +354,8 @@ static void test_canonical(void **state) {
                         if (i < c)
                             for (int r = 0; r < 2 * dl; r++) g += a[r * dr + x] * a[r * dr + y];
                         else
-                            for (int r = 0; r < 2 * dr; r++) g += a[x * 2 * dr + r] * a[y * 2 * dr + r];
+                            for (int r = 0; r < 2 * dr; r++)
+                                g += a[x * 2 * dr + r] * a[y * 2 * dr + r];
                         CHECK_SEEDED(fabs(g - (x == y)) < 1e-12, seed);
                     }
             }
@@ -523,7 +525,8 @@ static void test_entropies(void **state) {
     /* |0⟩ ⊗ (|00⟩ + |11⟩)/√2 on sites 1, 2 ⊗ |0⟩: bond dims 1, 1, 2, 1, 1. */
     const int dims[5] = {1, 1, 2, 1, 1};
     assert_int_equal(pl_mps_create(4, dims, &psi), PL_OK);
-    const double zero[2] = {1, 0}, left[4] = {1, 0, 0, 1}, right[4] = {0.70710678118654752, 0, 0, 0.70710678118654752};
+    const double r2 = 0.70710678118654752; /* 1/√2 */
+    const double zero[2] = {1, 0}, left[4] = {1, 0, 0, 1}, right[4] = {r2, 0, 0, r2};
     assert_int_equal(pl_mps_set_site(psi, 0, zero, 1, 1), PL_OK);
     assert_int_equal(pl_mps_set_site(psi, 1, left, 1, 2), PL_OK);
     assert_int_equal(pl_mps_set_site(psi, 2, right, 2, 1), PL_OK);

@@ -299,6 +299,10 @@ typedef struct pl_dmrg_result {
  * changes by less than energy_tol at chi_max (after min_sweeps), or after
  * max_sweeps (not an error: result->converged tells). Memory: the
  * environments hold about n·χ²·w doubles, the state 2·n·χ².
+ * Threads: the products are split into fixed row blocks shared by OpenMP
+ * threads (pl_set_threads), so the result does not depend on the thread
+ * count; OpenBLAS is put on one thread for the duration of the call (its own
+ * threads and OpenMP regions would oversubscribe the cores) and restored.
  * @param[in] h       the Hamiltonian (n >= 2 sites; real symmetric)
  * @param[in] opts    settings (see pl_dmrg_opts_t)
  * @param[in] init    start state (copied; NULL: random state of bond dimension

@@ -97,6 +97,10 @@ static pl_status_t parse_sizes(const char *text, int **sizes, int *count) {
     }
     free(v);
     *count = (int)n;
+    if (st != PL_OK) {
+        free(*sizes);
+        *sizes = NULL;
+    }
     return st;
 }
 

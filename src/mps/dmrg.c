@@ -40,7 +40,7 @@ typedef struct {
     double **left, **right;
     size_t *left_len, *right_len;
     size_t env_bytes;
-    buf_t theta, local1, local2, env_work, site_t, u, s, vt;
+    buf_t theta, local1, local2, local3, env_work, site_t, u, s, vt;
     double sweep_trunc; /* largest discarded weight of this sweep */
     pl_dmrg_result_t *res;
 } dmrg_t;
@@ -196,7 +196,7 @@ static void dmrg_free(dmrg_t *d) {
     free(d->right);
     free(d->left_len);
     free(d->right_len);
-    buf_t *bufs[] = {&d->theta, &d->local1, &d->local2, &d->env_work, &d->site_t,
+    buf_t *bufs[] = {&d->theta, &d->local1, &d->local2, &d->local3, &d->env_work, &d->site_t,
                      &d->u, &d->s, &d->vt};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) buf_free(bufs[k]);
 }
@@ -216,8 +216,10 @@ static pl_status_t local_solve(dmrg_t *d, int i, double *energy) {
     const size_t work = dmrg_local_work(dl, dr, op.wl, op.wm, op.wr);
     PL_TRY(buf_need(&d->local1, work, "DMRG local scratch"));
     PL_TRY(buf_need(&d->local2, work, "DMRG local scratch"));
+    PL_TRY(buf_need(&d->local3, work, "DMRG local scratch"));
     op.buf1 = d->local1.p;
     op.buf2 = d->local2.p;
+    op.buf3 = d->local3.p;
     const int krylov = d->o.lanczos_max_iter + 1 < DMRG_KRYLOV_MAX ? d->o.lanczos_max_iter + 1
                                                                     : DMRG_KRYLOV_MAX;
     const linalg_lanczos_opts_t lo = {.max_iter = d->o.lanczos_max_iter,
@@ -359,8 +361,10 @@ pl_status_t pl_dmrg(const pl_mpo_t *h, const pl_dmrg_opts_t *opts, const pl_mps_
     PL_TRY(check_args(h, init));
     PL_TRY(check_memory(h, d.o.chi_max));
     const pl_timer_t timer = pl_timer_start();
+    const int blas_threads = mps_blas_single_begin(); /* OpenMP shares out the work */
     pl_status_t st = dmrg_setup(&d, init);
     if (st == PL_OK) st = dmrg_run(&d, &timer);
+    mps_blas_single_end(blas_threads);
     d.res->seconds = pl_timer_elapsed(&timer);
     dmrg_free(&d);
     if (st != PL_OK) {

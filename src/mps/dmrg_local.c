@@ -16,37 +16,40 @@ size_t dmrg_local_work(int dl, int dr, int wl, int wm, int wr) {
     return 4 * (size_t)dl * (size_t)dr * w;
 }
 
-void dmrg_local_apply(const double *x, double *y, void *ctx) {
-    dmrg_local_t *op = ctx;
-    const int dl = op->dl, dr = op->dr, wl = op->wl, wm = op->wm, wr = op->wr;
-    double *t1 = op->buf1, *t2 = op->buf2, *t3 = op->buf1;
-    const double t0 = pl_time_now();
-    /* T1[(a w), (t1 t2 b')] = Σ_{a'} L[(a w), a'] x[a', (t1 t2 b')] */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, dl * wl, 4 * dr, dl, 1.0, op->left,
-                dl, x, 4 * dr, 0.0, t1, 4 * dr);
+/* The two sparse MPO passes for row a of T1, into T2 and T3 (rows a only). */
+static void sparse_rows(const dmrg_local_t *op, int a, const double *t1, double *t2, double *t3) {
+    const int dr = op->dr, wl = op->wl, wm = op->wm, wr = op->wr;
     /* T2[a][s1][w'][t2][b'] = Σ_{w,t1} W1[w][s1][t1][w'] T1[a][w][t1][t2][b'] */
-    memset(t2, 0, 4 * (size_t)dl * wm * (size_t)dr * sizeof *t2);
+    double *t2a = t2 + (size_t)a * 4 * wm * dr;
+    memset(t2a, 0, 4 * (size_t)wm * dr * sizeof *t2a);
     for (size_t k = 0; k < op->n1; k++) {
         const mpo_entry_t *e = &op->w1[k];
-        for (int a = 0; a < dl; a++) {
-            const double *src = t1 + (((size_t)a * wl + e->l) * 2 + e->t) * 2 * dr;
-            double *dst = t2 + (((size_t)a * 2 + e->s) * wm + e->r) * 2 * dr;
-            cblas_daxpy(2 * dr, e->v, src, 1, dst, 1);
-        }
+        const double *src = t1 + (((size_t)a * wl + e->l) * 2 + e->t) * 2 * dr;
+        cblas_daxpy(2 * dr, e->v, src, 1, t2a + ((size_t)e->s * wm + e->r) * 2 * dr, 1);
     }
     /* T3[a][s1][s2][w''][b'] = Σ_{w',t2} W2[w'][s2][t2][w''] T2[a][s1][w'][t2][b'] */
-    memset(t3, 0, 4 * (size_t)dl * wr * (size_t)dr * sizeof *t3);
-    for (size_t k = 0; k < op->n2; k++) {
-        const mpo_entry_t *e = &op->w2[k];
-        for (int as1 = 0; as1 < 2 * dl; as1++) {
-            const double *src = t2 + (((size_t)as1 * wm + e->l) * 2 + e->t) * dr;
-            double *dst = t3 + (((size_t)as1 * 2 + e->s) * wr + e->r) * dr;
+    double *t3a = t3 + (size_t)a * 4 * wr * dr;
+    memset(t3a, 0, 4 * (size_t)wr * dr * sizeof *t3a);
+    for (int s1 = 0; s1 < 2; s1++)
+        for (size_t k = 0; k < op->n2; k++) {
+            const mpo_entry_t *e = &op->w2[k];
+            const double *src = t2a + (((size_t)s1 * wm + e->l) * 2 + e->t) * dr;
+            double *dst = t3a + (((size_t)s1 * 2 + e->s) * wr + e->r) * dr;
             cblas_daxpy(dr, e->v, src, 1, dst, 1);
         }
-    }
+}
+
+void dmrg_local_apply(const double *x, double *y, void *ctx) {
+    dmrg_local_t *op = ctx;
+    const int dl = op->dl, dr = op->dr, wl = op->wl, wr = op->wr;
+    const double t0 = pl_time_now();
+    /* T1[(a w), (t1 t2 b')] = Σ_{a'} L[(a w), a'] x[a', (t1 t2 b')] */
+    mps_gemm(false, false, dl * wl, 4 * dr, dl, op->left, dl, x, 4 * dr, op->buf1, 4 * dr);
+    const double sparse_flops = 2.0 * (double)(op->n1 + op->n2) * 2 * dl * dr;
+#pragma omp parallel for schedule(static) if (sparse_flops > 4e6)
+    for (int a = 0; a < dl; a++) sparse_rows(op, a, op->buf1, op->buf2, op->buf3);
     /* y[(a s1 s2), b] = Σ_{(w'' b')} T3[(a s1 s2), (w'' b')] R[b, (w'' b')] */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 4 * dl, dr, wr * dr, 1.0, t3, wr * dr,
-                op->right, wr * dr, 0.0, y, dr);
+    mps_gemm(false, true, 4 * dl, dr, wr * dr, op->buf3, wr * dr, op->right, wr * dr, y, dr);
     op->count++;
     op->seconds += pl_time_now() - t0;
 }

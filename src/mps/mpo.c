@@ -168,7 +168,8 @@ static pl_status_t build_trie(builder_t *b) {
     for (size_t t = 0; t < b->nterms; t++) cap += (size_t)(b->terms[t].k - 1);
     b->nodes = malloc((cap ? cap : 1) * sizeof *b->nodes);
     b->term_parent = malloc((b->nterms ? b->nterms : 1) * sizeof *b->term_parent);
-    int *path = malloc((size_t)(b->n > 0 ? b->n : 1) * sizeof *path); /* nodes of the previous term */
+    /* path[j]: the node of the previous term at depth j */
+    int *path = malloc((size_t)(b->n > 0 ? b->n : 1) * sizeof *path);
     if (!b->nodes || !b->term_parent || !path) {
         free(path);
         return pl_error(PL_ENOMEM, "out of memory building an MPO");

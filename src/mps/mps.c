@@ -270,7 +270,8 @@ static pl_status_t rescale(double *r, size_t len, double *log_norm) {
 static pl_status_t left_step(pl_mps_t *psi, int i, double *log_norm) {
     const int m = 2 * psi->dim[i], n = psi->dim[i + 1], k = m < n ? m : n;
     const int n2 = 2 * psi->dim[i + 2];
-    double *a = psi->site[i], *q = NULL, *r = NULL, *next = NULL, *tau = malloc((size_t)k * sizeof *tau);
+    double *a = psi->site[i], *q = NULL, *r = NULL, *next = NULL;
+    double *tau = malloc((size_t)k * sizeof *tau);
     pl_status_t st = tau ? PL_OK : pl_error(PL_ENOMEM, "out of memory in a QR step");
     if (st == PL_OK) st = mps_alloc(&q, (size_t)m * k, "MPS site tensor");
     if (st == PL_OK) st = mps_alloc(&r, (size_t)k * n, "QR factor");
@@ -309,7 +310,8 @@ static pl_status_t left_step(pl_mps_t *psi, int i, double *log_norm) {
 static pl_status_t right_step(pl_mps_t *psi, int i, double *log_norm) {
     const int m = psi->dim[i], n = 2 * psi->dim[i + 1], k = m < n ? m : n;
     const int m0 = 2 * psi->dim[i - 1];
-    double *a = psi->site[i], *q = NULL, *l = NULL, *prev = NULL, *tau = malloc((size_t)k * sizeof *tau);
+    double *a = psi->site[i], *q = NULL, *l = NULL, *prev = NULL;
+    double *tau = malloc((size_t)k * sizeof *tau);
     pl_status_t st = tau ? PL_OK : pl_error(PL_ENOMEM, "out of memory in an LQ step");
     if (st == PL_OK) st = mps_alloc(&q, (size_t)k * n, "MPS site tensor");
     if (st == PL_OK) st = mps_alloc(&l, (size_t)m * k, "LQ factor");

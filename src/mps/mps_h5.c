@@ -99,7 +99,8 @@ static pl_status_t fill_file(hid_t f, void *ctx, const char *path) {
     const int n = psi->n;
     int64_t *dims = malloc((size_t)(n + 1) * sizeof *dims);
     int64_t *offsets = malloc((size_t)(n + 1) * sizeof *offsets);
-    pl_status_t st = dims && offsets ? PL_OK : pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
+    pl_status_t st = dims && offsets ? PL_OK
+                                     : pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
     if (st == PL_OK) {
         offsets[0] = 0;
         for (int b = 0; b <= n; b++) dims[b] = psi->dim[b];

@@ -67,6 +67,23 @@ double mps_norm2(const double *x, size_t len);
 
 /* ---- contract.c: dense kernels ----------------------------------------- */
 
+/*
+ * C = op(A) op(B) (row-major, C is m x n, k the inner dimension), computed in
+ * fixed blocks of rows of C that OpenMP threads share when the product is
+ * large: each block is one single-threaded dgemm, so the result does not
+ * depend on the number of threads. Callers run with OpenBLAS on one thread
+ * (pl_dmrg arranges it); mixing OpenBLAS's own threads with OpenMP regions
+ * oversubscribes the cores.
+ */
+void mps_gemm(bool ta, bool tb, int m, int n, int k, const double *a, int lda, const double *b,
+              int ldb, double *c, int ldc);
+
+/* Put OpenBLAS on one thread (returning its previous count) for a run of
+ * OpenMP-parallel kernels, and restore it afterwards. Process-wide, as
+ * src/data does around its parallel ground states. */
+int mps_blas_single_begin(void);
+void mps_blas_single_end(int threads);
+
 /* Doubles of scratch mps_env_update needs. */
 size_t mps_env_work(int dl, int dr, int wl, int wr);
 
@@ -130,12 +147,12 @@ typedef struct {
     int dl, dr, wl, wm, wr;
     const mpo_entry_t *w1, *w2;
     size_t n1, n2;
-    double *buf1, *buf2; /* dmrg_local_work() doubles each */
+    double *buf1, *buf2, *buf3; /* dmrg_local_work() doubles each */
     unsigned long long count; /* products applied */
     double seconds;           /* wall time in them */
 } dmrg_local_t;
 
-/* Doubles of each of the two scratch buffers. */
+/* Doubles of each of the three scratch buffers. */
 size_t dmrg_local_work(int dl, int dr, int wl, int wm, int wr);
 
 /* y = H_eff x; the linalg_matvec_fn of the local Lanczos solve. */

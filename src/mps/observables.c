@@ -118,7 +118,9 @@ pl_status_t pl_mps_expval_mpo(const pl_mps_t *psi, const pl_mpo_t *h, double *ou
     pl_mps_t *owned;
     PL_TRY(mps_canonical_view(psi, &v, &owned));
     double value = 0;
+    const int blas_threads = mps_blas_single_begin();
     pl_status_t st = contract_mpo(v, h, &value);
+    mps_blas_single_end(blas_threads);
     if (st == PL_OK) *out = value / center_norm2(v);
     pl_mps_destroy(owned);
     return st;

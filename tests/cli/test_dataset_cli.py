@@ -167,10 +167,14 @@ def test_resume_and_mpi():
         mpirun = shutil.which("mpirun")
         if mpirun:
             out_mpi = os.path.join(tmp, "mpi.h5")
+            # Open MPI's dlopen'ed components leak by design: under AddressSanitizer
+            # the MPI run skips leak checking (the serial runs above keep it).
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
             p = subprocess.run([mpirun, "--allow-run-as-root", "--oversubscribe", "--bind-to",
-                                "none", "-np", "2", PLATEAU, "dataset", *map(str, SLOW),
-                                "--out", out_mpi, "--json", "--quiet", "--threads", "1"],
-                               capture_output=True, text=True, timeout=600)
+                                "none", "-x", "ASAN_OPTIONS", "-np", "2", PLATEAU, "dataset",
+                                *map(str, SLOW), "--out", out_mpi, "--json", "--quiet",
+                                "--threads", "1"],
+                               capture_output=True, text=True, timeout=600, env=env)
             check(p.returncode == 0, f"mpirun -np 2 exits 0 ({p.stderr.strip()[-300:]})")
             if p.returncode == 0:
                 lines = p.stdout.strip().splitlines()

@@ -456,6 +456,36 @@ static void test_mps_sampler(void **state) {
     pl_mps_destroy(psi);
 }
 
+/* pl_mps_from_sv: a random real state converted to an MPS and contracted back
+ * (mps_to_sv above, independent of the conversion) is the same state. */
+static void test_mps_from_sv(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 5);
+    pl_sv_t *sv;
+    assert_int_equal(pl_sv_create(7, &sv), PL_OK);
+    double norm = 0.0;
+    for (size_t i = 0; i < pl_sv_dim(sv); i++) {
+        const double v = pl_rng_normal(&rng);
+        pl_sv_data(sv)[i] = v;
+        norm += v * v;
+    }
+    for (size_t i = 0; i < pl_sv_dim(sv); i++) pl_sv_data(sv)[i] /= sqrt(norm);
+    pl_mps_t *psi;
+    assert_int_equal(pl_mps_from_sv(sv, &psi), PL_OK);
+    assert_int_equal(pl_mps_sites(psi), 7);
+    assert_true(pl_mps_max_bond_dim(psi) <= 8);
+    pl_sv_t *back = mps_to_sv(psi);
+    for (size_t i = 0; i < pl_sv_dim(sv); i++)
+        assert_true(cabs(pl_sv_data(sv)[i] - pl_sv_data(back)[i]) < 1e-12);
+    pl_sv_destroy(back);
+    pl_mps_destroy(psi);
+    pl_sv_data(sv)[3] += 0.5 * I; /* complex amplitudes are refused */
+    assert_int_equal(pl_mps_from_sv(sv, &psi), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "complex");
+    pl_sv_destroy(sv);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_estimates_within_bounds),
@@ -465,6 +495,7 @@ int main(void) {
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_windows),
         cmocka_unit_test(test_mps_sampler),
+        cmocka_unit_test(test_mps_from_sv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,18 +11,10 @@
 
 #include "plateau/models.h"
 #include "plateau/mps.h"
-#include "plateau/sv.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/**
- * A real state vector as an exact MPS (successive SVDs, singular values below
- * 1e-14 of the largest dropped), left-canonical with the norm on the last site.
- * @return PL_EINVAL for complex amplitudes (|Im| > 1e-12); PL_ENOMEM.
- */
-PL_NODISCARD pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out);
 
 /** How to find the ground state. */
 typedef enum {

@@ -42,6 +42,7 @@
 
 #include "plateau/errors.h"
 #include "plateau/pauli.h"
+#include "plateau/sv.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -237,6 +238,13 @@ PL_NODISCARD pl_status_t pl_mps_expval_sum(const pl_mps_t *psi, const pl_pauli_s
  * @return PL_EINVAL for a zero state; PL_ENOMEM; PL_EINTERNAL if an SVD fails.
  */
 PL_NODISCARD pl_status_t pl_mps_entropies(const pl_mps_t *psi, double *entropy);
+
+/**
+ * A real state vector as an exact MPS (successive SVDs, singular values below
+ * 1e-14 of the largest dropped), left-canonical with the norm on the last site.
+ * @return PL_EINVAL for complex amplitudes (|Im| > 1e-12); PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out);
 
 /* ------------------------------------------------------------------------ */
 /* DMRG                                                                     */

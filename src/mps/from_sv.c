@@ -1,35 +1,30 @@
 /*
- * A real state vector as an MPS, by successive SVDs (LAPACKE_dgesdd) from the
- * left, keeping every singular value above 1e-14 of the largest: exact up to
+ * A real state vector as an MPS, by successive SVDs (mps_svd) from the left,
+ * keeping every singular value above 1e-14 of the largest: exact up to
  * rounding, so exact ground states can be stored and sampled like DMRG ones.
  */
 #include <complex.h>
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mps/mps_internal.h"
 #include "plateau/core.h"
 #include "plateau/mps.h"
 #include "plateau/ground.h"
 #include "plateau/sv.h"
 
-/* Relative size below which a singular value is zero. */
-#define FROM_SV_RANK_TOL 1e-14
-
 /* Split the rows × cols matrix m (row-major; rows = previous bond · 2) by an
- * SVD: u (rows × k) becomes the site tensor, s·vᵀ (k × cols) the rest. */
-static pl_status_t split(double *m, int rows, int cols, double **u, double **rest, int *k) {
+ * SVD: u (rows × k) becomes the site tensor, s·vᵀ (k × cols) the rest; k
+ * keeps every singular value above 1e-14 of the largest. */
+static pl_status_t split(const double *m, int rows, int cols, double **u, double **rest, int *k) {
     const int r = rows < cols ? rows : cols;
     double *s = malloc((size_t)r * sizeof *s), *uu = malloc((size_t)rows * r * sizeof *uu);
     double *vt = malloc((size_t)r * cols * sizeof *vt);
-    pl_status_t st = s && uu && vt ? PL_OK : pl_error(PL_ENOMEM, "out of memory converting a state");
-    if (st == PL_OK &&
-        LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', rows, cols, m, cols, s, uu, r, vt, cols) != 0)
-        st = pl_error(PL_EINTERNAL, "SVD failed converting a state vector to an MPS");
-    int keep = 0;
-    while (st == PL_OK && keep < r && s[keep] > FROM_SV_RANK_TOL * s[0]) keep++;
-    if (keep == 0) keep = 1;
+    pl_status_t st = s && uu && vt ? mps_svd(m, rows, cols, uu, s, vt)
+                                   : pl_error(PL_ENOMEM, "out of memory converting a state");
+    double discarded;
+    const int keep = st == PL_OK ? mps_truncation_rank(s, r, r, 0.0, &discarded) : 1;
     if (st == PL_OK) {
         *u = malloc((size_t)rows * keep * sizeof **u);
         *rest = malloc((size_t)keep * cols * sizeof **rest);

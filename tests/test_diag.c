@@ -175,6 +175,48 @@ static void test_errors(void **state) {
     pl_circuit_destroy(fixed);
 }
 
+/* The audit: a deep hardware-efficient circuit with a global cost is a barren
+ * plateau (its cost variance is the 2-design value); the TFIM-HVA is simulable
+ * with g-sim and its prediction is the Lie-algebraic one; the light cone of Z3
+ * through one HEA layer (CZ ladder 0-1, …, 6-7) is qubits 0..4, by hand. */
+static void test_audit(void **state) {
+    (void)state;
+    pl_circuit_t *deep = ansatz(PL_ANSATZ_HEA, 6, 6), *shallow = ansatz(PL_ANSATZ_HEA, 8, 1);
+    pl_circuit_t *hva = ansatz(PL_ANSATZ_TFIM_HVA, 6, 4);
+    pl_pauli_sum_t *global, *z3, *zz;
+    assert_int_equal(pl_cost_observable(PL_COST_GLOBAL, 6, &global), PL_OK);
+    assert_int_equal(pl_pauli_sum_parse("Z3", 8, &z3), PL_OK);
+    assert_int_equal(pl_pauli_sum_parse("Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5", 6, &zz), PL_OK);
+    const pl_audit_opts_t o = {.samples = 200, .seed = SEED};
+    pl_audit_t a;
+    assert_int_equal(pl_audit(deep, global, NULL, &o, &a), PL_OK);
+    assert_string_equal(a.verdict, "barren plateau");
+    assert_true(fabs(a.haar_variance - 1.0 / 65) < 1e-12); /* O = Z⊗6: (d − 1)/(d² − 1) = 1/(d + 1) */
+    assert_int_equal(pl_audit(shallow, z3, NULL, &o, &a), PL_OK);
+    assert_int_equal(a.light_cone, 5);
+    assert_string_equal(a.verdict, "trainable and classically simulable");
+    assert_int_equal(pl_audit(hva, zz, NULL, &o, &a), PL_OK);
+    assert_string_equal(a.verdict, "trainable and classically simulable");
+    assert_int_equal(a.simulator, PL_SIM_GSIM);
+    pl_lie_t *g;
+    double want;
+    assert_int_equal(pl_lie_from_circuit(hva, NULL, &g), PL_OK);
+    assert_int_equal(pl_lie_predicted_variance(g, NULL, zz, &want), PL_OK);
+    assert_true(a.has_prediction && fabs(a.predicted_variance - want) < 1e-12 && a.dla_dim == pl_lie_dim(g));
+    pl_lie_destroy(g);
+    pl_circuit_t *fixed;
+    assert_int_equal(pl_circuit_create(6, &fixed), PL_OK);
+    assert_int_equal(pl_audit(fixed, zz, NULL, &o, &a), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "no parameters");
+    pl_circuit_destroy(fixed);
+    pl_circuit_destroy(deep);
+    pl_circuit_destroy(shallow);
+    pl_circuit_destroy(hva);
+    pl_pauli_sum_destroy(global);
+    pl_pauli_sum_destroy(z3);
+    pl_pauli_sum_destroy(zz);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_design_variance),
@@ -182,6 +224,7 @@ int main(void) {
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_hea_costs),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,59 @@ typedef struct {
  */
 PL_NODISCARD pl_status_t pl_bp_fit(const pl_bp_point_t *points, int count, pl_bp_fit_t *out);
 
+/* ---- the audit ------------------------------------------------------------ */
+
+/** Settings of pl_audit; zero-initialise for the defaults. */
+typedef struct {
+    int samples;    /**< random angle vectors for the sampled variances (0: 100);
+                         sampling is skipped above 20 qubits */
+    size_t max_dim; /**< DLA closure cap (0: 4096) */
+    uint64_t seed;
+} pl_audit_opts_t;
+
+/** Which classical simulator the audit found (PL_SIM_NONE: none). */
+typedef enum { PL_SIM_NONE, PL_SIM_GSIM, PL_SIM_LIGHT_CONE, PL_SIM_PAULI_PROPAGATION } pl_sim_kind_t;
+
+/** The evidence and the verdict. */
+typedef struct {
+    int qubits, params;
+    size_t dla_dim;        /**< dimension, or a lower bound when capped */
+    bool dla_capped;
+    size_t dla_center_dim; /**< when not capped */
+    bool dla_ok;           /**< false when the DLA could not be computed (note says why) */
+    bool has_prediction;   /**< predicted_variance is set */
+    double predicted_variance; /**< P_g(ρ)P_g(O)/dim g (Lie-algebraic theory) */
+    double haar_variance;  /**< Var[C] of a unitary 2-design: the barren-plateau scale */
+    bool sampled;
+    double var_cost, var_cost_stderr, var_grad, var_grad_stderr; /**< sampled */
+    int light_cone;        /**< qubits in the backward light cone of the observable */
+    size_t terms_w2, terms_w4;    /**< strings kept by propagation at max weight 2 and 4 */
+    double truncated_w2, truncated_w4; /**< their truncated weight Σ|dropped c| */
+    double obs_norm1;      /**< Σ|c| of the observable (the truncated weights' scale) */
+    pl_sim_kind_t simulator;
+    const char *verdict;   /**< "barren plateau", "trainable and classically simulable",
+                                "trainable, no efficient classical simulation known" */
+    char note[256];        /**< why a part could not be computed, or "" */
+} pl_audit_t;
+
+/**
+ * Audit a parameterised circuit with cost ⟨0…0|U(θ)† O U(θ)|0…0⟩: its DLA
+ * (pl_lie_from_circuit, capped), the Lie-algebraic predicted variance when
+ * the algebra is small enough, the sampled Var[C] and Var[∂C] over uniform
+ * angles (pl_bp_sample, up to 20 qubits), the backward light cone of O, and
+ * Pauli propagation at max weight 2 and 4 (angles @p theta, or random ones).
+ * Verdict: a barren plateau when the variance of the cost (sampled, else
+ * predicted) is below 10× the 2-design value (Tr O² − (Tr O)²/d)(1 − 1/d)/(d² − 1),
+ * which is exponentially small in n; otherwise classically simulable when a
+ * simulator applies — g-sim (DLA of dimension ≤ 10⁴ containing O), the light
+ * cone (≤ 20 qubits), or Pauli propagation (weight 4 truncates less than 1 %
+ * of Σ|c|) — else "no efficient classical simulation known".
+ * @return PL_EINVAL for a circuit without parameters or mismatched qubit counts.
+ */
+PL_NODISCARD pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
+                                  const double *theta, const pl_audit_opts_t *opts,
+                                  pl_audit_t *out);
+
 #ifdef __cplusplus
 }
 #endif

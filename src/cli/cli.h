@@ -119,6 +119,8 @@ int cli_cmd_predict(int argc, char **argv);
 extern const char cli_predict_usage[];
 int cli_cmd_benchmark(int argc, char **argv);
 extern const char cli_benchmark_usage[];
+int cli_cmd_audit(int argc, char **argv);
+extern const char cli_audit_usage[];
 int cli_cmd_dla(int argc, char **argv);
 extern const char cli_dla_usage[];
 

@@ -29,6 +29,8 @@ static const cli_command_t commands[] = {
     {"predict", "classify a dataset with a trained model", cli_predict_usage, cli_cmd_predict},
     {"benchmark", "QCNN versus its classical surrogate on every model: datasets, training, report",
      cli_benchmark_usage, cli_cmd_benchmark},
+    {"audit", "verdict on a circuit: barren plateau, classically simulable, or neither",
+     cli_audit_usage, cli_cmd_audit},
     {"dla", "dynamical Lie algebra of generators or an ansatz", cli_dla_usage, cli_cmd_dla},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];

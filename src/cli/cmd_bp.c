@@ -29,6 +29,9 @@ const char cli_bp_usage[] =
     "  --param-index k   differentiate theta[k] only; 'all' (default) averages the\n"
     "                    variances of every parameter\n"
     "  --plot F.png      draw log Var against n with both fits (gnuplot)\n"
+    "  --predict         also the Lie-algebraic prediction of Var[C],\n"
+    "                    P_g(rho) P_g(O) / dim g, beside the measured Var[C] (null when\n"
+    "                    the algebra passes 4096 elements or O is not in it)\n"
     "  --seed S          angles of sample s come from the generator (S, s)\n"
     "  --json            one JSON object: points (qubits, var_grad, stderr, var_cost,\n"
     "                    var_cost_stderr, params, samples, seconds), fit (rate,\n"
@@ -48,6 +51,8 @@ typedef struct {
     int samples;
     const char *param_index;
     const char *plot;
+    bool predict;
+    double predicted[64]; /* per point; NAN when there is no prediction */
     const char *files[64];
     int nfiles;
     cli_common_t common;
@@ -104,7 +109,19 @@ static pl_status_t parse_sizes(const char *text, int **sizes, int *count) {
     return st;
 }
 
-static pl_status_t sample_point(const bp_args_t *a, const int *sizes, int i, int param_index,
+/* P_g(ρ)P_g(O)/dim g for the circuit's DLA, or NAN (too large, O outside it). */
+static double predicted_variance(const pl_circuit_t *c, const pl_pauli_sum_t *obs) {
+    const pl_lie_opts_t lo = {.max_dim = 4096};
+    pl_lie_t *g = NULL;
+    double v = NAN;
+    if (pl_lie_from_circuit(c, &lo, &g) == PL_OK && !pl_lie_capped(g) &&
+        pl_lie_predicted_variance(g, NULL, obs, &v) != PL_OK)
+        v = NAN;
+    pl_lie_destroy(g);
+    return v;
+}
+
+static pl_status_t sample_point(bp_args_t *a, const int *sizes, int i, int param_index,
                                 pl_bp_point_t *p) {
     pl_circuit_t *c;
     PL_TRY(build_circuit(a, sizes, i, &c));
@@ -112,6 +129,7 @@ static pl_status_t sample_point(const bp_args_t *a, const int *sizes, int i, int
     pl_status_t st = observable(a, pl_circuit_qubits(c), &obs);
     const pl_bp_opts_t o = {.samples = a->samples, .seed = a->common.seed, .param_index = param_index};
     if (st == PL_OK) st = pl_bp_sample(c, obs, &o, p);
+    a->predicted[i] = st == PL_OK && a->predict ? predicted_variance(c, obs) : NAN;
     if (st != PL_OK && !a->ansatz) pl_error_prefix("%s", a->files[i]);
     if (st == PL_OK && !a->common.quiet)
         fprintf(stderr, "plateau bp: n = %2d: Var[dC] = %.4e +- %.1e (%d parameters, %.2f s)\n",
@@ -154,10 +172,15 @@ static pl_status_t plot(const bp_args_t *a, const pl_bp_point_t *pts, int count,
 
 static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, const pl_bp_fit_t *f) {
     if (!a->common.json) {
-        printf("%6s %8s %14s %12s %14s\n", "qubits", "params", "var_grad", "stderr", "var_cost");
-        for (int i = 0; i < count; i++)
-            printf("%6d %8d %14.6e %12.3e %14.6e\n", pts[i].qubits, pts[i].params, pts[i].var_grad,
+        printf("%6s %8s %14s %12s %14s%s\n", "qubits", "params", "var_grad", "stderr", "var_cost",
+               a->predict ? "   predicted_var_cost" : "");
+        for (int i = 0; i < count; i++) {
+            printf("%6d %8d %14.6e %12.3e %14.6e", pts[i].qubits, pts[i].params, pts[i].var_grad,
                    pts[i].stderr, pts[i].var_cost);
+            if (a->predict && isnan(a->predicted[i])) printf("   %18s", "-");
+            else if (a->predict) printf("   %18.6e", a->predicted[i]);
+            printf("\n");
+        }
         printf("exponential fit: Var ~ %.4g^-n (rate %.4f +- %.4f, chi2 %.3g)\n", f->base, f->rate,
                f->rate_stderr, f->chi2_exp);
         printf("polynomial fit:  Var ~ n^-%.4f (+- %.4f, chi2 %.3g)\n", f->exponent,
@@ -177,6 +200,10 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
         cJSON_AddNumberToObject(p, "stderr", pts[i].stderr);
         cJSON_AddNumberToObject(p, "var_cost", pts[i].var_cost);
         cJSON_AddNumberToObject(p, "var_cost_stderr", pts[i].var_cost_stderr);
+        if (a->predict && !isnan(a->predicted[i]))
+            cJSON_AddNumberToObject(p, "predicted_var_cost", a->predicted[i]);
+        else if (a->predict)
+            cJSON_AddNullToObject(p, "predicted_var_cost");
         cJSON_AddNumberToObject(p, "params", pts[i].params);
         cJSON_AddNumberToObject(p, "samples", pts[i].samples);
         cJSON_AddNumberToObject(p, "seconds", pts[i].seconds);
@@ -198,9 +225,13 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
     cli_print_json(o);
 }
 
-static pl_status_t run(const bp_args_t *a) {
+static pl_status_t run(bp_args_t *a) {
     int *sizes = NULL, count = a->nfiles;
     if (a->ansatz) PL_TRY(parse_sizes(a->qubits, &sizes, &count));
+    if (count > 64) {
+        free(sizes);
+        return pl_error(PL_EINVAL, "at most 64 sizes per scan, got %d", count);
+    }
     int param_index = -1;
     pl_status_t st = PL_OK;
     if (a->param_index && strcmp(a->param_index, "all") != 0) {
@@ -259,8 +290,9 @@ int cli_cmd_bp(int argc, char **argv) {
         {"--samples", CLI_INT, &a.samples, NULL},
         {"--param-index", CLI_STRING, &a.param_index, NULL},
         {"--plot", CLI_STRING, &a.plot, NULL},
+        {"--predict", CLI_FLAG, &a.predict, NULL},
     };
-    int rc = cli_parse("bp", argc, argv, opts, 9, &a.common, a.files, 64, &a.nfiles);
+    int rc = cli_parse("bp", argc, argv, opts, 10, &a.common, a.files, 64, &a.nfiles);
     if (rc != CLI_OK) return rc;
     if (a.common.help) {
         fputs(cli_bp_usage, stdout);

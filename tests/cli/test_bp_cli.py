@@ -76,6 +76,24 @@ def test_hea_verdicts():
         check(rc == 0 and out.splitlines()[-1].startswith("verdict: "), f"text output: {out!r}")
 
 
+def test_predict():
+    """--predict: for the 4-qubit TFIM-HVA and O = sum of ZZ (in its algebra, u(4)), the
+    Lie-algebraic P_g(rho) P_g(O) / dim g agrees with the sampled Var[C] of a deep circuit;
+    an observable outside the algebra has no prediction (null)."""
+    rc, out, err = run("bp", "--ansatz", "tfim-hva", "--qubits", 4, "--layers", 40, "--obs",
+                       "Z0 Z1 + Z1 Z2 + Z2 Z3", "--samples", 400, "--predict", "--json", "--quiet")
+    check(rc == 0, f"bp --predict exits 0 ({err.strip()})")
+    if rc == 0:
+        p = json.loads(out)["points"][0]
+        check(p["predicted_var_cost"] is not None and
+              abs(p["predicted_var_cost"] - p["var_cost"]) < 3 * p["var_cost_stderr"],
+              f"predicted {p['predicted_var_cost']} vs sampled {p['var_cost']} +- {p['var_cost_stderr']}")
+    rc, out, _ = run("bp", "--ansatz", "tfim-hva", "--qubits", 4, "--layers", 3, "--obs", "Z0 Z1",
+                     "--samples", 10, "--predict", "--json", "--quiet")
+    check(rc == 0 and json.loads(out)["points"][0]["predicted_var_cost"] is None,
+          "no prediction for an observable outside the algebra")
+
+
 def expect_error(args, needle):
     rc, out, err = run(*args)
     check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
@@ -108,7 +126,7 @@ def test_meta():
     check(rc == 0 and "usage: plateau bp" in out, "bp --help")
 
 
-for test in [test_closed_form, test_hea_verdicts, test_bad_input, test_meta]:
+for test in [test_closed_form, test_hea_verdicts, test_predict, test_bad_input, test_meta]:
     test()
 if failures:
     print(f"{len(failures)} bp CLI check(s) failed")

@@ -4,23 +4,12 @@ circuits, the JSON keys of the CLI contract, the Markdown report, g-sim against 
 vector, and bad input."""
 import json
 import os
-import subprocess
 import sys
+
 import tempfile
 
-PLATEAU = sys.argv[1]
-failures = []
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import PLATEAU, check, expect_error, finish, run  # noqa: E402
 
 
 def ansatz(tmp, name, *args):
@@ -55,13 +44,6 @@ def test_audit():
               f"g-sim {gs.strip()} vs state vector {sv.strip()} ({err.strip()})")
 
 
-def expect_error(args, needle, command):
-    rc, out, err = run(*args)
-    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
-          err.startswith(f"plateau {command}: error:"),
-          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
         fixed = os.path.join(tmp, "fixed.qasm")
@@ -75,9 +57,4 @@ def test_bad_input():
         expect_error(["sim", fixed, "--obs", "Z0", "--method", "gsim"], "no parameters", "sim")
 
 
-for test in [test_audit, test_bad_input]:
-    test()
-if failures:
-    print(f"{len(failures)} audit CLI check(s) failed")
-    sys.exit(1)
-print("all audit CLI checks passed")
+finish("audit CLI", [test_audit, test_bad_input])

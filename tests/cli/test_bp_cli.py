@@ -4,24 +4,14 @@ textbook verdicts of the hardware-efficient ansatz, JSON keys, the PNG plot, QAS
 exit codes and one-line errors."""
 import json
 import os
-import subprocess
 import sys
+
 import tempfile
 
-PLATEAU = sys.argv[1]
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import PLATEAU, check, expect_error, finish, run  # noqa: E402
+
 HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def write(folder, name, text):
@@ -94,13 +84,6 @@ def test_predict():
           "no prediction for an observable outside the algebra")
 
 
-def expect_error(args, needle):
-    rc, out, err = run(*args)
-    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
-          err.startswith("plateau bp: error:"),
-          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
         fixed = write(tmp, "fixed.qasm", HEADER + "qreg q[2];\nh q[0];\ncx q[0],q[1];\n")
@@ -126,9 +109,4 @@ def test_meta():
     check(rc == 0 and "usage: plateau bp" in out, "bp --help")
 
 
-for test in [test_closed_form, test_hea_verdicts, test_predict, test_bad_input, test_meta]:
-    test()
-if failures:
-    print(f"{len(failures)} bp CLI check(s) failed")
-    sys.exit(1)
-print("all bp CLI checks passed")
+finish("bp CLI", [test_closed_form, test_hea_verdicts, test_predict, test_bad_input, test_meta])

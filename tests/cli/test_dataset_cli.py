@@ -8,28 +8,19 @@ import shutil
 import signal
 import subprocess
 import sys
+
 import tempfile
 import time
 
 import h5py
 import numpy as np
 
-PLATEAU = sys.argv[1]
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import PLATEAU, check, expect_error, finish, run  # noqa: E402
+
 I2 = np.eye(2)
 X = np.array([[0.0, 1.0], [1.0, 0.0]])
 Z = np.diag([1.0, -1.0])
-
-
-def run(*args, timeout=600):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def op(n, factors):
@@ -186,13 +177,6 @@ def test_resume_and_mpi():
             check(False, "mpirun not found (scripts/deps.sh installs openmpi-bin)")
 
 
-def expect_error(args, needle, command="dataset"):
-    rc, out, err = run(*args)
-    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
-          err.startswith(f"plateau {command}: error:"),
-          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "x.h5")
@@ -220,10 +204,5 @@ def test_bad_input():
         check(not os.path.exists(out), "no output after a failed shadows run")
 
 
-for test in [test_gs, test_shadows_of_state, test_dataset_layout, test_resume_and_mpi,
-             test_bad_input]:
-    test()
-if failures:
-    print(f"{len(failures)} dataset CLI check(s) failed")
-    sys.exit(1)
-print("all dataset CLI checks passed")
+finish("dataset CLI", [test_gs, test_shadows_of_state, test_dataset_layout, test_resume_and_mpi,
+             test_bad_input])

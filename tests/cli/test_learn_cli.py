@@ -4,23 +4,12 @@ above chance on a small TFIM dataset, saved models that predict the same, the re
 and bad input (one-class data, mismatched qubits, truncated files) with nothing overwritten."""
 import json
 import os
-import subprocess
 import sys
+
 import tempfile
 
-PLATEAU = sys.argv[1]
-failures = []
-
-
-def run(*args, timeout=600):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import PLATEAU, check, expect_error, finish, run  # noqa: E402
 
 
 def dataset(tmp, name, *extra):
@@ -54,13 +43,6 @@ def test_train_predict():
         rc, _, err = run("train", "--data", data, "--model", "linear", "--quiet")
         check(rc == 0 and os.path.exists(os.path.join(tmp, "tfim.linear.h5")),
               f"default --out ({err.strip()})")
-
-
-def expect_error(args, needle, command):
-    rc, out, err = run(*args)
-    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
-          err.startswith(f"plateau {command}: error:"),
-          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
 
 
 def test_bad_input():
@@ -116,9 +98,4 @@ def test_benchmark():
         expect_error(["benchmark", "--quick", "--only", "nope", "--out", out], "nope", "benchmark")
 
 
-for test in [test_train_predict, test_bad_input, test_benchmark]:
-    test()
-if failures:
-    print(f"{len(failures)} learn CLI check(s) failed")
-    sys.exit(1)
-print("all learn CLI checks passed")
+finish("learn CLI", [test_train_predict, test_bad_input, test_benchmark])

@@ -7,27 +7,17 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
+
 import tempfile
 
 import h5py
 import numpy as np
 
-PLATEAU = sys.argv[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import PLATEAU, check, expect_error, finish, run  # noqa: E402
+
 SEED = 4242
-failures = []
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def random_shots(rng, n, shots):
@@ -135,13 +125,6 @@ def test_windows():
         check(len(seen) == count, "features are distinct strings")
 
 
-def expect_error(args, needle):
-    rc, out, err = run(*args)
-    check(rc == 2 and out == "" and len(err.strip().splitlines()) == 1 and needle in err and
-          err.startswith("plateau estimate: error:"),
-          f"{args}: exit 2 with one line naming '{needle}', got {rc}: {err!r}")
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
         good = os.path.join(tmp, "good.txt")
@@ -172,9 +155,4 @@ def test_meta():
     check(rc == 0 and "usage: plateau estimate" in out, "estimate --help")
 
 
-for test in [test_estimates, test_windows, test_bad_input, test_meta]:
-    test()
-if failures:
-    print(f"{len(failures)} shadows CLI check(s) failed (seed {SEED})")
-    sys.exit(1)
-print("all shadows CLI checks passed")
+finish("shadows CLI", [test_estimates, test_windows, test_bad_input, test_meta])

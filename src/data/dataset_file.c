@@ -185,7 +185,7 @@ void pl_dataset_destroy(pl_dataset_t *d) {
 /* Header attributes, checked. */
 static pl_status_t read_header(hid_t f, const char *path, pl_dataset_t *d) {
     char *format = NULL, *model = NULL;
-    int64_t sites, points;
+    int64_t sites = 0, points = 0;
     pl_status_t st = io_h5_attr_read_str(f, "format", &format, path);
     if (st == PL_OK && strcmp(format, "plateau-dataset") != 0)
         st = pl_error(PL_EPARSE, "'%s' is not a plateau dataset (format '%s')", path, format);

@@ -84,7 +84,7 @@ static pl_status_t read_circuit_model(hid_t f, pl_clf_t *c, const char *path) {
 
 static pl_status_t read_header(hid_t f, pl_clf_t *c, const char *path) {
     char *format = NULL, *kind = NULL;
-    int64_t n, classes, k, shared;
+    int64_t n = 0, classes = 0, k = 0, shared = 0;
     pl_status_t st = io_h5_attr_read_str(f, "format", &format, path);
     if (st == PL_OK && strcmp(format, "plateau-classifier") != 0)
         st = pl_error(PL_EPARSE, "'%s' is not a plateau classifier (format '%s')", path, format);

@@ -119,18 +119,6 @@ static void cache_free(cache_t *k) {
     free(k->E);
 }
 
-/* ⟨P⟩ exactly from a state vector (tests and exact-data runs). */
-static pl_status_t exact_value(const pl_sv_t *sv, const pl_pauli_t *p, double *v) {
-    pl_pauli_sum_t *one;
-    PL_TRY(pl_pauli_sum_create(p->n, &one));
-    pl_status_t st = pl_pauli_sum_add(one, p, 1.0);
-    double complex e = 0;
-    if (st == PL_OK) st = pl_sv_expval_sum(sv, one, &e);
-    pl_pauli_sum_destroy(one);
-    *v = creal(e);
-    return st;
-}
-
 /* Estimate strings [first, size) of the dictionary on every point. */
 static pl_status_t cache_fill(cache_t *k, size_t first) {
     const size_t size = pl_pauli_sum_size(k->dict), count = (size_t)k->d->count, fresh = size - first;
@@ -168,7 +156,7 @@ static pl_status_t cache_fill(cache_t *k, size_t first) {
                 st = pl_shadows_estimate_many(k->d->shadows[i], ptrs, fresh, tmp);
             else
                 for (size_t j = 0; j < fresh && st == PL_OK; j++)
-                    st = exact_value(k->d->states[i], &views[j], &tmp[j]);
+                    st = pl_sv_expval_pauli(k->d->states[i], &views[j], &tmp[j]);
             for (size_t j = 0; j < fresh && st == PL_OK; j++) k->E[(first + j) * count + i] = tmp[j];
             if (st != PL_OK) core_thread_error_set(&err, st);
         }

@@ -58,9 +58,10 @@ typedef struct {
 
 /**
  * Ground state of model @p m on @p n sites at @p params. The label is the
- * closed-form one (pl_model_label), except for cluster-ising, whose SPT
- * boundary is known only numerically: there it is measured on the ground
- * state from its order parameters (pl_model_label_from_state).
+ * closed-form one (pl_model_label), except for models whose boundary is known
+ * only numerically (pl_model_t::measured_labels: cluster-ising): there it is
+ * measured on the ground state from its order parameters
+ * (pl_model_label_from_state).
  * @param[out] state may be NULL; else the ground state as an MPS (exact
  *   states converted by pl_mps_from_sv, DMRG ones right-canonical).
  * @return errors of the parts: PL_EINVAL (bad sites, parameters, settings),

@@ -68,6 +68,9 @@ typedef struct {
     pl_model_param_t params[PL_MODEL_MAX_PARAMS];
     int nlabels;
     const char *labels[PL_MODEL_MAX_LABELS]; /**< label k's name */
+    bool measured_labels;    /**< a phase boundary is known only numerically: datasets
+                                  label ground states by their order parameters
+                                  (pl_model_label_from_state), not the closed form */
 } pl_model_t;
 
 /** Labels of each model (values of the int labels below). */

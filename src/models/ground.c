@@ -87,9 +87,8 @@ pl_status_t pl_ground_state(const pl_model_t *m, int n, const double *params,
         else st = measured;
     }
     if (st == PL_OK) {
-        const bool numeric_boundary = m->id == PL_MODEL_CLUSTER_ISING;
-        result->label = numeric_boundary ? result->label_measured : result->label_closed_form;
-        result->label_rule = numeric_boundary ? "order parameters" : "closed form";
+        result->label = m->measured_labels ? result->label_measured : result->label_closed_form;
+        result->label_rule = m->measured_labels ? "order parameters" : "closed form";
         result->seconds = pl_timer_elapsed(&timer);
     }
     if (st == PL_OK && state) *state = psi;

@@ -11,7 +11,7 @@
 static const pl_model_t MODELS[PL_MODEL_COUNT] = {
     {PL_MODEL_TFIM, "tfim", "-J sum Z_i Z_{i+1} - h sum X_i", 2, false, 2,
      {{"J", 1, 1, 1}, {"h", 0.5, 0, 2}},
-     2, {"ferromagnetic", "paramagnetic"}}, false},
+     2, {"ferromagnetic", "paramagnetic"}, false},
     {PL_MODEL_CLUSTER_ISING, "cluster-ising",
      "-J sum Z_{i-1} X_i Z_{i+1} - h1 sum X_i - h2 sum X_i X_{i+1}", 3, false, 3,
      {{"J", 1, 1, 1}, {"h1", 0.5, 0, 1.6}, {"h2", 0, -1.6, 1.6}},
@@ -19,14 +19,14 @@ static const pl_model_t MODELS[PL_MODEL_COUNT] = {
     {PL_MODEL_GENERALIZED_CLUSTER, "generalized-cluster",
      "sum Z_j - J1 sum X_j X_{j+1} - J2 sum X_{j-1} Z_j X_{j+1}", 3, false, 2,
      {{"J1", 0.5, -4, 4}, {"J2", 0.5, -4, 4}},
-     4, {"trivial", "ferromagnetic", "antiferromagnetic", "spt"}}, false},
+     4, {"trivial", "ferromagnetic", "antiferromagnetic", "spt"}, false},
     {PL_MODEL_ANNNI, "annni", "-sum X_i X_{i+1} + kappa sum X_i X_{i+2} - h sum Z_i", 3, false,
      2, {{"kappa", 0.25, 0, 1}, {"h", 0.25, 0, 2}},
-     4, {"ferromagnetic", "paramagnetic", "floating", "antiphase"}}, false},
+     4, {"ferromagnetic", "paramagnetic", "floating", "antiphase"}, false},
     {PL_MODEL_XXX_ALTERNATING, "xxx-alternating",
      "J1 sum_{i even} S_i.S_{i+1} + J2 sum_{i odd} S_i.S_{i+1}, S = sigma/2", 4, true, 2,
      {{"J1", 1, 1, 1}, {"J2", 0.5, 0, 2}},
-     2, {"trivial", "topological"}}, false},
+     2, {"trivial", "topological"}, false},
 };
 
 const pl_model_t *pl_model_get(int id) {

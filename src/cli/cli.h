@@ -90,6 +90,10 @@ char *cli_command_line(int argc, char **argv);
 PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height,
                                       const char *script);
 
+/* pl_dataset_opts_t progress callback drawing a bar on stderr; ctx is a
+ * pl_progress_t * (NULL until the first call), ended by the caller. */
+void cli_dataset_progress(int done, int total, void *ctx);
+
 /* A JSON array of n numbers. */
 cJSON *cli_number_array(const double *v, int n);
 

@@ -83,24 +83,16 @@ static void row_name(const bench_row_t *r, char *buf, size_t cap) {
     snprintf(buf, cap, "%s-%d", r->model, r->sites);
 }
 
-static void dataset_progress(int done, int total, void *ctx) {
-    pl_progress_t **bar = ctx;
-    if (!*bar) *bar = pl_progress_begin("  ground states", (uint64_t)total, true);
-    pl_progress_update(*bar, (uint64_t)done);
-}
-
-/* The row's dataset, computed (or resumed) unless the file is already there. */
+/* The row's dataset, loaded: computed (or resumed) unless the file is already there. */
 static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, const char *path,
-                                double *seconds) {
+                                double *seconds, pl_dataset_t **d) {
     pl_timer_t t = pl_timer_start();
-    pl_dataset_t *existing = NULL;
-    if (pl_dataset_load(path, &existing) == PL_OK && existing->points == row->points &&
-        existing->sites == row->sites && existing->shots == row->shots) {
-        pl_dataset_destroy(existing);
-        *seconds = 0.0;
+    *seconds = 0.0;
+    if (pl_dataset_load(path, d) == PL_OK && (*d)->points == row->points &&
+        (*d)->sites == row->sites && (*d)->shots == row->shots)
         return PL_OK;
-    }
-    pl_dataset_destroy(existing);
+    pl_dataset_destroy(*d);
+    *d = NULL;
     pl_dataset_opts_t o = {.sites = row->sites, .points = row->points, .shots = row->shots,
                            .seed = a->seed, .nranks = 1};
     PL_TRY(pl_model_find(row->model, &o.model));
@@ -108,14 +100,14 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
     o.gs.energy_tol = row->sites > 64 ? 1e-7 : 0.0; /* labels need no more than that */
     pl_progress_t *bar = NULL;
     if (!a->quiet) {
-        o.progress = dataset_progress;
+        o.progress = cli_dataset_progress;
         o.progress_ctx = &bar;
     }
     pl_status_t st = pl_dataset_compute(&o, path, NULL, NULL);
     if (bar) pl_progress_end(bar);
     if (st == PL_OK) st = pl_dataset_merge(&o, path, a->command, NULL);
     *seconds = pl_timer_elapsed(&t);
-    return st;
+    return st == PL_OK ? pl_dataset_load(path, d) : st;
 }
 
 static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, const pl_dataset_t *d,
@@ -152,9 +144,8 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
     snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
     say(a, "%s: %d points, %llu shots per state", name, row->points, (unsigned long long)row->shots);
     r->row = row;
-    PL_TRY(make_dataset(a, row, path, &r->dataset_seconds));
     pl_dataset_t *d;
-    PL_TRY(pl_dataset_load(path, &d));
+    PL_TRY(make_dataset(a, row, path, &r->dataset_seconds, &d));
     r->train_points = (int)(0.5 * d->points + 0.5);
     pl_status_t st = PL_OK;
     for (int k = 0; k < PL_CLF_COUNT && st == PL_OK; k++) {

@@ -98,12 +98,6 @@ static void world_end(const world_t *w) {
     (void)w;
 }
 
-static void show_progress(int done, int total, void *ctx) {
-    pl_progress_t **bar = ctx;
-    if (!*bar) *bar = pl_progress_begin("ground states", (uint64_t)total, true);
-    pl_progress_update(*bar, (uint64_t)done);
-}
-
 static void report(const dataset_args_t *a, const pl_model_t *m, const pl_dataset_summary_t *s,
                    int computed, int reused, int ranks, double seconds) {
     if (!a->common.json) {
@@ -170,7 +164,7 @@ static pl_status_t run(dataset_args_t *a, const world_t *w, const char *command)
     pl_timer_t t = pl_timer_start();
     pl_progress_t *bar = NULL;
     if (!a->common.quiet && w->rank == 0) {
-        o.progress = show_progress;
+        o.progress = cli_dataset_progress;
         o.progress_ctx = &bar;
     }
     int computed = 0, reused = 0;

@@ -176,3 +176,9 @@ char *cli_command_line(int argc, char **argv) {
     }
     return s;
 }
+
+void cli_dataset_progress(int done, int total, void *ctx) {
+    pl_progress_t **bar = ctx;
+    if (!*bar) *bar = pl_progress_begin("ground states", (uint64_t)total, true);
+    pl_progress_update(*bar, (uint64_t)done);
+}

@@ -1,5 +1,4 @@
 /* plateau propagate: expectation value by Pauli propagation with truncations. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,24 +35,10 @@ const char cli_propagate_usage[] =
 typedef struct {
     cli_problem_args_t in;
     pl_trunc_t trunc;
-    const char *min_coeff;
     const char *terms_out;
     bool grad;
     cli_common_t common;
 } prop_args_t;
-
-/* --min-coeff: a finite number >= 0, nothing after it. */
-static int parse_min_coeff(const char *text, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end || errno == ERANGE || !isfinite(v) || v < 0) {
-        cli_error("propagate", "--min-coeff expects a finite number >= 0, got '%s'", text);
-        return CLI_USAGE;
-    }
-    *out = v;
-    return CLI_OK;
-}
 
 /* g: the gradient (np entries) with --grad, else NULL. */
 static void report(const prop_args_t *a, int n, double e, const double *g, int np,
@@ -131,7 +116,7 @@ int cli_cmd_propagate(int argc, char **argv) {
         {"--params", CLI_STRING, &a.in.params, NULL},
         {"--params-file", CLI_STRING, &a.in.params_file, NULL},
         {"--max-weight", CLI_INT, &a.trunc.max_weight, NULL},
-        {"--min-coeff", CLI_STRING, &a.min_coeff, NULL},
+        {"--min-coeff", CLI_DOUBLE, &a.trunc.min_abs_coeff, NULL},
         {"--max-freq", CLI_INT, &a.trunc.max_freq, NULL},
         {"--terms-out", CLI_STRING, &a.terms_out, NULL},
         {"--grad", CLI_FLAG, &a.grad, NULL},
@@ -151,8 +136,11 @@ int cli_cmd_propagate(int argc, char **argv) {
         cli_error("propagate", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;
     }
-    if (a.min_coeff && parse_min_coeff(a.min_coeff, &a.trunc.min_abs_coeff) != CLI_OK)
+    if (a.trunc.min_abs_coeff < 0) {
+        cli_error("propagate", "--min-coeff expects a finite number >= 0, got %g",
+                  a.trunc.min_abs_coeff);
         return CLI_USAGE;
+    }
     char *command = cli_command_line(argc, argv);
     if (!command) {
         cli_error("propagate", "out of memory");

@@ -32,6 +32,7 @@ const char cli_sim_usage[] =
 typedef struct {
     cli_problem_args_t in;
     const char *method;
+    bool gsim; /* --method gsim */
     uint64_t shots;
     bool shots_given;
     cli_common_t common;
@@ -65,7 +66,7 @@ static pl_status_t simulate_gsim(const cli_problem_t *p, double *expval) {
 static pl_status_t simulate(const sim_args_t *a, cli_problem_t *p, pl_sv_t **sv,
                             double *expval) {
     PL_TRY(cli_load_problem(&a->in, p));
-    if (a->method && strcmp(a->method, "gsim") == 0) return simulate_gsim(p, expval);
+    if (a->gsim) return simulate_gsim(p, expval);
     PL_TRY(pl_sv_create(pl_circuit_qubits(p->circuit), sv));
     PL_TRY(run_with_progress(p->circuit, p->theta, *sv, !a->common.quiet));
     if (!a->shots_given) {
@@ -92,8 +93,7 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
     cJSON_AddNumberToObject(o, "operations", (double)ops);
     cJSON_AddStringToObject(o, "observable", a->in.obs_text);
     cJSON_AddNumberToObject(o, "expval", expval);
-    const bool gsim = a->method && strcmp(a->method, "gsim") == 0;
-    cJSON_AddStringToObject(o, "method", gsim ? "gsim" : a->shots_given ? "shots" : "exact");
+    cJSON_AddStringToObject(o, "method", a->gsim ? "gsim" : a->shots_given ? "shots" : "exact");
     if (a->shots_given)
         cJSON_AddNumberToObject(o, "shots", (double)a->shots);
     else
@@ -130,7 +130,8 @@ int cli_cmd_sim(int argc, char **argv) {
         cli_error("sim", "unknown --method '%s' (valid: sv, gsim)", a.method);
         return CLI_USAGE;
     }
-    if (a.method && strcmp(a.method, "gsim") == 0 && a.shots_given) {
+    a.gsim = a.method && strcmp(a.method, "gsim") == 0;
+    if (a.gsim && a.shots_given) {
         cli_error("sim", "--shots goes with the state vector, not --method gsim");
         return CLI_USAGE;
     }

@@ -1,5 +1,4 @@
 /* plateau propagate: expectation value by Pauli propagation with truncations. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

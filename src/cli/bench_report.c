@@ -1,91 +1,60 @@
 /* plateau benchmark's report: Markdown table, JSON, phase diagrams, trade-off plot. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/bench_plan.h"
 
-/* A growing text buffer. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text_t;
-
-static void add(text_t *t, const char *fmt, ...) PL_PRINTF(2, 3);
-static void add(text_t *t, const char *fmt, ...) {
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        const size_t room = t->cap - t->len;
-        const int n = t->s ? vsnprintf(t->s + t->len, room, fmt, ap) : -1;
-        va_end(ap);
-        if (n >= 0 && (size_t)n < room) {
-            t->len += (size_t)n;
-            return;
-        }
-        const size_t cap = t->cap ? 2 * t->cap + (n > 0 ? (size_t)n : 0) : 4096;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->failed = true;
-            return;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-}
-
 /* " 85.0 ± 8.0 (k) |" or " – |" */
-static void cell(text_t *t, const bench_score_t *s, int k) {
+static void cell(cli_text_t *t, const bench_score_t *s, int k) {
     if (!s->ran) {
-        add(t, " – |");
+        cli_text_add(t, " – |");
         return;
     }
-    add(t, " %.1f ± %.1f", 100 * s->eval.test_accuracy, 100 * s->eval.test_stderr);
-    if (k > 0) add(t, " (%d)", k);
-    add(t, " |");
+    cli_text_add(t, " %.1f ± %.1f", 100 * s->eval.test_accuracy, 100 * s->eval.test_stderr);
+    if (k > 0) cli_text_add(t, " (%d)", k);
+    cli_text_add(t, " |");
 }
 
-static void markdown(text_t *t, bool quick, const bench_result_t *r, int nrows,
+static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nrows,
                      const bench_tradeoff_t *tr, double seconds) {
-    add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n", quick ? " (quick)" : "");
-    add(t, "Test accuracy (%%, ± binomial standard error) on held-out ground states; half of "
+    cli_text_add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n", quick ? " (quick)" : "");
+    cli_text_add(t, "Test accuracy (%%, ± binomial standard error) on held-out ground states; half of "
            "each dataset trains, half tests. QCNN: state-vector QCNN on the exact states "
            "(shared angles). Surrogate: the QCNN's readout propagated keeping Pauli strings of "
            "weight ≤ k, fed with each state's classical shadows. Linear: logistic regression on "
            "the shadow estimates of every string inside k adjacent sites. Made by `plateau "
            "benchmark%s` in %.0f s.\n\n", quick ? " --quick" : "", seconds);
-    add(t, "| dataset | n | shots / state | training points | QCNN | surrogate (k) | linear (k) "
+    cli_text_add(t, "| dataset | n | shots / state | training points | QCNN | surrogate (k) | linear (k) "
            "| paper |\n|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < nrows; i++) {
         const bench_row_t *row = r[i].row;
-        add(t, "| %s | %d | %llu | %d |", row->model, row->sites, (unsigned long long)row->shots,
+        cli_text_add(t, "| %s | %d | %llu | %d |", row->model, row->sites, (unsigned long long)row->shots,
             r[i].train_points);
         cell(t, &r[i].score[PL_CLF_QCNN], 0);
         cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate);
         cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear);
-        add(t, " %s |\n", row->claim ? row->claim : "");
+        cli_text_add(t, " %s |\n", row->claim ? row->claim : "");
     }
-    add(t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
+    cli_text_add(t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
     for (int i = 0; i < nrows; i++)
-        add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f\n", r[i].row->model, r[i].row->sites,
+        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f\n", r[i].row->model, r[i].row->sites,
             r[i].dataset_seconds, r[i].score[PL_CLF_QCNN].seconds,
             r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds);
-    add(t, "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
+    cli_text_add(t, "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
            "point (training and test):\n\n");
     for (int i = 0; i < nrows; i++)
-        add(t, "![%s-%d](phase-%s-%d.png)\n", r[i].row->model, r[i].row->sites, r[i].row->model,
+        cli_text_add(t, "![%s-%d](phase-%s-%d.png)\n", r[i].row->model, r[i].row->sites, r[i].row->model,
             r[i].row->sites);
-    add(t, "\n## Surrogate: accuracy against k and against shots (%s, n = %d)\n\n", tr->model,
+    cli_text_add(t, "\n## Surrogate: accuracy against k and against shots (%s, n = %d)\n\n", tr->model,
         tr->sites);
-    add(t, "| k | test accuracy |\n|---|---|\n");
+    cli_text_add(t, "| k | test accuracy |\n|---|---|\n");
     for (int j = 0; j < tr->nk; j++)
-        add(t, "| %d | %.1f ± %.1f |\n", tr->k[j], 100 * tr->acc_k[j], 100 * tr->err_k[j]);
-    add(t, "\n| shots / state | test accuracy |\n|---|---|\n");
+        cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->k[j], 100 * tr->acc_k[j], 100 * tr->err_k[j]);
+    cli_text_add(t, "\n| shots / state | test accuracy |\n|---|---|\n");
     for (int j = 0; j < tr->nshots; j++)
-        add(t, "| %d | %.1f ± %.1f |\n", tr->shots[j], 100 * tr->acc_shots[j], 100 * tr->err_shots[j]);
-    add(t, "\n![trade-off](tradeoff.png)\n");
+        cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->shots[j], 100 * tr->acc_shots[j], 100 * tr->err_shots[j]);
+    cli_text_add(t, "\n![trade-off](tradeoff.png)\n");
 }
 
 static cJSON *score_json(const bench_score_t *s) {
@@ -147,23 +116,23 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     int swept[2] = {-1, -1}, ns = 0;
     for (int k = 0; k < m->nparams && ns < 2; k++)
         if (m->params[k].lo < m->params[k].hi) swept[ns++] = k;
-    text_t t = {0};
-    add(&t, "set multiplot layout 1,2 title '%s, n = %d'\nset key off\nset palette maxcolors 4\n"
+    cli_text_t t = {0};
+    cli_text_add(&t, "set multiplot layout 1,2 title '%s, n = %d'\nset key off\nset palette maxcolors 4\n"
             "set cbrange [-0.5:3.5]\nunset colorbox\n", m->name, r->row->sites);
     for (int panel = 0; panel < 2; panel++) {
         const int *lab = panel ? r->predicted : r->labels;
-        add(&t, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
+        cli_text_add(&t, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
             panel ? "surrogate prediction" : "true label", m->params[swept[0]].name,
             ns > 1 ? m->params[swept[1]].name : "label");
-        add(&t, "plot '-' using 1:2:3 with points pt 7 ps 0.8 palette\n");
+        cli_text_add(&t, "plot '-' using 1:2:3 with points pt 7 ps 0.8 palette\n");
         for (int i = 0; i < r->points; i++) {
             const double x = r->params[(size_t)i * r->nparams + swept[0]];
             const double y = ns > 1 ? r->params[(size_t)i * r->nparams + swept[1]] : lab[i];
-            add(&t, "%.6g %.6g %d\n", x, y, lab[i]);
+            cli_text_add(&t, "%.6g %.6g %d\n", x, y, lab[i]);
         }
-        add(&t, "e\n");
+        cli_text_add(&t, "e\n");
     }
-    add(&t, "unset multiplot\n");
+    cli_text_add(&t, "unset multiplot\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/phase-%s-%d.png", dir, m->name, r->row->sites);
     pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(path, 1000, 440, t.s);
@@ -172,16 +141,16 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
 }
 
 static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
-    text_t t = {0};
-    add(&t, "set multiplot layout 1,2 title 'surrogate, %s, n = %d'\nset key off\nset grid\n"
+    cli_text_t t = {0};
+    cli_text_add(&t, "set multiplot layout 1,2 title 'surrogate, %s, n = %d'\nset key off\nset grid\n"
             "set yrange [0:1.05]\nset ylabel 'test accuracy'\n", tr->model, tr->sites);
-    add(&t, "set xlabel 'max Pauli weight k'\nset xtics 1\nplot '-' using 1:2:3 with yerrorlines pt 7\n");
-    for (int j = 0; j < tr->nk; j++) add(&t, "%d %.6g %.6g\n", tr->k[j], tr->acc_k[j], tr->err_k[j]);
-    add(&t, "e\nset xlabel 'shots per state'\nset logscale x\nset xtics auto\n"
+    cli_text_add(&t, "set xlabel 'max Pauli weight k'\nset xtics 1\nplot '-' using 1:2:3 with yerrorlines pt 7\n");
+    for (int j = 0; j < tr->nk; j++) cli_text_add(&t, "%d %.6g %.6g\n", tr->k[j], tr->acc_k[j], tr->err_k[j]);
+    cli_text_add(&t, "e\nset xlabel 'shots per state'\nset logscale x\nset xtics auto\n"
             "plot '-' using 1:2:3 with yerrorlines pt 7\n");
     for (int j = 0; j < tr->nshots; j++)
-        add(&t, "%d %.6g %.6g\n", tr->shots[j], tr->acc_shots[j], tr->err_shots[j]);
-    add(&t, "e\nunset multiplot\n");
+        cli_text_add(&t, "%d %.6g %.6g\n", tr->shots[j], tr->acc_shots[j], tr->err_shots[j]);
+    cli_text_add(&t, "e\nunset multiplot\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/tradeoff.png", dir);
     pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(path, 1000, 420, t.s);
@@ -191,7 +160,7 @@ static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
 
 pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t *r, int nrows,
                                const bench_tradeoff_t *tr, double seconds) {
-    text_t md = {0};
+    cli_text_t md = {0};
     markdown(&md, quick, r, nrows, tr, seconds);
     char path[4200];
     snprintf(path, sizeof path, "%s/report.md", dir);

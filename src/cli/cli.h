@@ -94,6 +94,17 @@ PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height,
  * pl_progress_t * (NULL until the first call), ended by the caller. */
 void cli_dataset_progress(int done, int total, void *ctx);
 
+/* Text that grows as it is written (free(t.s) when done); `failed` is set
+ * when memory ran out, and the text is then incomplete. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} cli_text_t;
+
+/* Append printf-style to @p t. */
+void cli_text_add(cli_text_t *t, const char *fmt, ...) PL_PRINTF(2, 3);
+
 /* A JSON array of n numbers. */
 cJSON *cli_number_array(const double *v, int n);
 

@@ -67,12 +67,10 @@ static void sim_command(const audit_args_t *a, const pl_audit_t *r, char *buf, s
     }
 }
 
+/* The report; NULL when memory ran out. */
 static char *markdown(const audit_args_t *a, const pl_audit_t *r, const char *command) {
-    size_t cap = 8192;
-    char *s = malloc(cap);
-    if (!s) return NULL;
-    size_t n = 0;
-#define ADD(...) n += (size_t)snprintf(s + n, n < cap ? cap - n : 0, __VA_ARGS__)
+    cli_text_t t = {0};
+#define ADD(...) cli_text_add(&t, __VA_ARGS__)
     ADD("# plateau audit: %s\n\nObservable `%s`, %d qubits, %d parameters.\n\n", a->in.file,
         a->in.obs_text, r->qubits, r->params);
     ADD("**Verdict: %s%s%s.**\n\n", r->verdict, r->simulator ? " with " : "",
@@ -100,8 +98,11 @@ static char *markdown(const audit_args_t *a, const pl_audit_t *r, const char *co
         "containing O), on the light cone (≤ 20 qubits), or by Pauli propagation (weight 4 "
         "truncates < 1 %% of Σ|c|).\n");
 #undef ADD
-    if (n >= cap) s[cap - 1] = '\0';
-    return s;
+    if (t.failed) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
 }
 
 static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *command) {

@@ -142,31 +142,24 @@ static pl_status_t sample_point(bp_args_t *a, const int *sizes, int i, int param
 /* log Var against n with error bars and both fitted laws. */
 static pl_status_t plot(const bp_args_t *a, const pl_bp_point_t *pts, int count,
                         const pl_bp_fit_t *f) {
-    size_t cap = 4096 + 64 * (size_t)count;
-    char *s = malloc(cap);
-    if (!s) return pl_error(PL_ENOMEM, "out of memory");
-    size_t len = (size_t)snprintf(
-        s, cap,
-        "set title 'gradient variance: %s'\nset xlabel 'qubits n'\nset ylabel 'Var[dC/dtheta]'\n"
-        "set logscale y\nset key top right\nset grid\n",
-        f->verdict);
-    if (f->points >= 2 && f->rate_stderr > 0)
-        len += (size_t)snprintf(s + len, cap - len,
-                                "fexp(x) = exp(%.17g - %.17g*x)\nfpoly(x) = exp(%.17g)*x**(-%.17g)\n",
-                                f->log_a_exp, f->rate, f->log_a_poly, f->exponent);
-    len += (size_t)snprintf(s + len, cap - len, "plot '-' using 1:2:3 with yerrorbars pt 7 title 'measured'");
-    if (f->points >= 2 && f->rate_stderr > 0)
-        len += (size_t)snprintf(s + len, cap - len,
-                                ", fexp(x) title 'exponential, base %.3g', fpoly(x) title "
-                                "'polynomial, exponent %.3g'",
-                                f->base, f->exponent);
-    len += (size_t)snprintf(s + len, cap - len, "\n");
+    cli_text_t t = {0};
+    cli_text_add(&t, "set title 'gradient variance: %s'\nset xlabel 'qubits n'\n"
+                     "set ylabel 'Var[dC/dtheta]'\nset logscale y\nset key top right\nset grid\n",
+                 f->verdict);
+    const bool fitted = f->points >= 2 && f->rate_stderr > 0;
+    if (fitted)
+        cli_text_add(&t, "fexp(x) = exp(%.17g - %.17g*x)\nfpoly(x) = exp(%.17g)*x**(-%.17g)\n",
+                     f->log_a_exp, f->rate, f->log_a_poly, f->exponent);
+    cli_text_add(&t, "plot '-' using 1:2:3 with yerrorbars pt 7 title 'measured'");
+    if (fitted)
+        cli_text_add(&t, ", fexp(x) title 'exponential, base %.3g', fpoly(x) title "
+                         "'polynomial, exponent %.3g'", f->base, f->exponent);
+    cli_text_add(&t, "\n");
     for (int i = 0; i < count; i++)
-        len += (size_t)snprintf(s + len, cap - len, "%d %.17g %.17g\n", pts[i].qubits,
-                                pts[i].var_grad, pts[i].stderr);
-    snprintf(s + len, cap - len, "e\n");
-    pl_status_t st = cli_plot_png(a->plot, 800, 560, s);
-    free(s);
+        cli_text_add(&t, "%d %.17g %.17g\n", pts[i].qubits, pts[i].var_grad, pts[i].stderr);
+    cli_text_add(&t, "e\n");
+    pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(a->plot, 800, 560, t.s);
+    free(t.s);
     return st;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/thread_error.h"
+#include "data/data_internal.h"
 #include "io/h5.h"
 #include "plateau/core.h"
 #include "plateau/dataset.h"
@@ -68,14 +69,14 @@ static void signature(const pl_dataset_opts_t *o, char *buf, size_t cap) {
                                     o->fixed_value[k]);
 }
 
-static char *parts_dir(const char *out) {
+char *data_parts_dir(const char *out) {
     const size_t len = strlen(out) + 8;
     char *dir = malloc(len);
     if (dir) snprintf(dir, len, "%s.parts", out);
     return dir;
 }
 
-static char *part_path(const char *out, int i) {
+char *data_part_path(const char *out, int i) {
     const size_t len = strlen(out) + 40;
     char *p = malloc(len);
     if (p) snprintf(p, len, "%s.parts/point_%07d.h5", out, i);
@@ -132,7 +133,7 @@ static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, co
                                                     o->seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1, &sh)
                               : PL_OK;
     part.shadows = sh;
-    char *path = part_path(out, i);
+    char *path = data_part_path(out, i);
     if (st == PL_OK) st = path ? io_h5_write_atomic(path, fill_part, &part) : pl_error(PL_ENOMEM, "out of memory");
     if (st != PL_OK) pl_error_prefix("point %d", i);
     free(path);
@@ -144,7 +145,7 @@ static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, co
 /* Is point i's part present and from this run? PL_EINVAL when it belongs to another run. */
 static pl_status_t part_done(const char *out, const char *sig, int i, bool *done) {
     *done = false;
-    char *path = part_path(out, i);
+    char *path = data_part_path(out, i);
     if (!path) return pl_error(PL_ENOMEM, "out of memory");
     pl_status_t st = PL_OK;
     if (access(path, F_OK) == 0) {
@@ -173,7 +174,7 @@ pl_status_t pl_dataset_compute(const pl_dataset_opts_t *o, const char *out, int 
     PL_TRY(pl_dataset_points(o, &count, NULL));
     const int np = o->model->nparams;
     double *params = malloc((size_t)count * np * sizeof *params);
-    char *dir = parts_dir(out);
+    char *dir = data_parts_dir(out);
     int *todo = malloc((size_t)count * sizeof *todo);
     char sig[512];
     signature(o, sig, sizeof sig);

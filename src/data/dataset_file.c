@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/thread_error.h"
+#include "data/data_internal.h"
 #include "io/h5.h"
 #include "plateau/core.h"
 #include "plateau/dataset.h"
@@ -57,10 +58,8 @@ static pl_status_t read_i64(hid_t f, const char *name, int32_t *out, const char 
     return PL_OK;
 }
 
-/* Point i from its part file. */
-static pl_status_t read_part(merged_t *m, const char *out, int i) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s.parts/point_%07d.h5", out, i);
+/* Point i from its part file at @p path. */
+static pl_status_t read_part_file(merged_t *m, const char *path, int i) {
     if (access(path, F_OK) != 0)
         return pl_error(PL_EIO, "point %d is missing (%s): the run is not complete", i, path);
     hid_t f;
@@ -83,6 +82,15 @@ static pl_status_t read_part(merged_t *m, const char *out, int i) {
                         m->bits + (size_t)i * m->o->sites * 3 * m->words, path);
     }
     H5Fclose(f);
+    return st;
+}
+
+/* Point i from its part file. */
+static pl_status_t read_part(merged_t *m, const char *out, int i) {
+    char *path = data_part_path(out, i);
+    if (!path) return pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = read_part_file(m, path, i);
+    free(path);
     return st;
 }
 
@@ -136,17 +144,16 @@ static pl_status_t fill_dataset(hid_t f, void *ctx, const char *path) {
 
 /* Remove OUT.parts and the point files in it. */
 static void remove_parts(const char *out) {
-    char dir[4096], file[4096 + 300];
-    snprintf(dir, sizeof dir, "%s.parts", out);
-    DIR *d = opendir(dir);
-    if (!d) return;
-    for (struct dirent *e; (e = readdir(d));) {
+    char *dir = data_parts_dir(out), file[4096 + 300];
+    DIR *d = dir ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
         if (strncmp(e->d_name, "point_", 6) != 0) continue;
         snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
         remove(file);
     }
-    closedir(d);
-    rmdir(dir);
+    if (d) closedir(d);
+    if (dir) rmdir(dir);
+    free(dir);
 }
 
 pl_status_t pl_dataset_merge(const pl_dataset_opts_t *o, const char *out, const char *command,

@@ -14,26 +14,16 @@ usage: test_dla_cli.py PATH/TO/plateau
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-PLATEAU = sys.argv[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clitest  # noqa: E402
+from clitest import check, finish, run  # noqa: E402
+
 HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
 JSON_KEYS = {"dim", "center_dim", "capped", "qubits", "generators", "pauli_basis", "seconds",
              "source", "seed"}
-failures = []
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def dla(*args):
@@ -157,12 +147,7 @@ def test_cap_and_files():
 
 
 def expect_error(args, needle):
-    rc, out, err = run("dla", *args)
-    lines = err.strip().splitlines()
-    check(rc == 2, f"{args}: exit 2, got {rc}")
-    check(out == "", f"{args}: nothing on stdout, got {out!r}")
-    check(len(lines) == 1, f"{args}: one error line, got {lines}")
-    check(needle in err, f"{args}: error mentions {needle!r}: {err.strip()}")
+    clitest.expect_error(["dla", *args], needle)
 
 
 def test_bad_input():
@@ -199,9 +184,5 @@ def test_meta():
     check(rc == 0 and "usage: plateau dla" in out and "--max-dim" in out, "dla --help")
 
 
-for test in [test_known_dimensions, test_basis, test_cap_and_files, test_bad_input, test_meta]:
-    test()
-if failures:
-    print(f"{len(failures)} dla CLI check(s) failed")
-    sys.exit(1)
-print("all dla CLI checks passed")
+finish("dla CLI", [test_known_dimensions, test_basis, test_cap_and_files, test_bad_input,
+                  test_meta])

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "plateau/lie.h"
-#include "prop/prop_internal.h"
+#include "program/program.h"
 
 /* ------------------------------------------------------------------------ */
 /* Dictionary of strings and sparse vectors (sparse.c)                      */
@@ -85,14 +85,14 @@ double lie_i_product(const pl_pauli_t *p, const pl_pauli_t *q, pl_pauli_t *out);
  * acts first (see lie.h). */
 typedef struct {
     pl_pauli_t *p;
-    prop_angle_t angle; /* one source (nsrc 1): a·θ_k + b */
-    size_t cpos;        /* number of Cliffords before it in time */
+    program_angle_t angle; /* one source (nsrc 1): a·θ_k + b */
+    size_t cpos;           /* number of Cliffords before it in time */
 } lie_rot_t;
 
-/* A fixed Clifford gate: a transfer matrix of prop's program, or a rotation
- * by a multiple of π/2 (quarter = 1, 2, 3). */
+/* A fixed Clifford gate: a transfer matrix of the compiled program
+ * (program.h), or a rotation by a multiple of π/2 (quarter = 1, 2, 3). */
 typedef struct {
-    const prop_op_t *ptm;
+    const program_op_t *ptm;
     pl_pauli_t *gen;
     int quarter;
 } lie_cliff_t;
@@ -108,7 +108,7 @@ typedef struct {
 
 typedef struct {
     int n;
-    prop_program_t prog;
+    program_t prog;
     size_t nrot, ncliff, nblock;
     lie_rot_t *rot;     /* in time order */
     lie_cliff_t *cliff; /* in time order */

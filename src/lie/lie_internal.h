@@ -134,7 +134,7 @@ PL_NODISCARD pl_status_t lie_program_generators(const lie_program_t *prog, pl_pa
                                                 double *block_scale);
 
 /* ------------------------------------------------------------------------ */
-/* The algebra                                                              */
+/* The algebra (lie.c; built by the entry points of closure.c)              */
 /* ------------------------------------------------------------------------ */
 
 /* Rows of the inverted index: the basis elements holding one string. */
@@ -214,7 +214,8 @@ void lie_triplets_free(lie_triplets_t *t);
  * state: @p sv, or |0…0⟩ when NULL, through g's Clifford frame (purity.c). */
 PL_NODISCARD pl_status_t lie_state_coords(const pl_lie_t *g, const pl_sv_t *sv, double *s);
 
-/* Simple ideals of [g, g] (ideals.c); lie_ideals_free releases them. */
+/* Simple ideals of [g, g] (ideals.c); lie_ideals_free (lie.c, with the rest
+ * of the object) releases them. */
 PL_NODISCARD pl_status_t lie_ideals(pl_lie_t *g);
 void lie_ideals_free(pl_lie_t *g);
 

@@ -90,11 +90,10 @@ double pl_prop_expval_zero(const pl_prop_t *p);
 double pl_prop_expval_product(const pl_prop_t *p, const double *bloch);
 
 /**
- * Σ_α c_α · f(P_α) with ⟨P_α⟩ supplied by a callback (e.g. shadow estimates).
- * The callback returns PL_OK and writes *value, or a failing status that
- * stops the sum.
+ * Σ_α c_α · f(P_α) with ⟨P_α⟩ supplied by a callback (e.g. shadow estimates;
+ * pl_pauli_expval_fn in pauli.h). The callback returns PL_OK and writes
+ * *value, or a failing status that stops the sum.
  */
-typedef pl_status_t (*pl_pauli_expval_fn)(const pl_pauli_t *p, void *ctx, double *value);
 PL_NODISCARD pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f,
                                                  void *ctx, double *out);
 

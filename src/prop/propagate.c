@@ -1,6 +1,8 @@
 /*
- * The propagation loop: gates from last to first, each mapping the current
- * term table into the next one (two tables, swapped), truncating as it goes.
+ * The propagation driver: the pl_propagate* entry points compile the circuit
+ * (src/program) and run the loop, gates from last to first, each mapping the
+ * current term table into the next one, truncating as it goes. The result's
+ * accessors are in result.c, its evaluation in evaluate.c.
  */
 #include <math.h>
 #include <stdbool.h>

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
+#include <unistd.h>
 
 #include "dense.h"
 #include "plateau.h"
@@ -523,6 +525,73 @@ static void test_errors(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* Read file `path` of pl_prop_save back and compare it with p term by term. */
+static void expect_saved(const char *path, const pl_prop_t *p) {
+    const size_t terms = pl_prop_size(p);
+    const int nw = PL_PAULI_WORDS(pl_prop_qubits(p));
+    uint64_t *x = malloc(terms * (size_t)nw * sizeof *x), *z = malloc(terms * (size_t)nw * sizeof *z);
+    double *c = malloc(terms * sizeof *c);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t dx = H5Dopen2(f, "x", H5P_DEFAULT), dz = H5Dopen2(f, "z", H5P_DEFAULT),
+          dc = H5Dopen2(f, "coeff", H5P_DEFAULT);
+    assert_true(dx >= 0 && dz >= 0 && dc >= 0);
+    assert_true(H5Dread(dx, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) >= 0);
+    assert_true(H5Dread(dz, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, z) >= 0);
+    assert_true(H5Dread(dc, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) >= 0);
+    int64_t qubits = 0;
+    hid_t a = H5Aopen(f, "qubits", H5P_DEFAULT);
+    assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_INT64, &qubits) >= 0);
+    assert_int_equal(qubits, pl_prop_qubits(p));
+    H5Aclose(a);
+    H5Dclose(dx);
+    H5Dclose(dz);
+    H5Dclose(dc);
+    H5Fclose(f);
+    for (size_t k = 0; k < terms; k++) {
+        pl_pauli_t v;
+        double ck;
+        pl_prop_term(p, k, &v, &ck);
+        assert_memory_equal(x + k * (size_t)nw, v.x, (size_t)nw * sizeof *x);
+        assert_memory_equal(z + k * (size_t)nw, v.z, (size_t)nw * sizeof *z);
+        assert_true(c[k] == ck);
+    }
+    free(x);
+    free(z);
+    free(c);
+}
+
+/* pl_prop_save writes every term; the old name pl_io_write_prop_h5 (path
+ * first) still works; a missing folder is PL_EIO naming the path. */
+static void test_save(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 70, .layers = 1};
+    pl_circuit_t *c;
+    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    double *th = calloc((size_t)pl_circuit_num_params(c), sizeof *th);
+    for (int k = 0; k < pl_circuit_num_params(c); k++) th[k] = 0.1 + 0.3 * k;
+    pl_pauli_sum_t *obs;
+    assert_int_equal(pl_pauli_sum_parse("Z0 Z1 + 0.5*X65 + Y3 Z68", 70, &obs), PL_OK);
+    pl_prop_t *p;
+    assert_int_equal(pl_propagate(c, th, obs, NULL, &p, NULL), PL_OK);
+    assert_true(pl_prop_size(p) > 3);
+    char path[256], old[256];
+    snprintf(path, sizeof path, "/tmp/plateau_test_prop_%d.h5", (int)getpid());
+    snprintf(old, sizeof old, "/tmp/plateau_test_prop_%d_old.h5", (int)getpid());
+    assert_int_equal(pl_prop_save(p, path, "test", SEED), PL_OK);
+    expect_saved(path, p);
+    assert_int_equal(pl_io_write_prop_h5(old, p, "test", SEED), PL_OK);
+    expect_saved(old, p);
+    assert_int_equal(pl_prop_save(p, "/nonexistent-folder/p.h5", NULL, 0), PL_EIO);
+    test_expect_contains(pl_last_error(), "/nonexistent-folder/p.h5");
+    unlink(path);
+    unlink(old);
+    pl_prop_destroy(p);
+    pl_pauli_sum_destroy(obs);
+    free(th);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_vs_state_vector),
@@ -535,6 +604,7 @@ int main(void) {
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_qcnn_1024),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_save),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,6 @@
 
 #include "plateau/errors.h"
 #include "plateau/pauli.h"
-#include "plateau/prop.h"
 #include "plateau/sv.h"
 
 #ifdef __cplusplus

@@ -168,6 +168,15 @@ PL_NODISCARD pl_status_t pl_pauli_sum_parse(const char *text, int n, pl_pauli_su
 /** Print in the text format (complex coefficients in parentheses); free() it. */
 PL_NODISCARD pl_status_t pl_pauli_sum_to_string(const pl_pauli_sum_t *s, char **out);
 
+/**
+ * A source of expectation values ⟨P⟩ of single strings (a state, shadow
+ * estimates, ...), for the evaluators that take a callback
+ * (pl_prop_expval_callback, pl_model_label_from_state): it writes ⟨P⟩ for
+ * @p p into *value and returns PL_OK, or returns a failing status that stops
+ * the caller. @p ctx is the caller's pointer, passed through.
+ */
+typedef pl_status_t (*pl_pauli_expval_fn)(const pl_pauli_t *p, void *ctx, double *value);
+
 #ifdef __cplusplus
 }
 #endif

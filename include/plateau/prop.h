@@ -90,11 +90,10 @@ double pl_prop_expval_zero(const pl_prop_t *p);
 double pl_prop_expval_product(const pl_prop_t *p, const double *bloch);
 
 /**
- * Σ_α c_α · f(P_α) with ⟨P_α⟩ supplied by a callback (e.g. shadow estimates).
- * The callback returns PL_OK and writes *value, or a failing status that
- * stops the sum.
+ * Σ_α c_α · f(P_α) with ⟨P_α⟩ supplied by a callback (e.g. shadow estimates;
+ * pl_pauli_expval_fn in pauli.h). The callback returns PL_OK and writes
+ * *value, or a failing status that stops the sum.
  */
-typedef pl_status_t (*pl_pauli_expval_fn)(const pl_pauli_t *p, void *ctx, double *value);
 PL_NODISCARD pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f,
                                                  void *ctx, double *out);
 
@@ -149,6 +148,27 @@ PL_NODISCARD pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const do
                                                  const pl_pauli_sum_t *obs,
                                                  const pl_trunc_t *trunc, double *value,
                                                  double *grad);
+
+/* ---- Files --------------------------------------------------------------- */
+
+/**
+ * Write the Pauli sum held by @p p, Σ_α c_α P_α (terms in storage order), to
+ * the HDF5 file @p path atomically (a temporary "PATH.tmp.XXXXXX" in the same
+ * folder, then rename(); the temporary file is removed on failure).
+ * Layout: datasets `x` and `z` (uint64, shape [terms, words] with
+ * words = PL_PAULI_WORDS(qubits): the packed bits of each string, qubit q is
+ * bit q % 64 of word q / 64; X ↔ x only, Z ↔ z only, Y ↔ both) and `coeff`
+ * (float64, [terms]); attributes `qubits` (int64), `plateau_version`,
+ * `command` (UTF-8 strings) and `seed` (uint64).
+ * @param[in] p       the propagated observable (pl_propagate)
+ * @param[in] path    the file to create or replace
+ * @param[in] command the command line to record (NULL: empty)
+ * @param[in] seed    the seed to record
+ * @return PL_EIO naming the path and the problem (folder missing or not
+ *   writable, HDF5 failure), PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_prop_save(const pl_prop_t *p, const char *path, const char *command,
+                                      uint64_t seed);
 
 #ifdef __cplusplus
 }

@@ -101,7 +101,7 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
         st = g ? pl_prop_grad_zero(prop, &e, g) : pl_error(PL_ENOMEM, "out of memory");
     }
     if (st == PL_OK && a->terms_out)
-        st = pl_io_write_prop_h5(a->terms_out, prop, command, a->common.seed);
+        st = pl_prop_save(prop, a->terms_out, command, a->common.seed);
     if (st == PL_OK) report(a, pl_circuit_qubits(p->circuit), e, g, np, &stats);
     free(g);
     pl_prop_destroy(prop);

@@ -36,7 +36,7 @@ typedef struct {
 
 typedef struct {
     size_t gen;
-    prop_angle_t angle; /* α = coef·θ_k + offset */
+    program_angle_t angle; /* α = coef·θ_k + offset */
 } gsim_gate_t;
 
 struct pl_gsim {
@@ -242,7 +242,7 @@ static pl_status_t build_sums(pl_gsim_t *s, const lie_program_t *prog, const pl_
     for (size_t b = 0; st == PL_OK && !s->g->capped && b < prog->nblock; b++) {
         if (block_gen[b] == SIZE_MAX) continue; /* cancelled to zero */
         const lie_block_t *k = &prog->block[b];
-        const prop_angle_t a = {1, {k->k, 0}, {scale[b], 0}, scale[b] * k->lambda};
+        const program_angle_t a = {1, {k->k, 0}, {scale[b], 0}, scale[b] * k->lambda};
         s->gate[s->ngate++] = (gsim_gate_t){block_gen[b], a};
     }
     pl_lie_generators_free(gens, ngens);
@@ -349,7 +349,7 @@ static void backward(const pl_gsim_t *s, const double *theta, double *e, double 
     for (size_t t = s->ngate; t-- > 0;) {
         const gsim_gate_t *gt = &s->gate[t];
         const gsim_gen_t *gen = &s->gen[gt->gen];
-        const double alpha = prop_angle_value(&gt->angle, theta);
+        const double alpha = program_angle_value(&gt->angle, theta);
         grad[gt->angle.k[0]] += gt->angle.coef[0] * derivative(gen, lam, e);
         apply_gen(gen, -alpha, e, work);
         apply_gen(gen, -alpha, lam, work);
@@ -371,7 +371,7 @@ pl_status_t pl_gsim_expval(const pl_gsim_t *s, const double *theta, const pl_pau
         double *e = o + dim;
         memcpy(e, s->e0, dim * sizeof *e);
         for (size_t t = 0; t < s->ngate; t++)
-            apply_gen(&s->gen[s->gate[t].gen], prop_angle_value(&s->gate[t].angle, theta), e, work);
+            apply_gen(&s->gen[s->gate[t].gen], program_angle_value(&s->gate[t].angle, theta), e, work);
         double v = identity;
         for (size_t j = 0; j < dim; j++) v += o[j] * e[j];
         if (value) *value = v;

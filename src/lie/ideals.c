@@ -35,17 +35,6 @@
 
 enum { LIE_DENSE_MAX = 2048 };
 
-void lie_ideals_free(pl_lie_t *g) {
-    for (size_t k = 0; k < g->nideals; k++) {
-        free(g->ideals[k].sup);
-        free(g->ideals[k].vecs);
-    }
-    free(g->ideals);
-    g->ideals = NULL;
-    g->nideals = 0;
-    g->have_ideals = false;
-}
-
 /* Append an ideal on a copy of sup[0..nsup) (vecs: taken over, may be NULL). */
 static pl_status_t push_ideal(pl_lie_t *g, const size_t *sup, size_t nsup, size_t dim,
                               double *vecs) {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "plateau/lie.h"
-#include "prop/prop_internal.h"
+#include "program/program.h"
 
 /* ------------------------------------------------------------------------ */
 /* Dictionary of strings and sparse vectors (sparse.c)                      */
@@ -85,14 +85,14 @@ double lie_i_product(const pl_pauli_t *p, const pl_pauli_t *q, pl_pauli_t *out);
  * acts first (see lie.h). */
 typedef struct {
     pl_pauli_t *p;
-    prop_angle_t angle; /* one source (nsrc 1): a·θ_k + b */
-    size_t cpos;        /* number of Cliffords before it in time */
+    program_angle_t angle; /* one source (nsrc 1): a·θ_k + b */
+    size_t cpos;           /* number of Cliffords before it in time */
 } lie_rot_t;
 
-/* A fixed Clifford gate: a transfer matrix of prop's program, or a rotation
- * by a multiple of π/2 (quarter = 1, 2, 3). */
+/* A fixed Clifford gate: a transfer matrix of the compiled program
+ * (program.h), or a rotation by a multiple of π/2 (quarter = 1, 2, 3). */
 typedef struct {
-    const prop_op_t *ptm;
+    const program_op_t *ptm;
     pl_pauli_t *gen;
     int quarter;
 } lie_cliff_t;
@@ -108,7 +108,7 @@ typedef struct {
 
 typedef struct {
     int n;
-    prop_program_t prog;
+    program_t prog;
     size_t nrot, ncliff, nblock;
     lie_rot_t *rot;     /* in time order */
     lie_cliff_t *cliff; /* in time order */
@@ -134,7 +134,7 @@ PL_NODISCARD pl_status_t lie_program_generators(const lie_program_t *prog, pl_pa
                                                 double *block_scale);
 
 /* ------------------------------------------------------------------------ */
-/* The algebra                                                              */
+/* The algebra (lie.c; built by the entry points of closure.c)              */
 /* ------------------------------------------------------------------------ */
 
 /* Rows of the inverted index: the basis elements holding one string. */
@@ -214,7 +214,8 @@ void lie_triplets_free(lie_triplets_t *t);
  * state: @p sv, or |0…0⟩ when NULL, through g's Clifford frame (purity.c). */
 PL_NODISCARD pl_status_t lie_state_coords(const pl_lie_t *g, const pl_sv_t *sv, double *s);
 
-/* Simple ideals of [g, g] (ideals.c); lie_ideals_free releases them. */
+/* Simple ideals of [g, g] (ideals.c); lie_ideals_free (lie.c, with the rest
+ * of the object) releases them. */
 PL_NODISCARD pl_status_t lie_ideals(pl_lie_t *g);
 void lie_ideals_free(pl_lie_t *g);
 

@@ -1,5 +1,5 @@
 /*
- * A circuit as Pauli rotations in the Clifford frame (lie.h): prop_compile
+ * A circuit as Pauli rotations in the Clifford frame (lie.h): program_compile
  * supplies the rotations (parameterised qelib1 gates split into Pauli
  * rotations) and the Pauli transfer matrices T[a][b] = Tr(P_a U† P_b U)/d of
  * fixed gates. A fixed gate is Clifford when T is a signed permutation;
@@ -23,8 +23,8 @@
 /* ------------------------------------------------------------------------ */
 
 /* p ← U† p U (heisenberg) or U p U† for a transfer matrix; returns the sign. */
-static double conj_ptm(const prop_op_t *op, pl_pauli_t *p, bool heisenberg) {
-    const int b = prop_local_index(p->x, p->z, op->qubits, op->nq);
+static double conj_ptm(const program_op_t *op, pl_pauli_t *p, bool heisenberg) {
+    const int b = program_local_index(p->x, p->z, op->qubits, op->nq);
     if (b == 0) return 1.0; /* identity on the gate's qubits */
     const int np = 1 << (2 * op->nq);
     for (int a = 0; a < np; a++) {
@@ -70,7 +70,7 @@ double lie_program_heisenberg(const lie_program_t *prog, pl_pauli_t *p, pl_pauli
 
 static pl_status_t no_memory(void) { return pl_error(PL_ENOMEM, "out of memory compiling"); }
 
-static bool is_signed_permutation(const prop_op_t *op) {
+static bool is_signed_permutation(const program_op_t *op) {
     const int np = 1 << (2 * op->nq);
     for (int b = 0; b < np; b++) {
         int nonzero = 0;
@@ -84,18 +84,18 @@ static bool is_signed_permutation(const prop_op_t *op) {
     return true;
 }
 
-static pl_status_t rotation_string(int n, const prop_op_t *op, pl_pauli_t **out) {
+static pl_status_t rotation_string(int n, const program_op_t *op, pl_pauli_t **out) {
     PL_TRY(pl_pauli_create(n, out));
     for (int j = 0; j < op->nq; j++) pl_pauli_set(*out, op->qubits[j], op->ops[j]);
     return PL_OK;
 }
 
-static pl_status_t describe_fixed(const prop_op_t *op, pl_status_t st) {
+static pl_status_t describe_fixed(const program_op_t *op, pl_status_t st) {
     char q[96] = "";
     size_t len = 0;
     for (int j = 0; j < op->nq && len + 16 < sizeof q; j++)
         len += (size_t)snprintf(q + len, sizeof q - len, "%s%d", j ? ", " : "", op->qubits[j]);
-    if (op->kind == PROP_ROTATION)
+    if (op->kind == PROGRAM_ROTATION)
         return pl_error(st, "a fixed rotation by %g on qubit%s %s (t, tdg or a constant angle) "
                             "is not a Clifford gate; the DLA takes parameterised rotations and "
                             "fixed Clifford gates only",
@@ -117,8 +117,8 @@ static pl_status_t push_cliff(lie_program_t *p, size_t *cap, lie_cliff_t c) {
 }
 
 /* A fixed op: a Clifford transfer matrix or a quarter rotation, else refused. */
-static pl_status_t add_fixed(lie_program_t *p, size_t *cap, const prop_op_t *op) {
-    if (op->kind == PROP_PTM) {
+static pl_status_t add_fixed(lie_program_t *p, size_t *cap, const program_op_t *op) {
+    if (op->kind == PROGRAM_PTM) {
         if (!is_signed_permutation(op)) return describe_fixed(op, PL_EUNSUPPORTED);
         return push_cliff(p, cap, (lie_cliff_t){.ptm = op});
     }
@@ -134,7 +134,7 @@ static pl_status_t add_fixed(lie_program_t *p, size_t *cap, const prop_op_t *op)
 }
 
 /* One rotation per parameter of a parameterised op (they commute: same string). */
-static pl_status_t add_rotations(lie_program_t *p, size_t *cap, const prop_op_t *op) {
+static pl_status_t add_rotations(lie_program_t *p, size_t *cap, const program_op_t *op) {
     double offset = op->angle.offset; /* goes with the first rotation */
     for (int j = 0; j < op->angle.nsrc; j++) {
         if (op->angle.coef[j] == 0.0) continue;
@@ -153,8 +153,8 @@ static pl_status_t add_rotations(lie_program_t *p, size_t *cap, const prop_op_t 
     return PL_OK;
 }
 
-static bool is_fixed(const prop_op_t *op) {
-    if (op->kind == PROP_PTM) return true;
+static bool is_fixed(const program_op_t *op) {
+    if (op->kind == PROGRAM_PTM) return true;
     for (int j = 0; j < op->angle.nsrc; j++)
         if (op->angle.coef[j] != 0.0) return false;
     return true;
@@ -177,7 +177,7 @@ static pl_status_t to_front_frame(lie_program_t *p) {
 
 /* Can rotation r join the block b (same parameter, same offset ratio, commuting)? */
 static bool joins(const lie_program_t *p, const lie_block_t *b, size_t r) {
-    const prop_angle_t *a = &p->rot[r].angle;
+    const program_angle_t *a = &p->rot[r].angle;
     const double lambda = a->offset / a->coef[0];
     if (a->k[0] != b->k || fabs(lambda - b->lambda) > 1e-12 * fmax(1.0, fabs(lambda)))
         return false;
@@ -194,7 +194,7 @@ static pl_status_t make_blocks(lie_program_t *p) {
             p->block[p->nblock - 1].count++;
             continue;
         }
-        const prop_angle_t *a = &p->rot[r].angle;
+        const program_angle_t *a = &p->rot[r].angle;
         p->block[p->nblock++] = (lie_block_t){r, 1, a->k[0], a->offset / a->coef[0]};
     }
     return PL_OK;
@@ -203,7 +203,7 @@ static pl_status_t make_blocks(lie_program_t *p) {
 static pl_status_t compile_ops(lie_program_t *p) {
     size_t rcap = 0, ccap = 0;
     for (size_t i = 0; i < p->prog.nops; i++) {
-        const prop_op_t *op = &p->prog.ops[i];
+        const program_op_t *op = &p->prog.ops[i];
         PL_TRY(is_fixed(op) ? add_fixed(p, &ccap, op) : add_rotations(p, &rcap, op));
     }
     return PL_OK;
@@ -215,7 +215,7 @@ pl_status_t lie_program_build(const pl_circuit_t *c, lie_program_t *out) {
     if (pl_circuit_num_params(c) == 0)
         return pl_error(PL_EINVAL, "the circuit has no parameters theta[k]: its dynamical Lie "
                                    "algebra needs parameterised gates");
-    pl_status_t st = prop_compile(c, &out->prog);
+    pl_status_t st = program_compile(c, &out->prog);
     if (st == PL_OK) st = compile_ops(out);
     if (st == PL_OK) st = to_front_frame(out);
     if (st == PL_OK) st = make_blocks(out);
@@ -229,7 +229,7 @@ void lie_program_free(lie_program_t *p) {
     free(p->rot);
     free(p->cliff);
     free(p->block);
-    prop_program_free(&p->prog);
+    program_free(&p->prog);
     memset(p, 0, sizeof *p);
 }
 

@@ -1,6 +1,8 @@
 /*
- * The propagation loop: gates from last to first, each mapping the current
- * term table into the next one (two tables, swapped), truncating as it goes.
+ * The propagation driver: the pl_propagate* entry points compile the circuit
+ * (src/program) and run the loop, gates from last to first, each mapping the
+ * current term table into the next one, truncating as it goes. The result's
+ * accessors are in result.c, its evaluation in evaluate.c.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -9,12 +11,9 @@
 #include <string.h>
 
 #include "core/thread_error.h"
+#include "program/program.h"
 #include "prop/prop_internal.h"
 #include "prop/terms.h"
-
-struct pl_prop {
-    prop_terms_t t;
-};
 
 /* P·Q = i^phase[P][Q] (P ^ Q) for single-qubit codes I=0, X=1, Z=2, Y=3. */
 static const uint8_t phase_table[4][4] = {
@@ -39,16 +38,6 @@ static inline int weight(const uint64_t *w, int nw) {
     int s = 0;
     for (int i = 0; i < nw; i++) s += __builtin_popcountll(w[i] | w[nw + i]);
     return s;
-}
-
-int prop_local_index(const uint64_t *x, const uint64_t *z, const int *qubits, int nq) {
-    int idx = 0;
-    for (int j = 0; j < nq; j++) {
-        const uint64_t bit = UINT64_C(1) << (qubits[j] & 63);
-        int op = ((x[qubits[j] >> 6] & bit) != 0) | (((z[qubits[j] >> 6] & bit) != 0) << 1);
-        idx |= op << (2 * j);
-    }
-    return idx;
 }
 
 /*
@@ -165,7 +154,7 @@ static pl_status_t queue(spawn_t *s, const run_t *r, const uint64_t *w, double c
 }
 
 /* Does string w anticommute with the rotation's generator? */
-static inline bool anticommutes(const prop_mask_t *m, const uint64_t *w, int nw) {
+static inline bool anticommutes(const program_mask_t *m, const uint64_t *w, int nw) {
     int parity = 0;
     for (int e = 0; e < m->nwords; e++) {
         const uint64_t x = w[m->word[e]], z = w[nw + m->word[e]];
@@ -175,14 +164,14 @@ static inline bool anticommutes(const prop_mask_t *m, const uint64_t *w, int nw)
 }
 
 /* Does string w act on any qubit of the op? */
-static inline bool touches(const prop_mask_t *m, const uint64_t *w, int nw) {
+static inline bool touches(const program_mask_t *m, const uint64_t *w, int nw) {
     for (int e = 0; e < m->nwords; e++)
         if ((w[m->word[e]] | w[nw + m->word[e]]) & m->x[e]) return true;
     return false;
 }
 
 /* Sign of i·P·Q = ±R for anticommuting P (the generator) and Q. */
-static double product_sign(const prop_op_t *op, const uint64_t *w, int nw) {
+static double product_sign(const program_op_t *op, const uint64_t *w, int nw) {
     int phase = 1; /* the factor i */
     for (int j = 0; j < op->nq; j++) phase += phase_table[op->ops[j]][get_op(w, nw, op->qubits[j])];
     PL_ASSERT((phase & 1) == 0);
@@ -193,13 +182,13 @@ static double product_sign(const prop_op_t *op, const uint64_t *w, int nw) {
  * c·cos α (in place) and spawns iPQ with c·sin α; derivatives follow by the
  * product rule with ∂α/∂θ_k = angle.coef. Terms that may fall to a truncation
  * are marked and judged after the merge. */
-static pl_status_t rotation_range(const prop_op_t *op, double alpha, prop_terms_t *t,
+static pl_status_t rotation_range(const program_op_t *op, double alpha, prop_terms_t *t,
                                   const run_t *r, spawn_t *s, size_t lo, size_t hi,
                                   uint64_t *scratch) {
     const int nw = t->nw, ng = t->ngrad;
     const size_t wn = 2 * (size_t)nw;
     const double cs = cos(alpha), sn = sin(alpha);
-    const prop_mask_t *m = &op->mask;
+    const program_mask_t *m = &op->mask;
     for (size_t k = lo; k < hi; k++) {
         /* the signature array is small and dense: most terms stop here
          * without touching their (long, at 1,024 qubits) strings */
@@ -235,7 +224,7 @@ static pl_status_t rotation_range(const prop_op_t *op, double alpha, prop_terms_
 
 /* A Pauli transfer matrix on terms [lo, hi): a term with a non-identity local
  * part is replaced by the column of its local index (unless it maps to itself). */
-static pl_status_t ptm_range(const prop_op_t *op, const prop_terms_t *t, const run_t *r,
+static pl_status_t ptm_range(const program_op_t *op, const prop_terms_t *t, const run_t *r,
                              spawn_t *s, size_t lo, size_t hi, uint64_t *scratch) {
     const int nw = t->nw, ng = t->ngrad, np = 1 << (2 * op->nq);
     const size_t wn = 2 * (size_t)nw;
@@ -243,7 +232,7 @@ static pl_status_t ptm_range(const prop_op_t *op, const prop_terms_t *t, const r
         if (!(t->sig[k] & op->mask.sig)) continue;
         const uint64_t *w = t->words + wn * k;
         if (!touches(&op->mask, w, nw)) continue;
-        const int b = prop_local_index(w, w + nw, op->qubits, op->nq);
+        const int b = program_local_index(w, w + nw, op->qubits, op->nq);
         int entries = 0;
         for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
         if (entries == 1 && op->ptm[b * np + b] == 1.0) continue; /* P_b ↦ P_b */
@@ -263,7 +252,7 @@ static pl_status_t ptm_range(const prop_op_t *op, const prop_terms_t *t, const r
 }
 
 /* Scan the table with one op, in parallel when it is large. */
-static pl_status_t scan(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
+static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     const int nth = t->size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
     const size_t size = t->size;
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
@@ -275,7 +264,7 @@ static pl_status_t scan(const prop_op_t *op, double alpha, prop_terms_t *t, run_
         uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
         pl_status_t mine = scratch ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
         if (mine == PL_OK)
-            mine = op->kind == PROP_ROTATION
+            mine = op->kind == PROGRAM_ROTATION
                        ? rotation_range(op, alpha, t, r, &r->spawn[tid], lo, hi, scratch)
                        : ptm_range(op, t, r, &r->spawn[tid], lo, hi, scratch);
         free(scratch);
@@ -344,10 +333,10 @@ static pl_status_t merge_spawned(prop_terms_t *t, run_t *r) {
 }
 
 /* One op: scan, then (PTM) delete the replaced strings, merge, truncate. */
-static pl_status_t apply_op(const prop_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
+static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     PL_TRY(scan(op, alpha, t, r));
     PL_TRY(gather_marks(r));
-    if (op->kind == PROP_PTM) remove_listed(t, r, false);
+    if (op->kind == PROGRAM_PTM) remove_listed(t, r, false);
     return merge_spawned(t, r);
 }
 
@@ -386,7 +375,7 @@ static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, r
 /* Propagate a compiled program, carrying ngrad derivatives per term (0 or
  * the circuit's parameter count); rotation `shift_op` (SIZE_MAX: none) gets
  * `delta` added to its angle. */
-static pl_status_t run_program(const prop_program_t *prog, const double *theta,
+static pl_status_t run_program(const program_t *prog, const double *theta,
                                const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, int ngrad,
                                size_t shift_op, double delta, pl_prop_t **out,
                                pl_prop_stats_t *stats) {
@@ -401,9 +390,9 @@ static pl_status_t run_program(const prop_program_t *prog, const double *theta,
     if (!r.spawn) memset(&t, 0, sizeof t);
     if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
-        const prop_op_t *op = &prog->ops[i];
-        const double alpha = op->kind == PROP_ROTATION
-                                 ? prop_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0)
+        const program_op_t *op = &prog->ops[i];
+        const double alpha = op->kind == PROGRAM_ROTATION
+                                 ? program_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0)
                                  : 0.0;
         st = apply_op(op, alpha, &t, &r);
         if (t.size > peak_terms) peak_terms = t.size;
@@ -448,11 +437,11 @@ static pl_status_t propagate(const pl_circuit_t *c, const double *theta, const p
     *out = NULL;
     if (!trunc) trunc = &no_truncation;
     PL_TRY(check_inputs(c, theta, obs, trunc));
-    prop_program_t prog;
-    PL_TRY(prop_compile(c, &prog));
+    program_t prog;
+    PL_TRY(program_compile(c, &prog));
     const int ngrad = diff ? pl_circuit_num_params(c) : 0;
     pl_status_t st = run_program(&prog, theta, obs, trunc, ngrad, SIZE_MAX, 0.0, out, stats);
-    prop_program_free(&prog);
+    program_free(&prog);
     return st;
 }
 
@@ -467,123 +456,6 @@ pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta,
     return propagate(c, theta, obs, trunc, true, out, stats);
 }
 
-void pl_prop_destroy(pl_prop_t *p) {
-    if (!p) return;
-    prop_terms_free(&p->t);
-    free(p);
-}
-
-size_t pl_prop_size(const pl_prop_t *p) { return p->t.size; }
-int pl_prop_qubits(const pl_prop_t *p) { return p->t.n; }
-int pl_prop_num_grad(const pl_prop_t *p) { return p->t.ngrad; }
-
-void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff) {
-    view->n = p->t.n;
-    view->nwords = p->t.nw;
-    view->x = p->t.words + 2 * (size_t)p->t.nw * k;
-    view->z = view->x + p->t.nw;
-    *coeff = p->t.coeff[k];
-}
-
-const double *pl_prop_term_grad(const pl_prop_t *p, size_t k) {
-    return p->t.ngrad ? p->t.grad + (size_t)p->t.ngrad * k : NULL;
-}
-
-pl_status_t pl_prop_to_sum(const pl_prop_t *p, pl_pauli_sum_t **out) {
-    PL_TRY(pl_pauli_sum_create(p->t.n, out));
-    for (size_t k = 0; k < p->t.size; k++) {
-        pl_pauli_t v;
-        double c;
-        pl_prop_term(p, k, &v, &c);
-        pl_status_t st = pl_pauli_sum_add(*out, &v, c);
-        if (st != PL_OK) {
-            pl_pauli_sum_destroy(*out);
-            *out = NULL;
-            return st;
-        }
-    }
-    return PL_OK;
-}
-
-/* ⟨0…0|P|0…0⟩: 1 for strings of I and Z, else 0. */
-static pl_status_t zero_state_value(const pl_pauli_t *p, void *ctx, double *value) {
-    (void)ctx;
-    int diagonal = 1;
-    for (int i = 0; i < p->nwords && diagonal; i++) diagonal = p->x[i] == 0;
-    *value = diagonal;
-    return PL_OK;
-}
-
-/* ⟨P⟩ on a product state: the product of the Bloch components of its factors. */
-static pl_status_t product_state_value(const pl_pauli_t *p, void *ctx, double *value) {
-    const double *bloch = ctx;
-    double v = 1.0;
-    for (int i = 0; i < p->nwords && v != 0.0; i++) {
-        uint64_t support = p->x[i] | p->z[i];
-        while (support) {
-            const int q = 64 * i + __builtin_ctzll(support);
-            support &= support - 1;
-            const uint64_t bit = UINT64_C(1) << (q & 63);
-            const int xb = (p->x[i] & bit) != 0, zb = (p->z[i] & bit) != 0;
-            v *= bloch[3 * q + (xb && zb ? 1 : xb ? 0 : 2)]; /* Y → ⟨Y⟩, X → ⟨X⟩, Z → ⟨Z⟩ */
-        }
-    }
-    *value = v;
-    return PL_OK;
-}
-
-/* Σ_α c_α f(P_α) and, when grad is non-NULL, Σ_α ∂c_α/∂θ f(P_α). */
-static pl_status_t accumulate(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx, double *value,
-                              double *grad) {
-    const size_t ng = (size_t)p->t.ngrad;
-    if (grad && ng == 0)
-        return pl_error(PL_EINVAL, "the propagation carried no derivatives: use pl_propagate_diff");
-    double s = 0.0;
-    for (size_t j = 0; grad && j < ng; j++) grad[j] = 0.0;
-    for (size_t k = 0; k < p->t.size; k++) {
-        pl_pauli_t v;
-        double c, e;
-        pl_prop_term(p, k, &v, &c);
-        PL_TRY(f(&v, ctx, &e));
-        if (e == 0.0) continue;
-        s += c * e;
-        for (size_t j = 0; grad && j < ng; j++) grad[j] += p->t.grad[ng * k + j] * e;
-    }
-    if (value) *value = s;
-    return PL_OK;
-}
-
-double pl_prop_expval_zero(const pl_prop_t *p) {
-    double v = 0.0;
-    (void)accumulate(p, zero_state_value, NULL, &v, NULL); /* cannot fail */
-    return v;
-}
-
-double pl_prop_expval_product(const pl_prop_t *p, const double *bloch) {
-    double v = 0.0;
-    (void)accumulate(p, product_state_value, (void *)bloch, &v, NULL);
-    return v;
-}
-
-pl_status_t pl_prop_expval_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
-                                    double *out) {
-    return accumulate(p, f, ctx, out, NULL);
-}
-
-pl_status_t pl_prop_grad_zero(const pl_prop_t *p, double *value, double *grad) {
-    return accumulate(p, zero_state_value, NULL, value, grad);
-}
-
-pl_status_t pl_prop_grad_product(const pl_prop_t *p, const double *bloch, double *value,
-                                 double *grad) {
-    return accumulate(p, product_state_value, (void *)bloch, value, grad);
-}
-
-pl_status_t pl_prop_grad_callback(const pl_prop_t *p, pl_pauli_expval_fn f, void *ctx,
-                                  double *value, double *grad) {
-    return accumulate(p, f, ctx, value, grad);
-}
-
 pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
                               const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, double *value,
                               double *grad) {
@@ -595,7 +467,7 @@ pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
 }
 
 /* f(θ) on |0…0⟩ with rotation `op` shifted by delta. */
-static pl_status_t shifted_value(const prop_program_t *prog, const double *theta,
+static pl_status_t shifted_value(const program_t *prog, const double *theta,
                                  const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, size_t op,
                                  double delta, double *out) {
     pl_prop_t *p;
@@ -610,21 +482,21 @@ pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const double *theta,
                                     double *value, double *grad) {
     if (!trunc) trunc = &no_truncation;
     PL_TRY(check_inputs(c, theta, obs, trunc));
-    prop_program_t prog;
-    PL_TRY(prop_compile(c, &prog));
+    program_t prog;
+    PL_TRY(program_compile(c, &prog));
     pl_status_t st = PL_OK;
     if (value) st = shifted_value(&prog, theta, obs, trunc, SIZE_MAX, 0.0, value);
     for (int k = 0; grad && k < pl_circuit_num_params(c); k++) grad[k] = 0.0;
     /* Each rotation enters as a + b cos α + c sin α: ∂/∂α = [f(α+π/2) − f(α−π/2)]/2. */
     for (size_t i = 0; grad && i < prog.nops && st == PL_OK; i++) {
-        const prop_op_t *op = &prog.ops[i];
-        if (op->kind != PROP_ROTATION || op->angle.nsrc == 0) continue;
+        const program_op_t *op = &prog.ops[i];
+        if (op->kind != PROGRAM_ROTATION || op->angle.nsrc == 0) continue;
         double up = 0, down = 0;
         st = shifted_value(&prog, theta, obs, trunc, i, PL_PI / 2, &up);
         if (st == PL_OK) st = shifted_value(&prog, theta, obs, trunc, i, -PL_PI / 2, &down);
         for (int j = 0; j < op->angle.nsrc; j++)
             grad[op->angle.k[j]] += op->angle.coef[j] * 0.5 * (up - down);
     }
-    prop_program_free(&prog);
+    program_free(&prog);
     return st;
 }

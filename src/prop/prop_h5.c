@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "io/h5.h"
-#include "plateau/io.h"
+#include "plateau/prop.h"
 
 /* Terms copied and written per block, so the copy stays small for big sums. */
 #define PROP_H5_BLOCK ((size_t)1 << 16)
@@ -95,8 +95,8 @@ static pl_status_t fill(hid_t f, void *ctx, const char *path) {
     return io_h5_provenance(f, path, pf->command, pf->seed);
 }
 
-pl_status_t pl_io_write_prop_h5(const char *path, const pl_prop_t *p, const char *command,
-                                uint64_t seed) {
+pl_status_t pl_prop_save(const pl_prop_t *p, const char *path, const char *command,
+                         uint64_t seed) {
     prop_file_t pf = {p, command, seed};
     return io_h5_write_atomic(path, fill, &pf);
 }

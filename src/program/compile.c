@@ -1,5 +1,5 @@
 /*
- * Circuit → propagation program. Rotation gates become Pauli rotations
+ * Circuit → Pauli-rotation program (program.h). Rotation gates become Pauli rotations
  * R_P(α) = exp(−iαP/2) (global phases dropped: they cancel in U†OU); every
  * other gate becomes its Pauli transfer matrix, computed from its matrix.
  *
@@ -17,18 +17,18 @@
 #include <string.h>
 
 #include "plateau/core.h"
-#include "prop/prop_internal.h"
+#include "program/program.h"
 
 /* One rotation to append: generator factors on up to 2 gate-local qubits. */
 typedef struct {
     int nq;
     int local[2];         /* indices into the op's qubit list */
     pl_pauli_op_t ops[2];
-    prop_angle_t angle;
+    program_angle_t angle;
 } rot_spec_t;
 
-static prop_angle_t angle_from(pl_angle_t t, double scale) {
-    prop_angle_t a = {0, {0, 0}, {0, 0}, scale * t.b};
+static program_angle_t angle_from(pl_angle_t t, double scale) {
+    program_angle_t a = {0, {0, 0}, {0, 0}, scale * t.b};
     if (t.k >= 0) {
         a.nsrc = 1;
         a.k[0] = t.k;
@@ -37,14 +37,14 @@ static prop_angle_t angle_from(pl_angle_t t, double scale) {
     return a;
 }
 
-static prop_angle_t angle_const(double v) {
-    prop_angle_t a = {0, {0, 0}, {0, 0}, v};
+static program_angle_t angle_const(double v) {
+    program_angle_t a = {0, {0, 0}, {0, 0}, v};
     return a;
 }
 
 /* (s·(t1 + t2)) for two affine angles, merging equal parameters. */
-static prop_angle_t angle_sum(pl_angle_t t1, pl_angle_t t2, double s) {
-    prop_angle_t a = angle_from(t1, s);
+static program_angle_t angle_sum(pl_angle_t t1, pl_angle_t t2, double s) {
+    program_angle_t a = angle_from(t1, s);
     if (t2.k < 0) {
         a.offset += s * t2.b;
     } else if (a.nsrc == 1 && a.k[0] == t2.k) {
@@ -59,25 +59,25 @@ static prop_angle_t angle_sum(pl_angle_t t1, pl_angle_t t2, double s) {
     return a;
 }
 
-double prop_angle_value(const prop_angle_t *a, const double *theta) {
+double program_angle_value(const program_angle_t *a, const double *theta) {
     double v = a->offset;
     for (int j = 0; j < a->nsrc; j++) v += a->coef[j] * theta[a->k[j]];
     return v;
 }
 
-static rot_spec_t rot1(int local, pl_pauli_op_t op, prop_angle_t angle) {
+static rot_spec_t rot1(int local, pl_pauli_op_t op, program_angle_t angle) {
     rot_spec_t r = {1, {local, 0}, {op, PL_I}, angle};
     return r;
 }
 
-static rot_spec_t rot2(pl_pauli_op_t a, pl_pauli_op_t b, prop_angle_t angle) {
+static rot_spec_t rot2(pl_pauli_op_t a, pl_pauli_op_t b, program_angle_t angle) {
     rot_spec_t r = {2, {0, 1}, {a, b}, angle};
     return r;
 }
 
 /* Controlled rotation about P on the target: R_{P_t}(θ/2) R_{Z_c P_t}(−θ/2). */
-static int controlled_rotation(pl_pauli_op_t p, prop_angle_t half, rot_spec_t *out) {
-    prop_angle_t neg = half;
+static int controlled_rotation(pl_pauli_op_t p, program_angle_t half, rot_spec_t *out) {
+    program_angle_t neg = half;
     neg.offset = -neg.offset;
     for (int j = 0; j < neg.nsrc; j++) neg.coef[j] = -neg.coef[j];
     out[0] = rot1(1, p, half);
@@ -85,7 +85,7 @@ static int controlled_rotation(pl_pauli_op_t p, prop_angle_t half, rot_spec_t *o
     return 2;
 }
 
-static prop_angle_t scaled(pl_angle_t t, double s) { return angle_from(t, s); }
+static program_angle_t scaled(pl_angle_t t, double s) { return angle_from(t, s); }
 
 /* The rotations of a rotation-type gate in time order; 0 when it is not one. */
 static int rotations_of(const pl_op_t *op, rot_spec_t *r) {
@@ -145,6 +145,16 @@ static pl_status_t gate_matrix(const pl_op_t *op, double complex *u, int *nq) {
     return pl_gate_matrix(op->gate, NULL, u);
 }
 
+int program_local_index(const uint64_t *x, const uint64_t *z, const int *qubits, int nq) {
+    int idx = 0;
+    for (int j = 0; j < nq; j++) {
+        const uint64_t bit = UINT64_C(1) << (qubits[j] & 63);
+        int op = ((x[qubits[j] >> 6] & bit) != 0) | (((z[qubits[j] >> 6] & bit) != 0) << 1);
+        idx |= op << (2 * j);
+    }
+    return idx;
+}
+
 /* T[a][b] = Tr(P_a U† P_b U) / d for local Pauli strings a, b on nq qubits. */
 static void pauli_local_matrix(int idx, int nq, double complex *m) {
     static const double complex single[4][4] = {
@@ -199,10 +209,10 @@ static pl_status_t make_ptm(const double complex *u, int nq, double *ptm) {
     return PL_OK;
 }
 
-static pl_status_t push_op(prop_program_t *prog, size_t *cap, prop_op_t op) {
+static pl_status_t push_op(program_t *prog, size_t *cap, program_op_t op) {
     if (prog->nops == *cap) {
         size_t ncap = *cap ? 2 * *cap : 64;
-        prop_op_t *ops = realloc(prog->ops, ncap * sizeof *ops);
+        program_op_t *ops = realloc(prog->ops, ncap * sizeof *ops);
         if (!ops) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
         prog->ops = ops;
         *cap = ncap;
@@ -212,9 +222,9 @@ static pl_status_t push_op(prop_program_t *prog, size_t *cap, prop_op_t op) {
 }
 
 /* Append R_P(angle) for the factors ops[j] on qubits[j] (copied). */
-static pl_status_t push_rotation(prop_program_t *prog, size_t *cap, int nq, const int *qubits,
-                                 const pl_pauli_op_t *ops, prop_angle_t angle) {
-    prop_op_t op = {.kind = PROP_ROTATION, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
+static pl_status_t push_rotation(program_t *prog, size_t *cap, int nq, const int *qubits,
+                                 const pl_pauli_op_t *ops, program_angle_t angle) {
+    program_op_t op = {.kind = PROGRAM_ROTATION, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
                     .ops = malloc((size_t)nq * sizeof(pl_pauli_op_t)), .angle = angle};
     pl_status_t st = (op.qubits && op.ops) ? PL_OK
                                            : pl_error(PL_ENOMEM, "out of memory compiling the circuit");
@@ -230,14 +240,14 @@ static pl_status_t push_rotation(prop_program_t *prog, size_t *cap, int nq, cons
     return st;
 }
 
-static pl_status_t add_rotation(prop_program_t *prog, size_t *cap, const int *qubits,
+static pl_status_t add_rotation(program_t *prog, size_t *cap, const int *qubits,
                                 const rot_spec_t *r) {
     int q[2];
     for (int j = 0; j < r->nq; j++) q[j] = qubits[r->local[j]];
     return push_rotation(prog, cap, r->nq, q, r->ops, r->angle);
 }
 
-static pl_status_t add_pauli_rot(prop_program_t *prog, size_t *cap, const pl_op_t *src) {
+static pl_status_t add_pauli_rot(program_t *prog, size_t *cap, const pl_op_t *src) {
     pl_pauli_op_t *ops = malloc((size_t)src->nqubits * sizeof *ops);
     if (!ops) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
     for (int j = 0; j < src->nqubits; j++) ops[j] = pl_pauli_get(src->pauli, src->qubits[j]);
@@ -247,7 +257,7 @@ static pl_status_t add_pauli_rot(prop_program_t *prog, size_t *cap, const pl_op_
     return st;
 }
 
-static pl_status_t add_ptm(prop_program_t *prog, size_t *cap, const pl_op_t *src) {
+static pl_status_t add_ptm(program_t *prog, size_t *cap, const pl_op_t *src) {
     if (src->nqubits > 3)
         return pl_error(PL_EINVAL, "gate %s on %d qubits: Pauli propagation takes generic gates "
                                    "on at most 3 qubits", pl_gate_info(src->gate)->name,
@@ -256,7 +266,7 @@ static pl_status_t add_ptm(prop_program_t *prog, size_t *cap, const pl_op_t *src
     int nq;
     PL_TRY(gate_matrix(src, u, &nq));
     const int np = 1 << (2 * nq);
-    prop_op_t op = {.kind = PROP_PTM, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
+    program_op_t op = {.kind = PROGRAM_PTM, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
                     .angle = angle_const(0), .ptm = malloc((size_t)np * np * sizeof(double))};
     pl_status_t st = (op.qubits && op.ptm) ? make_ptm(u, nq, op.ptm)
                                            : pl_error(PL_ENOMEM, "out of memory compiling");
@@ -272,8 +282,8 @@ static pl_status_t add_ptm(prop_program_t *prog, size_t *cap, const pl_op_t *src
 }
 
 /* Fill op->mask from its qubits (and, for a rotation, its generator). */
-static pl_status_t build_mask(prop_op_t *op) {
-    prop_mask_t *m = &op->mask;
+static pl_status_t build_mask(program_op_t *op) {
+    program_mask_t *m = &op->mask;
     m->word = malloc((size_t)op->nq * sizeof *m->word);
     m->x = calloc((size_t)op->nq, sizeof *m->x);
     m->z = calloc((size_t)op->nq, sizeof *m->z);
@@ -287,14 +297,14 @@ static pl_status_t build_mask(prop_op_t *op) {
         if (e == m->nwords) m->word[m->nwords++] = w;
         m->sig |= bit;
         /* I=0, X=1, Z=2, Y=3 as in pl_pauli_op_t: bit 0 is x, bit 1 is z */
-        const int code = op->kind == PROP_ROTATION ? (int)op->ops[j] : 3;
+        const int code = op->kind == PROGRAM_ROTATION ? (int)op->ops[j] : 3;
         if (code & 1) m->x[e] |= bit;
         if (code & 2) m->z[e] |= bit;
     }
     return PL_OK;
 }
 
-pl_status_t prop_compile(const pl_circuit_t *c, prop_program_t *out) {
+pl_status_t program_compile(const pl_circuit_t *c, program_t *out) {
     memset(out, 0, sizeof *out);
     out->n = pl_circuit_qubits(c);
     size_t cap = 0;
@@ -313,11 +323,11 @@ pl_status_t prop_compile(const pl_circuit_t *c, prop_program_t *out) {
         if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
     }
     for (size_t i = 0; i < out->nops && st == PL_OK; i++) st = build_mask(&out->ops[i]);
-    if (st != PL_OK) prop_program_free(out);
+    if (st != PL_OK) program_free(out);
     return st;
 }
 
-void prop_program_free(prop_program_t *prog) {
+void program_free(program_t *prog) {
     for (size_t i = 0; i < prog->nops; i++) {
         free(prog->ops[i].qubits);
         free(prog->ops[i].ops);

@@ -24,4 +24,5 @@
 #include "plateau/dataset.h"
 #include "plateau/learn.h"
 #include "plateau/lie.h"
+#include "plateau/deprecated.h"
 #endif

@@ -3,7 +3,7 @@
  * models, shadows drawn from them) with fixed seeds: every model beats chance
  * by a margin; the surrogate at k = n reproduces the QCNN's outputs (state
  * vector) and the shadow estimate of the propagated readout; save/load round
- * trips; bad input.
+ * trips; bad input; seeded train/test splits of a dataset.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -234,12 +234,71 @@ static void test_bad_input(void **state) {
     set_free(&s);
 }
 
+/* pl_dataset_split: a seeded permutation into two views that together hold
+ * every point once with its label; pl_dataset_train_test is the split plus
+ * pl_clf_evaluate; bad fractions and missing shadows are refused. */
+static void test_dataset_split(void **state) {
+    (void)state;
+    set_t s = make_set("tfim", 6, 12, 50, SEED + 6);
+    pl_dataset_t d = {.sites = 6, .points = s.count, .shots = 50, .labels = s.labels,
+                      .shadows = s.shadows};
+    assert_int_equal(pl_model_find("tfim", &d.model), PL_OK);
+    pl_dataset_split_t sp, again;
+    assert_int_equal(pl_dataset_split(&d, 0.5, 7, false, &sp), PL_OK);
+    assert_int_equal(sp.train.count, 6);
+    assert_int_equal(sp.test.count, 6);
+    assert_null(sp.train.states);
+    int seen[12] = {0};
+    for (int j = 0; j < 12; j++) {
+        const pl_clf_data_t *v = j < 6 ? &sp.train : &sp.test;
+        const int k = j < 6 ? j : j - 6;
+        int i = 0;
+        while (i < 12 && s.shadows[i] != v->shadows[k]) i++;
+        assert_true(i < 12);
+        assert_int_equal(v->labels[k], s.labels[i]);
+        seen[i]++;
+    }
+    for (int i = 0; i < 12; i++) assert_int_equal(seen[i], 1);
+    assert_int_equal(pl_dataset_split(&d, 0.5, 7, false, &again), PL_OK);
+    assert_memory_equal(sp.labels, again.labels, 12 * sizeof *sp.labels);
+    pl_dataset_split_free(&again);
+
+    const pl_eval_opts_t eo = {.seed = 7, .clf = {.kind = PL_CLF_SURROGATE, .max_iter = 3, .seed = 7}};
+    pl_eval_result_t r, e;
+    assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_OK);
+    pl_clf_opts_t co = eo.clf;
+    co.qubits = 6;
+    co.classes = 2;
+    assert_int_equal(pl_clf_evaluate(&co, &sp.train, &sp.test, 50, 7 ^ 0x5bd1e995u, &e, NULL), PL_OK);
+    assert_int_equal(r.train_count, 6);
+    assert_int_equal(r.test_count, 6);
+    assert_int_equal(r.classes, 2);
+    assert_true(r.train_accuracy == e.train_accuracy && r.test_accuracy == e.test_accuracy);
+    assert_memory_equal(r.confusion, e.confusion, sizeof r.confusion);
+    pl_clf_data_t none = sp.test;
+    none.count = 0;
+    assert_int_equal(pl_clf_evaluate(&co, &sp.train, &none, 50, 7, &e, NULL), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "no test points");
+    pl_dataset_split_free(&sp);
+
+    assert_int_equal(pl_dataset_split(&d, 1.0, 7, false, &sp), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "must lie in (0, 1)");
+    assert_int_equal(pl_dataset_split(&d, 0.1, 7, false, &sp), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "cannot be split");
+    pl_dataset_split_free(&sp);
+    d.shadows = NULL;
+    assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "no shadows");
+    set_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binary_tfim),
         cmocka_unit_test(test_surrogate_equals_qcnn),
         cmocka_unit_test(test_four_classes_and_files),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_dataset_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

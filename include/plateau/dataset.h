@@ -17,6 +17,9 @@
  * attributes `model`, `sites`, `points`, `shots`, `grid`, `method`, `chi`,
  * `seed`, `param_names`, `label_names` (comma-separated), `plateau_version`,
  * `command`.
+ *
+ * A loaded dataset feeds the classifiers of learn.h through a seeded
+ * train/test split (pl_dataset_split, pl_dataset_train_test).
  */
 #ifndef PLATEAU_DATASET_H
 #define PLATEAU_DATASET_H
@@ -25,6 +28,7 @@
 #include <stdint.h>
 
 #include "plateau/ground.h"
+#include "plateau/learn.h"
 #include "plateau/models.h"
 #include "plateau/shadows.h"
 
@@ -105,6 +109,65 @@ void pl_dataset_destroy(pl_dataset_t *d);
  */
 PL_NODISCARD pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed,
                                                  pl_sv_t ***states);
+
+/* ---- train / test split ---------------------------------------------------- */
+
+/**
+ * The points of @p d split for a classifier: a seeded random permutation
+ * (Fisher–Yates, generator (seed, 1)), its first round(train_fraction ·
+ * points) points for training, the rest for testing. The views borrow the
+ * dataset's shadow sets (NULL when the file has no shots) and, with
+ * @p exact_states, carry the points' exact ground states
+ * (pl_dataset_exact_states with @p seed), which the split owns.
+ */
+typedef struct {
+    pl_clf_data_t train;
+    pl_clf_data_t test;
+    /* storage behind the views, the points in permuted order (pl_dataset_split_free) */
+    int points;
+    int *labels;
+    pl_shadows_t **shadows;
+    pl_sv_t **states;
+} pl_dataset_split_t;
+
+/**
+ * Split @p d into training and test views (pl_dataset_split_t).
+ * @param[in] train_fraction  share of the points used for training, in (0, 1); 0: 0.5
+ * @param[in] exact_states    also compute the exact states (as the QCNN needs them)
+ * @param[out] out  the two views; release with pl_dataset_split_free (also
+ *   after a failure, when it holds nothing)
+ * @return PL_EINVAL for a fraction outside (0, 1) or fewer than two training
+ *   points or no test point; the errors of pl_dataset_exact_states; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction,
+                                          uint64_t seed, bool exact_states,
+                                          pl_dataset_split_t *out);
+
+/** Release what a split holds (its states, its arrays); the dataset stays. */
+void pl_dataset_split_free(pl_dataset_split_t *s);
+
+/** How to split and train. */
+typedef struct {
+    double train_fraction; /**< share of the points used for training (0: 0.5) */
+    uint64_t seed;         /**< the split (a seeded permutation) */
+    pl_clf_opts_t clf;     /**< kind, k, iterations, ...; qubits and classes come from the data */
+} pl_eval_opts_t;
+
+/**
+ * Split @p d (pl_dataset_split with o->train_fraction and o->seed), train a
+ * classifier and measure it (pl_clf_evaluate). The QCNN needs the states:
+ * they are recomputed exactly from the dataset's parameters
+ * (pl_exact_ground_state; PL_EINVAL above 20 sites); it trains on exact
+ * expectations and is measured, like the shadow models, with the dataset's
+ * shots per state (pl_clf_set_shots; exact when the dataset has none).
+ * Qubits = the dataset's sites, classes = the model's label count.
+ * @param[out] result  what the run measured
+ * @param[out] model   may be NULL; else the trained classifier
+ * @return PL_EINVAL for a bad split (pl_dataset_split), a shadow model on a
+ *   dataset without shadows, and the errors of pl_clf_evaluate; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o,
+                                               pl_eval_result_t *result, pl_clf_t **model);
 
 #ifdef __cplusplus
 }

@@ -129,16 +129,7 @@ PL_NODISCARD pl_status_t pl_clf_load(const char *path, pl_clf_t **out);
 /** Accuracy and confusion matrix (conf[true·classes + predicted]). */
 double pl_clf_accuracy(const int *labels, const int *pred, int count, int classes, int *conf);
 
-/* ---- train / test on a dataset ------------------------------------------- */
-
-struct pl_dataset;
-
-/** How to split and train. */
-typedef struct {
-    double train_fraction; /**< share of the points used for training (0: 0.5) */
-    uint64_t seed;         /**< the split (a seeded permutation) */
-    pl_clf_opts_t clf;     /**< kind, k, iterations, ...; qubits and classes come from the data */
-} pl_eval_opts_t;
+/* ---- train and test ------------------------------------------------------ */
 
 /** What a train/test run measured. */
 typedef struct {
@@ -150,16 +141,20 @@ typedef struct {
 } pl_eval_result_t;
 
 /**
- * Split @p d (a random permutation, the first train_fraction for training),
- * train, and measure. The QCNN needs the states: they are recomputed exactly
- * from the dataset's parameters (pl_exact_ground_state; PL_EINVAL above 20
- * sites); it trains on exact expectations and is measured, like the shadow
- * models, with the dataset's shots per state (pl_clf_set_shots; exact when
- * the dataset has none). Classes = the model's label count.
- * @param[out] model may be NULL; else the trained classifier.
+ * Train on @p train (pl_clf_fit with @p opts), then measure the accuracy on
+ * @p train and the accuracy and confusion matrix on @p test, predicting, for
+ * a QCNN, with @p shots measurements per state (pl_clf_set_shots with
+ * @p shot_seed; 0: exact). A dataset's seeded split and exact states come
+ * from pl_dataset_train_test (dataset.h).
+ * @param[out] result  written in full (zero where not reached on failure)
+ * @param[out] model   may be NULL; else the trained classifier (NULL on failure)
+ * @return PL_EINVAL for an empty test set and the errors of pl_clf_fit and
+ *   pl_clf_predict; PL_ENOMEM.
  */
-PL_NODISCARD pl_status_t pl_clf_train_test(const struct pl_dataset *d, const pl_eval_opts_t *o,
-                                           pl_eval_result_t *result, pl_clf_t **model);
+PL_NODISCARD pl_status_t pl_clf_evaluate(const pl_clf_opts_t *opts, const pl_clf_data_t *train,
+                                         const pl_clf_data_t *test, uint64_t shots,
+                                         uint64_t shot_seed, pl_eval_result_t *result,
+                                         pl_clf_t **model);
 
 #ifdef __cplusplus
 }

@@ -115,7 +115,7 @@ static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, cons
     pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = kind, .seed = a->seed}};
     o.clf.k = kind == PL_CLF_LINEAR ? row->k_linear : row->k_surrogate;
     pl_timer_t t = pl_timer_start();
-    PL_TRY(pl_clf_train_test(d, &o, &s->eval, model));
+    PL_TRY(pl_dataset_train_test(d, &o, &s->eval, model));
     s->seconds = pl_timer_elapsed(&t);
     s->ran = true;
     say(a, "  %-9s test accuracy %.3f +- %.3f (train %.3f, %.1f s)", pl_clf_name(kind),
@@ -175,7 +175,7 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
     for (int k = 1; k <= 3 && st == PL_OK; k++) {
         pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
         pl_eval_result_t e;
-        st = pl_clf_train_test(d, &o, &e, NULL);
+        st = pl_dataset_train_test(d, &o, &e, NULL);
         t->k[t->nk] = k;
         t->acc_k[t->nk] = e.test_accuracy;
         t->err_k[t->nk++] = e.test_stderr;
@@ -193,7 +193,7 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
         pl_eval_opts_t o = {.seed = a->seed,
                             .clf = {.kind = PL_CLF_SURROGATE, .k = row->k_surrogate, .seed = a->seed}};
         pl_eval_result_t e;
-        if (st == PL_OK) st = pl_clf_train_test(d, &o, &e, NULL);
+        if (st == PL_OK) st = pl_dataset_train_test(d, &o, &e, NULL);
         d->shadows = full;
         t->shots[t->nshots] = shots[s];
         t->acc_shots[t->nshots] = e.test_accuracy;

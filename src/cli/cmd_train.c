@@ -137,7 +137,7 @@ static pl_status_t run_train(train_args_t *a, const char *command) {
     }
     pl_eval_result_t r;
     pl_clf_t *c = NULL;
-    pl_status_t st = path ? pl_clf_train_test(d, &a->eval, &r, &c) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = path ? pl_dataset_train_test(d, &a->eval, &r, &c) : pl_error(PL_ENOMEM, "out of memory");
     if (shown) fprintf(stderr, "\n");
     if (st == PL_OK) st = pl_clf_save(c, path, command, a->common.seed);
     if (st == PL_OK) report_train(a, d, &r, path);

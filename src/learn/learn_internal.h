@@ -28,6 +28,8 @@ struct pl_clf {
     double *w, *w0, *mean, *std;
 };
 
+/* ---- head.c: the shared head and the QCNN circuit ------------------------ */
+
 /* Logits of the head: 1 (binary) or `classes`. */
 int learn_nlogits(const pl_clf_t *c);
 
@@ -44,6 +46,8 @@ void learn_softmax(const double *z, int nlogits, int classes, double *probs);
 
 /* Build the QCNN circuit and readout of @p c (kind, n, classes, unshared set). */
 PL_NODISCARD pl_status_t learn_setup_circuit(pl_clf_t *c);
+
+/* ---- circuit_models.c, linear.c: the kinds behind classifier.c ---------- */
 
 /* Readout values of every point (out[i·nreadout + o]); the QCNN's are exact
  * with shots = 0, else estimated from that many measurements of the readout

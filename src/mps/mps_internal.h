@@ -34,7 +34,7 @@ struct pl_mpo {
     size_t *nnz;
 };
 
-/* ---- mps.c: storage ---------------------------------------------------- */
+/* ---- storage.c: tensor storage ------------------------------------------ */
 
 /* pl_mem_alloc of @p count doubles (count 0 is allowed and gives NULL). */
 PL_NODISCARD pl_status_t mps_alloc(double **out, size_t count, const char *what);
@@ -44,6 +44,11 @@ void mps_free(double *p, size_t count);
 size_t mps_site_len(const pl_mps_t *psi, int i);
 /* Replace site i by @p data (@p len doubles, ownership passes to psi). */
 void mps_site_replace(pl_mps_t *psi, int i, double *data, size_t len);
+/* Σ x_i² over @p len values. */
+double mps_norm2(const double *x, size_t len);
+
+/* ---- mps.c: the MPS ----------------------------------------------------- */
+
 /* An MPS shell of n sites: dims all 1, site tensors not yet allocated. */
 PL_NODISCARD pl_status_t mps_shell(int n, pl_mps_t **out);
 
@@ -61,9 +66,6 @@ PL_NODISCARD pl_status_t mps_canonicalize_scaled(pl_mps_t *psi, int center, doub
  */
 PL_NODISCARD pl_status_t mps_canonical_view(const pl_mps_t *psi, const pl_mps_t **view,
                                             pl_mps_t **owned);
-
-/* Σ x_i² over @p len values. */
-double mps_norm2(const double *x, size_t len);
 
 /* ---- contract.c: dense kernels ----------------------------------------- */
 

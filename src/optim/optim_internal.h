@@ -21,8 +21,14 @@ typedef struct {
     double *x;
 } optim_best_t;
 
+/* ---- common.c: shared by optim.c, adam.c and nlopt_methods.c ------------ */
+
 /* Keep (f, x) when f is below the best value so far. */
 void optim_best_offer(optim_best_t *best, double f, const double *x);
+
+/* "nan", "inf" or "-inf" for a non-finite @p v (printf may write "-nan" for a
+ * NaN with its sign bit set). */
+const char *optim_nonfinite_name(double v);
 
 /*
  * PL_EINVAL with "objective returned nan at <unit> k" when f is not finite,
@@ -32,6 +38,8 @@ void optim_best_offer(optim_best_t *best, double f, const double *x);
  */
 PL_NODISCARD pl_status_t optim_check_finite(double f, const double *grad, int n,
                                             const char *unit, int k);
+
+/* ---- adam.c, nlopt_methods.c ------------------------------------------- */
 
 /*
  * The two method families. @p opts is complete (defaults filled in, values

@@ -1,36 +1,31 @@
 /*
  * PNG plots through gnuplot (gnuplot-nox, installed by scripts/deps.sh): the
- * script goes to gnuplot's stdin, the image to a temporary file beside the
- * target, renamed once gnuplot succeeded, so a failed plot leaves nothing.
+ * script goes to gnuplot's stdin, the image to the temporary file of the
+ * output routine (pl_io_out_begin), committed once gnuplot succeeded and wrote
+ * something, so a failed plot leaves nothing.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "plateau/io.h"
 
 pl_status_t cli_plot_png(const char *path, int width, int height, const char *script) {
     if (strchr(path, '\'') || strchr(path, '\n'))
         return pl_error(PL_EINVAL, "plot path '%s' may not contain quotes or newlines", path);
-    const size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    if (!tmp) return pl_error(PL_ENOMEM, "out of memory");
-    snprintf(tmp, len, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        pl_status_t st = pl_error(PL_EIO, "cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    close(fd);
+    pl_io_out_t *out;
+    PL_TRY(pl_io_out_begin(path, &out));
+    const char *tmp = pl_io_out_temp_path(out);
     pl_status_t st = PL_OK;
-    FILE *g = popen("gnuplot 2>/dev/null", "w");
-    if (!g) {
+    FILE *g = NULL;
+    if (strchr(tmp, '\'') || strchr(tmp, '\n')) /* a symbolic link's target, or $TMPDIR */
+        st = pl_error(PL_EINVAL, "plot path '%s' leads to '%s', which may not contain quotes or newlines",
+                      path, tmp);
+    else if (!(g = popen("gnuplot 2>/dev/null", "w")))
         st = pl_error(PL_EIO, "cannot run gnuplot: %s", strerror(errno));
-    } else {
+    if (g) {
         fprintf(g, "set terminal pngcairo size %d,%d noenhanced\nset output '%s'\n%s\nunset output\n",
                 width, height, tmp, script);
         const int status = pclose(g);
@@ -41,9 +36,7 @@ pl_status_t cli_plot_png(const char *path, int width, int height, const char *sc
                               : "cannot write '%s': gnuplot failed",
                           path);
     }
-    if (st == PL_OK && rename(tmp, path) != 0)
-        st = pl_error(PL_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (st != PL_OK) remove(tmp);
-    free(tmp);
+    if (st == PL_OK) return pl_io_out_commit(out); /* an empty image is an error */
+    pl_io_out_abort(out);
     return st;
 }

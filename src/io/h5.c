@@ -1,4 +1,5 @@
-/* Shared HDF5 plumbing: atomic files, attributes, whole-dataset reads and writes. */
+/* Shared HDF5 plumbing: files created through the output routine, attributes,
+ * whole-dataset reads and writes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,25 +7,22 @@
 #include <unistd.h>
 
 #include "io/h5.h"
-#include "io/io_internal.h"
+#include "plateau/io.h"
 #include "plateau/version.h"
 
 pl_status_t io_h5_write_atomic(const char *path, io_h5_fill_fn fill, void *ctx) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported by status, not printed */
-    char *tmp;
-    int fd;
-    PL_TRY(io_temp_create(path, &tmp, &fd));
-    close(fd); /* HDF5 reopens the file by name */
+    pl_io_out_t *out;
+    PL_TRY(pl_io_out_begin(path, &out)); /* refuses directories and devices */
     pl_status_t st = PL_OK;
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* HDF5 needs a seekable file: it fills the temporary one by name. */
+    hid_t f = H5Fcreate(pl_io_out_temp_path(out), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0) st = pl_error(PL_EIO, "cannot write '%s': HDF5 cannot create the file", path);
     if (st == PL_OK) st = fill(f, ctx, path);
     if (f >= 0 && H5Fclose(f) < 0 && st == PL_OK)
         st = pl_error(PL_EIO, "cannot write '%s': closing the file failed", path);
-    if (st == PL_OK && rename(tmp, path) != 0)
-        st = pl_error(PL_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (st != PL_OK) remove(tmp);
-    free(tmp);
+    if (st == PL_OK) return pl_io_out_commit(out);
+    pl_io_out_abort(out);
     return st;
 }
 

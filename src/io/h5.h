@@ -1,8 +1,8 @@
 /*
  * Shared HDF5 plumbing for every module that writes or reads plateau files
- * (propagated sums, MPS, shadows, datasets): atomic creation (temporary file
- * beside the target, renamed when complete), provenance attributes, whole
- * datasets in one call, and reads that check type and shape and name the
+ * (propagated sums, MPS, shadows, datasets): creation through the one output
+ * routine (temporary file, renamed or copied when complete), provenance
+ * attributes, whole datasets in one call, and reads that check type and shape and name the
  * file and the dataset in every error. Internal: include as "io/h5.h".
  */
 #ifndef PLATEAU_IO_H5_H
@@ -19,9 +19,13 @@
  * (for messages). */
 typedef pl_status_t (*io_h5_fill_fn)(hid_t file, void *ctx, const char *path);
 
-/* Create @p path atomically: HDF5 writes a temporary file beside it, `fill`
- * fills it, and only a complete file is renamed over the target. On failure
- * nothing is left behind and an existing target is untouched. */
+/* Create @p path through the output routine (pl_io_out_begin, see
+ * plateau/io.h "Output files"): HDF5 creates the temporary file, `fill`
+ * fills it, and only a complete, non-empty file is renamed over the target
+ * (a symbolic link's final target) or copied into a FIFO or the standard
+ * output; a directory, device or socket is refused (PL_EINVAL) before
+ * anything is created. On failure nothing is left behind and an existing
+ * target is untouched. */
 PL_NODISCARD pl_status_t io_h5_write_atomic(const char *path, io_h5_fill_fn fill, void *ctx);
 
 /* Scalar attributes. */

@@ -172,8 +172,8 @@ int cli_cmd_audit(const cli_command_t *cmd, int argc, char **argv) {
     int npos = 0;
     int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
     if (rc != CLI_CONTINUE) return rc;
-    if (npos != 1 || !a.in.obs_text) {
-        cli_error("audit", "needs a circuit file and --obs (see 'plateau audit --help')");
+    if (!a.in.obs_text) {
+        cli_error("audit", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;
     }
     if (a.samples < 0 || a.samples == 1) {

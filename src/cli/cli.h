@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "plateau.h"
 
@@ -29,25 +30,47 @@ typedef struct {
     bool quiet;
     bool help;
     const char *max_memory;
+    pl_timer_t start; /* set by cli_parse: the command's elapsed_s counts from here */
 } cli_common_t;
 
-/* A subcommand: its name, a one-line summary, its help text and entry point. */
-typedef struct {
+typedef struct cli_command cli_command_t;
+
+/* A subcommand: the one place for its name, one-line summary, help text (the
+ * common-options paragraph is appended by cli_print_usage), positional
+ * arguments and entry point. */
+struct cli_command {
     const char *name;
     const char *summary;
     const char *usage;
-    int (*run)(int argc, char **argv);
-} cli_command_t;
+    int max_positional;     /* positional arguments it accepts (room in its array) */
+    const char *positional; /* what the first one is ("the circuit file") when it is
+                               required, for "missing ..."; NULL when optional */
+    int (*run)(const cli_command_t *cmd, int argc, char **argv);
+};
+
+/* cli_parse's answer when the command should go on (not an exit status). */
+enum { CLI_CONTINUE = -1 };
 
 /*
- * Parse argv[1..argc) of a subcommand: the command's options, the common
- * options, and up to max_positional positional arguments (stored in
- * positional[]). Applies --threads and --max-memory. Returns CLI_OK, or
- * CLI_USAGE after printing one error line.
+ * Parse argv[1..argc) of a subcommand: the command's nopts options, the
+ * common options, and up to cmd->max_positional positional arguments (stored
+ * in positional[]). Applies --threads and --max-memory and starts
+ * common->start. Then, with --help, prints the usage and returns CLI_OK; when
+ * cmd->positional is required and absent, prints "missing ..." and returns
+ * CLI_USAGE. Returns CLI_CONTINUE when the command should run, or CLI_USAGE
+ * after printing one error line. Call it through CLI_PARSE.
  */
-int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts, int nopts,
-              cli_common_t *common, const char **positional, int max_positional,
-              int *npositional);
+int cli_parse(const cli_command_t *cmd, int argc, char **argv, const cli_opt_t *opts, int nopts,
+              cli_common_t *common, const char **positional, int *npositional);
+
+/* cli_parse with the option count taken from the array @p opts itself. */
+#define CLI_PARSE(cmd, argc, argv, opts, common, positional, npositional)                        \
+    cli_parse((cmd), (argc), (argv), (opts), (int)(sizeof(opts) / sizeof((opts)[0])), (common),   \
+              (positional), (npositional))
+
+/* The command's help: its usage text, then the paragraph on the options every
+ * command takes and the exit statuses. */
+void cli_print_usage(const cli_command_t *cmd, FILE *out);
 
 /* Print "plateau COMMAND: error: MESSAGE" to stderr. */
 void cli_error(const char *command, const char *fmt, ...) PL_PRINTF(2, 3);
@@ -58,6 +81,14 @@ int cli_fail(const char *command, pl_status_t st);
 
 /* Print a JSON object on stdout (exactly one line) and free it. */
 void cli_print_json(cJSON *obj);
+
+/* A command's JSON answer, begun with the preamble keys "command" and
+ * "version"; NULL when out of memory (cJSON's adders accept NULL). */
+cJSON *cli_json_begin(const char *command);
+
+/* Add the closing keys "seed" and "elapsed_s" (wall seconds since
+ * common->start), print @p obj on one line and free it. */
+void cli_json_finish(cJSON *obj, const cli_common_t *common);
 
 /* What sim, grad and optimize read from their command lines. */
 typedef struct {
@@ -108,35 +139,41 @@ void cli_text_add(cli_text_t *t, const char *fmt, ...) PL_PRINTF(2, 3);
 /* A JSON array of n numbers. */
 cJSON *cli_number_array(const double *v, int n);
 
-/* The subcommands (one file each). */
-int cli_cmd_sim(int argc, char **argv);
+/* A classes x classes confusion matrix conf[true * classes + predicted] as
+ * JSON rows (train and predict). */
+cJSON *cli_confusion_json(const int *conf, int classes);
+
+/* The subcommands (one file each), run through their entries in main.c. */
+enum { CLI_BP_MAX_FILES = 64 }; /* QASM files one bp scan takes */
+int cli_cmd_sim(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_sim_usage[];
-int cli_cmd_grad(int argc, char **argv);
+int cli_cmd_grad(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_grad_usage[];
-int cli_cmd_optimize(int argc, char **argv);
+int cli_cmd_optimize(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_optimize_usage[];
-int cli_cmd_ansatz(int argc, char **argv); extern const char cli_ansatz_usage[];
-int cli_cmd_propagate(int argc, char **argv);
+int cli_cmd_ansatz(const cli_command_t *cmd, int argc, char **argv);
+extern const char cli_ansatz_usage[];
+int cli_cmd_propagate(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_propagate_usage[];
-int cli_cmd_estimate(int argc, char **argv);
+int cli_cmd_estimate(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_estimate_usage[];
-int cli_cmd_bp(int argc, char **argv);
+int cli_cmd_bp(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_bp_usage[];
-int cli_cmd_gs(int argc, char **argv);
+int cli_cmd_gs(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_gs_usage[];
-int cli_cmd_shadows(int argc, char **argv);
+int cli_cmd_shadows(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_shadows_usage[];
-int cli_cmd_dataset(int argc, char **argv);
+int cli_cmd_dataset(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_dataset_usage[];
-int cli_cmd_train(int argc, char **argv);
+int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_train_usage[];
-int cli_cmd_predict(int argc, char **argv);
+int cli_cmd_predict(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_predict_usage[];
-int cli_cmd_benchmark(int argc, char **argv);
+int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_benchmark_usage[];
-int cli_cmd_audit(int argc, char **argv);
+int cli_cmd_audit(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_audit_usage[];
-int cli_cmd_dla(int argc, char **argv);
+int cli_cmd_dla(const cli_command_t *cmd, int argc, char **argv);
 extern const char cli_dla_usage[];
 
 #endif

@@ -28,9 +28,7 @@ const char cli_ansatz_usage[] =
     "  --seed S          seed of the random parameters (default 1)\n"
     "  --json            print one JSON object: ansatz, qubits, layers, params,\n"
     "                    operations, out, readout, seed (and qasm without --out)\n"
-    "  --quiet           no summary line on stderr when the circuit goes to stdout\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           no summary line on stderr when the circuit goes to stdout\n";
 
 typedef struct {
     const char *ansatz;
@@ -148,9 +146,7 @@ static pl_status_t build_and_write(const ansatz_args_t *a, const pl_ansatz_opts_
 
 static void report_json(const ansatz_args_t *a, const pl_ansatz_opts_t *o,
                         const ansatz_result_t *r) {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "command", "ansatz");
-    cJSON_AddStringToObject(j, "version", PL_VERSION_STRING);
+    cJSON *j = cli_json_begin("ansatz");
     cJSON_AddStringToObject(j, "ansatz", pl_ansatz_name(o->kind));
     cJSON_AddNumberToObject(j, "qubits", o->qubits);
     cJSON_AddNumberToObject(j, "layers", reported_layers(o));
@@ -163,9 +159,8 @@ static void report_json(const ansatz_args_t *a, const pl_ansatz_opts_t *o,
     else
         cJSON_AddNullToObject(j, "out");
     cJSON_AddStringToObject(j, "readout", r->readout);
-    cJSON_AddNumberToObject(j, "seed", (double)a->common.seed);
     if (r->qasm) cJSON_AddStringToObject(j, "qasm", r->qasm);
-    cli_print_json(j);
+    cli_json_finish(j, &a->common);
 }
 
 /* Text mode: the QASM on stdout without --out; the summary on stdout with
@@ -196,7 +191,7 @@ static int resolve(const ansatz_args_t *a, pl_ansatz_opts_t *o) {
     return CLI_OK;
 }
 
-int cli_cmd_ansatz(int argc, char **argv) {
+int cli_cmd_ansatz(const cli_command_t *cmd, int argc, char **argv) {
     ansatz_args_t a = {.layers = 1, .common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--ansatz", CLI_STRING, &a.ansatz, NULL},
@@ -209,13 +204,8 @@ int cli_cmd_ansatz(int argc, char **argv) {
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("ansatz", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), &a.common,
-                       NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_ansatz_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     pl_ansatz_opts_t o = {0};
     rc = resolve(&a, &o);
     if (rc != CLI_OK) return rc;

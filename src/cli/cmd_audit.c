@@ -25,9 +25,7 @@ const char cli_audit_usage[] =
     "  --json            one JSON object: dla_dim, dla_capped, center_dim,\n"
     "                    predicted_variance, haar_variance, sampled_var_cost,\n"
     "                    sampled_var_grad, light_cone, propagation, verdict,\n"
-    "                    simulator, command\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "                    simulator, command\n";
 
 typedef struct {
     cli_problem_args_t in;
@@ -106,9 +104,7 @@ static char *markdown(const audit_args_t *a, const pl_audit_t *r, const char *co
 }
 
 static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *command) {
-    cJSON *o = cJSON_CreateObject(), *prop = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "audit");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("audit"), *prop = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddNumberToObject(o, "qubits", r->qubits);
     cJSON_AddNumberToObject(o, "params", r->params);
@@ -140,7 +136,7 @@ static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *c
     if (sim) cJSON_AddStringToObject(o, "command_to_simulate", command);
     else cJSON_AddNullToObject(o, "command_to_simulate");
     if (r->note[0]) cJSON_AddStringToObject(o, "note", r->note);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 static pl_status_t run(const audit_args_t *a) {
@@ -163,7 +159,7 @@ static pl_status_t run(const audit_args_t *a) {
     return st;
 }
 
-int cli_cmd_audit(int argc, char **argv) {
+int cli_cmd_audit(const cli_command_t *cmd, int argc, char **argv) {
     audit_args_t a = {.in = {.params_optional = true}, .common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
@@ -174,14 +170,10 @@ int cli_cmd_audit(int argc, char **argv) {
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("audit", argc, argv, opts, 6, &a.common, &a.in.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_audit_usage, stdout);
-        return CLI_OK;
-    }
-    if (npos != 1 || !a.in.obs_text) {
-        cli_error("audit", "needs a circuit file and --obs (see 'plateau audit --help')");
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
+    if (!a.in.obs_text) {
+        cli_error("audit", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;
     }
     if (a.samples < 0 || a.samples == 1) {

@@ -31,12 +31,9 @@ const char cli_benchmark_usage[] =
     "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
     "  --out DIR    output folder (default benchmark-quick or benchmark)\n"
     "  --seed S     datasets, splits and initial angles\n"
-    "  --threads T  threads\n"
     "  --json       one JSON object: rows (model, sites, shots, train_points, and per\n"
     "               classifier test_accuracy, test_stderr), report, seconds\n"
-    "  --quiet      no progress on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage, 1 other failure.\n";
+    "  --quiet      no progress on stderr\n";
 
 /* Quick: every model at 8 sites, all three classifiers. */
 static const bench_row_t quick_rows[] = {
@@ -66,6 +63,7 @@ typedef struct {
     bool quick, quiet, json;
     uint64_t seed;
     const char *command;
+    const cli_common_t *common; /* for the JSON answer's seed and elapsed_s */
 } bench_args_t;
 
 static void say(const bench_args_t *a, const char *fmt, ...) PL_PRINTF(2, 3);
@@ -206,9 +204,7 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
 }
 
 static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows, double seconds) {
-    cJSON *o = cJSON_CreateObject(), *rows = cJSON_CreateArray();
-    cJSON_AddStringToObject(o, "command", "benchmark");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("benchmark"), *rows = cJSON_CreateArray();
     cJSON_AddBoolToObject(o, "quick", a->quick);
     for (int i = 0; i < nrows; i++) {
         cJSON *row = cJSON_CreateObject();
@@ -230,7 +226,7 @@ static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows
     snprintf(report, sizeof report, "%s/report.md", a->dir);
     cJSON_AddStringToObject(o, "report", report);
     cJSON_AddNumberToObject(o, "seconds", seconds);
-    cli_print_json(o);
+    cli_json_finish(o, a->common);
 }
 
 /* Is model @p name in the comma-separated list (NULL: everything)? */
@@ -303,7 +299,7 @@ static pl_status_t run(const bench_args_t *a) {
     return st;
 }
 
-int cli_cmd_benchmark(int argc, char **argv) {
+int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     bench_args_t a = {0};
     cli_common_t common = {.seed = 1};
     const cli_opt_t opts[] = {
@@ -312,16 +308,13 @@ int cli_cmd_benchmark(int argc, char **argv) {
         {"--only", CLI_STRING, &a.only, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("benchmark", argc, argv, opts, 3, &common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (common.help) {
-        fputs(cli_benchmark_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.dir) a.dir = a.quick ? "benchmark-quick" : "benchmark";
     a.quiet = common.quiet;
     a.json = common.json;
     a.seed = common.seed;
+    a.common = &common;
     char *command = cli_command_line(argc, argv);
     a.command = command;
     pl_status_t st = command ? run(&a) : pl_error(PL_ENOMEM, "out of memory");

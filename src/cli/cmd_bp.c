@@ -37,9 +37,7 @@ const char cli_bp_usage[] =
     "                    var_cost_stderr, params, samples, seconds), fit (rate,\n"
     "                    rate_stderr, base, exponent, exponent_stderr, chi2_exp,\n"
     "                    chi2_poly, verdict), cost, plot\n"
-    "  --quiet           no progress lines on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           no progress lines on stderr\n";
 
 typedef struct {
     const char *ansatz;
@@ -53,7 +51,7 @@ typedef struct {
     const char *plot;
     bool predict;
     double predicted[64]; /* per point; NAN when there is no prediction */
-    const char *files[64];
+    const char *files[CLI_BP_MAX_FILES];
     int nfiles;
     cli_common_t common;
 } bp_args_t;
@@ -181,9 +179,7 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
         printf("verdict: %s\n", f->verdict);
         return;
     }
-    cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *fit = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "bp");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("bp"), *arr = cJSON_CreateArray(), *fit = cJSON_CreateObject();
     if (a->ansatz) cJSON_AddStringToObject(o, "ansatz", a->ansatz);
     cJSON_AddStringToObject(o, "cost", a->obs ? a->obs : a->cost ? a->cost : "local");
     for (int i = 0; i < count; i++) {
@@ -214,8 +210,7 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
     cJSON_AddItemToObject(o, "fit", fit);
     if (a->plot) cJSON_AddStringToObject(o, "plot", a->plot);
     else cJSON_AddNullToObject(o, "plot");
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 static pl_status_t run(bp_args_t *a) {
@@ -271,7 +266,7 @@ static int check_args(const bp_args_t *a) {
     return CLI_OK;
 }
 
-int cli_cmd_bp(int argc, char **argv) {
+int cli_cmd_bp(const cli_command_t *cmd, int argc, char **argv) {
     bp_args_t a = {.samples = 200, .common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--ansatz", CLI_STRING, &a.ansatz, NULL},
@@ -285,12 +280,8 @@ int cli_cmd_bp(int argc, char **argv) {
         {"--plot", CLI_STRING, &a.plot, NULL},
         {"--predict", CLI_FLAG, &a.predict, NULL},
     };
-    int rc = cli_parse("bp", argc, argv, opts, 10, &a.common, a.files, 64, &a.nfiles);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_bp_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, a.files, &a.nfiles);
+    if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a)) != CLI_OK) return rc;
     pl_status_t st = run(&a);
     return st == PL_OK ? CLI_OK : cli_fail("bp", st);

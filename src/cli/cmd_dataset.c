@@ -33,9 +33,7 @@ const char cli_dataset_usage[] =
     "  --seed S        points, start vectors and shots\n"
     "  --json          one JSON object: points, labels (count per label), computed,\n"
     "                  reused, ranks, out, seconds\n"
-    "  --quiet         no progress bar\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet         no progress bar\n";
 
 typedef struct {
     const char *model, *params, *method, *out;
@@ -105,9 +103,7 @@ static void report(const dataset_args_t *a, const pl_model_t *m, const pl_datase
         for (int k = 0; k < m->nlabels; k++) printf("  %-20s %d\n", m->labels[k], s->counts[k]);
         return;
     }
-    cJSON *o = cJSON_CreateObject(), *labels = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "dataset");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("dataset"), *labels = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "model", m->name);
     cJSON_AddNumberToObject(o, "sites", a->sites);
     cJSON_AddNumberToObject(o, "points", s->points);
@@ -119,8 +115,7 @@ static void report(const dataset_args_t *a, const pl_model_t *m, const pl_datase
     cJSON_AddNumberToObject(o, "ranks", ranks);
     cJSON_AddStringToObject(o, "out", a->out);
     cJSON_AddNumberToObject(o, "seconds", seconds);
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 /* Settings from the command line into library options. */
@@ -197,7 +192,7 @@ static int check_args(const dataset_args_t *a, bool sites_given) {
     return CLI_OK;
 }
 
-int cli_cmd_dataset(int argc, char **argv) {
+int cli_cmd_dataset(const cli_command_t *cmd, int argc, char **argv) {
     dataset_args_t a = {.common = {.seed = 1}};
     bool sites_given = false;
     const cli_opt_t opts[] = {
@@ -215,12 +210,8 @@ int cli_cmd_dataset(int argc, char **argv) {
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("dataset", argc, argv, opts, 12, &a.common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_dataset_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a, sites_given)) != CLI_OK) return rc;
     world_t w;
     world_init(&w);

@@ -30,9 +30,7 @@ const char cli_dla_usage[] =
     "  --json            print one JSON object: dim, center_dim (null when capped),\n"
     "                    capped, qubits, generators, pauli_basis, seconds, source (and\n"
     "                    basis, an array of Pauli-sum strings, with --basis)\n"
-    "  --quiet           no summary line on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           no summary line on stderr\n";
 
 typedef struct {
     const char *gens;
@@ -125,9 +123,7 @@ static const char *source_of(const dla_args_t *a) {
 
 static void print_json(const dla_args_t *a, const pl_lie_t *g, size_t ngens, double seconds,
                        char **basis) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "dla");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("dla");
     cJSON_AddStringToObject(o, "source", source_of(a));
     cJSON_AddNumberToObject(o, "qubits", pl_lie_qubits(g));
     cJSON_AddNumberToObject(o, "generators", (double)ngens);
@@ -139,14 +135,13 @@ static void print_json(const dla_args_t *a, const pl_lie_t *g, size_t ngens, dou
     cJSON_AddBoolToObject(o, "capped", pl_lie_capped(g));
     cJSON_AddBoolToObject(o, "pauli_basis", pl_lie_is_pauli(g));
     cJSON_AddNumberToObject(o, "seconds", seconds);
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
     if (basis) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t j = 0; j < pl_lie_dim(g); j++)
             cJSON_AddItemToArray(arr, cJSON_CreateString(basis[j]));
         cJSON_AddItemToObject(o, "basis", arr);
     }
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 static void print_text(const pl_lie_t *g, char **basis) {
@@ -228,7 +223,7 @@ static int check_usage(const dla_args_t *a, int npos, pl_lie_opts_t *o) {
     return CLI_OK;
 }
 
-int cli_cmd_dla(int argc, char **argv) {
+int cli_cmd_dla(const cli_command_t *cmd, int argc, char **argv) {
     dla_args_t a = {.layers = 1, .common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--gens", CLI_STRING, &a.gens, NULL},
@@ -240,12 +235,8 @@ int cli_cmd_dla(int argc, char **argv) {
         {"--basis", CLI_FLAG, &a.basis, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("dla", argc, argv, opts, 7, &a.common, &a.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_dla_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     pl_lie_opts_t o;
     rc = check_usage(&a, npos, &o);
     if (rc != CLI_OK) return rc;

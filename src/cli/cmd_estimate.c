@@ -27,9 +27,7 @@ const char cli_estimate_usage[] =
     "  --json            one JSON object: qubits, shots, estimates (per term: term,\n"
     "                    coeff, mean, radius, mom, mom_radius, weight), total; or\n"
     "                    window, features, out\n"
-    "  --quiet           nothing on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           nothing on stderr\n";
 
 typedef struct {
     const char *shadows;
@@ -60,7 +58,7 @@ static pl_status_t estimate_obs(const estimate_args_t *a, const pl_shadows_t *sh
     pl_pauli_sum_t *h;
     PL_TRY(pl_pauli_sum_parse(a->obs, pl_shadows_qubits(sh), &h));
     pl_status_t st = PL_OK;
-    cJSON *o = cJSON_CreateObject(), *terms = cJSON_CreateArray();
+    cJSON *o = cli_json_begin("estimate"), *terms = cJSON_CreateArray();
     for (size_t k = 0; k < pl_pauli_sum_size(h) && st == PL_OK; k++) {
         pl_pauli_t p;
         double complex c;
@@ -81,8 +79,6 @@ static pl_status_t estimate_obs(const estimate_args_t *a, const pl_shadows_t *sh
     pl_shadow_estimate_t total;
     if (st == PL_OK) st = pl_shadows_estimate_sum(sh, h, &a->opts, &total);
     if (st == PL_OK && a->common.json) {
-        cJSON_AddStringToObject(o, "command", "estimate");
-        cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
         cJSON_AddStringToObject(o, "shadows", a->shadows);
         cJSON_AddStringToObject(o, "observable", a->obs);
         cJSON_AddNumberToObject(o, "qubits", pl_shadows_qubits(sh));
@@ -90,7 +86,7 @@ static pl_status_t estimate_obs(const estimate_args_t *a, const pl_shadows_t *sh
         cJSON_AddItemToObject(o, "estimates", terms);
         cJSON_AddItemToObject(o, "total", estimate_json(&total));
         terms = NULL;
-        cli_print_json(o);
+        cli_json_finish(o, &a->common);
         o = NULL;
     } else if (st == PL_OK) {
         print_estimate("total", &total);
@@ -109,16 +105,14 @@ static pl_status_t estimate_windows(const estimate_args_t *a, const pl_shadows_t
         fprintf(stderr, "plateau estimate: %zu window features (k = %d, %zu shots) -> %s\n",
                 count, a->windows, pl_shadows_shots(sh), a->out);
     if (a->common.json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "command", "estimate");
-        cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+        cJSON *o = cli_json_begin("estimate");
         cJSON_AddStringToObject(o, "shadows", a->shadows);
         cJSON_AddNumberToObject(o, "qubits", pl_shadows_qubits(sh));
         cJSON_AddNumberToObject(o, "shots", (double)pl_shadows_shots(sh));
         cJSON_AddNumberToObject(o, "window", a->windows);
         cJSON_AddNumberToObject(o, "features", (double)count);
         cJSON_AddStringToObject(o, "out", a->out);
-        cli_print_json(o);
+        cli_json_finish(o, &a->common);
     } else {
         printf("%zu\n", count);
     }
@@ -150,7 +144,7 @@ static int check_args(const estimate_args_t *a, bool windows_given) {
     return CLI_OK;
 }
 
-int cli_cmd_estimate(int argc, char **argv) {
+int cli_cmd_estimate(const cli_command_t *cmd, int argc, char **argv) {
     estimate_args_t a = {.opts = {.delta = 0.05}, .common = {.seed = 1}};
     bool windows_given = false;
     const cli_opt_t opts[] = {
@@ -162,12 +156,8 @@ int cli_cmd_estimate(int argc, char **argv) {
         {"--groups", CLI_INT, &a.opts.groups, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("estimate", argc, argv, opts, 6, &a.common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_estimate_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a, windows_given)) != CLI_OK) return rc;
     pl_shadows_t *sh;
     pl_status_t st = pl_shadows_read_any(a.shadows, &sh);

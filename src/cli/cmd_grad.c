@@ -17,7 +17,6 @@ const char cli_grad_usage[] =
     "  --method M        adjoint (default; one forward + one backward pass),\n"
     "                    shift (parameter-shift rule, exact, 2-4 circuit runs per angle),\n"
     "                    fd (central finite differences, step 1e-5)\n"
-    "  --threads T, --max-memory M, --json, --quiet, --seed S (unused: exact)\n"
     "\n"
     "Prints E, then one line per parameter; --json prints one object with keys\n"
     "qubits, params, method, expval, grad (array), elapsed_s.\n";
@@ -29,23 +28,20 @@ typedef struct {
 } grad_args_t;
 
 static void report(const grad_args_t *a, const cli_problem_t *p, pl_grad_method_t m, double e,
-                   const double *g, double elapsed) {
+                   const double *g) {
     if (!a->common.json) {
         printf("expval %.15g\n", e);
         for (int k = 0; k < p->nparams; k++) printf("d/dtheta[%d] %.15g\n", k, g[k]);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "grad");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("grad");
     cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddNumberToObject(o, "qubits", pl_circuit_qubits(p->circuit));
     cJSON_AddNumberToObject(o, "params", p->nparams);
     cJSON_AddStringToObject(o, "method", pl_grad_method_name(m));
     cJSON_AddNumberToObject(o, "expval", e);
     cJSON_AddItemToObject(o, "grad", cli_number_array(g, p->nparams));
-    cJSON_AddNumberToObject(o, "elapsed_s", elapsed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 static pl_status_t run(const grad_args_t *a, cli_problem_t *p) {
@@ -55,14 +51,13 @@ static pl_status_t run(const grad_args_t *a, cli_problem_t *p) {
     double e = 0.0;
     double *g = malloc((size_t)(p->nparams ? p->nparams : 1) * sizeof *g);
     if (!g) return pl_error(PL_ENOMEM, "out of memory for %d parameters", p->nparams);
-    pl_timer_t t = pl_timer_start();
     pl_status_t st = pl_grad(p->circuit, p->theta, p->obs, NULL, m, &e, g);
-    if (st == PL_OK) report(a, p, m, e, g, pl_timer_elapsed(&t));
+    if (st == PL_OK) report(a, p, m, e, g);
     free(g);
     return st;
 }
 
-int cli_cmd_grad(int argc, char **argv) {
+int cli_cmd_grad(const cli_command_t *cmd, int argc, char **argv) {
     grad_args_t a = {.common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
@@ -71,16 +66,8 @@ int cli_cmd_grad(int argc, char **argv) {
         {"--method", CLI_STRING, &a.method, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("grad", argc, argv, opts, 4, &a.common, &a.in.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_grad_usage, stdout);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_error("grad", "missing the circuit file (see 'plateau grad --help')");
-        return CLI_USAGE;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.in.obs_text) {
         cli_error("grad", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;

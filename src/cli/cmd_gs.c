@@ -28,9 +28,7 @@ const char cli_gs_usage[] =
     "                  max_truncation_error, label, label_index, label_rule,\n"
     "                  label_closed_form, label_measured, sweeps, max_bond_dim,\n"
     "                  converged, seconds, out\n"
-    "  --quiet         no progress on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet         no progress on stderr\n";
 
 typedef struct {
     const char *model, *params, *method, *out;
@@ -64,9 +62,7 @@ static void report(const gs_args_t *a, const pl_model_t *m, const double *params
         if (r->method == PL_GS_DMRG) printf("max_truncation_error %.3e\n", r->max_truncation_error);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "gs");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("gs");
     cJSON_AddStringToObject(o, "model", m->name);
     cJSON_AddNumberToObject(o, "sites", a->sites);
     cJSON_AddItemToObject(o, "params", params_json(m, params));
@@ -88,8 +84,7 @@ static void report(const gs_args_t *a, const pl_model_t *m, const double *params
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     if (a->out) cJSON_AddStringToObject(o, "out", a->out);
     else cJSON_AddNullToObject(o, "out");
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 /* The state file records what it is the ground state of. */
@@ -143,7 +138,7 @@ static int check_args(const gs_args_t *a) {
     return CLI_OK;
 }
 
-int cli_cmd_gs(int argc, char **argv) {
+int cli_cmd_gs(const cli_command_t *cmd, int argc, char **argv) {
     gs_args_t a = {.common = {.seed = 1}};
     bool chi_given = false;
     const cli_opt_t opts[] = {
@@ -158,12 +153,8 @@ int cli_cmd_gs(int argc, char **argv) {
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("gs", argc, argv, opts, 9, &a.common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_gs_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a)) != CLI_OK) return rc;
     if (chi_given && a.gs.chi_max < 1) {
         cli_error("gs", "--chi must be at least 1, got %d", a.gs.chi_max);

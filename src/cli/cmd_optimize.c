@@ -24,7 +24,6 @@ const char cli_optimize_usage[] =
     "  --lr R            adam step size; default 0.01\n"
     "  --max-time S      stop after S seconds\n"
     "  --out-params F    write the best parameters to F as a JSON array\n"
-    "  --seed S, --threads T, --max-memory M, --json, --quiet\n"
     "\n"
     "Prints the final energy and a summary; --json prints one object with keys\n"
     "optimizer, qubits, params, energy, theta, iterations, evaluations, reason,\n"
@@ -125,8 +124,7 @@ static pl_status_t write_params(const char *path, const double *x, int n) {
 }
 
 static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_opts_t *o,
-                   const pl_optim_result_t *res, const double *x, const run_t *r,
-                   double elapsed) {
+                   const pl_optim_result_t *res, const double *x, const run_t *r) {
     if (!a->common.json) {
         printf("%.15g\n", res->f);
         if (!a->common.quiet)
@@ -135,9 +133,7 @@ static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_o
                 pl_stop_reason_str(res->reason));
         return;
     }
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "command", "optimize");
-    cJSON_AddStringToObject(j, "version", PL_VERSION_STRING);
+    cJSON *j = cli_json_begin("optimize");
     cJSON_AddStringToObject(j, "file", a->in.file);
     cJSON_AddStringToObject(j, "optimizer", pl_optimizer_name(o->method));
     cJSON_AddNumberToObject(j, "qubits", pl_circuit_qubits(p->circuit));
@@ -148,9 +144,7 @@ static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_o
     cJSON_AddNumberToObject(j, "evaluations", res->evaluations);
     cJSON_AddStringToObject(j, "reason", pl_stop_reason_str(res->reason));
     cJSON_AddItemToObject(j, "history", cli_number_array(r->history, r->nhistory));
-    cJSON_AddNumberToObject(j, "seed", (double)a->common.seed);
-    cJSON_AddNumberToObject(j, "elapsed_s", elapsed);
-    cli_print_json(j);
+    cli_json_finish(j, &a->common);
 }
 
 static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
@@ -164,7 +158,6 @@ static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
     run_t r = {.p = p, .budget = o.max_iter ? o.max_iter : 1000};
     pl_status_t st = starting_point(a, p, x);
     pl_optim_result_t res = {0};
-    pl_timer_t t = pl_timer_start();
     if (st == PL_OK) {
         r.bar = pl_progress_begin("optimize", (uint64_t)r.budget, !a->common.quiet);
         o.callback = record;
@@ -173,13 +166,13 @@ static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
         pl_progress_end(r.bar);
     }
     if (st == PL_OK && a->out_params) st = write_params(a->out_params, x, p->nparams);
-    if (st == PL_OK) report(a, p, &o, &res, x, &r, pl_timer_elapsed(&t));
+    if (st == PL_OK) report(a, p, &o, &res, x, &r);
     free(r.history);
     free(x);
     return st;
 }
 
-int cli_cmd_optimize(int argc, char **argv) {
+int cli_cmd_optimize(const cli_command_t *cmd, int argc, char **argv) {
     opt_args_t a = {.common = {.seed = 1}, .in = {.params_optional = true}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
@@ -195,17 +188,8 @@ int cli_cmd_optimize(int argc, char **argv) {
         {"--out-params", CLI_STRING, &a.out_params, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("optimize", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), &a.common,
-                       &a.in.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_optimize_usage, stdout);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_error("optimize", "missing the circuit file (see 'plateau optimize --help')");
-        return CLI_USAGE;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.in.obs_text) {
         cli_error("optimize", "missing --obs, the observable to minimise");
         return CLI_USAGE;

@@ -27,9 +27,7 @@ const char cli_propagate_usage[] =
     "  --json            print one JSON object: expval, terms, max_terms, truncated_weight,\n"
     "                    term_updates, seconds, bytes, qubits, max_weight, min_coeff,\n"
     "                    max_freq, terms_out (and grad with --grad)\n"
-    "  --quiet           no summary line on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           no summary line on stderr\n";
 
 typedef struct {
     cli_problem_args_t in;
@@ -59,9 +57,7 @@ static void report(const prop_args_t *a, int n, double e, const double *g, int n
         for (int k = 0; k < np; k++) printf("d/dtheta[%d] %.15g\n", k, g[k]);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "propagate");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("propagate");
     cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddStringToObject(o, "observable", a->in.obs_text);
     cJSON_AddNumberToObject(o, "qubits", n);
@@ -80,8 +76,7 @@ static void report(const prop_args_t *a, int n, double e, const double *g, int n
         cJSON_AddStringToObject(o, "terms_out", a->terms_out);
     else
         cJSON_AddNullToObject(o, "terms_out");
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 /* Propagate, write --terms-out, then print: nothing reaches stdout on failure. */
@@ -108,7 +103,7 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
     return st;
 }
 
-int cli_cmd_propagate(int argc, char **argv) {
+int cli_cmd_propagate(const cli_command_t *cmd, int argc, char **argv) {
     prop_args_t a = {.common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
@@ -121,16 +116,8 @@ int cli_cmd_propagate(int argc, char **argv) {
         {"--grad", CLI_FLAG, &a.grad, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("propagate", argc, argv, opts, 8, &a.common, &a.in.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_propagate_usage, stdout);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_error("propagate", "missing the circuit file (see 'plateau propagate --help')");
-        return CLI_USAGE;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.in.obs_text) {
         cli_error("propagate", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;

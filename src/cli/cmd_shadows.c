@@ -20,9 +20,7 @@ const char cli_shadows_usage[] =
     "  --seed S          shot s uses the generator (S, s): same file at any --threads\n"
     "  --json            one JSON object: qubits, shots, out, format, seconds,\n"
     "                    shots_per_second\n"
-    "  --quiet           no summary line on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet           no summary line on stderr\n";
 
 typedef struct {
     const char *state, *out, *format;
@@ -48,9 +46,7 @@ static pl_status_t run(const shadows_args_t *a, const char *command) {
         fprintf(stderr, "plateau shadows: %llu shots of %d qubits in %.2f s -> %s\n",
                 (unsigned long long)a->shots, pl_shadows_qubits(sh), sec, a->out);
     if (st == PL_OK && a->common.json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "command", "shadows");
-        cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+        cJSON *o = cli_json_begin("shadows");
         cJSON_AddStringToObject(o, "state", a->state);
         cJSON_AddNumberToObject(o, "qubits", pl_shadows_qubits(sh));
         cJSON_AddNumberToObject(o, "shots", (double)a->shots);
@@ -58,14 +54,13 @@ static pl_status_t run(const shadows_args_t *a, const char *command) {
         cJSON_AddStringToObject(o, "format", text ? "text" : "h5");
         cJSON_AddNumberToObject(o, "seconds", sec);
         cJSON_AddNumberToObject(o, "shots_per_second", sec > 0 ? (double)a->shots / sec : 0.0);
-        cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-        cli_print_json(o);
+        cli_json_finish(o, &a->common);
     }
     pl_shadows_destroy(sh);
     return st;
 }
 
-int cli_cmd_shadows(int argc, char **argv) {
+int cli_cmd_shadows(const cli_command_t *cmd, int argc, char **argv) {
     shadows_args_t a = {.common = {.seed = 1}};
     bool shots_given = false;
     const cli_opt_t opts[] = {
@@ -75,12 +70,8 @@ int cli_cmd_shadows(int argc, char **argv) {
         {"--format", CLI_STRING, &a.format, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("shadows", argc, argv, opts, 4, &a.common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_shadows_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.state || !a.out || !shots_given) {
         cli_error("shadows", "needs --state F.h5, --shots S and --out F");
         return CLI_USAGE;

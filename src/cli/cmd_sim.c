@@ -22,12 +22,7 @@ const char cli_sim_usage[] =
     "                    simulation in the circuit's dynamical Lie algebra (docs/lie.md),\n"
     "                    far beyond the state vector when that algebra is small\n"
     "  --seed S          random seed for shots (default 1)\n"
-    "  --threads T       OpenMP threads (default: all cores)\n"
-    "  --max-memory M    refuse states larger than M bytes (e.g. 8G; default 80%% of RAM)\n"
-    "  --json            print one JSON object: qubits, expval, shots, seed, method\n"
-    "  --quiet           no progress output\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --json            print one JSON object: qubits, expval, shots, seed, method\n";
 
 typedef struct {
     cli_problem_args_t in;
@@ -85,9 +80,7 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
         printf("%.15g\n", expval);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "sim");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("sim");
     cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddNumberToObject(o, "qubits", n);
     cJSON_AddNumberToObject(o, "operations", (double)ops);
@@ -98,11 +91,10 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
         cJSON_AddNumberToObject(o, "shots", (double)a->shots);
     else
         cJSON_AddNullToObject(o, "shots");
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
-int cli_cmd_sim(int argc, char **argv) {
+int cli_cmd_sim(const cli_command_t *cmd, int argc, char **argv) {
     sim_args_t a = {.common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
@@ -112,16 +104,8 @@ int cli_cmd_sim(int argc, char **argv) {
         {"--method", CLI_STRING, &a.method, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("sim", argc, argv, opts, 5, &a.common, &a.in.file, 1, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_sim_usage, stdout);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_error("sim", "missing the circuit file (see 'plateau sim --help')");
-        return CLI_USAGE;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, &a.in.file, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.in.obs_text) {
         cli_error("sim", "missing --obs, the observable (e.g. --obs \"Z0 Z1\")");
         return CLI_USAGE;

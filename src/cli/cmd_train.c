@@ -1,4 +1,4 @@
-/* plateau train / plateau predict: phase classifiers on a dataset. */
+/* plateau train: train and test a phase classifier on a dataset. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,19 +31,7 @@ const char cli_train_usage[] =
     "  --json              one JSON object: train_accuracy, test_accuracy,\n"
     "                      test_stderr, confusion, train_points, test_points,\n"
     "                      iterations, loss, strings, seconds, out\n"
-    "  --quiet             no progress on stderr\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
-
-const char cli_predict_usage[] =
-    "usage: plateau predict --model MODEL.h5 --data F.h5 [--json]\n"
-    "\n"
-    "Classify every point of a dataset with a trained model (plateau train) and,\n"
-    "as the dataset carries labels, report the accuracy and the confusion matrix.\n"
-    "\n"
-    "  --json   one JSON object: predictions, accuracy, confusion, points\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+    "  --quiet             no progress on stderr\n";
 
 typedef struct {
     const char *data, *model, *out;
@@ -60,16 +48,6 @@ static bool show_iteration(int iter, double loss, void *ctx) {
     return true;
 }
 
-static cJSON *confusion_json(const int *conf, int classes) {
-    cJSON *rows = cJSON_CreateArray();
-    for (int t = 0; t < classes; t++) {
-        double row[4];
-        for (int p = 0; p < classes; p++) row[p] = conf[t * classes + p];
-        cJSON_AddItemToArray(rows, cli_number_array(row, classes));
-    }
-    return rows;
-}
-
 static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_eval_result_t *r,
                          const char *out) {
     if (!a->common.json) {
@@ -83,9 +61,7 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
         }
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "command", "train");
-    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    cJSON *o = cli_json_begin("train");
     cJSON_AddStringToObject(o, "data", a->data);
     cJSON_AddStringToObject(o, "model", a->model);
     cJSON_AddStringToObject(o, "dataset_model", d->model->name);
@@ -97,7 +73,7 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     cJSON_AddNumberToObject(o, "train_accuracy", r->train_accuracy);
     cJSON_AddNumberToObject(o, "test_accuracy", r->test_accuracy);
     cJSON_AddNumberToObject(o, "test_stderr", r->test_stderr);
-    cJSON_AddItemToObject(o, "confusion", confusion_json(r->confusion, r->classes));
+    cJSON_AddItemToObject(o, "confusion", cli_confusion_json(r->confusion, r->classes));
     cJSON *names = cJSON_CreateArray();
     for (int t = 0; t < r->classes; t++) cJSON_AddItemToArray(names, cJSON_CreateString(d->model->labels[t]));
     cJSON_AddItemToObject(o, "labels", names);
@@ -107,8 +83,7 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     cJSON_AddNumberToObject(o, "strings", (double)r->fit.strings);
     cJSON_AddNumberToObject(o, "seconds", r->fit.seconds);
     cJSON_AddStringToObject(o, "out", out);
-    cJSON_AddNumberToObject(o, "seed", (double)a->common.seed);
-    cli_print_json(o);
+    cli_json_finish(o, &a->common);
 }
 
 /* DATA.h5 → DATA.MODEL.h5 */
@@ -147,7 +122,7 @@ static pl_status_t run_train(train_args_t *a, const char *command) {
     return st;
 }
 
-int cli_cmd_train(int argc, char **argv) {
+int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
     train_args_t a = {.common = {.seed = 1}};
     const cli_opt_t opts[] = {
         {"--data", CLI_STRING, &a.data, NULL},
@@ -161,12 +136,8 @@ int cli_cmd_train(int argc, char **argv) {
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
-    int rc = cli_parse("train", argc, argv, opts, 9, &a.common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (a.common.help) {
-        fputs(cli_train_usage, stdout);
-        return CLI_OK;
-    }
+    int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
+    if (rc != CLI_CONTINUE) return rc;
     if (!a.data || !a.model) {
         cli_error("train", "needs --data F.h5 and --model qcnn|surrogate|linear");
         return CLI_USAGE;
@@ -180,69 +151,4 @@ int cli_cmd_train(int argc, char **argv) {
     pl_status_t st = command ? run_train(&a, command) : pl_error(PL_ENOMEM, "out of memory");
     free(command);
     return st == PL_OK ? CLI_OK : cli_fail("train", st);
-}
-
-/* ---- predict ------------------------------------------------------------------ */
-
-static pl_status_t run_predict(const char *model_path, const char *data_path, bool json) {
-    pl_clf_t *c;
-    PL_TRY(pl_clf_load(model_path, &c));
-    pl_dataset_t *d = NULL;
-    pl_status_t st = pl_dataset_load(data_path, &d);
-    if (st == PL_OK && (d->sites != pl_clf_qubits(c) || d->model->nlabels != pl_clf_classes(c)))
-        st = pl_error(PL_EINVAL, "the model is for %d qubits and %d classes, the data has %d sites "
-                                 "and %d labels", pl_clf_qubits(c), pl_clf_classes(c), d->sites,
-                      d->model->nlabels);
-    pl_sv_t **states = NULL;
-    if (st == PL_OK && pl_clf_kind(c) == PL_CLF_QCNN) st = pl_dataset_exact_states(d, 1, &states);
-    int *pred = st == PL_OK ? malloc((size_t)d->points * sizeof *pred) : NULL;
-    if (st == PL_OK && !pred) st = pl_error(PL_ENOMEM, "out of memory");
-    const pl_clf_data_t data = {d ? d->points : 0, d ? d->labels : NULL, d ? d->shadows : NULL, states};
-    if (st == PL_OK) st = pl_clf_predict(c, &data, pred, NULL);
-    if (st == PL_OK) {
-        int conf[16];
-        const int classes = pl_clf_classes(c);
-        const double acc = pl_clf_accuracy(d->labels, pred, d->points, classes, conf);
-        if (json) {
-            cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateArray();
-            for (int i = 0; i < d->points; i++) cJSON_AddItemToArray(p, cJSON_CreateNumber(pred[i]));
-            cJSON_AddStringToObject(o, "command", "predict");
-            cJSON_AddNumberToObject(o, "points", d->points);
-            cJSON_AddItemToObject(o, "predictions", p);
-            cJSON_AddNumberToObject(o, "accuracy", acc);
-            cJSON_AddItemToObject(o, "confusion", confusion_json(conf, classes));
-            cli_print_json(o);
-        } else {
-            for (int i = 0; i < d->points; i++) printf("%d %s\n", i, d->model->labels[pred[i]]);
-            printf("accuracy %.4f\n", acc);
-        }
-    }
-    for (int i = 0; states && i < d->points; i++) pl_sv_destroy(states[i]);
-    free(states);
-    free(pred);
-    pl_dataset_destroy(d);
-    pl_clf_destroy(c);
-    return st;
-}
-
-int cli_cmd_predict(int argc, char **argv) {
-    const char *model = NULL, *data = NULL;
-    cli_common_t common = {.seed = 1};
-    const cli_opt_t opts[] = {
-        {"--model", CLI_STRING, &model, NULL},
-        {"--data", CLI_STRING, &data, NULL},
-    };
-    int npos = 0;
-    int rc = cli_parse("predict", argc, argv, opts, 2, &common, NULL, 0, &npos);
-    if (rc != CLI_OK) return rc;
-    if (common.help) {
-        fputs(cli_predict_usage, stdout);
-        return CLI_OK;
-    }
-    if (!model || !data) {
-        cli_error("predict", "needs --model MODEL.h5 and --data F.h5");
-        return CLI_USAGE;
-    }
-    pl_status_t st = run_predict(model, data, common.json);
-    return st == PL_OK ? CLI_OK : cli_fail("predict", st);
 }

@@ -4,34 +4,38 @@
 
 #include "cli/cli.h"
 
+/* name, summary, usage, positional arguments (how many, which is required), run */
 static const cli_command_t commands[] = {
-    {"sim", "expectation value of a Pauli sum after an OpenQASM circuit", cli_sim_usage,
-     cli_cmd_sim},
-    {"grad", "gradient of that expectation value (adjoint, shift, fd)", cli_grad_usage,
-     cli_cmd_grad},
-    {"optimize", "minimise it over the circuit's parameters (VQE)", cli_optimize_usage,
-     cli_cmd_optimize},
-    {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, cli_cmd_ansatz},
+    {"sim", "expectation value of a Pauli sum after an OpenQASM circuit", cli_sim_usage, 1,
+     "the circuit file", cli_cmd_sim},
+    {"grad", "gradient of that expectation value (adjoint, shift, fd)", cli_grad_usage, 1,
+     "the circuit file", cli_cmd_grad},
+    {"optimize", "minimise it over the circuit's parameters (VQE)", cli_optimize_usage, 1,
+     "the circuit file", cli_cmd_optimize},
+    {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, 0, NULL,
+     cli_cmd_ansatz},
     {"propagate", "that expectation value by Pauli propagation with truncations",
-     cli_propagate_usage, cli_cmd_propagate},
+     cli_propagate_usage, 1, "the circuit file", cli_cmd_propagate},
     {"estimate", "Pauli expectations (or window features) from classical shadows",
-     cli_estimate_usage, cli_cmd_estimate},
+     cli_estimate_usage, 0, NULL, cli_cmd_estimate},
     {"bp", "barren-plateau scan: gradient variance against the number of qubits", cli_bp_usage,
-     cli_cmd_bp},
+     CLI_BP_MAX_FILES, NULL, cli_cmd_bp},
     {"gs", "ground state of a spin-chain model (exact or DMRG) and its phase label",
-     cli_gs_usage, cli_cmd_gs},
+     cli_gs_usage, 0, NULL, cli_cmd_gs},
     {"shadows", "classical shadows (random-basis shots) of a stored state", cli_shadows_usage,
-     cli_cmd_shadows},
+     0, NULL, cli_cmd_shadows},
     {"dataset", "labelled ground states with shadows over a model's parameters",
-     cli_dataset_usage, cli_cmd_dataset},
+     cli_dataset_usage, 0, NULL, cli_cmd_dataset},
     {"train", "train and test a phase classifier (qcnn, surrogate, linear) on a dataset",
-     cli_train_usage, cli_cmd_train},
-    {"predict", "classify a dataset with a trained model", cli_predict_usage, cli_cmd_predict},
+     cli_train_usage, 0, NULL, cli_cmd_train},
+    {"predict", "classify a dataset with a trained model", cli_predict_usage, 0, NULL,
+     cli_cmd_predict},
     {"benchmark", "QCNN versus its classical surrogate on every model: datasets, training, report",
-     cli_benchmark_usage, cli_cmd_benchmark},
+     cli_benchmark_usage, 0, NULL, cli_cmd_benchmark},
     {"audit", "verdict on a circuit: barren plateau, classically simulable, or neither",
-     cli_audit_usage, cli_cmd_audit},
-    {"dla", "dynamical Lie algebra of generators or an ansatz", cli_dla_usage, cli_cmd_dla},
+     cli_audit_usage, 1, "the circuit file", cli_cmd_audit},
+    {"dla", "dynamical Lie algebra of generators or an ansatz", cli_dla_usage, 1, NULL,
+     cli_cmd_dla},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 
@@ -65,7 +69,7 @@ static int help(int argc, char **argv) {
         fprintf(stderr, "plateau: error: unknown command '%s' (see 'plateau help')\n", argv[2]);
         return CLI_USAGE;
     }
-    fputs(cmd->usage, stdout);
+    cli_print_usage(cmd, stdout);
     return CLI_OK;
 }
 
@@ -86,5 +90,5 @@ int main(int argc, char **argv) {
         fprintf(stderr, "plateau: error: unknown command '%s' (see 'plateau help')\n", name);
         return CLI_USAGE;
     }
-    return cmd->run(argc - 1, argv + 1);
+    return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -31,6 +31,38 @@ void cli_print_json(cJSON *obj) {
     cJSON_Delete(obj);
 }
 
+cJSON *cli_json_begin(const char *command) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "command", command);
+    cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
+    return o;
+}
+
+void cli_json_finish(cJSON *obj, const cli_common_t *common) {
+    cJSON_AddNumberToObject(obj, "seed", (double)common->seed);
+    cJSON_AddNumberToObject(obj, "elapsed_s", pl_timer_elapsed(&common->start));
+    cli_print_json(obj);
+}
+
+/* What every command's help ends with (the one place it is written). */
+static const char common_options[] =
+    "\n"
+    "Options every command takes:\n"
+    "  --seed S          seed of every random choice (default 1)\n"
+    "  --threads T       OpenMP threads (default: all cores)\n"
+    "  --max-memory M    refuse states larger than M bytes (e.g. 8G; default 80% of RAM)\n"
+    "  --json            print one JSON object on stdout (logs go to stderr); it\n"
+    "                    always holds command, version, seed and elapsed_s\n"
+    "  --quiet           no progress on stderr\n"
+    "  --help, -h        this text\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or bad input, 1 other failure.\n";
+
+void cli_print_usage(const cli_command_t *cmd, FILE *out) {
+    fputs(cmd->usage, out);
+    fputs(common_options, out);
+}
+
 static int parse_int(const char *command, const char *name, const char *text, int *out) {
     char *end;
     errno = 0;
@@ -131,10 +163,11 @@ static int apply_common(const char *command, const cli_common_t *common, bool th
     return CLI_OK;
 }
 
-int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts, int nopts,
-              cli_common_t *common, const char **positional, int max_positional,
-              int *npositional) {
+int cli_parse(const cli_command_t *cmd, int argc, char **argv, const cli_opt_t *opts, int nopts,
+              cli_common_t *common, const char **positional, int *npositional) {
     enum { NCOMMON = 6, MAXOPTS = 32 };
+    const char *command = cmd->name;
+    common->start = pl_timer_start();
     bool threads_given = false;
     cli_opt_t all[MAXOPTS + NCOMMON] = {
         {"--seed", CLI_U64, &common->seed, NULL},
@@ -153,7 +186,7 @@ int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts,
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             int rc = match_option(command, argc, argv, &i, all, nopts + NCOMMON);
             if (rc != CLI_OK) return rc;
-        } else if (*npositional < max_positional) {
+        } else if (*npositional < cmd->max_positional) {
             positional[(*npositional)++] = argv[i];
         } else {
             cli_error(command, "unexpected argument '%s' (see 'plateau %s --help')", argv[i],
@@ -161,7 +194,17 @@ int cli_parse(const char *command, int argc, char **argv, const cli_opt_t *opts,
             return CLI_USAGE;
         }
     }
-    return apply_common(command, common, threads_given);
+    int rc = apply_common(command, common, threads_given);
+    if (rc != CLI_OK) return rc;
+    if (common->help) {
+        cli_print_usage(cmd, stdout);
+        return CLI_OK;
+    }
+    if (cmd->positional && *npositional == 0) {
+        cli_error(command, "missing %s (see 'plateau %s --help')", cmd->positional, command);
+        return CLI_USAGE;
+    }
+    return CLI_CONTINUE;
 }
 
 char *cli_command_line(int argc, char **argv) {

@@ -6,6 +6,7 @@
 #define PLATEAU_H
 #include "plateau/version.h"
 #include "plateau/errors.h"
+#include "plateau/complex.h"
 #include "plateau/core.h"
 #include "plateau/pauli.h"
 #include "plateau/gates.h"

@@ -22,13 +22,6 @@
 #include "plateau/core.h"
 #include "testutil.h"
 
-/* Fail unless @p st is @p want and the message contains @p needle. */
-static void assert_error(pl_status_t st, pl_status_t want, const char *needle) {
-    if (st != want) fprintf(stderr, "status %d, want %d: %s\n", st, want, pl_last_error());
-    assert_int_equal(st, want);
-    test_expect_contains(pl_last_error(), needle);
-}
-
 static pl_ansatz_opts_t opts(pl_ansatz_kind_t kind, int n, int layers, bool share) {
     pl_ansatz_opts_t o = {kind, n, layers, share};
     return o;
@@ -104,7 +97,7 @@ static void count_uses(const pl_circuit_t *c, int *uses) {
 static void check_counts(pl_ansatz_opts_t o) {
     const counts_t want = expected_counts(o);
     int formula = -1;
-    assert_int_equal(pl_ansatz_num_params(&o, &formula), PL_OK);
+    ASSERT_OK(pl_ansatz_num_params(&o, &formula));
     pl_circuit_t *c = build(o);
     if (formula != want.params || pl_circuit_num_params(c) != want.params ||
         (int)pl_circuit_size(c) != want.ops)
@@ -144,13 +137,13 @@ static void test_qcnn_shared_counts(void **state) {
     for (size_t i = 0; i < sizeof n / sizeof n[0]; i++) {
         pl_ansatz_opts_t o = opts(PL_ANSATZ_QCNN, n[i], 0, true);
         int p = -1;
-        assert_int_equal(pl_ansatz_num_params(&o, &p), PL_OK);
+        ASSERT_OK(pl_ansatz_num_params(&o, &p));
         if (p != want[i]) test_fail("qcnn shared n=%d: %d params, want %d", n[i], p, want[i]);
     }
     /* Unshared: 15 (2(n−1) − popcount(n−1)) + 2(n−1); n = 8: 15·11 + 14. */
     pl_ansatz_opts_t o = opts(PL_ANSATZ_QCNN, 8, 5, false);
     int p = -1;
-    assert_int_equal(pl_ansatz_num_params(&o, &p), PL_OK);
+    ASSERT_OK(pl_ansatz_num_params(&o, &p));
     assert_int_equal(p, 15 * 11 + 14);
 }
 
@@ -227,10 +220,10 @@ static void test_su4_block_unitary(void **state) {
     double *theta = random_theta(15, 7);
     double complex u[16];
     pl_sv_t *sv = NULL;
-    assert_int_equal(pl_sv_create(2, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(2, &sv));
     for (int col = 0; col < 4; col++) {
-        assert_int_equal(pl_sv_set_basis(sv, (uint64_t)col), PL_OK);
-        assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
+        ASSERT_OK(pl_sv_set_basis(sv, (uint64_t)col));
+        ASSERT_OK(pl_circuit_apply(c, theta, sv));
         for (int row = 0; row < 4; row++) u[row * 4 + col] = pl_sv_data(sv)[row];
     }
     const double err = dense_unitarity_error(4, u);
@@ -277,7 +270,7 @@ static void check_qcnn_drops(int n, bool share) {
     for (int q = 0; q < n; q++)
         if (!dropped[q]) survivor = q;
     pl_pauli_sum_t *readout = NULL;
-    assert_int_equal(pl_ansatz_readout(&o, &readout), PL_OK);
+    ASSERT_OK(pl_ansatz_readout(&o, &readout));
     pl_pauli_t z;
     double complex coeff;
     assert_int_equal(pl_pauli_sum_size(readout), 1);
@@ -355,8 +348,8 @@ static void tfim_reference(int n, int layers, const double *theta, double comple
 static double tfim_error(int n, int layers, const double *theta) {
     pl_circuit_t *c = build(opts(PL_ANSATZ_TFIM_HVA, n, layers, false));
     pl_sv_t *sv = NULL;
-    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
-    assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &sv));
+    ASSERT_OK(pl_circuit_apply(c, theta, sv));
     double complex *want = dense_zeros((size_t)1 << n);
     tfim_reference(n, layers, theta, want);
     const double err = dense_max_diff(pl_sv_data(sv), want, (size_t)1 << n);
@@ -373,8 +366,8 @@ static void test_tfim_hva_state(void **state) {
     const double gamma = 0.37, theta0[2] = {0.0, gamma};
     pl_circuit_t *c = build(opts(PL_ANSATZ_TFIM_HVA, n, 1, false));
     pl_sv_t *sv = NULL;
-    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
-    assert_int_equal(pl_circuit_apply(c, theta0, sv), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &sv));
+    ASSERT_OK(pl_circuit_apply(c, theta0, sv));
     const double complex amp = cexp(-I * gamma * n) / sqrt(32.0);
     for (size_t x = 0; x < 32; x++)
         if (cabs(pl_sv_data(sv)[x] - amp) > 1e-12) test_fail("amplitude %zu off", x);
@@ -396,18 +389,18 @@ static void check_roundtrip(pl_ansatz_opts_t o, uint64_t seed) {
     pl_circuit_t *c = build(o);
     double *theta = random_theta(pl_circuit_num_params(c), seed);
     char *text = NULL;
-    assert_int_equal(pl_qasm_write_string(c, theta, &text), PL_OK);
+    ASSERT_OK(pl_qasm_write_string(c, theta, &text));
     pl_circuit_t *back = NULL;
     if (pl_qasm_read_string(text, "ansatz.qasm", &back) != PL_OK)
         test_fail("%s: %s", pl_ansatz_name(o.kind), pl_last_error());
     assert_int_equal(pl_circuit_num_params(back), 0);
     pl_sv_t *a = NULL, *b = NULL;
-    assert_int_equal(pl_sv_create(o.qubits, &a), PL_OK);
-    assert_int_equal(pl_sv_create(o.qubits, &b), PL_OK);
-    assert_int_equal(pl_circuit_apply(c, theta, a), PL_OK);
-    assert_int_equal(pl_circuit_apply(back, NULL, b), PL_OK);
+    ASSERT_OK(pl_sv_create(o.qubits, &a));
+    ASSERT_OK(pl_sv_create(o.qubits, &b));
+    ASSERT_OK(pl_circuit_apply(c, theta, a));
+    ASSERT_OK(pl_circuit_apply(back, NULL, b));
     double complex ip;
-    assert_int_equal(pl_sv_inner(a, b, &ip), PL_OK);
+    ASSERT_OK(pl_sv_inner(a, b, &ip));
     if (cabs(ip - 1.0) > 1e-10)
         test_fail("%s n=%d: <built|read back> = %g%+gi (seed %llu)", pl_ansatz_name(o.kind),
                   o.qubits, creal(ip), cimag(ip), (unsigned long long)seed);
@@ -438,15 +431,15 @@ static void test_names(void **state) {
     for (int k = 0; k < PL_ANSATZ_COUNT; k++) {
         pl_ansatz_kind_t kind = PL_ANSATZ_COUNT;
         assert_string_equal(pl_ansatz_name((pl_ansatz_kind_t)k), names[k]);
-        assert_int_equal(pl_ansatz_lookup(names[k], &kind), PL_OK);
+        ASSERT_OK(pl_ansatz_lookup(names[k], &kind));
         assert_int_equal(kind, k);
     }
     assert_string_equal(pl_ansatz_name(PL_ANSATZ_COUNT), "unknown");
     pl_ansatz_kind_t kind;
-    assert_error(pl_ansatz_lookup("HEA", &kind), PL_EINVAL,
+    EXPECT_ERROR(pl_ansatz_lookup("HEA", &kind), PL_EINVAL,
                  "unknown ansatz 'HEA' (valid: hea, su4-brickwork, tfim-hva, qcnn)");
-    assert_error(pl_ansatz_lookup("", &kind), PL_EINVAL, "unknown ansatz ''");
-    assert_error(pl_ansatz_lookup(NULL, &kind), PL_EINVAL, "unknown ansatz");
+    EXPECT_ERROR(pl_ansatz_lookup("", &kind), PL_EINVAL, "unknown ansatz ''");
+    EXPECT_ERROR(pl_ansatz_lookup(NULL, &kind), PL_EINVAL, "unknown ansatz");
 }
 
 static void test_readout(void **state) {
@@ -454,9 +447,9 @@ static void test_readout(void **state) {
     for (int k = 0; k < PL_ANSATZ_COUNT; k++) {
         pl_ansatz_opts_t o = opts((pl_ansatz_kind_t)k, 6, 2, false);
         pl_pauli_sum_t *r = NULL;
-        assert_int_equal(pl_ansatz_readout(&o, &r), PL_OK);
+        ASSERT_OK(pl_ansatz_readout(&o, &r));
         char *text = NULL;
-        assert_int_equal(pl_pauli_sum_to_string(r, &text), PL_OK);
+        ASSERT_OK(pl_pauli_sum_to_string(r, &text));
         assert_string_equal(text, "Z0");
         assert_int_equal(pl_pauli_sum_qubits(r), 6);
         free(text);
@@ -467,13 +460,13 @@ static void test_readout(void **state) {
 /* One impossible size: the same status and message from all three entry points. */
 static void expect_refused(pl_ansatz_opts_t o, const char *needle) {
     int p = -7;
-    assert_error(pl_ansatz_num_params(&o, &p), PL_EINVAL, needle);
+    EXPECT_ERROR(pl_ansatz_num_params(&o, &p), PL_EINVAL, needle);
     assert_int_equal(p, -7);
     pl_circuit_t *c = (pl_circuit_t *)&p;
-    assert_error(pl_ansatz_build(&o, &c), PL_EINVAL, needle);
+    EXPECT_ERROR(pl_ansatz_build(&o, &c), PL_EINVAL, needle);
     assert_null(c);
     pl_pauli_sum_t *r = (pl_pauli_sum_t *)&p;
-    assert_error(pl_ansatz_readout(&o, &r), PL_EINVAL, needle);
+    EXPECT_ERROR(pl_ansatz_readout(&o, &r), PL_EINVAL, needle);
     assert_null(r);
 }
 
@@ -497,18 +490,18 @@ static void test_errors(void **state) {
                    "than the maximum 2147483647");
     expect_refused(opts((pl_ansatz_kind_t)9, 3, 1, false), "unknown ansatz kind 9");
     int p;
-    assert_error(pl_ansatz_num_params(NULL, &p), PL_EINVAL, "ansatz options are NULL");
+    EXPECT_ERROR(pl_ansatz_num_params(NULL, &p), PL_EINVAL, "ansatz options are NULL");
 
     /* qcnn ignores layers. */
     pl_ansatz_opts_t o = opts(PL_ANSATZ_QCNN, 4, 0, false);
-    assert_int_equal(pl_ansatz_num_params(&o, &p), PL_OK);
+    ASSERT_OK(pl_ansatz_num_params(&o, &p));
 
     /* A count that fits but a circuit too large to build: refused before allocating. */
     o = opts(PL_ANSATZ_TFIM_HVA, 1 << 20, 100, false);
-    assert_int_equal(pl_ansatz_num_params(&o, &p), PL_OK);
+    ASSERT_OK(pl_ansatz_num_params(&o, &p));
     assert_int_equal(p, 200);
     pl_circuit_t *c = NULL;
-    assert_error(pl_ansatz_build(&o, &c), PL_ENOMEM,
+    EXPECT_ERROR(pl_ansatz_build(&o, &c), PL_ENOMEM,
                  "tfim-hva on 1048576 qubits with 100 layers has 210763676 operations, more "
                  "than the limit of 33554432");
     assert_null(c);

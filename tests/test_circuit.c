@@ -16,25 +16,11 @@
 
 #include "plateau/circuit.h"
 #include "plateau/core.h"
-
-/* Fail unless the last error message contains @p needle. */
-static void assert_message(const char *needle) {
-    if (!strstr(pl_last_error(), needle)) {
-        fprintf(stderr, "message \"%s\" lacks \"%s\"\n", pl_last_error(), needle);
-        fail();
-    }
-}
-
-/* Fail unless @p st is @p want and the message contains @p needle. */
-static void assert_error(pl_status_t st, pl_status_t want, const char *needle) {
-    if (st != want) fprintf(stderr, "status %d, want %d: %s\n", st, want, pl_last_error());
-    assert_int_equal(st, want);
-    assert_message(needle);
-}
+#include "testutil.h"
 
 static pl_circuit_t *make(int n) {
     pl_circuit_t *c = NULL;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     assert_non_null(c);
     return c;
 }
@@ -42,9 +28,9 @@ static pl_circuit_t *make(int n) {
 static void test_create(void **state) {
     (void)state;
     pl_circuit_t *c = NULL;
-    assert_error(pl_circuit_create(0, &c), PL_EINVAL, "qubit count 0 out of range");
+    EXPECT_ERROR(pl_circuit_create(0, &c), PL_EINVAL, "qubit count 0 out of range");
     assert_null(c);
-    assert_error(pl_circuit_create(PL_CIRCUIT_MAX_QUBITS + 1, &c), PL_EINVAL, "out of range");
+    EXPECT_ERROR(pl_circuit_create(PL_CIRCUIT_MAX_QUBITS + 1, &c), PL_EINVAL, "out of range");
     c = make(3);
     assert_int_equal(pl_circuit_qubits(c), 3);
     assert_int_equal(pl_circuit_size(c), 0);
@@ -60,10 +46,10 @@ static void test_add_named(void **state) {
     pl_circuit_t *c = make(3);
     const int q_h[1] = {2}, q_cx[2] = {0, 1}, q_ccx[3] = {2, 0, 1};
     const double u3[3] = {0.1, -0.2, 0.3};
-    assert_int_equal(pl_circuit_add(c, PL_GATE_H, q_h, 1, NULL), PL_OK);
-    assert_int_equal(pl_circuit_add(c, PL_GATE_U3, q_h, 1, u3), PL_OK);
-    assert_int_equal(pl_circuit_add(c, PL_GATE_CX, q_cx, 2, NULL), PL_OK);
-    assert_int_equal(pl_circuit_add(c, PL_GATE_CCX, q_ccx, 3, NULL), PL_OK);
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_H, q_h, 1, NULL));
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_U3, q_h, 1, u3));
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_CX, q_cx, 2, NULL));
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_CCX, q_ccx, 3, NULL));
     assert_int_equal(pl_circuit_size(c), 4);
     assert_int_equal(pl_circuit_num_params(c), 0);
 
@@ -93,9 +79,9 @@ static void test_add_mcx(void **state) {
     (void)state;
     pl_circuit_t *c = make(5);
     const int q[5] = {4, 0, 3, 1, 2};
-    assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, q, 5, NULL), PL_OK);
-    assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, q, 2, NULL), PL_OK);
-    assert_error(pl_circuit_add(c, PL_GATE_MCX, q, 1, NULL), PL_EINVAL,
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_MCX, q, 5, NULL));
+    ASSERT_OK(pl_circuit_add(c, PL_GATE_MCX, q, 2, NULL));
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_MCX, q, 1, NULL), PL_EINVAL,
                  "gate mcx takes at least 2 qubits, got 1");
     pl_op_t op;
     pl_circuit_op(c, 0, &op);
@@ -110,27 +96,27 @@ static void test_add_errors(void **state) {
     pl_circuit_t *c = make(3);
     const int q_bad[2] = {0, 3}, q_rep[2] = {1, 1}, q_neg[1] = {-1}, q_ok[2] = {0, 1};
     const double nan_angle[1] = {NAN}, inf_angle[1] = {INFINITY};
-    assert_error(pl_circuit_add(c, PL_GATE_CX, q_bad, 2, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_CX, q_bad, 2, NULL), PL_EINVAL,
                  "qubit 3 out of range [0, 3)");
-    assert_error(pl_circuit_add(c, PL_GATE_X, q_neg, 1, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_X, q_neg, 1, NULL), PL_EINVAL,
                  "qubit -1 out of range [0, 3)");
-    assert_error(pl_circuit_add(c, PL_GATE_CZ, q_rep, 2, NULL), PL_EINVAL, "qubit 1 repeated");
-    assert_error(pl_circuit_add(c, PL_GATE_CX, q_ok, 1, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_CZ, q_rep, 2, NULL), PL_EINVAL, "qubit 1 repeated");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_CX, q_ok, 1, NULL), PL_EINVAL,
                  "gate cx takes 2 qubits, got 1");
-    assert_error(pl_circuit_add(c, PL_GATE_H, q_ok, 2, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_H, q_ok, 2, NULL), PL_EINVAL,
                  "gate h takes 1 qubits, got 2");
-    assert_error(pl_circuit_add(c, PL_GATE_RX, q_ok, 1, nan_angle), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_RX, q_ok, 1, nan_angle), PL_EINVAL,
                  "gate rx: angle 0 is not finite");
-    assert_error(pl_circuit_add(c, PL_GATE_RZ, q_ok, 1, inf_angle), PL_EINVAL, "not finite");
-    assert_error(pl_circuit_add(c, PL_GATE_RY, q_ok, 1, NULL), PL_EINVAL, "needs 1 angles");
-    assert_error(pl_circuit_add(c, PL_GATE_UNITARY1, q_ok, 1, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_RZ, q_ok, 1, inf_angle), PL_EINVAL, "not finite");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_RY, q_ok, 1, NULL), PL_EINVAL, "needs 1 angles");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_UNITARY1, q_ok, 1, NULL), PL_EINVAL,
                  "unitary1 is generic");
-    assert_error(pl_circuit_add(c, PL_GATE_PAULI_ROT, q_ok, 1, NULL), PL_EINVAL, "generic");
-    assert_error(pl_circuit_add(c, PL_GATE_COUNT, q_ok, 1, NULL), PL_EINVAL,
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_PAULI_ROT, q_ok, 1, NULL), PL_EINVAL, "generic");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_COUNT, q_ok, 1, NULL), PL_EINVAL,
                  "unknown gate kind");
-    assert_error(pl_circuit_add(c, PL_GATE_X, NULL, 1, NULL), PL_EINVAL, "qubit list is NULL");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_X, NULL, 1, NULL), PL_EINVAL, "qubit list is NULL");
     const pl_angle_t sym_nan[1] = {{NAN, 0, 0.0}};
-    assert_error(pl_circuit_add_sym(c, PL_GATE_RX, q_ok, 1, sym_nan), PL_EINVAL, "not finite");
+    EXPECT_ERROR(pl_circuit_add_sym(c, PL_GATE_RX, q_ok, 1, sym_nan), PL_EINVAL, "not finite");
     assert_int_equal(pl_circuit_size(c), 0);
     assert_int_equal(pl_circuit_num_params(c), 0);
     pl_circuit_destroy(c);
@@ -143,11 +129,11 @@ static void test_symbolic_params(void **state) {
     const int q0[1] = {0}, q01[2] = {0, 1};
     const pl_angle_t a = {2.0, 3, 0.5}, b = {-1.0, 3, 0.0}, k1 = {1.0, 1, 0.0};
     const pl_angle_t u3[3] = {{0.5, 0, 0.0}, pl_angle_const(1.0), {7.0, -1, 2.0}};
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &a), PL_OK);
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &a));
     assert_int_equal(pl_circuit_num_params(c), 4);
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RZZ, q01, 2, &b), PL_OK);
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_CRY, q01, 2, &k1), PL_OK);
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_U3, q0, 1, u3), PL_OK);
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RZZ, q01, 2, &b));
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_CRY, q01, 2, &k1));
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_U3, q0, 1, u3));
     assert_int_equal(pl_circuit_num_params(c), 4);
 
     const double theta[4] = {10.0, 20.0, 30.0, 40.0};
@@ -163,7 +149,7 @@ static void test_symbolic_params(void **state) {
     assert_true(op.angles[2].k == -1 && op.angles[2].a == 0.0 && op.angles[2].b == 2.0);
 
     const pl_angle_t huge = {1.0, 2147483647, 0.0};
-    assert_error(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &huge), PL_EINVAL, "too large");
+    EXPECT_ERROR(pl_circuit_add_sym(c, PL_GATE_RX, q0, 1, &huge), PL_EINVAL, "too large");
     pl_circuit_destroy(c);
 }
 
@@ -177,14 +163,14 @@ static void test_add_unitary(void **state) {
     double complex swap[16] = {0};
     swap[0] = swap[1 * 4 + 2] = swap[2 * 4 + 1] = swap[15] = 1;
     const int q1[1] = {1}, q20[2] = {2, 0}, q3[3] = {0, 1, 2}, q11[2] = {1, 1};
-    assert_int_equal(pl_circuit_add_unitary(c, q1, 1, h), PL_OK);
-    assert_int_equal(pl_circuit_add_unitary(c, q20, 2, swap), PL_OK);
-    assert_error(pl_circuit_add_unitary(c, q1, 1, bad), PL_EINVAL, "2x2 matrix is not unitary");
-    assert_error(pl_circuit_add_unitary(c, q1, 1, nan_m), PL_EINVAL, "not unitary");
-    assert_error(pl_circuit_add_unitary(c, q3, 3, swap), PL_EINVAL,
+    ASSERT_OK(pl_circuit_add_unitary(c, q1, 1, h));
+    ASSERT_OK(pl_circuit_add_unitary(c, q20, 2, swap));
+    EXPECT_ERROR(pl_circuit_add_unitary(c, q1, 1, bad), PL_EINVAL, "2x2 matrix is not unitary");
+    EXPECT_ERROR(pl_circuit_add_unitary(c, q1, 1, nan_m), PL_EINVAL, "not unitary");
+    EXPECT_ERROR(pl_circuit_add_unitary(c, q3, 3, swap), PL_EINVAL,
                  "unitary acts on 1 or 2 qubits, got 3");
-    assert_error(pl_circuit_add_unitary(c, q11, 2, swap), PL_EINVAL, "qubit 1 repeated");
-    assert_error(pl_circuit_add_unitary(c, q1, 1, NULL), PL_EINVAL, "matrix is NULL");
+    EXPECT_ERROR(pl_circuit_add_unitary(c, q11, 2, swap), PL_EINVAL, "qubit 1 repeated");
+    EXPECT_ERROR(pl_circuit_add_unitary(c, q1, 1, NULL), PL_EINVAL, "matrix is NULL");
     assert_int_equal(pl_circuit_size(c), 2);
 
     pl_op_t op;
@@ -205,13 +191,13 @@ static void test_add_mcu(void **state) {
     const double complex s[4] = {1, 0, 0, I};
     const double complex bad[4] = {2, 0, 0, 1};
     const int controls[2] = {3, 0}, rep[2] = {1, 2};
-    assert_int_equal(pl_circuit_add_mcu(c, controls, 2, 1, s), PL_OK);
-    assert_int_equal(pl_circuit_add_mcu(c, NULL, 0, 2, s), PL_OK);
-    assert_error(pl_circuit_add_mcu(c, rep, 2, 2, s), PL_EINVAL, "qubit 2 repeated");
-    assert_error(pl_circuit_add_mcu(c, controls, 2, 4, s), PL_EINVAL,
+    ASSERT_OK(pl_circuit_add_mcu(c, controls, 2, 1, s));
+    ASSERT_OK(pl_circuit_add_mcu(c, NULL, 0, 2, s));
+    EXPECT_ERROR(pl_circuit_add_mcu(c, rep, 2, 2, s), PL_EINVAL, "qubit 2 repeated");
+    EXPECT_ERROR(pl_circuit_add_mcu(c, controls, 2, 4, s), PL_EINVAL,
                  "qubit 4 out of range [0, 4)");
-    assert_error(pl_circuit_add_mcu(c, controls, 2, 1, bad), PL_EINVAL, "not unitary");
-    assert_error(pl_circuit_add_mcu(c, controls, 4, 1, s), PL_EINVAL, "control count 4");
+    EXPECT_ERROR(pl_circuit_add_mcu(c, controls, 2, 1, bad), PL_EINVAL, "not unitary");
+    EXPECT_ERROR(pl_circuit_add_mcu(c, controls, 4, 1, s), PL_EINVAL, "control count 4");
     assert_int_equal(pl_circuit_size(c), 2);
 
     pl_op_t op;
@@ -228,22 +214,22 @@ static void test_add_pauli_rot(void **state) {
     (void)state;
     pl_circuit_t *c = make(5);
     pl_pauli_t *p = NULL, *ident = NULL, *small = NULL;
-    assert_int_equal(pl_pauli_parse("Y4 X1 Z2", 5, &p), PL_OK);
-    assert_int_equal(pl_pauli_create(5, &ident), PL_OK);
-    assert_int_equal(pl_pauli_parse("X0", 2, &small), PL_OK);
+    ASSERT_OK(pl_pauli_parse("Y4 X1 Z2", 5, &p));
+    ASSERT_OK(pl_pauli_create(5, &ident));
+    ASSERT_OK(pl_pauli_parse("X0", 2, &small));
     const pl_angle_t t = {0.5, 2, 0.25};
-    assert_int_equal(pl_circuit_add_pauli_rot(c, p, t), PL_OK);
-    assert_error(pl_circuit_add_pauli_rot(c, ident, t), PL_EINVAL, "about the identity");
-    assert_error(pl_circuit_add_pauli_rot(c, small, t), PL_EINVAL,
+    ASSERT_OK(pl_circuit_add_pauli_rot(c, p, t));
+    EXPECT_ERROR(pl_circuit_add_pauli_rot(c, ident, t), PL_EINVAL, "about the identity");
+    EXPECT_ERROR(pl_circuit_add_pauli_rot(c, small, t), PL_EINVAL,
                  "Pauli string on 2 qubits for a circuit on 5");
-    assert_error(pl_circuit_add_pauli_rot(c, p, pl_angle_const(NAN)), PL_EINVAL, "not finite");
-    assert_error(pl_circuit_add_pauli_rot(c, NULL, t), PL_EINVAL, "NULL");
+    EXPECT_ERROR(pl_circuit_add_pauli_rot(c, p, pl_angle_const(NAN)), PL_EINVAL, "not finite");
+    EXPECT_ERROR(pl_circuit_add_pauli_rot(c, NULL, t), PL_EINVAL, "NULL");
     assert_int_equal(pl_circuit_size(c), 1);
     assert_int_equal(pl_circuit_num_params(c), 3);
 
     /* The circuit keeps its own copy. */
     pl_pauli_t *copy = NULL;
-    assert_int_equal(pl_pauli_clone(p, &copy), PL_OK);
+    ASSERT_OK(pl_pauli_clone(p, &copy));
     pl_pauli_set_identity(p);
     pl_op_t op;
     pl_circuit_op(c, 0, &op);
@@ -266,10 +252,10 @@ static void test_add_pauli_rot(void **state) {
 static void test_measurements(void **state) {
     (void)state;
     pl_circuit_t *c = make(3);
-    assert_int_equal(pl_circuit_add_measure(c, 2, 0), PL_OK);
-    assert_int_equal(pl_circuit_add_measure(c, 0, 4), PL_OK);
-    assert_error(pl_circuit_add_measure(c, 3, 0), PL_EINVAL, "qubit 3 out of range [0, 3)");
-    assert_error(pl_circuit_add_measure(c, 0, -1), PL_EINVAL, "classical bit -1 out of range");
+    ASSERT_OK(pl_circuit_add_measure(c, 2, 0));
+    ASSERT_OK(pl_circuit_add_measure(c, 0, 4));
+    EXPECT_ERROR(pl_circuit_add_measure(c, 3, 0), PL_EINVAL, "qubit 3 out of range [0, 3)");
+    EXPECT_ERROR(pl_circuit_add_measure(c, 0, -1), PL_EINVAL, "classical bit -1 out of range");
     assert_int_equal(pl_circuit_num_measures(c), 2);
     assert_int_equal(pl_circuit_size(c), 0);
     assert_int_equal(pl_circuit_clbits(c), 5);
@@ -293,9 +279,9 @@ static void test_many_ops(void **state) {
         const int q[2] = {i % 4, (i + 1) % 4};
         const pl_angle_t t = {1.0, i % 7, (double)i};
         switch (i % 3) {
-        case 0: assert_int_equal(pl_circuit_add_sym(c, PL_GATE_CRZ, q, 2, &t), PL_OK); break;
-        case 1: assert_int_equal(pl_circuit_add_mcu(c, q, 1, q[1] ^ 2, x), PL_OK); break;
-        default: assert_int_equal(pl_circuit_add(c, PL_GATE_SWAP, q, 2, NULL), PL_OK); break;
+        case 0: ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_CRZ, q, 2, &t)); break;
+        case 1: ASSERT_OK(pl_circuit_add_mcu(c, q, 1, q[1] ^ 2, x)); break;
+        default: ASSERT_OK(pl_circuit_add(c, PL_GATE_SWAP, q, 2, NULL)); break;
         }
     }
     assert_int_equal(pl_circuit_size(c), 5000);

@@ -24,6 +24,7 @@
 #include "dense.h"
 #include "plateau/circuit.h"
 #include "plateau/sv.h"
+#include "testutil.h"
 
 #define DIR_PATH PL_CONFORMANCE_DIR "/qasmbench"
 
@@ -143,16 +144,16 @@ static pl_circuit_t *read_ok(const char *file) {
     path_of(file, path, sizeof path);
     pl_status_t st = pl_qasm_read_file(path, &c);
     if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_last_error());
-    assert_int_equal(st, PL_OK);
+    ASSERT_OK(st);
     return c;
 }
 
 static pl_sv_t *simulate(const pl_circuit_t *c, const char *file) {
     pl_sv_t *sv = NULL;
-    assert_int_equal(pl_sv_create(pl_circuit_qubits(c), &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(pl_circuit_qubits(c), &sv));
     pl_status_t st = pl_circuit_apply(c, NULL, sv);
     if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_last_error());
-    assert_int_equal(st, PL_OK);
+    ASSERT_OK(st);
     return sv;
 }
 
@@ -243,10 +244,10 @@ static void check_same_ops(const pl_circuit_t *a, const pl_circuit_t *b, const c
 static void check_round_trip(const pl_circuit_t *c, const char *file) {
     char *text = NULL;
     pl_circuit_t *back = NULL;
-    assert_int_equal(pl_qasm_write_string(c, NULL, &text), PL_OK);
+    ASSERT_OK(pl_qasm_write_string(c, NULL, &text));
     pl_status_t st = pl_qasm_read_string(text, file, &back);
     if (st != PL_OK) fprintf(stderr, "%s written back: %s\n", file, pl_last_error());
-    assert_int_equal(st, PL_OK);
+    ASSERT_OK(st);
     check_same_ops(c, back, file);
     assert_int_equal(pl_circuit_num_measures(back), pl_circuit_num_measures(c));
     pl_circuit_destroy(back);

@@ -131,7 +131,7 @@ static void test_mem_limit_and_accounting(void **state) {
     assert_int_equal(pl_mem_limit(), base + ((size_t)1 << 20));
 
     void *a = NULL, *b = NULL, *c = NULL;
-    assert_int_equal(pl_mem_alloc(&a, 512 * 1024, "first block"), PL_OK);
+    ASSERT_OK(pl_mem_alloc(&a, 512 * 1024, "first block"));
     assert_non_null(a);
     assert_int_equal((uintptr_t)a % 64, 0);
     memset(a, 0x5a, 512 * 1024); /* really usable */
@@ -147,7 +147,7 @@ static void test_mem_limit_and_accounting(void **state) {
     assert_int_equal(pl_mem_in_use(), base + 512 * 1024);
 
     /* Exactly up to the limit is allowed. */
-    assert_int_equal(pl_mem_alloc(&c, 512 * 1024, "second block"), PL_OK);
+    ASSERT_OK(pl_mem_alloc(&c, 512 * 1024, "second block"));
     assert_int_equal(pl_mem_in_use(), base + 1024 * 1024);
     assert_int_equal((uintptr_t)c % 64, 0);
     /* One more byte is not. */
@@ -424,11 +424,11 @@ static void test_threads(void **state) {
     assert_int_equal(pl_set_threads(0), PL_EINVAL);
     test_expect_contains(pl_last_error(), "0");
     assert_int_equal(pl_set_threads(-3), PL_EINVAL);
-    assert_int_equal(pl_set_threads(3), PL_OK);
+    ASSERT_OK(pl_set_threads(3));
     assert_int_equal(pl_threads(), 3);
-    assert_int_equal(pl_set_threads(1), PL_OK);
+    ASSERT_OK(pl_set_threads(1));
     assert_int_equal(pl_threads(), 1);
-    assert_int_equal(pl_set_threads(before), PL_OK);
+    ASSERT_OK(pl_set_threads(before));
 }
 
 /* Count '#' and '.' between the first '[' and the following ']'. */

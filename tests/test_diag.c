@@ -24,7 +24,7 @@
 static pl_circuit_t *ansatz(pl_ansatz_kind_t kind, int n, int layers) {
     pl_ansatz_opts_t o = {.kind = kind, .qubits = n, .layers = layers};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     return c;
 }
 
@@ -35,10 +35,10 @@ static void test_two_design_variance(void **state) {
     const int n = 3, d = 8;
     pl_circuit_t *c = ansatz(PL_ANSATZ_SU4_BRICKWORK, n, 12);
     pl_pauli_sum_t *z0;
-    assert_int_equal(pl_pauli_sum_parse("Z0", n, &z0), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0", n, &z0));
     const pl_bp_opts_t o = {.samples = 2000, .seed = SEED, .param_index = 0};
     pl_bp_point_t p;
-    assert_int_equal(pl_bp_sample(c, z0, &o, &p), PL_OK);
+    ASSERT_OK(pl_bp_sample(c, z0, &o, &p));
     const double want = (double)d * (1 - 1.0 / d) / ((double)d * d - 1); /* = 1/(d+1) */
     if (fabs(p.var_cost - want) > 3 * p.var_cost_stderr)
         test_fail("2-design Var[C] = %.5f ± %.5f, closed form %.5f", p.var_cost,
@@ -55,7 +55,7 @@ static void test_statistics(void **state) {
     const int n = 4, S = 50;
     pl_circuit_t *c = ansatz(PL_ANSATZ_HEA, n, 2);
     pl_pauli_sum_t *obs;
-    assert_int_equal(pl_cost_observable(PL_COST_LOCAL, n, &obs), PL_OK);
+    ASSERT_OK(pl_cost_observable(PL_COST_LOCAL, n, &obs));
     const int np = pl_circuit_num_params(c);
     double *theta = malloc((size_t)np * sizeof *theta), *g = malloc((size_t)np * sizeof *g);
     double *sum = calloc((size_t)np, sizeof *sum), *sum2 = calloc((size_t)np, sizeof *sum2);
@@ -64,7 +64,7 @@ static void test_statistics(void **state) {
         pl_rng_seed(&rng, SEED, (uint64_t)s);
         for (int k = 0; k < np; k++) theta[k] = 2 * PL_PI * pl_rng_uniform(&rng);
         double e;
-        assert_int_equal(pl_grad(c, theta, obs, NULL, PL_GRAD_SHIFT, &e, g), PL_OK);
+        ASSERT_OK(pl_grad(c, theta, obs, NULL, PL_GRAD_SHIFT, &e, g));
         for (int k = 0; k < np; k++) {
             sum[k] += g[k];
             sum2[k] += g[k] * g[k];
@@ -75,11 +75,11 @@ static void test_statistics(void **state) {
     pl_bp_point_t p[2];
     const int saved = pl_threads();
     for (int t = 1; t <= 2; t++) {
-        assert_int_equal(pl_set_threads(t), PL_OK);
+        ASSERT_OK(pl_set_threads(t));
         const pl_bp_opts_t o = {.samples = S, .seed = SEED, .param_index = -1};
-        assert_int_equal(pl_bp_sample(c, obs, &o, &p[t - 1]), PL_OK);
+        ASSERT_OK(pl_bp_sample(c, obs, &o, &p[t - 1]));
     }
-    assert_int_equal(pl_set_threads(saved), PL_OK);
+    ASSERT_OK(pl_set_threads(saved));
     assert_true(fabs(p[0].var_grad - want) < 1e-12 * (1 + want));
     assert_true(p[0].var_grad == p[1].var_grad && p[0].stderr == p[1].stderr);
     assert_int_equal(p[0].params, np);
@@ -107,17 +107,17 @@ static void test_fit(void **state) {
     pl_bp_point_t pts[6];
     pl_bp_fit_t f;
     synthetic(pts, 6, exponential);
-    assert_int_equal(pl_bp_fit(pts, 6, &f), PL_OK);
+    ASSERT_OK(pl_bp_fit(pts, 6, &f));
     assert_string_equal(f.verdict, "barren plateau");
     assert_true(fabs(f.base - 2.0) < 1e-9 && fabs(f.rate - log(2.0)) < 1e-9 && f.chi2_exp < 1e-12);
     synthetic(pts, 6, polynomial);
-    assert_int_equal(pl_bp_fit(pts, 6, &f), PL_OK);
+    ASSERT_OK(pl_bp_fit(pts, 6, &f));
     assert_string_equal(f.verdict, "no barren plateau");
     assert_true(fabs(f.exponent - 2.0) < 1e-9 && f.chi2_poly < 1e-12);
-    assert_int_equal(pl_bp_fit(pts, 2, &f), PL_OK);
+    ASSERT_OK(pl_bp_fit(pts, 2, &f));
     assert_string_equal(f.verdict, "inconclusive");
     pts[1].var_grad = 0.0;
-    assert_int_equal(pl_bp_fit(pts, 6, &f), PL_OK);
+    ASSERT_OK(pl_bp_fit(pts, 6, &f));
     assert_string_equal(f.verdict, "inconclusive");
 }
 
@@ -132,14 +132,14 @@ static void test_hea_costs(void **state) {
             const int n = 2 + 2 * i;
             pl_circuit_t *circ = ansatz(PL_ANSATZ_HEA, n, c == 0 ? n : 2);
             pl_pauli_sum_t *obs;
-            assert_int_equal(pl_cost_observable(kinds[c], n, &obs), PL_OK);
+            ASSERT_OK(pl_cost_observable(kinds[c], n, &obs));
             const pl_bp_opts_t o = {.samples = 300, .seed = SEED + (uint64_t)n, .param_index = -1};
-            assert_int_equal(pl_bp_sample(circ, obs, &o, &pts[i]), PL_OK);
+            ASSERT_OK(pl_bp_sample(circ, obs, &o, &pts[i]));
             pl_pauli_sum_destroy(obs);
             pl_circuit_destroy(circ);
         }
         pl_bp_fit_t f;
-        assert_int_equal(pl_bp_fit(pts, 4, &f), PL_OK);
+        ASSERT_OK(pl_bp_fit(pts, 4, &f));
         if (strcmp(f.verdict, expected[c]) != 0)
             test_fail("%s cost: verdict '%s' (rate %.3f ± %.3f, chi2 exp %.2f poly %.2f)",
                       pl_cost_name(kinds[c]), f.verdict, f.rate, f.rate_stderr, f.chi2_exp,
@@ -151,8 +151,8 @@ static void test_errors(void **state) {
     (void)state;
     pl_circuit_t *c = ansatz(PL_ANSATZ_HEA, 2, 1), *fixed;
     pl_pauli_sum_t *obs, *obs3;
-    assert_int_equal(pl_cost_observable(PL_COST_GLOBAL, 2, &obs), PL_OK);
-    assert_int_equal(pl_cost_observable(PL_COST_GLOBAL, 3, &obs3), PL_OK);
+    ASSERT_OK(pl_cost_observable(PL_COST_GLOBAL, 2, &obs));
+    ASSERT_OK(pl_cost_observable(PL_COST_GLOBAL, 3, &obs3));
     pl_bp_point_t p;
     pl_bp_opts_t o = {.samples = 1, .param_index = -1};
     assert_int_equal(pl_bp_sample(c, obs, &o, &p), PL_EINVAL);
@@ -163,7 +163,7 @@ static void test_errors(void **state) {
     test_expect_contains(pl_last_error(), "parameter index 99 out of range");
     o.param_index = -1;
     assert_int_equal(pl_bp_sample(c, obs3, &o, &p), PL_EINVAL);
-    assert_int_equal(pl_circuit_create(2, &fixed), PL_OK);
+    ASSERT_OK(pl_circuit_create(2, &fixed));
     assert_int_equal(pl_bp_sample(fixed, obs, &o, &p), PL_EINVAL);
     test_expect_contains(pl_last_error(), "no parameters");
     pl_cost_kind_t k;
@@ -184,28 +184,28 @@ static void test_audit(void **state) {
     pl_circuit_t *deep = ansatz(PL_ANSATZ_HEA, 6, 6), *shallow = ansatz(PL_ANSATZ_HEA, 8, 1);
     pl_circuit_t *hva = ansatz(PL_ANSATZ_TFIM_HVA, 6, 4);
     pl_pauli_sum_t *global, *z3, *zz;
-    assert_int_equal(pl_cost_observable(PL_COST_GLOBAL, 6, &global), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("Z3", 8, &z3), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5", 6, &zz), PL_OK);
+    ASSERT_OK(pl_cost_observable(PL_COST_GLOBAL, 6, &global));
+    ASSERT_OK(pl_pauli_sum_parse("Z3", 8, &z3));
+    ASSERT_OK(pl_pauli_sum_parse("Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5", 6, &zz));
     const pl_audit_opts_t o = {.samples = 200, .seed = SEED};
     pl_audit_t a;
-    assert_int_equal(pl_audit(deep, global, NULL, &o, &a), PL_OK);
+    ASSERT_OK(pl_audit(deep, global, NULL, &o, &a));
     assert_string_equal(a.verdict, "barren plateau");
     assert_true(fabs(a.haar_variance - 1.0 / 65) < 1e-12); /* O = Z⊗6: (d − 1)/(d² − 1) = 1/(d + 1) */
-    assert_int_equal(pl_audit(shallow, z3, NULL, &o, &a), PL_OK);
+    ASSERT_OK(pl_audit(shallow, z3, NULL, &o, &a));
     assert_int_equal(a.light_cone, 5);
     assert_string_equal(a.verdict, "trainable and classically simulable");
-    assert_int_equal(pl_audit(hva, zz, NULL, &o, &a), PL_OK);
+    ASSERT_OK(pl_audit(hva, zz, NULL, &o, &a));
     assert_string_equal(a.verdict, "trainable and classically simulable");
     assert_int_equal(a.simulator, PL_SIM_GSIM);
     pl_lie_t *g;
     double want;
-    assert_int_equal(pl_lie_from_circuit(hva, NULL, &g), PL_OK);
-    assert_int_equal(pl_lie_predicted_variance(g, NULL, zz, &want), PL_OK);
+    ASSERT_OK(pl_lie_from_circuit(hva, NULL, &g));
+    ASSERT_OK(pl_lie_predicted_variance(g, NULL, zz, &want));
     assert_true(a.has_prediction && fabs(a.predicted_variance - want) < 1e-12 && a.dla_dim == pl_lie_dim(g));
     pl_lie_destroy(g);
     pl_circuit_t *fixed;
-    assert_int_equal(pl_circuit_create(6, &fixed), PL_OK);
+    ASSERT_OK(pl_circuit_create(6, &fixed));
     assert_int_equal(pl_audit(fixed, zz, NULL, &o, &a), PL_EINVAL);
     test_expect_contains(pl_last_error(), "no parameters");
     pl_circuit_destroy(fixed);

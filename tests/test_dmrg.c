@@ -20,12 +20,6 @@
 #include "plateau/pauli.h"
 #include "testutil.h"
 
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        test_expect_contains(pl_last_error(), (text));                                             \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Hamiltonians                                                             */
 /* ------------------------------------------------------------------------ */
@@ -42,7 +36,7 @@ static void add_chain_term(pl_pauli_sum_t *h, double c, const char *letters, int
     pl_pauli_t *p;
     if (pl_pauli_parse(len ? text : "I", pl_pauli_sum_qubits(h), &p) != PL_OK)
         test_fail("%s", pl_last_error());
-    assert_int_equal(pl_pauli_sum_add(h, p, c), PL_OK);
+    ASSERT_OK(pl_pauli_sum_add(h, p, c));
     pl_pauli_destroy(p);
 }
 
@@ -54,7 +48,7 @@ static void add_chain(pl_pauli_sum_t *h, double c, const char *letters) {
 
 static pl_pauli_sum_t *new_sum(int n) {
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_create(n, &h));
     return h;
 }
 
@@ -201,10 +195,10 @@ static double run_dmrg(const pl_pauli_sum_t *h, int chi, double cutoff, pl_dmrg_
     assert_true(pl_mps_max_bond_dim(psi) <= chi);
     assert_int_equal(r->max_bond_dim, pl_mps_max_bond_dim(psi));
     double nrm, e;
-    assert_int_equal(pl_mps_norm(psi, &nrm), PL_OK);
+    ASSERT_OK(pl_mps_norm(psi, &nrm));
     assert_true(fabs(nrm - 1) < 1e-12);
     /* the reported energy is ⟨ψ|H|ψ⟩ of the state returned, per term too */
-    assert_int_equal(pl_mps_expval_sum(psi, h, &e), PL_OK);
+    ASSERT_OK(pl_mps_expval_sum(psi, h, &e));
     if (fabs(e - r->energy) > 1e-10 * fmax(1, fabs(e)))
         test_fail("reported energy %.15g, ⟨ψ|H|ψ⟩ %.15g", r->energy, e);
     pl_mps_destroy(psi);
@@ -318,13 +312,13 @@ static void test_options(void **state) {
     (void)state;
     pl_pauli_sum_t *h = tfim(20, 1.0, 1.0);
     pl_mpo_t *w;
-    assert_int_equal(pl_mpo_from_pauli_sum(h, &w), PL_OK);
+    ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     progress_t p = {0};
     pl_dmrg_opts_t o = {.chi_max = 16, .chi_start = 2, .max_sweeps = 3, .progress = on_sweep,
                         .progress_ctx = &p};
     pl_mps_t *psi, *again;
     pl_dmrg_result_t r;
-    assert_int_equal(pl_dmrg(w, &o, NULL, &psi, &r), PL_OK);
+    ASSERT_OK(pl_dmrg(w, &o, NULL, &psi, &r));
     assert_int_equal(p.calls, 3);
     assert_int_equal(r.sweeps, 3);
     assert_int_equal(r.chi, 8); /* 2, 4, 8 */
@@ -334,7 +328,7 @@ static void test_options(void **state) {
     assert_true(r.matvecs > 0 && r.matvec_flops > 0 && r.env_bytes > 0);
     /* restarting from the state converges to the free-fermion energy */
     o = (pl_dmrg_opts_t){.chi_max = 24, .chi_start = 24, .energy_tol = 1e-12};
-    assert_int_equal(pl_dmrg(w, &o, psi, &again, &r), PL_OK);
+    ASSERT_OK(pl_dmrg(w, &o, psi, &again, &r));
     expect_close("tfim n=20 restarted", r.energy, tfim_free_fermion(20, 1.0, 1.0), 1e-10, &r);
     assert_true(r.converged);
     pl_mps_destroy(again);
@@ -347,7 +341,7 @@ static void test_bad_input(void **state) {
     (void)state;
     pl_pauli_sum_t *h = tfim(6, 1.0, 1.0);
     pl_mpo_t *w;
-    assert_int_equal(pl_mpo_from_pauli_sum(h, &w), PL_OK);
+    ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     pl_mps_t *psi = NULL;
     pl_dmrg_opts_t o = {.chi_max = 0};
     EXPECT_ERROR(pl_dmrg(w, &o, NULL, &psi, NULL), PL_EINVAL, "chi_max 0");
@@ -360,7 +354,7 @@ static void test_bad_input(void **state) {
     EXPECT_ERROR(pl_dmrg(w, NULL, NULL, &psi, NULL), PL_EINVAL, "chi_max is required");
     o = (pl_dmrg_opts_t){.chi_max = 8};
     pl_mps_t *other;
-    assert_int_equal(pl_mps_create_random(7, 2, 1, &other), PL_OK);
+    ASSERT_OK(pl_mps_create_random(7, 2, 1, &other));
     EXPECT_ERROR(pl_dmrg(w, &o, other, &psi, NULL), PL_EINVAL, "7 sites, the Hamiltonian 6");
     assert_null(psi);
     pl_mps_destroy(other);
@@ -368,13 +362,13 @@ static void test_bad_input(void **state) {
     pl_pauli_sum_destroy(h);
     /* one site: use exact diagonalisation */
     h = tfim(1, 1.0, 1.0);
-    assert_int_equal(pl_mpo_from_pauli_sum(h, &w), PL_OK);
+    ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     EXPECT_ERROR(pl_dmrg(w, &o, NULL, &psi, NULL), PL_EINVAL, "at least 2 sites");
     pl_mpo_destroy(w);
     pl_pauli_sum_destroy(h);
     /* refused before allocating when the environments would not fit */
     h = tfim(1024, 1.0, 1.0);
-    assert_int_equal(pl_mpo_from_pauli_sum(h, &w), PL_OK);
+    ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     pl_mem_set_limit((size_t)64 << 20);
     o = (pl_dmrg_opts_t){.chi_max = 512};
     EXPECT_ERROR(pl_dmrg(w, &o, NULL, &psi, NULL), PL_ENOMEM, "memory limit");

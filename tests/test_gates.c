@@ -448,7 +448,7 @@ static void check_body(pl_gate_t g, const double *angles, const step_t *steps, s
     double complex *body = compose(k, steps, nsteps);
     double complex lib[64];
     pl_status_t st = pl_gate_matrix(g, angles, lib);
-    assert_int_equal(st, PL_OK);
+    ASSERT_OK(st);
     int kr = 0;
     double complex *ref = dense_gate_matrix(dense_gate_name(g), angles, &kr);
     char what[160];
@@ -589,8 +589,8 @@ static void test_gate_controlled_base(void **state) {
         /* Matrix of the controlled gate = controlled(matrix of the base). */
         double angles[3] = {0.7, -1.3, 2.9};
         double complex bm[4], gm[64];
-        assert_int_equal(pl_gate_matrix(base, angles, bm), PL_OK);
-        assert_int_equal(pl_gate_matrix((pl_gate_t)gi, angles, gm), PL_OK);
+        ASSERT_OK(pl_gate_matrix(base, angles, bm));
+        ASSERT_OK(pl_gate_matrix((pl_gate_t)gi, angles, gm));
         double complex *want = dense_controlled(bm, 1, ctl[row].controls);
         size_t d = (size_t)1 << (ctl[row].controls + 1);
         double err = dense_max_diff(gm, want, d * d);
@@ -610,7 +610,7 @@ static void test_dense_run_circuit_matches_library(void **state) {
     pl_rng_seed(&rng, SEED, 5);
     for (int n = 1; n <= 6; n++) {
         pl_circuit_t *c = NULL;
-        assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+        ASSERT_OK(pl_circuit_create(n, &c));
         /* Every named kind that fits, with symbolic angles a·θ[k] + b. */
         for (int gi = 0; gi < NAMED_COUNT; gi++) {
             pl_gate_t g = (pl_gate_t)gi;
@@ -628,23 +628,23 @@ static void test_dense_run_circuit_matches_library(void **state) {
         double complex u[16];
         int q0 = (int)pl_rng_below(&rng, (uint64_t)n);
         dense_random_unitary(2, &rng, u);
-        assert_int_equal(pl_circuit_add_unitary(c, &q0, 1, u), PL_OK);
+        ASSERT_OK(pl_circuit_add_unitary(c, &q0, 1, u));
         if (n >= 2) {
             int q2[2] = {n - 1, 0};
             dense_random_unitary(4, &rng, u);
-            assert_int_equal(pl_circuit_add_unitary(c, q2, 2, u), PL_OK);
+            ASSERT_OK(pl_circuit_add_unitary(c, q2, 2, u));
         }
         for (int nc = 0; nc < n && nc <= 3; nc++) {
             int mq[4]; /* nc controls, then the target */
             test_random_qubits(&rng, n, nc + 1, mq);
             dense_random_unitary(2, &rng, u);
-            assert_int_equal(pl_circuit_add_mcu(c, mq, nc, mq[nc], u), PL_OK);
-            if (nc >= 1) assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, mq, nc + 1, NULL), PL_OK);
+            ASSERT_OK(pl_circuit_add_mcu(c, mq, nc, mq[nc], u));
+            if (nc >= 1) ASSERT_OK(pl_circuit_add(c, PL_GATE_MCX, mq, nc + 1, NULL));
         }
         pl_pauli_t *p = NULL;
-        assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+        ASSERT_OK(pl_pauli_create(n, &p));
         for (int q = 0; q < n; q++) pl_pauli_set(p, q, (pl_pauli_op_t)(1 + (q + n) % 3));
-        assert_int_equal(pl_circuit_add_pauli_rot(c, p, (pl_angle_t){-0.5, 1, 0.2}), PL_OK);
+        ASSERT_OK(pl_circuit_add_pauli_rot(c, p, (pl_angle_t){-0.5, 1, 0.2}));
         pl_pauli_destroy(p);
 
         double theta[2] = {pl_rng_normal(&rng), pl_rng_normal(&rng)};
@@ -652,10 +652,10 @@ static void test_dense_run_circuit_matches_library(void **state) {
         double complex *psi = dense_zeros(dim);
         dense_random_state(n, &rng, psi);
         pl_sv_t *sv = NULL;
-        assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+        ASSERT_OK(pl_sv_create(n, &sv));
         memcpy(pl_sv_data(sv), psi, dim * sizeof *psi);
         assert_int_equal(dense_run_circuit(c, theta, psi), 0);
-        assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
+        ASSERT_OK(pl_circuit_apply(c, theta, sv));
         double err = dense_max_diff(pl_sv_data_const(sv), psi, dim);
         size_t ops = pl_circuit_size(c);
         pl_sv_destroy(sv);
@@ -667,7 +667,7 @@ static void test_dense_run_circuit_matches_library(void **state) {
     }
     /* Registers beyond the dense range are refused. */
     pl_circuit_t *big = NULL;
-    assert_int_equal(pl_circuit_create(DENSE_MAX_QUBITS + 1, &big), PL_OK);
+    ASSERT_OK(pl_circuit_create(DENSE_MAX_QUBITS + 1, &big));
     double complex one = 1.0;
     assert_int_equal(dense_run_circuit(big, NULL, &one), -1);
     pl_circuit_destroy(big);

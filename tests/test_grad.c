@@ -36,7 +36,7 @@ static pl_angle_t random_angle(pl_rng_t *rng, int nparams) {
 /* A random unitary 2x2 (u3 with random angles times a phase). */
 static void random_u2(pl_rng_t *rng, double complex u[4]) {
     double a[3] = {6 * pl_rng_uniform(rng), 6 * pl_rng_uniform(rng), 6 * pl_rng_uniform(rng)};
-    assert_int_equal(pl_gate_matrix(PL_GATE_U3, a, u), PL_OK);
+    ASSERT_OK(pl_gate_matrix(PL_GATE_U3, a, u));
     double complex ph = cexp(I * pl_rng_uniform(rng));
     for (int e = 0; e < 4; e++) u[e] *= ph;
 }
@@ -52,7 +52,7 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int nparams, int ngate
     };
     const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     for (int g = 0; g < ngates; g++) {
         int q[4];
         int pick = (int)pl_rng_below(rng, (uint64_t)(nkinds + 4));
@@ -62,26 +62,26 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int nparams, int ngate
             pl_angle_t angles[3];
             for (int j = 0; j < info->angles; j++) angles[j] = random_angle(rng, nparams);
             test_random_qubits(rng, n, info->qubits, q);
-            assert_int_equal(pl_circuit_add_sym(c, kind, q, info->qubits, angles), PL_OK);
+            ASSERT_OK(pl_circuit_add_sym(c, kind, q, info->qubits, angles));
         } else if (pick == nkinds) {
             double complex u[4];
             random_u2(rng, u);
             test_random_qubits(rng, n, 1, q);
-            assert_int_equal(pl_circuit_add_unitary(c, q, 1, u), PL_OK);
+            ASSERT_OK(pl_circuit_add_unitary(c, q, 1, u));
         } else if (pick == nkinds + 1) {
             double complex u[4];
             random_u2(rng, u);
             test_random_qubits(rng, n, 3, q);
-            assert_int_equal(pl_circuit_add_mcu(c, q, 2, q[2], u), PL_OK);
+            ASSERT_OK(pl_circuit_add_mcu(c, q, 2, q[2], u));
         } else if (pick == nkinds + 2) {
             test_random_qubits(rng, n, 4, q);
-            assert_int_equal(pl_circuit_add(c, PL_GATE_MCX, q, 4, NULL), PL_OK);
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_MCX, q, 4, NULL));
         } else {
             pl_pauli_t *p;
-            assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+            ASSERT_OK(pl_pauli_create(n, &p));
             for (int k = 0; k < n; k++) pl_pauli_set(p, k, (pl_pauli_op_t)pl_rng_below(rng, 4));
             if (pl_pauli_weight(p) == 0) pl_pauli_set(p, 0, PL_Y);
-            assert_int_equal(pl_circuit_add_pauli_rot(c, p, random_angle(rng, nparams)), PL_OK);
+            ASSERT_OK(pl_circuit_add_pauli_rot(c, p, random_angle(rng, nparams)));
             pl_pauli_destroy(p);
         }
     }
@@ -105,9 +105,9 @@ static void check_methods(const pl_circuit_t *c, const pl_pauli_sum_t *h, const 
     const int np = pl_circuit_num_params(c);
     double ga[64], gs[64], gf[64], ea, es, ef;
     assert_true(np <= 64);
-    assert_int_equal(pl_grad(c, theta, h, init, PL_GRAD_ADJOINT, &ea, ga), PL_OK);
-    assert_int_equal(pl_grad(c, theta, h, init, PL_GRAD_SHIFT, &es, gs), PL_OK);
-    assert_int_equal(pl_grad(c, theta, h, init, PL_GRAD_FD, &ef, gf), PL_OK);
+    ASSERT_OK(pl_grad(c, theta, h, init, PL_GRAD_ADJOINT, &ea, ga));
+    ASSERT_OK(pl_grad(c, theta, h, init, PL_GRAD_SHIFT, &es, gs));
+    ASSERT_OK(pl_grad(c, theta, h, init, PL_GRAD_FD, &ef, gf));
     assert_true(fabs(ea - es) < 1e-12 && fabs(ea - ef) < 1e-12);
     compare(ga, gs, np, 1e-10, "adjoint vs shift", trial);
     compare(ga, gf, np, 1e-6, "adjoint vs finite differences", trial);
@@ -143,16 +143,16 @@ static void test_ansatz_circuits(void **state) {
     };
     for (int i = 0; i < (int)(sizeof cases / sizeof cases[0]); i++) {
         pl_circuit_t *c;
-        assert_int_equal(pl_ansatz_build(&cases[i], &c), PL_OK);
+        ASSERT_OK(pl_ansatz_build(&cases[i], &c));
         const int n = cases[i].qubits, np = pl_circuit_num_params(c);
         double *theta = malloc((size_t)np * sizeof *theta);
         random_theta(&rng, theta, np);
         pl_pauli_sum_t *h = test_random_observable(&rng, n, 4, 0.5);
         double *ga = malloc((size_t)np * sizeof *ga), *gs = malloc((size_t)np * sizeof *gs);
         double *gf = malloc((size_t)np * sizeof *gf), ea, es, ef;
-        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &ea, ga), PL_OK);
-        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_SHIFT, &es, gs), PL_OK);
-        assert_int_equal(pl_grad(c, theta, h, NULL, PL_GRAD_FD, &ef, gf), PL_OK);
+        ASSERT_OK(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &ea, ga));
+        ASSERT_OK(pl_grad(c, theta, h, NULL, PL_GRAD_SHIFT, &es, gs));
+        ASSERT_OK(pl_grad(c, theta, h, NULL, PL_GRAD_FD, &ef, gf));
         compare(ga, gs, np, 1e-10, pl_ansatz_name(cases[i].kind), i);
         compare(ga, gf, np, 1e-6, pl_ansatz_name(cases[i].kind), i);
         free(ga);
@@ -170,11 +170,11 @@ static void test_initial_state(void **state) {
     pl_rng_seed(&rng, SEED, 2);
     const int n = 5;
     pl_sv_t *init;
-    assert_int_equal(pl_sv_create(n, &init), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &init));
     double complex *a = pl_sv_data(init);
     for (size_t i = 0; i < pl_sv_dim(init); i++)
         a[i] = random_complex(&rng);
-    assert_int_equal(pl_sv_normalize(init), PL_OK);
+    ASSERT_OK(pl_sv_normalize(init));
     pl_circuit_t *c = random_circuit(&rng, n, 6, 40);
     pl_pauli_sum_t *h = test_random_observable(&rng, n, 7, 0.5);
     double theta[8];
@@ -190,17 +190,17 @@ static void test_initial_state(void **state) {
 static void test_closed_form(void **state) {
     (void)state;
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(1, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(1, &c));
     pl_angle_t t = {2.0, 0, 0.3};
     int q = 0;
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RY, &q, 1, &t), PL_OK);
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RY, &q, 1, &t), PL_OK);
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RY, &q, 1, &t));
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RY, &q, 1, &t));
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_parse("Z0", 1, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 1, &h));
     const double theta = 0.7, angle = 2 * (2 * theta + 0.3);
     for (int m = 0; m < PL_GRAD_COUNT; m++) {
         double e, g;
-        assert_int_equal(pl_grad(c, &theta, h, NULL, (pl_grad_method_t)m, &e, &g), PL_OK);
+        ASSERT_OK(pl_grad(c, &theta, h, NULL, (pl_grad_method_t)m, &e, &g));
         assert_true(fabs(e - cos(angle)) < 1e-12);
         assert_true(fabs(g - (-sin(angle) * 4.0)) < (m == PL_GRAD_FD ? 1e-8 : 1e-12));
     }
@@ -211,14 +211,13 @@ static void test_closed_form(void **state) {
 static void test_errors(void **state) {
     (void)state;
     pl_circuit_t *c;
-    assert_int_equal(pl_qasm_read_string("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\n"
-                                         "rx(theta[0]) q[0];\ncx q[0], q[1];\n",
-                                         "t.qasm", &c),
-                     PL_OK);
+    ASSERT_OK(pl_qasm_read_string("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\n"
+                                  "rx(theta[0]) q[0];\ncx q[0], q[1];\n",
+                                  "t.qasm", &c));
     pl_pauli_sum_t *h, *h3, *hc;
-    assert_int_equal(pl_pauli_sum_parse("Z0 Z1", 2, &h), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("Z0", 3, &h3), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("(0+1i)*Z0", 2, &hc), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0 Z1", 2, &h));
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, &h3));
+    ASSERT_OK(pl_pauli_sum_parse("(0+1i)*Z0", 2, &hc));
     double e, g, nan_theta = NAN, theta = 0.1;
     assert_int_equal(pl_grad(c, &nan_theta, h, NULL, PL_GRAD_ADJOINT, &e, &g), PL_EINVAL);
     test_expect_contains(pl_last_error(), "theta[0] is not finite");
@@ -229,7 +228,7 @@ static void test_errors(void **state) {
     assert_int_equal(pl_grad(c, &theta, hc, NULL, PL_GRAD_SHIFT, &e, &g), PL_EINVAL);
     test_expect_contains(pl_last_error(), "must be real");
     pl_grad_method_t m;
-    assert_int_equal(pl_grad_method_lookup("shift", &m), PL_OK);
+    ASSERT_OK(pl_grad_method_lookup("shift", &m));
     assert_int_equal(m, PL_GRAD_SHIFT);
     assert_int_equal(pl_grad_method_lookup("magic", &m), PL_EINVAL);
     test_expect_contains(pl_last_error(), "unknown gradient method 'magic'");
@@ -245,7 +244,7 @@ static double loss_by_forward(const pl_circuit_t *c, const double *theta, const 
     double total = 0;
     for (int s = 0; s < ns; s++) {
         double f;
-        assert_int_equal(pl_grad(c, theta, h, in[s], PL_GRAD_ADJOINT, &f, NULL), PL_OK);
+        ASSERT_OK(pl_grad(c, theta, h, in[s], PL_GRAD_ADJOINT, &f, NULL));
         if (kind == PL_LOSS_MSE) {
             total += (f - y[s]) * (f - y[s]);
         } else {
@@ -263,15 +262,15 @@ static void test_batch_loss(void **state) {
     const int n = 4, ns = 6;
     pl_circuit_t *c = random_circuit(&rng, n, 5, 25);
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_parse("0.8*Z0", n, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("0.8*Z0", n, &h));
     pl_sv_t *in[6];
     double y[6];
     for (int s = 0; s < ns; s++) {
-        assert_int_equal(pl_sv_create(n, &in[s]), PL_OK);
+        ASSERT_OK(pl_sv_create(n, &in[s]));
         double complex *a = pl_sv_data(in[s]);
         for (size_t i = 0; i < pl_sv_dim(in[s]); i++)
             a[i] = random_complex(&rng);
-        assert_int_equal(pl_sv_normalize(in[s]), PL_OK);
+        ASSERT_OK(pl_sv_normalize(in[s]));
         y[s] = (double)(s % 2);
     }
     const int np = pl_circuit_num_params(c);
@@ -279,9 +278,8 @@ static void test_batch_loss(void **state) {
     random_theta(&rng, theta, np);
     for (int kind = 0; kind < PL_LOSS_COUNT; kind++) {
         double loss;
-        assert_int_equal(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
-                                       (pl_loss_t)kind, &loss, grad, outputs),
-                         PL_OK);
+        ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
+                                (pl_loss_t)kind, &loss, grad, outputs));
         assert_true(fabs(loss - loss_by_forward(c, theta, h, in, y, ns, (pl_loss_t)kind)) < 1e-12);
         for (int k = 0; k < np; k++) {
             memcpy(shifted, theta, sizeof shifted);
@@ -297,12 +295,12 @@ static void test_batch_loss(void **state) {
     /* Thread count does not change the result. */
     double l1, l2, g1[8], g2[8];
     pl_status_t st = pl_set_threads(1);
-    assert_int_equal(st, PL_OK);
-    assert_int_equal(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
-                                   &l1, g1, NULL), PL_OK);
-    assert_int_equal(pl_set_threads(2), PL_OK);
-    assert_int_equal(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
-                                   &l2, g2, NULL), PL_OK);
+    ASSERT_OK(st);
+    ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
+                            &l1, g1, NULL));
+    ASSERT_OK(pl_set_threads(2));
+    ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
+                            &l2, g2, NULL));
     assert_true(l1 == l2 && memcmp(g1, g2, (size_t)np * sizeof g1[0]) == 0);
     /* Bad labels and sizes. */
     y[0] = 0.5;

@@ -28,13 +28,6 @@
 #define SITES 12
 #define ENERGY_TOL 1e-8
 
-/* The call fails with status st and a message containing text. */
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        test_expect_contains(pl_last_error(), (text));                                             \
-    } while (0)
-
 /* One point per phase, away from every boundary (see models.h for the curves). */
 static const struct {
     const char *model, *params;
@@ -82,9 +75,9 @@ static pl_gs_result_t solve(const pl_model_t *m, const double *q, pl_gs_method_t
 static void check_expval(const pl_model_t *m, const double *q, const pl_mps_t *psi, double e,
                          const char *where) {
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_model_hamiltonian(m, SITES, q, &h), PL_OK);
+    ASSERT_OK(pl_model_hamiltonian(m, SITES, q, &h));
     double ev;
-    assert_int_equal(pl_mps_expval_sum(psi, h, &ev), PL_OK);
+    ASSERT_OK(pl_mps_expval_sum(psi, h, &ev));
     pl_pauli_sum_destroy(h);
     if (fabs(ev - e) > ENERGY_TOL)
         test_fail("%s (seed %u): <psi|H|psi> = %.12f but the energy is %.12f", where, SEED, ev, e);
@@ -96,11 +89,11 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
     for (size_t k = 0; k < NPOINTS; k++) {
         const pl_model_t *m = model(POINTS[k].model);
         double q[PL_MODEL_MAX_PARAMS];
-        assert_int_equal(pl_model_parse_params(m, POINTS[k].params, q), PL_OK);
+        ASSERT_OK(pl_model_parse_params(m, POINTS[k].params, q));
         char where[96];
         snprintf(where, sizeof where, "%s %s n %d", m->name, POINTS[k].params, SITES);
         int label;
-        assert_int_equal(pl_model_label(m, q, &label), PL_OK);
+        ASSERT_OK(pl_model_label(m, q, &label));
         if (label != POINTS[k].label)
             test_fail("%s: closed-form label %s, expected %s", where,
                       pl_model_label_name(m, label), pl_model_label_name(m, POINTS[k].label));
@@ -147,7 +140,7 @@ static void test_method_names(void **state) {
     const pl_gs_method_t all[] = {PL_GS_AUTO, PL_GS_EXACT, PL_GS_DMRG};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
         pl_gs_method_t m = PL_GS_AUTO;
-        assert_int_equal(pl_gs_method_lookup(pl_gs_method_name(all[k]), &m), PL_OK);
+        ASSERT_OK(pl_gs_method_lookup(pl_gs_method_name(all[k]), &m));
         assert_int_equal(m, all[k]);
     }
     pl_gs_method_t m;

@@ -196,8 +196,7 @@ static void test_tiny_exact(void **state) {
         dense_op_t op = {dim, a};
         double *v = random_vector(dim, &rng), e;
         int iters;
-        assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, dim, v, NULL, &e, &iters),
-                         PL_OK);
+        ASSERT_OK(linalg_lanczos_lowest(dense_matvec_op, &op, dim, v, NULL, &e, &iters));
         if (iters > (int)dim || fabs(e - dsyev_lowest(a, dim)) > 1e-12)
             test_fail("dim %zu: %d steps, E %.15g vs %.15g", dim, iters, e, dsyev_lowest(a, dim));
         free(a);
@@ -212,7 +211,7 @@ static void test_invariant_start(void **state) {
     dense_op_t op = {3, a};
     double v[3] = {0.3, 0.4, 0}, e;
     int iters;
-    assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 3, v, NULL, &e, &iters), PL_OK);
+    ASSERT_OK(linalg_lanczos_lowest(dense_matvec_op, &op, 3, v, NULL, &e, &iters));
     assert_true(fabs(e - 1) < 1e-14);
     assert_int_equal(iters, 2);
     assert_true(fabs(fabs(v[0]) - 1) < 1e-14 && fabs(v[2]) < 1e-14);
@@ -256,13 +255,11 @@ static void test_large_threads(void **state) {
     const linalg_lanczos_opts_t opts = {.krylov_max = 12};
     memcpy(v1, start, dim * sizeof(double));
     memcpy(v2, start, dim * sizeof(double));
-    assert_int_equal(pl_set_threads(1), PL_OK);
-    assert_int_equal(linalg_lanczos_lowest(householder_matvec, &op, dim, v1, &opts, &e1, &it1),
-                     PL_OK);
-    assert_int_equal(pl_set_threads(2), PL_OK);
-    assert_int_equal(linalg_lanczos_lowest(householder_matvec, &op, dim, v2, &opts, &e2, &it2),
-                     PL_OK);
-    assert_int_equal(pl_set_threads(before), PL_OK);
+    ASSERT_OK(pl_set_threads(1));
+    ASSERT_OK(linalg_lanczos_lowest(householder_matvec, &op, dim, v1, &opts, &e1, &it1));
+    ASSERT_OK(pl_set_threads(2));
+    ASSERT_OK(linalg_lanczos_lowest(householder_matvec, &op, dim, v2, &opts, &e2, &it2));
+    ASSERT_OK(pl_set_threads(before));
     if (fabs(e1 + 2) > 1e-10) test_fail("E %.15g, expected -2 (%d steps)", e1, it1);
     assert_true(e1 == e2 && it1 == it2 && memcmp(v1, v2, dim * sizeof(double)) == 0);
     /* eigenvector: ±H e_0 */
@@ -289,7 +286,7 @@ static void test_max_iter(void **state) {
     dense_op_t op = {300, a};
     int iters;
     const linalg_lanczos_opts_t opts = {.max_iter = 3};
-    assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 300, v, &opts, &e, &iters), PL_OK);
+    ASSERT_OK(linalg_lanczos_lowest(dense_matvec_op, &op, 300, v, &opts, &e, &iters));
     assert_int_equal(iters, 3);
     assert_true(e >= dsyev_lowest(a, 300) - 1e-12); /* Ritz values bound from above */
     free(a);

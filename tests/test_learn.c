@@ -49,7 +49,7 @@ static pl_clf_data_t data_of(const set_t *s, bool states, bool shadows) {
  * (parameter `fixed` held at its default), closed-form labels, `shots` shadows. */
 static set_t make_set(const char *name, int n, int count, size_t shots, uint64_t seed) {
     const pl_model_t *m;
-    assert_int_equal(pl_model_find(name, &m), PL_OK);
+    ASSERT_OK(pl_model_find(name, &m));
     set_t s = {count, malloc(count * sizeof(int)), calloc(count, sizeof(pl_sv_t *)),
                calloc(count, sizeof(pl_shadows_t *))};
     pl_rng_t rng;
@@ -62,12 +62,11 @@ static set_t make_set(const char *name, int n, int count, size_t shots, uint64_t
         }
         pl_pauli_sum_t *h;
         double e;
-        assert_int_equal(pl_model_hamiltonian(m, n, params, &h), PL_OK);
+        ASSERT_OK(pl_model_hamiltonian(m, n, params, &h));
         const pl_exact_opts_t eo = {.seed = seed + (uint64_t)i};
-        assert_int_equal(pl_exact_ground_state(h, &eo, &e, &s.states[i]), PL_OK);
-        assert_int_equal(pl_model_label(m, params, &s.labels[i]), PL_OK);
-        assert_int_equal(pl_shadows_from_sv(s.states[i], shots, seed * 1000 + (uint64_t)i, &s.shadows[i]),
-                         PL_OK);
+        ASSERT_OK(pl_exact_ground_state(h, &eo, &e, &s.states[i]));
+        ASSERT_OK(pl_model_label(m, params, &s.labels[i]));
+        ASSERT_OK(pl_shadows_from_sv(s.states[i], shots, seed * 1000 + (uint64_t)i, &s.shadows[i]));
         pl_pauli_sum_destroy(h);
     }
     return s;
@@ -76,7 +75,7 @@ static set_t make_set(const char *name, int n, int count, size_t shots, uint64_t
 static double accuracy(const pl_clf_t *c, const set_t *test, bool states, bool shadows) {
     int *pred = malloc(test->count * sizeof *pred);
     const pl_clf_data_t d = data_of(test, states, shadows);
-    assert_int_equal(pl_clf_predict(c, &d, pred, NULL), PL_OK);
+    ASSERT_OK(pl_clf_predict(c, &d, pred, NULL));
     const double acc = pl_clf_accuracy(test->labels, pred, test->count, pl_clf_classes(c), NULL);
     free(pred);
     return acc;
@@ -94,7 +93,7 @@ static void test_binary_tfim(void **state) {
         const pl_clf_data_t d = data_of(&train, states, !states);
         pl_clf_t *c;
         pl_clf_fit_info_t info;
-        assert_int_equal(pl_clf_fit(&o, &d, &c, &info), PL_OK);
+        ASSERT_OK(pl_clf_fit(&o, &d, &c, &info));
         const double acc = accuracy(c, &test, states, !states);
         if (acc < 0.8)
             test_fail("%s: test accuracy %.3f on binary TFIM (loss %.3f)", pl_clf_name(kinds[k]),
@@ -118,25 +117,25 @@ static void test_surrogate_equals_qcnn(void **state) {
                                  .max_iter = 3, .init_scale = 1.0, .seed = SEED};
         const pl_clf_data_t exact = data_of(&s, true, false), shots = data_of(&s, false, true);
         pl_clf_t *q, *sur;
-        assert_int_equal(pl_clf_fit(&o, &exact, &q, NULL), PL_OK);
-        assert_int_equal(pl_clf_surrogate_of(q, 6, &sur), PL_OK);
+        ASSERT_OK(pl_clf_fit(&o, &exact, &q, NULL));
+        ASSERT_OK(pl_clf_surrogate_of(q, 6, &sur));
         const int width = classes == 2 ? 1 : 3;
         double *rq = malloc(s.count * width * sizeof *rq), *rs = malloc(s.count * width * sizeof *rs);
-        assert_int_equal(pl_clf_outputs(q, &exact, rq), PL_OK);
-        assert_int_equal(pl_clf_outputs(sur, &exact, rs), PL_OK);
+        ASSERT_OK(pl_clf_outputs(q, &exact, rq));
+        ASSERT_OK(pl_clf_outputs(sur, &exact, rs));
         for (int i = 0; i < s.count * width; i++)
             if (fabs(rq[i] - rs[i]) > 1e-10) test_fail("output %d: qcnn %.12f surrogate %.12f", i, rq[i], rs[i]);
         /* on shadows: the QCNN's readout estimated from the same shots, i.e.
          * Σ_α c_α · (shadow mean of P_α) for the exactly propagated Z_q0 */
-        assert_int_equal(pl_clf_outputs(sur, &shots, rs), PL_OK);
+        ASSERT_OK(pl_clf_outputs(sur, &shots, rs));
         pl_ansatz_opts_t ao = {.kind = PL_ANSATZ_QCNN, .qubits = 6, .share_angles = true};
         pl_circuit_t *circ;
         pl_pauli_sum_t *z0;
-        assert_int_equal(pl_ansatz_build(&ao, &circ), PL_OK);
-        assert_int_equal(pl_ansatz_readout(&ao, &z0), PL_OK);
+        ASSERT_OK(pl_ansatz_build(&ao, &circ));
+        ASSERT_OK(pl_ansatz_readout(&ao, &z0));
         char path[64];
         snprintf(path, sizeof path, "/tmp/pl_learn_q_%d.h5", (int)getpid());
-        assert_int_equal(pl_clf_save(q, path, "test", SEED), PL_OK); /* the angles, via the file */
+        ASSERT_OK(pl_clf_save(q, path, "test", SEED)); /* the angles, via the file */
         double theta[512];
         hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
         hid_t ds = H5Dopen2(f, "theta", H5P_DEFAULT);
@@ -145,7 +144,7 @@ static void test_surrogate_equals_qcnn(void **state) {
         H5Fclose(f);
         unlink(path);
         pl_prop_t *prop;
-        assert_int_equal(pl_propagate(circ, theta, z0, NULL, &prop, NULL), PL_OK);
+        ASSERT_OK(pl_propagate(circ, theta, z0, NULL, &prop, NULL));
         for (int i = 0; i < s.count; i++) {
             double want = 0.0;
             for (size_t t = 0; t < pl_prop_size(prop); t++) {
@@ -153,7 +152,7 @@ static void test_surrogate_equals_qcnn(void **state) {
                 double coeff;
                 pl_shadow_estimate_t e;
                 pl_prop_term(prop, t, &v, &coeff);
-                assert_int_equal(pl_shadows_estimate(s.shadows[i], &v, NULL, &e), PL_OK);
+                ASSERT_OK(pl_shadows_estimate(s.shadows[i], &v, NULL, &e));
                 want += coeff * e.mean;
             }
             if (fabs(rs[i * width] - want) > 1e-10)
@@ -185,14 +184,14 @@ static void test_four_classes_and_files(void **state) {
                                  .max_iter = 100, .seed = SEED};
         const pl_clf_data_t d = data_of(&train, false, true), t = data_of(&test, false, true);
         pl_clf_t *c, *back;
-        assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_OK);
+        ASSERT_OK(pl_clf_fit(&o, &d, &c, NULL));
         const double acc = accuracy(c, &test, false, true);
         if (acc < 0.5) test_fail("%s: four-class accuracy %.3f", pl_clf_name(kinds[k]), acc);
-        assert_int_equal(pl_clf_save(c, path, "test", SEED), PL_OK);
-        assert_int_equal(pl_clf_load(path, &back), PL_OK);
+        ASSERT_OK(pl_clf_save(c, path, "test", SEED));
+        ASSERT_OK(pl_clf_load(path, &back));
         double *p1 = malloc(test.count * 4 * sizeof *p1), *p2 = malloc(test.count * 4 * sizeof *p2);
-        assert_int_equal(pl_clf_predict(c, &t, NULL, p1), PL_OK);
-        assert_int_equal(pl_clf_predict(back, &t, NULL, p2), PL_OK);
+        ASSERT_OK(pl_clf_predict(c, &t, NULL, p1));
+        ASSERT_OK(pl_clf_predict(back, &t, NULL, p2));
         assert_memory_equal(p1, p2, test.count * 4 * sizeof *p1);
         free(p1);
         free(p2);

@@ -37,13 +37,6 @@
 
 enum { SEED = 20240611 };
 
-/* The call fails with status st and a message containing text. */
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        test_expect_contains(pl_last_error(), (text));                                             \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Generators from text                                                     */
 /* ------------------------------------------------------------------------ */
@@ -285,7 +278,7 @@ static void test_tfim_sums(void **state) {
         expect_dims(&gs, n, (size_t)n * n, 1, 4, "open TFIM");
         pl_lie_t *g = closure(&gs, PL_LIE_AUTO, 0);
         size_t count, dims[4];
-        assert_int_equal(pl_lie_simple_ideals(g, &count, dims, 4), PL_OK);
+        ASSERT_OK(pl_lie_simple_ideals(g, &count, dims, 4));
         assert_int_equal(count, 1);
         assert_int_equal(dims[0], (size_t)n * n - 1);
         assert_false(pl_lie_is_pauli(g));
@@ -297,7 +290,7 @@ static void test_tfim_sums(void **state) {
         expect_dims(&gs, n, 3 * (size_t)n - 1, 2, 4, "periodic TFIM");
         pl_lie_t *g = closure(&gs, PL_LIE_AUTO, 0);
         size_t count, dims[16];
-        assert_int_equal(pl_lie_simple_ideals(g, &count, dims, 16), PL_OK);
+        ASSERT_OK(pl_lie_simple_ideals(g, &count, dims, 16));
         assert_int_equal(count, (size_t)n - 1);
         for (size_t k = 0; k < count; k++) assert_int_equal(dims[k], 3);
         pl_lie_destroy(g);
@@ -312,10 +305,10 @@ static void test_tfim_hva_circuit(void **state) {
     for (int n = 2; n <= 6; n++) {
         pl_ansatz_opts_t o = {.kind = PL_ANSATZ_TFIM_HVA, .qubits = n, .layers = 3};
         pl_circuit_t *c;
-        assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+        ASSERT_OK(pl_ansatz_build(&o, &c));
         pl_pauli_sum_t **gens;
         size_t m;
-        assert_int_equal(pl_lie_circuit_generators(c, &gens, &m), PL_OK);
+        ASSERT_OK(pl_lie_circuit_generators(c, &gens, &m));
         assert_int_equal(m, 2);
         gens_t want = ising_sums(n, false);
         for (size_t i = 0; i < 2; i++) { /* rzz(2β), rx(2γ): coefficients 2 */
@@ -328,7 +321,7 @@ static void test_tfim_hva_circuit(void **state) {
             }
         }
         pl_lie_t *g;
-        assert_int_equal(pl_lie_from_circuit(c, NULL, &g), PL_OK);
+        ASSERT_OK(pl_lie_from_circuit(c, NULL, &g));
         assert_int_equal(pl_lie_dim(g), (size_t)n * n);
         assert_int_equal(pl_lie_center_dim(g), 1);
         pl_lie_destroy(g);
@@ -394,7 +387,7 @@ static void test_ideals_agree(void **state) {
         assert_int_equal(pl_lie_dim(g), 25);
         assert_int_equal(pl_lie_center_dim(g), 1);
         size_t count, dims[8];
-        assert_int_equal(pl_lie_simple_ideals(g, &count, dims, 8), PL_OK);
+        ASSERT_OK(pl_lie_simple_ideals(g, &count, dims, 8));
         assert_int_equal(count, 4);
         qsort(dims, count, sizeof *dims, cmp_size);
         for (size_t k = 0; k < 4; k++) assert_int_equal(dims[k], want[k]);
@@ -422,7 +415,7 @@ static void test_ideals_random(void **state) {
         size_t dims[2][64], count[2], total = 0;
         for (int method = 0; method < 2; method++) {
             pl_lie_t *g = closure(&gs, method ? PL_LIE_SUMS : PL_LIE_STRINGS, 0);
-            assert_int_equal(pl_lie_simple_ideals(g, &count[method], dims[method], 64), PL_OK);
+            ASSERT_OK(pl_lie_simple_ideals(g, &count[method], dims[method], 64));
             qsort(dims[method], count[method], sizeof(size_t), cmp_size);
             total = pl_lie_center_dim(g);
             for (size_t k = 0; k < count[method]; k++) total += dims[method][k];
@@ -445,7 +438,7 @@ static void test_basis_orthonormal(void **state) {
     pl_lie_t *g = closure(&gs, PL_LIE_SUMS, 0);
     const size_t dim = pl_lie_dim(g);
     pl_pauli_sum_t *b[16];
-    for (size_t j = 0; j < dim; j++) assert_int_equal(pl_lie_basis_element(g, j, &b[j]), PL_OK);
+    for (size_t j = 0; j < dim; j++) ASSERT_OK(pl_lie_basis_element(g, j, &b[j]));
     for (size_t j = 0; j < dim; j++)
         for (size_t k = 0; k < dim; k++) {
             double dot = 0.0;
@@ -486,23 +479,23 @@ static void test_purities_su(void **state) {
     gens_t gs = chain_strings(n, true);
     pl_lie_t *g = closure(&gs, PL_LIE_AUTO, 0);
     double p;
-    assert_int_equal(pl_lie_purity_state(g, NULL, &p), PL_OK);
+    ASSERT_OK(pl_lie_purity_state(g, NULL, &p));
     assert_true(fabs(p - (1 - 1 / d)) < 1e-14);
     pl_sv_t *sv;
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 3);
-    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &sv));
     dense_random_state(n, &rng, pl_sv_data(sv));
-    assert_int_equal(pl_lie_purity_state(g, sv, &p), PL_OK);
+    ASSERT_OK(pl_lie_purity_state(g, sv, &p));
     assert_true(fabs(p - (1 - 1 / d)) < 1e-12);
     pl_pauli_sum_t *o = sum_of("Z0 + 0.5*I", n);
-    assert_int_equal(pl_lie_purity_obs(g, o, &p), PL_OK);
+    ASSERT_OK(pl_lie_purity_obs(g, o, &p));
     assert_true(fabs(p - d) < 1e-12);
     double var;
-    assert_int_equal(pl_lie_predicted_variance(g, sv, o, &var), PL_OK);
+    ASSERT_OK(pl_lie_predicted_variance(g, sv, o, &var));
     assert_true(fabs(var - 1 / (d + 1)) < 1e-14);
     pl_pauli_sum_t *o2 = sum_of("X0 Y1 - 0.5*Z2", n); /* Tr O² = 1.25 d */
-    assert_int_equal(pl_lie_predicted_variance(g, NULL, o2, &var), PL_OK);
+    ASSERT_OK(pl_lie_predicted_variance(g, NULL, o2, &var));
     assert_true(fabs(var - 1.25 * d * (1 - 1 / d) / (d * d - 1)) < 1e-14);
     pl_pauli_sum_destroy(o);
     pl_pauli_sum_destroy(o2);
@@ -520,14 +513,14 @@ static void measured_variance(const pl_circuit_t *c, const pl_pauli_sum_t *o, in
     pl_rng_t rng;
     pl_rng_seed(&rng, seed, 4);
     pl_sv_t *sv;
-    assert_int_equal(pl_sv_create(pl_circuit_qubits(c), &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(pl_circuit_qubits(c), &sv));
     double mean = 0.0;
     for (int s = 0; s < samples; s++) {
         for (int k = 0; k < np; k++) theta[k] = 2 * PL_PI * pl_rng_uniform(&rng);
-        assert_int_equal(pl_sv_set_basis(sv, 0), PL_OK);
-        assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
+        ASSERT_OK(pl_sv_set_basis(sv, 0));
+        ASSERT_OK(pl_circuit_apply(c, theta, sv));
         double complex e;
-        assert_int_equal(pl_sv_expval_sum(sv, o, &e), PL_OK);
+        ASSERT_OK(pl_sv_expval_sum(sv, o, &e));
         x[s] = creal(e);
         mean += x[s] / samples;
     }
@@ -548,7 +541,7 @@ static void expect_variance(const pl_circuit_t *c, pl_lie_t *g, const char *obs,
                             const char *what) {
     pl_pauli_sum_t *o = sum_of(obs, pl_circuit_qubits(c));
     double predicted, var, se;
-    assert_int_equal(pl_lie_predicted_variance(g, NULL, o, &predicted), PL_OK);
+    ASSERT_OK(pl_lie_predicted_variance(g, NULL, o, &predicted));
     if (closed > 0 && fabs(predicted - closed) > 1e-12 * closed)
         test_fail("%s: predicted variance %.6g, closed form %.6g", what, predicted, closed);
     measured_variance(c, o, 500, SEED, &var, &se);
@@ -567,17 +560,17 @@ static void expect_variance(const pl_circuit_t *c, pl_lie_t *g, const char *obs,
  * P_g(O) = 2^n and Var = (n − 1)/(n(2n − 1)). */
 static pl_circuit_t *free_fermion_circuit(int n, int layers) {
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     int k = 0;
     for (int l = 0; l < layers; l++) {
         for (int q = 0; q < n; q++) {
             const pl_angle_t a = {1.0, k++, 0.0};
-            assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a), PL_OK);
+            ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a));
         }
         for (int q = 0; q + 1 < n; q++) {
             const int b[2] = {q, q + 1};
             const pl_angle_t a = {1.0, k++, 0.0};
-            assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RZZ, b, 2, &a), PL_OK);
+            ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RZZ, b, 2, &a));
         }
     }
     return c;
@@ -588,15 +581,15 @@ static void test_variance_prediction(void **state) {
     const int n = 6;
     pl_circuit_t *c = free_fermion_circuit(n, 60);
     pl_lie_t *g;
-    assert_int_equal(pl_lie_from_circuit(c, NULL, &g), PL_OK);
+    ASSERT_OK(pl_lie_from_circuit(c, NULL, &g));
     assert_true(pl_lie_is_pauli(g));
     expect_variance(c, g, "Z0 Z1", (n - 1.0) / (n * (2.0 * n - 1)), "free fermions, n = 6");
     pl_lie_destroy(g);
     pl_circuit_destroy(c);
     /* TFIM-HVA (tied angles, Hadamards in front): u(n) with a centre. */
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_TFIM_HVA, .qubits = n, .layers = 60};
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
-    assert_int_equal(pl_lie_from_circuit(c, NULL, &g), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
+    ASSERT_OK(pl_lie_from_circuit(c, NULL, &g));
     assert_false(pl_lie_is_pauli(g));
     expect_variance(c, g, "Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5", 0, "TFIM-HVA, n = 6");
     expect_variance(c, g, "X0 + X1 + X2 + X3 + X4 + X5 + 0.3*I", 0, "TFIM-HVA, n = 6");
@@ -625,7 +618,7 @@ static void expect_gsim(const pl_circuit_t *c, pl_lie_method_t method, const cha
         double e1, e2;
         if (pl_gsim_expval(s, theta, o, &e1, g1) != PL_OK)
             test_fail("%s: %s", what, pl_last_error());
-        assert_int_equal(pl_grad(c, theta, o, NULL, PL_GRAD_ADJOINT, &e2, g2), PL_OK);
+        ASSERT_OK(pl_grad(c, theta, o, NULL, PL_GRAD_ADJOINT, &e2, g2));
         double worst = fabs(e1 - e2);
         for (int k = 0; k < np; k++) worst = fmax(worst, fabs(g1[k] - g2[k]));
         if (worst > 1e-10)
@@ -645,7 +638,7 @@ static void test_gsim_tfim_hva(void **state) {
     const int n = 8;
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_TFIM_HVA, .qubits = n, .layers = 3};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     const char *energy = "Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5 + Z5 Z6 + Z6 Z7 + 0.7*X0 + 0.7*X1 "
                          "+ 0.7*X2 + 0.7*X3 + 0.7*X4 + 0.7*X5 + 0.7*X6 + 0.7*X7 - 0.25*I";
     for (int m = PL_LIE_AUTO; m <= PL_LIE_SUMS; m++)
@@ -654,7 +647,7 @@ static void test_gsim_tfim_hva(void **state) {
      * so(2n), where AUTO and STRINGS run. */
     expect_gsim(c, PL_LIE_STRINGS, "Z0 Z1 - 0.5*X3 + Y2 X3 X4 Z5", SEED + 1, "TFIM-HVA n = 8");
     pl_gsim_t *s;
-    assert_int_equal(pl_gsim_create(c, NULL, &s), PL_OK);
+    ASSERT_OK(pl_gsim_create(c, NULL, &s));
     assert_int_equal(pl_lie_dim(pl_gsim_algebra(s)), (size_t)n * (2 * n - 1));
     pl_gsim_destroy(s);
     pl_circuit_destroy(c);
@@ -667,9 +660,9 @@ static pl_circuit_t *random_free_circuit(int n, int gates, uint64_t seed) {
     pl_rng_t rng;
     pl_rng_seed(&rng, seed, 6);
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     for (int q = 0; q < n; q += 2)
-        assert_int_equal(pl_circuit_add(c, PL_GATE_H, &q, 1, NULL), PL_OK);
+        ASSERT_OK(pl_circuit_add(c, PL_GATE_H, &q, 1, NULL));
     const pl_gate_t two[2] = {PL_GATE_RZZ, PL_GATE_RYY};
     for (int i = 0; i < gates; i++) {
         const int q = (int)pl_rng_below(&rng, (uint64_t)n - 1), kind = (int)pl_rng_below(&rng, 5);
@@ -677,12 +670,12 @@ static pl_circuit_t *random_free_circuit(int n, int gates, uint64_t seed) {
         const pl_angle_t a = {0.5 + pl_rng_uniform(&rng), (int)pl_rng_below(&rng, 6),
                               0.3 * pl_rng_uniform(&rng)};
         if (kind == 0) {
-            assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a), PL_OK);
+            ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a));
         } else if (kind <= 2) {
-            assert_int_equal(pl_circuit_add_sym(c, two[kind - 1], b, 2, &a), PL_OK);
+            ASSERT_OK(pl_circuit_add_sym(c, two[kind - 1], b, 2, &a));
         } else {
             const pl_gate_t pauli = kind == 3 ? PL_GATE_X : PL_GATE_Z;
-            assert_int_equal(pl_circuit_add(c, pauli, &q, 1, NULL), PL_OK);
+            ASSERT_OK(pl_circuit_add(c, pauli, &q, 1, NULL));
         }
     }
     return c;
@@ -693,7 +686,7 @@ static void test_gsim_random_free(void **state) {
     for (int trial = 0; trial < 3; trial++) {
         pl_circuit_t *c = random_free_circuit(7, 60, SEED + (uint64_t)trial);
         pl_lie_t *g;
-        assert_int_equal(pl_lie_from_circuit(c, NULL, &g), PL_OK);
+        ASSERT_OK(pl_lie_from_circuit(c, NULL, &g));
         assert_true(pl_lie_dim(g) <= 91); /* inside so(14) */
         pl_lie_destroy(g);
         expect_gsim(c, PL_LIE_STRINGS, "Z0 Z1 + 0.3*Y2 Y3 - X6 + 2*I", SEED + (uint64_t)trial,
@@ -710,7 +703,7 @@ static void test_gsim_cliffords(void **state) {
     (void)state;
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 4, .layers = 3};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     expect_gsim(c, PL_LIE_STRINGS, "Z0 Z1 + 0.5*X2 - Y0 Z3 + X1 X2 X3", SEED, "HEA n = 4");
     pl_circuit_destroy(c);
     /* ry(θ0) q0; cz q0,q1 → generator CZ Y0 CZ = Y0 Z1; rz(θ1) q2; h q2 → X2;
@@ -718,10 +711,10 @@ static void test_gsim_cliffords(void **state) {
     const char *simple = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[4];\n"
                          "ry(theta[0]) q[0]; cz q[0],q[1]; rz(theta[1]) q[2]; h q[2];\n"
                          "rx(theta[2]) q[3]; y q[3];\n";
-    assert_int_equal(pl_qasm_read_string(simple, "simple", &c), PL_OK);
+    ASSERT_OK(pl_qasm_read_string(simple, "simple", &c));
     pl_pauli_sum_t **gens;
     size_t m;
-    assert_int_equal(pl_lie_circuit_generators(c, &gens, &m), PL_OK);
+    ASSERT_OK(pl_lie_circuit_generators(c, &gens, &m));
     assert_int_equal(m, 3);
     const char *want[3] = {"Y0 Z1", "X2", "X3"};
     const double sign[3] = {1, 1, -1};
@@ -745,7 +738,7 @@ static void test_gsim_cliffords(void **state) {
                        "s q[0]; rxx(theta[4]) q[0],q[2]; sdg q[2]; sx q[3]; swap q[1],q[3];\n"
                        "cry(theta[5]) q[0],q[3]; cu3(theta[1],theta[2],theta[3]) q[2],q[1];\n"
                        "rz(pi/2) q[0]; rx(-pi) q[1];\n";
-    assert_int_equal(pl_qasm_read_string(qasm, "cliffords", &c), PL_OK);
+    ASSERT_OK(pl_qasm_read_string(qasm, "cliffords", &c));
     expect_gsim(c, PL_LIE_STRINGS, "Z0 Z1 + 0.5*X2 - Y0 Z3 + X1 X2 X3", SEED, "Clifford mix");
     expect_gsim(c, PL_LIE_SUMS, "Z0 Z1 + 0.5*X2 - Y0 Z3 + X1 X2 X3", SEED, "Clifford mix");
     pl_circuit_destroy(c);
@@ -802,12 +795,12 @@ static void test_errors(void **state) {
     /* Circuits: no parameters; a fixed non-Clifford gate. */
     pl_circuit_t *c;
     const char *fixed = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\nrx(0.3) q[0];\n";
-    assert_int_equal(pl_qasm_read_string(fixed, "fixed", &c), PL_OK);
+    ASSERT_OK(pl_qasm_read_string(fixed, "fixed", &c));
     EXPECT_ERROR(pl_lie_from_circuit(c, NULL, &g), PL_EINVAL, "no parameters");
     pl_circuit_destroy(c);
     const char *t = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\n"
                     "rx(theta[0]) q[0]; t q[1]; rzz(theta[1]) q[0],q[1];\n";
-    assert_int_equal(pl_qasm_read_string(t, "t", &c), PL_OK);
+    ASSERT_OK(pl_qasm_read_string(t, "t", &c));
     EXPECT_ERROR(pl_lie_from_circuit(c, NULL, &g), PL_EUNSUPPORTED, "is not a Clifford gate");
     pl_gsim_t *s = (pl_gsim_t *)1;
     EXPECT_ERROR(pl_gsim_create(c, NULL, &s), PL_EUNSUPPORTED, "is not a Clifford gate");
@@ -815,14 +808,14 @@ static void test_errors(void **state) {
     pl_circuit_destroy(c);
     /* g-sim: capped algebra, observable outside the span, bad θ. */
     pl_ansatz_opts_t ao = {.kind = PL_ANSATZ_HEA, .qubits = 3, .layers = 2};
-    assert_int_equal(pl_ansatz_build(&ao, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&ao, &c));
     pl_lie_opts_t small = {.max_dim = 20, .method = PL_LIE_STRINGS};
     EXPECT_ERROR(pl_gsim_create(c, &small, &s), PL_EUNSUPPORTED, "at least 20 elements");
     pl_circuit_destroy(c);
     ao = (pl_ansatz_opts_t){.kind = PL_ANSATZ_TFIM_HVA, .qubits = 4, .layers = 2};
-    assert_int_equal(pl_ansatz_build(&ao, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&ao, &c));
     pl_lie_opts_t sums = {.method = PL_LIE_SUMS};
-    assert_int_equal(pl_gsim_create(c, &sums, &s), PL_OK);
+    ASSERT_OK(pl_gsim_create(c, &sums, &s));
     o = sum_of("Z0 Z1", 4);
     double theta[4] = {0.1, 0.2, 0.3, 0.4};
     EXPECT_ERROR(pl_gsim_expval(s, theta, o, &v, NULL), PL_EINVAL,

@@ -27,20 +27,13 @@
 
 #define SEED 20250611u
 
-/* The call fails with status st and a message containing text. */
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        test_expect_contains(pl_last_error(), (text));                                             \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
 static const pl_model_t *model(const char *name) {
     const pl_model_t *m;
-    assert_int_equal(pl_model_find(name, &m), PL_OK);
+    ASSERT_OK(pl_model_find(name, &m));
     return m;
 }
 
@@ -48,7 +41,7 @@ static const pl_model_t *model(const char *name) {
 static pl_pauli_sum_t *hamiltonian(const char *name, int n, const char *params) {
     const pl_model_t *m = model(name);
     double q[PL_MODEL_MAX_PARAMS];
-    assert_int_equal(pl_model_parse_params(m, params, q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, params, q));
     pl_pauli_sum_t *h;
     if (pl_model_hamiltonian(m, n, q, &h) != PL_OK) test_fail("%s", pl_last_error());
     return h;
@@ -120,7 +113,7 @@ static pl_status_t sv_expval(const pl_pauli_t *p, void *ctx, double *value) {
 static int label_from_exact(const char *name, int n, const char *params) {
     const pl_model_t *m = model(name);
     double q[PL_MODEL_MAX_PARAMS];
-    assert_int_equal(pl_model_parse_params(m, params, q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, params, q));
     pl_pauli_sum_t *h = hamiltonian(name, n, params);
     pl_sv_t *gs;
     exact_energy(h, &gs);
@@ -135,9 +128,9 @@ static int label_from_exact(const char *name, int n, const char *params) {
 static int closed_label(const char *name, const char *params) {
     const pl_model_t *m = model(name);
     double q[PL_MODEL_MAX_PARAMS];
-    assert_int_equal(pl_model_parse_params(m, params, q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, params, q));
     int label = -1;
-    assert_int_equal(pl_model_label(m, q, &label), PL_OK);
+    ASSERT_OK(pl_model_label(m, q, &label));
     return label;
 }
 
@@ -181,13 +174,13 @@ static void test_parse_params(void **state) {
     (void)state;
     const pl_model_t *m = model("tfim");
     double q[PL_MODEL_MAX_PARAMS];
-    assert_int_equal(pl_model_parse_params(m, "h=0.75,J=2", q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, "h=0.75,J=2", q));
     assert_true(q[0] == 2 && q[1] == 0.75);
-    assert_int_equal(pl_model_parse_params(m, " h = -1e-1 ", q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, " h = -1e-1 ", q));
     assert_true(q[0] == 1 && q[1] == -0.1);
-    assert_int_equal(pl_model_parse_params(m, "", q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, "", q));
     assert_true(q[0] == m->params[0].def && q[1] == m->params[1].def);
-    assert_int_equal(pl_model_parse_params(m, NULL, q), PL_OK);
+    ASSERT_OK(pl_model_parse_params(m, NULL, q));
     EXPECT_ERROR(pl_model_parse_params(m, "g=1", q), PL_EINVAL,
                  "unknown parameter 'g' for model tfim (valid: J, h)");
     EXPECT_ERROR(pl_model_parse_params(m, "h=", q), PL_EINVAL, "parameter h has no value");
@@ -257,13 +250,13 @@ static void test_hamiltonian_text(void **state) {
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         pl_pauli_sum_t *h = hamiltonian(cases[k].model, cases[k].n, cases[k].params), *ref, *diff;
-        assert_int_equal(pl_pauli_sum_parse(cases[k].expect, cases[k].n, &ref), PL_OK);
-        assert_int_equal(pl_pauli_sum_clone(h, &diff), PL_OK);
-        assert_int_equal(pl_pauli_sum_add_sum(diff, ref, -1), PL_OK);
+        ASSERT_OK(pl_pauli_sum_parse(cases[k].expect, cases[k].n, &ref));
+        ASSERT_OK(pl_pauli_sum_clone(h, &diff));
+        ASSERT_OK(pl_pauli_sum_add_sum(diff, ref, -1));
         pl_pauli_sum_prune(diff, 1e-15);
         if (pl_pauli_sum_size(diff) != 0 || pl_pauli_sum_size(h) != pl_pauli_sum_size(ref)) {
             char *s;
-            assert_int_equal(pl_pauli_sum_to_string(h, &s), PL_OK);
+            ASSERT_OK(pl_pauli_sum_to_string(h, &s));
             test_fail("%s: got %s, expected %s", cases[k].model, s, cases[k].expect);
         }
         pl_pauli_sum_destroy(h);
@@ -278,11 +271,11 @@ static double apply_diff(const pl_pauli_sum_t *h, pl_rng_t *rng) {
     const size_t d = (size_t)1 << n;
     double *x = malloc(d * sizeof(double)), *y = malloc(d * sizeof(double));
     pl_sv_t *in, *out;
-    assert_int_equal(pl_sv_create(n, &in), PL_OK);
-    assert_int_equal(pl_sv_create(n, &out), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &in));
+    ASSERT_OK(pl_sv_create(n, &out));
     for (size_t i = 0; i < d; i++) pl_sv_data(in)[i] = x[i] = pl_rng_normal(rng);
-    assert_int_equal(pl_exact_apply(h, x, y), PL_OK);
-    assert_int_equal(pl_sv_apply_pauli_sum(in, h, 1, out), PL_OK);
+    ASSERT_OK(pl_exact_apply(h, x, y));
+    ASSERT_OK(pl_sv_apply_pauli_sum(in, h, 1, out));
     double diff = 0;
     for (size_t i = 0; i < d; i++) diff = fmax(diff, cabs(pl_sv_data(out)[i] - y[i]));
     free(x);
@@ -307,12 +300,12 @@ static void test_apply_vs_sv(void **state) {
     /* Random real sums: every string with an even number of Y factors. */
     for (int rep = 0; rep < 5; rep++) {
         pl_pauli_sum_t *all = test_random_observable(&rng, 7, 40, 0.4), *h;
-        assert_int_equal(pl_pauli_sum_create(7, &h), PL_OK);
+        ASSERT_OK(pl_pauli_sum_create(7, &h));
         for (size_t k = 0; k < pl_pauli_sum_size(all); k++) {
             pl_pauli_t p;
             double complex c;
             pl_pauli_sum_term(all, k, &p, &c);
-            if (pl_pauli_count_y(&p) % 2 == 0) assert_int_equal(pl_pauli_sum_add(h, &p, c), PL_OK);
+            if (pl_pauli_count_y(&p) % 2 == 0) ASSERT_OK(pl_pauli_sum_add(h, &p, c));
         }
         double diff = apply_diff(h, &rng);
         if (diff > 1e-12) test_fail("random sum %d: max diff %.3g (seed %u)", rep, diff, SEED);
@@ -325,12 +318,12 @@ static void test_apply_rejects_complex(void **state) {
     (void)state;
     double x[8] = {1}, y[8];
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_parse("Z0 + Y1 X2", 3, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0 + Y1 X2", 3, &h));
     EXPECT_ERROR(pl_exact_apply(h, x, y), PL_EINVAL, "term 1 has 1 Y factors (odd)");
     double e;
     EXPECT_ERROR(pl_exact_ground_state(h, NULL, &e, NULL), PL_EINVAL, "not real");
     pl_pauli_sum_destroy(h);
-    assert_int_equal(pl_pauli_sum_parse("Z0 + 0.5i*X1", 3, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0 + 0.5i*X1", 3, &h));
     EXPECT_ERROR(pl_exact_apply(h, x, y), PL_EINVAL, "complex coefficient");
     pl_pauli_sum_destroy(h);
 }
@@ -365,7 +358,7 @@ static void test_cluster_ising_stabilizer(void **state) {
     const double e = exact_energy(h, &gs);
     if (fabs(e + 8) > 1e-10) test_fail("cluster at h1 = h2 = 0: E %.15g, expected -(n-2) = -8", e);
     double complex ev;
-    assert_int_equal(pl_sv_expval_sum(gs, h, &ev), PL_OK);
+    ASSERT_OK(pl_sv_expval_sum(gs, h, &ev));
     assert_true(fabs(creal(ev) - e) < 1e-10 && fabs(pl_sv_norm2(gs) - 1) < 1e-12);
     pl_sv_destroy(gs);
     pl_pauli_sum_destroy(h);
@@ -386,7 +379,7 @@ static void test_exact_vs_dense(void **state) {
             pl_sv_t *gs;
             const double e = exact_energy(h, &gs), ref = dense_lowest(h);
             double complex ev;
-            assert_int_equal(pl_sv_expval_sum(gs, h, &ev), PL_OK);
+            ASSERT_OK(pl_sv_expval_sum(gs, h, &ev));
             if (fabs(e - ref) > 1e-9 || fabs(creal(ev) - e) > 1e-9)
                 test_fail("%s %s: E %.15g, dsyev %.15g, <H> %.15g", pl_model_get(i)->name,
                           points[i][k], e, ref, creal(ev));
@@ -409,7 +402,7 @@ static void test_exact_options_memory(void **state) {
     const pl_exact_opts_t small = {.krylov_max = 4, .seed = 3};
     pl_pauli_sum_destroy(h);
     h = hamiltonian("tfim", 10, "h=0.5");
-    assert_int_equal(pl_exact_ground_state(h, &small, &e, NULL), PL_OK);
+    ASSERT_OK(pl_exact_ground_state(h, &small, &e, NULL));
     assert_true(fabs(e - tfim_free_fermion(10, 1, 0.5)) < 1e-9);
     /* Too few steps: reported, with the residual. */
     const pl_exact_opts_t few = {.max_iter = 3};

@@ -29,19 +29,6 @@
 
 enum { SEED = 20240717 };
 
-#define CHECK_SEEDED(cond, seed)                                                                   \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            test_fail("%s:%d: %s failed (seed %" PRIu64 ")", __FILE__, __LINE__, #cond,            \
-                      (uint64_t)(seed));                                                           \
-    } while (0)
-
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        test_expect_contains(pl_last_error(), (text));                                             \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* References                                                               */
 /* ------------------------------------------------------------------------ */
@@ -59,7 +46,7 @@ static double *mps_dense(const pl_mps_t *psi) {
         for (int i = 0; i < n; i++) {
             const double *a;
             int dl, dr;
-            assert_int_equal(pl_mps_site(psi, i, &a, &dl, &dr), PL_OK);
+            ASSERT_OK(pl_mps_site(psi, i, &a, &dl, &dr));
             assert_int_equal(dl, d);
             const int s = (int)(j >> i) & 1;
             for (int b = 0; b < dr; b++) {
@@ -97,7 +84,7 @@ static double *mpo_dense(const pl_mpo_t *w) {
             for (int i = 0; i < n; i++) {
                 const double *t;
                 int wl, wr;
-                assert_int_equal(pl_mpo_site(w, i, &t, &wl, &wr), PL_OK);
+                ASSERT_OK(pl_mpo_site(w, i, &t, &wl, &wr));
                 assert_true(wr <= 256);
                 const int s = (int)(r >> i) & 1, u = (int)(c >> i) & 1;
                 for (int b = 0; b < wr; b++) {
@@ -144,14 +131,14 @@ static void random_even_y(pl_rng_t *rng, pl_pauli_t *p, double p_identity) {
 static pl_pauli_sum_t *random_real_sum(pl_rng_t *rng, int n, int terms) {
     pl_pauli_sum_t *h;
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_sum_create(n, &h), PL_OK);
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    ASSERT_OK(pl_pauli_sum_create(n, &h));
+    ASSERT_OK(pl_pauli_create(n, &p));
     for (int t = 0; t < terms; t++) {
         random_even_y(rng, p, t % 3 == 0 ? 0.1 : 0.6);
-        assert_int_equal(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(h, p, pl_rng_uniform(rng) - 0.5));
     }
     pl_pauli_set_identity(p);
-    assert_int_equal(pl_pauli_sum_add(h, p, 0.3), PL_OK);
+    ASSERT_OK(pl_pauli_sum_add(h, p, 0.3));
     pl_pauli_destroy(p);
     return h;
 }
@@ -216,7 +203,7 @@ static void test_mpo_dense_long(void **state) {
     const int n = 6;
     pl_pauli_sum_t *h = parse_sum(text, n);
     pl_mpo_t *w;
-    assert_int_equal(pl_mpo_from_pauli_sum(h, &w), PL_OK);
+    ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     double complex *ref_c = dense_pauli_sum_matrix(h);
     const size_t dim = (size_t)1 << n;
     double *ref = cplx_to_real_check(ref_c, dim * dim), *got = mpo_dense(w);
@@ -297,14 +284,14 @@ static pl_mps_t *raw_mps(int n, int chi, uint64_t seed) {
     dims[0] = dims[n] = 1;
     for (int b = 1; b < n; b++) dims[b] = chi;
     pl_mps_t *psi;
-    assert_int_equal(pl_mps_create(n, dims, &psi), PL_OK);
+    ASSERT_OK(pl_mps_create(n, dims, &psi));
     pl_rng_t rng;
     pl_rng_seed(&rng, seed, 1);
     double buf[2 * 64 * 64];
     for (int i = 0; i < n; i++) {
         const int dl = dims[i], dr = dims[i + 1];
         for (int k = 0; k < 2 * dl * dr; k++) buf[k] = 3 * pl_rng_normal(&rng);
-        assert_int_equal(pl_mps_set_site(psi, i, buf, dl, dr), PL_OK);
+        ASSERT_OK(pl_mps_set_site(psi, i, buf, dl, dr));
     }
     assert_int_equal(pl_mps_center(psi), -1);
     free(dims);
@@ -333,10 +320,10 @@ static void test_canonical(void **state) {
         pl_mps_t *psi = raw_mps(n, 5, seed);
         double *ref = mps_dense(psi);
         double nrm;
-        assert_int_equal(pl_mps_norm(psi, &nrm), PL_OK);
+        ASSERT_OK(pl_mps_norm(psi, &nrm));
         CHECK_SEEDED(fabs(nrm / vec_norm(ref, dim) - 1) < 1e-12, seed);
         for (int c = 0; c < n; c += 3) {
-            assert_int_equal(pl_mps_canonicalize(psi, c), PL_OK);
+            ASSERT_OK(pl_mps_canonicalize(psi, c));
             assert_int_equal(pl_mps_center(psi), c);
             double *got = mps_dense(psi);
             CHECK_SEEDED(vec_diff(got, ref, 1, dim) < 1e-12 * vec_norm(ref, dim), seed);
@@ -346,7 +333,7 @@ static void test_canonical(void **state) {
                 if (i == c) continue;
                 const double *a;
                 int dl, dr;
-                assert_int_equal(pl_mps_site(psi, i, &a, &dl, &dr), PL_OK);
+                ASSERT_OK(pl_mps_site(psi, i, &a, &dl, &dr));
                 const int m = i < c ? dr : dl;
                 for (int x = 0; x < m; x++)
                     for (int y = 0; y < m; y++) {
@@ -360,7 +347,7 @@ static void test_canonical(void **state) {
                     }
             }
         }
-        assert_int_equal(pl_mps_normalize(psi, &nrm), PL_OK);
+        ASSERT_OK(pl_mps_normalize(psi, &nrm));
         CHECK_SEEDED(fabs(nrm / vec_norm(ref, dim) - 1) < 1e-12, seed);
         double *got = mps_dense(psi);
         CHECK_SEEDED(vec_diff(got, ref, 1 / nrm, dim) < 1e-12, seed);
@@ -387,11 +374,11 @@ static void test_random_and_overlap(void **state) {
     assert_true(fabs(vec_norm(va, dim) - 1) < 1e-12);
     double ref = 0, got;
     for (size_t j = 0; j < dim; j++) ref += va[j] * vb[j];
-    assert_int_equal(pl_mps_overlap(a, b, &got), PL_OK);
+    ASSERT_OK(pl_mps_overlap(a, b, &got));
     assert_true(fabs(got - ref) < 1e-12 * vec_norm(vb, dim));
     pl_mps_t *c;
-    assert_int_equal(pl_mps_copy(b, &c), PL_OK);
-    assert_int_equal(pl_mps_overlap(b, c, &got), PL_OK);
+    ASSERT_OK(pl_mps_copy(b, &c));
+    ASSERT_OK(pl_mps_overlap(b, c, &got));
     assert_true(fabs(got / (vec_norm(vb, dim) * vec_norm(vb, dim)) - 1) < 1e-12);
     free(va);
     free(vb);
@@ -407,16 +394,16 @@ static void test_overlap_long_chain(void **state) {
     (void)state;
     pl_mps_t *a = raw_mps(1000, 2, SEED);
     double nrm, ov;
-    assert_int_equal(pl_mps_norm(a, &nrm), PL_OK);
+    ASSERT_OK(pl_mps_norm(a, &nrm));
     assert_true(isinf(nrm));
-    assert_int_equal(pl_mps_normalize(a, &nrm), PL_OK);
+    ASSERT_OK(pl_mps_normalize(a, &nrm));
     assert_true(isinf(nrm));
-    assert_int_equal(pl_mps_overlap(a, a, &ov), PL_OK);
+    ASSERT_OK(pl_mps_overlap(a, a, &ov));
     assert_true(fabs(ov - 1) < 1e-10);
     pl_mps_t *big = random_mps(1000, 4, SEED);
-    assert_int_equal(pl_mps_norm(big, &nrm), PL_OK);
+    ASSERT_OK(pl_mps_norm(big, &nrm));
     assert_true(fabs(nrm - 1) < 1e-12);
-    assert_int_equal(pl_mps_overlap(big, big, &ov), PL_OK);
+    ASSERT_OK(pl_mps_overlap(big, big, &ov));
     assert_true(fabs(ov - 1) < 1e-10);
     pl_mps_destroy(a);
     pl_mps_destroy(big);
@@ -426,7 +413,7 @@ static void test_product_state(void **state) {
     (void)state;
     const double local[8] = {1, 1, 0, 2, 3, 0, 1, -1};
     pl_mps_t *psi;
-    assert_int_equal(pl_mps_create_product(4, local, &psi), PL_OK);
+    ASSERT_OK(pl_mps_create_product(4, local, &psi));
     double *v = mps_dense(psi);
     /* ψ(j) = Π_q u_q[j_q] / |u_q| */
     for (size_t j = 0; j < 16; j++) {
@@ -447,7 +434,7 @@ static void test_expval_pauli(void **state) {
     const int n = 8;
     for (uint64_t seed = SEED; seed < SEED + 4; seed++) {
         pl_mps_t *psi = seed % 2 ? random_mps(n, 5, seed) : raw_mps(n, 3, seed);
-        if (seed == SEED + 2) assert_int_equal(pl_mps_canonicalize(psi, 4), PL_OK);
+        if (seed == SEED + 2) ASSERT_OK(pl_mps_canonicalize(psi, 4));
         double *v = mps_dense(psi);
         const size_t dim = 1u << n;
         double complex *vc = dense_zeros(dim);
@@ -456,7 +443,7 @@ static void test_expval_pauli(void **state) {
         pl_rng_t rng;
         pl_rng_seed(&rng, seed, 2);
         pl_pauli_t *p;
-        assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+        ASSERT_OK(pl_pauli_create(n, &p));
         for (int t = 0; t < 40; t++) {
             for (int q = 0; q < n; q++) {
                 pl_pauli_op_t op = PL_I;
@@ -490,7 +477,7 @@ static void test_expval_sum(void **state) {
         pl_rng_seed(&rng, seed, 3);
         pl_pauli_sum_t *h = random_real_sum(&rng, n, 15);
         pl_pauli_sum_t *odd = parse_sum("0.7*Y0 X3 + 2*Y6", n);
-        assert_int_equal(pl_pauli_sum_add_sum(h, odd, 1.0), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add_sum(h, odd, 1.0));
         pl_mps_t *psi = seed % 2 ? random_mps(n, 4, seed) : raw_mps(n, 3, seed);
         double *v = mps_dense(psi);
         double complex *hc = dense_pauli_sum_matrix(h);
@@ -517,28 +504,28 @@ static void test_entropies(void **state) {
     (void)state;
     double s[16];
     pl_mps_t *psi;
-    assert_int_equal(pl_mps_create_product(5, NULL, &psi), PL_OK);
-    assert_int_equal(pl_mps_entropies(psi, s), PL_OK);
+    ASSERT_OK(pl_mps_create_product(5, NULL, &psi));
+    ASSERT_OK(pl_mps_entropies(psi, s));
     for (int b = 0; b < 4; b++) assert_true(fabs(s[b]) < 1e-14);
     pl_mps_destroy(psi);
 
     /* |0⟩ ⊗ (|00⟩ + |11⟩)/√2 on sites 1, 2 ⊗ |0⟩: bond dims 1, 1, 2, 1, 1. */
     const int dims[5] = {1, 1, 2, 1, 1};
-    assert_int_equal(pl_mps_create(4, dims, &psi), PL_OK);
+    ASSERT_OK(pl_mps_create(4, dims, &psi));
     const double r2 = 0.70710678118654752; /* 1/√2 */
     const double zero[2] = {1, 0}, left[4] = {1, 0, 0, 1}, right[4] = {r2, 0, 0, r2};
-    assert_int_equal(pl_mps_set_site(psi, 0, zero, 1, 1), PL_OK);
-    assert_int_equal(pl_mps_set_site(psi, 1, left, 1, 2), PL_OK);
-    assert_int_equal(pl_mps_set_site(psi, 2, right, 2, 1), PL_OK);
-    assert_int_equal(pl_mps_set_site(psi, 3, zero, 1, 1), PL_OK);
-    assert_int_equal(pl_mps_entropies(psi, s), PL_OK);
+    ASSERT_OK(pl_mps_set_site(psi, 0, zero, 1, 1));
+    ASSERT_OK(pl_mps_set_site(psi, 1, left, 1, 2));
+    ASSERT_OK(pl_mps_set_site(psi, 2, right, 2, 1));
+    ASSERT_OK(pl_mps_set_site(psi, 3, zero, 1, 1));
+    ASSERT_OK(pl_mps_entropies(psi, s));
     assert_true(fabs(s[0]) < 1e-14 && fabs(s[1] - log(2)) < 1e-14 && fabs(s[2]) < 1e-14);
     pl_mps_destroy(psi);
 
     const int n = 8;
     psi = raw_mps(n, 4, SEED);
     double *v = mps_dense(psi);
-    assert_int_equal(pl_mps_entropies(psi, s), PL_OK);
+    ASSERT_OK(pl_mps_entropies(psi, s));
     for (int b = 0; b + 1 < n; b++) {
         /* sites 0..b are the low bits: ψ as a 2^(n-b-1) x 2^(b+1) row-major matrix */
         const int cols = 1 << (b + 1), rows = 1 << (n - b - 1), k = rows < cols ? rows : cols;
@@ -573,8 +560,8 @@ static void expect_identical(const pl_mps_t *a, const pl_mps_t *b) {
     for (int i = 0; i < pl_mps_sites(a); i++) {
         const double *ta, *tb;
         int dla, dra, dlb, drb;
-        assert_int_equal(pl_mps_site(a, i, &ta, &dla, &dra), PL_OK);
-        assert_int_equal(pl_mps_site(b, i, &tb, &dlb, &drb), PL_OK);
+        ASSERT_OK(pl_mps_site(a, i, &ta, &dla, &dra));
+        ASSERT_OK(pl_mps_site(b, i, &tb, &dlb, &drb));
         assert_int_equal(dla, dlb);
         assert_int_equal(dra, drb);
         assert_memory_equal(ta, tb, (size_t)2 * dla * dra * sizeof *ta);
@@ -597,25 +584,25 @@ static void test_save_load(void **state) {
     char path[256];
     temp_path(path, sizeof path, "state.h5");
     pl_mps_t *psi = random_mps(30, 16, SEED), *back;
-    assert_int_equal(pl_mps_canonicalize(psi, 11), PL_OK);
+    ASSERT_OK(pl_mps_canonicalize(psi, 11));
     const pl_mps_attr_t extra[2] = {{"model", "tfim", 0}, {"energy", NULL, -1.25}};
-    assert_int_equal(pl_mps_save(psi, path, "plateau gs --model tfim", 7, extra, 2), PL_OK);
+    ASSERT_OK(pl_mps_save(psi, path, "plateau gs --model tfim", 7, extra, 2));
     if (pl_mps_load(path, &back) != PL_OK) test_fail("%s", pl_last_error());
     expect_identical(psi, back);
     pl_mps_destroy(back);
     /* a non-canonical state keeps centre −1 */
     pl_mps_t *raw = raw_mps(6, 3, SEED);
-    assert_int_equal(pl_mps_save(raw, path, NULL, 0, NULL, 0), PL_OK);
-    assert_int_equal(pl_mps_load(path, &back), PL_OK);
+    ASSERT_OK(pl_mps_save(raw, path, NULL, 0, NULL, 0));
+    ASSERT_OK(pl_mps_load(path, &back));
     expect_identical(raw, back);
     pl_mps_destroy(back);
     /* ... and claiming a centre for it is caught */
     poke_attr(path, "center", 0);
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EPARSE, "not right-orthonormal");
-    assert_int_equal(pl_mps_save(raw, path, NULL, 0, NULL, 0), PL_OK);
+    ASSERT_OK(pl_mps_save(raw, path, NULL, 0, NULL, 0));
     poke_attr(path, "sites", 7);
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EIO, "bond_dims");
-    assert_int_equal(pl_mps_save(raw, path, NULL, 0, NULL, 0), PL_OK);
+    ASSERT_OK(pl_mps_save(raw, path, NULL, 0, NULL, 0));
     poke_attr(path, "format_version", 2);
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EPARSE, "format version 2");
     pl_mps_destroy(raw);
@@ -631,7 +618,7 @@ static void test_load_damaged(void **state) {
     char path[256];
     temp_path(path, sizeof path, "damaged.h5");
     pl_mps_t *psi = random_mps(40, 16, SEED), *back;
-    assert_int_equal(pl_mps_save(psi, path, NULL, 0, NULL, 0), PL_OK);
+    ASSERT_OK(pl_mps_save(psi, path, NULL, 0, NULL, 0));
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
@@ -644,13 +631,13 @@ static void test_load_damaged(void **state) {
     assert_true(st == PL_EIO || st == PL_EPARSE);
     test_expect_contains(pl_last_error(), path);
 
-    assert_int_equal(pl_mps_save(psi, path, NULL, 0, NULL, 0), PL_OK);
+    ASSERT_OK(pl_mps_save(psi, path, NULL, 0, NULL, 0));
     assert_int_equal(truncate(path, size / 3), 0);
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EIO, path);
 
     remove(path);
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EIO, "cannot read");
-    assert_int_equal(pl_io_write_text_atomic(path, "not hdf5\n"), PL_OK);
+    ASSERT_OK(pl_io_write_text_atomic(path, "not hdf5\n"));
     EXPECT_ERROR(pl_mps_load(path, &back), PL_EIO, "not an HDF5 file");
     /* an HDF5 file of another kind */
     hid_t h = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -681,7 +668,7 @@ static void test_bad_input(void **state) {
     EXPECT_ERROR(pl_mps_set_site(psi, 0, buf, 1, 2), PL_EINVAL, "not finite");
     EXPECT_ERROR(pl_mps_canonicalize(psi, 4), PL_EINVAL, "site 4 out of range");
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_create(5, &p), PL_OK);
+    ASSERT_OK(pl_pauli_create(5, &p));
     double v;
     EXPECT_ERROR(pl_mps_expval_pauli(psi, p, &v), PL_EINVAL, "5 qubits");
     pl_pauli_destroy(p);
@@ -694,7 +681,7 @@ static void test_bad_input(void **state) {
     pl_mps_destroy(psi);
     /* a zero state cannot be normalised */
     const int ones[3] = {1, 1, 1};
-    assert_int_equal(pl_mps_create(2, ones, &psi), PL_OK);
+    ASSERT_OK(pl_mps_create(2, ones, &psi));
     EXPECT_ERROR(pl_mps_normalize(psi, NULL), PL_EINVAL, "zero");
     pl_mps_destroy(psi);
 }

@@ -137,7 +137,7 @@ static void test_names_and_lookup(void **state) {
     for (int m = 0; m < PL_OPT_COUNT; m++) {
         assert_string_equal(pl_optimizer_name((pl_optimizer_t)m), names[m]);
         pl_optimizer_t out = PL_OPT_COUNT;
-        assert_int_equal(pl_optimizer_lookup(names[m], &out), PL_OK);
+        ASSERT_OK(pl_optimizer_lookup(names[m], &out));
         assert_int_equal(out, m);
     }
     assert_string_equal(pl_optimizer_name(PL_OPT_COUNT), "unknown");
@@ -307,7 +307,7 @@ static void test_defaults(void **state) {
     double y[2];
     rosenbrock_start(y, 2);
     pl_optim_opts_t o = {0};
-    assert_int_equal(pl_optimize(rosenbrock, &p, 2, y, &o, NULL), PL_OK);
+    ASSERT_OK(pl_optimize(rosenbrock, &p, 2, y, &o, NULL));
     assert_memory_equal(x, y, sizeof x);
 }
 

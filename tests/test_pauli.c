@@ -17,22 +17,7 @@
 #include "dense.h"
 #include "plateau/core.h"
 #include "plateau/pauli.h"
-
-/* Fail with the seed that produced the case. */
-#define CHECK_SEEDED(cond, seed)                                                                   \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail_msg("%s:%d: %s failed (seed %" PRIu64 ")", __FILE__, __LINE__, #cond,             \
-                     (uint64_t)(seed));                                                            \
-    } while (0)
-
-/* The call fails with status st and a message containing text. */
-#define EXPECT_ERROR(call, st, text)                                                               \
-    do {                                                                                           \
-        assert_int_equal((call), (st));                                                            \
-        if (!strstr(pl_last_error(), (text)))                                                      \
-            fail_msg("message '%s' lacks '%s'", pl_last_error(), (text));                          \
-    } while (0)
+#include "testutil.h"
 
 enum { SEED = 20240611 };
 
@@ -76,13 +61,13 @@ static char letter_of(pl_pauli_op_t op) { return "IXZY"[op]; }
 
 static pl_pauli_t *new_pauli(int n) {
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    ASSERT_OK(pl_pauli_create(n, &p));
     return p;
 }
 
 static pl_pauli_sum_t *new_sum(int n) {
     pl_pauli_sum_t *s;
-    assert_int_equal(pl_pauli_sum_create(n, &s), PL_OK);
+    ASSERT_OK(pl_pauli_sum_create(n, &s));
     return s;
 }
 
@@ -130,7 +115,7 @@ static pl_pauli_sum_t *parse_ok(const char *text, int n) {
 /* Coefficient of the string given as text in the sum. */
 static double complex coeff_of(const pl_pauli_sum_t *s, const char *text) {
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_parse(text, pl_pauli_sum_qubits(s), &p), PL_OK);
+    ASSERT_OK(pl_pauli_parse(text, pl_pauli_sum_qubits(s), &p));
     double complex c = pl_pauli_sum_coeff(s, p);
     pl_pauli_destroy(p);
     return c;
@@ -138,7 +123,7 @@ static double complex coeff_of(const pl_pauli_sum_t *s, const char *text) {
 
 static void assert_sum_prints(const pl_pauli_sum_t *s, const char *expected) {
     char *text;
-    assert_int_equal(pl_pauli_sum_to_string(s, &text), PL_OK);
+    ASSERT_OK(pl_pauli_sum_to_string(s, &text));
     assert_string_equal(text, expected);
     free(text);
 }
@@ -226,8 +211,8 @@ static void test_mul_and_commutes_vs_dense(void **state) {
             CHECK_SEEDED(pl_pauli_commutes(a, b) == dense_commute, SEED);
             /* out may alias either factor. */
             pl_pauli_t *a2 = NULL, *b2 = NULL;
-            assert_int_equal(pl_pauli_clone(a, &a2), PL_OK);
-            assert_int_equal(pl_pauli_clone(b, &b2), PL_OK);
+            ASSERT_OK(pl_pauli_clone(a, &a2));
+            ASSERT_OK(pl_pauli_clone(b, &b2));
             CHECK_SEEDED(pl_pauli_mul(a2, b, a2) == k && pl_pauli_equal(a2, out), SEED);
             CHECK_SEEDED(pl_pauli_mul(a, b2, b2) == k && pl_pauli_equal(b2, out), SEED);
             free(A), free(B), free(O), free(ab), free(ba), free(diff);
@@ -328,7 +313,7 @@ static void test_create_clone_copy_equal(void **state) {
     assert_int_equal(p->x[63] >> 63, 1);
     assert_int_equal(p->z[63] >> 63, 1);
     pl_pauli_t *c;
-    assert_int_equal(pl_pauli_clone(p, &c), PL_OK);
+    ASSERT_OK(pl_pauli_clone(p, &c));
     assert_true(pl_pauli_equal(p, c));
     pl_pauli_set(c, 4094, PL_X);
     assert_false(pl_pauli_equal(p, c));
@@ -349,7 +334,7 @@ static void assert_string_round_trip(const char *text, int n, const char *printe
     if (pl_pauli_parse(text, n, &p) != PL_OK) fail_msg("parsing '%s': %s", text, pl_last_error());
     assert_int_equal(p->n, n_out);
     char *s;
-    assert_int_equal(pl_pauli_to_string(p, &s), PL_OK);
+    ASSERT_OK(pl_pauli_to_string(p, &s));
     assert_string_equal(s, printed);
     free(s);
     pl_pauli_destroy(p);
@@ -447,11 +432,11 @@ static void test_sum_text_round_trip(void **state) {
             static const double complex special[] = {1.0, -1.0, 2.5, -0.75, 0.5 * I};
             double complex c = t < 5 ? special[t] : random_coeff(&rng);
             if (t == 6) c = creal(c);
-            assert_int_equal(pl_pauli_sum_add(sum, p, c), PL_OK);
+            ASSERT_OK(pl_pauli_sum_add(sum, p, c));
             pl_pauli_destroy(p);
         }
         char *text;
-        assert_int_equal(pl_pauli_sum_to_string(sum, &text), PL_OK);
+        ASSERT_OK(pl_pauli_sum_to_string(sum, &text));
         pl_pauli_sum_t *back;
         pl_status_t st = pl_pauli_sum_parse(text, n, &back);
         CHECK_SEEDED(st == PL_OK, SEED);
@@ -544,7 +529,7 @@ static void check_merging(int n, int pool_size, int adds, uint64_t stream) {
     for (int t = 0; t < adds; t++) {
         int i = (int)pl_rng_below(&rng, (uint64_t)pool_size);
         double complex c = random_coeff(&rng);
-        assert_int_equal(pl_pauli_sum_add(s, pool[i], c), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(s, pool[i], c));
         expect[i] += c;
         if (!present[i]) present[i] = true, order[seen++] = i;
     }
@@ -596,11 +581,11 @@ static void test_sum_prune(void **state) {
     assert_true(coeff_of(s, "Z1") == 0.125);
     assert_true(coeff_of(s, "Z0") == 0.0);
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_parse("Y1", 2, &p), PL_OK);
-    assert_int_equal(pl_pauli_sum_add(s, p, -3.0 * I), PL_OK);
+    ASSERT_OK(pl_pauli_parse("Y1", 2, &p));
+    ASSERT_OK(pl_pauli_sum_add(s, p, -3.0 * I));
     pl_pauli_destroy(p);
-    assert_int_equal(pl_pauli_parse("Z0", 2, &p), PL_OK);
-    assert_int_equal(pl_pauli_sum_add(s, p, 4.0), PL_OK);
+    ASSERT_OK(pl_pauli_parse("Z0", 2, &p));
+    ASSERT_OK(pl_pauli_sum_add(s, p, 4.0));
     pl_pauli_destroy(p);
     assert_sum_prints(s, "2*X1 + 0*Y1 + 0.125*Z1 + 4*Z0");
     pl_pauli_sum_prune(s, 0.0); /* exact zeros only */
@@ -627,7 +612,7 @@ static void test_sum_prune_large(void **state) {
     pl_pauli_sum_t *s = new_sum(1024);
     for (int i = 0; i < TERMS; i++) {
         strings[i] = random_pauli(&rng, 1024);
-        assert_int_equal(pl_pauli_sum_add(s, strings[i], i % 2 ? 1e-12 : 1.0 + i), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(s, strings[i], i % 2 ? 1e-12 : 1.0 + i));
     }
     pl_pauli_sum_prune(s, 1e-10);
     CHECK_SEEDED(pl_pauli_sum_size(s) == TERMS / 2, SEED);
@@ -648,7 +633,7 @@ static pl_pauli_sum_t *random_sum(pl_rng_t *rng, int n, int terms) {
     pl_pauli_sum_t *s = new_sum(n);
     for (int t = 0; t < terms; t++) {
         pl_pauli_t *p = random_pauli(rng, n);
-        assert_int_equal(pl_pauli_sum_add(s, p, random_coeff(rng)), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(s, p, random_coeff(rng)));
         pl_pauli_destroy(p);
     }
     return s;
@@ -664,7 +649,7 @@ static void test_sum_mul_vs_dense(void **state) {
             pl_pauli_sum_t *a = random_sum(&rng, n, 1 + trial * 2);
             pl_pauli_sum_t *b = random_sum(&rng, n, 6 - trial);
             pl_pauli_sum_t *ab;
-            assert_int_equal(pl_pauli_sum_mul(a, b, &ab), PL_OK);
+            ASSERT_OK(pl_pauli_sum_mul(a, b, &ab));
             double complex *A = dense_pauli_sum_matrix(a), *B = dense_pauli_sum_matrix(b);
             double complex *AB = dense_pauli_sum_matrix(ab), *ref = dense_zeros(d2);
             dense_matmul(d, A, B, ref);
@@ -689,13 +674,13 @@ static void test_sum_mul_vs_dense(void **state) {
 static void test_sum_mul_by_hand(void **state) {
     (void)state;
     pl_pauli_sum_t *a = parse_ok("X0 + Y0", 1), *b = parse_ok("X0 - Y0", 1), *ab;
-    assert_int_equal(pl_pauli_sum_mul(a, b, &ab), PL_OK);
+    ASSERT_OK(pl_pauli_sum_mul(a, b, &ab));
     assert_sum_prints(ab, "0*I + (0-2i)*Z0");
     pl_pauli_sum_destroy(a), pl_pauli_sum_destroy(b), pl_pauli_sum_destroy(ab);
 
     a = parse_ok("X1000 Z1 + 2*Y1023", 1024);
     b = parse_ok("Y1000 - Z1023", 1024);
-    assert_int_equal(pl_pauli_sum_mul(a, b, &ab), PL_OK);
+    ASSERT_OK(pl_pauli_sum_mul(a, b, &ab));
     /* X1000 Z1 · Y1000 = i Z1 Z1000; X1000 Z1 · (-Z1023) = -Z1 X1000 Z1023;
      * 2 Y1023 · Y1000 = 2 Y1000 Y1023; 2 Y1023 · (-Z1023) = -2i X1023. */
     assert_sum_prints(ab, "(0+1i)*Z1 Z1000 - Z1 X1000 Z1023 + 2*Y1000 Y1023 + (0-2i)*X1023");
@@ -705,20 +690,20 @@ static void test_sum_mul_by_hand(void **state) {
 static void test_sum_clone_add_sum(void **state) {
     (void)state;
     pl_pauli_sum_t *s = parse_ok("Z0 Z1 + 0.5*X2 - Y0 Z3", 0), *c;
-    assert_int_equal(pl_pauli_sum_clone(s, &c), PL_OK);
+    ASSERT_OK(pl_pauli_sum_clone(s, &c));
     assert_sums_identical(s, c);
-    assert_int_equal(pl_pauli_sum_add_sum(s, s, 2.0), PL_OK); /* s += 2 s */
+    ASSERT_OK(pl_pauli_sum_add_sum(s, s, 2.0)); /* s += 2 s */
     assert_sum_prints(s, "3*Z0 Z1 + 1.5*X2 - 3*Y0 Z3");
     pl_pauli_sum_t *d = parse_ok("X0 + X2", 4);
-    assert_int_equal(pl_pauli_sum_add_sum(c, d, -1.0), PL_OK);
+    ASSERT_OK(pl_pauli_sum_add_sum(c, d, -1.0));
     assert_sum_prints(c, "Z0 Z1 - 0.5*X2 - Y0 Z3 - X0");
     pl_pauli_sum_destroy(d);
 
     pl_pauli_sum_t *empty = new_sum(5), *empty2;
-    assert_int_equal(pl_pauli_sum_clone(empty, &empty2), PL_OK);
+    ASSERT_OK(pl_pauli_sum_clone(empty, &empty2));
     assert_int_equal(pl_pauli_sum_size(empty2), 0);
     assert_int_equal(pl_pauli_sum_qubits(empty2), 5);
-    assert_int_equal(pl_pauli_sum_add_sum(empty2, empty, 1.0), PL_OK);
+    ASSERT_OK(pl_pauli_sum_add_sum(empty2, empty, 1.0));
     pl_pauli_sum_destroy(empty), pl_pauli_sum_destroy(empty2);
     pl_pauli_sum_destroy(s), pl_pauli_sum_destroy(c);
     pl_pauli_sum_destroy(NULL);

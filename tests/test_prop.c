@@ -43,12 +43,12 @@ static void add_random_gate(pl_circuit_t *c, pl_rng_t *rng, pl_gate_t kind, int 
         a[j].k = nparams ? (int)pl_rng_below(rng, (uint64_t)nparams) : -1;
         a[j].b = pl_rng_uniform(rng);
     }
-    assert_int_equal(pl_circuit_add_sym(c, kind, q, info->qubits, a), PL_OK);
+    ASSERT_OK(pl_circuit_add_sym(c, kind, q, info->qubits, a));
 }
 
 static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int ngates, int nparams) {
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     for (int g = 0; g < ngates; g++) {
         int pick = (int)pl_rng_below(rng, NKINDS + 2);
         if (pick < NKINDS) {
@@ -58,14 +58,14 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int ngates, int nparam
             int q[2];
             dense_random_unitary(4, rng, u);
             test_random_qubits(rng, n, 2, q);
-            assert_int_equal(pl_circuit_add_unitary(c, q, 2, u), PL_OK);
+            ASSERT_OK(pl_circuit_add_unitary(c, q, 2, u));
         } else {
             pl_pauli_t *p;
-            assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+            ASSERT_OK(pl_pauli_create(n, &p));
             for (int k = 0; k < n; k++) pl_pauli_set(p, k, (pl_pauli_op_t)pl_rng_below(rng, 4));
             if (pl_pauli_weight(p) == 0) pl_pauli_set(p, 0, PL_X);
             pl_angle_t t = {1.0, nparams ? 0 : -1, 0.3};
-            assert_int_equal(pl_circuit_add_pauli_rot(c, p, t), PL_OK);
+            ASSERT_OK(pl_circuit_add_pauli_rot(c, p, t));
             pl_pauli_destroy(p);
         }
     }
@@ -75,9 +75,9 @@ static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int ngates, int nparam
 static double sv_expval(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h) {
     pl_sv_t *sv;
     double complex e;
-    assert_int_equal(pl_sv_create(pl_circuit_qubits(c), &sv), PL_OK);
-    assert_int_equal(pl_circuit_apply(c, theta, sv), PL_OK);
-    assert_int_equal(pl_sv_expval_sum(sv, h, &e), PL_OK);
+    ASSERT_OK(pl_sv_create(pl_circuit_qubits(c), &sv));
+    ASSERT_OK(pl_circuit_apply(c, theta, sv));
+    ASSERT_OK(pl_sv_expval_sum(sv, h, &e));
     pl_sv_destroy(sv);
     return creal(e);
 }
@@ -94,7 +94,7 @@ static void test_exact_vs_state_vector(void **state) {
         for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
         pl_prop_t *p;
         pl_prop_stats_t st;
-        assert_int_equal(pl_propagate(c, theta, h, NULL, &p, &st), PL_OK);
+        ASSERT_OK(pl_propagate(c, theta, h, NULL, &p, &st));
         double got = pl_prop_expval_zero(p), want = sv_expval(c, theta, h);
         if (fabs(got - want) > 1e-10)
             test_fail("trial %d (n=%d, seed %u): propagation %.15g, state vector %.15g", trial, n,
@@ -120,8 +120,8 @@ static void test_single_gate_conjugation(void **state) {
         for (int j = 0; j < info->angles; j++) angles[j] = 6 * pl_rng_uniform(&rng);
         test_random_qubits(&rng, n, info->qubits, q);
         pl_circuit_t *c;
-        assert_int_equal(pl_circuit_create(n, &c), PL_OK);
-        assert_int_equal(pl_circuit_add(c, kind, q, info->qubits, angles), PL_OK);
+        ASSERT_OK(pl_circuit_create(n, &c));
+        ASSERT_OK(pl_circuit_add(c, kind, q, info->qubits, angles));
         int k;
         double complex *u = dense_gate_matrix(dense_gate_name(kind), angles, &k);
         double complex *full = dense_embed(n, u, k, q);
@@ -130,8 +130,8 @@ static void test_single_gate_conjugation(void **state) {
             pl_pauli_sum_t *h = test_random_observable(&rng, n, 1, 0.6);
             pl_prop_t *p;
             pl_pauli_sum_t *out;
-            assert_int_equal(pl_propagate(c, NULL, h, NULL, &p, NULL), PL_OK);
-            assert_int_equal(pl_prop_to_sum(p, &out), PL_OK);
+            ASSERT_OK(pl_propagate(c, NULL, h, NULL, &p, NULL));
+            ASSERT_OK(pl_prop_to_sum(p, &out));
             double complex *m = dense_pauli_sum_matrix(h), *ud = dense_zeros(d * d);
             double complex *t1 = dense_zeros(d * d), *want = dense_zeros(d * d);
             dense_dagger(d, full, ud);
@@ -165,9 +165,9 @@ static void test_weight_truncation_converges(void **state) {
     const int n = 8, trials = 16;
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = n, .layers = 3};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_parse("Z3 Z4 + 0.5*X0", n, &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z3 Z4 + 0.5*X0", n, &h));
     double mean_err[9] = {0}, theta[64];
     for (int trial = 0; trial < trials; trial++) {
         for (int k = 0; k < pl_circuit_num_params(c); k++) theta[k] = 6 * pl_rng_uniform(&rng);
@@ -176,7 +176,7 @@ static void test_weight_truncation_converges(void **state) {
             pl_trunc_t t = {.max_weight = w};
             pl_prop_t *p;
             pl_prop_stats_t st;
-            assert_int_equal(pl_propagate(c, theta, h, &t, &p, &st), PL_OK);
+            ASSERT_OK(pl_propagate(c, theta, h, &t, &p, &st));
             double err = fabs(pl_prop_expval_zero(p) - exact);
             mean_err[w] += err / trials;
             if (w == n) assert_true(err < 1e-10 && st.truncated_weight == 0.0);
@@ -205,12 +205,12 @@ static void test_product_state_and_callback(void **state) {
     const int n = 6;
     pl_circuit_t *c = random_circuit(&rng, n, 20, 0);
     pl_circuit_t *prep;
-    assert_int_equal(pl_circuit_create(n, &prep), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &prep));
     double bloch[3 * 6];
     for (int q = 0; q < n; q++) {
         double a = 3 * pl_rng_uniform(&rng), b = 6 * pl_rng_uniform(&rng);
-        assert_int_equal(pl_circuit_add(prep, PL_GATE_RY, &q, 1, &a), PL_OK);
-        assert_int_equal(pl_circuit_add(prep, PL_GATE_RZ, &q, 1, &b), PL_OK);
+        ASSERT_OK(pl_circuit_add(prep, PL_GATE_RY, &q, 1, &a));
+        ASSERT_OK(pl_circuit_add(prep, PL_GATE_RZ, &q, 1, &b));
         bloch[3 * q] = sin(a) * cos(b);
         bloch[3 * q + 1] = sin(a) * sin(b);
         bloch[3 * q + 2] = cos(a);
@@ -218,19 +218,18 @@ static void test_product_state_and_callback(void **state) {
     pl_pauli_sum_t *h = test_random_observable(&rng, n, 5, 0.6);
     pl_sv_t *in, *sv;
     double complex e;
-    assert_int_equal(pl_sv_create(n, &in), PL_OK);
-    assert_int_equal(pl_circuit_apply(prep, NULL, in), PL_OK);
-    assert_int_equal(pl_sv_clone(in, &sv), PL_OK);
-    assert_int_equal(pl_circuit_apply(c, NULL, sv), PL_OK);
-    assert_int_equal(pl_sv_expval_sum(sv, h, &e), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &in));
+    ASSERT_OK(pl_circuit_apply(prep, NULL, in));
+    ASSERT_OK(pl_sv_clone(in, &sv));
+    ASSERT_OK(pl_circuit_apply(c, NULL, sv));
+    ASSERT_OK(pl_sv_expval_sum(sv, h, &e));
     pl_prop_t *p;
-    assert_int_equal(pl_propagate(c, NULL, h, NULL, &p, NULL), PL_OK);
+    ASSERT_OK(pl_propagate(c, NULL, h, NULL, &p, NULL));
     assert_true(fabs(pl_prop_expval_product(p, bloch) - creal(e)) < 1e-10);
     /* The callback path with ⟨P⟩ of the input state gives the same. */
     double via_callback;
-    assert_int_equal(pl_prop_expval_callback(p, sv_callback, in,
-                                             &via_callback),
-                     PL_OK);
+    ASSERT_OK(pl_prop_expval_callback(p, sv_callback, in,
+                                      &via_callback));
     assert_true(fabs(via_callback - creal(e)) < 1e-10);
     pl_prop_destroy(p);
     pl_sv_destroy(sv);
@@ -244,7 +243,7 @@ static void test_product_state_and_callback(void **state) {
 static double truncated_value(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
                               const pl_trunc_t *t) {
     pl_prop_t *p;
-    assert_int_equal(pl_propagate(c, theta, h, t, &p, NULL), PL_OK);
+    ASSERT_OK(pl_propagate(c, theta, h, t, &p, NULL));
     const double v = pl_prop_expval_zero(p);
     pl_prop_destroy(p);
     return v;
@@ -265,9 +264,8 @@ static void test_gradient(void **state) {
     const pl_trunc_t truncs[3] = {{0, 0.0, 0}, {.max_weight = 2}, {.max_freq = 3}};
     for (int t = 0; t < 3; t++) {
         double value, value_shift;
-        assert_int_equal(pl_propagate_grad(c, theta, h, &truncs[t], &value, grad), PL_OK);
-        assert_int_equal(pl_propagate_grad_shift(c, theta, h, &truncs[t], &value_shift, shift),
-                         PL_OK);
+        ASSERT_OK(pl_propagate_grad(c, theta, h, &truncs[t], &value, grad));
+        ASSERT_OK(pl_propagate_grad_shift(c, theta, h, &truncs[t], &value_shift, shift));
         assert_true(fabs(value - value_shift) < 1e-12);
         assert_true(fabs(value - truncated_value(c, theta, h, &truncs[t])) < 1e-12);
         if (t == 0) assert_true(fabs(value - sv_expval(c, theta, h)) < 1e-10);
@@ -317,10 +315,10 @@ static void test_gradient_product_and_callback(void **state) {
     for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
     const pl_trunc_t trunc = {.max_weight = 3};
     pl_prop_t *p;
-    assert_int_equal(pl_propagate_diff(c, theta, h, &trunc, &p, NULL), PL_OK);
+    ASSERT_OK(pl_propagate_diff(c, theta, h, &trunc, &p, NULL));
     assert_int_equal(pl_prop_num_grad(p), np);
     double value, vcb;
-    assert_int_equal(pl_prop_grad_product(p, bloch, &value, grad), PL_OK);
+    ASSERT_OK(pl_prop_grad_product(p, bloch, &value, grad));
     assert_true(fabs(value - pl_prop_expval_product(p, bloch)) < 1e-14);
     for (int k = 0; k < np; k++) {
         double f[2];
@@ -328,7 +326,7 @@ static void test_gradient_product_and_callback(void **state) {
             memcpy(shifted, theta, sizeof shifted);
             shifted[k] += side ? -1e-5 : 1e-5;
             pl_prop_t *q;
-            assert_int_equal(pl_propagate(c, shifted, h, &trunc, &q, NULL), PL_OK);
+            ASSERT_OK(pl_propagate(c, shifted, h, &trunc, &q, NULL));
             f[side] = pl_prop_expval_product(q, bloch);
             pl_prop_destroy(q);
         }
@@ -338,13 +336,13 @@ static void test_gradient_product_and_callback(void **state) {
     }
     /* the callback with ⟨0|P|0⟩ equals pl_prop_grad_zero and the per-term sum */
     double gzero[4], vzero, by_hand[4] = {0};
-    assert_int_equal(pl_prop_grad_callback(p, zero_state, NULL, &vcb, gcb), PL_OK);
-    assert_int_equal(pl_prop_grad_zero(p, &vzero, gzero), PL_OK);
+    ASSERT_OK(pl_prop_grad_callback(p, zero_state, NULL, &vcb, gcb));
+    ASSERT_OK(pl_prop_grad_zero(p, &vzero, gzero));
     for (size_t t = 0; t < pl_prop_size(p); t++) {
         pl_pauli_t v;
         double coeff, e;
         pl_prop_term(p, t, &v, &coeff);
-        assert_int_equal(zero_state(&v, NULL, &e), PL_OK);
+        ASSERT_OK(zero_state(&v, NULL, &e));
         for (int k = 0; k < np; k++) by_hand[k] += pl_prop_term_grad(p, t)[k] * e;
     }
     assert_true(fabs(vcb - vzero) < 1e-14);
@@ -352,7 +350,7 @@ static void test_gradient_product_and_callback(void **state) {
         assert_true(fabs(gcb[k] - gzero[k]) < 1e-14 && fabs(by_hand[k] - gzero[k]) < 1e-12);
     pl_prop_destroy(p);
     /* without derivatives the gradient functions refuse */
-    assert_int_equal(pl_propagate(c, theta, h, &trunc, &p, NULL), PL_OK);
+    ASSERT_OK(pl_propagate(c, theta, h, &trunc, &p, NULL));
     assert_null(pl_prop_term_grad(p, 0));
     assert_int_equal(pl_prop_grad_zero(p, &vzero, gzero), PL_EINVAL);
     test_expect_contains(pl_last_error(), "pl_propagate_diff");
@@ -371,32 +369,32 @@ static void test_pauli_propagation_jl_readme(void **state) {
     (void)state;
     const int n = 32;
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(n, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(n, &c));
     const double a = 0.1;
     for (int layer = 0; layer < 32; layer++) {
-        for (int i = 0; layer > 0 && i < n; i++) assert_int_equal(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a), PL_OK);
+        for (int i = 0; layer > 0 && i < n; i++) ASSERT_OK(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a));
         for (int start = 0; start < 2; start++)
             for (int i = start; i < n; i += 2) {
                 const int q[2] = {i, (i + 1) % n};
-                assert_int_equal(pl_circuit_add(c, PL_GATE_RZZ, q, 2, &a), PL_OK);
+                ASSERT_OK(pl_circuit_add(c, PL_GATE_RZZ, q, 2, &a));
             }
     }
-    for (int i = 0; i < n; i++) assert_int_equal(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a), PL_OK);
+    for (int i = 0; i < n; i++) ASSERT_OK(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a));
     pl_pauli_sum_t *z;
-    assert_int_equal(pl_pauli_sum_parse("Z15", n, &z), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z15", n, &z));
     const pl_trunc_t t = {.max_weight = 6, .min_abs_coeff = 1e-4};
     double values[2];
     size_t sizes[2];
     const int saved = pl_threads();
     for (int threads = 1; threads <= 2; threads++) {
-        assert_int_equal(pl_set_threads(threads), PL_OK);
+        ASSERT_OK(pl_set_threads(threads));
         pl_prop_t *p;
-        assert_int_equal(pl_propagate(c, NULL, z, &t, &p, NULL), PL_OK);
+        ASSERT_OK(pl_propagate(c, NULL, z, &t, &p, NULL));
         values[threads - 1] = pl_prop_expval_zero(p);
         sizes[threads - 1] = pl_prop_size(p);
         pl_prop_destroy(p);
     }
-    assert_int_equal(pl_set_threads(saved), PL_OK);
+    ASSERT_OK(pl_set_threads(saved));
     if (fabs(values[0] - 0.154596728241) > 5e-13)
         test_fail("PauliPropagation.jl quick start: got %.13f, published 0.154596728241", values[0]);
     assert_true(values[0] == values[1] && sizes[0] == sizes[1]);
@@ -410,22 +408,22 @@ static void test_thread_independence(void **state) {
     (void)state;
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_TFIM_HVA, .qubits = 24, .layers = 9};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     const int np = pl_circuit_num_params(c);
     double *theta = malloc((size_t)np * sizeof *theta);
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 9);
     for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
     pl_pauli_sum_t *z;
-    assert_int_equal(pl_pauli_sum_parse("Z12", 24, &z), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z12", 24, &z));
     const pl_trunc_t t = {.min_abs_coeff = 1e-5};
     pl_prop_t *p[2];
     const int saved = pl_threads();
     for (int threads = 1; threads <= 2; threads++) {
-        assert_int_equal(pl_set_threads(threads), PL_OK);
-        assert_int_equal(pl_propagate_diff(c, theta, z, &t, &p[threads - 1], NULL), PL_OK);
+        ASSERT_OK(pl_set_threads(threads));
+        ASSERT_OK(pl_propagate_diff(c, theta, z, &t, &p[threads - 1], NULL));
     }
-    assert_int_equal(pl_set_threads(saved), PL_OK);
+    ASSERT_OK(pl_set_threads(saved));
     assert_true(pl_prop_size(p[0]) > 32768); /* large enough to be scanned in parallel */
     assert_int_equal(pl_prop_size(p[0]), pl_prop_size(p[1]));
     for (size_t k = 0; k < pl_prop_size(p[0]); k++) {
@@ -450,8 +448,8 @@ static void test_qcnn_1024(void **state) {
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 1024};
     pl_circuit_t *c;
     pl_pauli_sum_t *readout;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
-    assert_int_equal(pl_ansatz_readout(&o, &readout), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
+    ASSERT_OK(pl_ansatz_readout(&o, &readout));
     const int np = pl_circuit_num_params(c);
     double *theta = malloc((size_t)np * sizeof *theta);
     pl_rng_t rng;
@@ -460,7 +458,7 @@ static void test_qcnn_1024(void **state) {
     pl_trunc_t t = {.max_weight = 2};
     pl_prop_t *p;
     pl_prop_stats_t st;
-    assert_int_equal(pl_propagate(c, theta, readout, &t, &p, &st), PL_OK);
+    ASSERT_OK(pl_propagate(c, theta, readout, &t, &p, &st));
     assert_true(pl_prop_size(p) > 0);
     /* Strings of weight <= 2 on 1,024 qubits: 1 + 3·1024 + 9·C(1024, 2). */
     assert_true(pl_prop_size(p) <= 1 + 3 * 1024 + 9 * (size_t)1024 * 1023 / 2);
@@ -480,14 +478,14 @@ static void test_qcnn_1024(void **state) {
 static void test_errors(void **state) {
     (void)state;
     pl_circuit_t *c;
-    assert_int_equal(pl_circuit_create(2, &c), PL_OK);
+    ASSERT_OK(pl_circuit_create(2, &c));
     int q = 0;
     pl_angle_t t = {1.0, 0, 0.0};
-    assert_int_equal(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &t), PL_OK);
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &t));
     pl_pauli_sum_t *h, *h3, *hc;
-    assert_int_equal(pl_pauli_sum_parse("Z0", 2, &h), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("Z0", 3, &h3), PL_OK);
-    assert_int_equal(pl_pauli_sum_parse("0.5i*Z0", 2, &hc), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 2, &h));
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, &h3));
+    ASSERT_OK(pl_pauli_sum_parse("0.5i*Z0", 2, &hc));
     pl_prop_t *p = NULL;
     const double theta = 0.3, nan_theta = NAN;
     assert_int_equal(pl_propagate(c, &theta, h3, NULL, &p, NULL), PL_EINVAL);
@@ -507,11 +505,11 @@ static void test_errors(void **state) {
     /* A term explosion stops at the memory limit and names the term count. */
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 12, .layers = 4};
     pl_circuit_t *big;
-    assert_int_equal(pl_ansatz_build(&o, &big), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &big));
     double *th = calloc((size_t)pl_circuit_num_params(big), sizeof *th);
     for (int k = 0; k < pl_circuit_num_params(big); k++) th[k] = 0.1 + k;
     pl_pauli_sum_t *z;
-    assert_int_equal(pl_pauli_sum_parse("Z6", 12, &z), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse("Z6", 12, &z));
     pl_mem_set_limit(1 << 16);
     assert_int_equal(pl_propagate(big, th, z, NULL, &p, NULL), PL_ENOMEM);
     test_expect_contains(pl_last_error(), "Pauli propagation after");

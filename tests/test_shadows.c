@@ -25,17 +25,17 @@
 
 static pl_sv_t *random_state(int n, pl_rng_t *rng) {
     pl_sv_t *sv;
-    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &sv));
     dense_random_state(n, rng, pl_sv_data(sv));
     return sv;
 }
 
 static double exact_expval(const pl_sv_t *sv, const pl_pauli_t *p) {
     pl_pauli_sum_t *one;
-    assert_int_equal(pl_pauli_sum_create(p->n, &one), PL_OK);
-    assert_int_equal(pl_pauli_sum_add(one, p, 1.0), PL_OK);
+    ASSERT_OK(pl_pauli_sum_create(p->n, &one));
+    ASSERT_OK(pl_pauli_sum_add(one, p, 1.0));
     double complex e;
-    assert_int_equal(pl_sv_expval_sum(sv, one, &e), PL_OK);
+    ASSERT_OK(pl_sv_expval_sum(sv, one, &e));
     pl_pauli_sum_destroy(one);
     return creal(e);
 }
@@ -44,7 +44,7 @@ static double exact_expval(const pl_sv_t *sv, const pl_pauli_t *p) {
 static pl_pauli_t *random_string(pl_rng_t *rng, int n, int w) {
     pl_pauli_t *p;
     int qs[8];
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    ASSERT_OK(pl_pauli_create(n, &p));
     test_random_qubits(rng, n, w, qs);
     for (int j = 0; j < w; j++) pl_pauli_set(p, qs[j], (pl_pauli_op_t)(1 + pl_rng_below(rng, 3)));
     return p;
@@ -62,13 +62,13 @@ static void test_estimates_within_bounds(void **state) {
     for (int trial = 0; trial < 2; trial++) {
         pl_sv_t *sv = random_state(n, &rng);
         pl_shadows_t *sh;
-        assert_int_equal(pl_shadows_from_sv(sv, 4000, SEED + (uint64_t)trial, &sh), PL_OK);
+        ASSERT_OK(pl_shadows_from_sv(sv, 4000, SEED + (uint64_t)trial, &sh));
         assert_int_equal(pl_shadows_shots(sh), 4000);
         for (int w = 1; w <= 4; w++)
             for (int k = 0; k < 5; k++) {
                 pl_pauli_t *p = random_string(&rng, n, w);
                 pl_shadow_estimate_t e;
-                assert_int_equal(pl_shadows_estimate(sh, p, &opts, &e), PL_OK);
+                ASSERT_OK(pl_shadows_estimate(sh, p, &opts, &e));
                 const double want = exact_expval(sv, p);
                 assert_int_equal(e.weight, w);
                 if (fabs(e.mean - want) > e.mean_radius || fabs(e.mom - want) > e.mom_radius)
@@ -89,9 +89,9 @@ static void test_estimates_within_bounds(void **state) {
 static void test_bases_uniform(void **state) {
     (void)state;
     pl_sv_t *sv;
-    assert_int_equal(pl_sv_create(4, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(4, &sv));
     pl_shadows_t *sh;
-    assert_int_equal(pl_shadows_from_sv(sv, 3000, 5, &sh), PL_OK);
+    ASSERT_OK(pl_shadows_from_sv(sv, 3000, 5, &sh));
     uint8_t basis[4], outcome[4];
     size_t count[4] = {0};
     for (size_t s = 0; s < 3000; s++) {
@@ -120,9 +120,9 @@ static char *write_temp(const char *text) {
 
 static double estimate_text(const pl_shadows_t *sh, const char *text) {
     pl_pauli_sum_t *h;
-    assert_int_equal(pl_pauli_sum_parse(text, pl_shadows_qubits(sh), &h), PL_OK);
+    ASSERT_OK(pl_pauli_sum_parse(text, pl_shadows_qubits(sh), &h));
     pl_shadow_estimate_t e;
-    assert_int_equal(pl_shadows_estimate_sum(sh, h, NULL, &e), PL_OK);
+    ASSERT_OK(pl_shadows_estimate_sum(sh, h, NULL, &e));
     pl_pauli_sum_destroy(h);
     return e.mean;
 }
@@ -137,7 +137,7 @@ static void test_hand_written_file(void **state) {
                             "ZZ 11\n"
                             "yx 01\n");
     pl_shadows_t *sh;
-    assert_int_equal(pl_shadows_read_any(path, &sh), PL_OK);
+    ASSERT_OK(pl_shadows_read_any(path, &sh));
     assert_int_equal(pl_shadows_qubits(sh), 2);
     assert_int_equal(pl_shadows_shots(sh), 4);
     /* X0: shots 1, 2 match with +1, −1 → 3(1 − 1)/4 = 0 */
@@ -178,15 +178,15 @@ static void test_bad_files(void **state) {
     assert_int_equal(pl_shadows_read_any("/nonexistent/shots.txt", &sh), PL_EIO);
     /* a string on qubits the data does not have */
     char *path = write_temp("XZ 00\n");
-    assert_int_equal(pl_shadows_read_text(path, &sh), PL_OK);
+    ASSERT_OK(pl_shadows_read_text(path, &sh));
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_parse("Z3", 4, &p), PL_OK);
+    ASSERT_OK(pl_pauli_parse("Z3", 4, &p));
     pl_shadow_estimate_t e;
     assert_int_equal(pl_shadows_estimate(sh, p, NULL, &e), PL_EINVAL);
     test_expect_contains(pl_last_error(), "qubit 3, but the shadows have 2 qubits");
     const pl_shadow_opts_t bad = {.delta = 1.5};
     pl_pauli_destroy(p);
-    assert_int_equal(pl_pauli_parse("Z1", 2, &p), PL_OK);
+    ASSERT_OK(pl_pauli_parse("Z1", 2, &p));
     assert_int_equal(pl_shadows_estimate(sh, p, &bad, &e), PL_EINVAL);
     pl_pauli_destroy(p);
     pl_shadows_destroy(sh);
@@ -217,25 +217,25 @@ static void test_round_trips(void **state) {
     pl_shadows_t *sh[2], *back;
     const int saved = pl_threads();
     for (int t = 1; t <= 2; t++) {
-        assert_int_equal(pl_set_threads(t), PL_OK);
-        assert_int_equal(pl_shadows_from_sv(sv, 333, 99, &sh[t - 1]), PL_OK);
+        ASSERT_OK(pl_set_threads(t));
+        ASSERT_OK(pl_shadows_from_sv(sv, 333, 99, &sh[t - 1]));
     }
-    assert_int_equal(pl_set_threads(saved), PL_OK);
+    ASSERT_OK(pl_set_threads(saved));
     expect_same(sh[0], sh[1]);
     char txt[64], h5[64];
     snprintf(txt, sizeof txt, "/tmp/pl_shadows_rt_%d.txt", (int)getpid());
     snprintf(h5, sizeof h5, "/tmp/pl_shadows_rt_%d.h5", (int)getpid());
-    assert_int_equal(pl_shadows_write_text(sh[0], txt), PL_OK);
-    assert_int_equal(pl_shadows_read_any(txt, &back), PL_OK);
+    ASSERT_OK(pl_shadows_write_text(sh[0], txt));
+    ASSERT_OK(pl_shadows_read_any(txt, &back));
     expect_same(sh[0], back);
     pl_shadows_destroy(back);
-    assert_int_equal(pl_shadows_save(sh[0], h5, "test", 99), PL_OK);
-    assert_int_equal(pl_shadows_read_any(h5, &back), PL_OK);
+    ASSERT_OK(pl_shadows_save(sh[0], h5, "test", 99));
+    ASSERT_OK(pl_shadows_read_any(h5, &back));
     expect_same(sh[0], back);
     pl_shadows_destroy(back);
     /* the first 100 shots, shot by shot */
     pl_shadows_t *head;
-    assert_int_equal(pl_shadows_head(sh[0], 100, &head), PL_OK);
+    ASSERT_OK(pl_shadows_head(sh[0], 100, &head));
     assert_int_equal(pl_shadows_shots(head), 100);
     uint8_t b1[5], o1[5], b2[5], o2[5];
     for (size_t s = 0; s < 100; s++) {
@@ -264,7 +264,7 @@ static void test_windows(void **state) {
     assert_int_equal(pl_shadows_window_count(512, 3), 24495);
     assert_int_equal(pl_shadows_window_count(32, 4), 5631);
     pl_pauli_sum_t *strings;
-    assert_int_equal(pl_shadows_window_strings(32, 4, &strings), PL_OK);
+    ASSERT_OK(pl_shadows_window_strings(32, 4, &strings));
     assert_int_equal(pl_pauli_sum_size(strings), 5631); /* the sum merges duplicates */
     for (size_t k = 0; k < pl_pauli_sum_size(strings); k++) {
         pl_pauli_t p;
@@ -284,25 +284,25 @@ static void test_windows(void **state) {
     pl_rng_seed(&rng, SEED, 3);
     pl_sv_t *sv = random_state(7, &rng);
     pl_shadows_t *sh;
-    assert_int_equal(pl_shadows_from_sv(sv, 200, 4, &sh), PL_OK);
+    ASSERT_OK(pl_shadows_from_sv(sv, 200, 4, &sh));
     for (int k = 1; k <= 3; k++) {
         const size_t count = pl_shadows_window_count(7, k);
         double *features = malloc(count * sizeof *features);
         const pl_pauli_t **views = malloc(count * sizeof *views);
         pl_pauli_t *store = malloc(count * sizeof *store);
         double *many = malloc(count * sizeof *many);
-        assert_int_equal(pl_shadows_window_features(sh, k, features), PL_OK);
-        assert_int_equal(pl_shadows_window_strings(7, k, &strings), PL_OK);
+        ASSERT_OK(pl_shadows_window_features(sh, k, features));
+        ASSERT_OK(pl_shadows_window_strings(7, k, &strings));
         assert_int_equal(pl_pauli_sum_size(strings), count);
         for (size_t i = 0; i < count; i++) {
             double complex c;
             pl_pauli_sum_term(strings, i, &store[i], &c);
             views[i] = &store[i];
             pl_shadow_estimate_t e;
-            assert_int_equal(pl_shadows_estimate(sh, &store[i], NULL, &e), PL_OK);
+            ASSERT_OK(pl_shadows_estimate(sh, &store[i], NULL, &e));
             assert_true(fabs(e.mean - features[i]) < 1e-12);
         }
-        assert_int_equal(pl_shadows_estimate_many(sh, views, count, many), PL_OK);
+        ASSERT_OK(pl_shadows_estimate_many(sh, views, count, many));
         assert_memory_equal(many, features, count * sizeof *many);
         pl_pauli_sum_destroy(strings);
         free(features);
@@ -321,7 +321,7 @@ static void test_windows(void **state) {
 static pl_sv_t *mps_to_sv(const pl_mps_t *psi) {
     const int n = pl_mps_sites(psi);
     pl_sv_t *sv;
-    assert_int_equal(pl_sv_create(n, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(n, &sv));
     double complex *amp = pl_sv_data(sv);
     double row[64], next[64];
     for (uint64_t idx = 0; idx < (UINT64_C(1) << n); idx++) {
@@ -330,7 +330,7 @@ static pl_sv_t *mps_to_sv(const pl_mps_t *psi) {
         for (int i = 0; i < n; i++) {
             const double *a;
             int dl, dr;
-            assert_int_equal(pl_mps_site(psi, i, &a, &dl, &dr), PL_OK);
+            ASSERT_OK(pl_mps_site(psi, i, &a, &dl, &dr));
             assert_true(dl == dim && dr <= 64);
             const int s = (int)(idx >> i & 1);
             for (int b = 0; b < dr; b++) {
@@ -362,7 +362,7 @@ static double marginal3(const pl_sv_t *sv, const uint8_t *b, int o) {
                 if (o >> q & 1) sign = -sign;
             }
         pl_pauli_t *p_str;
-        assert_int_equal(pl_pauli_parse(text, pl_sv_qubits(sv), &p_str), PL_OK);
+        ASSERT_OK(pl_pauli_parse(text, pl_sv_qubits(sv), &p_str));
         p += sign * exact_expval(sv, p_str) / 8.0;
         pl_pauli_destroy(p_str);
     }
@@ -414,14 +414,14 @@ static double chi2_quantile_999(int k) {
 static void test_mps_sampler(void **state) {
     (void)state;
     pl_mps_t *psi;
-    assert_int_equal(pl_mps_create_random(10, 6, SEED, &psi), PL_OK);
+    ASSERT_OK(pl_mps_create_random(10, 6, SEED, &psi));
     pl_sv_t *sv = mps_to_sv(psi);
     double norm = 0.0;
     for (size_t i = 0; i < pl_sv_dim(sv); i++) norm += creal(pl_sv_data(sv)[i] * conj(pl_sv_data(sv)[i]));
     assert_true(fabs(norm - 1.0) < 1e-10);
     pl_shadows_t *from_mps, *from_sv;
-    assert_int_equal(pl_shadows_from_mps(psi, 20000, 11, &from_mps), PL_OK);
-    assert_int_equal(pl_shadows_from_sv(sv, 20000, 12, &from_sv), PL_OK);
+    ASSERT_OK(pl_shadows_from_mps(psi, 20000, 11, &from_mps));
+    ASSERT_OK(pl_shadows_from_sv(sv, 20000, 12, &from_sv));
     int dof;
     double chi2 = chi_square_first3(from_mps, sv, &dof);
     if (chi2 > chi2_quantile_999(dof))
@@ -436,7 +436,7 @@ static void test_mps_sampler(void **state) {
     for (int k = 0; k < 12; k++) {
         pl_pauli_t *p = random_string(&rng, 10, 1 + k % 3);
         pl_shadow_estimate_t e;
-        assert_int_equal(pl_shadows_estimate(from_mps, p, &opts, &e), PL_OK);
+        ASSERT_OK(pl_shadows_estimate(from_mps, p, &opts, &e));
         const double want = exact_expval(sv, p);
         if (fabs(e.mean - want) > e.mean_radius)
             test_fail("MPS shadows: %.4f ± %.4f vs exact %.4f", e.mean, e.mean_radius, want);
@@ -445,9 +445,9 @@ static void test_mps_sampler(void **state) {
     /* thread-count independence */
     pl_shadows_t *again;
     const int saved = pl_threads();
-    assert_int_equal(pl_set_threads(1), PL_OK);
-    assert_int_equal(pl_shadows_from_mps(psi, 20000, 11, &again), PL_OK);
-    assert_int_equal(pl_set_threads(saved), PL_OK);
+    ASSERT_OK(pl_set_threads(1));
+    ASSERT_OK(pl_shadows_from_mps(psi, 20000, 11, &again));
+    ASSERT_OK(pl_set_threads(saved));
     expect_same(from_mps, again);
     pl_shadows_destroy(again);
     pl_shadows_destroy(from_mps);
@@ -463,7 +463,7 @@ static void test_mps_from_sv(void **state) {
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 5);
     pl_sv_t *sv;
-    assert_int_equal(pl_sv_create(7, &sv), PL_OK);
+    ASSERT_OK(pl_sv_create(7, &sv));
     double norm = 0.0;
     for (size_t i = 0; i < pl_sv_dim(sv); i++) {
         const double v = pl_rng_normal(&rng);
@@ -472,7 +472,7 @@ static void test_mps_from_sv(void **state) {
     }
     for (size_t i = 0; i < pl_sv_dim(sv); i++) pl_sv_data(sv)[i] /= sqrt(norm);
     pl_mps_t *psi;
-    assert_int_equal(pl_mps_from_sv(sv, &psi), PL_OK);
+    ASSERT_OK(pl_mps_from_sv(sv, &psi));
     assert_int_equal(pl_mps_sites(psi), 7);
     assert_true(pl_mps_max_bond_dim(psi) <= 8);
     pl_sv_t *back = mps_to_sv(psi);

@@ -26,19 +26,13 @@
 #define SEED 314159u
 #define TOL 1e-12
 
-#define CHECK_OK(expr)                                                                      \
-    do {                                                                                    \
-        pl_status_t st_ = (expr);                                                           \
-        if (st_ != PL_OK) test_fail("%s failed (%d): %s", #expr, (int)st_, pl_last_error()); \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
 static pl_sv_t *sv_new(int n) {
     pl_sv_t *sv = NULL;
-    CHECK_OK(pl_sv_create(n, &sv));
+    ASSERT_OK(pl_sv_create(n, &sv));
     return sv;
 }
 
@@ -50,7 +44,7 @@ static pl_sv_t *sv_from(int n, const double complex *psi) {
 
 static pl_pauli_t *pauli_from(int n, const char *letters) {
     pl_pauli_t *p = NULL;
-    CHECK_OK(pl_pauli_create(n, &p));
+    ASSERT_OK(pl_pauli_create(n, &p));
     for (int q = 0; q < n; q++) {
         pl_pauli_op_t op = letters[q] == 'X' ? PL_X
                            : letters[q] == 'Y' ? PL_Y
@@ -86,10 +80,10 @@ static void terms_add(terms_t *t, const char *letters, double complex c) {
 
 static pl_pauli_sum_t *terms_sum(const terms_t *t) {
     pl_pauli_sum_t *s = NULL;
-    CHECK_OK(pl_pauli_sum_create(t->n, &s));
+    ASSERT_OK(pl_pauli_sum_create(t->n, &s));
     for (int k = 0; k < t->count; k++) {
         pl_pauli_t *p = pauli_from(t->n, t->letters[k]);
-        CHECK_OK(pl_pauli_sum_add(s, p, t->coef[k]));
+        ASSERT_OK(pl_pauli_sum_add(s, p, t->coef[k]));
         pl_pauli_destroy(p);
     }
     return s;
@@ -117,15 +111,15 @@ static void test_create_and_copy(void **state) {
         assert_true(a[0] == 1.0);
         for (size_t i = 1; i < pl_sv_dim(sv); i++) assert_true(a[i] == 0.0);
         uint64_t last = pl_sv_dim(sv) - 1;
-        CHECK_OK(pl_sv_set_basis(sv, last));
+        ASSERT_OK(pl_sv_set_basis(sv, last));
         for (size_t i = 0; i < pl_sv_dim(sv); i++) assert_true(a[i] == (i == last ? 1.0 : 0.0));
         assert_int_equal(pl_sv_set_basis(sv, last + 1), PL_EINVAL);
         pl_sv_t *c = NULL;
-        CHECK_OK(pl_sv_clone(sv, &c));
+        ASSERT_OK(pl_sv_clone(sv, &c));
         assert_true(pl_sv_data(c) != pl_sv_data(sv));
         assert_memory_equal(pl_sv_data(c), a, pl_sv_dim(sv) * sizeof *a);
         pl_sv_t *other = sv_new(n);
-        CHECK_OK(pl_sv_copy(other, sv));
+        ASSERT_OK(pl_sv_copy(other, sv));
         assert_memory_equal(pl_sv_data(other), a, pl_sv_dim(sv) * sizeof *a);
         pl_sv_t *bigger = sv_new(n + 1);
         assert_int_equal(pl_sv_copy(bigger, sv), PL_EINVAL);
@@ -162,7 +156,7 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         snprintf(what, cap, "gate %s q(%d,%d,%d) angles (%.17g, %.17g, %.17g)",
                  pl_gate_info(g)->name, qs[0], k > 1 ? qs[1] : -1, k > 2 ? qs[2] : -1,
                  angles[0], angles[1], angles[2]);
-        CHECK_OK(pl_sv_apply_gate(sv, g, qs, angles));
+        ASSERT_OK(pl_sv_apply_gate(sv, g, qs, angles));
         int kd = 0;
         double complex *m = dense_gate_matrix(dense_gate_name(g), angles, &kd);
         assert_int_equal(kd, k);
@@ -174,14 +168,14 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         test_random_qubits(rng, n, 1, qs);
         dense_random_unitary(2, rng, u);
         snprintf(what, cap, "apply_1q q%d", qs[0]);
-        CHECK_OK(pl_sv_apply_1q(sv, qs[0], u));
+        ASSERT_OK(pl_sv_apply_1q(sv, qs[0], u));
         dense_apply(n, psi, u, 1, qs);
         break;
     case OP_2Q:
         test_random_qubits(rng, n, 2, qs);
         dense_random_unitary(4, rng, u);
         snprintf(what, cap, "apply_2q q(%d,%d)", qs[0], qs[1]);
-        CHECK_OK(pl_sv_apply_2q(sv, qs[0], qs[1], u));
+        ASSERT_OK(pl_sv_apply_2q(sv, qs[0], qs[1], u));
         dense_apply(n, psi, u, 2, qs);
         break;
     case OP_MC1Q: {
@@ -190,7 +184,7 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         dense_random_unitary(2, rng, u);
         snprintf(what, cap, "apply_mc1q %d controls (%d,%d,%d) target %d", nc, qs[0],
                  nc > 1 ? qs[1] : -1, nc > 2 ? qs[2] : -1, qs[nc]);
-        CHECK_OK(pl_sv_apply_mc1q(sv, qs, nc, qs[nc], u));
+        ASSERT_OK(pl_sv_apply_mc1q(sv, qs, nc, qs[nc], u));
         double complex *m = dense_controlled(u, 1, nc);
         dense_apply(n, psi, m, nc + 1, qs);
         free(m);
@@ -208,11 +202,11 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
         if (kind == OP_PAULI_ROT) {
             double th = random_angle(rng);
             snprintf(what, cap, "apply_pauli_rot %s θ=%.17g", letters, th);
-            CHECK_OK(pl_sv_apply_pauli_rot(sv, p, th));
+            ASSERT_OK(pl_sv_apply_pauli_rot(sv, p, th));
             m = dense_pauli_rot_matrix_str(n, letters, th);
         } else {
             snprintf(what, cap, "apply_pauli %s", letters);
-            CHECK_OK(pl_sv_apply_pauli(sv, p));
+            ASSERT_OK(pl_sv_apply_pauli(sv, p));
             m = dense_pauli_matrix_str(n, letters);
         }
         dense_apply_full(n, psi, m);
@@ -275,7 +269,7 @@ static void test_every_gate_every_placement(void **state) {
                     double complex psi[16];
                     dense_random_state(n, &rng, psi);
                     pl_sv_t *sv = sv_from(n, psi);
-                    CHECK_OK(pl_sv_apply_gate(sv, g, qs, angles));
+                    ASSERT_OK(pl_sv_apply_gate(sv, g, qs, angles));
                     int kd;
                     double complex *m = dense_gate_matrix(dense_gate_name(g), angles, &kd);
                     dense_apply(n, psi, m, k, qs);
@@ -301,10 +295,10 @@ static void test_ghz_closed_form(void **state) {
         int n = sizes[i];
         pl_sv_t *sv = sv_new(n);
         int q0 = 0;
-        CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q0, NULL));
+        ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q0, NULL));
         for (int q = 0; q + 1 < n; q++) {
             int qs[2] = {q, q + 1};
-            CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_CX, qs, NULL));
+            ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_CX, qs, NULL));
         }
         const double complex *a = pl_sv_data_const(sv);
         size_t dim = pl_sv_dim(sv);
@@ -323,16 +317,16 @@ static void test_ghz_closed_form(void **state) {
  * |j⟩ ↦ (1/√N) Σ_k e^{2πi jk/N} |k⟩ with qubit 0 the least significant bit. */
 static void apply_qft(pl_sv_t *sv, int n) {
     for (int t = n - 1; t >= 0; t--) {
-        CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_H, &t, NULL));
+        ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_H, &t, NULL));
         for (int c = t - 1; c >= 0; c--) {
             int qs[2] = {c, t};
             double angle = PL_PI / (double)(UINT64_C(1) << (t - c));
-            CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_CP, qs, &angle));
+            ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_CP, qs, &angle));
         }
     }
     for (int q = 0; q < n / 2; q++) {
         int qs[2] = {q, n - 1 - q};
-        CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_SWAP, qs, NULL));
+        ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_SWAP, qs, NULL));
     }
 }
 
@@ -346,7 +340,7 @@ static void test_qft_closed_form(void **state) {
         for (int i = 0; i < 4; i++) {
             uint64_t j = js[i];
             pl_sv_t *sv = sv_new(n);
-            CHECK_OK(pl_sv_set_basis(sv, j));
+            ASSERT_OK(pl_sv_set_basis(sv, j));
             apply_qft(sv, n);
             const double complex *a = pl_sv_data_const(sv);
             double worst = 0.0;
@@ -383,18 +377,18 @@ static void test_norm_inner_normalize(void **state) {
         if (!(fabs(pl_sv_norm2(a) - want) < 1e-13 * want))
             test_fail("norm2 n=%d: %.17g vs %.17g", n, pl_sv_norm2(a), want);
         double complex ip;
-        CHECK_OK(pl_sv_inner(a, b, &ip));
+        ASSERT_OK(pl_sv_inner(a, b, &ip));
         double complex ip_ref = dense_inner(x, y, dim);
         if (!(cabs(ip - ip_ref) < 1e-13 * scale)) test_fail("inner n=%d differs", n);
-        CHECK_OK(pl_sv_inner(b, a, &ip));
+        ASSERT_OK(pl_sv_inner(b, a, &ip));
         assert_true(cabs(ip - conj(ip_ref)) < 1e-13 * scale);
-        CHECK_OK(pl_sv_normalize(a));
+        ASSERT_OK(pl_sv_normalize(a));
         assert_true(fabs(pl_sv_norm2(a) - 1.0) < 1e-14);
         for (size_t i = 0; i < dim; i++) x[i] /= sqrt(want);
         assert_true(dense_max_diff(pl_sv_data_const(a), x, dim) < 1e-14);
 
         double *probs = malloc(dim * sizeof *probs);
-        CHECK_OK(pl_sv_probabilities(a, probs));
+        ASSERT_OK(pl_sv_probabilities(a, probs));
         double total = 0.0;
         for (size_t i = 0; i < dim; i++) {
             double w = creal(x[i]) * creal(x[i]) + cimag(x[i]) * cimag(x[i]);
@@ -441,7 +435,7 @@ static void test_expval_pauli_vs_dense(void **state) {
             random_letters(&rng, n, t == 0 ? "I" : "IXYZ", letters);
             pl_pauli_t *p = pauli_from(n, letters);
             double got;
-            CHECK_OK(pl_sv_expval_pauli(sv, p, &got));
+            ASSERT_OK(pl_sv_expval_pauli(sv, p, &got));
             double complex *m = dense_pauli_matrix_str(n, letters);
             double complex want = dense_expval(n, psi, m);
             double complex direct = dense_pauli_expval_direct(n, psi, letters);
@@ -512,7 +506,7 @@ static void test_expval_sum_vs_dense(void **state) {
             for (int k = 0; k < t.count; k++) bound += cabs(t.coef[k]);
             pl_sv_t *sv = sv_from(n, psi);
             double complex got;
-            CHECK_OK(pl_sv_expval_sum(sv, h, &got));
+            ASSERT_OK(pl_sv_expval_sum(sv, h, &got));
             double complex want = dense_expval(n, psi, hm);
             if (!(cabs(got - want) < TOL * (1 + bound)))
                 test_fail("expval_sum seed %u n=%d kind %d (%d terms): (%.17g%+.17gi) vs "
@@ -529,9 +523,9 @@ static void test_expval_sum_vs_dense(void **state) {
     /* The empty sum is zero. */
     pl_sv_t *sv = sv_new(2);
     pl_pauli_sum_t *empty = NULL;
-    CHECK_OK(pl_pauli_sum_create(2, &empty));
+    ASSERT_OK(pl_pauli_sum_create(2, &empty));
     double complex got = 1.0;
-    CHECK_OK(pl_sv_expval_sum(sv, empty, &got));
+    ASSERT_OK(pl_sv_expval_sum(sv, empty, &got));
     assert_true(got == 0.0);
     pl_pauli_sum_destroy(empty);
     pl_sv_destroy(sv);
@@ -559,14 +553,14 @@ static void test_expval_large_registers(void **state) {
             want += t.coef[k] * e;
             pl_pauli_t *p = pauli_from(n, t.letters[k]);
             double got1;
-            CHECK_OK(pl_sv_expval_pauli(sv, p, &got1));
+            ASSERT_OK(pl_sv_expval_pauli(sv, p, &got1));
             pl_pauli_destroy(p);
             if (!(fabs(got1 - creal(e)) < TOL))
                 test_fail("expval_pauli n=%d %s: %.17g vs %.17g", n, t.letters[k], got1, creal(e));
         }
         pl_pauli_sum_t *h = terms_sum(&t);
         double complex got;
-        CHECK_OK(pl_sv_expval_sum(sv, h, &got));
+        ASSERT_OK(pl_sv_expval_sum(sv, h, &got));
         if (!(cabs(got - want) < 1e-11))
             test_fail("expval_sum n=%d: (%.17g%+.17gi) vs (%.17g%+.17gi)", n, creal(got),
                         cimag(got), creal(want), cimag(want));
@@ -602,7 +596,7 @@ static void test_sample_chi_square(void **state) {
             }
             pl_rng_t srng;
             pl_rng_seed(&srng, SEED + 1, (uint64_t)(10 * si + b));
-            CHECK_OK(pl_sv_sample(sv, b == 0 && n == 3 ? NULL : basis, SHOTS, &srng, outcomes));
+            ASSERT_OK(pl_sv_sample(sv, b == 0 && n == 3 ? NULL : basis, SHOTS, &srng, outcomes));
             uint64_t counts[32] = {0};
             for (int s = 0; s < SHOTS; s++) {
                 if (outcomes[s] >= dim) test_fail("outcome %llu for n=%d",
@@ -630,26 +624,26 @@ static void test_sample_eigenstates(void **state) {
     uint64_t out[64];
     pl_sv_t *sv = sv_new(3);
     int q0 = 0, q1 = 1, q2 = 2;
-    CHECK_OK(pl_sv_set_basis(sv, 5));
-    CHECK_OK(pl_sv_sample(sv, "ZZZ", 64, &rng, out));
+    ASSERT_OK(pl_sv_set_basis(sv, 5));
+    ASSERT_OK(pl_sv_sample(sv, "ZZZ", 64, &rng, out));
     for (int s = 0; s < 64; s++) assert_true(out[s] == 5);
     /* q0 = |−⟩ (X: −1), q1 = |+i⟩ (Y: +1), q2 = |1⟩ (Z: −1) → 0b101. */
-    CHECK_OK(pl_sv_set_basis(sv, 0));
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_X, &q0, NULL));
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q0, NULL));
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q1, NULL));
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_S, &q1, NULL));
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_X, &q2, NULL));
-    CHECK_OK(pl_sv_sample(sv, "XYZ", 64, &rng, out));
+    ASSERT_OK(pl_sv_set_basis(sv, 0));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_X, &q0, NULL));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q0, NULL));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_H, &q1, NULL));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_S, &q1, NULL));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_X, &q2, NULL));
+    ASSERT_OK(pl_sv_sample(sv, "XYZ", 64, &rng, out));
     for (int s = 0; s < 64; s++) assert_true(out[s] == 5);
     /* q1 = |−i⟩ instead: Y eigenvalue −1 → 0b111. */
-    CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_Z, &q1, NULL));
-    CHECK_OK(pl_sv_sample(sv, "XYZ", 64, &rng, out));
+    ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_Z, &q1, NULL));
+    ASSERT_OK(pl_sv_sample(sv, "XYZ", 64, &rng, out));
     for (int s = 0; s < 64; s++) assert_true(out[s] == 7);
     /* The state itself is untouched by a rotated-basis sample. */
     pl_sv_t *copy = NULL;
-    CHECK_OK(pl_sv_clone(sv, &copy));
-    CHECK_OK(pl_sv_sample(sv, "XXY", 64, &rng, out));
+    ASSERT_OK(pl_sv_clone(sv, &copy));
+    ASSERT_OK(pl_sv_sample(sv, "XXY", 64, &rng, out));
     assert_memory_equal(pl_sv_data_const(sv), pl_sv_data_const(copy), 8 * sizeof(double complex));
     pl_sv_destroy(copy);
     pl_sv_destroy(sv);
@@ -670,9 +664,9 @@ static void test_sample_reproducible(void **state) {
         pl_rng_seed(&r1, 99, 1);
         pl_rng_seed(&r2, 99, 1);
         pl_rng_seed(&r3, 99, 2);
-        CHECK_OK(pl_sv_sample(sv, bases[k], SHOTS, &r1, a));
-        CHECK_OK(pl_sv_sample(sv, bases[k], SHOTS, &r2, b));
-        CHECK_OK(pl_sv_sample(sv, bases[k], SHOTS, &r3, c));
+        ASSERT_OK(pl_sv_sample(sv, bases[k], SHOTS, &r1, a));
+        ASSERT_OK(pl_sv_sample(sv, bases[k], SHOTS, &r2, b));
+        ASSERT_OK(pl_sv_sample(sv, bases[k], SHOTS, &r3, c));
         assert_memory_equal(a, b, sizeof a);
         assert_memory_not_equal(a, c, sizeof a);
         /* The generator advanced identically. */
@@ -704,44 +698,44 @@ static void thread_run(int threads, run_result_t *r) {
     for (int layer = 0; layer < 3; layer++) {
         for (int q = 0; q < THREAD_N; q++) {
             double a = random_angle(&rng), b = random_angle(&rng);
-            CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_RY, &q, &a));
-            CHECK_OK(pl_sv_apply_gate(sv, PL_GATE_RZ, &q, &b));
+            ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_RY, &q, &a));
+            ASSERT_OK(pl_sv_apply_gate(sv, PL_GATE_RZ, &q, &b));
         }
         for (int q = 0; q + 1 < THREAD_N; q++) {
             int qs[2] = {q, q + 1};
-            CHECK_OK(pl_sv_apply_gate(sv, layer % 2 ? PL_GATE_CX : PL_GATE_CZ, qs, NULL));
+            ASSERT_OK(pl_sv_apply_gate(sv, layer % 2 ? PL_GATE_CX : PL_GATE_CZ, qs, NULL));
         }
     }
     char letters[THREAD_N + 1];
     random_letters(&rng, THREAD_N, "IXYZ", letters);
     pl_pauli_t *p = pauli_from(THREAD_N, letters);
-    CHECK_OK(pl_sv_apply_pauli_rot(sv, p, 0.37));
+    ASSERT_OK(pl_sv_apply_pauli_rot(sv, p, 0.37));
     double complex u[16];
     dense_random_unitary(4, &rng, u);
-    CHECK_OK(pl_sv_apply_2q(sv, 13, 2, u));
+    ASSERT_OK(pl_sv_apply_2q(sv, 13, 2, u));
     int ctl[3] = {0, 7, 12};
-    CHECK_OK(pl_sv_apply_mc1q(sv, ctl, 3, 5, u));
+    ASSERT_OK(pl_sv_apply_mc1q(sv, ctl, 3, 5, u));
     r->amps = malloc(pl_sv_dim(sv) * sizeof *r->amps);
     memcpy(r->amps, pl_sv_data_const(sv), pl_sv_dim(sv) * sizeof *r->amps);
 
     r->norm2 = pl_sv_norm2(sv);
-    CHECK_OK(pl_sv_expval_pauli(sv, p, &r->ev_pauli));
+    ASSERT_OK(pl_sv_expval_pauli(sv, p, &r->ev_pauli));
     terms_t t;
     random_terms(&rng, THREAD_N, SUM_SHARED_XY, &t);
     pl_pauli_sum_t *h = terms_sum(&t);
-    CHECK_OK(pl_sv_expval_sum(sv, h, &r->ev_sum));
+    ASSERT_OK(pl_sv_expval_sum(sv, h, &r->ev_sum));
     pl_sv_t *other = sv_new(THREAD_N);
     int q3 = 3;
-    CHECK_OK(pl_sv_apply_gate(other, PL_GATE_H, &q3, NULL));
-    CHECK_OK(pl_sv_inner(sv, other, &r->inner));
+    ASSERT_OK(pl_sv_apply_gate(other, PL_GATE_H, &q3, NULL));
+    ASSERT_OK(pl_sv_inner(sv, other, &r->inner));
     r->probs = malloc(pl_sv_dim(sv) * sizeof *r->probs);
-    CHECK_OK(pl_sv_probabilities(sv, r->probs));
+    ASSERT_OK(pl_sv_probabilities(sv, r->probs));
     r->samples = malloc(2 * THREAD_SHOTS * sizeof *r->samples);
     pl_rng_t srng;
     pl_rng_seed(&srng, SEED, 31);
-    CHECK_OK(pl_sv_sample(sv, NULL, THREAD_SHOTS, &srng, r->samples));
-    CHECK_OK(pl_sv_sample(sv, "XYZXYZXYZXYZXY", THREAD_SHOTS, &srng, r->samples + THREAD_SHOTS));
-    CHECK_OK(pl_sv_expval_sum_shots(sv, h, 500, &srng, &r->ev_shots));
+    ASSERT_OK(pl_sv_sample(sv, NULL, THREAD_SHOTS, &srng, r->samples));
+    ASSERT_OK(pl_sv_sample(sv, "XYZXYZXYZXYZXY", THREAD_SHOTS, &srng, r->samples + THREAD_SHOTS));
+    ASSERT_OK(pl_sv_expval_sum_shots(sv, h, 500, &srng, &r->ev_shots));
     pl_sv_destroy(other);
     pl_pauli_sum_destroy(h);
     pl_pauli_destroy(p);
@@ -820,7 +814,7 @@ static void test_expval_sum_shots_converges(void **state) {
             pl_rng_t srng;
             pl_rng_seed(&srng, SEED + 2, (uint64_t)(10 * i + rep));
             double est;
-            CHECK_OK(pl_sv_expval_sum_shots(sv, h, shots[i], &srng, &est));
+            ASSERT_OK(pl_sv_expval_sum_shots(sv, h, shots[i], &srng, &est));
             double se = sqrt(var / (double)shots[i]);
             if (!(fabs(est - exact) <= 5 * se))
                 test_fail("expval_sum_shots %llu shots (seed %u stream %d): %.6f vs exact %.6f, "
@@ -829,11 +823,11 @@ static void test_expval_sum_shots_converges(void **state) {
         }
     /* Identity-only sums are exact. */
     pl_pauli_sum_t *id = NULL;
-    CHECK_OK(pl_pauli_sum_create(N, &id));
+    ASSERT_OK(pl_pauli_sum_create(N, &id));
     pl_pauli_t *ip = pauli_from(N, "IIII");
-    CHECK_OK(pl_pauli_sum_add(id, ip, -2.5));
+    ASSERT_OK(pl_pauli_sum_add(id, ip, -2.5));
     double est;
-    CHECK_OK(pl_sv_expval_sum_shots(sv, id, 10, &rng, &est));
+    ASSERT_OK(pl_sv_expval_sum_shots(sv, id, 10, &rng, &est));
     assert_true(fabs(est + 2.5) < 1e-14);
     /* Errors: no shots, wrong size. */
     assert_int_equal(pl_sv_expval_sum_shots(sv, h, 0, &rng, &est), PL_EINVAL);
@@ -892,7 +886,7 @@ static void test_argument_errors(void **state) {
     double ev;
     expect_einval(pl_sv_expval_pauli(sv, p4, &ev), "expval_pauli 4 on 3", "4");
     pl_pauli_sum_t *h4 = NULL;
-    CHECK_OK(pl_pauli_sum_create(4, &h4));
+    ASSERT_OK(pl_pauli_sum_create(4, &h4));
     double complex evc;
     expect_einval(pl_sv_expval_sum(sv, h4, &evc), "expval_sum 4 on 3", "4");
     /* No failed call changed the state. */
@@ -943,7 +937,7 @@ static void test_create_limits(void **state) {
     /* With room for 1 MiB more: 16 qubits (1 MiB) fit exactly, a clone does not,
      * and 15 qubits fit twice. */
     pl_mem_set_limit(base + ((size_t)1 << 20));
-    CHECK_OK(pl_sv_create(16, &sv));
+    ASSERT_OK(pl_sv_create(16, &sv));
     assert_int_equal(pl_mem_in_use(), base + ((size_t)16 << 16));
     pl_sv_t *c = NULL;
     assert_int_equal(pl_sv_clone(sv, &c), PL_ENOMEM);
@@ -951,8 +945,8 @@ static void test_create_limits(void **state) {
     test_expect_contains(pl_last_error(), "memory limit");
     pl_sv_destroy(sv);
     assert_int_equal(pl_mem_in_use(), base);
-    CHECK_OK(pl_sv_create(15, &sv));
-    CHECK_OK(pl_sv_clone(sv, &c));
+    ASSERT_OK(pl_sv_create(15, &sv));
+    ASSERT_OK(pl_sv_clone(sv, &c));
     pl_sv_destroy(c);
     pl_sv_destroy(sv);
     assert_int_equal(pl_mem_in_use(), base);

@@ -23,17 +23,17 @@
 static pl_pauli_sum_t *tfim(int n, double J, double h) {
     pl_pauli_sum_t *s;
     pl_pauli_t *p;
-    assert_int_equal(pl_pauli_sum_create(n, &s), PL_OK);
-    assert_int_equal(pl_pauli_create(n, &p), PL_OK);
+    ASSERT_OK(pl_pauli_sum_create(n, &s));
+    ASSERT_OK(pl_pauli_create(n, &p));
     for (int i = 0; i < n; i++) {
         pl_pauli_set_identity(p);
         pl_pauli_set(p, i, PL_X);
-        assert_int_equal(pl_pauli_sum_add(s, p, -h), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(s, p, -h));
         if (i + 1 == n) continue;
         pl_pauli_set_identity(p);
         pl_pauli_set(p, i, PL_Z);
         pl_pauli_set(p, i + 1, PL_Z);
-        assert_int_equal(pl_pauli_sum_add(s, p, -J), PL_OK);
+        ASSERT_OK(pl_pauli_sum_add(s, p, -J));
     }
     pl_pauli_destroy(p);
     return s;
@@ -109,7 +109,7 @@ static void test_vqe_tfim_hva(void **state) {
     const double exact = free_fermion_energy(n, 1.0, 1.0);
     pl_ansatz_opts_t o = {.kind = PL_ANSATZ_TFIM_HVA, .qubits = n, .layers = layers};
     pl_circuit_t *c;
-    assert_int_equal(pl_ansatz_build(&o, &c), PL_OK);
+    ASSERT_OK(pl_ansatz_build(&o, &c));
     const int np = pl_circuit_num_params(c);
     vqe_t v = {c, h};
     pl_optim_opts_t opts = {.method = PL_OPT_LBFGS, .max_iter = 20000};
@@ -121,7 +121,7 @@ static void test_vqe_tfim_hva(void **state) {
     for (int start = 0; start < 4 && best - exact > 1e-6; start++) {
         for (int k = 0; k < np; k++) x[k] = 0.3 * pl_rng_uniform(&rng);
         pl_optim_result_t res;
-        assert_int_equal(pl_optimize(energy, &v, np, x, &opts, &res), PL_OK);
+        ASSERT_OK(pl_optimize(energy, &v, np, x, &opts, &res));
         if (start == 0 || res.f < best) best = res.f;
     }
     if (fabs(best - exact) > 1e-6)

@@ -10,9 +10,9 @@
 #ifndef PLATEAU_CIRCUIT_H
 #define PLATEAU_CIRCUIT_H
 
-#include <complex.h>
 #include <stddef.h>
 
+#include "plateau/complex.h"
 #include "plateau/errors.h"
 #include "plateau/gates.h"
 #include "plateau/pauli.h"
@@ -45,7 +45,7 @@ typedef struct {
     const int *qubits;            /**< controls first, then targets */
     int nangles;
     const pl_angle_t *angles;
-    const double complex *matrix; /**< UNITARY1/2 and MCU, else NULL */
+    const pl_complex *matrix; /**< UNITARY1/2 and MCU, else NULL */
     const pl_pauli_t *pauli;      /**< PAULI_ROT (on the circuit's n qubits), else NULL;
                                        its qubits[] are the string's support, ascending */
 } pl_op_t;
@@ -79,10 +79,10 @@ PL_NODISCARD pl_status_t pl_circuit_add_sym(pl_circuit_t *c, pl_gate_t g, const 
                                             int nqubits, const pl_angle_t *angles);
 /** Append an arbitrary 1- or 2-qubit unitary (checked unitary to 1e-9). */
 PL_NODISCARD pl_status_t pl_circuit_add_unitary(pl_circuit_t *c, const int *qubits, int nqubits,
-                                                const double complex *u);
+                                                const pl_complex *u);
 /** Append a 2x2 unitary on @p target controlled by @p controls. */
 PL_NODISCARD pl_status_t pl_circuit_add_mcu(pl_circuit_t *c, const int *controls, int ncontrols,
-                                            int target, const double complex u[4]);
+                                            int target, const pl_complex u[4]);
 /** Append exp(−i angle P / 2); P on the circuit's qubit count, not the identity. */
 PL_NODISCARD pl_status_t pl_circuit_add_pauli_rot(pl_circuit_t *c, const pl_pauli_t *p,
                                                   pl_angle_t angle);

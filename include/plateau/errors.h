@@ -22,6 +22,13 @@ extern "C" {
 #define PL_PRINTF(fmt, args)
 #endif
 
+/** Marks a function that never returns (C11 `_Noreturn`, C++ `[[noreturn]]`). */
+#ifdef __cplusplus
+#define PL_NORETURN [[noreturn]]
+#else
+#define PL_NORETURN _Noreturn
+#endif
+
 /** Status codes: PL_OK is zero, errors are negative. */
 typedef enum {
     PL_OK = 0,
@@ -58,7 +65,7 @@ void pl_error_prefix(const char *fmt, ...) PL_PRINTF(1, 2);
 void pl_clear_error(void);
 
 /** Abort with "internal error, please report"; for broken invariants only. */
-_Noreturn void pl_internal_error(const char *file, int line, const char *what);
+PL_NORETURN void pl_internal_error(const char *file, int line, const char *what);
 
 /** Propagate a failing status to the caller. */
 #define PL_TRY(expr)                                                           \

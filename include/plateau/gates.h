@@ -17,9 +17,9 @@
 #ifndef PLATEAU_GATES_H
 #define PLATEAU_GATES_H
 
-#include <complex.h>
 #include <stdbool.h>
 
+#include "plateau/complex.h"
 #include "plateau/errors.h"
 
 #ifdef __cplusplus
@@ -98,7 +98,7 @@ bool pl_gate_controlled_base(pl_gate_t g, pl_gate_t *base);
  * the @p k qubits below it (bits 0..k−1 of the row index): identity where a
  * control is 0. @p u has room for 4^(k+1) entries; 0 <= k <= 5.
  */
-void pl_gate_controlled_matrix(int k, const double complex t[4], double complex *u);
+void pl_gate_controlled_matrix(int k, const pl_complex t[4], pl_complex *u);
 
 /**
  * The matrix of a fixed-size gate (not MCX, MCU, PAULI_ROT, UNITARY*) in the
@@ -106,7 +106,7 @@ void pl_gate_controlled_matrix(int k, const double complex t[4], double complex 
  * CCX/CSWAP. @p u must have room for (2^qubits)^2 entries.
  * @return PL_EINVAL for a generic kind or a non-finite angle.
  */
-PL_NODISCARD pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, double complex *u);
+PL_NODISCARD pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, pl_complex *u);
 
 #ifdef __cplusplus
 }

@@ -16,11 +16,11 @@
 #ifndef PLATEAU_PAULI_H
 #define PLATEAU_PAULI_H
 
-#include <complex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plateau/complex.h"
 #include "plateau/errors.h"
 
 #ifdef __cplusplus
@@ -127,20 +127,22 @@ size_t pl_pauli_sum_size(const pl_pauli_sum_t *s);
  * @return PL_EINVAL for a qubit-count mismatch, PL_ENOMEM (the sum is unchanged).
  */
 PL_NODISCARD pl_status_t pl_pauli_sum_add(pl_pauli_sum_t *s, const pl_pauli_t *p,
-                                          double complex c);
+                                          pl_complex c);
 /** Add c·Q for every term Q of @p other (same qubit count). */
 PL_NODISCARD pl_status_t pl_pauli_sum_add_sum(pl_pauli_sum_t *s, const pl_pauli_sum_t *other,
-                                              double complex c);
+                                              pl_complex c);
 
 /**
  * View term @p k (0 <= k < size): its coefficient and a string whose words
  * point into the sum (valid until the sum is next modified). Read only:
  * writing through the view would corrupt the sum's hash index.
  */
-void pl_pauli_sum_term(const pl_pauli_sum_t *s, size_t k, pl_pauli_t *view, double complex *c);
+void pl_pauli_sum_term(const pl_pauli_sum_t *s, size_t k, pl_pauli_t *view, pl_complex *c);
 
 /** Coefficient of @p p in the sum (0 when absent). */
-double complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p);
+PL_COMPLEX_RETURN_BEGIN
+pl_complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p);
+PL_COMPLEX_RETURN_END
 
 /** Is @p p a term of the sum? Its index goes to *k (may be NULL). O(1). */
 bool pl_pauli_sum_find(const pl_pauli_sum_t *s, const pl_pauli_t *p, size_t *k);

@@ -10,11 +10,11 @@
 #ifndef PLATEAU_SV_H
 #define PLATEAU_SV_H
 
-#include <complex.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "plateau/core.h"
+#include "plateau/complex.h"
 #include "plateau/errors.h"
 #include "plateau/gates.h"
 #include "plateau/pauli.h"
@@ -46,9 +46,9 @@ int pl_sv_qubits(const pl_sv_t *sv);
 /** Number of amplitudes, 2^n. */
 size_t pl_sv_dim(const pl_sv_t *sv);
 /** The amplitudes (2^n, 64-byte aligned); writable. */
-double complex *pl_sv_data(pl_sv_t *sv);
+pl_complex *pl_sv_data(pl_sv_t *sv);
 /** Read-only amplitudes. */
-const double complex *pl_sv_data_const(const pl_sv_t *sv);
+const pl_complex *pl_sv_data_const(const pl_sv_t *sv);
 
 /** Set the state to the basis state |index⟩. */
 PL_NODISCARD pl_status_t pl_sv_set_basis(pl_sv_t *sv, uint64_t index);
@@ -66,20 +66,20 @@ PL_NODISCARD pl_status_t pl_sv_apply_gate(pl_sv_t *sv, pl_gate_t g, const int *q
                                           const double *angles);
 
 /** Apply a 2x2 matrix @p u (row-major) to qubit @p q. */
-PL_NODISCARD pl_status_t pl_sv_apply_1q(pl_sv_t *sv, int q, const double complex u[4]);
+PL_NODISCARD pl_status_t pl_sv_apply_1q(pl_sv_t *sv, int q, const pl_complex u[4]);
 
 /**
  * Apply a 4x4 matrix @p u to qubits (q0, q1): row index r = b0 + 2·b1 with b0
  * the bit of q0.
  */
-PL_NODISCARD pl_status_t pl_sv_apply_2q(pl_sv_t *sv, int q0, int q1, const double complex u[16]);
+PL_NODISCARD pl_status_t pl_sv_apply_2q(pl_sv_t *sv, int q0, int q1, const pl_complex u[16]);
 
 /**
  * Apply a 2x2 matrix @p u to @p target on the basis states where all of the
  * @p ncontrols qubits in @p controls are 1.
  */
 PL_NODISCARD pl_status_t pl_sv_apply_mc1q(pl_sv_t *sv, const int *controls, int ncontrols,
-                                          int target, const double complex u[4]);
+                                          int target, const pl_complex u[4]);
 
 /** Apply the Pauli string @p p (as an operator) to the state. */
 PL_NODISCARD pl_status_t pl_sv_apply_pauli(pl_sv_t *sv, const pl_pauli_t *p);
@@ -92,14 +92,14 @@ PL_NODISCARD pl_status_t pl_sv_apply_pauli_rot(pl_sv_t *sv, const pl_pauli_t *p,
 
 /** ⟨a|P|b⟩ for a Pauli string P, in one pass over both states. */
 PL_NODISCARD pl_status_t pl_sv_pauli_matrix_element(const pl_sv_t *a, const pl_pauli_t *p,
-                                                    const pl_sv_t *b, double complex *out);
+                                                    const pl_sv_t *b, pl_complex *out);
 
 /**
  * out = scale · H · in for a Pauli sum H (one pass per term; in ≠ out, same
  * size). Used for the adjoint state λ = Hψ.
  */
 PL_NODISCARD pl_status_t pl_sv_apply_pauli_sum(const pl_sv_t *in, const pl_pauli_sum_t *h,
-                                               double complex scale, pl_sv_t *out);
+                                               pl_complex scale, pl_sv_t *out);
 
 /**
  * One backward step of adjoint differentiation, in a single pass over both
@@ -112,8 +112,8 @@ PL_NODISCARD pl_status_t pl_sv_apply_pauli_sum(const pl_sv_t *in, const pl_pauli
  */
 PL_NODISCARD pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits,
                                             int ncontrols, int ntargets,
-                                            const double complex *u, int nk,
-                                            const double complex *k, double complex *out);
+                                            const pl_complex *u, int nk,
+                                            const pl_complex *k, pl_complex *out);
 
 /* ------------------------------------------------------------------------ */
 /* Measurements and reductions                                              */
@@ -122,7 +122,7 @@ PL_NODISCARD pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const in
 /** ⟨ψ|ψ⟩. */
 double pl_sv_norm2(const pl_sv_t *sv);
 /** ⟨a|b⟩ for states of equal size. */
-PL_NODISCARD pl_status_t pl_sv_inner(const pl_sv_t *a, const pl_sv_t *b, double complex *out);
+PL_NODISCARD pl_status_t pl_sv_inner(const pl_sv_t *a, const pl_sv_t *b, pl_complex *out);
 /** Divide by the norm; PL_EINVAL for the zero vector. */
 PL_NODISCARD pl_status_t pl_sv_normalize(pl_sv_t *sv);
 
@@ -135,7 +135,7 @@ PL_NODISCARD pl_status_t pl_sv_expval_pauli(const pl_sv_t *sv, const pl_pauli_t 
  * the amplitudes; the state is not copied.
  */
 PL_NODISCARD pl_status_t pl_sv_expval_sum(const pl_sv_t *sv, const pl_pauli_sum_t *h,
-                                          double complex *out);
+                                          pl_complex *out);
 
 /** Probability of each basis state, into @p probs (2^n doubles). */
 PL_NODISCARD pl_status_t pl_sv_probabilities(const pl_sv_t *sv, double *probs);

@@ -4,27 +4,18 @@ parameter binding, exit codes and the one-line errors.
 
 usage: test_ansatz_cli.py PATH/TO/plateau SOURCE_DIR
 """
+import functools
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
-PLATEAU = sys.argv[1]
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clitest  # noqa: E402
+from clitest import check, finish, run, run_json, value  # noqa: E402
+
 JSON_KEYS = {"ansatz", "qubits", "layers", "params", "operations", "out", "readout", "seed"}
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def expected_params(ansatz, n, layers, share):
@@ -44,17 +35,11 @@ def expected_params(ansatz, n, layers, share):
 
 
 def build_json(*args):
-    rc, out, err = run("ansatz", *args, "--json")
-    check(rc == 0, f"ansatz {args} exits 0 (got {rc}: {err.strip()})")
-    lines = out.strip().splitlines()
-    check(len(lines) == 1, f"ansatz {args} --json prints one line, got {len(lines)}")
-    return json.loads(out) if rc == 0 else {}
+    return run_json("ansatz", *args)
 
 
 def expval(path, obs):
-    rc, out, err = run("sim", path, "--obs", obs)
-    check(rc == 0, f"sim {path} --obs {obs} exits 0 (got {rc}: {err.strip()})")
-    return float(out) if rc == 0 else math.nan
+    return value("sim", path, "--obs", obs)
 
 
 def test_every_ansatz(tmp):
@@ -130,12 +115,7 @@ def test_seed_and_stdout(tmp):
 
 
 def expect_error(args, needle):
-    rc, out, err = run("ansatz", *args)
-    lines = err.strip().splitlines()
-    check(rc == 2, f"{args}: exit 2, got {rc}")
-    check(out == "", f"{args}: nothing on stdout, got {out!r}")
-    check(len(lines) == 1, f"{args}: one error line, got {lines}")
-    check(needle in err, f"{args}: error mentions {needle!r}: {err.strip()}")
+    clitest.expect_error(["ansatz", *args], needle)
 
 
 def test_bad_input(tmp):
@@ -176,10 +156,6 @@ def test_meta():
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    for test in [test_every_ansatz, test_values, test_seed_and_stdout, test_bad_input]:
-        test(tmp)
-test_meta()
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all ansatz CLI checks passed")
+    finish("ansatz CLI", [functools.partial(test, tmp) for test in
+                          [test_every_ansatz, test_values, test_seed_and_stdout, test_bad_input]]
+           + [test_meta])

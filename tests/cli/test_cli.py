@@ -6,34 +6,15 @@ usage: test_cli.py PATH/TO/plateau SOURCE_DIR
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
-PLATEAU, SOURCE = sys.argv[1], sys.argv[2]
-EXAMPLES = os.path.join(SOURCE, "examples")
-failures = []
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *args], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import HEADER, check, example, expect_error, finish, run, value, write  # noqa: E402
 
 
 def expval(*args):
-    rc, out, err = run("sim", *args)
-    check(rc == 0, f"sim {args} exits 0 (got {rc}: {err.strip()})")
-    return float(out) if rc == 0 else math.nan
-
-
-def example(name):
-    return os.path.join(EXAMPLES, name)
+    return value("sim", *args)
 
 
 def test_documented_values():
@@ -77,25 +58,6 @@ def test_shots():
           "json reports shots")
 
 
-def write(tmp, name, text):
-    path = os.path.join(tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def expect_error(args, needle, status=2):
-    rc, out, err = run(*args)
-    lines = err.strip().splitlines()
-    check(rc == status, f"{args}: exit {status}, got {rc}")
-    check(out == "", f"{args}: nothing on stdout, got {out!r}")
-    check(len(lines) == 1, f"{args}: one error line, got {lines}")
-    check(needle in err, f"{args}: error mentions {needle!r}: {err.strip()}")
-
-
-HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
         bell = example("bell.qasm")
@@ -129,7 +91,7 @@ def test_bad_input():
         expect_error(["sim", bell, "--obs", "Z0", "--max-memory", "lots"], "--max-memory")
         expect_error(["sim", bell, "--obs"], "needs a value")
         expect_error(["sim", bell, bell, "--obs", "Z0"], "unexpected argument")
-        expect_error(["frobnicate"], "unknown command 'frobnicate'")
+        expect_error(["frobnicate"], "unknown command 'frobnicate'", command="")
 
 
 PARAM_CIRCUIT = HEADER + """qreg q[2];
@@ -234,10 +196,5 @@ def test_meta():
     check(rc == 2 and "usage" in err, "no arguments: usage on stderr, exit 2")
 
 
-for test in [test_documented_values, test_json, test_shots, test_bad_input, test_grad,
-             test_optimize, test_meta]:
-    test()
-if failures:
-    print(f"{len(failures)} CLI check(s) failed")
-    sys.exit(1)
-print("all CLI checks passed")
+finish("CLI", [test_documented_values, test_json, test_shots, test_bad_input, test_grad,
+              test_optimize, test_meta])

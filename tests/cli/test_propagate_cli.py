@@ -8,44 +8,18 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
-PLATEAU, SOURCE = sys.argv[1], sys.argv[2]
-EXAMPLES = os.path.join(SOURCE, "examples")
-HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import HEADER, check, example, expect_error, finish, run, value, write  # noqa: E402
+
 JSON_KEYS = {"expval", "terms", "max_terms", "truncated_weight", "term_updates", "seconds",
              "bytes", "qubits", "max_weight", "min_coeff", "max_freq", "terms_out"}
 SEED = 20240611
-failures = []
-
-
-def run(*args):
-    p = subprocess.run([PLATEAU, *map(str, args)], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def value(command, *args):
-    rc, out, err = run(command, *args)
-    check(rc == 0, f"{command} {args} exits 0 (got {rc}: {err.strip()})")
-    return float(out) if rc == 0 else math.nan
-
-
-def write(folder, name, text):
-    path = os.path.join(folder, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
 
 
 def random_circuit(rng, n, gates):
@@ -95,7 +69,7 @@ def test_values_match_sim():
              ("ghz8.qasm", "X0 X1 X2 X3 X4 X5 X6 X7 + Z0 Z7 + Z3"),
              ("tfim_quench.qasm", "Z0 + Z4 Z5 + 0.3*X9")]
     for name, obs in cases:
-        f = os.path.join(EXAMPLES, name)
+        f = example(name)
         want, got = value("sim", f, "--obs", obs), value("propagate", f, "--obs", obs, "--quiet")
         check(abs(want - got) < 1e-10, f"{name} <{obs}>: propagate {got} vs sim {want}")
     rng = random.Random(SEED)
@@ -124,7 +98,7 @@ def test_values_match_sim():
 
 
 def test_json_and_truncation():
-    f = os.path.join(EXAMPLES, "tfim_quench.qasm")
+    f = example("tfim_quench.qasm")
     rc, out, err = run("propagate", f, "--obs", "Z4 Z5", "--json")
     check(rc == 0, f"propagate --json exits 0 ({err.strip()})")
     lines = out.strip().splitlines()
@@ -203,7 +177,7 @@ def dense_expval_zero(x, z, coeff):
 
 def test_terms_out():
     with tempfile.TemporaryDirectory() as tmp:
-        f = os.path.join(EXAMPLES, "tfim_quench.qasm")
+        f = example("tfim_quench.qasm")
         out_file = os.path.join(tmp, "terms.h5")
         args = ["propagate", f, "--obs", "Z0 + Z4 Z5", "--min-coeff", "1e-6", "--terms-out",
                 out_file, "--seed", 7, "--json", "--quiet"]
@@ -243,21 +217,9 @@ def test_terms_out():
                   f"qubit q is bit q%64 of word q/64: x {xbits}, z {zbits}")
 
 
-def expect_error(args, needle, leftover_dir=None, expected_files=None):
-    rc, out, err = run(*args)
-    lines = err.strip().splitlines()
-    check(rc == 2, f"{args}: exit 2, got {rc}")
-    check(out == "", f"{args}: nothing on stdout, got {out!r}")
-    check(len(lines) == 1, f"{args}: one error line, got {lines}")
-    check(needle in err, f"{args}: error mentions {needle!r}: {err.strip()}")
-    if leftover_dir is not None:
-        left = sorted(os.listdir(leftover_dir))
-        check(left == sorted(expected_files), f"{args}: no file left behind, found {left}")
-
-
 def test_bad_input():
     with tempfile.TemporaryDirectory() as tmp:
-        bell = os.path.join(EXAMPLES, "bell.qasm")
+        bell = example("bell.qasm")
         prop = ["propagate", bell, "--obs", "Z0"]
         expect_error(["propagate", bell, "--obs", "Z0 Z5"], "out of range")
         expect_error(prop + ["--max-weight", "-1"], "max weight -1 is negative")
@@ -275,12 +237,12 @@ def test_bad_input():
         sub = os.path.join(tmp, "sub")
         os.mkdir(sub)
         expect_error(prop + ["--terms-out", os.path.join(tmp, "nope", "t.h5")], "nope/t.h5",
-                     tmp, ["sub"])
-        expect_error(prop + ["--terms-out", sub], "sub", tmp, ["sub"])
+                     leftover=(tmp, ["sub"]))
+        expect_error(prop + ["--terms-out", sub], "sub", leftover=(tmp, ["sub"]))
         check(os.listdir(sub) == [], "nothing written inside the folder")
         # A failing run writes no --terms-out file either.
         expect_error(prop + ["--max-weight", "-1", "--terms-out", os.path.join(tmp, "t.h5")],
-                     "negative", tmp, ["sub"])
+                     "negative", leftover=(tmp, ["sub"]))
 
 
 def test_meta():
@@ -291,10 +253,6 @@ def test_meta():
           "propagate --help shows usage")
 
 
-for test in [test_values_match_sim, test_json_and_truncation, test_grad, test_terms_out,
-             test_bad_input, test_meta]:
-    test()
-if failures:
-    print(f"{len(failures)} propagate CLI check(s) failed (random circuits: seed {SEED})")
-    sys.exit(1)
-print("all propagate CLI checks passed")
+finish("propagate CLI", [test_values_match_sim, test_json_and_truncation, test_grad,
+                        test_terms_out, test_bad_input, test_meta],
+       f" (random circuits: seed {SEED})")

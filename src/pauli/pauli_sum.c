@@ -139,7 +139,7 @@ pl_status_t pl_pauli_sum_create(int n, pl_pauli_sum_t **out) {
         return pl_error(PL_EINVAL, "Pauli sum of %d qubits: need 1 to %d qubits", n,
                         PL_PAULI_MAX_QUBITS);
     pl_pauli_sum_t *s = calloc(1, sizeof *s);
-    if (!s) return pl_error(PL_ENOMEM, "no memory for a Pauli sum");
+    if (!s) return pl_error_nomem("a Pauli sum");
     s->n = n;
     s->nwords = PL_PAULI_WORDS(n);
     *out = s;

@@ -544,6 +544,103 @@ static void test_support_chi2(void **state) {
     assert_false(dense_chi2_test(probs, c3, 3, 100, 0.999, &stat, &dof));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Named out-of-memory messages, growable arrays, name tables               */
+/* ------------------------------------------------------------------------ */
+
+static void test_error_nomem(void **state) {
+    (void)state;
+    assert_int_equal(pl_error_nomem("the circuit's operations"), PL_ENOMEM);
+    assert_string_equal(pl_last_error(), "out of memory allocating the circuit's operations");
+    assert_int_equal(pl_error_nomemf("%d parameters", 5), PL_ENOMEM);
+    assert_string_equal(pl_last_error(), "out of memory allocating 5 parameters");
+    assert_int_equal(pl_error_nomem(NULL), PL_ENOMEM);
+    assert_string_equal(pl_last_error(), "out of memory allocating memory");
+}
+
+static void test_mem_grow(void **state) {
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    /* need <= cap: nothing happens (also with a NULL array). */
+    assert_int_equal(PL_GROW(a, cap, 0, "ints"), PL_OK);
+    assert_null(a);
+    assert_int_equal(cap, 0);
+    /* Doubling from 8, a single realloc up to the first power of 2 * 8 >= need. */
+    assert_int_equal(PL_GROW(a, cap, 1, "ints"), PL_OK);
+    assert_non_null(a);
+    assert_int_equal(cap, 8);
+    for (int i = 0; i < 8; i++) a[i] = i;
+    assert_int_equal(PL_GROW(a, cap, 9, "ints"), PL_OK);
+    assert_int_equal(cap, 16);
+    assert_int_equal(PL_GROW(a, cap, 100, "ints"), PL_OK);
+    assert_int_equal(cap, 128);
+    for (int i = 0; i < 8; i++) assert_int_equal(a[i], i); /* contents kept */
+    assert_int_equal(PL_GROW(a, cap, 128, "ints"), PL_OK);
+    assert_int_equal(cap, 128);
+    /* Overflowing sizes are refused, the array and capacity left alone. */
+    int *old = a;
+    assert_int_equal(PL_GROW(a, cap, SIZE_MAX / 2, "the widgets"), PL_ENOMEM);
+    test_expect_contains(pl_last_error(), "out of memory allocating the widgets (");
+    assert_ptr_equal(a, old);
+    assert_int_equal(cap, 128);
+    free(a);
+    /* Element sizes known only at run time. */
+    unsigned char *bytes = NULL;
+    size_t bcap = 0;
+    assert_int_equal(pl_mem_grow((void **)&bytes, &bcap, 3, 40, "rows"), PL_OK);
+    assert_int_equal(bcap, 8);
+    memset(bytes, 1, 8 * 40);
+    free(bytes);
+}
+
+enum { COLOR_RED = 2, COLOR_GREEN = 5, COLOR_BLUE = 7 };
+static const pl_enum_entry_t colors[] = {
+    {COLOR_RED, "red"}, {COLOR_GREEN, "green"}, {COLOR_BLUE, "blue"}};
+
+static void test_enum_tables(void **state) {
+    (void)state;
+    assert_int_equal(PL_ENUM_COUNT(colors), 3);
+    int v = -1;
+    assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "green", &v), PL_OK);
+    assert_int_equal(v, COLOR_GREEN);
+    assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "blue", &v), PL_OK);
+    assert_int_equal(v, COLOR_BLUE);
+    /* Unknown names (case-sensitive, empty, NULL) name the valid choices; *out untouched. */
+    v = -1;
+    assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "Red", &v), PL_EINVAL);
+    assert_string_equal(pl_last_error(), "unknown colour 'Red' (valid: red, green, blue)");
+    assert_int_equal(v, -1);
+    assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "", &v), PL_EINVAL);
+    assert_string_equal(pl_last_error(), "unknown colour '' (valid: red, green, blue)");
+    assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", NULL, &v), PL_EINVAL);
+    assert_string_equal(pl_last_error(), "unknown colour '(null)' (valid: red, green, blue)");
+    /* Names of values; NULL and a message for a value in no row. */
+    assert_string_equal(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", COLOR_RED), "red");
+    assert_string_equal(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", COLOR_BLUE), "blue");
+    pl_clear_error();
+    assert_null(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", 3));
+    assert_string_equal(pl_last_error(), "unknown colour value 3 (valid: 2 red, 5 green, 7 blue)");
+    /* Round trip over the table. */
+    for (size_t i = 0; i < PL_ENUM_COUNT(colors); i++) {
+        const char *name = pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", colors[i].value);
+        assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", name, &v), PL_OK);
+        assert_int_equal(v, colors[i].value);
+    }
+    /* A long table's list is truncated with "...", never overflows. */
+    static char names[200][8];
+    pl_enum_entry_t big[200];
+    for (int i = 0; i < 200; i++) {
+        snprintf(names[i], sizeof names[i], "n%03d", i);
+        big[i] = (pl_enum_entry_t){i, names[i]};
+    }
+    assert_int_equal(pl_enum_lookup(big, 200, "thing", "x", &v), PL_EINVAL);
+    test_expect_contains(pl_last_error(), "unknown thing 'x' (valid: n000, n001, ");
+    test_expect_contains(pl_last_error(), "...");
+    assert_int_equal(pl_enum_lookup(big, 200, "thing", "n199", &v), PL_OK);
+    assert_int_equal(v, 199);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_str),
@@ -562,6 +659,9 @@ int main(void) {
         cmocka_unit_test(test_progress_format),
         cmocka_unit_test(test_timers_monotonic),
         cmocka_unit_test(test_support_chi2),
+        cmocka_unit_test(test_error_nomem),
+        cmocka_unit_test(test_mem_grow),
+        cmocka_unit_test(test_enum_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,6 +169,11 @@ static void test_errors(void **state) {
     pl_cost_kind_t k;
     assert_int_equal(pl_cost_lookup("middle", &k), PL_EINVAL);
     test_expect_contains(pl_last_error(), "valid: global, local");
+    assert_int_equal(pl_cost_lookup(pl_cost_name(PL_COST_LOCAL), &k), PL_OK);
+    assert_int_equal(k, PL_COST_LOCAL);
+    assert_string_equal(pl_cost_name(PL_COST_GLOBAL), "global");
+    assert_string_equal(pl_cost_name((pl_cost_kind_t)2), "unknown");
+    test_expect_contains(pl_last_error(), "unknown cost value 2 (valid: 0 global, 1 local)");
     pl_pauli_sum_destroy(obs);
     pl_pauli_sum_destroy(obs3);
     pl_circuit_destroy(c);

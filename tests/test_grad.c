@@ -232,6 +232,13 @@ static void test_errors(void **state) {
     assert_int_equal(m, PL_GRAD_SHIFT);
     assert_int_equal(pl_grad_method_lookup("magic", &m), PL_EINVAL);
     test_expect_contains(pl_last_error(), "unknown gradient method 'magic'");
+    test_expect_contains(pl_last_error(), "(valid: adjoint, shift, fd)");
+    for (int k = 0; k < PL_GRAD_COUNT; k++) {
+        assert_int_equal(pl_grad_method_lookup(pl_grad_method_name((pl_grad_method_t)k), &m), PL_OK);
+        assert_int_equal(m, (pl_grad_method_t)k);
+    }
+    assert_string_equal(pl_grad_method_name(PL_GRAD_COUNT), "unknown");
+    test_expect_contains(pl_last_error(), "unknown gradient method value 3");
     pl_pauli_sum_destroy(h);
     pl_pauli_sum_destroy(h3);
     pl_pauli_sum_destroy(hc);

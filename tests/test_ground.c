@@ -148,6 +148,10 @@ static void test_method_names(void **state) {
                  "unknown method 'lanczos' (valid: auto, exact, dmrg)");
     EXPECT_ERROR(pl_gs_method_lookup("", &m), PL_EINVAL, "unknown method ''");
     EXPECT_ERROR(pl_gs_method_lookup("DMRG", &m), PL_EINVAL, "unknown method 'DMRG'");
+    EXPECT_ERROR(pl_gs_method_lookup(NULL, &m), PL_EINVAL, "unknown method '(null)'");
+    /* A value outside the enumeration: "unknown", with the valid values in the message. */
+    assert_string_equal(pl_gs_method_name((pl_gs_method_t)7), "unknown");
+    test_expect_contains(pl_last_error(), "unknown method value 7 (valid: 0 auto, 1 exact, 2 dmrg)");
 }
 
 int main(void) {

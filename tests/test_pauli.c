@@ -729,6 +729,43 @@ static void test_sum_errors(void **state) {
     pl_pauli_sum_destroy(s), pl_pauli_sum_destroy(t);
 }
 
+/* The shared observable checks: Hermiticity (real, finite coefficients) and size. */
+static void test_sum_checks(void **state) {
+    (void)state;
+    pl_pauli_sum_t *h = parse_ok("Z0 Z1 - 0.5*X2", 3);
+    assert_int_equal(pl_pauli_sum_check_hermitian(h, "observable"), PL_OK);
+    assert_int_equal(pl_pauli_sum_check_qubits(h, 3, "circuit"), PL_OK);
+    EXPECT_ERROR(pl_pauli_sum_check_qubits(h, 2, "circuit"), PL_EINVAL,
+                 "observable on 3 qubits for a 2-qubit circuit");
+    EXPECT_ERROR(pl_pauli_sum_check_qubits(h, 4, "state"), PL_EINVAL,
+                 "observable on 3 qubits for a 4-qubit state");
+    pl_pauli_sum_destroy(h);
+
+    h = parse_ok("Z0 + (0.5+1i)*Y1", 2);
+    EXPECT_ERROR(pl_pauli_sum_check_hermitian(h, "generator 1"), PL_EINVAL,
+                 "generator 1 has the complex coefficient 0.5+1i on 'Y1' (term 1); it must be "
+                 "real (Hermitian) and finite");
+    pl_pauli_sum_destroy(h);
+
+    /* A non-finite real coefficient (the parser refuses one; arithmetic can make it). */
+    h = new_sum(2);
+    pl_pauli_t *p = new_pauli(2);
+    pl_pauli_set(p, 0, PL_Z);
+    assert_int_equal(pl_pauli_sum_add(h, p, 1.0), PL_OK);
+    pl_pauli_set(p, 1, PL_X);
+    assert_int_equal(pl_pauli_sum_add(h, p, INFINITY), PL_OK);
+    EXPECT_ERROR(pl_pauli_sum_check_hermitian(h, "observable"), PL_EINVAL,
+                 "observable has the coefficient inf on 'Z0 X1' (term 1); it must be real and "
+                 "finite");
+    pl_pauli_destroy(p);
+    pl_pauli_sum_destroy(h);
+
+    /* The empty sum is Hermitian. */
+    h = new_sum(1);
+    assert_int_equal(pl_pauli_sum_check_hermitian(h, "observable"), PL_OK);
+    pl_pauli_sum_destroy(h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_product_table),
@@ -749,6 +786,7 @@ int main(void) {
         cmocka_unit_test(test_sum_mul_by_hand),
         cmocka_unit_test(test_sum_clone_add_sum),
         cmocka_unit_test(test_sum_errors),
+        cmocka_unit_test(test_sum_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,9 @@ typedef struct {
     bool share_angles; /**< qcnn only */
 } pl_ansatz_opts_t;
 
-/** Name used on the command line ("hea", "su4-brickwork", "tfim-hva", "qcnn"). */
+/** Name used on the command line ("hea", "su4-brickwork", "tfim-hva", "qcnn");
+ *  "unknown" for a value outside the enumeration (the thread's message then
+ *  lists the valid values). */
 const char *pl_ansatz_name(pl_ansatz_kind_t kind);
 
 /** Look up a kind by name; PL_EINVAL naming the valid names when unknown. */

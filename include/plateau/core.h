@@ -50,6 +50,28 @@ PL_NODISCARD pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what
 void pl_mem_free(void *p, size_t bytes);
 
 /**
+ * Make room for @p need elements of @p elem_size bytes in the malloc'ed
+ * (realloc-able) array *buf whose capacity is *cap elements: the capacity
+ * doubles from max(*cap, 8) until it holds @p need, and the array is
+ * reallocated once. Ordinary heap memory, not counted against the memory
+ * limit (use pl_mem_alloc() for states and tensors).
+ * @param[in,out] buf   the array (may be NULL with *cap == 0); unchanged on failure
+ * @param[in,out] cap   its capacity in elements; unchanged on failure
+ * @param[in] need      elements wanted; nothing happens when need <= *cap
+ * @param[in] elem_size bytes per element (> 0)
+ * @param[in] what      noun for the message, e.g. "the circuit's operations"
+ * @return PL_OK, or PL_ENOMEM with "out of memory allocating WHAT (N of them)"
+ *   when the size overflows or realloc fails
+ */
+PL_NODISCARD pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_t elem_size,
+                                     const char *what);
+
+/** pl_mem_grow() for the array @p arr of any element type and capacity @p cap
+ * (a size_t lvalue): `PL_TRY(PL_GROW(c->ops, c->ops_cap, c->nops + 1, "operations"));` */
+#define PL_GROW(arr, cap, need, what) \
+    pl_mem_grow((void **)&(arr), &(cap), (need), sizeof *(arr), (what))
+
+/**
  * Parse a size such as "512M", "8G", "1.5GB", "1048576" into bytes
  * (powers of 1024). @return PL_EPARSE on malformed text.
  */
@@ -57,6 +79,40 @@ PL_NODISCARD pl_status_t pl_parse_bytes(const char *text, size_t *out);
 
 /** Format bytes for humans ("1.5 GB"); writes at most @p cap bytes. */
 void pl_format_bytes(double bytes, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Enumeration names                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** One row of a name table: an enumeration value and its name. */
+typedef struct {
+    int value;
+    const char *name;
+} pl_enum_entry_t;
+
+/** Number of rows of a name table array. */
+#define PL_ENUM_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+/**
+ * Look @p name up (exact, case-sensitive match) in the name table @p table
+ * of @p n rows.
+ * @param[in] what   noun for the message ("ansatz", "gradient method")
+ * @param[in] name   the name (NULL is reported as "(null)")
+ * @param[out] out   the row's value; untouched on failure
+ * @return PL_OK, or PL_EINVAL with "unknown WHAT 'NAME' (valid: a, b, c)",
+ *   the names in table order
+ */
+PL_NODISCARD pl_status_t pl_enum_lookup(const pl_enum_entry_t *table, size_t n, const char *what,
+                                        const char *name, int *out);
+
+/**
+ * The name of @p value in the table @p table of @p n rows.
+ * @return the name, or NULL for a value that is in no row; then the thread's
+ *   message is set (status PL_EINVAL) to
+ *   "unknown WHAT value 9 (valid: 0 hea, 1 su4-brickwork, ...)". The public
+ *   pl_*_name functions built on it return the string "unknown" instead of NULL.
+ */
+const char *pl_enum_name(const pl_enum_entry_t *table, size_t n, const char *what, int value);
 
 /* ------------------------------------------------------------------------ */
 /* Random numbers                                                           */

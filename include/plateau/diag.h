@@ -27,6 +27,8 @@ typedef enum {
 
 /** "global" / "local" → kind; PL_EINVAL naming the valid names otherwise. */
 PL_NODISCARD pl_status_t pl_cost_lookup(const char *name, pl_cost_kind_t *out);
+/** kind → "global" / "local"; "unknown" for a value outside the enumeration
+ *  (the thread's message then lists the valid values). */
 const char *pl_cost_name(pl_cost_kind_t kind);
 
 /** The cost observable of @p kind on @p n qubits. */

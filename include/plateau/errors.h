@@ -61,6 +61,22 @@ pl_status_t pl_error(pl_status_t st, const char *fmt, ...) PL_PRINTF(2, 3);
  */
 void pl_error_prefix(const char *fmt, ...) PL_PRINTF(1, 2);
 
+/**
+ * Record an allocation failure: set the message to
+ * "out of memory allocating WHAT" and return PL_ENOMEM, so that
+ * `if (!ops) return pl_error_nomem("the circuit's operations");` works.
+ * @param[in] what  noun phrase naming the object (NULL reads "memory")
+ * @return PL_ENOMEM
+ */
+pl_status_t pl_error_nomem(const char *what);
+
+/**
+ * pl_error_nomem() with a printf-style object name:
+ * `pl_error_nomemf("%d parameters", np)` gives "out of memory allocating 5 parameters".
+ * @return PL_ENOMEM
+ */
+pl_status_t pl_error_nomemf(const char *fmt, ...) PL_PRINTF(1, 2);
+
 /** Clear the calling thread's message. */
 void pl_clear_error(void);
 

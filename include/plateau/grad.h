@@ -31,7 +31,8 @@ typedef enum {
     PL_GRAD_COUNT
 } pl_grad_method_t;
 
-/** Name ("adjoint", "shift", "fd"). */
+/** Name ("adjoint", "shift", "fd"); "unknown" for a value outside the enumeration
+ *  (the thread's message then lists the valid values). */
 const char *pl_grad_method_name(pl_grad_method_t m);
 /** Look up a method by name; PL_EINVAL naming the valid ones otherwise. */
 PL_NODISCARD pl_status_t pl_grad_method_lookup(const char *name, pl_grad_method_t *out);

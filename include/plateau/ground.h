@@ -28,6 +28,8 @@ typedef enum {
 
 /** "auto", "exact", "dmrg" → method; PL_EINVAL naming the valid names. */
 PL_NODISCARD pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out);
+/** method → "auto", "exact", "dmrg"; "unknown" for a value outside the
+ *  enumeration (the thread's message then lists the valid values). */
 const char *pl_gs_method_name(pl_gs_method_t m);
 
 /** Settings; zero-initialise for the defaults. */

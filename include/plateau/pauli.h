@@ -151,6 +151,30 @@ bool pl_pauli_sum_find(const pl_pauli_sum_t *s, const pl_pauli_t *p, size_t *k);
 void pl_pauli_sum_prune(pl_pauli_sum_t *s, double tol);
 
 /**
+ * Check that @p s is a Hermitian observable: every coefficient real and
+ * finite (the strings themselves are Hermitian). The one checker for this
+ * rule; call it at the public boundary.
+ * @param[in] s     the sum
+ * @param[in] what  noun for the message ("observable", "generator 2")
+ * @return PL_OK, or PL_EINVAL naming the first bad term, e.g.
+ *   "observable has the complex coefficient 0.5+1i on 'Y1' (term 0); it must
+ *   be real (Hermitian) and finite" or
+ *   "observable has the coefficient inf on 'Z0' (term 2); it must be real and finite"
+ */
+PL_NODISCARD pl_status_t pl_pauli_sum_check_hermitian(const pl_pauli_sum_t *s, const char *what);
+
+/**
+ * Check that the observable @p s acts on exactly @p qubits qubits, those of
+ * the circuit or state it is measured on.
+ * @param[in] s       the observable
+ * @param[in] qubits  the qubit count of the target
+ * @param[in] target  "circuit" or "state", for the message
+ * @return PL_OK, or PL_EINVAL with "observable on 3 qubits for a 2-qubit circuit"
+ */
+PL_NODISCARD pl_status_t pl_pauli_sum_check_qubits(const pl_pauli_sum_t *s, int qubits,
+                                                   const char *target);
+
+/**
  * out = a · b (the operator product), merged. Terms that cancel exactly are
  * kept with coefficient 0; call pl_pauli_sum_prune(out, 0) to drop them.
  * @return PL_EINVAL for different qubit counts, PL_ENOMEM.

@@ -49,27 +49,13 @@ struct pl_circuit {
     size_t nmeasures, measures_cap;
 };
 
-pl_status_t circuit_reserve(void **buf, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return PL_OK;
-    size_t new_cap = *cap ? *cap : 16;
-    while (new_cap < need) {
-        if (new_cap > SIZE_MAX / 2 / elem) return pl_error(PL_ENOMEM, "circuit too large");
-        new_cap *= 2;
-    }
-    void *p = realloc(*buf, new_cap * elem);
-    if (!p) return pl_error(PL_ENOMEM, "out of memory growing a circuit to %zu entries", need);
-    *buf = p;
-    *cap = new_cap;
-    return PL_OK;
-}
-
 pl_status_t pl_circuit_create(int n, pl_circuit_t **out) {
     *out = NULL;
     if (n < 1 || n > PL_CIRCUIT_MAX_QUBITS)
         return pl_error(PL_EINVAL, "qubit count %d out of range [1, %d]", n,
                         PL_CIRCUIT_MAX_QUBITS);
     pl_circuit_t *c = calloc(1, sizeof *c);
-    if (!c) return pl_error(PL_ENOMEM, "out of memory creating a circuit");
+    if (!c) return pl_error_nomem("a circuit");
     c->n = n;
     *out = c;
     return PL_OK;
@@ -183,10 +169,10 @@ static pl_status_t check_unitary(const double complex *u, int d) {
 static pl_status_t push_op(pl_circuit_t *c, pl_gate_t g, const int *qubits, int nqubits,
                            const pl_angle_t *angles, int nangles, const double complex *matrix,
                            size_t matrix_len) {
-    PL_TRY(CIRCUIT_RESERVE(c->ops, c->ops_cap, c->nops + 1));
-    PL_TRY(CIRCUIT_RESERVE(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits));
-    PL_TRY(CIRCUIT_RESERVE(c->angles, c->angles_cap, c->nangles + (size_t)nangles));
-    PL_TRY(CIRCUIT_RESERVE(c->matrices, c->matrix_cap, c->nmatrix + matrix_len));
+    PL_TRY(PL_GROW(c->ops, c->ops_cap, c->nops + 1, "the circuit's operations"));
+    PL_TRY(PL_GROW(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits, "the circuit's qubit operands"));
+    PL_TRY(PL_GROW(c->angles, c->angles_cap, c->nangles + (size_t)nangles, "the circuit's angles"));
+    PL_TRY(PL_GROW(c->matrices, c->matrix_cap, c->nmatrix + matrix_len, "the circuit's matrix entries"));
     op_rec_t *r = &c->ops[c->nops++];
     *r = (op_rec_t){g, nqubits, nangles, c->nqubits, c->nangles, SIZE_MAX, SIZE_MAX};
     if (nqubits) memcpy(c->qubits + c->nqubits, qubits, (size_t)nqubits * sizeof *qubits);
@@ -247,7 +233,7 @@ pl_status_t pl_circuit_add_mcu(pl_circuit_t *c, const int *controls, int ncontro
     if (ncontrols < 0 || ncontrols >= c->n)
         return pl_error(PL_EINVAL, "control count %d out of range [0, %d)", ncontrols, c->n);
     int *qubits = malloc(((size_t)ncontrols + 1) * sizeof *qubits);
-    if (!qubits) return pl_error(PL_ENOMEM, "out of memory adding a controlled gate");
+    if (!qubits) return pl_error_nomemf("the %d qubits of a controlled gate", ncontrols + 1);
     if (ncontrols > 0 && !controls) {
         free(qubits);
         return pl_error(PL_EINVAL, "control list is NULL");
@@ -268,9 +254,9 @@ pl_status_t pl_circuit_add_pauli_rot(pl_circuit_t *c, const pl_pauli_t *p, pl_an
     const int weight = pl_pauli_weight(p);
     if (weight == 0) return pl_error(PL_EINVAL, "Pauli rotation about the identity");
     PL_TRY(check_angle("pauli_rot", 0, angle));
-    PL_TRY(CIRCUIT_RESERVE(c->paulis, c->paulis_cap, c->npaulis + 1));
+    PL_TRY(PL_GROW(c->paulis, c->paulis_cap, c->npaulis + 1, "the circuit's Pauli rotations"));
     int *support = malloc((size_t)weight * sizeof *support);
-    if (!support) return pl_error(PL_ENOMEM, "out of memory adding a Pauli rotation");
+    if (!support) return pl_error_nomemf("the support of a Pauli rotation (%d qubits)", weight);
     pl_pauli_t *copy = NULL;
     pl_pauli_support(p, support);
     pl_status_t st = pl_pauli_clone(p, &copy);
@@ -294,7 +280,7 @@ pl_status_t pl_circuit_add_measure(pl_circuit_t *c, int qubit, int clbit) {
     PL_TRY(check_qubits(c, &qubit, 1));
     if (clbit < 0 || clbit == INT_MAX)
         return pl_error(PL_EINVAL, "classical bit %d out of range", clbit);
-    PL_TRY(CIRCUIT_RESERVE(c->measures, c->measures_cap, c->nmeasures + 1));
+    PL_TRY(PL_GROW(c->measures, c->measures_cap, c->nmeasures + 1, "the circuit's measurements"));
     c->measures[c->nmeasures++] = (measure_rec_t){qubit, clbit};
     if (clbit + 1 > c->nclbits) c->nclbits = clbit + 1;
     return PL_OK;

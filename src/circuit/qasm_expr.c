@@ -65,7 +65,7 @@ static pl_status_t add_node(expr_parser_t *p, qasm_expr_t node, int *out) {
     if (node.height > EXPR_MAX_DEPTH)
         return qasm_error_at(PL_EPARSE, p->lx->file, node.line, node.col,
                              "expression nested too deeply (over %d levels)", EXPR_MAX_DEPTH);
-    PL_TRY(CIRCUIT_RESERVE(p->pool->nodes, p->pool->cap, p->pool->len + 1));
+    PL_TRY(PL_GROW(p->pool->nodes, p->pool->cap, p->pool->len + 1, "OpenQASM expression nodes"));
     if (p->pool->len >= INT_MAX) return pl_error(PL_ENOMEM, "too many expression nodes");
     *out = (int)p->pool->len;
     p->pool->nodes[p->pool->len++] = node;

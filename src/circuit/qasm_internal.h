@@ -12,21 +12,11 @@
 #include <stddef.h>
 
 #include "plateau/circuit.h"
+#include "plateau/core.h"
 
 /* ------------------------------------------------------------------------ */
 /* Shared helpers (circuit.c)                                               */
 /* ------------------------------------------------------------------------ */
-
-/**
- * Make room for @p need elements of @p elem bytes in the malloc'ed array
- * *buf whose capacity is *cap elements (growing geometrically).
- * @return PL_OK or PL_ENOMEM.
- */
-pl_status_t circuit_reserve(void **buf, size_t *cap, size_t need, size_t elem);
-
-/** circuit_reserve for the array @p arr (any element type) of capacity @p cap. */
-#define CIRCUIT_RESERVE(arr, cap, need) \
-    circuit_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 /**
  * Raise the qubit count of @p c to @p n (>= the current count, <=

@@ -219,7 +219,7 @@ pl_status_t qasm_expect(qasm_lexer_t *lx, qasm_token_t *tok, qasm_tok_kind_t kin
 
 pl_status_t qasm_token_copy(const qasm_token_t *tok, char **out) {
     *out = malloc(tok->len + 1);
-    if (!*out) return pl_error(PL_ENOMEM, "out of memory reading OpenQASM");
+    if (!*out) return pl_error_nomemf("an OpenQASM token of %zu bytes", tok->len + 1);
     memcpy(*out, tok->text, tok->len);
     (*out)[tok->len] = '\0';
     return PL_OK;
@@ -244,7 +244,7 @@ static pl_status_t slurp(FILE *f, const char *path, char **buf, size_t *len) {
     for (;;) {
         if (*len > QASM_MAX_FILE_BYTES)
             return pl_error(PL_EIO, "'%s' is larger than %zu MB", path, QASM_MAX_FILE_BYTES >> 20);
-        PL_TRY(circuit_reserve((void **)buf, &cap, *len + 65536, 1));
+        PL_TRY(pl_mem_grow((void **)buf, &cap, *len + 65536, 1, "the OpenQASM file's text"));
         size_t got = fread(*buf + *len, 1, cap - *len, f);
         *len += got;
         if (got == 0) break;

@@ -162,7 +162,7 @@ static void describe_qubit(const parser_t *p, int q, char *buf, size_t cap) {
 
 /* Add a gate table entry named @p name. */
 static pl_status_t add_gate(parser_t *p, const qasm_token_t *name, gate_def_t def) {
-    PL_TRY(CIRCUIT_RESERVE(p->gates, p->gates_cap, p->ngates + 1));
+    PL_TRY(PL_GROW(p->gates, p->gates_cap, p->ngates + 1, "the OpenQASM gate table"));
     PL_TRY(qasm_token_copy(name, &def.name));
     p->gates[p->ngates++] = def;
     return PL_OK;
@@ -235,7 +235,7 @@ static pl_status_t apply_user(parser_t *p, const gate_def_t *g, const pl_angle_t
     body_needs(p, g, &max_params, &max_qubits);
     pl_angle_t *sub_angles = malloc((size_t)max_params * sizeof *sub_angles);
     int *sub_qubits = malloc((size_t)max_qubits * sizeof *sub_qubits);
-    pl_status_t st = sub_angles && sub_qubits ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = sub_angles && sub_qubits ? PL_OK : pl_error_nomemf("the angles and qubits of a gate call (%d and %d)", max_params, max_qubits);
     for (size_t i = g->first_op; st == PL_OK && i < g->first_op + g->nops; i++) {
         const body_op_t *b = &p->body[i];
         const gate_def_t *callee = &p->gates[b->gate];
@@ -304,7 +304,7 @@ static pl_status_t parse_arg_list(parser_t *p, bool quantum) {
     p->nargs = 0;
     do {
         if (p->nargs > 0) PL_TRY(next(p));
-        PL_TRY(CIRCUIT_RESERVE(p->args, p->args_cap, p->nargs + 1));
+        PL_TRY(PL_GROW(p->args, p->args_cap, p->nargs + 1, "OpenQASM gate arguments"));
         PL_TRY(parse_arg(p, quantum, &p->args[p->nargs]));
         p->nargs++;
     } while (p->tok.kind == QT_COMMA);
@@ -336,7 +336,7 @@ static int arg_bit(const parser_t *p, const arg_t *a, int j) {
 
 /* Fill p->qubits with instance @p j; PL_EINVAL if a qubit repeats. */
 static pl_status_t instance_qubits(parser_t *p, int j, const char *stmt) {
-    PL_TRY(CIRCUIT_RESERVE(p->qubits, p->qubits_cap, p->nargs));
+    PL_TRY(PL_GROW(p->qubits, p->qubits_cap, p->nargs, "OpenQASM gate qubits"));
     for (size_t i = 0; i < p->nargs; i++) {
         p->qubits[i] = arg_bit(p, &p->args[i], j);
         for (size_t k = 0; k < i; k++) {
@@ -378,7 +378,7 @@ static pl_status_t parse_params(parser_t *p, const qasm_scope_t *scope, int *cou
     for (;;) {
         int root;
         PL_TRY(qasm_expr_parse(&p->lx, &p->tok, &p->exprs, scope, &root));
-        PL_TRY(CIRCUIT_RESERVE(p->body_params, p->body_params_cap, p->nbody_params + 1));
+        PL_TRY(PL_GROW(p->body_params, p->body_params_cap, p->nbody_params + 1, "OpenQASM gate-body parameters"));
         p->body_params[p->nbody_params++] = root;
         ++*count;
         if (p->tok.kind != QT_COMMA) break;
@@ -410,7 +410,7 @@ static pl_status_t parse_gate_call(parser_t *p) {
     const size_t expr_mark = p->exprs.len, param_mark = p->nbody_params;
     int nparams, count;
     PL_TRY(parse_params(p, NULL, &nparams));
-    PL_TRY(CIRCUIT_RESERVE(p->angles, p->angles_cap, (size_t)nparams + 1));
+    PL_TRY(PL_GROW(p->angles, p->angles_cap, (size_t)nparams + 1, "OpenQASM gate angles"));
     for (int k = 0; k < nparams; k++)
         PL_TRY(qasm_expr_eval(&p->exprs, p->body_params[param_mark + (size_t)k], NULL, p->lx.file,
                               &p->angles[k]));
@@ -460,7 +460,7 @@ static pl_status_t parse_formal_names(parser_t *p, formals_t *f, const char *wha
             return qasm_error_at(PL_EPARSE, p->lx.file, p->tok.line, p->tok.col,
                                  "duplicate name '%.*s' in gate definition", (int)p->tok.len,
                                  p->tok.text);
-        PL_TRY(CIRCUIT_RESERVE(f->names, f->cap, f->count + 1));
+        PL_TRY(PL_GROW(f->names, f->cap, f->count + 1, "OpenQASM gate-definition names"));
         PL_TRY(qasm_token_copy(&p->tok, &f->names[f->count]));
         f->count++;
         PL_TRY(next(p));
@@ -495,7 +495,7 @@ static pl_status_t parse_body_args(parser_t *p, const formals_t *f, size_t *narg
             if (p->body_args[k] == i - f->nparams)
                 return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                                      "qubit argument '%s' used twice", f->names[i]);
-        PL_TRY(CIRCUIT_RESERVE(p->body_args, p->body_args_cap, p->nbody_args + 1));
+        PL_TRY(PL_GROW(p->body_args, p->body_args_cap, p->nbody_args + 1, "OpenQASM gate-body arguments"));
         p->body_args[p->nbody_args++] = i - f->nparams;
         PL_TRY(next(p));
         if (p->tok.kind == QT_LBRACKET)
@@ -535,7 +535,7 @@ static pl_status_t parse_body_statement(parser_t *p, const formals_t *f) {
     PL_TRY(parse_body_args(p, f, &nargs));
     PL_TRY(expect_semi(p, "a gate call"));
     PL_TRY(check_counts(p, &p->gates[gi], &name, nparams, nargs));
-    PL_TRY(CIRCUIT_RESERVE(p->body, p->body_cap, p->nbody + 1));
+    PL_TRY(PL_GROW(p->body, p->body_cap, p->nbody + 1, "OpenQASM gate-body calls"));
     p->body[p->nbody++] = (body_op_t){gi, name.line, name.col, arg_mark, param_mark};
     return PL_OK;
 }
@@ -619,7 +619,7 @@ static pl_status_t parse_include(parser_t *p) {
 
 /* Make room for the qubits declared so far: state flags and the circuit. */
 static pl_status_t grow_qubits(parser_t *p, int old_n) {
-    PL_TRY(CIRCUIT_RESERVE(p->qstate, p->qstate_cap, (size_t)p->nqubits));
+    PL_TRY(PL_GROW(p->qstate, p->qstate_cap, (size_t)p->nqubits, "OpenQASM qubit states"));
     memset(p->qstate + old_n, 0, (size_t)(p->nqubits - old_n) * sizeof *p->qstate);
     if (!p->c) return pl_circuit_create(p->nqubits, &p->c);
     return circuit_grow_qubits(p->c, p->nqubits);
@@ -650,7 +650,7 @@ static pl_status_t parse_register(parser_t *p, bool quantum) {
         return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                              "too many %s bits: %d declared before, %d more is over the maximum %d",
                              quantum ? "quantum" : "classical", *total, size, limit);
-    PL_TRY(CIRCUIT_RESERVE(p->regs, p->regs_cap, p->nregs + 1));
+    PL_TRY(PL_GROW(p->regs, p->regs_cap, p->nregs + 1, "OpenQASM registers"));
     reg_t *r = &p->regs[p->nregs];
     *r = (reg_t){NULL, quantum, *total, size, name.line};
     PL_TRY(qasm_token_copy(&name, &r->name));

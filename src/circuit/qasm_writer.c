@@ -34,7 +34,8 @@ static void emit(out_t *o, const char *fmt, ...) {
             o->len += (size_t)need;
             return;
         }
-        o->st = circuit_reserve((void **)&o->buf, &o->cap, o->len + (size_t)need + 1, 1);
+        o->st = pl_mem_grow((void **)&o->buf, &o->cap, o->len + (size_t)need + 1, 1,
+                            "the OpenQASM text");
         if (o->st != PL_OK) return;
     }
 }
@@ -139,7 +140,7 @@ static void write_pauli_rotation(out_t *o, const pl_pauli_op_t *ops, const int *
 
 static pl_status_t write_pauli_rot(out_t *o, const pl_op_t *op, pl_angle_t theta) {
     pl_pauli_op_t *ops = malloc((size_t)op->nqubits * sizeof *ops);
-    if (!ops) return pl_error(PL_ENOMEM, "out of memory writing OpenQASM");
+    if (!ops) return pl_error_nomemf("the %d factors of a Pauli rotation for OpenQASM", op->nqubits);
     for (int j = 0; j < op->nqubits; j++) ops[j] = pl_pauli_get(op->pauli, op->qubits[j]);
     write_pauli_rotation(o, ops, op->qubits, op->nqubits, theta);
     free(ops);

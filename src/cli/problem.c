@@ -3,19 +3,6 @@
 
 #include "cli/cli.h"
 
-/* The observable must be Hermitian: every coefficient real. */
-static pl_status_t check_hermitian(const pl_pauli_sum_t *obs) {
-    for (size_t k = 0; k < pl_pauli_sum_size(obs); k++) {
-        pl_pauli_t p;
-        double complex c;
-        pl_pauli_sum_term(obs, k, &p, &c);
-        if (cimag(c) != 0.0)
-            return pl_error(PL_EINVAL, "observable term %zu has a complex coefficient; "
-                                       "expectation values need real coefficients", k);
-    }
-    return PL_OK;
-}
-
 static pl_status_t load_params(const cli_problem_args_t *a, int expected, double **theta) {
     double *values = NULL;
     size_t count = 0;
@@ -52,7 +39,7 @@ pl_status_t cli_load_problem(const cli_problem_args_t *a, cli_problem_t *p) {
         pl_error_prefix("--obs");
         return st;
     }
-    PL_TRY(check_hermitian(p->obs));
+    PL_TRY(pl_pauli_sum_check_hermitian(p->obs, "observable"));
     return load_params(a, p->nparams, &p->theta);
 }
 

@@ -35,6 +35,19 @@ pl_status_t pl_error(pl_status_t st, const char *fmt, ...) {
     return st;
 }
 
+pl_status_t pl_error_nomem(const char *what) {
+    return pl_error(PL_ENOMEM, "out of memory allocating %s", what ? what : "memory");
+}
+
+pl_status_t pl_error_nomemf(const char *fmt, ...) {
+    char what[PL_ERRMSG_CAP - 32];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return pl_error_nomem(what);
+}
+
 void pl_error_prefix(const char *fmt, ...) {
     char prefix[PL_ERRMSG_CAP];
     char old[PL_ERRMSG_CAP];

@@ -65,6 +65,26 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
     return PL_OK;
 }
 
+pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_t elem_size,
+                        const char *what) {
+    if (need <= *cap) return PL_OK;
+    PL_ASSERT(elem_size > 0);
+    size_t new_cap = *cap > 8 ? *cap : 8;
+    while (new_cap < need) {
+        if (new_cap > SIZE_MAX / 2) {
+            new_cap = need;
+            break;
+        }
+        new_cap *= 2;
+    }
+    if (new_cap > SIZE_MAX / elem_size) return pl_error_nomemf("%s (%zu of them)", what, need);
+    void *p = realloc(*buf, new_cap * elem_size);
+    if (!p) return pl_error_nomemf("%s (%zu of them)", what, need);
+    *buf = p;
+    *cap = new_cap;
+    return PL_OK;
+}
+
 void pl_mem_free(void *p, size_t bytes) {
     if (!p) return;
     atomic_fetch_sub(&mem_in_use, bytes);

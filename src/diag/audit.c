@@ -99,13 +99,11 @@ pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const dou
     a->qubits = pl_circuit_qubits(c);
     a->params = pl_circuit_num_params(c);
     if (a->params < 1) return pl_error(PL_EINVAL, "the circuit has no parameters theta[k] to audit");
-    if (pl_pauli_sum_qubits(obs) != a->qubits)
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
-                        pl_pauli_sum_qubits(obs), a->qubits);
+    PL_TRY(pl_pauli_sum_check_qubits(obs, a->qubits, "circuit"));
     double *angles = NULL;
     if (!theta) { /* random angles for the propagation statistics */
         angles = malloc((size_t)a->params * sizeof *angles);
-        if (!angles) return pl_error(PL_ENOMEM, "out of memory");
+        if (!angles) return pl_error_nomemf("%d random angles", a->params);
         pl_rng_t rng;
         pl_rng_seed(&rng, opts->seed, 99);
         for (int k = 0; k < a->params; k++) angles[k] = 2 * PL_PI * pl_rng_uniform(&rng);

@@ -17,14 +17,19 @@
  * machine, far more on a loaded one (the kernels' barriers stall). */
 enum { BP_PARALLEL_SAMPLES_MAX_QUBITS = 20 };
 
+static const pl_enum_entry_t cost_names[] = {{PL_COST_GLOBAL, "global"}, {PL_COST_LOCAL, "local"}};
+
 pl_status_t pl_cost_lookup(const char *name, pl_cost_kind_t *out) {
-    if (strcmp(name, "global") == 0) *out = PL_COST_GLOBAL;
-    else if (strcmp(name, "local") == 0) *out = PL_COST_LOCAL;
-    else return pl_error(PL_EINVAL, "unknown cost '%s' (valid: global, local)", name);
+    int kind;
+    PL_TRY(pl_enum_lookup(cost_names, PL_ENUM_COUNT(cost_names), "cost", name, &kind));
+    *out = (pl_cost_kind_t)kind;
     return PL_OK;
 }
 
-const char *pl_cost_name(pl_cost_kind_t kind) { return kind == PL_COST_GLOBAL ? "global" : "local"; }
+const char *pl_cost_name(pl_cost_kind_t kind) {
+    const char *name = pl_enum_name(cost_names, PL_ENUM_COUNT(cost_names), "cost", (int)kind);
+    return name ? name : "unknown";
+}
 
 pl_status_t pl_cost_observable(pl_cost_kind_t kind, int n, pl_pauli_sum_t **out) {
     if (n < 1) return pl_error(PL_EINVAL, "a cost needs at least 1 qubit, got %d", n);
@@ -85,9 +90,7 @@ static pl_status_t check_inputs(const pl_circuit_t *c, const pl_pauli_sum_t *obs
     if (np < 1) return pl_error(PL_EINVAL, "the circuit has no parameters to differentiate");
     if (o->param_index < -1 || o->param_index >= np)
         return pl_error(PL_EINVAL, "parameter index %d out of range [0, %d)", o->param_index, np);
-    if (pl_pauli_sum_qubits(obs) != pl_circuit_qubits(c))
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
-                        pl_pauli_sum_qubits(obs), pl_circuit_qubits(c));
+    PL_TRY(pl_pauli_sum_check_qubits(obs, pl_circuit_qubits(c), "circuit"));
     return PL_OK;
 }
 
@@ -100,7 +103,7 @@ static pl_status_t run_samples(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
 #pragma omp parallel if (parallel)
     {
         double *theta = malloc((size_t)np * sizeof *theta);
-        if (!theta) core_thread_error_set(&err, pl_error(PL_ENOMEM, "out of memory"));
+        if (!theta) core_thread_error_set(&err, pl_error_nomemf("%d sample angles", np));
 #pragma omp for schedule(dynamic, 1)
         for (int s = 0; s < o->samples; s++) {
             if (!theta || core_thread_error_any(&err)) continue;
@@ -173,7 +176,7 @@ pl_status_t pl_bp_fit(const pl_bp_point_t *points, int count, pl_bp_fit_t *out) 
     out->verdict = "inconclusive";
     if (count < 1) return pl_error(PL_EINVAL, "no points to fit");
     double *x = malloc(3 * (size_t)count * sizeof *x);
-    if (!x) return pl_error(PL_ENOMEM, "out of memory");
+    if (!x) return pl_error_nomemf("the fit's work arrays (%d points)", count);
     double *y = x + count, *w = y + count;
     int distinct = 0, usable = 1;
     for (int i = 0; i < count; i++) {

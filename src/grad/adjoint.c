@@ -12,19 +12,6 @@
 
 #include "grad/grad_internal.h"
 
-pl_status_t grad_check_hermitian(const pl_pauli_sum_t *h) {
-    for (size_t k = 0; k < pl_pauli_sum_size(h); k++) {
-        pl_pauli_t p;
-        double complex c;
-        pl_pauli_sum_term(h, k, &p, &c);
-        if (cimag(c) != 0.0 || !isfinite(creal(c)))
-            return pl_error(PL_EINVAL,
-                            "observable term %zu has coefficient %g%+gi; it must be real and "
-                            "finite", k, creal(c), cimag(c));
-    }
-    return PL_OK;
-}
-
 pl_status_t grad_forward(const pl_circuit_t *c, const double *theta, const pl_sv_t *initial,
                          const pl_pauli_sum_t *h, pl_sv_t *psi, double *energy) {
     if (initial) {

@@ -63,16 +63,14 @@ static pl_status_t check_batch(const pl_circuit_t *c, const double *theta,
                                const double *labels, int nsamples) {
     if (nsamples < 1) return pl_error(PL_EINVAL, "batch of %d samples", nsamples);
     const int n = pl_circuit_qubits(c);
-    if (pl_pauli_sum_qubits(h) != n)
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
-                        pl_pauli_sum_qubits(h), n);
+    PL_TRY(pl_pauli_sum_check_qubits(h, n, "circuit"));
     for (int s = 0; s < nsamples; s++) {
         if (!inputs[s] || pl_sv_qubits(inputs[s]) != n)
             return pl_error(PL_EINVAL, "sample %d is not a %d-qubit state", s, n);
         if (!isfinite(labels[s])) return pl_error(PL_EINVAL, "label of sample %d is not finite", s);
     }
     PL_TRY(pl_circuit_check_params(c, theta));
-    return grad_check_hermitian(h);
+    return pl_pauli_sum_check_hermitian(h, "observable");
 }
 
 pl_status_t pl_batch_loss(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
@@ -88,7 +86,7 @@ pl_status_t pl_batch_loss(const pl_circuit_t *c, const double *theta, const pl_p
     char(*messages)[256] = malloc((size_t)nsamples * sizeof *messages);
     pl_status_t st = PL_OK;
     if (!losses || !outs || (grad && !grads) || !status || !messages) {
-        st = pl_error(PL_ENOMEM, "out of memory for a batch of %d samples", nsamples);
+        st = pl_error_nomemf("the work arrays of a batch of %d samples", nsamples);
         goto done;
     }
     /* One sample per iteration; kernels inside run single-threaded (no

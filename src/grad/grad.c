@@ -2,34 +2,33 @@
 #include <string.h>
 
 #include "grad/grad_internal.h"
+#include "plateau/core.h"
 
-static const char *const method_names[PL_GRAD_COUNT] = {"adjoint", "shift", "fd"};
+static const pl_enum_entry_t method_names[] = {
+    {PL_GRAD_ADJOINT, "adjoint"}, {PL_GRAD_SHIFT, "shift"}, {PL_GRAD_FD, "fd"}};
 
 const char *pl_grad_method_name(pl_grad_method_t m) {
-    PL_ASSERT((unsigned)m < PL_GRAD_COUNT);
-    return method_names[m];
+    const char *name =
+        pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "gradient method", (int)m);
+    return name ? name : "unknown";
 }
 
 pl_status_t pl_grad_method_lookup(const char *name, pl_grad_method_t *out) {
-    for (int m = 0; m < PL_GRAD_COUNT; m++)
-        if (strcmp(name, method_names[m]) == 0) {
-            *out = (pl_grad_method_t)m;
-            return PL_OK;
-        }
-    return pl_error(PL_EINVAL, "unknown gradient method '%s' (use adjoint, shift or fd)", name);
+    int m;
+    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "gradient method", name, &m));
+    *out = (pl_grad_method_t)m;
+    return PL_OK;
 }
 
 static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
                                 const pl_pauli_sum_t *h, const pl_sv_t *initial) {
     const int n = pl_circuit_qubits(c);
-    if (pl_pauli_sum_qubits(h) != n)
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
-                        pl_pauli_sum_qubits(h), n);
+    PL_TRY(pl_pauli_sum_check_qubits(h, n, "circuit"));
     if (initial && pl_sv_qubits(initial) != n)
         return pl_error(PL_EINVAL, "initial state on %d qubits for a %d-qubit circuit",
                         pl_sv_qubits(initial), n);
     PL_TRY(pl_circuit_check_params(c, theta));
-    return grad_check_hermitian(h);
+    return pl_pauli_sum_check_hermitian(h, "observable");
 }
 
 pl_status_t pl_grad(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,

@@ -27,9 +27,6 @@ PL_NODISCARD pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angle
  * of gate kind g: 2, or 4 for controlled rotations. */
 int grad_shift_terms(pl_gate_t g, int j);
 
-/* PL_EINVAL unless every coefficient of h is real (E must be real). */
-PL_NODISCARD pl_status_t grad_check_hermitian(const pl_pauli_sum_t *h);
-
 /* ψ ← initial (or |0…0⟩), then the circuit; E = ⟨ψ|H|ψ⟩ when energy ≠ NULL. */
 PL_NODISCARD pl_status_t grad_forward(const pl_circuit_t *c, const double *theta,
                                       const pl_sv_t *initial, const pl_pauli_sum_t *h,

@@ -72,7 +72,7 @@ pl_status_t grad_fd(const pl_circuit_t *c, const double *theta, const pl_pauli_s
     pl_sv_t *psi = NULL;
     double *shifted = malloc((size_t)(np ? np : 1) * sizeof *shifted);
     pl_status_t st = shifted ? pl_sv_create(pl_circuit_qubits(c), &psi)
-                             : pl_error(PL_ENOMEM, "out of memory for %d parameters", np);
+                             : pl_error_nomemf("%d shifted parameters", np);
     for (int k = 0; k < np && st == PL_OK; k++) {
         double ep = 0, em = 0;
         memcpy(shifted, theta, (size_t)np * sizeof *shifted);

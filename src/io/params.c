@@ -26,7 +26,7 @@ pl_status_t pl_io_parse_list(const char *text, double **out, size_t *count) {
     size_t cap = 1;
     for (const char *s = text; *s; s++) cap += *s == ',';
     double *v = malloc(cap * sizeof *v);
-    if (!v) return pl_error(PL_ENOMEM, "out of memory for %zu values", cap);
+    if (!v) return pl_error_nomemf("%zu parameter values", cap);
     const char *s = text;
     size_t n = 0;
     for (;;) {
@@ -61,7 +61,7 @@ static pl_status_t slurp(const char *path, char **out) {
     char *buf = malloc(PL_IO_MAX_FILE + 1);
     if (!buf) {
         fclose(f);
-        return pl_error(PL_ENOMEM, "out of memory reading '%s'", path);
+        return pl_error_nomemf("a %u MB buffer to read '%s'", PL_IO_MAX_FILE >> 20, path);
     }
     size_t len = fread(buf, 1, PL_IO_MAX_FILE + 1, f);
     /* Whole-file read with a size cap: parameter files are small. */
@@ -88,7 +88,7 @@ static pl_status_t params_from_json(const char *path, const char *text, double *
     size_t n = (size_t)cJSON_GetArraySize(root);
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) {
-        st = pl_error(PL_ENOMEM, "out of memory for %zu values", n);
+        st = pl_error_nomemf("%zu parameter values from '%s'", n, path);
         goto done;
     }
     size_t i = 0;
@@ -130,7 +130,7 @@ static pl_status_t params_from_hdf5(const char *file, const char *dataset, doubl
     H5Sget_simple_extent_dims(space, dims, NULL);
     double *v = malloc((dims[0] ? dims[0] : 1) * sizeof *v);
     if (!v) {
-        st = pl_error(PL_ENOMEM, "out of memory for %llu values", (unsigned long long)dims[0]);
+        st = pl_error_nomemf("%llu parameter values from '%s'", (unsigned long long)dims[0], file);
         goto done;
     }
     if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
@@ -161,7 +161,7 @@ pl_status_t pl_io_read_params(const char *spec, double **out, size_t *count) {
     pl_status_t st;
     if (colon || is_hdf5_name(spec, file_len)) {
         char *file = malloc(file_len + 1);
-        if (!file) return pl_error(PL_ENOMEM, "out of memory");
+        if (!file) return pl_error_nomemf("the file name of '%s'", spec);
         memcpy(file, spec, file_len);
         file[file_len] = '\0';
         st = params_from_hdf5(file, colon ? colon + 4 : "params", out, count);

@@ -85,7 +85,7 @@ static pl_status_t ex_op_build(const pl_pauli_sum_t *h, ex_op_t *op) {
     if (!e || !op->terms || !op->groups) {
         free(e);
         ex_op_free(op);
-        return pl_error(PL_ENOMEM, "no memory for %zu Hamiltonian terms", nt);
+        return pl_error_nomemf("%zu Hamiltonian terms", nt);
     }
     size_t kept = 0;
     for (size_t k = 0; k < nt; k++) {

@@ -4,18 +4,19 @@
 #include "plateau/core.h"
 #include "plateau/ground.h"
 
+static const pl_enum_entry_t method_names[] = {
+    {PL_GS_AUTO, "auto"}, {PL_GS_EXACT, "exact"}, {PL_GS_DMRG, "dmrg"}};
+
 pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out) {
-    static const char *names[] = {"auto", "exact", "dmrg"};
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, names[i]) == 0) {
-            *out = (pl_gs_method_t)i;
-            return PL_OK;
-        }
-    return pl_error(PL_EINVAL, "unknown method '%s' (valid: auto, exact, dmrg)", name);
+    int m;
+    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "method", name, &m));
+    *out = (pl_gs_method_t)m;
+    return PL_OK;
 }
 
 const char *pl_gs_method_name(pl_gs_method_t m) {
-    return m == PL_GS_EXACT ? "exact" : m == PL_GS_DMRG ? "dmrg" : "auto";
+    const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "method", (int)m);
+    return name ? name : "unknown";
 }
 
 /* ⟨P⟩ on an MPS, for pl_model_label_from_state. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/models_internal.h"
+#include "plateau/core.h"
 
 /* ------------------------------------------------------------------------ */
 /* Closed forms                                                             */
@@ -148,7 +149,7 @@ static char *pattern(int d, char end, char mid, char gap) {
 static pl_status_t probe_pattern(probe_t *pr, int first, int d, char end, char mid, char gap,
                                  double *value) {
     char *s = pattern(d, end, mid, gap);
-    if (!s) return pl_error(PL_ENOMEM, "no memory for a %d-site string", d + 1);
+    if (!s) return pl_error_nomemf("a %d-site string", d + 1);
     models_set_pattern(pr->p, first, s);
     pl_status_t st = pr->f(pr->p, pr->ctx, value);
     free(s);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/models_internal.h"
+#include "plateau/core.h"
 
 /* Dataset ranges: SCIENCE.md §8 "Default parameter ranges". */
 static const pl_model_t MODELS[PL_MODEL_COUNT] = {
@@ -35,17 +36,12 @@ const pl_model_t *pl_model_get(int id) {
 
 pl_status_t pl_model_find(const char *name, const pl_model_t **out) {
     *out = NULL;
-    for (int i = 0; i < PL_MODEL_COUNT; i++)
-        if (name && strcmp(name, MODELS[i].name) == 0) {
-            *out = &MODELS[i];
-            return PL_OK;
-        }
-    char valid[160] = "";
-    for (int i = 0; i < PL_MODEL_COUNT; i++) {
-        if (i) strcat(valid, ", ");
-        strcat(valid, MODELS[i].name);
-    }
-    return pl_error(PL_EINVAL, "unknown model '%s' (valid: %s)", name ? name : "(null)", valid);
+    pl_enum_entry_t names[PL_MODEL_COUNT];
+    for (int i = 0; i < PL_MODEL_COUNT; i++) names[i] = (pl_enum_entry_t){i, MODELS[i].name};
+    int i;
+    PL_TRY(pl_enum_lookup(names, PL_MODEL_COUNT, "model", name, &i));
+    *out = &MODELS[i];
+    return PL_OK;
 }
 
 int pl_model_param_index(const pl_model_t *m, const char *name) {

@@ -20,7 +20,7 @@ pl_status_t pl_pauli_create(int n, pl_pauli_t **out) {
                         PL_PAULI_MAX_QUBITS);
     int nwords = PL_PAULI_WORDS(n);
     pauli_block_t *b = calloc(1, sizeof *b + 2 * (size_t)nwords * sizeof(uint64_t));
-    if (!b) return pl_error(PL_ENOMEM, "no memory for a Pauli string of %d qubits", n);
+    if (!b) return pl_error_nomemf("a Pauli string of %d qubits", n);
     b->p.n = n;
     b->p.nwords = nwords;
     b->p.x = b->words;

@@ -1,10 +1,9 @@
-/* Pauli sums: insertion-ordered terms with an open-addressing hash index.
+/* Pauli sums: insertion-ordered terms with a hash index (pauli_index.h).
  *
  * Term k's words live at words + k * 2 * nwords: first its nwords X words,
  * then its nwords Z words. hash[k] caches the term's key hash so the index
  * can be rebuilt (on growth and after pruning) without rehashing. The index
- * has twice as many slots as the term capacity (load factor <= 1/2) and uses
- * linear probing; a slot holds term number + 1, or 0 when empty. Terms are
+ * has twice as many slots as the term capacity (load factor <= 1/2). Terms are
  * only ever removed by pl_pauli_sum_prune, which rebuilds the index, so no
  * tombstones are needed. */
 #include "plateau/pauli.h"
@@ -12,7 +11,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+
+#include "pauli/pauli_index.h"
+#include "plateau/core.h"
 
 struct pl_pauli_sum {
     int n;
@@ -22,7 +23,7 @@ struct pl_pauli_sum {
     uint64_t *words;       /* cap * 2 * nwords words */
     double complex *coeff; /* cap coefficients */
     uint64_t *hash;        /* cap cached key hashes */
-    size_t *slots;         /* 2 * cap index slots */
+    pauli_index_t index;   /* 2 * cap slots */
 };
 
 enum { SUM_MIN_CAP = 8 };
@@ -33,42 +34,28 @@ static uint64_t *term_x(const pl_pauli_sum_t *s, size_t k) { return s->words + k
 
 /* Hash of the key (x words, then z words); x and z need not be adjacent. */
 static uint64_t key_hash(const uint64_t *x, const uint64_t *z, int nwords) {
-    size_t bytes = (size_t)nwords * sizeof(uint64_t);
-    return XXH3_64bits_withSeed(z, bytes, XXH3_64bits(x, bytes));
-}
-
-static bool term_is(const pl_pauli_sum_t *s, size_t k, const uint64_t *x, const uint64_t *z) {
-    size_t bytes = (size_t)s->nwords * sizeof(uint64_t);
-    const uint64_t *tx = term_x(s, k);
-    return memcmp(tx, x, bytes) == 0 && memcmp(tx + s->nwords, z, bytes) == 0;
+    return pauli_index_hash(x, z, nwords);
 }
 
 /* The slot holding the key, or the empty slot where it would go.
  * Requires s->cap > 0 (a non-empty index). */
 static size_t find_slot(const pl_pauli_sum_t *s, uint64_t h, const uint64_t *x, const uint64_t *z) {
-    size_t mask = 2 * s->cap - 1;
-    size_t i = (size_t)h & mask;
-    while (s->slots[i] != 0) {
-        size_t k = s->slots[i] - 1;
-        if (s->hash[k] == h && term_is(s, k, x, z)) break;
-        i = (i + 1) & mask;
-    }
-    return i;
+    const pauli_index_keys_t keys = {s->words, s->hash, s->nwords};
+    return pauli_index_find_slot(&s->index, &keys, h, x, z);
 }
 
-/* Refill slots (2 * s->cap of them, already zeroed) from the cached hashes. */
+/* The term in slot i, or PAULI_INDEX_NONE. */
+static size_t slot_term(const pl_pauli_sum_t *s, size_t i) { return pauli_index_entry(&s->index, i); }
+
+/* Re-index the terms into the current slots (same size: cannot fail). */
 static void index_terms(pl_pauli_sum_t *s) {
-    size_t mask = 2 * s->cap - 1;
-    for (size_t k = 0; k < s->size; k++) {
-        size_t i = (size_t)s->hash[k] & mask;
-        while (s->slots[i] != 0) i = (i + 1) & mask;
-        s->slots[i] = k + 1;
-    }
+    pl_status_t st = pauli_index_rebuild(&s->index, s->index.nslots, s->hash, s->size,
+                                         "a Pauli sum's index");
+    PL_ASSERT(st == PL_OK);
 }
 
 static pl_status_t grow_failed(const pl_pauli_sum_t *s) {
-    return pl_error(PL_ENOMEM, "no memory to grow a Pauli sum on %d qubits past %zu terms", s->n,
-                    s->cap);
+    return pl_error_nomemf("the terms of a Pauli sum on %d qubits (past %zu)", s->n, s->cap);
 }
 
 /* The array resized to count elements of elem bytes, or NULL (the array
@@ -81,23 +68,16 @@ static void *resized(void *array, size_t count, size_t elem) {
  * the sum is unchanged: arrays that did grow are merely larger than needed. */
 static pl_status_t grow(pl_pauli_sum_t *s) {
     size_t cap = s->cap ? 2 * s->cap : SUM_MIN_CAP;
-    if (cap > SIZE_MAX / 2 / sizeof(size_t) || cap > SIZE_MAX / term_words(s))
-        return grow_failed(s);
+    if (cap > PAULI_INDEX_MAX_ENTRIES || cap > SIZE_MAX / term_words(s)) return grow_failed(s);
     uint64_t *words = resized(s->words, cap * term_words(s), sizeof *words);
     if (words) s->words = words;
     double complex *coeff = resized(s->coeff, cap, sizeof *coeff);
     if (coeff) s->coeff = coeff;
     uint64_t *hash = resized(s->hash, cap, sizeof *hash);
     if (hash) s->hash = hash;
-    size_t *slots = calloc(2 * cap, sizeof *slots);
-    if (!words || !coeff || !hash || !slots) {
-        free(slots);
-        return grow_failed(s);
-    }
-    free(s->slots);
-    s->slots = slots;
+    if (!words || !coeff || !hash) return grow_failed(s);
+    PL_TRY(pauli_index_rebuild(&s->index, 2 * cap, s->hash, s->size, "a Pauli sum's index"));
     s->cap = cap;
-    index_terms(s);
     return PL_OK;
 }
 
@@ -108,8 +88,8 @@ static pl_status_t add_words(pl_pauli_sum_t *s, const uint64_t *x, const uint64_
     size_t i = 0;
     if (s->cap > 0) {
         i = find_slot(s, h, x, z);
-        if (s->slots[i] != 0) {
-            s->coeff[s->slots[i] - 1] += c;
+        if (slot_term(s, i) != PAULI_INDEX_NONE) {
+            s->coeff[slot_term(s, i)] += c;
             return PL_OK;
         }
     }
@@ -123,7 +103,7 @@ static pl_status_t add_words(pl_pauli_sum_t *s, const uint64_t *x, const uint64_
     memcpy(term_x(s, k) + s->nwords, z, bytes);
     s->coeff[k] = c;
     s->hash[k] = h;
-    s->slots[i] = k + 1;
+    pauli_index_set(&s->index, i, k);
     return PL_OK;
 }
 
@@ -139,7 +119,7 @@ pl_status_t pl_pauli_sum_create(int n, pl_pauli_sum_t **out) {
         return pl_error(PL_EINVAL, "Pauli sum of %d qubits: need 1 to %d qubits", n,
                         PL_PAULI_MAX_QUBITS);
     pl_pauli_sum_t *s = calloc(1, sizeof *s);
-    if (!s) return pl_error(PL_ENOMEM, "no memory for a Pauli sum");
+    if (!s) return pl_error_nomem("a Pauli sum");
     s->n = n;
     s->nwords = PL_PAULI_WORDS(n);
     *out = s;
@@ -151,7 +131,7 @@ void pl_pauli_sum_destroy(pl_pauli_sum_t *s) {
     free(s->words);
     free(s->coeff);
     free(s->hash);
-    free(s->slots);
+    pauli_index_destroy(&s->index);
     free(s);
 }
 
@@ -207,15 +187,15 @@ void pl_pauli_sum_term(const pl_pauli_sum_t *s, size_t k, pl_pauli_t *view, doub
 
 double complex pl_pauli_sum_coeff(const pl_pauli_sum_t *s, const pl_pauli_t *p) {
     if (p->n != s->n || s->cap == 0) return 0.0;
-    size_t i = find_slot(s, key_hash(p->x, p->z, s->nwords), p->x, p->z);
-    return s->slots[i] ? s->coeff[s->slots[i] - 1] : 0.0;
+    size_t k = slot_term(s, find_slot(s, key_hash(p->x, p->z, s->nwords), p->x, p->z));
+    return k != PAULI_INDEX_NONE ? s->coeff[k] : 0.0;
 }
 
 bool pl_pauli_sum_find(const pl_pauli_sum_t *s, const pl_pauli_t *p, size_t *k) {
     if (p->n != s->n || s->cap == 0) return false;
-    size_t i = find_slot(s, key_hash(p->x, p->z, s->nwords), p->x, p->z);
-    if (!s->slots[i]) return false;
-    if (k) *k = s->slots[i] - 1;
+    size_t found = slot_term(s, find_slot(s, key_hash(p->x, p->z, s->nwords), p->x, p->z));
+    if (found == PAULI_INDEX_NONE) return false;
+    if (k) *k = found;
     return true;
 }
 
@@ -232,7 +212,6 @@ void pl_pauli_sum_prune(pl_pauli_sum_t *s, double tol) {
     }
     if (kept == s->size) return;
     s->size = kept;
-    memset(s->slots, 0, 2 * s->cap * sizeof *s->slots);
     index_terms(s);
 }
 

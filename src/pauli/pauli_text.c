@@ -9,6 +9,7 @@
  * "1e-3" and "0x1p-3" work; the C locale is assumed) and must be finite.
  * Parsing collects every factor first and builds the strings at the end,
  * because with n = 0 the qubit count is only known then. */
+#include "plateau/core.h"
 #include "plateau/pauli.h"
 
 #include <ctype.h>
@@ -77,20 +78,6 @@ static pl_status_t syntax_error(const parser_t *p, size_t pos, const char *what)
                     token_length(s), s);
 }
 
-/* The array with room for count + 1 elements (capacity doubling from 16), or
- * NULL when growing fails (the old array is then untouched). */
-static void *room_for_one(void *array, size_t *cap, size_t count, size_t elem) {
-    if (count < *cap) return array;
-    size_t want = *cap ? 2 * *cap : 16;
-    void *grown = want <= SIZE_MAX / elem ? realloc(array, want * elem) : NULL;
-    if (grown) *cap = want;
-    return grown;
-}
-
-static pl_status_t parse_no_memory(const parser_t *p) {
-    return pl_error(PL_ENOMEM, "no memory to parse a Pauli sum of %zu factors", p->nfactors);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Factors and products                                                     */
 /* ------------------------------------------------------------------------ */
@@ -136,9 +123,7 @@ static pl_status_t parse_factor(parser_t *p) {
                         column(pos), len, s, MAX_INDEX_DIGITS);
     long q = strtol(s + 1, NULL, 10);
     PL_TRY(check_index(p, pos, q, len));
-    factor_t *factors = room_for_one(p->factors, &p->factors_cap, p->nfactors, sizeof *factors);
-    if (!factors) return parse_no_memory(p);
-    p->factors = factors;
+    PL_TRY(PL_GROW(p->factors, p->factors_cap, p->nfactors + 1, "the factors of a Pauli sum"));
     p->factors[p->nfactors++] = (factor_t){(int)q, column(pos), (pl_pauli_op_t)op};
     if (q > p->max_qubit) p->max_qubit = (int)q;
     return PL_OK;
@@ -246,9 +231,7 @@ static pl_status_t parse_term(parser_t *p, bool negative) {
     PL_TRY(parse_coefficient(p, &c));
     size_t first = p->nfactors;
     PL_TRY(parse_product(p));
-    term_t *terms = room_for_one(p->terms, &p->terms_cap, p->nterms, sizeof *terms);
-    if (!terms) return parse_no_memory(p);
-    p->terms = terms;
+    PL_TRY(PL_GROW(p->terms, p->terms_cap, p->nterms + 1, "the terms of a Pauli sum"));
     p->terms[p->nterms++] = (term_t){first, p->nfactors - first, negative ? -c : c};
     return PL_OK;
 }
@@ -374,19 +357,14 @@ static void sb_printf(strbuf_t *sb, const char *fmt, ...) {
     int need = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (need < 0) {
+        pl_error_nomem("the text of a Pauli string or sum (formatting failed)");
         sb->failed = true;
         return;
     }
-    if (sb->len + (size_t)need + 1 > sb->cap) {
-        size_t cap = sb->cap ? sb->cap : 64;
-        while (cap < sb->len + (size_t)need + 1) cap *= 2;
-        char *grown = realloc(sb->buf, cap);
-        if (!grown) {
-            sb->failed = true;
-            return;
-        }
-        sb->buf = grown;
-        sb->cap = cap;
+    if (pl_mem_grow((void **)&sb->buf, &sb->cap, sb->len + (size_t)need + 1, 1,
+                    "the text of a Pauli string or sum") != PL_OK) {
+        sb->failed = true;
+        return;
     }
     va_start(ap, fmt);
     vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
@@ -399,7 +377,7 @@ static pl_status_t sb_finish(strbuf_t *sb, char **out) {
     if (sb->failed) {
         free(sb->buf);
         *out = NULL;
-        return pl_error(PL_ENOMEM, "no memory to print a Pauli string or sum");
+        return PL_ENOMEM; /* the message was set where it failed */
     }
     *out = sb->buf;
     return PL_OK;
@@ -415,6 +393,7 @@ static void sb_product(strbuf_t *sb, const pl_pauli_t *p) {
     }
     int *support = malloc((size_t)weight * sizeof *support);
     if (!support) {
+        pl_error_nomemf("the support of a Pauli string (%d qubits)", weight);
         sb->failed = true;
         return;
     }

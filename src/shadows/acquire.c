@@ -78,7 +78,7 @@ typedef struct {
 
 static pl_status_t work_alloc(mps_work_t *w, int chi) {
     double *all = calloc(10 * (size_t)chi, sizeof *all);
-    if (!all) return pl_error(PL_ENOMEM, "out of memory sampling an MPS");
+    if (!all) return pl_error_nomemf("the work vectors to sample an MPS of bond dimension %d", chi);
     w->v_re = all;
     w->v_im = all + chi;
     w->m_re = all + 2 * (size_t)chi; /* 2·chi: both physical values */
@@ -146,7 +146,7 @@ static pl_status_t sample_mps(const pl_mps_t *psi, size_t shots, uint64_t seed,
     {
         mps_work_t w = {0};
         uint8_t *basis = malloc((size_t)n), *outcome = malloc((size_t)n);
-        pl_status_t mine = basis && outcome ? work_alloc(&w, chi) : pl_error(PL_ENOMEM, "out of memory");
+        pl_status_t mine = basis && outcome ? work_alloc(&w, chi) : pl_error_nomemf("the bases and outcomes of %d qubits", n);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
         /* whole 64-shot blocks per thread: no two threads write one word */
 #pragma omp for schedule(dynamic, 1)

@@ -141,18 +141,16 @@ static pl_status_t estimate_terms(const pl_shadows_t *sh, const pl_pauli_sum_t *
     uint64_t *plus = malloc(2 * sh->words * sizeof *plus);
     int *qs = malloc((size_t)sh->n * sizeof *qs);
     uint8_t *ops = malloc((size_t)sh->n);
-    pl_status_t st = per_shot && scratch && plus && qs && ops ? PL_OK
-                                                              : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = per_shot && scratch && plus && qs && ops
+                         ? PL_OK
+                         : pl_error_nomemf("the per-shot estimates of %zu shots", S);
+    if (st == PL_OK) st = pl_pauli_sum_check_hermitian(h, "observable");
     double range = 0.0, sd = 0.0;
     memset(out, 0, sizeof *out);
     for (size_t t = 0; st == PL_OK && t < pl_pauli_sum_size(h); t++) {
         pl_pauli_t p;
         double complex c;
         pl_pauli_sum_term(h, t, &p, &c);
-        if (cimag(c) != 0.0 || !isfinite(creal(c))) {
-            st = pl_error(PL_EINVAL, "term %zu: coefficient must be real and finite", t);
-            break;
-        }
         st = check_string(sh, &p);
         if (st != PL_OK) break;
         const int w = support_of(&p, qs, ops);
@@ -205,7 +203,7 @@ pl_status_t pl_shadows_estimate_many(const pl_shadows_t *sh, const pl_pauli_t *c
     {
         int *qs = malloc((size_t)sh->n * sizeof *qs);
         uint8_t *ops = malloc((size_t)sh->n);
-        if (!qs || !ops) core_thread_error_set(&err, pl_error(PL_ENOMEM, "out of memory"));
+        if (!qs || !ops) core_thread_error_set(&err, pl_error_nomemf("the support of a %d-qubit string", sh->n));
 #pragma omp for schedule(static)
         for (size_t i = 0; i < count; i++) {
             if (!qs || !ops) continue;
@@ -276,7 +274,7 @@ pl_status_t pl_shadows_window_features(const pl_shadows_t *sh, int k, double *ou
     PL_TRY(check_window(n, k));
     /* offset of the first feature of window a: windows before a hold 3·4^(len−1) each */
     size_t *offset = malloc((size_t)n * sizeof *offset);
-    if (!offset) return pl_error(PL_ENOMEM, "out of memory");
+    if (!offset) return pl_error_nomemf("%d window offsets", n);
     for (int a = 0, acc = 0; a < n; a++) {
         offset[a] = (size_t)acc;
         acc += 3 << (2 * (window_len(n, k, a) - 1));

@@ -20,13 +20,8 @@ typedef struct {
 } shot_list_t;
 
 static pl_status_t list_push(shot_list_t *l, const uint8_t *basis, const uint8_t *outcome) {
-    if (l->shots == l->cap) {
-        const size_t cap = l->cap ? 2 * l->cap : 64;
-        uint8_t *d = realloc(l->data, cap * 2 * (size_t)l->n);
-        if (!d) return pl_error(PL_ENOMEM, "out of memory reading shots");
-        l->data = d;
-        l->cap = cap;
-    }
+    PL_TRY(pl_mem_grow((void **)&l->data, &l->cap, l->shots + 1, 2 * (size_t)l->n,
+                       "the shots read so far"));
     memcpy(l->data + l->shots * 2 * (size_t)l->n, basis, (size_t)l->n);
     memcpy(l->data + l->shots * 2 * (size_t)l->n + l->n, outcome, (size_t)l->n);
     l->shots++;
@@ -59,7 +54,7 @@ static pl_status_t parse_line(const char *line, shot_list_t *l, const char *path
         l->n = (int)nb;
         *basis = malloc(nb);
         *outcome = malloc(nb);
-        if (!*basis || !*outcome) return pl_error(PL_ENOMEM, "out of memory");
+        if (!*basis || !*outcome) return pl_error_nomemf("the bases and outcomes of %zu qubits", nb);
     }
     if (nb != (size_t)l->n)
         return pl_error(PL_EPARSE, "%s:%zu: basis has %zu letters, expected %d", path, lineno, nb,
@@ -124,7 +119,9 @@ pl_status_t pl_shadows_write_text(const pl_shadows_t *sh, const char *path) {
     const size_t n = (size_t)sh->n, line = 2 * n + 2;
     char *text = malloc(sh->shots * line + 1);
     uint8_t *basis = malloc(n), *outcome = malloc(n);
-    pl_status_t st = text && basis && outcome ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = text && basis && outcome
+                         ? PL_OK
+                         : pl_error_nomemf("the text of %zu shots", sh->shots);
     for (size_t s = 0; st == PL_OK && s < sh->shots; s++) {
         char *row = text + s * line;
         pl_shadows_get_shot(sh, s, basis, outcome);
@@ -230,7 +227,7 @@ static pl_status_t sum_words(const pl_pauli_sum_t *strings, uint64_t **x, uint64
     const int nw = PL_PAULI_WORDS(pl_pauli_sum_qubits(strings));
     *x = malloc(count * (size_t)nw * sizeof **x);
     *z = malloc(count * (size_t)nw * sizeof **z);
-    if (!*x || !*z) return pl_error(PL_ENOMEM, "out of memory");
+    if (!*x || !*z) return pl_error_nomemf("the words of %zu window strings", count);
     for (size_t i = 0; i < count; i++) {
         pl_pauli_t p;
         double complex c;
@@ -249,7 +246,7 @@ static pl_status_t fill_windows(hid_t f, void *ctx, const char *path) {
     uint64_t *x = NULL, *z = NULL;
     double *features = malloc(count * sizeof *features);
     pl_status_t st = features ? pl_shadows_window_features(wf->sh, wf->k, features)
-                              : pl_error(PL_ENOMEM, "out of memory");
+                              : pl_error_nomemf("%zu window features", count);
     if (st == PL_OK) st = pl_shadows_window_strings(n, wf->k, &strings);
     if (st == PL_OK) st = sum_words(strings, &x, &z);
     const uint64_t dims[2] = {count, (uint64_t)PL_PAULI_WORDS(n)};

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "plateau/ansatz.h"
+#include "plateau/core.h"
 
 /** Largest circuit a builder makes (2^25 operations, as for OpenQASM input). */
 #define PL_ANSATZ_MAX_OPS (1LL << 25)
@@ -167,7 +168,7 @@ static pl_status_t su4_build_list(const pl_ansatz_opts_t *o, pl_circuit_t *c, co
 
 static pl_status_t su4_build(const pl_ansatz_opts_t *o, pl_circuit_t *c) {
     int *a = qubit_list(o->qubits);
-    if (!a) return pl_error(PL_ENOMEM, "out of memory for %d qubit indices", o->qubits);
+    if (!a) return pl_error_nomemf("%d qubit indices", o->qubits);
     params_t p = {0};
     const pl_status_t st = su4_build_list(o, c, a, &p);
     free(a);
@@ -234,7 +235,7 @@ static pl_status_t qcnn_level(pl_circuit_t *c, int *a, int *m, bool shared, para
 
 static pl_status_t qcnn_build(const pl_ansatz_opts_t *o, pl_circuit_t *c) {
     int *a = qubit_list(o->qubits);
-    if (!a) return pl_error(PL_ENOMEM, "out of memory for %d qubit indices", o->qubits);
+    if (!a) return pl_error_nomemf("%d qubit indices", o->qubits);
     params_t p = {0};
     pl_status_t st = PL_OK;
     for (int m = o->qubits; m > 1 && st == PL_OK;) st = qcnn_level(c, a, &m, o->share_angles, &p);
@@ -274,20 +275,25 @@ static const family_t families[PL_ANSATZ_COUNT] = {
     [PL_ANSATZ_QCNN] = {"qcnn", 2, false, qcnn_sizes, qcnn_build},
 };
 
+/* The table's names as a name table for pl_enum_lookup / pl_enum_name. */
+static void family_names(pl_enum_entry_t names[PL_ANSATZ_COUNT]) {
+    for (int k = 0; k < PL_ANSATZ_COUNT; k++) names[k] = (pl_enum_entry_t){k, families[k].name};
+}
+
 const char *pl_ansatz_name(pl_ansatz_kind_t kind) {
-    return (unsigned)kind < PL_ANSATZ_COUNT ? families[kind].name : "unknown";
+    pl_enum_entry_t names[PL_ANSATZ_COUNT];
+    family_names(names);
+    const char *name = pl_enum_name(names, PL_ANSATZ_COUNT, "ansatz", (int)kind);
+    return name ? name : "unknown";
 }
 
 pl_status_t pl_ansatz_lookup(const char *name, pl_ansatz_kind_t *out) {
-    char valid[128] = "";
-    for (int k = 0; k < PL_ANSATZ_COUNT; k++) {
-        if (name && strcmp(name, families[k].name) == 0) {
-            *out = (pl_ansatz_kind_t)k;
-            return PL_OK;
-        }
-        strcat(strcat(valid, k ? ", " : ""), families[k].name);
-    }
-    return pl_error(PL_EINVAL, "unknown ansatz '%s' (valid: %s)", name ? name : "(null)", valid);
+    pl_enum_entry_t names[PL_ANSATZ_COUNT];
+    family_names(names);
+    int kind;
+    PL_TRY(pl_enum_lookup(names, PL_ANSATZ_COUNT, "ansatz", name, &kind));
+    *out = (pl_ansatz_kind_t)kind;
+    return PL_OK;
 }
 
 /** Validate @p o once; on success *f is its row and *sz its sizes. */

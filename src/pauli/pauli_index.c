@@ -1,0 +1,58 @@
+/* The hash index over Pauli strings (src/pauli/pauli_index.h). */
+#include "pauli/pauli_index.h"
+
+#include <string.h>
+#include <xxhash.h>
+
+#include "plateau/core.h"
+
+uint64_t pauli_index_hash(const uint64_t *x, const uint64_t *z, int nwords) {
+    size_t bytes = (size_t)nwords * sizeof(uint64_t);
+    return XXH3_64bits_withSeed(z, bytes, XXH3_64bits(x, bytes));
+}
+
+size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys, uint64_t h,
+                             const uint64_t *x, const uint64_t *z) {
+    const size_t mask = ix->nslots - 1;
+    const size_t bytes = (size_t)keys->nwords * sizeof(uint64_t);
+    size_t i = (size_t)h & mask;
+    while (ix->slots[i] != 0) {
+        const size_t k = (size_t)ix->slots[i] - 1;
+        const uint64_t *kx = keys->words + k * 2 * (size_t)keys->nwords;
+        if (keys->hash[k] == h && memcmp(kx, x, bytes) == 0 &&
+            memcmp(kx + keys->nwords, z, bytes) == 0)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t *hash,
+                                size_t count, const char *what) {
+    PL_ASSERT(nslots > 0 && (nslots & (nslots - 1)) == 0 && count <= nslots / 2);
+    if (count > PAULI_INDEX_MAX_ENTRIES)
+        return pl_error(PL_ENOMEM, "%s: %zu entries are more than an index holds (%zu)", what,
+                        count, PAULI_INDEX_MAX_ENTRIES);
+    if (nslots != ix->nslots) {
+        if (nslots > SIZE_MAX / sizeof(uint32_t)) return pl_error_nomemf("%s (%zu slots)", what, nslots);
+        void *fresh;
+        PL_TRY(pl_mem_alloc(&fresh, nslots * sizeof(uint32_t), what));
+        pauli_index_destroy(ix);
+        ix->slots = fresh;
+        ix->nslots = nslots;
+    }
+    memset(ix->slots, 0, nslots * sizeof(uint32_t));
+    const size_t mask = nslots - 1;
+    for (size_t k = 0; k < count; k++) {
+        size_t i = (size_t)hash[k] & mask;
+        while (ix->slots[i] != 0) i = (i + 1) & mask;
+        ix->slots[i] = (uint32_t)(k + 1);
+    }
+    return PL_OK;
+}
+
+void pauli_index_destroy(pauli_index_t *ix) {
+    pl_mem_free(ix->slots, ix->nslots * sizeof(uint32_t));
+    ix->slots = NULL;
+    ix->nslots = 0;
+}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/reduce.h"
+#include "sv/apply_trusted.h"
 #include "sv/kernels.h"
 #include "sv/simd.h"
 #include "sv/sv_internal.h"
@@ -339,6 +340,13 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
     if (nk < 0 || nk > MAX_K)
         return pl_error(PL_EINVAL, "adjoint step: %d derivative matrices (at most %d)", nk, MAX_K);
     PL_TRY(sv_check_qubits(psi->n, qubits, ncontrols + ntargets));
+    sv_adjoint_step_trusted(psi, lam, qubits, ncontrols, ntargets, u, nk, k, out);
+    return PL_OK;
+}
+
+void sv_adjoint_step_trusted(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
+                             int ntargets, const double complex *u, int nk,
+                             const double complex *k, double complex *out) {
     const int d = 2 * ntargets; /* 2 or 4 */
     double complex ud[16];
     for (int r = 0; r < d; r++)
@@ -349,5 +357,4 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
         adjoint_low(psi, lam, qubits[0], ud, nk, k, out);
     else
         adjoint_step(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);
-    return PL_OK;
 }

@@ -673,6 +673,38 @@ static void test_dense_run_circuit_matches_library(void **state) {
     pl_circuit_destroy(big);
 }
 
+/* The runner checks once, before any kernel runs: the state's size, then a
+ * shifted angle (the one value not checked when binding), with the messages
+ * pl_sv_apply_gate and pl_sv_apply_pauli_rot give for a non-finite angle,
+ * prefixed by the operation. */
+static void test_run_errors_name_the_operation(void **state) {
+    (void)state;
+    pl_circuit_t *c;
+    pl_sv_t *sv, *small;
+    pl_pauli_t *p;
+    const int q01[2] = {0, 1};
+    const double a = 0.3;
+    assert_int_equal(pl_circuit_create(2, &c), PL_OK);
+    assert_int_equal(pl_circuit_add(c, PL_GATE_RX, q01, 1, &a), PL_OK);
+    assert_int_equal(pl_pauli_parse("X0 Y1", 2, &p), PL_OK);
+    assert_int_equal(pl_circuit_add_pauli_rot(c, p, pl_angle_const(a)), PL_OK);
+    assert_int_equal(pl_sv_create(2, &sv), PL_OK);
+    assert_int_equal(pl_sv_create(1, &small), PL_OK);
+    assert_int_equal(pl_circuit_apply(c, NULL, small), PL_EINVAL);
+    assert_non_null(strstr(pl_last_error(), "circuit on 2 qubits applied to a 1-qubit state"));
+    assert_int_equal(pl_circuit_apply_shifted(c, NULL, 0, 0, INFINITY, sv), PL_EINVAL);
+    assert_non_null(strstr(pl_last_error(), "operation 0 (rx)"));
+    assert_non_null(strstr(pl_last_error(), "gate rx: angle 0 is not finite (inf)"));
+    assert_int_equal(pl_circuit_apply_shifted(c, NULL, 1, 0, -INFINITY, sv), PL_EINVAL);
+    assert_non_null(strstr(pl_last_error(), "operation 1 (pauli_rot)"));
+    assert_non_null(strstr(pl_last_error(), "Pauli rotation angle is not finite (-inf)"));
+    assert_int_equal(pl_circuit_apply_shifted(c, NULL, 1, 0, 0.5, sv), PL_OK);
+    pl_sv_destroy(small);
+    pl_sv_destroy(sv);
+    pl_pauli_destroy(p);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dense_reference_conventions),
@@ -685,6 +717,7 @@ int main(void) {
         cmocka_unit_test(test_gate_qelib1_bodies),
         cmocka_unit_test(test_gate_controlled_base),
         cmocka_unit_test(test_dense_run_circuit_matches_library),
+        cmocka_unit_test(test_run_errors_name_the_operation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,11 @@
-/* Running a circuit on a state vector. */
+/* Running a circuit on a state vector: check the circuit against the state
+ * once, bind each operation's angles (the one finiteness check), build its
+ * matrix once and hand it to the simulator's trusted entry point. */
 #include <math.h>
 
+#include "gates/gate_form.h"
 #include "plateau/circuit.h"
+#include "sv/apply_trusted.h"
 
 pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *out) {
     for (int k = 0; k < op->nangles; k++) {
@@ -13,20 +17,25 @@ pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *ou
     return PL_OK;
 }
 
-static pl_status_t apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv) {
-    static const double complex x_matrix[4] = {0, 1, 1, 0};
-    switch (op->gate) {
-    case PL_GATE_UNITARY1: return pl_sv_apply_1q(sv, op->qubits[0], op->matrix);
-    case PL_GATE_UNITARY2: return pl_sv_apply_2q(sv, op->qubits[0], op->qubits[1], op->matrix);
-    case PL_GATE_MCU:
-        return pl_sv_apply_mc1q(sv, op->qubits, op->nqubits - 1, op->qubits[op->nqubits - 1],
-                                op->matrix);
-    case PL_GATE_MCX:
-        return pl_sv_apply_mc1q(sv, op->qubits, op->nqubits - 1, op->qubits[op->nqubits - 1],
-                                x_matrix);
-    case PL_GATE_PAULI_ROT: return pl_sv_apply_pauli_rot(sv, op->pauli, angles[0]);
-    default: return pl_sv_apply_gate(sv, op->gate, op->qubits, angles);
+/* Apply one operation. Trusted: the circuit checked its qubits (distinct, in
+ * range) and matrix (unitary) when it was added, apply_ops checked the state's
+ * size, and its angles are bound (finite). The gate matrix is built once here. */
+static void apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv) {
+    if (op->gate == PL_GATE_PAULI_ROT) {
+        sv_apply_pauli_rot_trusted(sv, op->pauli, angles[0]);
+        return;
     }
+    gates_form_t f;
+    gates_form(op->gate, op->nqubits, angles, op->matrix, &f);
+    sv_apply_matrix_trusted(sv, op->qubits, f.ncontrols, f.ntargets, f.u);
+}
+
+/* A shifted angle is the one value not checked when binding. */
+static pl_status_t check_shifted(const pl_op_t *op, const double *angles, int k) {
+    if (isfinite(angles[k])) return PL_OK;
+    if (op->gate == PL_GATE_PAULI_ROT)
+        return pl_error(PL_EINVAL, "Pauli rotation angle is not finite (%g)", angles[k]);
+    return gates_check_angles(op->gate, angles);
 }
 
 /* An optional extra angle added to one occurrence (parameter-shift rules). */
@@ -50,12 +59,15 @@ static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t 
         double angles[4];
         pl_circuit_op(c, i, &op);
         PL_TRY(pl_op_bind_angles(&op, theta, angles));
-        if (shift && shift->op == i) angles[shift->angle] += shift->delta;
-        pl_status_t st = apply_op(&op, angles, sv);
-        if (st != PL_OK) {
-            pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
-            return st;
+        if (shift && shift->op == i) {
+            angles[shift->angle] += shift->delta;
+            pl_status_t st = check_shifted(&op, angles, shift->angle);
+            if (st != PL_OK) {
+                pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
+                return st;
+            }
         }
+        apply_op(&op, angles, sv);
     }
     return PL_OK;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 
 #include "grad/grad_internal.h"
+#include "plateau/core.h"
+#include "sv/apply_trusted.h"
 
 pl_status_t grad_forward(const pl_circuit_t *c, const double *theta, const pl_sv_t *initial,
                          const pl_pauli_sum_t *h, pl_sv_t *psi, double *energy) {
@@ -34,26 +36,31 @@ static pl_status_t step_pauli_rot(const pl_op_t *op, double angle, pl_sv_t *psi,
     double complex elem;
     PL_TRY(pl_sv_pauli_matrix_element(lam, op->pauli, psi, &elem));
     *dangle = 2.0 * creal(-0.5 * I * elem);
-    PL_TRY(pl_sv_apply_pauli_rot(psi, op->pauli, -angle));
-    return pl_sv_apply_pauli_rot(lam, op->pauli, -angle);
+    sv_apply_pauli_rot_trusted(psi, op->pauli, -angle);
+    sv_apply_pauli_rot_trusted(lam, op->pauli, -angle);
+    return PL_OK;
 }
 
 /* Backward step through one operation; dangles[j] = ∂E/∂angle_j. */
 static pl_status_t step_op(const pl_op_t *op, const double *angles, pl_sv_t *psi, pl_sv_t *lam,
                            double *dangles) {
     if (op->gate == PL_GATE_PAULI_ROT) return step_pauli_rot(op, angles[0], psi, lam, dangles);
-    grad_gate_t g;
+    gates_form_t g;
     double complex k[4 * 16], out[4];
-    PL_TRY(grad_gate_spec(op, angles, &g));
-    PL_TRY(grad_gate_derivs(op, angles, &g, k));
-    PL_TRY(pl_sv_adjoint_step(psi, lam, op->qubits, g.ncontrols, g.ntargets, g.u, op->nangles,
-                              k, out));
+    gates_form(op->gate, op->nqubits, angles, op->matrix, &g);
+    grad_gate_derivs(op, angles, &g, k);
+    sv_adjoint_step_trusted(psi, lam, op->qubits, g.ncontrols, g.ntargets, g.u, op->nangles, k,
+                            out);
     for (int j = 0; j < op->nangles; j++) dangles[j] = 2.0 * creal(out[j]);
     return PL_OK;
 }
 
 pl_status_t grad_backward(const pl_circuit_t *c, const double *theta, pl_sv_t *psi,
                           pl_sv_t *lam, double *grad) {
+    /* The one size check of the sweep: each step below trusts its input (the
+     * circuit validated qubits and matrices, binding checks the angles). */
+    PL_ASSERT(pl_sv_qubits(psi) == pl_circuit_qubits(c) &&
+              pl_sv_qubits(lam) == pl_circuit_qubits(c));
     for (size_t i = pl_circuit_size(c); i-- > 0;) {
         pl_op_t op;
         double angles[4], dangles[4];

@@ -1,4 +1,4 @@
-/* Gate matrices and their exact angle derivatives for adjoint differentiation. */
+/* Exact angle derivatives of gate matrices for adjoint differentiation. */
 #include <math.h>
 #include <string.h>
 
@@ -11,43 +11,6 @@ static pl_gate_t matrix_kind(pl_gate_t g) {
     return pl_gate_controlled_base(g, &base) ? base : g;
 }
 
-pl_status_t grad_gate_spec(const pl_op_t *op, const double *angles, grad_gate_t *g) {
-    const pl_gate_t kind = op->gate;
-    static const double complex swap[16] = {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-    switch (kind) {
-    case PL_GATE_UNITARY1:
-    case PL_GATE_MCU:
-        g->ncontrols = op->nqubits - 1;
-        g->ntargets = 1;
-        memcpy(g->u, op->matrix, 4 * sizeof g->u[0]);
-        return PL_OK;
-    case PL_GATE_UNITARY2:
-        g->ncontrols = 0;
-        g->ntargets = 2;
-        memcpy(g->u, op->matrix, 16 * sizeof g->u[0]);
-        return PL_OK;
-    case PL_GATE_CSWAP:
-        g->ncontrols = 1;
-        g->ntargets = 2;
-        memcpy(g->u, swap, sizeof swap);
-        return PL_OK;
-    case PL_GATE_SWAP:
-    case PL_GATE_RXX:
-    case PL_GATE_RYY:
-    case PL_GATE_RZZ:
-        g->ncontrols = 0;
-        g->ntargets = 2;
-        return pl_gate_matrix(kind, angles, g->u);
-    case PL_GATE_PAULI_ROT:
-        return pl_error(PL_EINTERNAL, "Pauli rotations have no small matrix");
-    default:
-        /* One target, the last qubit; any controls before it. */
-        g->ncontrols = op->nqubits - 1;
-        g->ntargets = 1;
-        return pl_gate_matrix(matrix_kind(kind), angles, g->u);
-    }
-}
-
 /* Frequency of angle j in the entries of the gate's target matrix. */
 static double angle_frequency(pl_gate_t kind, int j) {
     switch (matrix_kind(kind)) {
@@ -58,18 +21,18 @@ static double angle_frequency(pl_gate_t kind, int j) {
     }
 }
 
-pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angles, const grad_gate_t *g,
-                             double complex *k) {
+void grad_gate_derivs(const pl_op_t *op, const double *angles, const gates_form_t *g,
+                      double complex *k) {
     const int d = 2 * g->ntargets;
     for (int j = 0; j < op->nangles; j++) {
         const double w = angle_frequency(op->gate, j), s = PL_PI / (2 * w);
         double shifted[4];
-        grad_gate_t plus, minus;
+        gates_form_t plus, minus;
         memcpy(shifted, angles, (size_t)op->nangles * sizeof shifted[0]);
         shifted[j] = angles[j] + s;
-        PL_TRY(grad_gate_spec(op, shifted, &plus));
+        gates_form(op->gate, op->nqubits, shifted, op->matrix, &plus);
         shifted[j] = angles[j] - s;
-        PL_TRY(grad_gate_spec(op, shifted, &minus));
+        gates_form(op->gate, op->nqubits, shifted, op->matrix, &minus);
         double complex *kj = k + (size_t)j * d * d;
         /* K_j = dU · U†, dU = ω (U₊ − U₋) / 2 */
         for (int r = 0; r < d; r++)
@@ -81,7 +44,6 @@ pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angles, const grad
                 kj[r * d + c] = sum;
             }
     }
-    return PL_OK;
 }
 
 int grad_shift_terms(pl_gate_t g, int j) {

@@ -2,26 +2,18 @@
 #ifndef PLATEAU_GRAD_INTERNAL_H
 #define PLATEAU_GRAD_INTERNAL_H
 
+#include "gates/gate_form.h"
 #include "plateau/grad.h"
 
-/* A gate as the simulator's fused backward step sees it: controls, then one
- * or two targets with matrix u (2x2 or 4x4). */
-typedef struct {
-    int ncontrols, ntargets;
-    double complex u[16];
-} grad_gate_t;
-
-/* Describe a non-PAULI_ROT operation with bound angles. */
-PL_NODISCARD pl_status_t grad_gate_spec(const pl_op_t *op, const double *angles, grad_gate_t *g);
-
 /*
- * K_j = (∂U/∂angle_j) · U† for every angle j of the operation (nangles
+ * K_j = (∂U/∂angle_j) · U† for every angle j of a non-PAULI_ROT operation
+ * whose kernel form (gates/gate_form.h) at the bound angles is g (nangles
  * matrices of the gate's size, into k). The derivative is exact: each entry
  * of U is a trigonometric polynomial of a single frequency ω in angle j, so
- * ∂U = ω [U(+π/2ω) − U(−π/2ω)] / 2.
+ * ∂U = ω [U(+π/2ω) − U(−π/2ω)] / 2. Trusted input (angles finite).
  */
-PL_NODISCARD pl_status_t grad_gate_derivs(const pl_op_t *op, const double *angles,
-                                          const grad_gate_t *g, double complex *k);
+void grad_gate_derivs(const pl_op_t *op, const double *angles, const gates_form_t *g,
+                      double complex *k);
 
 /* Number of circuit evaluations the parameter-shift rule needs for angle j
  * of gate kind g: 2, or 4 for controlled rotations. */

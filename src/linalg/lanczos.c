@@ -2,7 +2,7 @@
  *
  * Basis vectors are stored one after another (vector i at basis + i·dim) so
  * that the operator reads a contiguous vector. Inner products use a fixed
- * chunking (sv/reduce.h), so results do not depend on the thread count.
+ * chunking (core/reduce.h), so results do not depend on the thread count.
  */
 #include "linalg/lanczos.h"
 
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "plateau/core.h"
-#include "sv/reduce.h"
+#include "core/reduce.h"
 
 enum {
     LZ_DEFAULT_MAX_ITER = 300,
@@ -42,19 +42,19 @@ typedef struct {
     double *s;      /* eigenvectors of the leading nb x nb block of t (ld nb) */
     double *theta;  /* its eigenvalues, ascending */
     double *coef;   /* m projection coefficients */
-    double *partial; /* SV_REDUCE_CHUNKS x m partial inner products */
+    double *partial; /* CORE_REDUCE_CHUNKS x m partial inner products */
 } lanczos_t;
 
 static double *lz_vec(const lanczos_t *lz, int i) { return lz->basis + (size_t)i * lz->dim; }
 
 /* Σ_r a_r b_r with a thread-count-independent summation order. */
 static double lz_dot(const double *a, const double *b, size_t dim) {
-    double partial[SV_REDUCE_CHUNKS];
-    const int nch = sv_reduce_chunks(dim);
+    double partial[CORE_REDUCE_CHUNKS];
+    const int nch = core_reduce_chunks(dim);
 #pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(dim, nch, c, &lo, &hi);
+        core_reduce_range(dim, nch, c, &lo, &hi);
         double s = 0;
         for (size_t r = lo; r < hi; r++) s += a[r] * b[r];
         partial[c] = s;
@@ -71,11 +71,11 @@ static void lz_scale(double *dst, const double *src, double a, size_t dim) {
 
 /* coef_i = V_i · w for i < nb, in one pass over each chunk of the basis. */
 static void lz_project_coefs(lanczos_t *lz) {
-    const int nb = lz->nb, nch = sv_reduce_chunks(lz->dim);
+    const int nb = lz->nb, nch = core_reduce_chunks(lz->dim);
 #pragma omp parallel for schedule(static) if (lz->dim >= LZ_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(lz->dim, nch, c, &lo, &hi);
+        core_reduce_range(lz->dim, nch, c, &lo, &hi);
         for (int i = 0; i < nb; i++) {
             const double *vi = lz_vec(lz, i);
             double s = 0;
@@ -237,7 +237,7 @@ static pl_status_t lz_alloc(lanczos_t *lz) {
     lz->basis = big;
     lz->w = lz->basis + (size_t)lz->m * lz->dim;
     const size_t m = (size_t)lz->m;
-    lz->t = calloc(2 * m * m + 2 * m + SV_REDUCE_CHUNKS * m, sizeof(double));
+    lz->t = calloc(2 * m * m + 2 * m + CORE_REDUCE_CHUNKS * m, sizeof(double));
     if (!lz->t) {
         pl_mem_free(big, lz->big_bytes);
         return pl_error(PL_ENOMEM, "Lanczos: no memory for the %zu x %zu projected matrix", m, m);

@@ -3,15 +3,16 @@
  * state vectors: out_j = ⟨λ|K_j|ψ⟩ for a few small matrices K_j on the gate's
  * qubits (restricted to the control subspace), then ψ ← U†ψ and λ ← U†λ.
  *
- * Reductions use the fixed chunking of reduce.h, so results do not depend on
+ * Reductions use the fixed chunking of core/reduce.h, so results do not depend on
  * the thread count.
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/reduce.h"
+#include "sv/apply_trusted.h"
 #include "sv/kernels.h"
-#include "sv/reduce.h"
 #include "sv/simd.h"
 #include "sv/sv_internal.h"
 
@@ -158,12 +159,12 @@ static void adjoint_low(pl_sv_t *psi, pl_sv_t *lam, int q, const double complex 
     lane_coef_t kc[MAX_K];
     for (int m = 0; m < nk; m++) kc[m] = lane_coef(k + 4 * m, q);
     const size_t nvec = psi->dim / 4;
-    const int nch = sv_reduce_chunks(nvec);
-    double complex partial[SV_REDUCE_CHUNKS][MAX_K] = {{0}};
+    const int nch = core_reduce_chunks(nvec);
+    double complex partial[CORE_REDUCE_CHUNKS][MAX_K] = {{0}};
 #pragma omp parallel for schedule(static) if (psi->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(nvec, nch, c, &lo, &hi);
+        core_reduce_range(nvec, nch, c, &lo, &hi);
         cdot_t dot[MAX_K];
         memset(dot, 0, sizeof dot);
         for (size_t v = lo; v < hi; v++) {
@@ -233,12 +234,12 @@ static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
     const uint64_t ntiles = groups / len;
     const uint64_t s0 = UINT64_C(1) << qubits[ncontrols];
     const uint64_t s1 = ntargets == 2 ? UINT64_C(1) << qubits[ncontrols + 1] : 0;
-    const int nch = sv_reduce_chunks(ntiles);
-    double complex partial[SV_REDUCE_CHUNKS][MAX_K] = {{0}};
+    const int nch = core_reduce_chunks(ntiles);
+    double complex partial[CORE_REDUCE_CHUNKS][MAX_K] = {{0}};
 #pragma omp parallel for schedule(static) if (psi->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(ntiles, nch, c, &lo, &hi);
+        core_reduce_range(ntiles, nch, c, &lo, &hi);
         adj_acc_t acc;
         memset(&acc, 0, sizeof acc);
         for (size_t t = lo; t < hi; t++) {
@@ -292,12 +293,12 @@ static void adjoint_diag(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncon
     const int t0 = qubits[ncontrols], t1 = ntargets == 2 ? qubits[ncontrols + 1] : 0;
     const size_t run = (size_t)1 << low;
     const size_t len = run < 4 ? 1 : (run < TILE ? run : TILE), nruns = psi->dim / len;
-    const int nch = sv_reduce_chunks(nruns);
-    double complex partial[SV_REDUCE_CHUNKS][MAX_K] = {{0}};
+    const int nch = core_reduce_chunks(nruns);
+    double complex partial[CORE_REDUCE_CHUNKS][MAX_K] = {{0}};
 #pragma omp parallel for schedule(static) if (psi->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(nruns, nch, c, &lo, &hi);
+        core_reduce_range(nruns, nch, c, &lo, &hi);
         cdot_t dot[MAX_K];
         double complex scalar[MAX_K] = {0};
         memset(dot, 0, sizeof dot);
@@ -339,6 +340,13 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
     if (nk < 0 || nk > MAX_K)
         return pl_error(PL_EINVAL, "adjoint step: %d derivative matrices (at most %d)", nk, MAX_K);
     PL_TRY(sv_check_qubits(psi->n, qubits, ncontrols + ntargets));
+    sv_adjoint_step_trusted(psi, lam, qubits, ncontrols, ntargets, u, nk, k, out);
+    return PL_OK;
+}
+
+void sv_adjoint_step_trusted(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
+                             int ntargets, const double complex *u, int nk,
+                             const double complex *k, double complex *out) {
     const int d = 2 * ntargets; /* 2 or 4 */
     double complex ud[16];
     for (int r = 0; r < d; r++)
@@ -349,5 +357,4 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
         adjoint_low(psi, lam, qubits[0], ud, nk, k, out);
     else
         adjoint_step(psi, lam, qubits, ncontrols, ntargets, ud, nk, k, out);
-    return PL_OK;
 }

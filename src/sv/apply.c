@@ -1,22 +1,31 @@
-/* Public gate application: validate once, then call a kernel. */
+/* Public gate application: validate once, then call the trusted entry point
+ * (sv/apply_trusted.h), which calls a kernel. */
 #include <math.h>
 
+#include "gates/gate_form.h"
+#include "sv/apply_trusted.h"
 #include "sv/kernels.h"
 #include "sv/sv_internal.h"
-
-static pl_status_t check_angles(pl_gate_t g, const double *angles) {
-    const pl_gate_info_t *info = pl_gate_info(g);
-    for (int k = 0; k < info->angles; k++)
-        if (!isfinite(angles[k]))
-            return pl_error(PL_EINVAL, "gate %s: angle %d is not finite (%g)", info->name, k,
-                            angles[k]);
-    return PL_OK;
-}
 
 static uint64_t qubit_mask(const int *qubits, int k) {
     uint64_t mask = 0;
     for (int j = 0; j < k; j++) mask |= UINT64_C(1) << qubits[j];
     return mask;
+}
+
+void sv_apply_matrix_trusted(pl_sv_t *sv, const int *qubits, int ncontrols, int ntargets,
+                             const double complex *u) {
+    const uint64_t cmask = qubit_mask(qubits, ncontrols);
+    if (ntargets == 1)
+        sv_kern_1q(sv->amp, sv->dim, qubits[ncontrols], cmask, u);
+    else
+        sv_kern_2q(sv->amp, sv->dim, qubits[ncontrols], qubits[ncontrols + 1], cmask, u);
+}
+
+void sv_apply_pauli_rot_trusted(pl_sv_t *sv, const pl_pauli_t *p, double theta) {
+    const sv_pauli_masks_t m = sv_pauli_masks_of(p);
+    sv_kern_pauli_combine(sv->amp, sv->dim, m.xm, m.zm, m.ny, cos(theta / 2),
+                          CMPLX(0.0, -sin(theta / 2)));
 }
 
 pl_status_t pl_sv_apply_gate(pl_sv_t *sv, pl_gate_t g, const int *qubits, const double *angles) {
@@ -28,20 +37,10 @@ pl_status_t pl_sv_apply_gate(pl_sv_t *sv, pl_gate_t g, const int *qubits, const 
                         (int)g);
     const int nq = pl_gate_info(g)->qubits;
     PL_TRY(sv_check_qubits(sv->n, qubits, nq));
-    PL_TRY(check_angles(g, angles));
-    pl_gate_t base;
-    double complex u[16];
-    if (nq == 1 || pl_gate_controlled_base(g, &base)) {
-        /* One target (the last qubit), any number of controls. */
-        PL_TRY(pl_gate_matrix(nq == 1 ? g : base, angles, u));
-        sv_kern_1q(sv->amp, sv->dim, qubits[nq - 1], qubit_mask(qubits, nq - 1), u);
-    } else if (g == PL_GATE_CSWAP) {
-        PL_TRY(pl_gate_matrix(PL_GATE_SWAP, angles, u));
-        sv_kern_2q(sv->amp, sv->dim, qubits[1], qubits[2], qubit_mask(qubits, 1), u);
-    } else {
-        PL_TRY(pl_gate_matrix(g, angles, u)); /* SWAP, RXX, RYY, RZZ */
-        sv_kern_2q(sv->amp, sv->dim, qubits[0], qubits[1], 0, u);
-    }
+    PL_TRY(gates_check_angles(g, angles));
+    gates_form_t f;
+    gates_form(g, nq, angles, NULL, &f);
+    sv_apply_matrix_trusted(sv, qubits, f.ncontrols, f.ntargets, f.u);
     return PL_OK;
 }
 
@@ -55,7 +54,7 @@ static pl_status_t check_finite_matrix(const double complex *u, int entries) {
 pl_status_t pl_sv_apply_1q(pl_sv_t *sv, int q, const double complex u[4]) {
     PL_TRY(sv_check_qubits(sv->n, &q, 1));
     PL_TRY(check_finite_matrix(u, 4));
-    sv_kern_1q(sv->amp, sv->dim, q, 0, u);
+    sv_apply_matrix_trusted(sv, &q, 0, 1, u);
     return PL_OK;
 }
 
@@ -63,7 +62,7 @@ pl_status_t pl_sv_apply_2q(pl_sv_t *sv, int q0, int q1, const double complex u[1
     const int qubits[2] = {q0, q1};
     PL_TRY(sv_check_qubits(sv->n, qubits, 2));
     PL_TRY(check_finite_matrix(u, 16));
-    sv_kern_2q(sv->amp, sv->dim, q0, q1, 0, u);
+    sv_apply_matrix_trusted(sv, qubits, 0, 2, u);
     return PL_OK;
 }
 
@@ -76,7 +75,7 @@ pl_status_t pl_sv_apply_mc1q(pl_sv_t *sv, const int *controls, int ncontrols, in
     qubits[ncontrols] = target;
     PL_TRY(sv_check_qubits(sv->n, qubits, ncontrols + 1));
     PL_TRY(check_finite_matrix(u, 4));
-    sv_kern_1q(sv->amp, sv->dim, target, qubit_mask(controls, ncontrols), u);
+    sv_apply_matrix_trusted(sv, qubits, ncontrols, 1, u);
     return PL_OK;
 }
 
@@ -91,8 +90,7 @@ pl_status_t pl_sv_apply_pauli_rot(pl_sv_t *sv, const pl_pauli_t *p, double theta
     if (!isfinite(theta))
         return pl_error(PL_EINVAL, "Pauli rotation angle is not finite (%g)", theta);
     sv_pauli_masks_t m;
-    PL_TRY(sv_pauli_masks(sv, p, &m));
-    sv_kern_pauli_combine(sv->amp, sv->dim, m.xm, m.zm, m.ny, cos(theta / 2),
-                          CMPLX(0.0, -sin(theta / 2)));
+    PL_TRY(sv_pauli_masks(sv, p, &m)); /* checks the qubit count */
+    sv_apply_pauli_rot_trusted(sv, p, theta);
     return PL_OK;
 }

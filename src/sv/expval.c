@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "sv/kernels.h"
-#include "sv/reduce.h"
 #include "sv/simd.h"
 #include "sv/sv_internal.h"
 
@@ -80,7 +80,7 @@ static pl_status_t group_sums(const pl_sv_t *sv, uint64_t xm, const term_t *t, i
     const int top = xm ? 63 - __builtin_clzll(xm) : -1;
     const int paired = xm >= len; /* partner lives in another tile */
     const size_t ntiles = (paired ? sv->dim / 2 : sv->dim) / len;
-    const int nch = sv_reduce_chunks(ntiles);
+    const int nch = core_reduce_chunks(ntiles);
 
     double *lowsign = malloc((size_t)nterms * TILE * sizeof *lowsign);
     double complex *partial = calloc((size_t)nch * nterms, sizeof *partial);
@@ -97,7 +97,7 @@ static pl_status_t group_sums(const pl_sv_t *sv, uint64_t xm, const term_t *t, i
         double wr[TILE], wi_store[TILE];
         double *wi = xm ? wi_store : NULL;
         size_t lo, hi;
-        sv_reduce_range(ntiles, nch, c, &lo, &hi);
+        core_reduce_range(ntiles, nch, c, &lo, &hi);
         for (size_t tile = lo; tile < hi; tile++) {
             /* First index of the tile; paired tiles skip those with bit `top` set. */
             uint64_t base = paired ? sv_insert_zero_bit(tile * len, top) : tile * len;

@@ -1,8 +1,8 @@
 /* Norms, inner products and probabilities (deterministic reductions). */
 #include <math.h>
 
+#include "core/reduce.h"
 #include "sv/kernels.h"
-#include "sv/reduce.h"
 #include "sv/simd.h"
 #include "sv/sv_internal.h"
 
@@ -22,12 +22,12 @@ static double sum_abs2(const double complex *a, size_t lo, size_t hi) {
 }
 
 double pl_sv_norm2(const pl_sv_t *sv) {
-    double partial[SV_REDUCE_CHUNKS];
-    const int nch = sv_reduce_chunks(sv->dim);
+    double partial[CORE_REDUCE_CHUNKS];
+    const int nch = core_reduce_chunks(sv->dim);
 #pragma omp parallel for schedule(static) if (sv->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(sv->dim, nch, c, &lo, &hi);
+        core_reduce_range(sv->dim, nch, c, &lo, &hi);
         partial[c] = sum_abs2(sv->amp, lo, hi);
     }
     double total = 0.0;
@@ -38,12 +38,12 @@ double pl_sv_norm2(const pl_sv_t *sv) {
 pl_status_t pl_sv_inner(const pl_sv_t *a, const pl_sv_t *b, double complex *out) {
     if (a->n != b->n)
         return pl_error(PL_EINVAL, "inner product of a %d-qubit and a %d-qubit state", a->n, b->n);
-    double complex partial[SV_REDUCE_CHUNKS];
-    const int nch = sv_reduce_chunks(a->dim);
+    double complex partial[CORE_REDUCE_CHUNKS];
+    const int nch = core_reduce_chunks(a->dim);
 #pragma omp parallel for schedule(static) if (a->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(a->dim, nch, c, &lo, &hi);
+        core_reduce_range(a->dim, nch, c, &lo, &hi);
         double complex s = 0.0;
         for (size_t i = lo; i < hi; i++) s += sv_cmul(conj(a->amp[i]), b->amp[i]);
         partial[c] = s;

@@ -1,6 +1,6 @@
 /* Operators built from Pauli strings acting between two state vectors. */
+#include "core/reduce.h"
 #include "sv/kernels.h"
-#include "sv/reduce.h"
 #include "sv/sv_internal.h"
 
 /* ⟨i|P|i^xm⟩ = i^ny (−1)^{|(i^xm) & zm|}, the phase P puts on |i^xm⟩ → |i⟩. */
@@ -21,12 +21,12 @@ pl_status_t pl_sv_pauli_matrix_element(const pl_sv_t *a, const pl_pauli_t *p, co
     sv_pauli_masks_t m;
     PL_TRY(sv_pauli_masks(a, p, &m));
     const double complex iny = i_power(m.ny);
-    double complex partial[SV_REDUCE_CHUNKS];
-    const int nch = sv_reduce_chunks(a->dim);
+    double complex partial[CORE_REDUCE_CHUNKS];
+    const int nch = core_reduce_chunks(a->dim);
 #pragma omp parallel for schedule(static) if (a->dim >= SV_PARALLEL_MIN)
     for (int c = 0; c < nch; c++) {
         size_t lo, hi;
-        sv_reduce_range(a->dim, nch, c, &lo, &hi);
+        core_reduce_range(a->dim, nch, c, &lo, &hi);
         double complex s = 0;
         for (size_t i = lo; i < hi; i++) {
             uint64_t j = i ^ m.xm;

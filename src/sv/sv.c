@@ -94,8 +94,12 @@ pl_status_t sv_pauli_masks(const pl_sv_t *sv, const pl_pauli_t *p, sv_pauli_mask
     if (p->n != sv->n)
         return pl_error(PL_EINVAL, "Pauli string on %d qubits applied to a %d-qubit state", p->n,
                         sv->n);
-    out->xm = p->x[0];
-    out->zm = p->z[0];
-    out->ny = __builtin_popcountll(out->xm & out->zm);
+    *out = sv_pauli_masks_of(p);
     return PL_OK;
+}
+
+sv_pauli_masks_t sv_pauli_masks_of(const pl_pauli_t *p) {
+    sv_pauli_masks_t m = {p->x[0], p->z[0], 0};
+    m.ny = __builtin_popcountll(m.xm & m.zm);
+    return m;
 }

@@ -22,5 +22,7 @@ typedef struct {
 /* PL_EINVAL unless p has the state's qubit count. */
 PL_NODISCARD pl_status_t sv_pauli_masks(const pl_sv_t *sv, const pl_pauli_t *p,
                                         sv_pauli_masks_t *out);
+/* The masks of p without the size check (p on at most 64 qubits). */
+sv_pauli_masks_t sv_pauli_masks_of(const pl_pauli_t *p);
 
 #endif

@@ -1,9 +1,13 @@
-/* The gate table: names, sizes and matrices (conventions in plateau/gates.h). */
+/*
+ * The gate table: names, sizes and matrices (conventions in plateau/gates.h),
+ * and the kernel form of a gate (gates/gate_form.h). The bottom module of the
+ * simulators: it depends on core only.
+ */
 #include <math.h>
 #include <string.h>
 
+#include "gates/gate_form.h"
 #include "plateau/core.h"
-#include "plateau/gates.h"
 
 static const pl_gate_info_t gate_table[PL_GATE_COUNT] = {
     [PL_GATE_ID] = {"id", 1, 0},       [PL_GATE_X] = {"x", 1, 0},
@@ -156,25 +160,37 @@ static void two_qubit_rotation(pl_gate_t g, double theta, double complex u[16]) 
     }
 }
 
-pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, double complex *u) {
-    if ((unsigned)g >= PL_GATE_COUNT || g >= PL_GATE_MCX)
-        return pl_error(PL_EINVAL, "gate kind %d has no fixed matrix", (int)g);
-    const pl_gate_info_t *info = &gate_table[g];
+pl_status_t gates_check_angles(pl_gate_t g, const double *angles) {
+    const pl_gate_info_t *info = pl_gate_info(g);
     for (int k = 0; k < info->angles; k++)
         if (!isfinite(angles[k]))
             return pl_error(PL_EINVAL, "gate %s: angle %d is not finite (%g)", info->name, k,
                             angles[k]);
+    return PL_OK;
+}
+
+pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, double complex *u) {
+    if ((unsigned)g >= PL_GATE_COUNT || g >= PL_GATE_MCX)
+        return pl_error(PL_EINVAL, "gate kind %d has no fixed matrix", (int)g);
+    PL_TRY(gates_check_angles(g, angles));
+    gates_matrix(g, angles, u);
+    return PL_OK;
+}
+
+void gates_matrix(pl_gate_t g, const double *angles, double complex *u) {
+    PL_ASSERT((unsigned)g < PL_GATE_MCX);
+    const pl_gate_info_t *info = &gate_table[g];
     int dim = 1 << info->qubits;
     if (info->qubits == 1) {
         matrix_1q(g, angles, u);
-        return PL_OK;
+        return;
     }
     pl_gate_t base;
     if (pl_gate_controlled_base(g, &base)) {
         double complex t[4];
         matrix_1q(base, angles, t);
         pl_gate_controlled_matrix(info->qubits - 1, t, u);
-        return PL_OK;
+        return;
     }
     memset(u, 0, (size_t)dim * dim * sizeof u[0]);
     if (g == PL_GATE_RXX || g == PL_GATE_RYY || g == PL_GATE_RZZ) {
@@ -191,5 +207,47 @@ pl_status_t pl_gate_matrix(pl_gate_t g, const double *angles, double complex *u)
     } else {
         PL_ASSERT(!"gate without a matrix");
     }
-    return PL_OK;
+}
+
+void gates_form(pl_gate_t g, int nqubits, const double *angles, const double complex *matrix,
+                gates_form_t *out) {
+    pl_gate_t base;
+    switch (g) {
+    case PL_GATE_UNITARY1:
+    case PL_GATE_MCU:
+        out->ncontrols = nqubits - 1;
+        out->ntargets = 1;
+        memcpy(out->u, matrix, 4 * sizeof out->u[0]);
+        return;
+    case PL_GATE_UNITARY2:
+        out->ncontrols = 0;
+        out->ntargets = 2;
+        memcpy(out->u, matrix, 16 * sizeof out->u[0]);
+        return;
+    case PL_GATE_MCX:
+        out->ncontrols = nqubits - 1;
+        out->ntargets = 1;
+        matrix_1q(PL_GATE_X, NULL, out->u);
+        return;
+    case PL_GATE_CSWAP:
+        out->ncontrols = 1;
+        out->ntargets = 2;
+        gates_matrix(PL_GATE_SWAP, NULL, out->u);
+        return;
+    case PL_GATE_SWAP:
+    case PL_GATE_RXX:
+    case PL_GATE_RYY:
+    case PL_GATE_RZZ:
+        out->ncontrols = 0;
+        out->ntargets = 2;
+        gates_matrix(g, angles, out->u);
+        return;
+    default:
+        PL_ASSERT((unsigned)g < PL_GATE_MCX);
+        /* One target, the last qubit; any controls before it. */
+        out->ncontrols = nqubits - 1;
+        out->ntargets = 1;
+        gates_matrix(pl_gate_controlled_base(g, &base) ? base : g, angles, out->u);
+        return;
+    }
 }

@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test test-sanitize build-clang ci demo bench clean
+.PHONY: all deps build test check-deps test-sanitize build-clang ci demo bench clean
 
 all: build
 
@@ -19,6 +19,11 @@ build: deps
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Dependencies point one way (scripts/check_deps.py: no foreign *_internal.h,
+# folders use only lower layers, no file circles), read off the built library.
+check-deps: build
+	@python3 scripts/check_deps.py $(BUILD)
+
 # The same tests under AddressSanitizer + UBSan (portable build, no -march=native).
 test-sanitize: deps
 	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPLATEAU_SANITIZE=ON \
@@ -31,7 +36,7 @@ build-clang: deps
 	@CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build-clang -j $(JOBS)
 
-ci: test test-sanitize build-clang
+ci: test check-deps test-sanitize build-clang
 
 demo: build
 	@./examples/demo.sh $(BUILD)/plateau

@@ -28,7 +28,8 @@ LAYERS = [
     ["program", "grad", "optim"],
     ["prop", "lie", "mps"],
     ["models", "shadows"],
-    ["data", "learn", "diag"],
+    ["learn"],
+    ["data", "diag"],
 ]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +62,8 @@ def read_symbols(objdir):
             if not name.endswith(".c.o"):
                 continue
             rel = os.path.relpath(os.path.join(folder, name), objdir)
+            if not os.path.exists(os.path.join(ROOT, "src", rel[:-len(".o")])):
+                continue  # left over in the build folder from a moved source
             parts = rel.split(os.sep)
             out = subprocess.run(["nm", "-P", os.path.join(folder, name)], check=True,
                                  capture_output=True, text=True).stdout

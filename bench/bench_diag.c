@@ -34,7 +34,7 @@
 #define BUDGET_SECONDS 180.0
 
 _Noreturn static void die(void) {
-    fprintf(stderr, "bench_diag: %s\n", pl_last_error());
+    fprintf(stderr, "bench_diag: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -42,13 +42,13 @@ _Noreturn static void die(void) {
  * thread: the best of three timings, each averaged over repeats for at least
  * 0.1 s (one call when that is longer). */
 static double grad_seconds(const pl_circuit_t *c, const pl_pauli_sum_t *obs) {
-    const int np = pl_circuit_num_params(c), threads = pl_threads();
+    const int np = pl_circuit_num_params(c), threads = pl_threads_get();
     double *theta = malloc((size_t)np * sizeof *theta), *g = malloc((size_t)np * sizeof *g);
     if (!theta || !g) exit(1);
     pl_rng_t rng;
     pl_rng_seed(&rng, 99, 0);
     for (int k = 0; k < np; k++) theta[k] = 2 * PL_PI * pl_rng_uniform(&rng);
-    if (pl_set_threads(1) != PL_OK) die();
+    if (pl_threads_set(1) != PL_OK) die();
     double best = 0.0;
     for (int trial = 0; trial < 3; trial++) {
         double e;
@@ -61,7 +61,7 @@ static double grad_seconds(const pl_circuit_t *c, const pl_pauli_sum_t *obs) {
         const double sec = pl_timer_elapsed(&t) / reps;
         if (trial == 0 || sec < best) best = sec;
     }
-    if (pl_set_threads(threads) != PL_OK) die();
+    if (pl_threads_set(threads) != PL_OK) die();
     free(theta);
     free(g);
     return best;
@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
            "size (seed 1), all parameters, %d threads\n"
            "baseline per point: one adjoint pl_grad (1 thread) at that size x %d samples; "
            "ratio = time / baseline (perfect use of the threads: %.2f)\n",
-           PL_VERSION_STRING, SAMPLES, pl_threads(), SAMPLES, 1.0 / pl_threads());
+           PL_VERSION_STRING, SAMPLES, pl_threads_get(), SAMPLES, 1.0 / pl_threads_get());
     printf("  %-6s %3s %5s %9s %9s %22s %22s %9s %6s\n", "cost", "n", "P", "time s",
            "base s", "Var[dC] ± stderr", "Var[C] ± stderr", "mean dC", "ratio");
     pl_bp_point_t pts[2][9];
@@ -104,14 +104,14 @@ int main(int argc, char **argv) {
             base[k] = SAMPLES * grad_seconds(c, obs[k]);
             projected += base[k];
         }
-        projected /= pl_threads();
+        projected /= pl_threads_get();
         if (n == 20 && projected > BUDGET_SECONDS) {
             printf("  n = %d skipped, the scan stops at n = %d: one adjoint gradient takes "
                    "%.2f s (global) / %.2f s (local) on one thread, so %d samples of both costs "
                    "would take at least %.0f s on %d threads (perfect scaling), over the %.0f s "
                    "budget\n",
                    n, n - 2, base[0] / SAMPLES, base[1] / SAMPLES, SAMPLES, projected,
-                   pl_threads(), BUDGET_SECONDS);
+                   pl_threads_get(), BUDGET_SECONDS);
             for (int k = 0; k < 2; k++) pl_pauli_sum_destroy(obs[k]);
             pl_circuit_destroy(c);
             break;

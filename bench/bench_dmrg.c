@@ -7,11 +7,11 @@
  * A_ii = 2h, A_i,i+1 = A_i+1,i = −J and B_i,i+1 = −B_i+1,i = −J, the
  * single-particle energies are Λ_k = sqrt(eig_k((A − B)(A + B))) (LAPACKE_dsyev;
  * (A − B)(A + B) = (A + B)^T (A + B) is symmetric) and E0 = −Σ_k Λ_k / 2. The
- * formula is checked first against pl_exact_ground_state at n = 8, 10, 12.
+ * formula is checked first against pl_ground_exact at n = 8, 10, 12.
  *
  * (a) DMRG, n = 256 and 1,024: χ_max = 64, cutoff 1e-10, sweeps until the
  *     energy changes by less than 1e-9 per sweep (χ 16, 32, 64, then held),
- *     random start (seed 1), at 1 and at 2 OpenMP threads (pl_set_threads).
+ *     random start (seed 1), at 1 and at 2 OpenMP threads (pl_threads_set).
  *     Per run: energy, error against free fermions, sweeps, time per sweep and
  *     total, the fraction of the time spent in the local effective-Hamiltonian
  *     products (result.matvec_seconds / result.seconds; the SVDs, Lanczos
@@ -21,7 +21,7 @@
  *     run. Published reference (ITensor, C++ v3, one core) printed beside;
  *     for its "χ held at 64" figures, two more sweeps per size at one thread
  *     with χ_start = χ_max = 64 and no cutoff (the second sweep's time).
- * (b) Lanczos (pl_exact_ground_state) at n = 20, h = 1: time and error.
+ * (b) Lanczos (pl_ground_exact) at n = 20, h = 1: time and error.
  *
  * Timings on a shared machine vary with its load (the dgemm baseline shows
  * it); compare the ratio rather than seconds across runs.
@@ -38,7 +38,7 @@
 #include "plateau.h"
 
 static _Noreturn void die(void) {
-    fprintf(stderr, "bench_dmrg: %s\n", pl_last_error());
+    fprintf(stderr, "bench_dmrg: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -47,7 +47,7 @@ static pl_pauli_sum_t *tfim(int n) {
     const pl_model_t *m;
     const double params[2] = {1.0, 1.0}; /* J, h */
     pl_pauli_sum_t *h;
-    if (pl_model_find("tfim", &m) != PL_OK || pl_model_hamiltonian(m, n, params, &h) != PL_OK)
+    if (pl_model_lookup("tfim", &m) != PL_OK || pl_model_hamiltonian(m, n, params, &h) != PL_OK)
         die();
     return h;
 }
@@ -78,10 +78,10 @@ static double tfim_exact(int n) {
 /* Lanczos ground energy of the critical TFIM on n sites; seconds into *sec. */
 static double lanczos(int n, double *sec) {
     pl_pauli_sum_t *h = tfim(n);
-    const pl_exact_opts_t o = {.seed = 1};
+    const pl_ground_exact_opts_t o = {.seed = 1};
     double e;
     const pl_timer_t t = pl_timer_start();
-    if (pl_exact_ground_state(h, &o, &e, NULL) != PL_OK) die();
+    if (pl_ground_exact(h, &o, &e, NULL) != PL_OK) die();
     *sec = pl_timer_elapsed(&t);
     pl_pauli_sum_destroy(h);
     return e;
@@ -125,7 +125,7 @@ static void report(const pl_dmrg_result_t *r, int n, int chi, int threads, int m
     const double mv = r->matvec_flops / r->matvec_seconds * 1e-9;
     const double base = dgemm_gflops(chi * mpo_dim, 4 * chi, chi);
     char mem[32];
-    pl_format_bytes((double)r->env_bytes, mem, sizeof mem);
+    pl_mem_format_bytes((double)r->env_bytes, mem, sizeof mem);
     printf("  => n = %d, %d thread%s: %d sweeps%s, total %.2f s, %.2f s/sweep on average "
            "(last, at max bond %d: %.2f s)\n"
            "     E = %.10f, free fermions %.10f, error %.2e (%.2e per site)\n"
@@ -144,7 +144,7 @@ static void report(const pl_dmrg_result_t *r, int n, int chi, int threads, int m
  * |dE| < 1e-9 per sweep. Returns its total seconds. */
 static double run(const pl_mpo_t *w, int n, int threads, double exact) {
     const int chi = 64;
-    if (pl_set_threads(threads) != PL_OK) die();
+    if (pl_threads_set(threads) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi_max = %d, %d thread%s (MPO bond dimension %d)\n", n, chi,
            threads, threads > 1 ? "s" : "", pl_mpo_max_bond_dim(w));
     const pl_dmrg_opts_t o = {.chi_max = chi, .cutoff = 1e-10, .energy_tol = 1e-9,
@@ -162,7 +162,7 @@ static double run(const pl_mpo_t *w, int n, int threads, double exact) {
  * the time per sweep at χ = 64. */
 static void run_held(const pl_mpo_t *w, int n, double exact) {
     const int chi = 64;
-    if (pl_set_threads(1) != PL_OK) die();
+    if (pl_threads_set(1) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi held at %d (chi_start %d, cutoff 0), 2 sweeps, 1 thread\n",
            n, chi, chi);
     const pl_dmrg_opts_t o = {.chi_max = chi, .chi_start = chi, .max_sweeps = 2,
@@ -202,9 +202,9 @@ int main(int argc, char **argv) {
     const bool quick = argc > 1 && strcmp(argv[1], "quick") == 0;
     printf("bench_dmrg: plateau %s, two-site DMRG and Lanczos, %d OpenMP threads available "
            "(OpenBLAS on one thread inside pl_dmrg and in the dgemm baseline)%s\n",
-           PL_VERSION_STRING, pl_threads(), quick ? ", quick" : "");
-    const int threads = pl_threads();
-    printf("free-fermion formula against Lanczos (pl_exact_ground_state):");
+           PL_VERSION_STRING, pl_threads_get(), quick ? ", quick" : "");
+    const int threads = pl_threads_get();
+    printf("free-fermion formula against Lanczos (pl_ground_exact):");
     for (int n = 8; n <= 12; n += 2) {
         double sec;
         const double e = lanczos(n, &sec), ff = tfim_exact(n);
@@ -220,12 +220,12 @@ int main(int argc, char **argv) {
     if (quick) bench_dmrg(small, 1, false);
     else bench_dmrg(full, 2, true);
 
-    if (pl_set_threads(threads) != PL_OK) die();
+    if (pl_threads_set(threads) != PL_OK) die();
     const int n = quick ? 16 : 20;
     double sec;
     const double e = lanczos(n, &sec), ff = tfim_exact(n);
-    printf("\n(b) Lanczos (pl_exact_ground_state, full reorthogonalisation, tol 1e-10), tfim "
+    printf("\n(b) Lanczos (pl_ground_exact, full reorthogonalisation, tol 1e-10), tfim "
            "h = 1, n = %d, %d threads: %.3f s, E = %.12f, free fermions %.12f, error %.2e\n",
-           n, pl_threads(), sec, e, ff, e - ff);
+           n, pl_threads_get(), sec, e, ff, e - ff);
     return 0;
 }

@@ -17,7 +17,7 @@
 #define LAYERS 10
 
 static void die(void) {
-    fprintf(stderr, "bench_grad: %s\n", pl_last_error());
+    fprintf(stderr, "bench_grad: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -77,7 +77,7 @@ static void bench(int n, int max_shift_n) {
 
 int main(int argc, char **argv) {
     printf("bench_grad: plateau %s, hea with %d layers, H = sum Z_i Z_i+1, %d threads\n",
-           PL_VERSION_STRING, LAYERS, pl_threads());
+           PL_VERSION_STRING, LAYERS, pl_threads_get());
     if (argc > 1) {
         for (int i = 1; i < argc; i++) bench(atoi(argv[i]), 14);
         return 0;

@@ -25,7 +25,7 @@
 #include "plateau/lie.h"
 
 _Noreturn static void die(void) {
-    fprintf(stderr, "bench_lie: %s\n", pl_last_error());
+    fprintf(stderr, "bench_lie: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -85,7 +85,7 @@ static void closure_line(const char *label, pl_pauli_sum_t **g, size_t m, pl_lie
     printf("  %-36s dim %7zu  centre %3zu  %9.4f s  %9.1f ns/element (%7.1f x product)\n", label,
            pl_lie_dim(lie), pl_lie_center_dim(lie), s, per, per / baseline_ns);
     pl_lie_destroy(lie);
-    pl_lie_generators_free(g, m);
+    pl_lie_generators_destroy(g, m);
 }
 
 static void bench_strings(void) {
@@ -202,7 +202,7 @@ static void bench_gsim(void) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* one line per run, even into a pipe */
     printf("bench_lie: plateau %s, dynamical Lie algebras and g-sim, %d threads\n",
-           PL_VERSION_STRING, pl_threads());
+           PL_VERSION_STRING, pl_threads_get());
     baseline_ns = measure_product_ns();
     printf("baseline: product of two random 7-qubit strings + hash insertion: %.1f ns\n",
            baseline_ns);

@@ -32,7 +32,7 @@
 #include "plateau.h"
 
 _Noreturn static void die(void) {
-    fprintf(stderr, "bench_prop: %s\n", pl_last_error());
+    fprintf(stderr, "bench_prop: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -89,7 +89,7 @@ static double run(const char *label, const pl_circuit_t *c, const double *theta,
     const double e = pl_prop_expval_zero(p);
     pl_prop_destroy(p);
     char mem[32];
-    pl_format_bytes((double)stats->bytes, mem, sizeof mem);
+    pl_mem_format_bytes((double)stats->bytes, mem, sizeof mem);
     const double per_m = stats->term_updates ? 1e6 * stats->seconds / (double)stats->term_updates
                                              : 0.0;
     printf("  %-34s w<=%-2d |c|>=%-6g %9.4f s  terms %9zu  max %9zu  updates %12llu"
@@ -204,11 +204,11 @@ static void bench_hea(void) {
     run("hea64 min|c| 1e-3", c, NULL, obs, (pl_trunc_t){.min_abs_coeff = 1e-3}, &st);
     run("hea64 min|c| 1e-10 (their default)", c, NULL, obs,
         (pl_trunc_t){.min_abs_coeff = 1e-10}, &st);
-    const int threads = pl_threads();
-    if (pl_set_threads(1) != PL_OK) die();
+    const int threads = pl_threads_get();
+    if (pl_threads_set(1) != PL_OK) die();
     pl_prop_stats_t one;
     run("hea64 exact, 1 thread", c, NULL, obs, (pl_trunc_t){0}, &one);
-    if (pl_set_threads(threads) != PL_OK) die();
+    if (pl_threads_set(threads) != PL_OK) die();
     run("hea64 exact", c, NULL, obs, (pl_trunc_t){0}, &st);
     printf("  %-34s speedup on %d threads: %.2f\n", "", threads, one.seconds / st.seconds);
     pl_pauli_sum_destroy(obs);
@@ -241,7 +241,7 @@ static void qcnn(int n, int w, bool share) {
         double v, *g = malloc((size_t)pl_circuit_num_params(c) * sizeof *g);
         if (!g || pl_prop_grad_zero(p, &v, g) != PL_OK) die();
         char mem[32];
-        pl_format_bytes((double)st.bytes, mem, sizeof mem);
+        pl_mem_format_bytes((double)st.bytes, mem, sizeof mem);
         printf("  %-34s w<=%-2d %9.4f s  terms %9zu  updates %12llu  %7.2f ms/M-updates"
                "  mem %9s  <O> = %.12f  dO/dtheta0 = %.6g\n",
                label, w, st.seconds, st.terms, (unsigned long long)st.term_updates,
@@ -268,7 +268,7 @@ static void bench_qcnn(void) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* one line per run, even into a pipe */
     printf("bench_prop: plateau %s, Pauli propagation, %d threads\n", PL_VERSION_STRING,
-           pl_threads());
+           pl_threads_get());
     baseline_insert_ns = measure_insert_ns();
     printf("baseline: pl_pauli_sum_add of a random 64-qubit string: %.1f ns\n",
            baseline_insert_ns);

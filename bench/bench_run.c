@@ -23,7 +23,7 @@
 #define REPS 9
 
 static void die(void) {
-    fprintf(stderr, "bench_run: %s\n", pl_last_error());
+    fprintf(stderr, "bench_run: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -38,9 +38,9 @@ static double median(double *t, int n) {
 }
 
 static double time_run(const pl_circuit_t *c, const double *theta, pl_sv_t *sv) {
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
     if (pl_sv_set_basis(sv, 0) != PL_OK || pl_circuit_apply(c, theta, sv) != PL_OK) die();
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 /* One scaling pass per operation (s = 1 keeps the values; volatile keeps the loop). */
@@ -49,10 +49,10 @@ static double time_baseline(pl_sv_t *sv, size_t passes) {
     const size_t len = 2 * pl_sv_dim(sv);
     static volatile double one = 1.0;
     const double s = one;
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
     for (size_t p = 0; p < passes; p++)
         for (size_t i = 0; i < len; i++) a[i] = s * a[i];
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 int main(int argc, char **argv) {

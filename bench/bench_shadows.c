@@ -29,7 +29,7 @@
 #include "plateau.h"
 
 _Noreturn static void die(void) {
-    fprintf(stderr, "bench_shadows: %s\n", pl_last_error());
+    fprintf(stderr, "bench_shadows: %s\n", pl_error_message());
     exit(1);
 }
 
@@ -98,7 +98,7 @@ static void bench_windows(void) {
 }
 
 static void bench_sv_shots(void) {
-    printf("\n(b) shots from the state vector (random bases per shot), %d threads\n", pl_threads());
+    printf("\n(b) shots from the state vector (random bases per shot), %d threads\n", pl_threads_get());
     for (int n = 16; n <= 20; n += 4) {
         pl_sv_t *sv;
         if (pl_sv_create(n, &sv) != PL_OK) die();
@@ -155,9 +155,9 @@ static void bench_mps_shots(void) {
     printf("\n(c) shots from an MPS (pl_shadows_from_mps), random MPS n = %d, chi = %d (seed 1), "
            "%zu shots\n  baseline: one dgemv pass over all %d site tensors (1 thread): %.1f us "
            "(%.0f passes/s)\n", n, chi, shots, n, 1e6 * pass, 1.0 / pass);
-    const int threads = pl_threads();
+    const int threads = pl_threads_get();
     for (int t = 1; t <= 2; t++) {
-        if (pl_set_threads(t) != PL_OK) die();
+        if (pl_threads_set(t) != PL_OK) die();
         pl_shadows_t *sh;
         const pl_timer_t timer = pl_timer_start();
         if (pl_shadows_from_mps(psi, shots, 1, &sh) != PL_OK) die();
@@ -168,14 +168,14 @@ static void bench_mps_shots(void) {
                (double)shots / sec, 1e6 * per_shot, per_shot / pass);
         pl_shadows_destroy(sh);
     }
-    if (pl_set_threads(threads) != PL_OK) die();
+    if (pl_threads_set(threads) != PL_OK) die();
     pl_mps_destroy(psi);
     if (sink == 0.123) printf("%g\n", sink); /* keep the baseline loop */
 }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    printf("bench_shadows: plateau %s, %d threads\n", PL_VERSION_STRING, pl_threads());
+    printf("bench_shadows: plateau %s, %d threads\n", PL_VERSION_STRING, pl_threads_get());
     const char *cases = argc > 1 ? argv[1] : "abc";
     if (strchr(cases, 'a')) bench_windows();
     if (strchr(cases, 'b')) bench_sv_shots();

@@ -60,39 +60,39 @@ static double time_scale(void *arg) {
     /* s = 1 keeps the values (and avoids denormals); volatile keeps the loop. */
     static volatile double one = 1.0;
     const double s = one;
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
 #pragma omp parallel for schedule(static)
     for (long long i = 0; i < len; i++) a[i] = s * a[i];
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 static double time_gate(void *arg) {
     job_t *job = arg;
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
     if (pl_sv_apply_gate(job->sv, job->gate, job->qubits, &job->angle) != PL_OK) {
-        fprintf(stderr, "bench_sv: %s\n", pl_last_error());
+        fprintf(stderr, "bench_sv: %s\n", pl_error_message());
         exit(1);
     }
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 static double time_norm(void *arg) {
     job_t *job = arg;
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
     volatile double norm = pl_sv_norm2(job->sv);
     (void)norm;
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 static double time_expval(void *arg) {
     job_t *job = arg;
     double complex e;
-    double t0 = pl_time_now();
+    double t0 = pl_timer_now();
     if (pl_sv_expval_sum(job->sv, job->obs, &e) != PL_OK) {
-        fprintf(stderr, "bench_sv: %s\n", pl_last_error());
+        fprintf(stderr, "bench_sv: %s\n", pl_error_message());
         exit(1);
     }
-    return pl_time_now() - t0;
+    return pl_timer_now() - t0;
 }
 
 /* A 10-term observable with 2 distinct X/Y patterns: 6 diagonal terms, 4 on qubits 2 and n/2. */
@@ -105,7 +105,7 @@ static pl_pauli_sum_t *ten_term_observable(int n) {
              m, m + 1, n - 1, n - 1, 2, m, 2, m, 2, m, 2, m);
     pl_pauli_sum_t *h;
     if (pl_pauli_sum_parse(text, n, &h) != PL_OK) {
-        fprintf(stderr, "bench_sv: %s\n", pl_last_error());
+        fprintf(stderr, "bench_sv: %s\n", pl_error_message());
         exit(1);
     }
     return h;
@@ -114,7 +114,7 @@ static pl_pauli_sum_t *ten_term_observable(int n) {
 static void bench_size(int n, int threads) {
     job_t job = {0};
     if (pl_sv_create(n, &job.sv) != PL_OK) {
-        printf("n=%d: skipped (%s)\n", n, pl_last_error());
+        printf("n=%d: skipped (%s)\n", n, pl_error_message());
         return;
     }
     omp_set_num_threads(threads);

@@ -31,7 +31,7 @@ static pl_circuit_t *build(pl_ansatz_opts_t o) {
     pl_circuit_t *c = NULL;
     pl_status_t st = pl_ansatz_build(&o, &c);
     if (st != PL_OK) test_fail("build %s n=%d L=%d: %s", pl_ansatz_name(o.kind), o.qubits,
-                               o.layers, pl_last_error());
+                               o.layers, pl_error_message());
     return c;
 }
 
@@ -392,7 +392,7 @@ static void check_roundtrip(pl_ansatz_opts_t o, uint64_t seed) {
     ASSERT_OK(pl_qasm_write_string(c, theta, &text));
     pl_circuit_t *back = NULL;
     if (pl_qasm_read_string(text, "ansatz.qasm", &back) != PL_OK)
-        test_fail("%s: %s", pl_ansatz_name(o.kind), pl_last_error());
+        test_fail("%s: %s", pl_ansatz_name(o.kind), pl_error_message());
     assert_int_equal(pl_circuit_num_params(back), 0);
     pl_sv_t *a = NULL, *b = NULL;
     ASSERT_OK(pl_sv_create(o.qubits, &a));

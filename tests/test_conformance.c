@@ -143,7 +143,7 @@ static pl_circuit_t *read_ok(const char *file) {
     pl_circuit_t *c = NULL;
     path_of(file, path, sizeof path);
     pl_status_t st = pl_qasm_read_file(path, &c);
-    if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_last_error());
+    if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_error_message());
     ASSERT_OK(st);
     return c;
 }
@@ -152,7 +152,7 @@ static pl_sv_t *simulate(const pl_circuit_t *c, const char *file) {
     pl_sv_t *sv = NULL;
     ASSERT_OK(pl_sv_create(pl_circuit_qubits(c), &sv));
     pl_status_t st = pl_circuit_apply(c, NULL, sv);
-    if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_last_error());
+    if (st != PL_OK) fprintf(stderr, "%s: %s\n", file, pl_error_message());
     ASSERT_OK(st);
     return sv;
 }
@@ -246,7 +246,7 @@ static void check_round_trip(const pl_circuit_t *c, const char *file) {
     pl_circuit_t *back = NULL;
     ASSERT_OK(pl_qasm_write_string(c, NULL, &text));
     pl_status_t st = pl_qasm_read_string(text, file, &back);
-    if (st != PL_OK) fprintf(stderr, "%s written back: %s\n", file, pl_last_error());
+    if (st != PL_OK) fprintf(stderr, "%s written back: %s\n", file, pl_error_message());
     ASSERT_OK(st);
     check_same_ops(c, back, file);
     assert_int_equal(pl_circuit_num_measures(back), pl_circuit_num_measures(c));
@@ -283,7 +283,7 @@ static void test_expected_failures(void **state) {
         path_of(expected_failures[i].file, path, sizeof path);
         pl_status_t st = pl_qasm_read_file(path, &c);
         snprintf(where, sizeof where, "%s%s", path, expected_failures[i].where);
-        const char *msg = pl_last_error();
+        const char *msg = pl_error_message();
         if (st != expected_failures[i].status || strncmp(msg, where, strlen(where)) != 0 ||
             !strstr(msg, expected_failures[i].problem)) {
             fprintf(stderr, "%s: status %d, message \"%s\"\n", expected_failures[i].file, st, msg);

@@ -34,60 +34,60 @@ static void test_status_str(void **state) {
                                PL_EPARSE, PL_EUNSUPPORTED, PL_EINTERNAL};
     const size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n; i++) {
-        const char *s = pl_status_str(all[i]);
+        const char *s = pl_status_name(all[i]);
         assert_non_null(s);
         assert_true(strlen(s) > 0);
-        for (size_t j = 0; j < i; j++) assert_string_not_equal(s, pl_status_str(all[j]));
+        for (size_t j = 0; j < i; j++) assert_string_not_equal(s, pl_status_name(all[j]));
     }
-    assert_string_equal(pl_status_str(PL_OK), "ok");
-    assert_string_equal(pl_status_str(PL_EINVAL), "invalid argument");
-    assert_string_equal(pl_status_str(PL_ENOMEM), "out of memory");
-    assert_string_equal(pl_status_str(PL_EPARSE), "parse error");
+    assert_string_equal(pl_status_name(PL_OK), "ok");
+    assert_string_equal(pl_status_name(PL_EINVAL), "invalid argument");
+    assert_string_equal(pl_status_name(PL_ENOMEM), "out of memory");
+    assert_string_equal(pl_status_name(PL_EPARSE), "parse error");
     assert_int_equal(PL_OK, 0);
     assert_true(PL_EINVAL < 0 && PL_ENOMEM < 0 && PL_EIO < 0 && PL_EPARSE < 0 &&
                 PL_EUNSUPPORTED < 0 && PL_EINTERNAL < 0);
     /* A code outside the enumeration still gets a string (-7 stays within
      * the enumeration's value range, so this is defined behaviour). */
-    const char *unknown = pl_status_str((pl_status_t)-7);
+    const char *unknown = pl_status_name((pl_status_t)-7);
     assert_non_null(unknown);
     assert_true(strlen(unknown) > 0);
 }
 
 static void test_error_message_and_prefix(void **state) {
     (void)state;
-    pl_clear_error();
-    assert_string_equal(pl_last_error(), "");
+    pl_error_clear();
+    assert_string_equal(pl_error_message(), "");
     pl_status_t st = pl_error(PL_EINVAL, "qubit %d out of range [0, %d)", 7, 5);
     assert_int_equal(st, PL_EINVAL);
-    assert_string_equal(pl_last_error(), "qubit 7 out of range [0, 5)");
+    assert_string_equal(pl_error_message(), "qubit 7 out of range [0, 5)");
     assert_int_equal(pl_error(PL_EPARSE, "unknown gate '%s'", "cxx"), PL_EPARSE);
-    assert_string_equal(pl_last_error(), "unknown gate 'cxx'");
+    assert_string_equal(pl_error_message(), "unknown gate 'cxx'");
     pl_error_prefix("%s:%d", "bell.qasm", 12);
-    assert_string_equal(pl_last_error(), "bell.qasm:12: unknown gate 'cxx'");
+    assert_string_equal(pl_error_message(), "bell.qasm:12: unknown gate 'cxx'");
     pl_error_prefix("plateau sim");
-    assert_string_equal(pl_last_error(), "plateau sim: bell.qasm:12: unknown gate 'cxx'");
-    pl_clear_error();
-    assert_string_equal(pl_last_error(), "");
+    assert_string_equal(pl_error_message(), "plateau sim: bell.qasm:12: unknown gate 'cxx'");
+    pl_error_clear();
+    assert_string_equal(pl_error_message(), "");
 
     /* Over-long messages and prefixes are truncated, never overflow. */
     char big[4000];
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     assert_int_equal(pl_error(PL_EIO, "%s", big), PL_EIO);
-    size_t len = strlen(pl_last_error());
+    size_t len = strlen(pl_error_message());
     assert_true(len > 100 && len < sizeof big - 1);
-    assert_true(pl_last_error()[0] == 'a');
+    assert_true(pl_error_message()[0] == 'a');
     pl_error_prefix("%s", big);
-    assert_true(strlen(pl_last_error()) <= len + 2);
+    assert_true(strlen(pl_error_message()) <= len + 2);
     pl_error(PL_EIO, "short");
     pl_error_prefix("%s", big);
-    assert_true(strlen(pl_last_error()) < sizeof big - 1);
-    pl_clear_error();
+    assert_true(strlen(pl_error_message()) < sizeof big - 1);
+    pl_error_clear();
 }
 
 static void test_error_thread_local(void **state) {
     (void)state;
-    pl_clear_error();
+    pl_error_clear();
     assert_int_equal(pl_error(PL_EIO, "main thread message"), PL_EIO);
     int ok[2] = {0, 0};
     int nthreads = 0;
@@ -97,13 +97,13 @@ static void test_error_thread_local(void **state) {
         nthreads = omp_get_num_threads();
         int t = omp_get_thread_num(); /* 0 or 1: the team has at most 2 threads */
         /* A fresh thread starts with an empty message ... */
-        int fresh = t == 0 || strcmp(pl_last_error(), "") == 0;
+        int fresh = t == 0 || strcmp(pl_error_message(), "") == 0;
         (void)pl_error(PL_EINVAL, "message of thread %d", t);
 #pragma omp barrier
         /* ... and after both have written, each still reads its own. */
         char want[64];
         snprintf(want, sizeof want, "message of thread %d", t);
-        ok[t] = fresh && strcmp(pl_last_error(), want) == 0;
+        ok[t] = fresh && strcmp(pl_error_message(), want) == 0;
     }
     if (nthreads < 2) {
         skip();
@@ -112,8 +112,8 @@ static void test_error_thread_local(void **state) {
     assert_true(ok[0]);
     assert_true(ok[1]);
     /* Thread 0 of the team is the calling thread: its message was replaced. */
-    assert_string_equal(pl_last_error(), "message of thread 0");
-    pl_clear_error();
+    assert_string_equal(pl_error_message(), "message of thread 0");
+    pl_error_clear();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -138,12 +138,12 @@ static void test_mem_limit_and_accounting(void **state) {
     assert_int_equal(pl_mem_in_use(), base + 512 * 1024);
 
     /* 600 KiB more would take the total to 1.1 MiB > 1 MiB: refused before allocating. */
-    pl_clear_error();
+    pl_error_clear();
     assert_int_equal(pl_mem_alloc(&b, 600 * 1024, "state vector of 16 qubits"), PL_ENOMEM);
     assert_null(b);
-    test_expect_contains(pl_last_error(), "state vector of 16 qubits");
-    test_expect_contains(pl_last_error(), "600.0 KB");
-    test_expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_error_message(), "state vector of 16 qubits");
+    test_expect_contains(pl_error_message(), "600.0 KB");
+    test_expect_contains(pl_error_message(), "memory limit");
     assert_int_equal(pl_mem_in_use(), base + 512 * 1024);
 
     /* Exactly up to the limit is allowed. */
@@ -162,7 +162,7 @@ static void test_mem_limit_and_accounting(void **state) {
     /* Zero bytes is an error; huge requests are refused without overflow. */
     assert_int_equal(pl_mem_alloc(&b, 0, "nothing"), PL_EINVAL);
     assert_null(b);
-    assert_true(strlen(pl_last_error()) > 0);
+    assert_true(strlen(pl_error_message()) > 0);
     assert_int_equal(pl_mem_alloc(&b, SIZE_MAX, "everything"), PL_ENOMEM);
     assert_null(b);
     assert_int_equal(pl_mem_alloc(&b, SIZE_MAX / 2 + 1, "half of everything"), PL_ENOMEM);
@@ -172,8 +172,8 @@ static void test_mem_limit_and_accounting(void **state) {
     pl_mem_set_limit((size_t)1 << 20);
     assert_int_equal(pl_mem_alloc(&b, (size_t)16 << 20, "state vector of 20 qubits"),
                      PL_ENOMEM);
-    test_expect_contains(pl_last_error(), "16.0 MB");
-    test_expect_contains(pl_last_error(), "1.0 MB");
+    test_expect_contains(pl_error_message(), "16.0 MB");
+    test_expect_contains(pl_error_message(), "1.0 MB");
     pl_mem_set_limit(0);
     assert_int_equal(pl_mem_limit(), default_limit);
 }
@@ -200,16 +200,16 @@ static void test_mem_concurrent_accounting(void **state) {
 static void test_format_bytes(void **state) {
     (void)state;
     char buf[32];
-    pl_format_bytes(512, buf, sizeof buf);
+    pl_mem_format_bytes(512, buf, sizeof buf);
     assert_string_equal(buf, "512 B");
-    pl_format_bytes(1536, buf, sizeof buf);
+    pl_mem_format_bytes(1536, buf, sizeof buf);
     assert_string_equal(buf, "1.5 KB");
-    pl_format_bytes(1.5 * 1024 * 1024 * 1024, buf, sizeof buf);
+    pl_mem_format_bytes(1.5 * 1024 * 1024 * 1024, buf, sizeof buf);
     assert_string_equal(buf, "1.5 GB");
-    pl_format_bytes(16.0 * 1024 * 1024, buf, sizeof buf);
+    pl_mem_format_bytes(16.0 * 1024 * 1024, buf, sizeof buf);
     assert_string_equal(buf, "16.0 MB");
     char tiny[4];
-    pl_format_bytes(123456789.0, tiny, sizeof tiny);
+    pl_mem_format_bytes(123456789.0, tiny, sizeof tiny);
     assert_true(strlen(tiny) <= 3);
 }
 
@@ -234,21 +234,21 @@ static void test_parse_bytes(void **state) {
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         size_t out = 0;
-        pl_status_t st = pl_parse_bytes(good[i].text, &out);
+        pl_status_t st = pl_mem_parse_bytes(good[i].text, &out);
         if (st != PL_OK || out != good[i].bytes)
-            test_fail("pl_parse_bytes('%s'): status %d, %zu bytes, expected %zu", good[i].text,
+            test_fail("pl_mem_parse_bytes('%s'): status %d, %zu bytes, expected %zu", good[i].text,
                      (int)st, out, good[i].bytes);
     }
     static const char *bad[] = {"", "abc", "12Q", "-5M", "nan", "inf", "0", "0.1", "8GB extra",
                                 "G", "1e30", "8GiB", " "};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t out = 12345;
-        pl_clear_error();
-        pl_status_t st = pl_parse_bytes(bad[i], &out);
-        if (st != PL_EPARSE) test_fail("pl_parse_bytes('%s') returned %d, expected PL_EPARSE",
+        pl_error_clear();
+        pl_status_t st = pl_mem_parse_bytes(bad[i], &out);
+        if (st != PL_EPARSE) test_fail("pl_mem_parse_bytes('%s') returned %d, expected PL_EPARSE",
                                       bad[i], (int)st);
         assert_int_equal(out, 12345); /* untouched on failure */
-        if (bad[i][0]) test_expect_contains(pl_last_error(), bad[i]);
+        if (bad[i][0]) test_expect_contains(pl_error_message(), bad[i]);
     }
 }
 
@@ -419,16 +419,16 @@ static void test_rng_normal(void **state) {
 
 static void test_threads(void **state) {
     (void)state;
-    int before = pl_threads();
+    int before = pl_threads_get();
     assert_true(before >= 1);
-    assert_int_equal(pl_set_threads(0), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "0");
-    assert_int_equal(pl_set_threads(-3), PL_EINVAL);
-    ASSERT_OK(pl_set_threads(3));
-    assert_int_equal(pl_threads(), 3);
-    ASSERT_OK(pl_set_threads(1));
-    assert_int_equal(pl_threads(), 1);
-    ASSERT_OK(pl_set_threads(before));
+    assert_int_equal(pl_threads_set(0), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "0");
+    assert_int_equal(pl_threads_set(-3), PL_EINVAL);
+    ASSERT_OK(pl_threads_set(3));
+    assert_int_equal(pl_threads_get(), 3);
+    ASSERT_OK(pl_threads_set(1));
+    assert_int_equal(pl_threads_get(), 1);
+    ASSERT_OK(pl_threads_set(before));
 }
 
 /* Count '#' and '.' between the first '[' and the following ']'. */
@@ -493,9 +493,9 @@ static void test_progress_format(void **state) {
 
 static void test_timers_monotonic(void **state) {
     (void)state;
-    double prev = pl_time_now();
+    double prev = pl_timer_now();
     for (int i = 0; i < 100000; i++) {
-        double now = pl_time_now();
+        double now = pl_timer_now();
         assert_true(now >= prev);
         prev = now;
     }
@@ -551,11 +551,11 @@ static void test_support_chi2(void **state) {
 static void test_error_nomem(void **state) {
     (void)state;
     assert_int_equal(pl_error_nomem("the circuit's operations"), PL_ENOMEM);
-    assert_string_equal(pl_last_error(), "out of memory allocating the circuit's operations");
+    assert_string_equal(pl_error_message(), "out of memory allocating the circuit's operations");
     assert_int_equal(pl_error_nomemf("%d parameters", 5), PL_ENOMEM);
-    assert_string_equal(pl_last_error(), "out of memory allocating 5 parameters");
+    assert_string_equal(pl_error_message(), "out of memory allocating 5 parameters");
     assert_int_equal(pl_error_nomem(NULL), PL_ENOMEM);
-    assert_string_equal(pl_last_error(), "out of memory allocating memory");
+    assert_string_equal(pl_error_message(), "out of memory allocating memory");
 }
 
 static void test_mem_grow(void **state) {
@@ -581,7 +581,7 @@ static void test_mem_grow(void **state) {
     /* Overflowing sizes are refused, the array and capacity left alone. */
     int *old = a;
     assert_int_equal(PL_GROW(a, cap, SIZE_MAX / 2, "the widgets"), PL_ENOMEM);
-    test_expect_contains(pl_last_error(), "out of memory allocating the widgets (");
+    test_expect_contains(pl_error_message(), "out of memory allocating the widgets (");
     assert_ptr_equal(a, old);
     assert_int_equal(cap, 128);
     free(a);
@@ -609,18 +609,18 @@ static void test_enum_tables(void **state) {
     /* Unknown names (case-sensitive, empty, NULL) name the valid choices; *out untouched. */
     v = -1;
     assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "Red", &v), PL_EINVAL);
-    assert_string_equal(pl_last_error(), "unknown colour 'Red' (valid: red, green, blue)");
+    assert_string_equal(pl_error_message(), "unknown colour 'Red' (valid: red, green, blue)");
     assert_int_equal(v, -1);
     assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", "", &v), PL_EINVAL);
-    assert_string_equal(pl_last_error(), "unknown colour '' (valid: red, green, blue)");
+    assert_string_equal(pl_error_message(), "unknown colour '' (valid: red, green, blue)");
     assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", NULL, &v), PL_EINVAL);
-    assert_string_equal(pl_last_error(), "unknown colour '(null)' (valid: red, green, blue)");
+    assert_string_equal(pl_error_message(), "unknown colour '(null)' (valid: red, green, blue)");
     /* Names of values; NULL and a message for a value in no row. */
     assert_string_equal(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", COLOR_RED), "red");
     assert_string_equal(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", COLOR_BLUE), "blue");
-    pl_clear_error();
+    pl_error_clear();
     assert_null(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", 3));
-    assert_string_equal(pl_last_error(), "unknown colour value 3 (valid: 2 red, 5 green, 7 blue)");
+    assert_string_equal(pl_error_message(), "unknown colour value 3 (valid: 2 red, 5 green, 7 blue)");
     /* Round trip over the table. */
     for (size_t i = 0; i < PL_ENUM_COUNT(colors); i++) {
         const char *name = pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", colors[i].value);
@@ -635,8 +635,8 @@ static void test_enum_tables(void **state) {
         big[i] = (pl_enum_entry_t){i, names[i]};
     }
     assert_int_equal(pl_enum_lookup(big, 200, "thing", "x", &v), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "unknown thing 'x' (valid: n000, n001, ");
-    test_expect_contains(pl_last_error(), "...");
+    test_expect_contains(pl_error_message(), "unknown thing 'x' (valid: n000, n001, ");
+    test_expect_contains(pl_error_message(), "...");
     assert_int_equal(pl_enum_lookup(big, 200, "thing", "n199", &v), PL_OK);
     assert_int_equal(v, 199);
 }

@@ -73,13 +73,13 @@ static void test_statistics(void **state) {
     double want = 0.0;
     for (int k = 0; k < np; k++) want += (sum2[k] - sum[k] * sum[k] / S) / (S - 1) / np;
     pl_bp_point_t p[2];
-    const int saved = pl_threads();
+    const int saved = pl_threads_get();
     for (int t = 1; t <= 2; t++) {
-        ASSERT_OK(pl_set_threads(t));
+        ASSERT_OK(pl_threads_set(t));
         const pl_bp_opts_t o = {.samples = S, .seed = SEED, .param_index = -1};
         ASSERT_OK(pl_bp_sample(c, obs, &o, &p[t - 1]));
     }
-    ASSERT_OK(pl_set_threads(saved));
+    ASSERT_OK(pl_threads_set(saved));
     assert_true(fabs(p[0].var_grad - want) < 1e-12 * (1 + want));
     assert_true(p[0].var_grad == p[1].var_grad && p[0].stderr == p[1].stderr);
     assert_int_equal(p[0].params, np);
@@ -156,24 +156,24 @@ static void test_errors(void **state) {
     pl_bp_point_t p;
     pl_bp_opts_t o = {.samples = 1, .param_index = -1};
     assert_int_equal(pl_bp_sample(c, obs, &o, &p), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "at least 2 samples");
+    test_expect_contains(pl_error_message(), "at least 2 samples");
     o.samples = 10;
     o.param_index = 99;
     assert_int_equal(pl_bp_sample(c, obs, &o, &p), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "parameter index 99 out of range");
+    test_expect_contains(pl_error_message(), "parameter index 99 out of range");
     o.param_index = -1;
     assert_int_equal(pl_bp_sample(c, obs3, &o, &p), PL_EINVAL);
     ASSERT_OK(pl_circuit_create(2, &fixed));
     assert_int_equal(pl_bp_sample(fixed, obs, &o, &p), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "no parameters");
+    test_expect_contains(pl_error_message(), "no parameters");
     pl_cost_kind_t k;
     assert_int_equal(pl_cost_lookup("middle", &k), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "valid: global, local");
+    test_expect_contains(pl_error_message(), "valid: global, local");
     assert_int_equal(pl_cost_lookup(pl_cost_name(PL_COST_LOCAL), &k), PL_OK);
     assert_int_equal(k, PL_COST_LOCAL);
     assert_string_equal(pl_cost_name(PL_COST_GLOBAL), "global");
     assert_string_equal(pl_cost_name((pl_cost_kind_t)2), "unknown");
-    test_expect_contains(pl_last_error(), "unknown cost value 2 (valid: 0 global, 1 local)");
+    test_expect_contains(pl_error_message(), "unknown cost value 2 (valid: 0 global, 1 local)");
     pl_pauli_sum_destroy(obs);
     pl_pauli_sum_destroy(obs3);
     pl_circuit_destroy(c);
@@ -212,7 +212,7 @@ static void test_audit(void **state) {
     pl_circuit_t *fixed;
     ASSERT_OK(pl_circuit_create(6, &fixed));
     assert_int_equal(pl_audit(fixed, zz, NULL, &o, &a), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "no parameters");
+    test_expect_contains(pl_error_message(), "no parameters");
     pl_circuit_destroy(fixed);
     pl_circuit_destroy(deep);
     pl_circuit_destroy(shallow);

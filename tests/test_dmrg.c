@@ -35,7 +35,7 @@ static void add_chain_term(pl_pauli_sum_t *h, double c, const char *letters, int
                                     letters[j], i0 + j);
     pl_pauli_t *p;
     if (pl_pauli_parse(len ? text : "I", pl_pauli_sum_qubits(h), &p) != PL_OK)
-        test_fail("%s", pl_last_error());
+        test_fail("%s", pl_error_message());
     ASSERT_OK(pl_pauli_sum_add(h, p, c));
     pl_pauli_destroy(p);
 }
@@ -186,11 +186,11 @@ static double dense_ground_energy(const pl_pauli_sum_t *h) {
 /* DMRG ground energy of @p h; also checks the returned state and the result. */
 static double run_dmrg(const pl_pauli_sum_t *h, int chi, double cutoff, pl_dmrg_result_t *r) {
     pl_mpo_t *w;
-    if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) test_fail("%s", pl_last_error());
+    if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) test_fail("%s", pl_error_message());
     const pl_dmrg_opts_t o = {.chi_max = chi, .cutoff = cutoff, .energy_tol = 1e-11,
                               .seed = 7};
     pl_mps_t *psi;
-    if (pl_dmrg(w, &o, NULL, &psi, r) != PL_OK) test_fail("dmrg: %s", pl_last_error());
+    if (pl_dmrg(w, &o, NULL, &psi, r) != PL_OK) test_fail("dmrg: %s", pl_error_message());
     assert_int_equal(pl_mps_center(psi), 0);
     assert_true(pl_mps_max_bond_dim(psi) <= chi);
     assert_int_equal(r->max_bond_dim, pl_mps_max_bond_dim(psi));

@@ -235,7 +235,7 @@ static void check_named_gate(pl_gate_t g, const double *angles, const char *what
     for (size_t i = 0; i < 64; i++) got[i] = NAN;
     pl_status_t st = pl_gate_matrix(g, angles, got);
     if (st != PL_OK)
-        test_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_last_error());
+        test_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_error_message());
     double err = dense_max_diff(got, ref, d * d);
     if (!(err < 1e-14)) {
         fprintf(stderr, "gate %s, angles %s: max |lib − textbook| = %.3g\n", name, what, err);
@@ -289,12 +289,12 @@ static void test_gate_matrix_errors(void **state) {
     double angles[3] = {0.1, 0.2, 0.3};
     /* Generic kinds have no fixed matrix. */
     for (int gi = PL_GATE_MCX; gi < PL_GATE_COUNT; gi++) {
-        pl_clear_error();
+        pl_error_clear();
         pl_status_t st = pl_gate_matrix((pl_gate_t)gi, angles, u);
         if (st != PL_EINVAL)
             test_fail("pl_gate_matrix(%s) returned %d, expected PL_EINVAL",
                      pl_gate_info((pl_gate_t)gi)->name, (int)st);
-        assert_true(strlen(pl_last_error()) > 0);
+        assert_true(strlen(pl_error_message()) > 0);
     }
     /* Non-finite angles, in each angle slot of each parametrised gate. */
     const double bad[3] = {NAN, INFINITY, -INFINITY};
@@ -304,12 +304,12 @@ static void test_gate_matrix_errors(void **state) {
             for (int b = 0; b < 3; b++) {
                 double ang[3] = {0.1, 0.2, 0.3};
                 ang[a] = bad[b];
-                pl_clear_error();
+                pl_error_clear();
                 pl_status_t st = pl_gate_matrix((pl_gate_t)gi, ang, u);
                 if (st != PL_EINVAL)
                     test_fail("pl_gate_matrix(%s) with angle %d = %g returned %d, expected "
                              "PL_EINVAL", pl_gate_info((pl_gate_t)gi)->name, a, bad[b], (int)st);
-                assert_true(strlen(pl_last_error()) > 0);
+                assert_true(strlen(pl_error_message()) > 0);
             }
     }
 }
@@ -321,7 +321,7 @@ static void test_gate_matrix_errors(void **state) {
 static void lib_matrix(pl_gate_t g, double a0, double a1, double a2, double complex *u) {
     double angles[3] = {a0, a1, a2};
     pl_status_t st = pl_gate_matrix(g, angles, u);
-    if (st != PL_OK) test_fail("pl_gate_matrix(%d): %s", (int)g, pl_last_error());
+    if (st != PL_OK) test_fail("pl_gate_matrix(%d): %s", (int)g, pl_error_message());
 }
 
 static void expect_equal(const char *what, const double complex *a, const double complex *b,
@@ -623,7 +623,7 @@ static void test_dense_run_circuit_matches_library(void **state) {
                 ang[a] = (pl_angle_t){pl_rng_normal(&rng), (int)pl_rng_below(&rng, 3) - 1,
                                       pl_rng_normal(&rng)};
             if (pl_circuit_add_sym(c, g, qs, k, ang) != PL_OK)
-                test_fail("add %s: %s", pl_gate_info(g)->name, pl_last_error());
+                test_fail("add %s: %s", pl_gate_info(g)->name, pl_error_message());
         }
         double complex u[16];
         int q0 = (int)pl_rng_below(&rng, (uint64_t)n);
@@ -691,13 +691,13 @@ static void test_run_errors_name_the_operation(void **state) {
     assert_int_equal(pl_sv_create(2, &sv), PL_OK);
     assert_int_equal(pl_sv_create(1, &small), PL_OK);
     assert_int_equal(pl_circuit_apply(c, NULL, small), PL_EINVAL);
-    assert_non_null(strstr(pl_last_error(), "circuit on 2 qubits applied to a 1-qubit state"));
+    assert_non_null(strstr(pl_error_message(), "circuit on 2 qubits applied to a 1-qubit state"));
     assert_int_equal(pl_circuit_apply_shifted(c, NULL, 0, 0, INFINITY, sv), PL_EINVAL);
-    assert_non_null(strstr(pl_last_error(), "operation 0 (rx)"));
-    assert_non_null(strstr(pl_last_error(), "gate rx: angle 0 is not finite (inf)"));
+    assert_non_null(strstr(pl_error_message(), "operation 0 (rx)"));
+    assert_non_null(strstr(pl_error_message(), "gate rx: angle 0 is not finite (inf)"));
     assert_int_equal(pl_circuit_apply_shifted(c, NULL, 1, 0, -INFINITY, sv), PL_EINVAL);
-    assert_non_null(strstr(pl_last_error(), "operation 1 (pauli_rot)"));
-    assert_non_null(strstr(pl_last_error(), "Pauli rotation angle is not finite (-inf)"));
+    assert_non_null(strstr(pl_error_message(), "operation 1 (pauli_rot)"));
+    assert_non_null(strstr(pl_error_message(), "Pauli rotation angle is not finite (-inf)"));
     assert_int_equal(pl_circuit_apply_shifted(c, NULL, 1, 0, 0.5, sv), PL_OK);
     pl_sv_destroy(small);
     pl_sv_destroy(sv);

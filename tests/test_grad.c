@@ -220,25 +220,25 @@ static void test_errors(void **state) {
     ASSERT_OK(pl_pauli_sum_parse("(0+1i)*Z0", 2, &hc));
     double e, g, nan_theta = NAN, theta = 0.1;
     assert_int_equal(pl_grad(c, &nan_theta, h, NULL, PL_GRAD_ADJOINT, &e, &g), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "theta[0] is not finite");
+    test_expect_contains(pl_error_message(), "theta[0] is not finite");
     assert_int_equal(pl_grad(c, NULL, h, NULL, PL_GRAD_ADJOINT, &e, &g), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "no values were given");
+    test_expect_contains(pl_error_message(), "no values were given");
     assert_int_equal(pl_grad(c, &theta, h3, NULL, PL_GRAD_ADJOINT, &e, &g), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "observable on 3 qubits");
+    test_expect_contains(pl_error_message(), "observable on 3 qubits");
     assert_int_equal(pl_grad(c, &theta, hc, NULL, PL_GRAD_SHIFT, &e, &g), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "must be real");
+    test_expect_contains(pl_error_message(), "must be real");
     pl_grad_method_t m;
     ASSERT_OK(pl_grad_method_lookup("shift", &m));
     assert_int_equal(m, PL_GRAD_SHIFT);
     assert_int_equal(pl_grad_method_lookup("magic", &m), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "unknown gradient method 'magic'");
-    test_expect_contains(pl_last_error(), "(valid: adjoint, shift, fd)");
+    test_expect_contains(pl_error_message(), "unknown gradient method 'magic'");
+    test_expect_contains(pl_error_message(), "(valid: adjoint, shift, fd)");
     for (int k = 0; k < PL_GRAD_COUNT; k++) {
         assert_int_equal(pl_grad_method_lookup(pl_grad_method_name((pl_grad_method_t)k), &m), PL_OK);
         assert_int_equal(m, (pl_grad_method_t)k);
     }
     assert_string_equal(pl_grad_method_name(PL_GRAD_COUNT), "unknown");
-    test_expect_contains(pl_last_error(), "unknown gradient method value 3");
+    test_expect_contains(pl_error_message(), "unknown gradient method value 3");
     pl_pauli_sum_destroy(h);
     pl_pauli_sum_destroy(h3);
     pl_pauli_sum_destroy(hc);
@@ -285,7 +285,7 @@ static void test_batch_loss(void **state) {
     random_theta(&rng, theta, np);
     for (int kind = 0; kind < PL_LOSS_COUNT; kind++) {
         double loss;
-        ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
+        ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
                                 (pl_loss_t)kind, &loss, grad, outputs));
         assert_true(fabs(loss - loss_by_forward(c, theta, h, in, y, ns, (pl_loss_t)kind)) < 1e-12);
         for (int k = 0; k < np; k++) {
@@ -301,20 +301,20 @@ static void test_batch_loss(void **state) {
     }
     /* Thread count does not change the result. */
     double l1, l2, g1[8], g2[8];
-    pl_status_t st = pl_set_threads(1);
+    pl_status_t st = pl_threads_set(1);
     ASSERT_OK(st);
-    ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
+    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
                             &l1, g1, NULL));
-    ASSERT_OK(pl_set_threads(2));
-    ASSERT_OK(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
+    ASSERT_OK(pl_threads_set(2));
+    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
                             &l2, g2, NULL));
     assert_true(l1 == l2 && memcmp(g1, g2, (size_t)np * sizeof g1[0]) == 0);
     /* Bad labels and sizes. */
     y[0] = 0.5;
-    assert_int_equal(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
+    assert_int_equal(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
                                    PL_LOSS_CROSS_ENTROPY, &l1, g1, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "sample 0: cross-entropy labels must be 0 or 1");
-    assert_int_equal(pl_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, 0, PL_LOSS_MSE,
+    test_expect_contains(pl_error_message(), "sample 0: cross-entropy labels must be 0 or 1");
+    assert_int_equal(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, 0, PL_LOSS_MSE,
                                    &l1, g1, NULL), PL_EINVAL);
     for (int s = 0; s < ns; s++) pl_sv_destroy(in[s]);
     pl_pauli_sum_destroy(h);

@@ -1,5 +1,5 @@
 /*
- * Ground states of the models (include/plateau/ground.h): pl_ground_state by
+ * Ground states of the models (include/plateau/ground.h): pl_ground_solve by
  * DMRG (χ 64) against the exact Lanczos ground state, at 12 sites, for every
  * model at one point deep inside each of its phases (the closed-form label of
  * each point is checked first, so a point that drifts onto a boundary fails
@@ -56,18 +56,18 @@ static const struct {
 
 static const pl_model_t *model(const char *name) {
     const pl_model_t *m;
-    if (pl_model_find(name, &m) != PL_OK) test_fail("%s", pl_last_error());
+    if (pl_model_lookup(name, &m) != PL_OK) test_fail("%s", pl_error_message());
     return m;
 }
 
 /* Ground state by @p method; the MPS into *psi. */
-static pl_gs_result_t solve(const pl_model_t *m, const double *q, pl_gs_method_t method,
+static pl_ground_result_t solve(const pl_model_t *m, const double *q, pl_ground_method_t method,
                             const char *where, pl_mps_t **psi) {
-    const pl_gs_opts_t o = {.method = method, .chi_max = 64, .seed = SEED};
-    pl_gs_result_t r;
-    if (pl_ground_state(m, SITES, q, &o, &r, psi) != PL_OK)
-        test_fail("%s, %s (seed %u): %s", where, pl_gs_method_name(method), SEED,
-                  pl_last_error());
+    const pl_ground_opts_t o = {.method = method, .chi_max = 64, .seed = SEED};
+    pl_ground_result_t r;
+    if (pl_ground_solve(m, SITES, q, &o, &r, psi) != PL_OK)
+        test_fail("%s, %s (seed %u): %s", where, pl_ground_method_name(method), SEED,
+                  pl_error_message());
     return r;
 }
 
@@ -100,10 +100,10 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
         seen[m->id][label] = true;
 
         pl_mps_t *exact_psi, *dmrg_psi;
-        const pl_gs_result_t ex = solve(m, q, PL_GS_EXACT, where, &exact_psi);
-        const pl_gs_result_t dm = solve(m, q, PL_GS_DMRG, where, &dmrg_psi);
-        assert_int_equal(ex.method, PL_GS_EXACT);
-        assert_int_equal(dm.method, PL_GS_DMRG);
+        const pl_ground_result_t ex = solve(m, q, PL_GROUND_EXACT, where, &exact_psi);
+        const pl_ground_result_t dm = solve(m, q, PL_GROUND_DMRG, where, &dmrg_psi);
+        assert_int_equal(ex.method, PL_GROUND_EXACT);
+        assert_int_equal(dm.method, PL_GROUND_DMRG);
         if (fabs(dm.energy - ex.energy) > ENERGY_TOL)
             test_fail("%s (seed %u): DMRG %.12f (%d sweeps, bond %d, converged %d), exact "
                       "%.12f, difference %.2e", where, SEED, dm.energy, dm.sweeps,
@@ -112,12 +112,12 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
         check_expval(m, q, dmrg_psi, dm.energy, where);
         check_expval(m, q, exact_psi, ex.energy, where);
         /* a valid label, and deep in a phase the dataset label is that phase */
-        const pl_gs_result_t *both[2] = {&ex, &dm};
+        const pl_ground_result_t *both[2] = {&ex, &dm};
         for (int b = 0; b < 2; b++) {
-            const pl_gs_result_t *r = both[b];
+            const pl_ground_result_t *r = both[b];
             if (!pl_model_label_name(m, r->label) || r->label != POINTS[k].label)
                 test_fail("%s, %s: label %d (%s, %s), expected %s", where,
-                          pl_gs_method_name(r->method), r->label,
+                          pl_ground_method_name(r->method), r->label,
                           pl_model_label_name(m, r->label) ? pl_model_label_name(m, r->label)
                                                            : "invalid",
                           r->label_rule, pl_model_label_name(m, POINTS[k].label));
@@ -137,21 +137,21 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
 
 static void test_method_names(void **state) {
     (void)state;
-    const pl_gs_method_t all[] = {PL_GS_AUTO, PL_GS_EXACT, PL_GS_DMRG};
+    const pl_ground_method_t all[] = {PL_GROUND_AUTO, PL_GROUND_EXACT, PL_GROUND_DMRG};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
-        pl_gs_method_t m = PL_GS_AUTO;
-        ASSERT_OK(pl_gs_method_lookup(pl_gs_method_name(all[k]), &m));
+        pl_ground_method_t m = PL_GROUND_AUTO;
+        ASSERT_OK(pl_ground_method_lookup(pl_ground_method_name(all[k]), &m));
         assert_int_equal(m, all[k]);
     }
-    pl_gs_method_t m;
-    EXPECT_ERROR(pl_gs_method_lookup("lanczos", &m), PL_EINVAL,
+    pl_ground_method_t m;
+    EXPECT_ERROR(pl_ground_method_lookup("lanczos", &m), PL_EINVAL,
                  "unknown method 'lanczos' (valid: auto, exact, dmrg)");
-    EXPECT_ERROR(pl_gs_method_lookup("", &m), PL_EINVAL, "unknown method ''");
-    EXPECT_ERROR(pl_gs_method_lookup("DMRG", &m), PL_EINVAL, "unknown method 'DMRG'");
-    EXPECT_ERROR(pl_gs_method_lookup(NULL, &m), PL_EINVAL, "unknown method '(null)'");
+    EXPECT_ERROR(pl_ground_method_lookup("", &m), PL_EINVAL, "unknown method ''");
+    EXPECT_ERROR(pl_ground_method_lookup("DMRG", &m), PL_EINVAL, "unknown method 'DMRG'");
+    EXPECT_ERROR(pl_ground_method_lookup(NULL, &m), PL_EINVAL, "unknown method '(null)'");
     /* A value outside the enumeration: "unknown", with the valid values in the message. */
-    assert_string_equal(pl_gs_method_name((pl_gs_method_t)7), "unknown");
-    test_expect_contains(pl_last_error(), "unknown method value 7 (valid: 0 auto, 1 exact, 2 dmrg)");
+    assert_string_equal(pl_ground_method_name((pl_ground_method_t)7), "unknown");
+    test_expect_contains(pl_error_message(), "unknown method value 7 (valid: 0 auto, 1 exact, 2 dmrg)");
 }
 
 int main(void) {

@@ -129,7 +129,7 @@ static void expect_link(const char *path, const char *to) {
 
 static void expect_refused(pl_status_t st, pl_status_t want, const char *needle) {
     assert_int_equal(st, want);
-    test_expect_contains(pl_last_error(), needle);
+    test_expect_contains(pl_error_message(), needle);
 }
 
 /* Start a child that copies FIFO @p fifo into the file @p sink; its pid. */
@@ -387,7 +387,7 @@ static void test_missing_folder(void **state) {
     char want[600];
     snprintf(want, sizeof want, "'%s'", at("nowhere/x.txt"));
     expect_refused(pl_io_write_text_atomic(at("nowhere/x.txt"), TEXT), PL_EIO, want);
-    test_expect_contains(pl_last_error(), strerror(ENOENT));
+    test_expect_contains(pl_error_message(), strerror(ENOENT));
     assert_int_equal(count_entries(dir), 0);
 }
 
@@ -411,8 +411,8 @@ static void test_write_error_names_cause(void **state) {
         const pl_status_t st = pl_io_write_text_atomic(at("big.txt"), text);
         char want[600];
         snprintf(want, sizeof want, "cannot write '%s': %s", at("big.txt"), strerror(EFBIG));
-        if (st != PL_EIO || !strstr(pl_last_error(), want)) {
-            fprintf(stderr, "got %d: %s\n", st, pl_last_error());
+        if (st != PL_EIO || !strstr(pl_error_message(), want)) {
+            fprintf(stderr, "got %d: %s\n", st, pl_error_message());
             _exit(1);
         }
         _exit(0);

@@ -125,7 +125,7 @@ static void check_dense(double *a, size_t dim, const linalg_lanczos_opts_t *opts
     int iters = -1;
     pl_status_t st = linalg_lanczos_lowest(dense_matvec_op, &op, dim, v, opts, &e, &iters);
     if (st != PL_OK) test_fail("%s dim %zu seed %llu: %s", what, dim, (unsigned long long)seed,
-                               pl_last_error());
+                               pl_error_message());
     const double ref = dsyev_lowest(a, dim);
     residual(dense_matvec_op, &op, dim, v, e, &res, &nerr);
     if (fabs(e - ref) > 1e-10 || res > 1e-9 || nerr > 1e-12)
@@ -251,15 +251,15 @@ static void test_large_threads(void **state) {
     for (size_t i = 0; i < dim; i++) op.d[i] = i == 0 ? -2.0 : 4.0 * pl_rng_uniform(&rng) - 1.0;
     double *start = random_vector(dim, &rng), *v1 = malloc(dim * sizeof(double)),
            *v2 = malloc(dim * sizeof(double)), e1, e2;
-    int it1, it2, before = pl_threads();
+    int it1, it2, before = pl_threads_get();
     const linalg_lanczos_opts_t opts = {.krylov_max = 12};
     memcpy(v1, start, dim * sizeof(double));
     memcpy(v2, start, dim * sizeof(double));
-    ASSERT_OK(pl_set_threads(1));
+    ASSERT_OK(pl_threads_set(1));
     ASSERT_OK(linalg_lanczos_lowest(householder_matvec, &op, dim, v1, &opts, &e1, &it1));
-    ASSERT_OK(pl_set_threads(2));
+    ASSERT_OK(pl_threads_set(2));
     ASSERT_OK(linalg_lanczos_lowest(householder_matvec, &op, dim, v2, &opts, &e2, &it2));
-    ASSERT_OK(pl_set_threads(before));
+    ASSERT_OK(pl_threads_set(before));
     if (fabs(e1 + 2) > 1e-10) test_fail("E %.15g, expected -2 (%d steps)", e1, it1);
     assert_true(e1 == e2 && it1 == it2 && memcmp(v1, v2, dim * sizeof(double)) == 0);
     /* eigenvector: ±H e_0 */
@@ -299,7 +299,7 @@ static void test_errors(void **state) {
     dense_op_t op = {2, a};
     assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 0, v, NULL, &e, NULL), PL_EINVAL);
     assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 2, v, NULL, &e, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "start vector");
+    test_expect_contains(pl_error_message(), "start vector");
     v[0] = NAN;
     assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 2, v, NULL, &e, NULL), PL_EINVAL);
     v[0] = 1;
@@ -308,14 +308,14 @@ static void test_errors(void **state) {
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 2, v, &bad[k], &e, NULL),
                          PL_EINVAL);
-        test_expect_contains(pl_last_error(), "Lanczos options");
+        test_expect_contains(pl_error_message(), "Lanczos options");
     }
     double nan_a[4] = {NAN, 0, 0, 1};
     dense_op_t nan_op = {2, nan_a};
     v[1] = 1;
     assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &nan_op, 2, v, NULL, &e, NULL),
                      PL_EINVAL);
-    test_expect_contains(pl_last_error(), "non-finite");
+    test_expect_contains(pl_error_message(), "non-finite");
     pl_mem_set_limit(1 << 20);
     double *big = calloc((size_t)1 << 16, sizeof(double));
     big[0] = 1;

@@ -49,7 +49,7 @@ static pl_clf_data_t data_of(const set_t *s, bool states, bool shadows) {
  * (parameter `fixed` held at its default), closed-form labels, `shots` shadows. */
 static set_t make_set(const char *name, int n, int count, size_t shots, uint64_t seed) {
     const pl_model_t *m;
-    ASSERT_OK(pl_model_find(name, &m));
+    ASSERT_OK(pl_model_lookup(name, &m));
     set_t s = {count, malloc(count * sizeof(int)), calloc(count, sizeof(pl_sv_t *)),
                calloc(count, sizeof(pl_shadows_t *))};
     pl_rng_t rng;
@@ -63,8 +63,8 @@ static set_t make_set(const char *name, int n, int count, size_t shots, uint64_t
         pl_pauli_sum_t *h;
         double e;
         ASSERT_OK(pl_model_hamiltonian(m, n, params, &h));
-        const pl_exact_opts_t eo = {.seed = seed + (uint64_t)i};
-        ASSERT_OK(pl_exact_ground_state(h, &eo, &e, &s.states[i]));
+        const pl_ground_exact_opts_t eo = {.seed = seed + (uint64_t)i};
+        ASSERT_OK(pl_ground_exact(h, &eo, &e, &s.states[i]));
         ASSERT_OK(pl_model_label(m, params, &s.labels[i]));
         ASSERT_OK(pl_shadows_from_sv(s.states[i], shots, seed * 1000 + (uint64_t)i, &s.shadows[i]));
         pl_pauli_sum_destroy(h);
@@ -211,19 +211,19 @@ static void test_bad_input(void **state) {
     for (int i = 0; i < 4; i++) s.labels[i] = 1;
     pl_clf_data_t d = data_of(&s, false, true);
     assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "one class only");
+    test_expect_contains(pl_error_message(), "one class only");
     s.labels[0] = 0;
     o.qubits = 8;
     assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "has 6 qubits, the model 8");
+    test_expect_contains(pl_error_message(), "has 6 qubits, the model 8");
     o.qubits = 6;
     s.labels[1] = 7;
     assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "outside [0, 2)");
+    test_expect_contains(pl_error_message(), "outside [0, 2)");
     s.labels[1] = 1;
     o.kind = PL_CLF_QCNN;
     assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "needs the states");
+    test_expect_contains(pl_error_message(), "needs the states");
     o.classes = 5;
     assert_int_equal(pl_clf_fit(&o, &d, &c, NULL), PL_EINVAL);
     assert_null(c);
@@ -241,7 +241,7 @@ static void test_dataset_split(void **state) {
     set_t s = make_set("tfim", 6, 12, 50, SEED + 6);
     pl_dataset_t d = {.sites = 6, .points = s.count, .shots = 50, .labels = s.labels,
                       .shadows = s.shadows};
-    assert_int_equal(pl_model_find("tfim", &d.model), PL_OK);
+    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
     pl_dataset_split_t sp, again;
     assert_int_equal(pl_dataset_split(&d, 0.5, 7, false, &sp), PL_OK);
     assert_int_equal(sp.train.count, 6);
@@ -277,17 +277,17 @@ static void test_dataset_split(void **state) {
     pl_clf_data_t none = sp.test;
     none.count = 0;
     assert_int_equal(pl_clf_evaluate(&co, &sp.train, &none, 50, 7, &e, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "no test points");
+    test_expect_contains(pl_error_message(), "no test points");
     pl_dataset_split_free(&sp);
 
     assert_int_equal(pl_dataset_split(&d, 1.0, 7, false, &sp), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "must lie in (0, 1)");
+    test_expect_contains(pl_error_message(), "must lie in (0, 1)");
     assert_int_equal(pl_dataset_split(&d, 0.1, 7, false, &sp), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "cannot be split");
+    test_expect_contains(pl_error_message(), "cannot be split");
     pl_dataset_split_free(&sp);
     d.shadows = NULL;
     assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "no shadows");
+    test_expect_contains(pl_error_message(), "no shadows");
     set_free(&s);
 }
 

@@ -52,7 +52,7 @@ static gens_t gens_parse(const char *text, int n) {
     char *copy = strdup(text), *save = NULL;
     for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
         if (pl_pauli_sum_parse(t, n, &gs.g[gs.m]) != PL_OK)
-            test_fail("'%s': %s", t, pl_last_error());
+            test_fail("'%s': %s", t, pl_error_message());
         gs.m++;
     }
     free(copy);
@@ -97,7 +97,7 @@ static pl_lie_t *closure(const gens_t *gs, pl_lie_method_t method, size_t max_di
     pl_lie_opts_t o = {.max_dim = max_dim, .method = method};
     pl_lie_t *g;
     if (pl_lie_closure((const pl_pauli_sum_t *const *)gs->g, gs->m, &o, &g) != PL_OK)
-        test_fail("closure: %s", pl_last_error());
+        test_fail("closure: %s", pl_error_message());
     return g;
 }
 
@@ -326,7 +326,7 @@ static void test_tfim_hva_circuit(void **state) {
         assert_int_equal(pl_lie_center_dim(g), 1);
         pl_lie_destroy(g);
         gens_free(&want);
-        pl_lie_generators_free(gens, m);
+        pl_lie_generators_destroy(gens, m);
         pl_circuit_destroy(c);
     }
 }
@@ -465,7 +465,7 @@ static void test_basis_orthonormal(void **state) {
 
 static pl_pauli_sum_t *sum_of(const char *text, int n) {
     pl_pauli_sum_t *s;
-    if (pl_pauli_sum_parse(text, n, &s) != PL_OK) test_fail("'%s': %s", text, pl_last_error());
+    if (pl_pauli_sum_parse(text, n, &s) != PL_OK) test_fail("'%s': %s", text, pl_error_message());
     return s;
 }
 
@@ -607,7 +607,7 @@ static void expect_gsim(const pl_circuit_t *c, pl_lie_method_t method, const cha
     const int n = pl_circuit_qubits(c), np = pl_circuit_num_params(c);
     pl_lie_opts_t opts = {.method = method};
     pl_gsim_t *s;
-    if (pl_gsim_create(c, &opts, &s) != PL_OK) test_fail("%s: %s", what, pl_last_error());
+    if (pl_gsim_create(c, &opts, &s) != PL_OK) test_fail("%s: %s", what, pl_error_message());
     pl_pauli_sum_t *o = sum_of(obs, n);
     double *theta = malloc((size_t)np * sizeof *theta), *g1 = malloc((size_t)np * sizeof *g1);
     double *g2 = malloc((size_t)np * sizeof *g2);
@@ -617,7 +617,7 @@ static void expect_gsim(const pl_circuit_t *c, pl_lie_method_t method, const cha
         for (int k = 0; k < np; k++) theta[k] = 2 * PL_PI * pl_rng_uniform(&rng) - PL_PI;
         double e1, e2;
         if (pl_gsim_expval(s, theta, o, &e1, g1) != PL_OK)
-            test_fail("%s: %s", what, pl_last_error());
+            test_fail("%s: %s", what, pl_error_message());
         ASSERT_OK(pl_grad(c, theta, o, NULL, PL_GRAD_ADJOINT, &e2, g2));
         double worst = fabs(e1 - e2);
         for (int k = 0; k < np; k++) worst = fmax(worst, fabs(g1[k] - g2[k]));
@@ -727,7 +727,7 @@ static void test_gsim_cliffords(void **state) {
         assert_true(pl_pauli_sum_coeff(gens[i], &p) == sign[i]);
         pl_pauli_sum_destroy(w);
     }
-    pl_lie_generators_free(gens, m);
+    pl_lie_generators_destroy(gens, m);
     expect_gsim(c, PL_LIE_STRINGS, "Y0 Z1 + 0.5*X2 - X3 + 0.2*I", SEED, "Clifford rules");
     pl_circuit_destroy(c);
     /* u2 (rz · ry(π/2) · rz: a quarter turn in the middle), s, sdg, sx, swap,

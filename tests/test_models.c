@@ -33,7 +33,7 @@
 
 static const pl_model_t *model(const char *name) {
     const pl_model_t *m;
-    ASSERT_OK(pl_model_find(name, &m));
+    ASSERT_OK(pl_model_lookup(name, &m));
     return m;
 }
 
@@ -43,14 +43,14 @@ static pl_pauli_sum_t *hamiltonian(const char *name, int n, const char *params) 
     double q[PL_MODEL_MAX_PARAMS];
     ASSERT_OK(pl_model_parse_params(m, params, q));
     pl_pauli_sum_t *h;
-    if (pl_model_hamiltonian(m, n, q, &h) != PL_OK) test_fail("%s", pl_last_error());
+    if (pl_model_hamiltonian(m, n, q, &h) != PL_OK) test_fail("%s", pl_error_message());
     return h;
 }
 
 static double exact_energy(const pl_pauli_sum_t *h, pl_sv_t **state) {
     double e;
-    const pl_exact_opts_t opts = {.seed = SEED};
-    if (pl_exact_ground_state(h, &opts, &e, state) != PL_OK) test_fail("%s", pl_last_error());
+    const pl_ground_exact_opts_t opts = {.seed = SEED};
+    if (pl_ground_exact(h, &opts, &e, state) != PL_OK) test_fail("%s", pl_error_message());
     return e;
 }
 
@@ -119,7 +119,7 @@ static int label_from_exact(const char *name, int n, const char *params) {
     exact_energy(h, &gs);
     int label = -1;
     if (pl_model_label_from_state(m, n, q, sv_expval, gs, &label) != PL_OK)
-        test_fail("%s", pl_last_error());
+        test_fail("%s", pl_error_message());
     pl_sv_destroy(gs);
     pl_pauli_sum_destroy(h);
     return label;
@@ -197,7 +197,7 @@ static void test_parse_params(void **state) {
 static void test_bad_input(void **state) {
     (void)state;
     const pl_model_t *m;
-    EXPECT_ERROR(pl_model_find("ising", &m), PL_EINVAL,
+    EXPECT_ERROR(pl_model_lookup("ising", &m), PL_EINVAL,
                  "unknown model 'ising' (valid: tfim, cluster-ising, generalized-cluster, annni, "
                  "xxx-alternating)");
     assert_null(m);
@@ -265,7 +265,7 @@ static void test_hamiltonian_text(void **state) {
     }
 }
 
-/* max |pl_exact_apply(h, x) − pl_sv_apply_pauli_sum(h, x)| on a random real x. */
+/* max |pl_ground_exact_apply(h, x) − pl_sv_apply_pauli_sum(h, x)| on a random real x. */
 static double apply_diff(const pl_pauli_sum_t *h, pl_rng_t *rng) {
     const int n = pl_pauli_sum_qubits(h);
     const size_t d = (size_t)1 << n;
@@ -274,7 +274,7 @@ static double apply_diff(const pl_pauli_sum_t *h, pl_rng_t *rng) {
     ASSERT_OK(pl_sv_create(n, &in));
     ASSERT_OK(pl_sv_create(n, &out));
     for (size_t i = 0; i < d; i++) pl_sv_data(in)[i] = x[i] = pl_rng_normal(rng);
-    ASSERT_OK(pl_exact_apply(h, x, y));
+    ASSERT_OK(pl_ground_exact_apply(h, x, y));
     ASSERT_OK(pl_sv_apply_pauli_sum(in, h, 1, out));
     double diff = 0;
     for (size_t i = 0; i < d; i++) diff = fmax(diff, cabs(pl_sv_data(out)[i] - y[i]));
@@ -319,12 +319,12 @@ static void test_apply_rejects_complex(void **state) {
     double x[8] = {1}, y[8];
     pl_pauli_sum_t *h;
     ASSERT_OK(pl_pauli_sum_parse("Z0 + Y1 X2", 3, &h));
-    EXPECT_ERROR(pl_exact_apply(h, x, y), PL_EINVAL, "term 1 has 1 Y factors (odd)");
+    EXPECT_ERROR(pl_ground_exact_apply(h, x, y), PL_EINVAL, "term 1 has 1 Y factors (odd)");
     double e;
-    EXPECT_ERROR(pl_exact_ground_state(h, NULL, &e, NULL), PL_EINVAL, "not real");
+    EXPECT_ERROR(pl_ground_exact(h, NULL, &e, NULL), PL_EINVAL, "not real");
     pl_pauli_sum_destroy(h);
     ASSERT_OK(pl_pauli_sum_parse("Z0 + 0.5i*X1", 3, &h));
-    EXPECT_ERROR(pl_exact_apply(h, x, y), PL_EINVAL, "complex coefficient");
+    EXPECT_ERROR(pl_ground_exact_apply(h, x, y), PL_EINVAL, "complex coefficient");
     pl_pauli_sum_destroy(h);
 }
 
@@ -392,21 +392,21 @@ static void test_exact_options_memory(void **state) {
     (void)state;
     pl_pauli_sum_t *h = hamiltonian("tfim", 16, "h=0.5");
     double e;
-    const pl_exact_opts_t bad = {.tol = -1};
-    EXPECT_ERROR(pl_exact_ground_state(h, &bad, &e, NULL), PL_EINVAL, "exact options");
+    const pl_ground_exact_opts_t bad = {.tol = -1};
+    EXPECT_ERROR(pl_ground_exact(h, &bad, &e, NULL), PL_EINVAL, "exact options");
     pl_mem_set_limit((size_t)4 << 20);
-    EXPECT_ERROR(pl_exact_ground_state(h, NULL, &e, NULL), PL_ENOMEM,
+    EXPECT_ERROR(pl_ground_exact(h, NULL, &e, NULL), PL_ENOMEM,
                  "exact diagonalisation of 16 qubits needs");
     pl_mem_set_limit(0);
     /* A tiny Krylov space still converges (thick restarts). */
-    const pl_exact_opts_t small = {.krylov_max = 4, .seed = 3};
+    const pl_ground_exact_opts_t small = {.krylov_max = 4, .seed = 3};
     pl_pauli_sum_destroy(h);
     h = hamiltonian("tfim", 10, "h=0.5");
-    ASSERT_OK(pl_exact_ground_state(h, &small, &e, NULL));
+    ASSERT_OK(pl_ground_exact(h, &small, &e, NULL));
     assert_true(fabs(e - tfim_free_fermion(10, 1, 0.5)) < 1e-9);
     /* Too few steps: reported, with the residual. */
-    const pl_exact_opts_t few = {.max_iter = 3};
-    EXPECT_ERROR(pl_exact_ground_state(h, &few, &e, NULL), PL_EUNSUPPORTED, "did not converge");
+    const pl_ground_exact_opts_t few = {.max_iter = 3};
+    EXPECT_ERROR(pl_ground_exact(h, &few, &e, NULL), PL_EUNSUPPORTED, "did not converge");
     pl_pauli_sum_destroy(h);
 }
 

@@ -145,14 +145,14 @@ static pl_pauli_sum_t *random_real_sum(pl_rng_t *rng, int n, int terms) {
 
 static pl_pauli_sum_t *parse_sum(const char *text, int n) {
     pl_pauli_sum_t *h;
-    if (pl_pauli_sum_parse(text, n, &h) != PL_OK) test_fail("parse: %s", pl_last_error());
+    if (pl_pauli_sum_parse(text, n, &h) != PL_OK) test_fail("parse: %s", pl_error_message());
     return h;
 }
 
 static pl_mpo_t *mpo_of(const char *text, int n) {
     pl_pauli_sum_t *h = parse_sum(text, n);
     pl_mpo_t *w;
-    if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) test_fail("mpo: %s", pl_last_error());
+    if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) test_fail("mpo: %s", pl_error_message());
     pl_pauli_sum_destroy(h);
     return w;
 }
@@ -273,7 +273,7 @@ static void test_mpo_errors(void **state) {
 
 static pl_mps_t *random_mps(int n, int chi, uint64_t seed) {
     pl_mps_t *psi;
-    if (pl_mps_create_random(n, chi, seed, &psi) != PL_OK) test_fail("%s", pl_last_error());
+    if (pl_mps_create_random(n, chi, seed, &psi) != PL_OK) test_fail("%s", pl_error_message());
     return psi;
 }
 
@@ -377,7 +377,7 @@ static void test_random_and_overlap(void **state) {
     ASSERT_OK(pl_mps_overlap(a, b, &got));
     assert_true(fabs(got - ref) < 1e-12 * vec_norm(vb, dim));
     pl_mps_t *c;
-    ASSERT_OK(pl_mps_copy(b, &c));
+    ASSERT_OK(pl_mps_clone(b, &c));
     ASSERT_OK(pl_mps_overlap(b, c, &got));
     assert_true(fabs(got / (vec_norm(vb, dim) * vec_norm(vb, dim)) - 1) < 1e-12);
     free(va);
@@ -587,7 +587,7 @@ static void test_save_load(void **state) {
     ASSERT_OK(pl_mps_canonicalize(psi, 11));
     const pl_mps_attr_t extra[2] = {{"model", "tfim", 0}, {"energy", NULL, -1.25}};
     ASSERT_OK(pl_mps_save(psi, path, "plateau gs --model tfim", 7, extra, 2));
-    if (pl_mps_load(path, &back) != PL_OK) test_fail("%s", pl_last_error());
+    if (pl_mps_load(path, &back) != PL_OK) test_fail("%s", pl_error_message());
     expect_identical(psi, back);
     pl_mps_destroy(back);
     /* a non-canonical state keeps centre −1 */
@@ -629,7 +629,7 @@ static void test_load_damaged(void **state) {
     fclose(f);
     const pl_status_t st = pl_mps_load(path, &back);
     assert_true(st == PL_EIO || st == PL_EPARSE);
-    test_expect_contains(pl_last_error(), path);
+    test_expect_contains(pl_error_message(), path);
 
     ASSERT_OK(pl_mps_save(psi, path, NULL, 0, NULL, 0));
     assert_int_equal(truncate(path, size / 3), 0);

@@ -122,8 +122,8 @@ static pl_optim_result_t optimize_ok(pl_objective_fn f, problem_t *p, double *x,
     pl_optim_result_t res;
     pl_status_t st = pl_optimize(f, p, p->n, x, o, &res);
     if (st != PL_OK)
-        test_fail("%s: status %s: %s", pl_optimizer_name(o ? o->method : PL_OPT_ADAM),
-                  pl_status_str(st), pl_last_error());
+        test_fail("%s: status %s: %s", pl_optim_method_name(o ? o->method : PL_OPT_ADAM),
+                  pl_status_name(st), pl_error_message());
     return res;
 }
 
@@ -135,27 +135,27 @@ static void test_names_and_lookup(void **state) {
     (void)state;
     const char *names[PL_OPT_COUNT] = {"adam", "lbfgs", "cobyla", "nelder-mead"};
     for (int m = 0; m < PL_OPT_COUNT; m++) {
-        assert_string_equal(pl_optimizer_name((pl_optimizer_t)m), names[m]);
-        pl_optimizer_t out = PL_OPT_COUNT;
-        ASSERT_OK(pl_optimizer_lookup(names[m], &out));
+        assert_string_equal(pl_optim_method_name((pl_optim_method_t)m), names[m]);
+        pl_optim_method_t out = PL_OPT_COUNT;
+        ASSERT_OK(pl_optim_method_lookup(names[m], &out));
         assert_int_equal(out, m);
     }
-    assert_string_equal(pl_optimizer_name(PL_OPT_COUNT), "unknown");
-    pl_optimizer_t out = PL_OPT_LBFGS;
-    assert_int_equal(pl_optimizer_lookup("sgd", &out), PL_EINVAL);
+    assert_string_equal(pl_optim_method_name(PL_OPT_COUNT), "unknown");
+    pl_optim_method_t out = PL_OPT_LBFGS;
+    assert_int_equal(pl_optim_method_lookup("sgd", &out), PL_EINVAL);
     assert_int_equal(out, PL_OPT_LBFGS); /* untouched on failure */
-    assert_string_equal(pl_last_error(),
+    assert_string_equal(pl_error_message(),
                         "unknown optimizer 'sgd' (use adam, lbfgs, cobyla or nelder-mead)");
-    assert_int_equal(pl_optimizer_lookup("Adam", &out), PL_EINVAL); /* case matters */
-    assert_int_equal(pl_optimizer_lookup(NULL, &out), PL_EINVAL);
+    assert_int_equal(pl_optim_method_lookup("Adam", &out), PL_EINVAL); /* case matters */
+    assert_int_equal(pl_optim_method_lookup(NULL, &out), PL_EINVAL);
 
-    assert_string_equal(pl_stop_reason_str(PL_STOP_FTOL), "ftol");
-    assert_string_equal(pl_stop_reason_str(PL_STOP_GTOL), "gtol");
-    assert_string_equal(pl_stop_reason_str(PL_STOP_MAX_ITER), "max_iter");
-    assert_string_equal(pl_stop_reason_str(PL_STOP_MAX_TIME), "max_time");
-    assert_string_equal(pl_stop_reason_str(PL_STOP_CALLBACK), "callback");
-    assert_string_equal(pl_stop_reason_str(PL_STOP_CONVERGED), "converged");
-    assert_string_equal(pl_stop_reason_str((pl_stop_reason_t)99), "unknown");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_FTOL), "ftol");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_GTOL), "gtol");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_MAX_ITER), "max_iter");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_MAX_TIME), "max_time");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_CALLBACK), "callback");
+    assert_string_equal(pl_optim_stop_name(PL_STOP_CONVERGED), "converged");
+    assert_string_equal(pl_optim_stop_name((pl_stop_reason_t)99), "unknown");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -172,7 +172,7 @@ static void check_lbfgs_rosenbrock(int n) {
     const double d = dist_inf(x, n, one);
     if (d > 1e-6 || !(res.f < 1e-12))
         test_fail("lbfgs rosenbrock n=%d: |x-1|=%g f=%g reason %s after %d evaluations", n, d,
-                  res.f, pl_stop_reason_str(res.reason), res.evaluations);
+                  res.f, pl_optim_stop_name(res.reason), res.evaluations);
     assert_int_equal(res.evaluations, p.calls);
     assert_int_equal(res.iterations, res.evaluations);
     assert_true(res.reason == PL_STOP_CONVERGED || res.reason == PL_STOP_FTOL);
@@ -238,7 +238,7 @@ static void test_lbfgs_stall(void **state) {
     problem_t q = problem(2);
     double y[2] = {2.0, 1.0};
     assert_int_equal(pl_optimize(uphill, &q, 2, y, &o, &res), PL_EINTERNAL);
-    assert_string_equal(pl_last_error(),
+    assert_string_equal(pl_error_message(),
                         "NLopt lbfgs run failed: generic failure (NLOPT_FAILURE); "
                         "f never went below its start value 9.375");
     assert_true(y[0] == 2.0 && y[1] == 1.0); /* the start point is the best */
@@ -257,7 +257,7 @@ static void test_adam_quadratic(void **state) {
     const double d = dist_inf(x, 4, quad_min);
     if (d > 1e-6)
         test_fail("adam quadratic: |x-a|=%g f=%g reason %s after %d iterations", d, res.f,
-                  pl_stop_reason_str(res.reason), res.iterations);
+                  pl_optim_stop_name(res.reason), res.iterations);
     assert_int_equal(res.evaluations, res.iterations + 1);
     assert_int_equal(res.evaluations, p.calls);
     assert_int_equal(res.reason, PL_STOP_GTOL);
@@ -273,12 +273,12 @@ static void test_adam_rosenbrock(void **state) {
     const double d = dist_inf(x, 2, one);
     if (d > 1e-3)
         test_fail("adam rosenbrock: |x-1|=%g f=%g reason %s after %d iterations", d, res.f,
-                  pl_stop_reason_str(res.reason), res.iterations);
+                  pl_optim_stop_name(res.reason), res.iterations);
 }
 
 static void test_derivative_free_quadratic(void **state) {
     (void)state;
-    const pl_optimizer_t methods[] = {PL_OPT_COBYLA, PL_OPT_NELDER_MEAD};
+    const pl_optim_method_t methods[] = {PL_OPT_COBYLA, PL_OPT_NELDER_MEAD};
     for (size_t k = 0; k < 2; k++) {
         problem_t p = problem(2);
         double x[2] = {1.0, 2.0};
@@ -286,8 +286,8 @@ static void test_derivative_free_quadratic(void **state) {
         pl_optim_result_t res = optimize_ok(quadratic, &p, x, &o);
         const double d = dist_inf(x, 2, quad_min);
         if (d > 1e-5)
-            test_fail("%s quadratic: |x-a|=%g f=%g reason %s", pl_optimizer_name(methods[k]), d,
-                      res.f, pl_stop_reason_str(res.reason));
+            test_fail("%s quadratic: |x-a|=%g f=%g reason %s", pl_optim_method_name(methods[k]), d,
+                      res.f, pl_optim_stop_name(res.reason));
         assert_true(res.reason != PL_STOP_MAX_ITER);
         assert_int_equal(res.evaluations, p.calls);
     }
@@ -317,7 +317,7 @@ static void test_deterministic(void **state) {
     for (int m = 0; m < PL_OPT_COUNT; m++) {
         double x1[3] = {0.3, -0.7, 1.1}, x2[3] = {0.3, -0.7, 1.1};
         problem_t p = problem(3);
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .max_iter = 200};
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 200};
         pl_optim_result_t r1 = optimize_ok(rosenbrock, &p, x1, &o);
         pl_optim_result_t r2 = optimize_ok(rosenbrock, &p, x2, &o);
         assert_memory_equal(x1, x2, sizeof x1);
@@ -361,7 +361,7 @@ static void test_stop_max_iter(void **state) {
         problem_t p = problem(2);
         double x[2];
         rosenbrock_start(x, 2);
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .max_iter = 7};
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 7};
         pl_optim_result_t res = optimize_ok(rosenbrock, &p, x, &o);
         assert_int_equal(res.reason, PL_STOP_MAX_ITER);
         /* Adam counts steps (plus the start evaluation), NLopt evaluations. */
@@ -378,13 +378,13 @@ static void test_stop_max_time(void **state) {
         p.sleep_s = 2e-3;
         double x[2];
         rosenbrock_start(x, 2);
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .max_time = 1e-3};
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_time = 1e-3};
         pl_timer_t timer = pl_timer_start();
         pl_optim_result_t res = optimize_ok(rosenbrock, &p, x, &o);
         const double elapsed = pl_timer_elapsed(&timer);
         if (res.reason != PL_STOP_MAX_TIME || res.evaluations > 5 || elapsed > 0.5)
-            test_fail("%s: reason %s after %d evaluations, %.3f s", pl_optimizer_name(o.method),
-                      pl_stop_reason_str(res.reason), res.evaluations, elapsed);
+            test_fail("%s: reason %s after %d evaluations, %.3f s", pl_optim_method_name(o.method),
+                      pl_optim_stop_name(res.reason), res.evaluations, elapsed);
     }
 }
 
@@ -394,7 +394,7 @@ static void test_stop_callback(void **state) {
         problem_t p = problem(3);
         double x[3] = {0.0, 0.0, 0.0};
         trace_t t = trace(5);
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .callback = trace_cb,
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .callback = trace_cb,
                              .callback_ctx = &t};
         pl_optim_result_t res = optimize_ok(quadratic, &p, x, &o);
         assert_int_equal(res.reason, PL_STOP_CALLBACK);
@@ -416,7 +416,7 @@ static void test_callback_trace_and_best_point(void **state) {
         rosenbrock_start(x, 2);
         trace_t t = trace(0);
         /* A large Adam step overshoots, so the last iterate is not the best. */
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .max_iter = 300, .learning_rate = 0.5,
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 300, .learning_rate = 0.5,
                              .callback = trace_cb, .callback_ctx = &t};
         pl_optim_result_t res = optimize_ok(rosenbrock, &p, x, &o);
         assert_true(t.increasing);
@@ -471,16 +471,16 @@ static void test_stop_gtol_and_ftol(void **state) {
 /* ------------------------------------------------------------------------ */
 
 /* Run with an injected failure; check status, message, counts and x. */
-static void check_failure(pl_optimizer_t m, problem_t p, pl_status_t want, const char *msg) {
+static void check_failure(pl_optim_method_t m, problem_t p, pl_status_t want, const char *msg) {
     double x[2];
     rosenbrock_start(x, 2);
     pl_optim_opts_t o = {.method = m};
     pl_optim_result_t res;
-    pl_clear_error();
+    pl_error_clear();
     pl_status_t st = pl_optimize(rosenbrock, &p, 2, x, &o, &res);
-    if (st != want || strcmp(pl_last_error(), msg) != 0)
-        test_fail("%s: got %s \"%s\", want %s \"%s\"", pl_optimizer_name(m), pl_status_str(st),
-                  pl_last_error(), pl_status_str(want), msg);
+    if (st != want || strcmp(pl_error_message(), msg) != 0)
+        test_fail("%s: got %s \"%s\", want %s \"%s\"", pl_optim_method_name(m), pl_status_name(st),
+                  pl_error_message(), pl_status_name(want), msg);
     assert_int_equal(p.calls, p.fail_at); /* the run stopped at the failing call */
     assert_int_equal(res.evaluations, p.fail_at);
     /* x is the best point before the failure, and finite. */
@@ -499,7 +499,7 @@ static void test_objective_failure(void **state) {
         problem_t p = problem(2);
         p.fail_at = 4;
         p.fail_status = PL_EIO;
-        check_failure((pl_optimizer_t)m, p, PL_EIO, "disk on fire at call 4");
+        check_failure((pl_optim_method_t)m, p, PL_EIO, "disk on fire at call 4");
     }
 }
 
@@ -532,8 +532,8 @@ static void expect_einval(int n, const double *x0, const pl_optim_opts_t *o, con
     if (x0) memcpy(x, x0, sizeof x);
     pl_optim_result_t res;
     pl_status_t st = pl_optimize(quadratic, &p, n, x, o, &res);
-    if (st != PL_EINVAL || strcmp(pl_last_error(), msg) != 0)
-        test_fail("got %s \"%s\", want \"%s\"", pl_status_str(st), pl_last_error(), msg);
+    if (st != PL_EINVAL || strcmp(pl_error_message(), msg) != 0)
+        test_fail("got %s \"%s\", want \"%s\"", pl_status_name(st), pl_error_message(), msg);
     assert_int_equal(p.calls, 0);
 }
 
@@ -576,9 +576,9 @@ static void test_bad_options(void **state) {
     double x[2] = {0.0, 0.0};
     problem_t p = problem(2);
     assert_int_equal(pl_optimize(NULL, &p, 2, x, &ok, NULL), PL_EINVAL);
-    assert_string_equal(pl_last_error(), "objective function is NULL");
+    assert_string_equal(pl_error_message(), "objective function is NULL");
     assert_int_equal(pl_optimize(quadratic, &p, 2, NULL, &ok, NULL), PL_EINVAL);
-    assert_string_equal(pl_last_error(), "start point x is NULL");
+    assert_string_equal(pl_error_message(), "start point x is NULL");
 }
 
 /* One-variable problems work with every method. */
@@ -587,11 +587,11 @@ static void test_one_variable(void **state) {
     for (int m = 0; m < PL_OPT_COUNT; m++) {
         problem_t p = problem(1);
         double x[1] = {3.0};
-        pl_optim_opts_t o = {.method = (pl_optimizer_t)m, .max_iter = 5000,
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 5000,
                              .learning_rate = 0.05};
         optimize_ok(quadratic, &p, x, &o);
         if (fabs(x[0] - quad_min(0)) > 1e-5)
-            test_fail("%s: x=%.10g", pl_optimizer_name(o.method), x[0]);
+            test_fail("%s: x=%.10g", pl_optim_method_name(o.method), x[0]);
     }
 }
 

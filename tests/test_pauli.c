@@ -108,7 +108,7 @@ static const double complex I_POW[4] = {1.0, I, -1.0, -I};
 static pl_pauli_sum_t *parse_ok(const char *text, int n) {
     pl_pauli_sum_t *s;
     pl_status_t st = pl_pauli_sum_parse(text, n, &s);
-    if (st != PL_OK) fail_msg("parsing '%s': %s", text, pl_last_error());
+    if (st != PL_OK) fail_msg("parsing '%s': %s", text, pl_error_message());
     return s;
 }
 
@@ -331,7 +331,7 @@ static void test_create_clone_copy_equal(void **state) {
 
 static void assert_string_round_trip(const char *text, int n, const char *printed, int n_out) {
     pl_pauli_t *p;
-    if (pl_pauli_parse(text, n, &p) != PL_OK) fail_msg("parsing '%s': %s", text, pl_last_error());
+    if (pl_pauli_parse(text, n, &p) != PL_OK) fail_msg("parsing '%s': %s", text, pl_error_message());
     assert_int_equal(p->n, n_out);
     char *s;
     ASSERT_OK(pl_pauli_to_string(p, &s));
@@ -450,9 +450,9 @@ static void test_sum_text_round_trip(void **state) {
 static void expect_parse_error(const char *text, int n, pl_status_t st, const char *message) {
     pl_pauli_sum_t *s = (pl_pauli_sum_t *)1;
     pl_status_t got = pl_pauli_sum_parse(text, n, &s);
-    if (got != st) fail_msg("'%s': status %d, expected %d (%s)", text, got, st, pl_last_error());
-    if (!strstr(pl_last_error(), message))
-        fail_msg("'%s': message '%s' lacks '%s'", text, pl_last_error(), message);
+    if (got != st) fail_msg("'%s': status %d, expected %d (%s)", text, got, st, pl_error_message());
+    if (!strstr(pl_error_message(), message))
+        fail_msg("'%s': message '%s' lacks '%s'", text, pl_error_message(), message);
     assert_null(s);
 }
 

@@ -353,7 +353,7 @@ static void test_gradient_product_and_callback(void **state) {
     ASSERT_OK(pl_propagate(c, theta, h, &trunc, &p, NULL));
     assert_null(pl_prop_term_grad(p, 0));
     assert_int_equal(pl_prop_grad_zero(p, &vzero, gzero), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "pl_propagate_diff");
+    test_expect_contains(pl_error_message(), "pl_propagate_diff");
     pl_prop_destroy(p);
     pl_pauli_sum_destroy(h);
     pl_circuit_destroy(c);
@@ -385,16 +385,16 @@ static void test_pauli_propagation_jl_readme(void **state) {
     const pl_trunc_t t = {.max_weight = 6, .min_abs_coeff = 1e-4};
     double values[2];
     size_t sizes[2];
-    const int saved = pl_threads();
+    const int saved = pl_threads_get();
     for (int threads = 1; threads <= 2; threads++) {
-        ASSERT_OK(pl_set_threads(threads));
+        ASSERT_OK(pl_threads_set(threads));
         pl_prop_t *p;
         ASSERT_OK(pl_propagate(c, NULL, z, &t, &p, NULL));
         values[threads - 1] = pl_prop_expval_zero(p);
         sizes[threads - 1] = pl_prop_size(p);
         pl_prop_destroy(p);
     }
-    ASSERT_OK(pl_set_threads(saved));
+    ASSERT_OK(pl_threads_set(saved));
     if (fabs(values[0] - 0.154596728241) > 5e-13)
         test_fail("PauliPropagation.jl quick start: got %.13f, published 0.154596728241", values[0]);
     assert_true(values[0] == values[1] && sizes[0] == sizes[1]);
@@ -418,12 +418,12 @@ static void test_thread_independence(void **state) {
     ASSERT_OK(pl_pauli_sum_parse("Z12", 24, &z));
     const pl_trunc_t t = {.min_abs_coeff = 1e-5};
     pl_prop_t *p[2];
-    const int saved = pl_threads();
+    const int saved = pl_threads_get();
     for (int threads = 1; threads <= 2; threads++) {
-        ASSERT_OK(pl_set_threads(threads));
+        ASSERT_OK(pl_threads_set(threads));
         ASSERT_OK(pl_propagate_diff(c, theta, z, &t, &p[threads - 1], NULL));
     }
-    ASSERT_OK(pl_set_threads(saved));
+    ASSERT_OK(pl_threads_set(saved));
     assert_true(pl_prop_size(p[0]) > 32768); /* large enough to be scanned in parallel */
     assert_int_equal(pl_prop_size(p[0]), pl_prop_size(p[1]));
     for (size_t k = 0; k < pl_prop_size(p[0]); k++) {
@@ -489,17 +489,17 @@ static void test_errors(void **state) {
     pl_prop_t *p = NULL;
     const double theta = 0.3, nan_theta = NAN;
     assert_int_equal(pl_propagate(c, &theta, h3, NULL, &p, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "observable on 3 qubits for a 2-qubit circuit");
+    test_expect_contains(pl_error_message(), "observable on 3 qubits for a 2-qubit circuit");
     assert_int_equal(pl_propagate(c, &theta, hc, NULL, &p, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "must be real");
+    test_expect_contains(pl_error_message(), "must be real");
     assert_int_equal(pl_propagate(c, &nan_theta, h, NULL, &p, NULL), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "not finite");
+    test_expect_contains(pl_error_message(), "not finite");
     const pl_trunc_t bad[3] = {{.max_weight = -1}, {.min_abs_coeff = NAN}, {.max_freq = -2}};
     const char *msgs[3] = {"max weight -1 is negative", "min |coefficient| nan",
                            "max frequency -2 is negative"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(pl_propagate(c, &theta, h, &bad[i], &p, NULL), PL_EINVAL);
-        test_expect_contains(pl_last_error(), msgs[i]);
+        test_expect_contains(pl_error_message(), msgs[i]);
     }
     assert_null(p);
     /* A term explosion stops at the memory limit and names the term count. */
@@ -512,7 +512,7 @@ static void test_errors(void **state) {
     ASSERT_OK(pl_pauli_sum_parse("Z6", 12, &z));
     pl_mem_set_limit(1 << 16);
     assert_int_equal(pl_propagate(big, th, z, NULL, &p, NULL), PL_ENOMEM);
-    test_expect_contains(pl_last_error(), "Pauli propagation after");
+    test_expect_contains(pl_error_message(), "Pauli propagation after");
     pl_mem_set_limit(0);
     free(th);
     pl_pauli_sum_destroy(z);
@@ -581,7 +581,7 @@ static void test_save(void **state) {
     assert_int_equal(pl_io_write_prop_h5(old, p, "test", SEED), PL_OK);
     expect_saved(old, p);
     assert_int_equal(pl_prop_save(p, "/nonexistent-folder/p.h5", NULL, 0), PL_EIO);
-    test_expect_contains(pl_last_error(), "/nonexistent-folder/p.h5");
+    test_expect_contains(pl_error_message(), "/nonexistent-folder/p.h5");
     unlink(path);
     unlink(old);
     pl_prop_destroy(p);

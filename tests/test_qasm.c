@@ -190,7 +190,7 @@ static void test_errors(void **state) {
         const error_case_t *e = &error_cases[i];
         pl_circuit_t *c = (pl_circuit_t *)1;
         pl_status_t st = pl_qasm_read_string(e->text, "t.qasm", &c);
-        const char *msg = pl_last_error();
+        const char *msg = pl_error_message();
         if (st != e->status || strncmp(msg, e->where, strlen(e->where)) != 0 ||
             !strstr(msg, e->problem) || strchr(msg, '\n')) {
             fprintf(stderr, "case %zu: status %d (want %d), message \"%s\"\n  want \"%s...%s\"\n",
@@ -213,13 +213,13 @@ static void test_nesting_limit(void **state) {
     strcpy(text + len, ") q[0];");
     pl_circuit_t *c = NULL;
     assert_int_equal(pl_qasm_read_string(text, "t.qasm", &c), PL_EPARSE);
-    test_expect_contains(pl_last_error(), "nested too deeply");
+    test_expect_contains(pl_error_message(), "nested too deeply");
     /* A long flat sum is refused too (evaluation recurses on the tree). */
     len = (size_t)sprintf(text, HDR "qreg q[1];\nrx(1");
     for (int i = 0; i < DEPTH / 2 - 20; i++) len += (size_t)sprintf(text + len, "+1");
     strcpy(text + len, ") q[0];");
     assert_int_equal(pl_qasm_read_string(text, "t.qasm", &c), PL_EPARSE);
-    test_expect_contains(pl_last_error(), "nested too deeply");
+    test_expect_contains(pl_error_message(), "nested too deeply");
     free(text);
 }
 
@@ -233,7 +233,7 @@ static void test_gate_bomb(void **state) {
     sprintf(text + len, "qreg q[1];\ng40 q[0];\n");
     pl_circuit_t *c = NULL;
     assert_int_equal(pl_qasm_read_string(text, "t.qasm", &c), PL_EUNSUPPORTED);
-    test_expect_contains(pl_last_error(), "t.qasm:45:1: program expands to more than");
+    test_expect_contains(pl_error_message(), "t.qasm:45:1: program expands to more than");
     assert_null(c);
 }
 
@@ -248,14 +248,14 @@ static void test_read_file_errors(void **state) {
     fclose(f);
     pl_circuit_t *c = NULL;
     assert_int_equal(pl_qasm_read_file(path, &c), PL_EIO);
-    test_expect_contains(pl_last_error(), "big.qasm' is larger than 256 MB");
+    test_expect_contains(pl_error_message(), "big.qasm' is larger than 256 MB");
     assert_int_equal(unlink(path), 0);
     assert_int_equal(rmdir(dir), 0);
     assert_int_equal(pl_qasm_read_file("/nonexistent/x.qasm", &c), PL_EIO);
-    assert_string_equal(pl_last_error(),
+    assert_string_equal(pl_error_message(),
                         "cannot open '/nonexistent/x.qasm': No such file or directory");
     assert_int_equal(pl_qasm_read_string("OPENQASM 2.0;\nfoo;", NULL, &c), PL_EPARSE);
-    test_expect_contains(pl_last_error(), "<string>:2:1: ");
+    test_expect_contains(pl_error_message(), "<string>:2:1: ");
     assert_null(c);
 }
 
@@ -727,7 +727,7 @@ static void test_write_text(void **state) {
     free(text);
     text = NULL;
     assert_int_equal(pl_qasm_write_string(c, (const double[]){NAN}, &text), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "theta[0] is not finite");
+    test_expect_contains(pl_error_message(), "theta[0] is not finite");
     assert_null(text);
     pl_circuit_destroy(c);
 }
@@ -748,7 +748,7 @@ static void test_write_unsupported(void **state) {
         char *text = NULL;
         assert_int_equal(pl_qasm_write_string(c, NULL, &text), PL_EUNSUPPORTED);
         assert_null(text);
-        test_expect_contains(pl_last_error(), i == 0   ? "operation 1 (unitary2): a 2-qubit unitary matrix has no"
+        test_expect_contains(pl_error_message(), i == 0   ? "operation 1 (unitary2): a 2-qubit unitary matrix has no"
                        : i == 1 ? "operation 1 (mcu): a 2x2 unitary with 2 controls"
                                 : "operation 1 (mcx): an X with 5 controls has no qelib1 gate");
         pl_circuit_destroy(c);
@@ -770,8 +770,8 @@ static void test_write_file(void **state) {
         pl_circuit_destroy(back);
     }
     assert_int_equal(pl_qasm_write_file(c, NULL, missing), PL_EIO);
-    test_expect_contains(pl_last_error(), "cannot create a temporary file for");
-    test_expect_contains(pl_last_error(), "No such file or directory");
+    test_expect_contains(pl_error_message(), "cannot create a temporary file for");
+    test_expect_contains(pl_error_message(), "No such file or directory");
     DIR *d = opendir(dir);
     int entries = 0;
     for (struct dirent *e; (e = readdir(d));)

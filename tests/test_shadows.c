@@ -160,7 +160,7 @@ static void expect_text_error(const char *text, const char *needle) {
     pl_status_t st = pl_shadows_read_text(path, &sh);
     assert_true(st == PL_EPARSE);
     assert_null(sh);
-    test_expect_contains(pl_last_error(), needle);
+    test_expect_contains(pl_error_message(), needle);
     unlink(path);
 }
 
@@ -183,7 +183,7 @@ static void test_bad_files(void **state) {
     ASSERT_OK(pl_pauli_parse("Z3", 4, &p));
     pl_shadow_estimate_t e;
     assert_int_equal(pl_shadows_estimate(sh, p, NULL, &e), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "qubit 3, but the shadows have 2 qubits");
+    test_expect_contains(pl_error_message(), "qubit 3, but the shadows have 2 qubits");
     const pl_shadow_opts_t bad = {.delta = 1.5};
     pl_pauli_destroy(p);
     ASSERT_OK(pl_pauli_parse("Z1", 2, &p));
@@ -215,12 +215,12 @@ static void test_round_trips(void **state) {
     pl_rng_seed(&rng, SEED, 2);
     pl_sv_t *sv = random_state(5, &rng);
     pl_shadows_t *sh[2], *back;
-    const int saved = pl_threads();
+    const int saved = pl_threads_get();
     for (int t = 1; t <= 2; t++) {
-        ASSERT_OK(pl_set_threads(t));
+        ASSERT_OK(pl_threads_set(t));
         ASSERT_OK(pl_shadows_from_sv(sv, 333, 99, &sh[t - 1]));
     }
-    ASSERT_OK(pl_set_threads(saved));
+    ASSERT_OK(pl_threads_set(saved));
     expect_same(sh[0], sh[1]);
     char txt[64], h5[64];
     snprintf(txt, sizeof txt, "/tmp/pl_shadows_rt_%d.txt", (int)getpid());
@@ -444,10 +444,10 @@ static void test_mps_sampler(void **state) {
     }
     /* thread-count independence */
     pl_shadows_t *again;
-    const int saved = pl_threads();
-    ASSERT_OK(pl_set_threads(1));
+    const int saved = pl_threads_get();
+    ASSERT_OK(pl_threads_set(1));
     ASSERT_OK(pl_shadows_from_mps(psi, 20000, 11, &again));
-    ASSERT_OK(pl_set_threads(saved));
+    ASSERT_OK(pl_threads_set(saved));
     expect_same(from_mps, again);
     pl_shadows_destroy(again);
     pl_shadows_destroy(from_mps);
@@ -482,7 +482,7 @@ static void test_mps_from_sv(void **state) {
     pl_mps_destroy(psi);
     pl_sv_data(sv)[3] += 0.5 * I; /* complex amplitudes are refused */
     assert_int_equal(pl_mps_from_sv(sv, &psi), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "complex");
+    test_expect_contains(pl_error_message(), "complex");
     pl_sv_destroy(sv);
 }
 

@@ -123,7 +123,7 @@ static void test_create_and_copy(void **state) {
         assert_memory_equal(pl_sv_data(other), a, pl_sv_dim(sv) * sizeof *a);
         pl_sv_t *bigger = sv_new(n + 1);
         assert_int_equal(pl_sv_copy(bigger, sv), PL_EINVAL);
-        assert_true(strlen(pl_last_error()) > 0);
+        assert_true(strlen(pl_error_message()) > 0);
         pl_sv_destroy(bigger);
         pl_sv_destroy(other);
         pl_sv_destroy(c);
@@ -407,10 +407,10 @@ static void test_norm_inner_normalize(void **state) {
     memset(pl_sv_data(z), 0, 8 * sizeof(double complex));
     assert_true(pl_sv_norm2(z) == 0.0);
     assert_int_equal(pl_sv_normalize(z), PL_EINVAL);
-    assert_true(strlen(pl_last_error()) > 0);
+    assert_true(strlen(pl_error_message()) > 0);
     double complex ip;
     assert_int_equal(pl_sv_inner(z, w, &ip), PL_EINVAL);
-    test_expect_contains(pl_last_error(), "3");
+    test_expect_contains(pl_error_message(), "3");
     pl_sv_destroy(z);
     pl_sv_destroy(w);
 }
@@ -846,8 +846,8 @@ static void test_expval_sum_shots_converges(void **state) {
 
 static void expect_einval(pl_status_t st, const char *call, const char *needle) {
     if (st != PL_EINVAL) test_fail("%s returned %d, expected PL_EINVAL", call, (int)st);
-    if (needle) test_expect_contains(pl_last_error(), needle);
-    else assert_true(strlen(pl_last_error()) > 0);
+    if (needle) test_expect_contains(pl_error_message(), needle);
+    else assert_true(strlen(pl_error_message()) > 0);
 }
 
 static void test_argument_errors(void **state) {
@@ -858,7 +858,7 @@ static void test_argument_errors(void **state) {
     double complex u[16] = {1, 0, 0, 1};
     int out3[2] = {0, 3}, neg[2] = {-1, 0}, rep[2] = {1, 1}, rep3[3] = {2, 0, 2};
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CX, out3, NULL), "cx 0,3", "out of range");
-    test_expect_contains(pl_last_error(), "3");
+    test_expect_contains(pl_error_message(), "3");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CX, neg, NULL), "cx -1,0", "-1");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CRX, rep, ang), "crx 1,1", "1");
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CCX, rep3, NULL), "ccx 2,0,2", "2");
@@ -920,19 +920,19 @@ static void test_create_limits(void **state) {
     pl_status_t st = pl_sv_create(60, &sv);
     if (st != PL_EINVAL && st != PL_ENOMEM) test_fail("create(60) returned %d", (int)st);
     assert_null(sv);
-    test_expect_contains(pl_last_error(), "60");
+    test_expect_contains(pl_error_message(), "60");
     /* Refused by the default memory limit before allocating 512 TiB. */
     assert_int_equal(pl_sv_create(45, &sv), PL_ENOMEM);
     assert_null(sv);
-    test_expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_error_message(), "memory limit");
 
     size_t base = pl_mem_in_use();
     pl_mem_set_limit((size_t)1 << 20);
     assert_int_equal(pl_sv_create(20, &sv), PL_ENOMEM);
     assert_null(sv);
-    test_expect_contains(pl_last_error(), "20 qubits");
-    test_expect_contains(pl_last_error(), "16.0 MB"); /* 16 · 2^20 bytes */
-    test_expect_contains(pl_last_error(), "1.0 MB");  /* the limit */
+    test_expect_contains(pl_error_message(), "20 qubits");
+    test_expect_contains(pl_error_message(), "16.0 MB"); /* 16 · 2^20 bytes */
+    test_expect_contains(pl_error_message(), "1.0 MB");  /* the limit */
     assert_int_equal(pl_mem_in_use(), base);
     /* With room for 1 MiB more: 16 qubits (1 MiB) fit exactly, a clone does not,
      * and 15 qubits fit twice. */
@@ -942,7 +942,7 @@ static void test_create_limits(void **state) {
     pl_sv_t *c = NULL;
     assert_int_equal(pl_sv_clone(sv, &c), PL_ENOMEM);
     assert_null(c);
-    test_expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_error_message(), "memory limit");
     pl_sv_destroy(sv);
     assert_int_equal(pl_mem_in_use(), base);
     ASSERT_OK(pl_sv_create(15, &sv));

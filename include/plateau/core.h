@@ -75,10 +75,10 @@ PL_NODISCARD pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_
  * Parse a size such as "512M", "8G", "1.5GB", "1048576" into bytes
  * (powers of 1024). @return PL_EPARSE on malformed text.
  */
-PL_NODISCARD pl_status_t pl_parse_bytes(const char *text, size_t *out);
+PL_NODISCARD pl_status_t pl_mem_parse_bytes(const char *text, size_t *out);
 
 /** Format bytes for humans ("1.5 GB"); writes at most @p cap bytes. */
-void pl_format_bytes(double bytes, char *buf, size_t cap);
+void pl_mem_format_bytes(double bytes, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------ */
 /* Enumeration names                                                        */
@@ -143,9 +143,9 @@ double pl_rng_normal(pl_rng_t *rng);
 /* ------------------------------------------------------------------------ */
 
 /** Set the number of OpenMP threads plateau's kernels use (>= 1). */
-PL_NODISCARD pl_status_t pl_set_threads(int threads);
+PL_NODISCARD pl_status_t pl_threads_set(int threads);
 /** The number of threads kernels will use. */
-int pl_threads(void);
+int pl_threads_get(void);
 
 /* ------------------------------------------------------------------------ */
 /* Progress and timers                                                      */
@@ -168,7 +168,7 @@ void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done,
                         uint64_t total, double elapsed_s);
 
 /** Monotonic wall-clock time in seconds. */
-double pl_time_now(void);
+double pl_timer_now(void);
 
 /** A stopwatch: `pl_timer_t t = pl_timer_start(); ... pl_timer_elapsed(&t)`. */
 typedef struct {

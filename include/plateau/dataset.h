@@ -46,7 +46,7 @@ typedef struct {
     uint64_t seed; /**< parameter points, start vectors, shots (per point) */
     bool fixed[PL_MODEL_MAX_PARAMS]; /**< parameters held at fixed_value instead of swept */
     double fixed_value[PL_MODEL_MAX_PARAMS];
-    pl_gs_opts_t gs;                 /**< ground-state settings (seed ignored) */
+    pl_ground_opts_t gs;                 /**< ground-state settings (seed ignored) */
     int rank, nranks;                /**< this process's share (0, 1 when alone) */
     /** Called (serialised) after each computed point with done / total of this rank. */
     void (*progress)(int done, int total, void *ctx);
@@ -105,7 +105,7 @@ void pl_dataset_destroy(pl_dataset_t *d);
  * Exact ground states of every point of @p d (Lanczos on the state vector, as
  * the QCNN needs them), computed in parallel over points.
  * @param[out] states d->points new state vectors (free each, then the array)
- * @return PL_EINVAL above 20 sites; errors of pl_exact_ground_state.
+ * @return PL_EINVAL above 20 sites; errors of pl_ground_exact.
  */
 PL_NODISCARD pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed,
                                                  pl_sv_t ***states);
@@ -157,7 +157,7 @@ typedef struct {
  * Split @p d (pl_dataset_split with o->train_fraction and o->seed), train a
  * classifier and measure it (pl_clf_evaluate). The QCNN needs the states:
  * they are recomputed exactly from the dataset's parameters
- * (pl_exact_ground_state; PL_EINVAL above 20 sites); it trains on exact
+ * (pl_ground_exact; PL_EINVAL above 20 sites); it trains on exact
  * expectations and is measured, like the shadow models, with the dataset's
  * shots per state (pl_clf_set_shots; exact when the dataset has none).
  * Qubits = the dataset's sites, classes = the model's label count.

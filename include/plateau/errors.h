@@ -3,7 +3,7 @@
  * @brief Status codes and thread-local error messages.
  *
  * Every fallible plateau function returns a ::pl_status_t. On failure the
- * calling thread's message (pl_last_error()) names the problem and the values
+ * calling thread's message (pl_error_message()) names the problem and the values
  * involved, e.g. "qubit 7 out of range [0, 5)". The library never prints and
  * never exits.
  */
@@ -41,13 +41,13 @@ typedef enum {
 } pl_status_t;
 
 /** Short fixed name of a status code ("invalid argument", ...). */
-const char *pl_status_str(pl_status_t st);
+const char *pl_status_name(pl_status_t st);
 
 /**
  * The calling thread's message for the most recent failure ("" if none).
  * The pointer stays valid until the next plateau call on this thread.
  */
-const char *pl_last_error(void);
+const char *pl_error_message(void);
 
 /**
  * Record a failure: set the thread-local message from a printf format and
@@ -78,10 +78,10 @@ pl_status_t pl_error_nomem(const char *what);
 pl_status_t pl_error_nomemf(const char *fmt, ...) PL_PRINTF(1, 2);
 
 /** Clear the calling thread's message. */
-void pl_clear_error(void);
+void pl_error_clear(void);
 
 /** Abort with "internal error, please report"; for broken invariants only. */
-PL_NORETURN void pl_internal_error(const char *file, int line, const char *what);
+PL_NORETURN void pl_error_internal(const char *file, int line, const char *what);
 
 /** Propagate a failing status to the caller. */
 #define PL_TRY(expr)                                                           \
@@ -93,7 +93,7 @@ PL_NORETURN void pl_internal_error(const char *file, int line, const char *what)
 /** Check an internal invariant (always on, also in release builds). */
 #define PL_ASSERT(cond)                                                        \
     do {                                                                       \
-        if (!(cond)) pl_internal_error(__FILE__, __LINE__, #cond);             \
+        if (!(cond)) pl_error_internal(__FILE__, __LINE__, #cond);             \
     } while (0)
 
 #ifdef __cplusplus

@@ -18,23 +18,23 @@ extern "C" {
 
 /** How to find the ground state. */
 typedef enum {
-    PL_GS_AUTO,  /**< exact up to PL_GS_EXACT_MAX_SITES sites, DMRG above */
-    PL_GS_EXACT, /**< Lanczos on the full state vector (pl_exact_ground_state) */
-    PL_GS_DMRG   /**< two-site DMRG on the MPO of the Hamiltonian (pl_dmrg) */
-} pl_gs_method_t;
+    PL_GROUND_AUTO,  /**< exact up to PL_GROUND_EXACT_MAX_SITES sites, DMRG above */
+    PL_GROUND_EXACT, /**< Lanczos on the full state vector (pl_ground_exact) */
+    PL_GROUND_DMRG   /**< two-site DMRG on the MPO of the Hamiltonian (pl_dmrg) */
+} pl_ground_method_t;
 
 /** AUTO's switch from exact diagonalisation to DMRG. */
-#define PL_GS_EXACT_MAX_SITES 14
+#define PL_GROUND_EXACT_MAX_SITES 14
 
 /** "auto", "exact", "dmrg" → method; PL_EINVAL naming the valid names. */
-PL_NODISCARD pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out);
+PL_NODISCARD pl_status_t pl_ground_method_lookup(const char *name, pl_ground_method_t *out);
 /** method → "auto", "exact", "dmrg"; "unknown" for a value outside the
  *  enumeration (the thread's message then lists the valid values). */
-const char *pl_gs_method_name(pl_gs_method_t m);
+const char *pl_ground_method_name(pl_ground_method_t m);
 
 /** Settings; zero-initialise for the defaults. */
 typedef struct {
-    pl_gs_method_t method;
+    pl_ground_method_t method;
     int chi_max;       /**< DMRG bond dimension (0: 64) */
     double cutoff;     /**< DMRG discarded weight per cut (0: 1e-12) */
     int max_sweeps;    /**< DMRG sweeps at most (0: 30) */
@@ -42,11 +42,11 @@ typedef struct {
     uint64_t seed;     /**< start vectors */
     pl_dmrg_progress_fn progress; /**< DMRG sweeps (may be NULL) */
     void *progress_ctx;
-} pl_gs_opts_t;
+} pl_ground_opts_t;
 
 /** What was found. */
 typedef struct {
-    pl_gs_method_t method;       /**< the one used (never AUTO) */
+    pl_ground_method_t method;       /**< the one used (never AUTO) */
     double energy;
     double max_truncation_error; /**< DMRG: largest discarded weight of the last sweep; exact: 0 */
     int label;                   /**< the dataset label (see below) */
@@ -56,7 +56,7 @@ typedef struct {
     int sweeps, max_bond_dim;    /**< DMRG figures (exact: 0 sweeps, the MPS's bond) */
     bool converged;
     double seconds;
-} pl_gs_result_t;
+} pl_ground_result_t;
 
 /**
  * Ground state of model @p m on @p n sites at @p params. The label is the
@@ -70,8 +70,8 @@ typedef struct {
  *   PL_ENOMEM (state or environments over the memory limit), PL_EUNSUPPORTED
  *   (Lanczos did not converge).
  */
-PL_NODISCARD pl_status_t pl_ground_state(const pl_model_t *m, int n, const double *params,
-                                         const pl_gs_opts_t *opts, pl_gs_result_t *result,
+PL_NODISCARD pl_status_t pl_ground_solve(const pl_model_t *m, int n, const double *params,
+                                         const pl_ground_opts_t *opts, pl_ground_result_t *result,
                                          pl_mps_t **state);
 
 #ifdef __cplusplus

@@ -111,7 +111,7 @@ PL_NODISCARD pl_status_t pl_lie_closure(const pl_pauli_sum_t *const *gens, size_
 
 /**
  * The parameterised generators of circuit @p c (in the Clifford frame
- * described above), in order of first use. Free with pl_lie_generators_free.
+ * described above), in order of first use. Free with pl_lie_generators_destroy.
  * @return PL_EINVAL when the circuit has no parameters; PL_EUNSUPPORTED for
  *   fixed non-Clifford gates or a run of tied rotations with different angle
  *   offsets; PL_ENOMEM.
@@ -120,7 +120,7 @@ PL_NODISCARD pl_status_t pl_lie_circuit_generators(const pl_circuit_t *c, pl_pau
                                                    size_t *ngens);
 
 /** Free the array from pl_lie_circuit_generators (NULL is fine). */
-void pl_lie_generators_free(pl_pauli_sum_t **gens, size_t ngens);
+void pl_lie_generators_destroy(pl_pauli_sum_t **gens, size_t ngens);
 
 /**
  * The DLA of circuit @p c: pl_lie_closure of its generators, remembering the

@@ -56,7 +56,7 @@ typedef struct {
     double lo, hi;
 } pl_model_param_t;
 
-/** A model descriptor (read-only; from pl_model_find or pl_model_get). */
+/** A model descriptor (read-only; from pl_model_lookup or pl_model_get). */
 typedef struct {
     pl_model_id_t id;
     const char *name;        /**< "tfim", "cluster-ising", ... */
@@ -90,7 +90,7 @@ const pl_model_t *pl_model_get(int id);
  * @return PL_OK; PL_EINVAL for an unknown name, with the message
  *   "unknown model 'foo' (valid: tfim, cluster-ising, generalized-cluster, annni, xxx-alternating)".
  */
-PL_NODISCARD pl_status_t pl_model_find(const char *name, const pl_model_t **out);
+PL_NODISCARD pl_status_t pl_model_lookup(const char *name, const pl_model_t **out);
 
 /** Index of parameter @p name in m->params, or −1. */
 int pl_model_param_index(const pl_model_t *m, const char *name);
@@ -188,14 +188,14 @@ const char *pl_model_label_name(const pl_model_t *m, int label);
 /* Exact ground states                                                      */
 /* ------------------------------------------------------------------------ */
 
-/** Options for pl_exact_ground_state; zero fields take the defaults. */
+/** Options for pl_ground_exact; zero fields take the defaults. */
 typedef struct {
     double tol;      /**< stop at residual ||Hψ − Eψ|| < tol (default 1e-10) */
     int max_iter;    /**< Lanczos matrix-vector products (default 3000) */
     int krylov_max;  /**< Lanczos vectors kept (default 40, fewer above 2^20
                           amplitudes so that the basis stays near 400 MB; at least 8) */
     uint64_t seed;   /**< seed of the random start vector */
-} pl_exact_opts_t;
+} pl_ground_exact_opts_t;
 
 /**
  * y = H x for a real Pauli sum H on real vectors of 2^n entries (n <= 63),
@@ -205,24 +205,24 @@ typedef struct {
  * @return PL_EINVAL for a complex coefficient or a term with an odd number
  *   of Y factors (H not real), or more than 63 qubits; PL_ENOMEM.
  */
-PL_NODISCARD pl_status_t pl_exact_apply(const pl_pauli_sum_t *h, const double *x, double *y);
+PL_NODISCARD pl_status_t pl_ground_exact_apply(const pl_pauli_sum_t *h, const double *x, double *y);
 
 /**
  * Ground state of a real Pauli sum by Lanczos (full reorthogonalisation,
  * thick restarts) on the full real vector of 2^n amplitudes, from a seeded
  * random start. Memory: (krylov_max + 2) · 8 · 2^n bytes (about 400 MB at
  * n = 22 with the default Krylov size); refused up front beyond the limit.
- * @param[in] h       real Pauli sum (see pl_exact_apply)
+ * @param[in] h       real Pauli sum (see pl_ground_exact_apply)
  * @param[in] opts    NULL for defaults
  * @param[out] energy lowest eigenvalue
  * @param[out] state  may be NULL; else a new normalised state vector holding
  *                    the (real) ground state
  * A degenerate or nearly degenerate ground level yields some state within it.
- * @return PL_EINVAL (see pl_exact_apply, bad options), PL_ENOMEM (over the
+ * @return PL_EINVAL (see pl_ground_exact_apply, bad options), PL_ENOMEM (over the
  *   memory limit, naming the size), PL_EUNSUPPORTED when Lanczos did not reach
  *   tol within max_iter (the message gives the residual).
  */
-PL_NODISCARD pl_status_t pl_exact_ground_state(const pl_pauli_sum_t *h, const pl_exact_opts_t *opts,
+PL_NODISCARD pl_status_t pl_ground_exact(const pl_pauli_sum_t *h, const pl_ground_exact_opts_t *opts,
                                                double *energy, pl_sv_t **state);
 
 #ifdef __cplusplus

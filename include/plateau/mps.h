@@ -91,7 +91,7 @@ PL_NODISCARD pl_status_t pl_mps_create_product(int n, const double *local, pl_mp
 PL_NODISCARD pl_status_t pl_mps_create_random(int n, int chi, uint64_t seed, pl_mps_t **out);
 
 /** Deep copy (same centre). @return PL_ENOMEM. */
-PL_NODISCARD pl_status_t pl_mps_copy(const pl_mps_t *src, pl_mps_t **out);
+PL_NODISCARD pl_status_t pl_mps_clone(const pl_mps_t *src, pl_mps_t **out);
 
 /** Free an MPS (NULL is fine). */
 void pl_mps_destroy(pl_mps_t *psi);
@@ -308,7 +308,7 @@ typedef struct pl_dmrg_result {
  * max_sweeps (not an error: result->converged tells). Memory: the
  * environments hold about n·χ²·w doubles, the state 2·n·χ².
  * Threads: the products are split into fixed row blocks shared by OpenMP
- * threads (pl_set_threads), so the result does not depend on the thread
+ * threads (pl_threads_set), so the result does not depend on the thread
  * count; OpenBLAS is put on one thread for the duration of the call (its own
  * threads and OpenMP regions would oversubscribe the cores) and restored.
  * @param[in] h       the Hamiltonian (n >= 2 sites; real symmetric)

@@ -32,11 +32,11 @@ typedef enum {
     PL_OPT_COBYLA, /**< NLopt LN_COBYLA (derivative-free) */
     PL_OPT_NELDER_MEAD, /**< NLopt LN_NELDERMEAD (derivative-free) */
     PL_OPT_COUNT
-} pl_optimizer_t;
+} pl_optim_method_t;
 
 /** Options; zero-initialise and set what you need (0 means the default). */
 typedef struct {
-    pl_optimizer_t method;
+    pl_optim_method_t method;
     int max_iter;        /**< iterations (Adam) or evaluations (NLopt); default 1000 */
     double max_time;     /**< seconds; 0 = no limit */
     double ftol_abs;     /**< stop when |Δf| < ftol_abs between iterations; default 1e-12 */
@@ -65,11 +65,11 @@ typedef struct {
 } pl_optim_result_t;
 
 /** Name of a method ("adam", "lbfgs", "cobyla", "nelder-mead"). */
-const char *pl_optimizer_name(pl_optimizer_t m);
+const char *pl_optim_method_name(pl_optim_method_t m);
 /** Look up a method by name; PL_EINVAL listing the valid names otherwise. */
-PL_NODISCARD pl_status_t pl_optimizer_lookup(const char *name, pl_optimizer_t *out);
+PL_NODISCARD pl_status_t pl_optim_method_lookup(const char *name, pl_optim_method_t *out);
 /** Text for a stop reason ("ftol", "max_iter", ...). */
-const char *pl_stop_reason_str(pl_stop_reason_t r);
+const char *pl_optim_stop_name(pl_stop_reason_t r);
 
 /**
  * Minimise @p f over @p n variables starting from @p x (overwritten with the

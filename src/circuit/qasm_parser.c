@@ -224,7 +224,7 @@ static void body_needs(const parser_t *p, const gate_def_t *g, int *nparams, int
 /* Add " (in gate 'name' called at line L)" to the current message. */
 static pl_status_t add_call_context(pl_status_t st, const gate_def_t *g, int line) {
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s", pl_last_error());
+    snprintf(msg, sizeof msg, "%s", pl_error_message());
     return pl_error(st, "%s (in gate '%s' called at line %d)", msg, g->name, line);
 }
 
@@ -593,7 +593,7 @@ static pl_status_t load_qelib1(parser_t *p) {
     qasm_lexer_init(&p->lx, qasm_qelib1_prelude, strlen(qasm_qelib1_prelude), "qelib1.inc");
     pl_status_t st = next(p);
     while (st == PL_OK && p->tok.kind != QT_EOF) st = parse_gate(p);
-    if (st != PL_OK && st != PL_ENOMEM) pl_internal_error(__FILE__, __LINE__, pl_last_error());
+    if (st != PL_OK && st != PL_ENOMEM) pl_error_internal(__FILE__, __LINE__, pl_error_message());
     p->lx = saved_lx;
     p->tok = saved_tok;
     p->have_qelib1 = true;

@@ -75,7 +75,7 @@ void cli_print_usage(const cli_command_t *cmd, FILE *out);
 /* Print "plateau COMMAND: error: MESSAGE" to stderr. */
 void cli_error(const char *command, const char *fmt, ...) PL_PRINTF(2, 3);
 
-/* Report a library failure with pl_last_error() and return the exit status
+/* Report a library failure with pl_error_message() and return the exit status
  * that fits the status: CLI_USAGE for bad input, CLI_FAILURE otherwise. */
 int cli_fail(const char *command, pl_status_t st);
 

@@ -93,7 +93,7 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
     *d = NULL;
     pl_dataset_opts_t o = {.sites = row->sites, .points = row->points, .shots = row->shots,
                            .seed = a->seed, .nranks = 1};
-    PL_TRY(pl_model_find(row->model, &o.model));
+    PL_TRY(pl_model_lookup(row->model, &o.model));
     o.gs.chi_max = row->chi;
     o.gs.energy_tol = row->sites > 64 ? 1e-7 : 0.0; /* labels need no more than that */
     pl_progress_t *bar = NULL;
@@ -256,7 +256,7 @@ static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nr
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
         const pl_model_t *m;
-        PL_TRY(pl_model_find(name, &m));
+        PL_TRY(pl_model_lookup(name, &m));
         p = end ? end + 1 : p + strlen(p);
     }
     if (*nrows == 0) return pl_error(PL_EINVAL, "--only selects no row");

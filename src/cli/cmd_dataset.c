@@ -40,7 +40,7 @@ typedef struct {
     int sites, points;
     bool grid;
     uint64_t shots;
-    pl_gs_opts_t gs;
+    pl_ground_opts_t gs;
     cli_common_t common;
 } dataset_args_t;
 
@@ -121,9 +121,9 @@ static void report(const dataset_args_t *a, const pl_model_t *m, const pl_datase
 /* Settings from the command line into library options. */
 static pl_status_t make_opts(dataset_args_t *a, const world_t *w, pl_dataset_opts_t *o) {
     memset(o, 0, sizeof *o);
-    PL_TRY(pl_model_find(a->model, &o->model));
+    PL_TRY(pl_model_lookup(a->model, &o->model));
     PL_TRY(pl_model_check_sites(o->model, a->sites));
-    if (a->method) PL_TRY(pl_gs_method_lookup(a->method, &a->gs.method));
+    if (a->method) PL_TRY(pl_ground_method_lookup(a->method, &a->gs.method));
     /* --param names the fixed parameters; their values come from the parse */
     double values[PL_MODEL_MAX_PARAMS];
     PL_TRY(pl_model_parse_params(o->model, a->params, values));

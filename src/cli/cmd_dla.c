@@ -56,7 +56,7 @@ typedef struct {
 } gen_list_t;
 
 static void gen_list_free(gen_list_t *l) {
-    pl_lie_generators_free(l->g, l->m);
+    pl_lie_generators_destroy(l->g, l->m);
     l->g = NULL;
     l->m = 0;
 }

@@ -34,7 +34,7 @@ typedef struct {
     const char *model, *params, *method, *out;
     int sites;
     bool sites_given;
-    pl_gs_opts_t gs;
+    pl_ground_opts_t gs;
     cli_common_t common;
 } gs_args_t;
 
@@ -56,17 +56,17 @@ static const char *label_name(const pl_model_t *m, int label) {
 }
 
 static void report(const gs_args_t *a, const pl_model_t *m, const double *params,
-                   const pl_gs_result_t *r) {
+                   const pl_ground_result_t *r) {
     if (!a->common.json) {
         printf("energy %.12f\nlabel %s\n", r->energy, label_name(m, r->label));
-        if (r->method == PL_GS_DMRG) printf("max_truncation_error %.3e\n", r->max_truncation_error);
+        if (r->method == PL_GROUND_DMRG) printf("max_truncation_error %.3e\n", r->max_truncation_error);
         return;
     }
     cJSON *o = cli_json_begin("gs");
     cJSON_AddStringToObject(o, "model", m->name);
     cJSON_AddNumberToObject(o, "sites", a->sites);
     cJSON_AddItemToObject(o, "params", params_json(m, params));
-    cJSON_AddStringToObject(o, "method", pl_gs_method_name(r->method));
+    cJSON_AddStringToObject(o, "method", pl_ground_method_name(r->method));
     cJSON_AddNumberToObject(o, "energy", r->energy);
     cJSON_AddNumberToObject(o, "energy_per_site", r->energy / a->sites);
     cJSON_AddNumberToObject(o, "max_truncation_error", r->max_truncation_error);
@@ -89,7 +89,7 @@ static void report(const gs_args_t *a, const pl_model_t *m, const double *params
 
 /* The state file records what it is the ground state of. */
 static pl_status_t save(const gs_args_t *a, const pl_model_t *m, const double *params,
-                        const pl_gs_result_t *r, const pl_mps_t *psi, const char *command) {
+                        const pl_ground_result_t *r, const pl_mps_t *psi, const char *command) {
     pl_mps_attr_t extra[4 + PL_MODEL_MAX_PARAMS];
     size_t k = 0;
     extra[k++] = (pl_mps_attr_t){"model", m->name, 0};
@@ -106,15 +106,15 @@ static pl_status_t save(const gs_args_t *a, const pl_model_t *m, const double *p
 
 static pl_status_t run(gs_args_t *a, const char *command) {
     const pl_model_t *m;
-    PL_TRY(pl_model_find(a->model, &m));
+    PL_TRY(pl_model_lookup(a->model, &m));
     double params[PL_MODEL_MAX_PARAMS];
     PL_TRY(pl_model_parse_params(m, a->params, params));
-    if (a->method) PL_TRY(pl_gs_method_lookup(a->method, &a->gs.method));
+    if (a->method) PL_TRY(pl_ground_method_lookup(a->method, &a->gs.method));
     a->gs.seed = a->common.seed;
     if (!a->common.quiet) a->gs.progress = sweep_progress;
-    pl_gs_result_t r;
+    pl_ground_result_t r;
     pl_mps_t *psi = NULL;
-    PL_TRY(pl_ground_state(m, a->sites, params, &a->gs, &r, a->out ? &psi : NULL));
+    PL_TRY(pl_ground_solve(m, a->sites, params, &a->gs, &r, a->out ? &psi : NULL));
     pl_status_t st = a->out ? save(a, m, params, &r, psi, command) : PL_OK;
     if (st == PL_OK) report(a, m, params, &r);
     pl_mps_destroy(psi);

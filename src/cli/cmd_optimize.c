@@ -81,7 +81,7 @@ static pl_status_t parse_double(const char *opt, const char *text, double *out) 
 static pl_status_t build_options(const opt_args_t *a, pl_optim_opts_t *o) {
     memset(o, 0, sizeof *o);
     o->method = PL_OPT_LBFGS;
-    if (a->optimizer) PL_TRY(pl_optimizer_lookup(a->optimizer, &o->method));
+    if (a->optimizer) PL_TRY(pl_optim_method_lookup(a->optimizer, &o->method));
     if (a->max_iter_given) {
         if (a->max_iter < 1) return pl_error(PL_EINVAL, "--max-iter must be at least 1");
         o->max_iter = a->max_iter;
@@ -129,20 +129,20 @@ static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_o
         printf("%.15g\n", res->f);
         if (!a->common.quiet)
             fprintf(stderr, "plateau optimize: %s, %d iterations, %d evaluations, stopped: %s\n",
-                pl_optimizer_name(o->method), res->iterations, res->evaluations,
-                pl_stop_reason_str(res->reason));
+                pl_optim_method_name(o->method), res->iterations, res->evaluations,
+                pl_optim_stop_name(res->reason));
         return;
     }
     cJSON *j = cli_json_begin("optimize");
     cJSON_AddStringToObject(j, "file", a->in.file);
-    cJSON_AddStringToObject(j, "optimizer", pl_optimizer_name(o->method));
+    cJSON_AddStringToObject(j, "optimizer", pl_optim_method_name(o->method));
     cJSON_AddNumberToObject(j, "qubits", pl_circuit_qubits(p->circuit));
     cJSON_AddNumberToObject(j, "params", p->nparams);
     cJSON_AddNumberToObject(j, "energy", res->f);
     cJSON_AddItemToObject(j, "theta", cli_number_array(x, p->nparams));
     cJSON_AddNumberToObject(j, "iterations", res->iterations);
     cJSON_AddNumberToObject(j, "evaluations", res->evaluations);
-    cJSON_AddStringToObject(j, "reason", pl_stop_reason_str(res->reason));
+    cJSON_AddStringToObject(j, "reason", pl_optim_stop_name(res->reason));
     cJSON_AddItemToObject(j, "history", cli_number_array(r->history, r->nhistory));
     cli_json_finish(j, &a->common);
 }

@@ -42,7 +42,7 @@ static void report(const prop_args_t *a, int n, double e, const double *g, int n
                    const pl_prop_stats_t *s) {
     if (!a->common.quiet) {
         char mem[32];
-        pl_format_bytes((double)s->bytes, mem, sizeof mem);
+        pl_mem_format_bytes((double)s->bytes, mem, sizeof mem);
         fprintf(stderr,
                 "plateau propagate: %zu terms (at most %zu), truncated weight %.3g, "
                 "%.3f s, peak memory %s\n",

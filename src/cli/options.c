@@ -18,7 +18,7 @@ void cli_error(const char *command, const char *fmt, ...) {
 }
 
 int cli_fail(const char *command, pl_status_t st) {
-    cli_error(command, "%s", pl_last_error()[0] ? pl_last_error() : pl_status_str(st));
+    cli_error(command, "%s", pl_error_message()[0] ? pl_error_message() : pl_status_name(st));
     return st == PL_EINTERNAL ? CLI_FAILURE : CLI_USAGE;
 }
 
@@ -148,14 +148,14 @@ static int match_option(const char *command, int argc, char **argv, int *i, cons
 }
 
 static int apply_common(const char *command, const cli_common_t *common, bool threads_given) {
-    if (threads_given && pl_set_threads(common->threads) != PL_OK) {
-        cli_error(command, "--threads: %s", pl_last_error());
+    if (threads_given && pl_threads_set(common->threads) != PL_OK) {
+        cli_error(command, "--threads: %s", pl_error_message());
         return CLI_USAGE;
     }
     if (common->max_memory) {
         size_t bytes;
-        if (pl_parse_bytes(common->max_memory, &bytes) != PL_OK) {
-            cli_error(command, "--max-memory: %s", pl_last_error());
+        if (pl_mem_parse_bytes(common->max_memory, &bytes) != PL_OK) {
+            cli_error(command, "--max-memory: %s", pl_error_message());
             return CLI_USAGE;
         }
         pl_mem_set_limit(bytes);

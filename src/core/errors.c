@@ -10,7 +10,7 @@
 
 static _Thread_local char last_message[PL_ERRMSG_CAP];
 
-const char *pl_status_str(pl_status_t st) {
+const char *pl_status_name(pl_status_t st) {
     switch (st) {
     case PL_OK: return "ok";
     case PL_EINVAL: return "invalid argument";
@@ -23,9 +23,9 @@ const char *pl_status_str(pl_status_t st) {
     return "unknown status";
 }
 
-const char *pl_last_error(void) { return last_message; }
+const char *pl_error_message(void) { return last_message; }
 
-void pl_clear_error(void) { last_message[0] = '\0'; }
+void pl_error_clear(void) { last_message[0] = '\0'; }
 
 pl_status_t pl_error(pl_status_t st, const char *fmt, ...) {
     va_list ap;
@@ -68,7 +68,7 @@ void pl_error_prefix(const char *fmt, ...) {
     last_message[len + 2 + old_len] = '\0';
 }
 
-void pl_internal_error(const char *file, int line, const char *what) {
+void pl_error_internal(const char *file, int line, const char *what) {
     fprintf(stderr, "plateau: internal error, please report: %s:%d: %s\n", file, line, what);
     abort();
 }

@@ -30,7 +30,7 @@ size_t pl_mem_limit(void) {
 
 size_t pl_mem_in_use(void) { return atomic_load(&mem_in_use); }
 
-void pl_format_bytes(double bytes, char *buf, size_t cap) {
+void pl_mem_format_bytes(double bytes, char *buf, size_t cap) {
     static const char *units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
     int u = 0;
     while (bytes >= 1024.0 && u < 8) {
@@ -48,8 +48,8 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
     if (bytes > limit || used > limit - bytes) {
         atomic_fetch_sub(&mem_in_use, bytes);
         char need[32], have[32];
-        pl_format_bytes((double)bytes, need, sizeof need);
-        pl_format_bytes((double)limit, have, sizeof have);
+        pl_mem_format_bytes((double)bytes, need, sizeof need);
+        pl_mem_format_bytes((double)limit, have, sizeof have);
         return pl_error(PL_ENOMEM, "%s needs %s, over the memory limit of %s (see --max-memory)",
                         what, need, have);
     }
@@ -58,7 +58,7 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
     if (!p) {
         atomic_fetch_sub(&mem_in_use, bytes);
         char need[32];
-        pl_format_bytes((double)bytes, need, sizeof need);
+        pl_mem_format_bytes((double)bytes, need, sizeof need);
         return pl_error(PL_ENOMEM, "%s: allocation of %s failed", what, need);
     }
     *out = p;
@@ -91,7 +91,7 @@ void pl_mem_free(void *p, size_t bytes) {
     free(p);
 }
 
-pl_status_t pl_parse_bytes(const char *text, size_t *out) {
+pl_status_t pl_mem_parse_bytes(const char *text, size_t *out) {
     char *end = NULL;
     double value = strtod(text, &end);
     if (end == text || !(value >= 0.0))

@@ -16,18 +16,18 @@ struct pl_progress {
     double last_draw;
 };
 
-double pl_time_now(void) {
+double pl_timer_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 pl_timer_t pl_timer_start(void) {
-    pl_timer_t t = {pl_time_now()};
+    pl_timer_t t = {pl_timer_now()};
     return t;
 }
 
-double pl_timer_elapsed(const pl_timer_t *t) { return pl_time_now() - t->start; }
+double pl_timer_elapsed(const pl_timer_t *t) { return pl_timer_now() - t->start; }
 
 static void format_duration(double s, char *buf, size_t cap) {
     if (!(s >= 0.0) || s > 1e7) {
@@ -66,14 +66,14 @@ pl_progress_t *pl_progress_begin(const char *label, uint64_t total, bool enabled
     p->active = true;
     snprintf(p->label, sizeof p->label, "%s", label);
     p->total = total;
-    p->start = pl_time_now();
+    p->start = pl_timer_now();
     p->last_draw = -1.0;
     return p;
 }
 
 static void progress_draw(pl_progress_t *p) {
     char line[160];
-    pl_progress_format(line, sizeof line, p->label, p->done, p->total, pl_time_now() - p->start);
+    pl_progress_format(line, sizeof line, p->label, p->done, p->total, pl_timer_now() - p->start);
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
 }
@@ -81,7 +81,7 @@ static void progress_draw(pl_progress_t *p) {
 void pl_progress_update(pl_progress_t *p, uint64_t done) {
     if (!p->active) return;
     p->done = done;
-    double now = pl_time_now();
+    double now = pl_timer_now();
     if (now - p->last_draw < 0.1 && done < p->total) return;
     p->last_draw = now;
     progress_draw(p);

@@ -23,12 +23,12 @@ typedef struct {
 
 #define CORE_THREAD_ERROR_INIT {PL_OK, {0}}
 
-/* Record a worker's failure (its pl_last_error()); the first one wins. */
+/* Record a worker's failure (its pl_error_message()); the first one wins. */
 static inline void core_thread_error_set(core_thread_error_t *e, pl_status_t st) {
 #pragma omp critical(core_thread_error)
     if (e->st == PL_OK) {
         e->st = st;
-        snprintf(e->msg, sizeof e->msg, "%s", pl_last_error());
+        snprintf(e->msg, sizeof e->msg, "%s", pl_error_message());
     }
 }
 

@@ -61,7 +61,7 @@ static void signature(const pl_dataset_opts_t *o, char *buf, size_t cap) {
         buf, cap, "model=%s sites=%d points=%d grid=%d shots=%llu seed=%llu method=%s chi=%d "
                   "cutoff=%g sweeps=%d tol=%g",
         o->model->name, o->sites, o->points, (int)o->grid, (unsigned long long)o->shots,
-        (unsigned long long)o->seed, pl_gs_method_name(o->gs.method), o->gs.chi_max, o->gs.cutoff,
+        (unsigned long long)o->seed, pl_ground_method_name(o->gs.method), o->gs.chi_max, o->gs.cutoff,
         o->gs.max_sweeps, o->gs.energy_tol);
     for (int k = 0; k < o->model->nparams && len < cap; k++)
         if (o->fixed[k])
@@ -89,7 +89,7 @@ typedef struct {
     int index, nparams;
     const double *params;
     const char *sig;
-    pl_gs_result_t gs;
+    pl_ground_result_t gs;
     const pl_shadows_t *shadows; /* NULL without shots */
 } part_t;
 
@@ -121,13 +121,13 @@ static pl_status_t fill_part(hid_t f, void *ctx, const char *path) {
 /* Ground state, label and shots of point i; its part file. */
 static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, const char *sig,
                                  int i, const double *params) {
-    pl_gs_opts_t gs = o->gs;
+    pl_ground_opts_t gs = o->gs;
     gs.seed = o->seed + (uint64_t)i; /* start vectors per point */
     gs.progress = NULL;
     part_t part = {.index = i, .nparams = o->model->nparams, .params = params, .sig = sig};
     pl_mps_t *psi = NULL;
     pl_shadows_t *sh = NULL;
-    PL_TRY(pl_ground_state(o->model, o->sites, params, &gs, &part.gs, o->shots ? &psi : NULL));
+    PL_TRY(pl_ground_solve(o->model, o->sites, params, &gs, &part.gs, o->shots ? &psi : NULL));
     /* shots of point i: seed mixed with the index, shot s then uses stream s */
     pl_status_t st = o->shots ? pl_shadows_from_mps(psi, (size_t)o->shots,
                                                     o->seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1, &sh)
@@ -192,7 +192,7 @@ pl_status_t pl_dataset_compute(const pl_dataset_opts_t *o, const char *out, int 
     }
     /* Points in parallel, each ground state single-threaded in BLAS. */
     const int blas_threads = openblas_get_num_threads();
-    if (st == PL_OK && pl_threads() > 1 && ntodo > 1) openblas_set_num_threads(1);
+    if (st == PL_OK && pl_threads_get() > 1 && ntodo > 1) openblas_set_num_threads(1);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
     int finished = 0;
     if (st == PL_OK) {

@@ -118,7 +118,7 @@ static pl_status_t write_attrs(hid_t f, const merged_t *m, const char *path) {
           io_h5_attr_num(f, "points", H5T_STD_I64LE, H5T_NATIVE_INT64, &points) &&
           io_h5_attr_num(f, "shots", H5T_STD_U64LE, H5T_NATIVE_UINT64, &shots) &&
           io_h5_attr_num(f, "grid", H5T_STD_I64LE, H5T_NATIVE_INT64, &grid) &&
-          io_h5_attr_str(f, "method", pl_gs_method_name(o->gs.method)) &&
+          io_h5_attr_str(f, "method", pl_ground_method_name(o->gs.method)) &&
           io_h5_attr_num(f, "chi", H5T_STD_I64LE, H5T_NATIVE_INT64, &chi) &&
           io_h5_attr_str(f, "param_names", params) && io_h5_attr_str(f, "label_names", labels)))
         return pl_error(PL_EIO, "cannot write '%s': cannot write the attributes", path);
@@ -197,7 +197,7 @@ static pl_status_t read_header(hid_t f, const char *path, pl_dataset_t *d) {
     if (st == PL_OK && strcmp(format, "plateau-dataset") != 0)
         st = pl_error(PL_EPARSE, "'%s' is not a plateau dataset (format '%s')", path, format);
     if (st == PL_OK) st = io_h5_attr_read_str(f, "model", &model, path);
-    if (st == PL_OK) st = pl_model_find(model, &d->model);
+    if (st == PL_OK) st = pl_model_lookup(model, &d->model);
     if (st == PL_OK) st = io_h5_attr_read(f, "sites", H5T_NATIVE_INT64, &sites, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "points", H5T_NATIVE_INT64, &points, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "shots", H5T_NATIVE_UINT64, &d->shots, path);
@@ -223,7 +223,7 @@ static pl_status_t read_shadows(hid_t f, const char *path, pl_dataset_t *d) {
     if (st == PL_OK && !d->shadows) st = pl_error(PL_ENOMEM, "out of memory");
     for (int i = 0; i < d->points && st == PL_OK; i++) {
         st = pl_shadows_from_bits(d->sites, (size_t)d->shots, bits + (size_t)i * per, &d->shadows[i]);
-        if (st != PL_OK) st = pl_error(PL_EPARSE, "'%s': point %d: %s", path, i, pl_last_error());
+        if (st != PL_OK) st = pl_error(PL_EPARSE, "'%s': point %d: %s", path, i, pl_error_message());
     }
     pl_mem_free(bits, bytes);
     return st;
@@ -273,9 +273,9 @@ pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed, pl_sv_
         if (core_thread_error_any(&err)) continue;
         pl_pauli_sum_t *h;
         double e;
-        const pl_exact_opts_t eo = {.seed = seed + (uint64_t)i};
+        const pl_ground_exact_opts_t eo = {.seed = seed + (uint64_t)i};
         pl_status_t st = pl_model_hamiltonian(d->model, d->sites, d->params + (size_t)i * d->nparams, &h);
-        if (st == PL_OK) st = pl_exact_ground_state(h, &eo, &e, &sv[i]);
+        if (st == PL_OK) st = pl_ground_exact(h, &eo, &e, &sv[i]);
         pl_pauli_sum_destroy(h);
         if (st != PL_OK) core_thread_error_set(&err, st);
     }

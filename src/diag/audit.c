@@ -62,7 +62,7 @@ static void dla_part(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const pl_
     pl_lie_t *g = NULL;
     pl_status_t st = pl_lie_from_circuit(c, &lo, &g);
     if (st != PL_OK) {
-        snprintf(a->note, sizeof a->note, "DLA: %s", pl_last_error());
+        snprintf(a->note, sizeof a->note, "DLA: %s", pl_error_message());
         return;
     }
     a->dla_ok = true;
@@ -72,7 +72,7 @@ static void dla_part(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const pl_
     if (!a->dla_capped && pl_lie_predicted_variance(g, NULL, obs, &a->predicted_variance) == PL_OK)
         a->has_prediction = true;
     else if (!a->dla_capped)
-        snprintf(a->note, sizeof a->note, "prediction: %s", pl_last_error());
+        snprintf(a->note, sizeof a->note, "prediction: %s", pl_error_message());
     if (a->has_prediction && a->dla_dim <= AUDIT_GSIM_MAX_DIM) a->simulator = PL_SIM_GSIM;
     pl_lie_destroy(g);
 }

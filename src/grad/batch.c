@@ -73,7 +73,7 @@ static pl_status_t check_batch(const pl_circuit_t *c, const double *theta,
     return pl_pauli_sum_check_hermitian(h, "observable");
 }
 
-pl_status_t pl_batch_loss(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
+pl_status_t pl_grad_batch_loss(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
                           const pl_sv_t *const *inputs, const double *labels, int nsamples,
                           pl_loss_t kind, double *loss, double *grad, double *outputs) {
     PL_TRY(check_batch(c, theta, h, inputs, labels, nsamples));
@@ -95,7 +95,7 @@ pl_status_t pl_batch_loss(const pl_circuit_t *c, const double *theta, const pl_p
     for (int s = 0; s < nsamples; s++) {
         status[s] = one_sample(&b, inputs[s], labels[s], &losses[s], &outs[s],
                                grads ? grads + (size_t)s * np : NULL);
-        if (status[s] != PL_OK) snprintf(messages[s], sizeof messages[s], "%s", pl_last_error());
+        if (status[s] != PL_OK) snprintf(messages[s], sizeof messages[s], "%s", pl_error_message());
     }
     for (int s = 0; s < nsamples; s++)
         if (status[s] != PL_OK) {

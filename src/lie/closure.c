@@ -132,7 +132,7 @@ pl_status_t pl_lie_closure_strings(const pl_pauli_t *const *gens, size_t ngens,
     pl_lie_opts_t o = opts ? *opts : (pl_lie_opts_t){0};
     o.method = PL_LIE_STRINGS;
     if (st == PL_OK) st = closure((const pl_pauli_sum_t *const *)sums, ngens, &o, out);
-    pl_lie_generators_free(sums, ngens);
+    pl_lie_generators_destroy(sums, ngens);
     return st;
 }
 
@@ -146,7 +146,7 @@ pl_status_t pl_lie_from_circuit(const pl_circuit_t *c, const pl_lie_opts_t *opts
     pl_status_t st = lie_program_build(c, prog);
     if (st == PL_OK) st = lie_program_generators(prog, &gens, &ngens, NULL, NULL);
     if (st == PL_OK) st = closure((const pl_pauli_sum_t *const *)gens, ngens, opts, out);
-    pl_lie_generators_free(gens, ngens);
+    pl_lie_generators_destroy(gens, ngens);
     if (st == PL_OK) {
         (*out)->frame = prog;
         return PL_OK;

@@ -245,7 +245,7 @@ static pl_status_t build_sums(pl_gsim_t *s, const lie_program_t *prog, const pl_
         const program_angle_t a = {1, {k->k, 0}, {scale[b], 0}, scale[b] * k->lambda};
         s->gate[s->ngate++] = (gsim_gate_t){block_gen[b], a};
     }
-    pl_lie_generators_free(gens, ngens);
+    pl_lie_generators_destroy(gens, ngens);
     free(block_gen);
     free(scale);
     return st;

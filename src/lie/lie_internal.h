@@ -125,7 +125,7 @@ double lie_program_heisenberg(const lie_program_t *prog, pl_pauli_t *p, pl_pauli
 
 /*
  * The generators of the blocks, sums equal up to a factor kept once (in
- * order of first use); the caller frees them with pl_lie_generators_free.
+ * order of first use); the caller frees them with pl_lie_generators_destroy.
  * Block b's sum is block_scale[b]·gens[block_gen[b]] (SIZE_MAX: the sum
  * cancelled to zero); both arrays (nblock entries) may be NULL.
  */

@@ -296,7 +296,7 @@ pl_status_t lie_program_generators(const lie_program_t *prog, pl_pauli_sum_t ***
         pl_pauli_sum_t *s;
         pl_status_t st = block_sum(prog, &prog->block[b], &s);
         if (st != PL_OK) {
-            pl_lie_generators_free(*gens, *ngens);
+            pl_lie_generators_destroy(*gens, *ngens);
             *gens = NULL;
             *ngens = 0;
             return st;
@@ -310,7 +310,7 @@ pl_status_t lie_program_generators(const lie_program_t *prog, pl_pauli_sum_t ***
     return PL_OK;
 }
 
-void pl_lie_generators_free(pl_pauli_sum_t **gens, size_t ngens) {
+void pl_lie_generators_destroy(pl_pauli_sum_t **gens, size_t ngens) {
     if (!gens) return;
     for (size_t i = 0; i < ngens; i++) pl_pauli_sum_destroy(gens[i]);
     free(gens);

@@ -137,7 +137,7 @@ static void ex_matvec(const double *x, double *y, void *ctx) {
     }
 }
 
-pl_status_t pl_exact_apply(const pl_pauli_sum_t *h, const double *x, double *y) {
+pl_status_t pl_ground_exact_apply(const pl_pauli_sum_t *h, const double *x, double *y) {
     ex_op_t op;
     PL_TRY(ex_op_build(h, &op));
     ex_matvec(x, y, &op);
@@ -149,7 +149,7 @@ pl_status_t pl_exact_apply(const pl_pauli_sum_t *h, const double *x, double *y) 
 /* Ground state                                                             */
 /* ------------------------------------------------------------------------ */
 
-static pl_status_t check_opts(const pl_exact_opts_t *o) {
+static pl_status_t check_opts(const pl_ground_exact_opts_t *o) {
     if (!(o->tol >= 0) || !isfinite(o->tol) || o->max_iter < 0 || o->krylov_max < 0 ||
         o->krylov_max == 1)
         return pl_error(PL_EINVAL, "exact options: tol %g must be finite and >= 0, max_iter %d "
@@ -171,8 +171,8 @@ static pl_status_t check_memory(int n, size_t dim, int krylov) {
     const double room = (double)pl_mem_limit() - (double)pl_mem_in_use();
     if (need <= room) return PL_OK;
     char a[32], b[32];
-    pl_format_bytes(need, a, sizeof a);
-    pl_format_bytes(room, b, sizeof b);
+    pl_mem_format_bytes(need, a, sizeof a);
+    pl_mem_format_bytes(room, b, sizeof b);
     return pl_error(PL_ENOMEM, "exact diagonalisation of %d qubits needs %s (%d vectors of 2^%d "
                                "doubles), over the %s left under the memory limit",
                     n, a, krylov + 2, n, b);
@@ -199,7 +199,7 @@ static pl_status_t to_state(int n, const double *v, size_t dim, pl_sv_t **state)
 }
 
 /* Lanczos from a seeded random start; v holds the result. */
-static pl_status_t solve(const ex_op_t *op, const pl_exact_opts_t *o, int n, double *v,
+static pl_status_t solve(const ex_op_t *op, const pl_ground_exact_opts_t *o, int n, double *v,
                          double *energy) {
     pl_rng_t rng;
     pl_rng_seed(&rng, o->seed, 0);
@@ -224,9 +224,9 @@ static pl_status_t solve(const ex_op_t *op, const pl_exact_opts_t *o, int n, dou
     return PL_OK;
 }
 
-pl_status_t pl_exact_ground_state(const pl_pauli_sum_t *h, const pl_exact_opts_t *opts,
+pl_status_t pl_ground_exact(const pl_pauli_sum_t *h, const pl_ground_exact_opts_t *opts,
                                   double *energy, pl_sv_t **state) {
-    const pl_exact_opts_t o = opts ? *opts : (pl_exact_opts_t){0};
+    const pl_ground_exact_opts_t o = opts ? *opts : (pl_ground_exact_opts_t){0};
     if (state) *state = NULL;
     PL_TRY(check_opts(&o));
     const int n = pl_pauli_sum_qubits(h);

@@ -5,16 +5,16 @@
 #include "plateau/ground.h"
 
 static const pl_enum_entry_t method_names[] = {
-    {PL_GS_AUTO, "auto"}, {PL_GS_EXACT, "exact"}, {PL_GS_DMRG, "dmrg"}};
+    {PL_GROUND_AUTO, "auto"}, {PL_GROUND_EXACT, "exact"}, {PL_GROUND_DMRG, "dmrg"}};
 
-pl_status_t pl_gs_method_lookup(const char *name, pl_gs_method_t *out) {
+pl_status_t pl_ground_method_lookup(const char *name, pl_ground_method_t *out) {
     int m;
     PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "method", name, &m));
-    *out = (pl_gs_method_t)m;
+    *out = (pl_ground_method_t)m;
     return PL_OK;
 }
 
-const char *pl_gs_method_name(pl_gs_method_t m) {
+const char *pl_ground_method_name(pl_ground_method_t m) {
     const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "method", (int)m);
     return name ? name : "unknown";
 }
@@ -24,11 +24,11 @@ static pl_status_t mps_expval(const pl_pauli_t *p, void *ctx, double *value) {
     return pl_mps_expval_pauli(ctx, p, value);
 }
 
-static pl_status_t solve_exact(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, pl_gs_result_t *r,
+static pl_status_t solve_exact(const pl_pauli_sum_t *h, const pl_ground_opts_t *o, pl_ground_result_t *r,
                                pl_mps_t **psi) {
-    const pl_exact_opts_t eo = {.seed = o->seed};
+    const pl_ground_exact_opts_t eo = {.seed = o->seed};
     pl_sv_t *sv;
-    PL_TRY(pl_exact_ground_state(h, &eo, &r->energy, &sv));
+    PL_TRY(pl_ground_exact(h, &eo, &r->energy, &sv));
     pl_status_t st = pl_mps_from_sv(sv, psi);
     pl_sv_destroy(sv);
     r->converged = true;
@@ -36,7 +36,7 @@ static pl_status_t solve_exact(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, p
     return st;
 }
 
-static pl_status_t solve_dmrg(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, pl_gs_result_t *r,
+static pl_status_t solve_dmrg(const pl_pauli_sum_t *h, const pl_ground_opts_t *o, pl_ground_result_t *r,
                               pl_mps_t **psi) {
     pl_mpo_t *mpo;
     PL_TRY(pl_mpo_from_pauli_sum(h, &mpo));
@@ -61,23 +61,23 @@ static pl_status_t solve_dmrg(const pl_pauli_sum_t *h, const pl_gs_opts_t *o, pl
     return PL_OK;
 }
 
-pl_status_t pl_ground_state(const pl_model_t *m, int n, const double *params,
-                            const pl_gs_opts_t *opts, pl_gs_result_t *result, pl_mps_t **state) {
-    static const pl_gs_opts_t defaults = {0};
+pl_status_t pl_ground_solve(const pl_model_t *m, int n, const double *params,
+                            const pl_ground_opts_t *opts, pl_ground_result_t *result, pl_mps_t **state) {
+    static const pl_ground_opts_t defaults = {0};
     if (!opts) opts = &defaults;
     if (state) *state = NULL;
     memset(result, 0, sizeof *result);
     pl_timer_t timer = pl_timer_start();
     PL_TRY(pl_model_check_sites(m, n));
-    result->method = opts->method != PL_GS_AUTO ? opts->method
-                     : n <= PL_GS_EXACT_MAX_SITES ? PL_GS_EXACT
-                                                  : PL_GS_DMRG;
+    result->method = opts->method != PL_GROUND_AUTO ? opts->method
+                     : n <= PL_GROUND_EXACT_MAX_SITES ? PL_GROUND_EXACT
+                                                  : PL_GROUND_DMRG;
     pl_pauli_sum_t *h;
     PL_TRY(pl_model_hamiltonian(m, n, params, &h));
     pl_mps_t *psi = NULL;
     pl_status_t st = pl_model_label(m, params, &result->label_closed_form);
     if (st == PL_OK)
-        st = result->method == PL_GS_EXACT ? solve_exact(h, opts, result, &psi)
+        st = result->method == PL_GROUND_EXACT ? solve_exact(h, opts, result, &psi)
                                            : solve_dmrg(h, opts, result, &psi);
     pl_pauli_sum_destroy(h);
     result->label_measured = -1;

@@ -113,7 +113,7 @@ pl_status_t pl_model_label(const pl_model_t *m, const double *q, int *label) {
         return PL_OK;
     case PL_MODEL_COUNT: break;
     }
-    pl_internal_error(__FILE__, __LINE__, "unknown model id");
+    pl_error_internal(__FILE__, __LINE__, "unknown model id");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -241,7 +241,7 @@ pl_status_t pl_model_label_from_state(const pl_model_t *m, int n, const double *
     case PL_MODEL_GENERALIZED_CLUSTER: st = gcluster_from_state(&pr, label); break;
     case PL_MODEL_XXX_ALTERNATING: st = xxx_from_state(&pr, label); break;
     case PL_MODEL_ANNNI:
-    case PL_MODEL_COUNT: pl_internal_error(__FILE__, __LINE__, "unknown model id");
+    case PL_MODEL_COUNT: pl_error_internal(__FILE__, __LINE__, "unknown model id");
     }
     pl_pauli_destroy(pr.p);
     return st;

@@ -34,7 +34,7 @@ const pl_model_t *pl_model_get(int id) {
     return id >= 0 && id < PL_MODEL_COUNT ? &MODELS[id] : NULL;
 }
 
-pl_status_t pl_model_find(const char *name, const pl_model_t **out) {
+pl_status_t pl_model_lookup(const char *name, const pl_model_t **out) {
     *out = NULL;
     pl_enum_entry_t names[PL_MODEL_COUNT];
     for (int i = 0; i < PL_MODEL_COUNT; i++) names[i] = (pl_enum_entry_t){i, MODELS[i].name};
@@ -187,7 +187,7 @@ static pl_status_t build(const pl_model_t *m, const double *q, pl_pauli_sum_t *s
         return PL_OK;
     case PL_MODEL_COUNT: break;
     }
-    pl_internal_error(__FILE__, __LINE__, "unknown model id");
+    pl_error_internal(__FILE__, __LINE__, "unknown model id");
 }
 
 pl_status_t pl_model_hamiltonian(const pl_model_t *m, int n, const double *params,

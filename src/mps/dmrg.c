@@ -111,8 +111,8 @@ static pl_status_t check_memory(const pl_mpo_t *h, int chi) {
     const double avail = (double)pl_mem_limit() - (double)pl_mem_in_use();
     if (bytes > avail) {
         char need[32], have[32];
-        pl_format_bytes(bytes, need, sizeof need);
-        pl_format_bytes(avail > 0 ? avail : 0, have, sizeof have);
+        pl_mem_format_bytes(bytes, need, sizeof need);
+        pl_mem_format_bytes(avail > 0 ? avail : 0, have, sizeof have);
         return pl_error(PL_ENOMEM, "DMRG of %d sites at bond dimension %d needs about %s, "
                         "over the %s left under the memory limit (see --max-memory)",
                         h->n, chi, need, have);
@@ -173,7 +173,7 @@ static pl_status_t dmrg_setup(dmrg_t *d, const pl_mps_t *init) {
     if (!d->left || !d->right || !d->left_len || !d->right_len)
         return pl_error(PL_ENOMEM, "out of memory for DMRG environments of %d sites", n);
     if (init) {
-        PL_TRY(pl_mps_copy(init, &d->psi));
+        PL_TRY(pl_mps_clone(init, &d->psi));
         double log_norm;
         PL_TRY(mps_canonicalize_scaled(d->psi, 0, &log_norm));
     } else {

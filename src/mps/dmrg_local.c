@@ -42,7 +42,7 @@ static void sparse_rows(const dmrg_local_t *op, int a, const double *t1, double 
 void dmrg_local_apply(const double *x, double *y, void *ctx) {
     dmrg_local_t *op = ctx;
     const int dl = op->dl, dr = op->dr, wl = op->wl, wr = op->wr;
-    const double t0 = pl_time_now();
+    const double t0 = pl_timer_now();
     /* T1[(a w), (t1 t2 b')] = Σ_{a'} L[(a w), a'] x[a', (t1 t2 b')] */
     mps_gemm(false, false, dl * wl, 4 * dr, dl, op->left, dl, x, 4 * dr, op->buf1, 4 * dr);
     const double sparse_flops = 2.0 * (double)(op->n1 + op->n2) * 2 * dl * dr;
@@ -51,7 +51,7 @@ void dmrg_local_apply(const double *x, double *y, void *ctx) {
     /* y[(a s1 s2), b] = Σ_{(w'' b')} T3[(a s1 s2), (w'' b')] R[b, (w'' b')] */
     mps_gemm(false, true, 4 * dl, dr, wr * dr, op->buf3, wr * dr, op->right, wr * dr, y, dr);
     op->count++;
-    op->seconds += pl_time_now() - t0;
+    op->seconds += pl_timer_now() - t0;
 }
 
 double dmrg_local_flops(const dmrg_local_t *op) {

@@ -143,7 +143,7 @@ pl_status_t pl_mps_create_random(int n, int chi, uint64_t seed, pl_mps_t **out) 
     return PL_OK;
 }
 
-pl_status_t pl_mps_copy(const pl_mps_t *src, pl_mps_t **out) {
+pl_status_t pl_mps_clone(const pl_mps_t *src, pl_mps_t **out) {
     *out = NULL;
     pl_mps_t *psi;
     PL_TRY(mps_shell(src->n, &psi));
@@ -349,7 +349,7 @@ pl_status_t mps_canonical_view(const pl_mps_t *psi, const pl_mps_t **view, pl_mp
     *view = psi;
     if (psi->center >= 0) return PL_OK;
     pl_mps_t *copy;
-    PL_TRY(pl_mps_copy(psi, &copy));
+    PL_TRY(pl_mps_clone(psi, &copy));
     double log_norm;
     pl_status_t st = mps_canonicalize_scaled(copy, 0, &log_norm);
     if (st != PL_OK) {

@@ -180,7 +180,7 @@ static pl_status_t entropy_step(pl_mps_t *psi, int i, double *entropy) {
 pl_status_t pl_mps_entropies(const pl_mps_t *psi, double *entropy) {
     if (psi->n == 1) return PL_OK;
     pl_mps_t *copy;
-    PL_TRY(pl_mps_copy(psi, &copy));
+    PL_TRY(pl_mps_clone(psi, &copy));
     double log_norm;
     pl_status_t st = mps_canonicalize_scaled(copy, 0, &log_norm);
     for (int i = 0; st == PL_OK && i + 1 < copy->n; i++) st = entropy_step(copy, i, &entropy[i]);

@@ -12,23 +12,23 @@
 static const char *const method_names[PL_OPT_COUNT] = {"adam", "lbfgs", "cobyla",
                                                        "nelder-mead"};
 
-const char *pl_optimizer_name(pl_optimizer_t m) {
+const char *pl_optim_method_name(pl_optim_method_t m) {
     if ((unsigned)m >= PL_OPT_COUNT) return "unknown";
     return method_names[m];
 }
 
-pl_status_t pl_optimizer_lookup(const char *name, pl_optimizer_t *out) {
+pl_status_t pl_optim_method_lookup(const char *name, pl_optim_method_t *out) {
     if (!name) return pl_error(PL_EINVAL, "optimizer name is NULL");
     for (int m = 0; m < PL_OPT_COUNT; m++)
         if (strcmp(name, method_names[m]) == 0) {
-            *out = (pl_optimizer_t)m;
+            *out = (pl_optim_method_t)m;
             return PL_OK;
         }
     return pl_error(PL_EINVAL, "unknown optimizer '%s' (use adam, lbfgs, cobyla or nelder-mead)",
                     name);
 }
 
-const char *pl_stop_reason_str(pl_stop_reason_t r) {
+const char *pl_optim_stop_name(pl_stop_reason_t r) {
     switch (r) {
     case PL_STOP_FTOL: return "ftol";
     case PL_STOP_GTOL: return "gtol";

@@ -75,12 +75,12 @@ static double wrap_objective(unsigned n, const double *x, double *grad, void *da
 }
 
 /* The NLopt algorithm for a plateau method. */
-static nlopt_algorithm nlopt_algo(pl_optimizer_t m) {
+static nlopt_algorithm nlopt_algo(pl_optim_method_t m) {
     switch (m) {
     case PL_OPT_LBFGS: return NLOPT_LD_LBFGS;
     case PL_OPT_COBYLA: return NLOPT_LN_COBYLA;
     case PL_OPT_NELDER_MEAD: return NLOPT_LN_NELDERMEAD;
-    default: pl_internal_error(__FILE__, __LINE__, "not an NLopt method");
+    default: pl_error_internal(__FILE__, __LINE__, "not an NLopt method");
     }
 }
 
@@ -103,7 +103,7 @@ static const char *nlopt_result_words(nlopt_result r) {
  * (NLOPT_FAILURE); f never went below its start value 13".
  */
 static pl_status_t nlopt_failure(const nlopt_wrap_t *w, nlopt_result r, const char *stage) {
-    const char *name = pl_optimizer_name(w->opts->method);
+    const char *name = pl_optim_method_name(w->opts->method);
     const char *detail = nlopt_get_errmsg(w->opt);
     if (!detail) detail = nlopt_result_words(r);
     const char *code = nlopt_result_to_string(r);
@@ -171,7 +171,7 @@ static pl_status_t nlopt_reason(const nlopt_wrap_t *w, nlopt_result r, pl_stop_r
 static pl_status_t nlopt_run(nlopt_wrap_t *w, int n, double *x, pl_stop_reason_t *reason) {
     w->opt = nlopt_create(nlopt_algo(w->opts->method), (unsigned)n);
     if (!w->opt) return pl_error(PL_ENOMEM, "could not create the NLopt %s optimiser",
-                                 pl_optimizer_name(w->opts->method));
+                                 pl_optim_method_name(w->opts->method));
     pl_status_t st = nlopt_configure(w);
     if (st == PL_OK) {
         double fmin = HUGE_VAL;

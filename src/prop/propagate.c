@@ -381,7 +381,7 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
                                pl_prop_stats_t *stats) {
     pl_timer_t timer = pl_timer_start();
     run_t r = {.trunc = trunc, .nw = PL_PAULI_WORDS(prog->n), .ngrad = ngrad,
-               .nthreads = pl_threads()};
+               .nthreads = pl_threads_get()};
     r.spawn = calloc((size_t)r.nthreads, sizeof *r.spawn);
     prop_terms_t t;
     size_t peak_terms = 0, peak_bytes = 0;

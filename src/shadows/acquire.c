@@ -169,7 +169,7 @@ pl_status_t pl_shadows_from_mps(const pl_mps_t *psi, size_t shots, uint64_t seed
     pl_mps_t *canon = NULL;
     double norm;
     /* sampling needs the right-canonical form and a unit norm */
-    PL_TRY(pl_mps_copy(psi, &canon));
+    PL_TRY(pl_mps_clone(psi, &canon));
     pl_status_t st = pl_mps_canonicalize(canon, 0);
     if (st == PL_OK) st = pl_mps_normalize(canon, &norm);
     if (st == PL_OK) st = pl_shadows_create(pl_mps_sites(canon), shots, out);

@@ -170,7 +170,7 @@ pl_status_t shadows_read_h5(hid_t loc, const char *path, pl_shadows_t **out) {
     pl_status_t st = io_h5_read(loc, "bits", H5T_NATIVE_UINT64, 3, dims, bits, path);
     if (st == PL_OK) {
         st = pl_shadows_from_bits((int)qubits, (size_t)shots, bits, out);
-        if (st != PL_OK) st = pl_error(PL_EIO, "'%s': %s (corrupt file?)", path, pl_last_error());
+        if (st != PL_OK) st = pl_error(PL_EIO, "'%s': %s (corrupt file?)", path, pl_error_message());
     }
     pl_mem_free(bits, bytes);
     return st;

@@ -13,8 +13,8 @@ static pl_status_t sv_alloc(int n, pl_sv_t **out) {
     if (n > PL_SV_MAX_QUBITS) {
         /* Beyond any machine's memory; say so in the same words as the limit check. */
         char need[32], have[32];
-        pl_format_bytes(16.0 * ldexp(1.0, n), need, sizeof need);
-        pl_format_bytes((double)pl_mem_limit(), have, sizeof have);
+        pl_mem_format_bytes(16.0 * ldexp(1.0, n), need, sizeof need);
+        pl_mem_format_bytes((double)pl_mem_limit(), have, sizeof have);
         return pl_error(PL_ENOMEM,
                         "state vector of %d qubits needs %s, over the memory limit of %s", n,
                         need, have);

@@ -19,7 +19,7 @@ static void check(bool ok, const char *what, int line)
 {
     if (!ok) {
         std::fprintf(stderr, "test_cxx.cpp:%d: check failed: %s (last error: '%s')\n", line,
-                     what, pl_last_error());
+                     what, pl_error_message());
         ++failures;
     }
 }
@@ -70,8 +70,8 @@ int main()
     const int bad[1] = {5};
     pl_status_t st = pl_sv_apply_gate(sv, PL_GATE_X, bad, nullptr);
     CHECK(st == PL_EINVAL);
-    CHECK(pl_last_error()[0] != '\0');
-    CHECK(pl_status_str(st) != nullptr);
+    CHECK(pl_error_message()[0] != '\0');
+    CHECK(pl_status_name(st) != nullptr);
 
     pl_pauli_destroy(zz);
     pl_pauli_sum_destroy(h);

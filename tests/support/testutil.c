@@ -47,19 +47,19 @@ void test_check_status(pl_status_t got, pl_status_t want, const char *call, cons
     if (got == want) return;
     if (want == PL_OK)
         test_fail_at(file, line, "%s failed with %s (%s): %s", call, test_status_name(got),
-                     pl_status_str(got), pl_last_error());
+                     pl_status_name(got), pl_error_message());
     else
         test_fail_at(file, line, "%s returned %s (%s), expected %s; message: \"%s\"", call,
-                     test_status_name(got), pl_status_str(got), test_status_name(want),
-                     pl_last_error());
+                     test_status_name(got), pl_status_name(got), test_status_name(want),
+                     pl_error_message());
 }
 
 void test_check_error(pl_status_t got, pl_status_t want, const char *text, const char *call,
                       const char *file, int line) {
     test_check_status(got, want, call, file, line);
-    if (!strstr(pl_last_error(), text))
+    if (!strstr(pl_error_message(), text))
         test_fail_at(file, line, "%s: expected '%s' in the message \"%s\"", call, text,
-                     pl_last_error());
+                     pl_error_message());
 }
 
 void test_expect_contains(const char *text, const char *needle) {

@@ -15,19 +15,19 @@ void test_fail(const char *fmt, ...) PL_PRINTF(1, 2);
 /* As test_fail, reporting @p file:@p line as the place of the failure. */
 void test_fail_at(const char *file, int line, const char *fmt, ...) PL_PRINTF(3, 4);
 
-/* The enum spelling of @p st ("PL_EINVAL"); pl_status_str() gives the words. */
+/* The enum spelling of @p st ("PL_EINVAL"); pl_status_name() gives the words. */
 const char *test_status_name(pl_status_t st);
 
 /* Fail unless @p got == @p want; the failure names both statuses, @p call
- * (the call's text), pl_last_error() and the place. */
+ * (the call's text), pl_error_message() and the place. */
 void test_check_status(pl_status_t got, pl_status_t want, const char *call, const char *file,
                        int line);
 
 /* The call returns PL_OK; otherwise the test fails with the status name,
- * pl_last_error() and the call's text. */
+ * pl_error_message() and the call's text. */
 #define ASSERT_OK(call) test_check_status((call), PL_OK, #call, __FILE__, __LINE__)
 
-/* Fail unless @p got == @p want and pl_last_error() contains @p text; the
+/* Fail unless @p got == @p want and pl_error_message() contains @p text; the
  * failure names the statuses, the message, @p call and the place. */
 void test_check_error(pl_status_t got, pl_status_t want, const char *text, const char *call,
                       const char *file, int line);

@@ -260,7 +260,7 @@ static void test_dataset_split(void **state) {
     for (int i = 0; i < 12; i++) assert_int_equal(seen[i], 1);
     assert_int_equal(pl_dataset_split(&d, 0.5, 7, false, &again), PL_OK);
     assert_memory_equal(sp.labels, again.labels, 12 * sizeof *sp.labels);
-    pl_dataset_split_free(&again);
+    pl_dataset_split_destroy(&again);
 
     const pl_eval_opts_t eo = {.seed = 7, .clf = {.kind = PL_CLF_SURROGATE, .max_iter = 3, .seed = 7}};
     pl_eval_result_t r, e;
@@ -278,13 +278,13 @@ static void test_dataset_split(void **state) {
     none.count = 0;
     assert_int_equal(pl_clf_evaluate(&co, &sp.train, &none, 50, 7, &e, NULL), PL_EINVAL);
     test_expect_contains(pl_error_message(), "no test points");
-    pl_dataset_split_free(&sp);
+    pl_dataset_split_destroy(&sp);
 
     assert_int_equal(pl_dataset_split(&d, 1.0, 7, false, &sp), PL_EINVAL);
     test_expect_contains(pl_error_message(), "must lie in (0, 1)");
     assert_int_equal(pl_dataset_split(&d, 0.1, 7, false, &sp), PL_EINVAL);
     test_expect_contains(pl_error_message(), "cannot be split");
-    pl_dataset_split_free(&sp);
+    pl_dataset_split_destroy(&sp);
     d.shadows = NULL;
     assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_EINVAL);
     test_expect_contains(pl_error_message(), "no shadows");

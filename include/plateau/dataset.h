@@ -123,7 +123,7 @@ PL_NODISCARD pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t
 typedef struct {
     pl_clf_data_t train;
     pl_clf_data_t test;
-    /* storage behind the views, the points in permuted order (pl_dataset_split_free) */
+    /* storage behind the views, the points in permuted order (pl_dataset_split_destroy) */
     int points;
     int *labels;
     pl_shadows_t **shadows;
@@ -134,7 +134,7 @@ typedef struct {
  * Split @p d into training and test views (pl_dataset_split_t).
  * @param[in] train_fraction  share of the points used for training, in (0, 1); 0: 0.5
  * @param[in] exact_states    also compute the exact states (as the QCNN needs them)
- * @param[out] out  the two views; release with pl_dataset_split_free (also
+ * @param[out] out  the two views; release with pl_dataset_split_destroy (also
  *   after a failure, when it holds nothing)
  * @return PL_EINVAL for a fraction outside (0, 1) or fewer than two training
  *   points or no test point; the errors of pl_dataset_exact_states; PL_ENOMEM.
@@ -144,7 +144,7 @@ PL_NODISCARD pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fr
                                           pl_dataset_split_t *out);
 
 /** Release what a split holds (its states, its arrays); the dataset stays. */
-void pl_dataset_split_free(pl_dataset_split_t *s);
+void pl_dataset_split_destroy(pl_dataset_split_t *s);
 
 /** How to split and train. */
 typedef struct {

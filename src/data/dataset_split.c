@@ -44,14 +44,14 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
                                   s->states ? s->states + ntrain : NULL};
     } else {
         for (int i = 0; states && i < d->points; i++) pl_sv_destroy(states[i]);
-        pl_dataset_split_free(s);
+        pl_dataset_split_destroy(s);
     }
     free(states); /* the states themselves now belong to s->states */
     free(perm);
     return st;
 }
 
-void pl_dataset_split_free(pl_dataset_split_t *s) {
+void pl_dataset_split_destroy(pl_dataset_split_t *s) {
     for (int i = 0; s->states && i < s->points; i++) pl_sv_destroy(s->states[i]);
     free(s->labels);
     free(s->shadows);
@@ -74,6 +74,6 @@ pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o
     co.classes = d->model->nlabels;
     if (st == PL_OK)
         st = pl_clf_evaluate(&co, &s.train, &s.test, d->shots, o->seed ^ 0x5bd1e995u, r, model);
-    pl_dataset_split_free(&s);
+    pl_dataset_split_destroy(&s);
     return st;
 }

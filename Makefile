@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test check-deps test-sanitize build-clang ci demo bench clean
+.PHONY: all deps build test check-deps format format-check test-sanitize build-clang ci demo bench clean
 
 all: build
 
@@ -23,6 +23,15 @@ test: build
 # folders use only lower layers, no file circles), read off the built library.
 check-deps: build
 	@python3 scripts/check_deps.py $(BUILD)
+
+# The C sources follow .clang-format; `make format` rewrites them,
+# `make format-check` (run by CI) fails on any difference.
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' '*.cpp')
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
 
 # The same tests under AddressSanitizer + UBSan (portable build, no -march=native).
 test-sanitize: deps

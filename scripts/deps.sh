@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake clang libomp-dev pkg-config
+  build-essential cmake clang clang-format libomp-dev pkg-config
   libopenblas-dev liblapacke-dev
   libopenmpi-dev openmpi-bin
   libhdf5-dev libcjson-dev libcmocka-dev libnlopt-dev libxxhash-dev

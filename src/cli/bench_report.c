@@ -135,7 +135,8 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     cli_text_add(&t, "unset multiplot\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/phase-%s-%d.png", dir, m->name, r->row->sites);
-    pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(path, 1000, 440, t.s);
+    pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
+                                  : cli_plot_png(path, 1000, 440, t.s);
     free(t.s);
     return st;
 }
@@ -153,7 +154,8 @@ static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
     cli_text_add(&t, "e\nunset multiplot\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/tradeoff.png", dir);
-    pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(path, 1000, 420, t.s);
+    pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
+                                  : cli_plot_png(path, 1000, 420, t.s);
     free(t.s);
     return st;
 }
@@ -164,11 +166,13 @@ pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t
     markdown(&md, quick, r, nrows, tr, seconds);
     char path[4200];
     snprintf(path, sizeof path, "%s/report.md", dir);
-    pl_status_t st = md.failed ? pl_error(PL_ENOMEM, "out of memory") : pl_io_write_text_atomic(path, md.s);
+    pl_status_t st = md.failed ? pl_error_nomemf("the text of '%s'", path)
+                                   : pl_io_write_text_atomic(path, md.s);
     free(md.s);
     char *json = st == PL_OK ? results_json(r, nrows, tr, seconds) : NULL;
     snprintf(path, sizeof path, "%s/results.json", dir);
-    if (st == PL_OK) st = json ? pl_io_write_text_atomic(path, json) : pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK) st = json ? pl_io_write_text_atomic(path, json)
+                              : pl_error_nomemf("the text of '%s'", path);
     free(json);
     for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_plot(dir, &r[i]);
     if (st == PL_OK) st = tradeoff_plot(dir, tr);

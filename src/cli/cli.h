@@ -54,8 +54,8 @@ enum { CLI_CONTINUE = -1 };
 /*
  * Parse argv[1..argc) of a subcommand: the command's nopts options, the
  * common options, and up to cmd->max_positional positional arguments (stored
- * in positional[]). Applies --threads and --max-memory and starts
- * common->start. Then, with --help, prints the usage and returns CLI_OK; when
+ * in positional[]). Sets common->seed to its default 1 before reading --seed,
+ * applies --threads and --max-memory and starts common->start. Then, with --help, prints the usage and returns CLI_OK; when
  * cmd->positional is required and absent, prints "missing ..." and returns
  * CLI_USAGE. Returns CLI_CONTINUE when the command should run, or CLI_USAGE
  * after printing one error line. Call it through CLI_PARSE.
@@ -78,6 +78,19 @@ void cli_error(const char *command, const char *fmt, ...) PL_PRINTF(2, 3);
 /* Report a library failure with pl_error_message() and return the exit status
  * that fits the status: CLI_USAGE for bad input, CLI_FAILURE otherwise. */
 int cli_fail(const char *command, pl_status_t st);
+
+/* Refuse, before any work, an output path that the write would refuse later
+ * (a directory, a device, a socket, a symbolic-link loop: pl_io_out_check()):
+ * prints the same one line as cli_fail() would at write time and returns its
+ * exit status; CLI_OK when every path may be written. NULL entries (options
+ * not given) are skipped. Call it through CLI_CHECK_OUTPUTS. */
+int cli_check_outputs(const char *command, int npaths, const char *const *paths);
+
+/* cli_check_outputs on the paths listed: CLI_CHECK_OUTPUTS("gs", a.out, a.plot). */
+#define CLI_CHECK_OUTPUTS(command, ...)                                                          \
+    cli_check_outputs((command),                                                                 \
+                      (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)),  \
+                      (const char *const[]){__VA_ARGS__})
 
 /* Print a JSON object on stdout (exactly one line) and free it. */
 void cli_print_json(cJSON *obj);

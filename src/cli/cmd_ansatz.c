@@ -88,7 +88,7 @@ static int check_usage(const ansatz_args_t *a) {
 /* θ_k uniform in [0, 2π) from the seed, one stream. */
 static pl_status_t random_params(uint64_t seed, int count, double **theta) {
     *theta = malloc((size_t)(count ? count : 1) * sizeof **theta);
-    if (!*theta) return pl_error(PL_ENOMEM, "out of memory for %d parameters", count);
+    if (!*theta) return pl_error_nomemf("%d parameters", count);
     pl_rng_t rng;
     pl_rng_seed(&rng, seed, 0);
     for (int k = 0; k < count; k++) (*theta)[k] = 2.0 * PL_PI * pl_rng_uniform(&rng);
@@ -192,7 +192,7 @@ static int resolve(const ansatz_args_t *a, pl_ansatz_opts_t *o) {
 }
 
 int cli_cmd_ansatz(const cli_command_t *cmd, int argc, char **argv) {
-    ansatz_args_t a = {.layers = 1, .common = {.seed = 1}};
+    ansatz_args_t a = {.layers = 1};
     const cli_opt_t opts[] = {
         {"--ansatz", CLI_STRING, &a.ansatz, NULL},
         {"--qubits", CLI_INT, &a.qubits, &a.qubits_given},
@@ -209,6 +209,7 @@ int cli_cmd_ansatz(const cli_command_t *cmd, int argc, char **argv) {
     pl_ansatz_opts_t o = {0};
     rc = resolve(&a, &o);
     if (rc != CLI_OK) return rc;
+    if ((rc = CLI_CHECK_OUTPUTS("ansatz", a.out)) != CLI_OK) return rc;
     ansatz_result_t r = {0};
     pl_status_t st = build_and_write(&a, &o, &r);
     if (st == PL_OK) {

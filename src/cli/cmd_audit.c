@@ -148,7 +148,7 @@ static pl_status_t run(const audit_args_t *a) {
     char command[4096] = "";
     if (st == PL_OK) sim_command(a, &r, command, sizeof command);
     char *md = st == PL_OK ? markdown(a, &r, command) : NULL;
-    if (st == PL_OK && !md) st = pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK && !md) st = pl_error_nomem("the audit report");
     if (st == PL_OK && a->out) st = pl_io_write_text_atomic(a->out, md);
     if (st == PL_OK) {
         if (a->common.json) print_json(a, &r, command);
@@ -160,7 +160,7 @@ static pl_status_t run(const audit_args_t *a) {
 }
 
 int cli_cmd_audit(const cli_command_t *cmd, int argc, char **argv) {
-    audit_args_t a = {.in = {.params_optional = true}, .common = {.seed = 1}};
+    audit_args_t a = {.in = {.params_optional = true}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
         {"--params", CLI_STRING, &a.in.params, NULL},
@@ -180,6 +180,7 @@ int cli_cmd_audit(const cli_command_t *cmd, int argc, char **argv) {
         cli_error("audit", "--samples must be at least 2, got %d", a.samples);
         return CLI_USAGE;
     }
+    if ((rc = CLI_CHECK_OUTPUTS("audit", a.out)) != CLI_OK) return rc;
     pl_status_t st = run(&a);
     return st == PL_OK ? CLI_OK : cli_fail("audit", st);
 }

@@ -129,7 +129,8 @@ static pl_status_t predict_all(const pl_clf_t *c, const pl_dataset_t *d, bench_r
     r->predicted = malloc((size_t)d->points * sizeof *r->predicted);
     r->labels = malloc((size_t)d->points * sizeof *r->labels);
     r->params = malloc((size_t)d->points * d->nparams * sizeof *r->params);
-    if (!r->predicted || !r->labels || !r->params) return pl_error(PL_ENOMEM, "out of memory");
+    if (!r->predicted || !r->labels || !r->params)
+        return pl_error_nomemf("the predictions for %d points", d->points);
     memcpy(r->labels, d->labels, (size_t)d->points * sizeof *r->labels);
     memcpy(r->params, d->params, (size_t)d->points * d->nparams * sizeof *r->params);
     const pl_clf_data_t all = {d->points, d->labels, d->shadows, NULL};
@@ -181,7 +182,7 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
     static const int shots[] = {10, 25, 50, 100, 200};
     pl_shadows_t **full = d->shadows;
     pl_shadows_t **part = calloc((size_t)d->points, sizeof *part);
-    if (!part) st = pl_error(PL_ENOMEM, "out of memory");
+    if (!part) st = pl_error_nomemf("the shadows of %d points", d->points);
     for (int s = 0; s < 5 && st == PL_OK && (uint64_t)shots[s] <= d->shots; s++) {
         for (int i = 0; i < d->points && st == PL_OK; i++) {
             pl_shadows_destroy(part[i]);
@@ -263,14 +264,34 @@ static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nr
     return PL_OK;
 }
 
+/* Refuse, before any work, a file in the output folder that the write would
+ * refuse (pl_io_out_check): the datasets, report.md, results.json, the plots. */
+static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
+    static const char *const fixed[] = {"report.md", "results.json", "tradeoff.png"};
+    char name[96], path[4200];
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        snprintf(path, sizeof path, "%s/%s", a->dir, fixed[i]);
+        PL_TRY(pl_io_out_check(path));
+    }
+    for (int i = 0; i < nrows; i++) {
+        row_name(rows[i], name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
+        PL_TRY(pl_io_out_check(path));
+        snprintf(path, sizeof path, "%s/phase-%s.png", a->dir, name);
+        PL_TRY(pl_io_out_check(path));
+    }
+    return PL_OK;
+}
+
 static pl_status_t run(const bench_args_t *a) {
     const bench_row_t *rows[16];
     int nrows;
     PL_TRY(plan(a, rows, &nrows));
+    PL_TRY(check_outputs(a, rows, nrows));
     if (mkdir(a->dir, 0755) != 0 && errno != EEXIST)
         return pl_error(PL_EIO, "cannot create '%s': %s", a->dir, strerror(errno));
     bench_result_t *res = calloc((size_t)nrows, sizeof *res);
-    if (!res) return pl_error(PL_ENOMEM, "out of memory");
+    if (!res) return pl_error_nomemf("the results of %d benchmark rows", nrows);
     pl_timer_t t = pl_timer_start();
     pl_status_t st = PL_OK;
     for (int i = 0; i < nrows && st == PL_OK; i++) st = run_row(a, rows[i], &res[i]);
@@ -301,7 +322,7 @@ static pl_status_t run(const bench_args_t *a) {
 
 int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     bench_args_t a = {0};
-    cli_common_t common = {.seed = 1};
+    cli_common_t common = {0};
     const cli_opt_t opts[] = {
         {"--quick", CLI_FLAG, &a.quick, NULL},
         {"--out", CLI_STRING, &a.dir, NULL},
@@ -317,7 +338,7 @@ int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     a.common = &common;
     char *command = cli_command_line(argc, argv);
     a.command = command;
-    pl_status_t st = command ? run(&a) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = command ? run(&a) : pl_error_nomem("the command line");
     free(command);
     return st == PL_OK ? CLI_OK : cli_fail("benchmark", st);
 }

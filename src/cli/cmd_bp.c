@@ -91,7 +91,7 @@ static pl_status_t parse_sizes(const char *text, int **sizes, int *count) {
         return parsed;
     }
     *sizes = malloc((n ? n : 1) * sizeof **sizes);
-    pl_status_t st = *sizes ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = *sizes ? PL_OK : pl_error_nomemf("%zu sizes of --qubits", n);
     for (size_t i = 0; i < n && st == PL_OK; i++) {
         if (v[i] != floor(v[i]) || v[i] < 1 || v[i] > 30)
             st = pl_error(PL_EINVAL, "--qubits: %g is not a size in [1, 30]", v[i]);
@@ -156,7 +156,8 @@ static pl_status_t plot(const bp_args_t *a, const pl_bp_point_t *pts, int count,
     for (int i = 0; i < count; i++)
         cli_text_add(&t, "%d %.17g %.17g\n", pts[i].qubits, pts[i].var_grad, pts[i].stderr);
     cli_text_add(&t, "e\n");
-    pl_status_t st = t.failed ? pl_error(PL_ENOMEM, "out of memory") : cli_plot_png(a->plot, 800, 560, t.s);
+    pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", a->plot)
+                                  : cli_plot_png(a->plot, 800, 560, t.s);
     free(t.s);
     return st;
 }
@@ -231,7 +232,7 @@ static pl_status_t run(bp_args_t *a) {
         param_index = (int)v;
     }
     pl_bp_point_t *pts = calloc((size_t)(count ? count : 1), sizeof *pts);
-    if (!pts && st == PL_OK) st = pl_error(PL_ENOMEM, "out of memory");
+    if (!pts && st == PL_OK) st = pl_error_nomemf("%d scan points", count);
     for (int i = 0; i < count && st == PL_OK; i++) st = sample_point(a, sizes, i, param_index, &pts[i]);
     pl_bp_fit_t fit;
     if (st == PL_OK) st = pl_bp_fit(pts, count, &fit);
@@ -267,7 +268,7 @@ static int check_args(const bp_args_t *a) {
 }
 
 int cli_cmd_bp(const cli_command_t *cmd, int argc, char **argv) {
-    bp_args_t a = {.samples = 200, .common = {.seed = 1}};
+    bp_args_t a = {.samples = 200};
     const cli_opt_t opts[] = {
         {"--ansatz", CLI_STRING, &a.ansatz, NULL},
         {"--qubits", CLI_STRING, &a.qubits, NULL},
@@ -283,6 +284,7 @@ int cli_cmd_bp(const cli_command_t *cmd, int argc, char **argv) {
     int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, a.files, &a.nfiles);
     if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a)) != CLI_OK) return rc;
+    if ((rc = CLI_CHECK_OUTPUTS("bp", a.plot)) != CLI_OK) return rc;
     pl_status_t st = run(&a);
     return st == PL_OK ? CLI_OK : cli_fail("bp", st);
 }

@@ -193,7 +193,7 @@ static int check_args(const dataset_args_t *a, bool sites_given) {
 }
 
 int cli_cmd_dataset(const cli_command_t *cmd, int argc, char **argv) {
-    dataset_args_t a = {.common = {.seed = 1}};
+    dataset_args_t a = {0};
     bool sites_given = false;
     const cli_opt_t opts[] = {
         {"--model", CLI_STRING, &a.model, NULL},
@@ -213,10 +213,11 @@ int cli_cmd_dataset(const cli_command_t *cmd, int argc, char **argv) {
     int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
     if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a, sites_given)) != CLI_OK) return rc;
+    if ((rc = CLI_CHECK_OUTPUTS("dataset", a.out)) != CLI_OK) return rc;
     world_t w;
     world_init(&w);
     char *command = cli_command_line(argc, argv);
-    pl_status_t st = command ? run(&a, &w, command) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = command ? run(&a, &w, command) : pl_error_nomem("the command line");
     free(command);
     world_end(&w);
     return st == PL_OK ? CLI_OK : cli_fail("dataset", st);

@@ -66,7 +66,7 @@ static void gen_list_free(gen_list_t *l) {
 static pl_status_t parse_gens(const char *text, int n, gen_list_t *out) {
     char *copy = strdup(text), *save = NULL;
     out->g = calloc(strlen(text) / 2 + 1, sizeof *out->g);
-    pl_status_t st = copy && out->g ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = copy && out->g ? PL_OK : pl_error_nomem("the --gens generators");
     size_t piece = 0;
     for (char *t = copy ? strtok_r(copy, ";", &save) : NULL; t && st == PL_OK;
          t = strtok_r(NULL, ";", &save), piece++) {
@@ -106,7 +106,7 @@ static pl_status_t build_circuit(const dla_args_t *a, pl_circuit_t **c) {
 static pl_status_t basis_strings(const pl_lie_t *g, char ***out) {
     const size_t dim = pl_lie_dim(g);
     *out = calloc(dim ? dim : 1, sizeof **out);
-    if (!*out) return pl_error(PL_ENOMEM, "out of memory");
+    if (!*out) return pl_error_nomemf("the %zu basis strings", dim);
     for (size_t j = 0; j < dim; j++) {
         pl_pauli_sum_t *b;
         PL_TRY(pl_lie_basis_element(g, j, &b));
@@ -224,7 +224,7 @@ static int check_usage(const dla_args_t *a, int npos, pl_lie_opts_t *o) {
 }
 
 int cli_cmd_dla(const cli_command_t *cmd, int argc, char **argv) {
-    dla_args_t a = {.layers = 1, .common = {.seed = 1}};
+    dla_args_t a = {.layers = 1};
     const cli_opt_t opts[] = {
         {"--gens", CLI_STRING, &a.gens, NULL},
         {"--ansatz", CLI_STRING, &a.ansatz, NULL},

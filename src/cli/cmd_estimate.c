@@ -145,7 +145,7 @@ static int check_args(const estimate_args_t *a, bool windows_given) {
 }
 
 int cli_cmd_estimate(const cli_command_t *cmd, int argc, char **argv) {
-    estimate_args_t a = {.opts = {.delta = 0.05}, .common = {.seed = 1}};
+    estimate_args_t a = {.opts = {.delta = 0.05}};
     bool windows_given = false;
     const cli_opt_t opts[] = {
         {"--shadows", CLI_STRING, &a.shadows, NULL},
@@ -159,11 +159,12 @@ int cli_cmd_estimate(const cli_command_t *cmd, int argc, char **argv) {
     int rc = CLI_PARSE(cmd, argc, argv, opts, &a.common, NULL, &npos);
     if (rc != CLI_CONTINUE) return rc;
     if ((rc = check_args(&a, windows_given)) != CLI_OK) return rc;
+    if ((rc = CLI_CHECK_OUTPUTS("estimate", a.out)) != CLI_OK) return rc;
     pl_shadows_t *sh;
     pl_status_t st = pl_shadows_read_any(a.shadows, &sh);
     if (st != PL_OK) return cli_fail("estimate", st);
     char *command = cli_command_line(argc, argv);
-    if (!command) st = pl_error(PL_ENOMEM, "out of memory");
+    if (!command) st = pl_error_nomem("the command line");
     else if (windows_given) st = estimate_windows(&a, sh, command);
     else st = estimate_obs(&a, sh);
     free(command);

@@ -50,7 +50,7 @@ static pl_status_t run(const grad_args_t *a, cli_problem_t *p) {
     PL_TRY(cli_load_problem(&a->in, p));
     double e = 0.0;
     double *g = malloc((size_t)(p->nparams ? p->nparams : 1) * sizeof *g);
-    if (!g) return pl_error(PL_ENOMEM, "out of memory for %d parameters", p->nparams);
+    if (!g) return pl_error_nomemf("the gradient of %d parameters", p->nparams);
     pl_status_t st = pl_grad(p->circuit, p->theta, p->obs, NULL, m, &e, g);
     if (st == PL_OK) report(a, p, m, e, g);
     free(g);
@@ -58,7 +58,7 @@ static pl_status_t run(const grad_args_t *a, cli_problem_t *p) {
 }
 
 int cli_cmd_grad(const cli_command_t *cmd, int argc, char **argv) {
-    grad_args_t a = {.common = {.seed = 1}};
+    grad_args_t a = {0};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
         {"--params", CLI_STRING, &a.in.params, NULL},

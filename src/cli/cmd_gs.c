@@ -139,7 +139,7 @@ static int check_args(const gs_args_t *a) {
 }
 
 int cli_cmd_gs(const cli_command_t *cmd, int argc, char **argv) {
-    gs_args_t a = {.common = {.seed = 1}};
+    gs_args_t a = {0};
     bool chi_given = false;
     const cli_opt_t opts[] = {
         {"--model", CLI_STRING, &a.model, NULL},
@@ -160,8 +160,9 @@ int cli_cmd_gs(const cli_command_t *cmd, int argc, char **argv) {
         cli_error("gs", "--chi must be at least 1, got %d", a.gs.chi_max);
         return CLI_USAGE;
     }
+    if ((rc = CLI_CHECK_OUTPUTS("gs", a.out)) != CLI_OK) return rc;
     char *command = cli_command_line(argc, argv);
-    pl_status_t st = command ? run(&a, command) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = command ? run(&a, command) : pl_error_nomem("the command line");
     free(command);
     return st == PL_OK ? CLI_OK : cli_fail("gs", st);
 }

@@ -41,9 +41,11 @@ typedef struct {
 typedef struct {
     const cli_problem_t *p;
     double *history;
-    int nhistory, cap;
+    int nhistory;
+    size_t cap;
     pl_progress_t *bar;
     int budget;
+    pl_status_t st; /* PL_ENOMEM when the history could not grow */
 } run_t;
 
 static double objective(const double *x, double *grad, void *ctx, pl_status_t *st) {
@@ -57,13 +59,9 @@ static bool record(int iter, double f, const double *x, int n, void *ctx) {
     (void)x;
     (void)n;
     run_t *r = ctx;
-    if (r->nhistory == r->cap) {
-        int cap = r->cap ? 2 * r->cap : 64;
-        double *h = realloc(r->history, (size_t)cap * sizeof *h);
-        if (!h) return false;
-        r->history = h;
-        r->cap = cap;
-    }
+    const size_t need = (size_t)r->nhistory + 1;
+    r->st = PL_GROW(r->history, r->cap, need < 64 ? 64 : need, "the optimisation history");
+    if (r->st != PL_OK) return false; /* stops the optimiser; run() reports r->st */
     r->history[r->nhistory++] = f;
     pl_progress_update(r->bar, (uint64_t)(iter < r->budget ? iter : r->budget));
     return true;
@@ -117,7 +115,7 @@ static pl_status_t write_params(const char *path, const double *x, int n) {
     cJSON *arr = cli_number_array(x, n);
     char *text = cJSON_Print(arr);
     cJSON_Delete(arr);
-    if (!text) return pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
+    if (!text) return pl_error_nomemf("the text of '%s'", path);
     pl_status_t st = pl_io_write_text_atomic(path, text);
     free(text);
     return st;
@@ -154,7 +152,7 @@ static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
     if (p->nparams == 0)
         return pl_error(PL_EINVAL, "'%s' has no parameters theta[k] to optimise", a->in.file);
     double *x = malloc((size_t)p->nparams * sizeof *x);
-    if (!x) return pl_error(PL_ENOMEM, "out of memory for %d parameters", p->nparams);
+    if (!x) return pl_error_nomemf("%d parameters", p->nparams);
     run_t r = {.p = p, .budget = o.max_iter ? o.max_iter : 1000};
     pl_status_t st = starting_point(a, p, x);
     pl_optim_result_t res = {0};
@@ -164,6 +162,7 @@ static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
         o.callback_ctx = &r;
         st = pl_optimize(objective, &r, p->nparams, x, &o, &res);
         pl_progress_end(r.bar);
+        if (st == PL_OK) st = r.st;
     }
     if (st == PL_OK && a->out_params) st = write_params(a->out_params, x, p->nparams);
     if (st == PL_OK) report(a, p, &o, &res, x, &r);
@@ -173,7 +172,7 @@ static pl_status_t run(const opt_args_t *a, cli_problem_t *p) {
 }
 
 int cli_cmd_optimize(const cli_command_t *cmd, int argc, char **argv) {
-    opt_args_t a = {.common = {.seed = 1}, .in = {.params_optional = true}};
+    opt_args_t a = {.in = {.params_optional = true}};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
         {"--params", CLI_STRING, &a.in.params, NULL},
@@ -194,6 +193,7 @@ int cli_cmd_optimize(const cli_command_t *cmd, int argc, char **argv) {
         cli_error("optimize", "missing --obs, the observable to minimise");
         return CLI_USAGE;
     }
+    if ((rc = CLI_CHECK_OUTPUTS("optimize", a.out_params)) != CLI_OK) return rc;
     cli_problem_t p = {0};
     pl_status_t st = run(&a, &p);
     cli_problem_free(&p);

@@ -35,7 +35,7 @@ static pl_status_t run_predict(const char *model_path, const char *data_path,
     pl_sv_t **states = NULL;
     if (st == PL_OK && pl_clf_kind(c) == PL_CLF_QCNN) st = pl_dataset_exact_states(d, 1, &states);
     int *pred = st == PL_OK ? malloc((size_t)d->points * sizeof *pred) : NULL;
-    if (st == PL_OK && !pred) st = pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK && !pred) st = pl_error_nomemf("the predictions for %d points", d->points);
     const pl_clf_data_t data = {d ? d->points : 0, d ? d->labels : NULL, d ? d->shadows : NULL, states};
     if (st == PL_OK) st = pl_clf_predict(c, &data, pred, NULL);
     if (st == PL_OK) {
@@ -65,7 +65,7 @@ static pl_status_t run_predict(const char *model_path, const char *data_path,
 
 int cli_cmd_predict(const cli_command_t *cmd, int argc, char **argv) {
     const char *model = NULL, *data = NULL;
-    cli_common_t common = {.seed = 1};
+    cli_common_t common = {0};
     const cli_opt_t opts[] = {
         {"--model", CLI_STRING, &model, NULL},
         {"--data", CLI_STRING, &data, NULL},

@@ -93,7 +93,7 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
     pl_status_t st = PL_OK;
     if (a->grad) {
         g = malloc((size_t)(np ? np : 1) * sizeof *g);
-        st = g ? pl_prop_grad_zero(prop, &e, g) : pl_error(PL_ENOMEM, "out of memory");
+        st = g ? pl_prop_grad_zero(prop, &e, g) : pl_error_nomemf("the gradient of %d parameters", np);
     }
     if (st == PL_OK && a->terms_out)
         st = pl_prop_save(prop, a->terms_out, command, a->common.seed);
@@ -104,7 +104,7 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
 }
 
 int cli_cmd_propagate(const cli_command_t *cmd, int argc, char **argv) {
-    prop_args_t a = {.common = {.seed = 1}};
+    prop_args_t a = {0};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
         {"--params", CLI_STRING, &a.in.params, NULL},
@@ -127,11 +127,9 @@ int cli_cmd_propagate(const cli_command_t *cmd, int argc, char **argv) {
                   a.trunc.min_abs_coeff);
         return CLI_USAGE;
     }
+    if ((rc = CLI_CHECK_OUTPUTS("propagate", a.terms_out)) != CLI_OK) return rc;
     char *command = cli_command_line(argc, argv);
-    if (!command) {
-        cli_error("propagate", "out of memory");
-        return CLI_FAILURE;
-    }
+    if (!command) return cli_fail("propagate", pl_error_nomem("the command line"));
     cli_problem_t p = {0};
     pl_status_t st = run(&a, command, &p);
     cli_problem_free(&p);

@@ -61,7 +61,7 @@ static pl_status_t run(const shadows_args_t *a, const char *command) {
 }
 
 int cli_cmd_shadows(const cli_command_t *cmd, int argc, char **argv) {
-    shadows_args_t a = {.common = {.seed = 1}};
+    shadows_args_t a = {0};
     bool shots_given = false;
     const cli_opt_t opts[] = {
         {"--state", CLI_STRING, &a.state, NULL},
@@ -80,8 +80,9 @@ int cli_cmd_shadows(const cli_command_t *cmd, int argc, char **argv) {
         cli_error("shadows", "--shots must lie in [1, 2^40], got %llu", (unsigned long long)a.shots);
         return CLI_USAGE;
     }
+    if ((rc = CLI_CHECK_OUTPUTS("shadows", a.out)) != CLI_OK) return rc;
     char *command = cli_command_line(argc, argv);
-    pl_status_t st = command ? run(&a, command) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = command ? run(&a, command) : pl_error_nomem("the command line");
     free(command);
     return st == PL_OK ? CLI_OK : cli_fail("shadows", st);
 }

@@ -95,7 +95,7 @@ static void report(const sim_args_t *a, int n, size_t ops, double expval) {
 }
 
 int cli_cmd_sim(const cli_command_t *cmd, int argc, char **argv) {
-    sim_args_t a = {.common = {.seed = 1}};
+    sim_args_t a = {0};
     const cli_opt_t opts[] = {
         {"--obs", CLI_STRING, &a.in.obs_text, NULL},
         {"--params", CLI_STRING, &a.in.params, NULL},

@@ -97,12 +97,10 @@ static char *default_out(const char *data, const char *model) {
     return s;
 }
 
-static pl_status_t run_train(train_args_t *a, const char *command) {
-    PL_TRY(pl_clf_lookup(a->model, &a->eval.clf.kind));
+/* Train on a->data and save the classifier to @p path (checked already). */
+static pl_status_t run_train(train_args_t *a, const char *path, const char *command) {
     pl_dataset_t *d;
     PL_TRY(pl_dataset_load(a->data, &d));
-    char *out = a->out ? NULL : default_out(a->data, a->model);
-    const char *path = a->out ? a->out : out;
     a->eval.seed = a->common.seed;
     a->eval.clf.seed = a->common.seed;
     bool shown = false;
@@ -112,18 +110,17 @@ static pl_status_t run_train(train_args_t *a, const char *command) {
     }
     pl_eval_result_t r;
     pl_clf_t *c = NULL;
-    pl_status_t st = path ? pl_dataset_train_test(d, &a->eval, &r, &c) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = pl_dataset_train_test(d, &a->eval, &r, &c);
     if (shown) fprintf(stderr, "\n");
     if (st == PL_OK) st = pl_clf_save(c, path, command, a->common.seed);
     if (st == PL_OK) report_train(a, d, &r, path);
     pl_clf_destroy(c);
     pl_dataset_destroy(d);
-    free(out);
     return st;
 }
 
 int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
-    train_args_t a = {.common = {.seed = 1}};
+    train_args_t a = {0};
     const cli_opt_t opts[] = {
         {"--data", CLI_STRING, &a.data, NULL},
         {"--model", CLI_STRING, &a.model, NULL},
@@ -147,8 +144,18 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
         cli_error("train", "--train-fraction must lie in (0, 1); --k, --iterations, --lr, --l2 >= 0");
         return CLI_USAGE;
     }
+    pl_status_t st = pl_clf_lookup(a.model, &a.eval.clf.kind);
+    if (st != PL_OK) return cli_fail("train", st);
+    char *out = a.out ? NULL : default_out(a.data, a.model);
+    const char *path = a.out ? a.out : out;
+    if (!path) return cli_fail("train", pl_error_nomem("the output file name"));
+    if ((rc = CLI_CHECK_OUTPUTS("train", path)) != CLI_OK) {
+        free(out);
+        return rc;
+    }
     char *command = cli_command_line(argc, argv);
-    pl_status_t st = command ? run_train(&a, command) : pl_error(PL_ENOMEM, "out of memory");
+    st = command ? run_train(&a, path, command) : pl_error_nomem("the command line");
     free(command);
+    free(out);
     return st == PL_OK ? CLI_OK : cli_fail("train", st);
 }

@@ -22,6 +22,15 @@ int cli_fail(const char *command, pl_status_t st) {
     return st == PL_EINTERNAL ? CLI_FAILURE : CLI_USAGE;
 }
 
+int cli_check_outputs(const char *command, int npaths, const char *const *paths) {
+    for (int i = 0; i < npaths; i++) {
+        if (!paths[i]) continue;
+        const pl_status_t st = pl_io_out_check(paths[i]);
+        if (st != PL_OK) return cli_fail(command, st);
+    }
+    return CLI_OK;
+}
+
 void cli_print_json(cJSON *obj) {
     char *text = cJSON_PrintUnformatted(obj);
     if (text) {
@@ -168,6 +177,7 @@ int cli_parse(const cli_command_t *cmd, int argc, char **argv, const cli_opt_t *
     enum { NCOMMON = 6, MAXOPTS = 32 };
     const char *command = cmd->name;
     common->start = pl_timer_start();
+    common->seed = 1; /* the default of --seed */
     bool threads_given = false;
     cli_opt_t all[MAXOPTS + NCOMMON] = {
         {"--seed", CLI_U64, &common->seed, NULL},

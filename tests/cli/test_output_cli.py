@@ -4,8 +4,11 @@ writes a file, a symbolic link given as the output stays a link and its target i
 a FIFO is written through (read by a thread), and a directory or a socket is refused with
 one error line and exit 2 while the target stays as it was. (Devices are refused the same
 way; tests/test_io.c checks that by a stat alone, as no test may open a real device for
-writing.)"""
+writing.) The refusal comes before any work: given work that would fail (a missing input,
+a memory limit of one byte), a writer reports the refused output, with the very line it
+printed at write time, and leaves nothing behind (no dataset FILE.parts folder)."""
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -80,6 +83,46 @@ def writers(i):
         ("audit", lambda o: ["audit", i["qasm"], "--obs", "Z0 Z1", "--samples", 10, "--out", o],
          lambda d: len(d) > 0),
     ]
+
+
+def failing_writers(tmp, i):
+    """(name, argv given the output path) for every writer of writers(), each given work
+    that fails: its input files are missing, or its memory limit is one byte."""
+    missing = {k: os.path.join(tmp, "missing-" + os.path.basename(v)) for k, v in i.items()}
+    extra = {"gs": ["--max-memory", 1], "bp": ["--max-memory", 1],
+             "dataset": ["--max-memory", 1],
+             "ansatz": ["--params-file", os.path.join(tmp, "missing-params.json")]}
+    return [(name, lambda o, argv=argv, more=extra.get(name, []): [*argv(o), *more])
+            for name, argv, _ in writers(missing)]
+
+
+def case_refused_first(name, argv):
+    """The work fails with a good output path; with a directory or a socket as the output
+    the refusal comes first: the line written at write time, exit 2, nothing left."""
+    with tempfile.TemporaryDirectory() as tmp:
+        good = os.path.join(tmp, "good.out")
+        rc, out, err = run(*argv(good), "--quiet")
+        check(rc == 2 and "good.out" not in err and others(tmp) == [],
+              f"{name}: the work fails without touching the output ({rc}: {err.strip()})")
+        if os.path.isdir(good + ".parts"):  # dataset keeps its finished points (none here)
+            shutil.rmtree(good + ".parts")
+        d = os.path.join(tmp, "out.d")
+        os.mkdir(d)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock = os.path.join(tmp, "out.sock")
+            s.bind(sock)
+            for path, why in ((d, "is a directory"), (sock, "is a socket; refusing to replace it")):
+                rc, out, err = run(*argv(path), "--quiet")
+                line = f"plateau {name}: error: '{path}' {why}\n"
+                check(rc == 2 and out == "" and err == line,
+                      f"{name}: a refused output comes before the work: want {line!r}, got "
+                      f"{rc}: {err!r}")
+                left = sorted(os.listdir(tmp))
+                check(left == ["out.d", "out.sock"] and os.listdir(d) == [],
+                      f"{name}: nothing left behind (no .parts folder): {left}")
+        finally:
+            s.close()
 
 
 def others(tmp, *mine):
@@ -162,6 +205,8 @@ def test_every_writer():
         for name, argv, valid in writers(inputs):
             for case in (case_symlink, case_fifo, case_directory, case_socket):
                 case(name, argv, valid)
+        for name, argv in failing_writers(tmp, inputs):
+            case_refused_first(name, argv)
 
 
 if __name__ == "__main__":

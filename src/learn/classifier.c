@@ -6,19 +6,19 @@
 #include "learn/learn_internal.h"
 #include "plateau/core.h"
 
-static const char *const kind_names[PL_CLF_COUNT] = {"qcnn", "surrogate", "linear"};
+static const pl_enum_entry_t kind_names[] = {
+    {PL_CLF_QCNN, "qcnn"}, {PL_CLF_SURROGATE, "surrogate"}, {PL_CLF_LINEAR, "linear"}};
 
 pl_status_t pl_clf_lookup(const char *name, pl_clf_kind_t *out) {
-    for (int k = 0; k < PL_CLF_COUNT; k++)
-        if (strcmp(name, kind_names[k]) == 0) {
-            *out = (pl_clf_kind_t)k;
-            return PL_OK;
-        }
-    return pl_error(PL_EINVAL, "unknown classifier '%s' (valid: qcnn, surrogate, linear)", name);
+    int k;
+    PL_TRY(pl_enum_lookup(kind_names, PL_ENUM_COUNT(kind_names), "classifier", name, &k));
+    *out = (pl_clf_kind_t)k;
+    return PL_OK;
 }
 
 const char *pl_clf_name(pl_clf_kind_t kind) {
-    return (unsigned)kind < PL_CLF_COUNT ? kind_names[kind] : "unknown";
+    const char *name = pl_enum_name(kind_names, PL_ENUM_COUNT(kind_names), "classifier", (int)kind);
+    return name ? name : "unknown";
 }
 
 int pl_clf_classes(const pl_clf_t *c) { return c->classes; }

@@ -627,6 +627,16 @@ static void test_enum_tables(void **state) {
         assert_int_equal(pl_enum_lookup(colors, PL_ENUM_COUNT(colors), "colour", name, &v), PL_OK);
         assert_int_equal(v, colors[i].value);
     }
+    /* pl_enum_find: the same match, silently (message untouched, *out untouched on a miss). */
+    pl_error_clear();
+    v = -1;
+    assert_true(pl_enum_find(colors, PL_ENUM_COUNT(colors), "blue", &v));
+    assert_int_equal(v, COLOR_BLUE);
+    v = -1;
+    assert_false(pl_enum_find(colors, PL_ENUM_COUNT(colors), "Blue", &v));
+    assert_false(pl_enum_find(colors, PL_ENUM_COUNT(colors), NULL, &v));
+    assert_int_equal(v, -1);
+    assert_string_equal(pl_error_message(), "");
     /* A long table's list is truncated with "...", never overflows. */
     static char names[200][8];
     pl_enum_entry_t big[200];

@@ -229,6 +229,11 @@ static void test_bad_input(void **state) {
     assert_null(c);
     pl_clf_kind_t kind;
     assert_int_equal(pl_clf_lookup("forest", &kind), PL_EINVAL);
+    assert_string_equal(pl_error_message(), "unknown classifier 'forest' (valid: qcnn, surrogate, linear)");
+    assert_int_equal(pl_clf_lookup("linear", &kind), PL_OK);
+    assert_int_equal(kind, PL_CLF_LINEAR);
+    assert_string_equal(pl_clf_name(PL_CLF_SURROGATE), "surrogate");
+    assert_string_equal(pl_clf_name(PL_CLF_COUNT), "unknown");
     assert_int_equal(pl_clf_load("/nonexistent.h5", &c), PL_EIO);
     set_free(&s);
 }

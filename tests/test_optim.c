@@ -145,7 +145,7 @@ static void test_names_and_lookup(void **state) {
     assert_int_equal(pl_optim_method_lookup("sgd", &out), PL_EINVAL);
     assert_int_equal(out, PL_OPT_LBFGS); /* untouched on failure */
     assert_string_equal(pl_error_message(),
-                        "unknown optimizer 'sgd' (use adam, lbfgs, cobyla or nelder-mead)");
+                        "unknown optimizer 'sgd' (valid: adam, lbfgs, cobyla, nelder-mead)");
     assert_int_equal(pl_optim_method_lookup("Adam", &out), PL_EINVAL); /* case matters */
     assert_int_equal(pl_optim_method_lookup(NULL, &out), PL_EINVAL);
 
@@ -568,7 +568,7 @@ static void test_bad_options(void **state) {
     o = (pl_optim_opts_t){.gtol = NAN};
     expect_einval(2, NULL, &o, "gtol must not be nan");
     o = (pl_optim_opts_t){.method = PL_OPT_COUNT};
-    expect_einval(2, NULL, &o, "unknown optimizer 4 (use adam, lbfgs, cobyla or nelder-mead)");
+    expect_einval(2, NULL, &o, "unknown optimizer value 4 (valid: 0 adam, 1 lbfgs, 2 cobyla, 3 nelder-mead)");
     /* Adam options are checked for every method. */
     o = (pl_optim_opts_t){.method = PL_OPT_LBFGS, .beta1 = 2.0};
     expect_einval(2, NULL, &o, "beta1 must be in [0, 1), got 2");

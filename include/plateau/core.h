@@ -94,6 +94,15 @@ typedef struct {
 #define PL_ENUM_COUNT(table) (sizeof(table) / sizeof((table)[0]))
 
 /**
+ * Find @p name (exact, case-sensitive match) in the name table @p table of
+ * @p n rows, silently: for hot paths that try a table before something else
+ * (the QASM parser's gate names). pl_enum_lookup() is the same with a message.
+ * @param[out] out  the row's value; untouched when not found
+ * @return true when found (false for a NULL name)
+ */
+bool pl_enum_find(const pl_enum_entry_t *table, size_t n, const char *name, int *out);
+
+/**
  * Look @p name up (exact, case-sensitive match) in the name table @p table
  * of @p n rows.
  * @param[in] what   noun for the message ("ansatz", "gradient method")

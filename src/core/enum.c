@@ -24,13 +24,18 @@ static void list_names(const pl_enum_entry_t *table, size_t n, bool with_values,
     }
 }
 
-pl_status_t pl_enum_lookup(const pl_enum_entry_t *table, size_t n, const char *what,
-                           const char *name, int *out) {
+bool pl_enum_find(const pl_enum_entry_t *table, size_t n, const char *name, int *out) {
     for (size_t i = 0; name && i < n; i++)
         if (strcmp(name, table[i].name) == 0) {
             *out = table[i].value;
-            return PL_OK;
+            return true;
         }
+    return false;
+}
+
+pl_status_t pl_enum_lookup(const pl_enum_entry_t *table, size_t n, const char *what,
+                           const char *name, int *out) {
+    if (pl_enum_find(table, n, name, out)) return PL_OK;
     char valid[512];
     list_names(table, n, false, valid, sizeof valid);
     return pl_error(PL_EINVAL, "unknown %s '%s' (valid: %s)", what, name ? name : "(null)", valid);

@@ -134,7 +134,7 @@ static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, co
                               : PL_OK;
     part.shadows = sh;
     char *path = data_part_path(out, i);
-    if (st == PL_OK) st = path ? io_h5_write_atomic(path, fill_part, &part) : pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK) st = path ? io_h5_write_atomic(path, fill_part, &part) : pl_error_nomem("a part file's path");
     if (st != PL_OK) pl_error_prefix("point %d", i);
     free(path);
     pl_shadows_destroy(sh);
@@ -146,7 +146,7 @@ static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, co
 static pl_status_t part_done(const char *out, const char *sig, int i, bool *done) {
     *done = false;
     char *path = data_part_path(out, i);
-    if (!path) return pl_error(PL_ENOMEM, "out of memory");
+    if (!path) return pl_error_nomem("a part file's path");
     pl_status_t st = PL_OK;
     if (access(path, F_OK) == 0) {
         hid_t f;
@@ -179,7 +179,7 @@ pl_status_t pl_dataset_compute(const pl_dataset_opts_t *o, const char *out, int 
     char sig[512];
     signature(o, sig, sizeof sig);
     pl_status_t st = params && dir && todo ? pl_dataset_points(o, &count, params)
-                                           : pl_error(PL_ENOMEM, "out of memory");
+                                           : pl_error_nomemf("the plan of %d points", count);
     if (st == PL_OK && mkdir(dir, 0755) != 0 && errno != EEXIST)
         st = pl_error(PL_EIO, "cannot create '%s': %s", dir, strerror(errno));
     int ntodo = 0, nreused = 0;

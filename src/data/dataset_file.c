@@ -47,7 +47,7 @@ static pl_status_t merged_alloc(merged_t *m) {
     if (m->o->shots) m->bits = malloc(c * (size_t)m->o->sites * 3 * m->words * sizeof *m->bits);
     if (!m->params || !m->energies || !m->trunc || !m->labels || !m->closed || !m->measured ||
         !m->converged || (m->o->shots && !m->bits))
-        return pl_error(PL_ENOMEM, "out of memory merging the dataset");
+        return pl_error_nomemf("the merged dataset of %zu points", c);
     return PL_OK;
 }
 
@@ -88,7 +88,7 @@ static pl_status_t read_part_file(merged_t *m, const char *path, int i) {
 /* Point i from its part file. */
 static pl_status_t read_part(merged_t *m, const char *out, int i) {
     char *path = data_part_path(out, i);
-    if (!path) return pl_error(PL_ENOMEM, "out of memory");
+    if (!path) return pl_error_nomem("a part file's path");
     pl_status_t st = read_part_file(m, path, i);
     free(path);
     return st;
@@ -220,7 +220,7 @@ static pl_status_t read_shadows(hid_t f, const char *path, pl_dataset_t *d) {
     PL_TRY(pl_mem_alloc((void **)&bits, bytes, "dataset shadows"));
     pl_status_t st = io_h5_read(f, "shadows", H5T_NATIVE_UINT64, 4, dims, bits, path);
     d->shadows = st == PL_OK ? calloc((size_t)d->points, sizeof *d->shadows) : NULL;
-    if (st == PL_OK && !d->shadows) st = pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK && !d->shadows) st = pl_error_nomemf("shadows of %d points", d->points);
     for (int i = 0; i < d->points && st == PL_OK; i++) {
         st = pl_shadows_from_bits(d->sites, (size_t)d->shots, bits + (size_t)i * per, &d->shadows[i]);
         if (st != PL_OK) st = pl_error(PL_EPARSE, "'%s': point %d: %s", path, i, pl_error_message());
@@ -234,12 +234,13 @@ pl_status_t pl_dataset_load(const char *path, pl_dataset_t **out) {
     hid_t f;
     PL_TRY(io_h5_open(path, &f));
     pl_dataset_t *d = calloc(1, sizeof *d);
-    pl_status_t st = d ? read_header(f, path, d) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = d ? read_header(f, path, d) : pl_error_nomem("a dataset");
     if (st == PL_OK) {
         d->params = malloc((size_t)d->points * d->nparams * sizeof *d->params);
         d->labels = malloc((size_t)d->points * sizeof *d->labels);
         d->energies = malloc((size_t)d->points * sizeof *d->energies);
-        if (!d->params || !d->labels || !d->energies) st = pl_error(PL_ENOMEM, "out of memory");
+        if (!d->params || !d->labels || !d->energies)
+            st = pl_error_nomemf("parameters, labels and energies of %d points", d->points);
     }
     const uint64_t c = d ? (uint64_t)d->points : 0, p2[2] = {c, d ? (uint64_t)d->nparams : 0};
     if (st == PL_OK) st = io_h5_read(f, "params", H5T_NATIVE_DOUBLE, 2, p2, d->params, path);
@@ -266,7 +267,7 @@ pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed, pl_sv_
     if (d->sites > 20)
         return pl_error(PL_EINVAL, "exact states of %d sites would not fit: at most 20", d->sites);
     pl_sv_t **sv = calloc((size_t)d->points, sizeof *sv);
-    if (!sv) return pl_error(PL_ENOMEM, "out of memory");
+    if (!sv) return pl_error_nomemf("%d exact states", d->points);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < d->points; i++) {

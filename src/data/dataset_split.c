@@ -16,7 +16,7 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
         return pl_error(PL_EINVAL, "%d points cannot be split %g / %g into training and test sets",
                         d->points, frac, 1 - frac);
     int *perm = malloc((size_t)d->points * sizeof *perm);
-    if (!perm) return pl_error(PL_ENOMEM, "out of memory");
+    if (!perm) return pl_error_nomemf("a permutation of %d points", d->points);
     pl_rng_t rng;
     pl_rng_seed(&rng, seed, 1);
     for (int i = 0; i < d->points; i++) perm[i] = i;
@@ -31,7 +31,7 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
     s->shadows = st == PL_OK && d->shadows ? malloc((size_t)d->points * sizeof *s->shadows) : NULL;
     s->states = st == PL_OK && states ? malloc((size_t)d->points * sizeof *s->states) : NULL;
     if (st == PL_OK && (!s->labels || (d->shadows && !s->shadows) || (states && !s->states)))
-        st = pl_error(PL_ENOMEM, "out of memory");
+        st = pl_error_nomemf("a split of %d points", d->points);
     if (st == PL_OK) {
         for (int j = 0; j < d->points; j++) { /* j-th point of the permutation */
             s->labels[j] = d->labels[perm[j]];

@@ -9,37 +9,42 @@
 #include "gates/gate_form.h"
 #include "plateau/core.h"
 
-static const pl_gate_info_t gate_table[PL_GATE_COUNT] = {
-    [PL_GATE_ID] = {"id", 1, 0},       [PL_GATE_X] = {"x", 1, 0},
-    [PL_GATE_Y] = {"y", 1, 0},         [PL_GATE_Z] = {"z", 1, 0},
-    [PL_GATE_H] = {"h", 1, 0},         [PL_GATE_S] = {"s", 1, 0},
-    [PL_GATE_SDG] = {"sdg", 1, 0},     [PL_GATE_T] = {"t", 1, 0},
-    [PL_GATE_TDG] = {"tdg", 1, 0},     [PL_GATE_SX] = {"sx", 1, 0},
-    [PL_GATE_SXDG] = {"sxdg", 1, 0},   [PL_GATE_RX] = {"rx", 1, 1},
-    [PL_GATE_RY] = {"ry", 1, 1},       [PL_GATE_RZ] = {"rz", 1, 1},
-    [PL_GATE_P] = {"p", 1, 1},         [PL_GATE_U2] = {"u2", 1, 2},
-    [PL_GATE_U3] = {"u3", 1, 3},       [PL_GATE_CX] = {"cx", 2, 0},
-    [PL_GATE_CY] = {"cy", 2, 0},       [PL_GATE_CZ] = {"cz", 2, 0},
-    [PL_GATE_CH] = {"ch", 2, 0},       [PL_GATE_CSX] = {"csx", 2, 0},
-    [PL_GATE_SWAP] = {"swap", 2, 0},   [PL_GATE_CRX] = {"crx", 2, 1},
-    [PL_GATE_CRY] = {"cry", 2, 1},     [PL_GATE_CRZ] = {"crz", 2, 1},
-    [PL_GATE_CP] = {"cp", 2, 1},       [PL_GATE_CU3] = {"cu3", 2, 3},
-    [PL_GATE_RXX] = {"rxx", 2, 1},     [PL_GATE_RYY] = {"ryy", 2, 1},
-    [PL_GATE_RZZ] = {"rzz", 2, 1},     [PL_GATE_CCX] = {"ccx", 3, 0},
-    [PL_GATE_CSWAP] = {"cswap", 3, 0}, [PL_GATE_MCX] = {"mcx", -1, 0},
-    [PL_GATE_UNITARY1] = {"unitary1", 1, 0},
-    [PL_GATE_UNITARY2] = {"unitary2", 2, 0},
-    [PL_GATE_MCU] = {"mcu", -1, 0},
-    [PL_GATE_PAULI_ROT] = {"pauli_rot", -1, 1},
-};
+/* The OpenQASM gates: enumerator, name, qubits, angles. */
+#define QASM_GATES(X)                                                                              \
+    X(PL_GATE_ID, "id", 1, 0) X(PL_GATE_X, "x", 1, 0) X(PL_GATE_Y, "y", 1, 0)                      \
+    X(PL_GATE_Z, "z", 1, 0) X(PL_GATE_H, "h", 1, 0) X(PL_GATE_S, "s", 1, 0)                        \
+    X(PL_GATE_SDG, "sdg", 1, 0) X(PL_GATE_T, "t", 1, 0) X(PL_GATE_TDG, "tdg", 1, 0)                \
+    X(PL_GATE_SX, "sx", 1, 0) X(PL_GATE_SXDG, "sxdg", 1, 0) X(PL_GATE_RX, "rx", 1, 1)              \
+    X(PL_GATE_RY, "ry", 1, 1) X(PL_GATE_RZ, "rz", 1, 1) X(PL_GATE_P, "p", 1, 1)                    \
+    X(PL_GATE_U2, "u2", 1, 2) X(PL_GATE_U3, "u3", 1, 3) X(PL_GATE_CX, "cx", 2, 0)                  \
+    X(PL_GATE_CY, "cy", 2, 0) X(PL_GATE_CZ, "cz", 2, 0) X(PL_GATE_CH, "ch", 2, 0)                  \
+    X(PL_GATE_CSX, "csx", 2, 0) X(PL_GATE_SWAP, "swap", 2, 0) X(PL_GATE_CRX, "crx", 2, 1)          \
+    X(PL_GATE_CRY, "cry", 2, 1) X(PL_GATE_CRZ, "crz", 2, 1) X(PL_GATE_CP, "cp", 2, 1)              \
+    X(PL_GATE_CU3, "cu3", 2, 3) X(PL_GATE_RXX, "rxx", 2, 1) X(PL_GATE_RYY, "ryy", 2, 1)            \
+    X(PL_GATE_RZZ, "rzz", 2, 1) X(PL_GATE_CCX, "ccx", 3, 0) X(PL_GATE_CSWAP, "cswap", 3, 0)
 
-/* Spellings that name the same gate as a table entry. */
-static const struct {
-    const char *alias;
-    pl_gate_t gate;
-} gate_aliases[] = {
-    {"u1", PL_GATE_P}, {"cu1", PL_GATE_CP}, {"u", PL_GATE_U3}, {"U", PL_GATE_U3},
-    {"CX", PL_GATE_CX}, {"c3x", PL_GATE_MCX}, {"c4x", PL_GATE_MCX},
+/* The generic kinds: descriptive names, not OpenQASM ones (not looked up). */
+#define GENERIC_GATES(X)                                                                           \
+    X(PL_GATE_MCX, "mcx", -1, 0) X(PL_GATE_UNITARY1, "unitary1", 1, 0)                             \
+    X(PL_GATE_UNITARY2, "unitary2", 2, 0) X(PL_GATE_MCU, "mcu", -1, 0)                             \
+    X(PL_GATE_PAULI_ROT, "pauli_rot", -1, 1)
+
+#define GATE_INFO(g, name, qubits, angles) [g] = {name, qubits, angles},
+#define GATE_NAME(g, name, qubits, angles) {g, name},
+
+static const pl_gate_info_t gate_table[PL_GATE_COUNT] = {QASM_GATES(GATE_INFO)
+                                                             GENERIC_GATES(GATE_INFO)};
+
+/* The names pl_gate_lookup knows: the OpenQASM gates and the spellings that
+ * name the same gate as one of them. */
+static const pl_enum_entry_t gate_names[] = {
+    QASM_GATES(GATE_NAME){PL_GATE_P, "u1"},
+    {PL_GATE_CP, "cu1"},
+    {PL_GATE_U3, "u"},
+    {PL_GATE_U3, "U"},
+    {PL_GATE_CX, "CX"},
+    {PL_GATE_MCX, "c3x"},
+    {PL_GATE_MCX, "c4x"},
 };
 
 const pl_gate_info_t *pl_gate_info(pl_gate_t g) {
@@ -48,20 +53,10 @@ const pl_gate_info_t *pl_gate_info(pl_gate_t g) {
 }
 
 bool pl_gate_lookup(const char *name, pl_gate_t *g) {
-    for (size_t i = 0; i < sizeof gate_aliases / sizeof gate_aliases[0]; i++) {
-        if (strcmp(name, gate_aliases[i].alias) == 0) {
-            *g = gate_aliases[i].gate;
-            return true;
-        }
-    }
-    /* Generic kinds have descriptive names, not OpenQASM ones. */
-    for (int k = 0; k < PL_GATE_MCX; k++) {
-        if (strcmp(name, gate_table[k].name) == 0) {
-            *g = (pl_gate_t)k;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!pl_enum_find(gate_names, PL_ENUM_COUNT(gate_names), name, &v)) return false;
+    *g = (pl_gate_t)v;
+    return true;
 }
 
 /* qelib1 u3(θ, φ, λ). */

@@ -90,7 +90,7 @@ static char *out_beside(const char *link, const char *rel) {
  * created (an existing regular file, or the missing end of a chain). */
 static pl_status_t out_follow(const char *path, char **target) {
     char *cur = out_strdup(path);
-    if (!cur) return pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
+    if (!cur) return pl_error_nomemf("the path '%s'", path);
     for (int hops = 0; hops <= OUT_MAX_LINKS; hops++) {
         struct stat st;
         if (lstat(cur, &st) != 0) {
@@ -116,7 +116,7 @@ static pl_status_t out_follow(const char *path, char **target) {
         const int err = errno;
         free(rel);
         free(cur);
-        if (!next) return err == ENOMEM || !err ? pl_error(PL_ENOMEM, "out of memory writing '%s'", path)
+        if (!next) return err == ENOMEM || !err ? pl_error_nomemf("the link target of '%s'", path)
                                                 : out_sys_error(path, err);
         cur = next;
     }
@@ -194,7 +194,7 @@ pl_status_t pl_io_out_begin(const char *path, pl_io_out_t **out) {
             free(o);
         }
         free(target);
-        return pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
+        return pl_error_nomemf("the output stream of '%s'", path);
     }
     memcpy(o->tmp, base, blen);
     memcpy(o->tmp + blen, suffix, slen);

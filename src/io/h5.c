@@ -136,13 +136,13 @@ pl_status_t io_h5_attr_read_str(hid_t obj, const char *name, char **out, const c
         char *v = NULL;
         hid_t mem = H5Tcopy(type); /* same size and character set as stored */
         if (H5Aread(a, mem, &v) < 0 || !v) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
-        else if (!(*out = strdup(v))) st = pl_error(PL_ENOMEM, "out of memory");
+        else if (!(*out = strdup(v))) st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
         if (v) H5free_memory(v);
         H5Tclose(mem);
     } else {
         const size_t size = H5Tget_size(type);
         *out = calloc(size + 1, 1);
-        if (!*out) st = pl_error(PL_ENOMEM, "out of memory");
+        if (!*out) st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
         else if (H5Aread(a, type, *out) < 0) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
     }
     if (type >= 0) H5Tclose(type);

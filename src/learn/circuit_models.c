@@ -21,7 +21,7 @@
 static pl_status_t sampled_readout(const pl_clf_t *c, const pl_sv_t *sv, uint64_t shots,
                                    pl_rng_t *rng, double *r) {
     uint64_t *bits = malloc(shots * sizeof *bits);
-    if (!bits) return pl_error(PL_ENOMEM, "out of memory for %llu shots", (unsigned long long)shots);
+    if (!bits) return pl_error_nomemf("%llu shots", (unsigned long long)shots);
     pl_status_t st = pl_sv_sample(sv, NULL, shots, rng, bits);
     double z0 = 0, z1 = 0, zz = 0;
     for (uint64_t s = 0; s < shots && st == PL_OK; s++) {
@@ -89,7 +89,7 @@ static pl_status_t qcnn_backward(const pl_clf_t *c, const pl_clf_data_t *d, cons
                                  double *grad) {
     const size_t np = (size_t)c->nparams;
     double *per = calloc((size_t)d->count * np, sizeof *per);
-    if (!per) return pl_error(PL_ENOMEM, "out of memory");
+    if (!per) return pl_error_nomemf("per-point gradients (%d points x %zu parameters)", d->count, np);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < d->count; i++) {
@@ -123,20 +123,16 @@ static void cache_free(cache_t *k) {
 static pl_status_t cache_fill(cache_t *k, size_t first) {
     const size_t size = pl_pauli_sum_size(k->dict), count = (size_t)k->d->count, fresh = size - first;
     if (fresh == 0) return PL_OK;
-    if (size > k->cap) {
-        size_t cap = k->cap ? k->cap : 1024;
-        while (cap < size) cap *= 2;
-        double *E = realloc(k->E, cap * count * sizeof *E);
-        if (!E) return pl_error(PL_ENOMEM, "out of memory for %zu string estimates", cap * count);
-        k->E = E;
-        k->cap = cap;
-    }
+    /* k->E holds k->cap rows of count estimates, one row per string */
+    if (count > 0)
+        PL_TRY(pl_mem_grow((void **)&k->E, &k->cap, size, count * sizeof *k->E,
+                           "string estimate rows"));
     pl_pauli_t *views = malloc(fresh * sizeof *views);
     const pl_pauli_t **ptrs = malloc(fresh * sizeof *ptrs);
     if (!views || !ptrs) {
         free(views);
         free(ptrs);
-        return pl_error(PL_ENOMEM, "out of memory");
+        return pl_error_nomemf("%zu Pauli string views", fresh);
     }
     for (size_t j = 0; j < fresh; j++) {
         double complex unused;
@@ -147,7 +143,7 @@ static pl_status_t cache_fill(cache_t *k, size_t first) {
 #pragma omp parallel
     {
         double *tmp = malloc(fresh * sizeof *tmp);
-        if (!tmp) core_thread_error_set(&err, pl_error(PL_ENOMEM, "out of memory"));
+        if (!tmp) core_thread_error_set(&err, pl_error_nomemf("%zu estimates of a thread", fresh));
 #pragma omp for schedule(dynamic, 4)
         for (size_t i = 0; i < count; i++) {
             if (!tmp || core_thread_error_any(&err)) continue;
@@ -202,7 +198,7 @@ static pl_status_t propagate_readouts(const pl_clf_t *c, cache_t *k, bool diff, 
         PL_TRY(diff ? pl_propagate_diff(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL)
                     : pl_propagate(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL));
         q->map[o] = malloc((pl_prop_size(q->prop[o]) + 1) * sizeof *q->map[o]);
-        if (!q->map[o]) return pl_error(PL_ENOMEM, "out of memory");
+        if (!q->map[o]) return pl_error_nomem("the propagated readout's term map");
         PL_TRY(cache_map(k, q->prop[o], q->map[o]));
     }
     return PL_OK;
@@ -319,7 +315,7 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     f.r = malloc((size_t)d->count * c->nreadout * sizeof *f.r);
     f.g = malloc((size_t)d->count * c->nreadout * sizeof *f.g);
     pl_status_t st = c->theta && x && f.r && f.g ? pl_pauli_sum_create(c->n, &f.cache.dict)
-                                                 : pl_error(PL_ENOMEM, "out of memory");
+                                                 : pl_error_nomem("the training work space");
     /* near-identity start: small random angles, a head of unit slope per outcome */
     pl_rng_t rng;
     pl_rng_seed(&rng, o->seed, 0);

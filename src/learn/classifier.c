@@ -6,19 +6,19 @@
 #include "learn/learn_internal.h"
 #include "plateau/core.h"
 
-static const char *const kind_names[PL_CLF_COUNT] = {"qcnn", "surrogate", "linear"};
+static const pl_enum_entry_t kind_names[] = {
+    {PL_CLF_QCNN, "qcnn"}, {PL_CLF_SURROGATE, "surrogate"}, {PL_CLF_LINEAR, "linear"}};
 
 pl_status_t pl_clf_lookup(const char *name, pl_clf_kind_t *out) {
-    for (int k = 0; k < PL_CLF_COUNT; k++)
-        if (strcmp(name, kind_names[k]) == 0) {
-            *out = (pl_clf_kind_t)k;
-            return PL_OK;
-        }
-    return pl_error(PL_EINVAL, "unknown classifier '%s' (valid: qcnn, surrogate, linear)", name);
+    int k;
+    PL_TRY(pl_enum_lookup(kind_names, PL_ENUM_COUNT(kind_names), "classifier", name, &k));
+    *out = (pl_clf_kind_t)k;
+    return PL_OK;
 }
 
 const char *pl_clf_name(pl_clf_kind_t kind) {
-    return (unsigned)kind < PL_CLF_COUNT ? kind_names[kind] : "unknown";
+    const char *name = pl_enum_name(kind_names, PL_ENUM_COUNT(kind_names), "classifier", (int)kind);
+    return name ? name : "unknown";
 }
 
 int pl_clf_classes(const pl_clf_t *c) { return c->classes; }
@@ -86,7 +86,7 @@ pl_status_t pl_clf_fit(const pl_clf_opts_t *o, const pl_clf_data_t *train, pl_cl
     PL_TRY(check_opts(o));
     PL_TRY(check_data(o, train, true));
     pl_clf_t *c = calloc(1, sizeof *c);
-    if (!c) return pl_error(PL_ENOMEM, "out of memory");
+    if (!c) return pl_error_nomem("a classifier");
     c->kind = o->kind;
     c->n = o->qubits;
     c->classes = o->classes;
@@ -118,7 +118,7 @@ pl_status_t pl_clf_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *ou
 pl_status_t pl_clf_predict(const pl_clf_t *c, const pl_clf_data_t *d, int *pred, double *probs) {
     const int width = c->kind == PL_CLF_LINEAR ? c->nlogits : c->nreadout;
     double *r = malloc((size_t)d->count * width * sizeof *r);
-    if (!r) return pl_error(PL_ENOMEM, "out of memory");
+    if (!r) return pl_error_nomemf("readouts of %d points", d->count);
     pl_status_t st = pl_clf_outputs(c, d, r);
     for (int i = 0; i < d->count && st == PL_OK; i++) {
         double p[LEARN_MAX_CLASSES];
@@ -151,7 +151,7 @@ pl_status_t pl_clf_surrogate_of(const pl_clf_t *q, int k, pl_clf_t **out) {
     if (q->kind != PL_CLF_QCNN) return pl_error(PL_EINVAL, "pl_clf_surrogate_of needs a QCNN");
     if (k < 1) return pl_error(PL_EINVAL, "max weight %d must be at least 1", k);
     pl_clf_t *c = calloc(1, sizeof *c);
-    if (!c) return pl_error(PL_ENOMEM, "out of memory");
+    if (!c) return pl_error_nomem("a classifier");
     c->kind = PL_CLF_SURROGATE;
     c->n = q->n;
     c->classes = q->classes;
@@ -161,7 +161,7 @@ pl_status_t pl_clf_surrogate_of(const pl_clf_t *q, int k, pl_clf_t **out) {
     memcpy(c->b, q->b, sizeof c->b);
     pl_status_t st = learn_setup_circuit(c);
     c->theta = st == PL_OK ? malloc((size_t)c->nparams * sizeof *c->theta) : NULL;
-    if (st == PL_OK && !c->theta) st = pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK && !c->theta) st = pl_error_nomemf("%d circuit parameters", c->nparams);
     if (st != PL_OK) {
         pl_clf_destroy(c);
         return st;

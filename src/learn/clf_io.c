@@ -61,7 +61,7 @@ static pl_status_t read_linear(hid_t f, pl_clf_t *c, const char *path) {
     c->w0 = malloc((size_t)c->nlogits * sizeof *c->w0);
     c->mean = malloc(nf * sizeof *c->mean);
     c->std = malloc(nf * sizeof *c->std);
-    if (!c->w || !c->w0 || !c->mean || !c->std) return pl_error(PL_ENOMEM, "out of memory");
+    if (!c->w || !c->w0 || !c->mean || !c->std) return pl_error_nomem("the linear classifier's weights");
     const uint64_t w[2] = {(uint64_t)c->nlogits, nf}, nl = w[0];
     PL_TRY(io_h5_read(f, "weights", H5T_NATIVE_DOUBLE, 2, w, c->w, path));
     PL_TRY(io_h5_read(f, "bias", H5T_NATIVE_DOUBLE, 1, &nl, c->w0, path));
@@ -72,7 +72,7 @@ static pl_status_t read_linear(hid_t f, pl_clf_t *c, const char *path) {
 static pl_status_t read_circuit_model(hid_t f, pl_clf_t *c, const char *path) {
     PL_TRY(learn_setup_circuit(c));
     c->theta = malloc((size_t)c->nparams * sizeof *c->theta);
-    if (!c->theta) return pl_error(PL_ENOMEM, "out of memory");
+    if (!c->theta) return pl_error_nomemf("%d circuit parameters", c->nparams);
     double head[1 + LEARN_MAX_CLASSES] = {0};
     const uint64_t np = (uint64_t)c->nparams, nh = 1 + (uint64_t)learn_nlogits(c);
     PL_TRY(io_h5_read(f, "theta", H5T_NATIVE_DOUBLE, 1, &np, c->theta, path));
@@ -112,7 +112,7 @@ pl_status_t pl_clf_load(const char *path, pl_clf_t **out) {
     hid_t f;
     PL_TRY(io_h5_open(path, &f));
     pl_clf_t *c = calloc(1, sizeof *c);
-    pl_status_t st = c ? read_header(f, c, path) : pl_error(PL_ENOMEM, "out of memory");
+    pl_status_t st = c ? read_header(f, c, path) : pl_error_nomem("a classifier");
     if (st == PL_OK)
         st = c->kind == PL_CLF_LINEAR ? read_linear(f, c, path) : read_circuit_model(f, c, path);
     H5Fclose(f);

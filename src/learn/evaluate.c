@@ -9,7 +9,7 @@
 static double measure(const pl_clf_t *c, const pl_clf_data_t *d, int *confusion, pl_status_t *st) {
     int *pred = malloc((size_t)d->count * sizeof *pred);
     if (!pred) {
-        *st = pl_error(PL_ENOMEM, "out of memory");
+        *st = pl_error_nomemf("%d predictions", d->count);
         return 0.0;
     }
     *st = pl_clf_predict(c, d, pred, NULL);

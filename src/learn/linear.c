@@ -117,7 +117,7 @@ pl_status_t learn_fit_linear(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_d
     c->w0 = calloc((size_t)c->nlogits, sizeof *c->w0);
     double *x = calloc(nx, sizeof *x), *z = malloc((size_t)d->count * c->nlogits * sizeof *z);
     pl_status_t st = c->mean && c->std && c->w && c->w0 && x && z ? PL_OK
-                                                                   : pl_error(PL_ENOMEM, "out of memory");
+                                                                   : pl_error_nomem("the linear classifier's work space");
     for (size_t f = 0; f < nf && st == PL_OK; f++) {
         double m = 0, v = 0;
         for (int i = 0; i < d->count; i++) m += X[(size_t)i * nf + f];

@@ -240,7 +240,7 @@ static pl_status_t lz_alloc(lanczos_t *lz) {
     lz->t = calloc(2 * m * m + 2 * m + CORE_REDUCE_CHUNKS * m, sizeof(double));
     if (!lz->t) {
         pl_mem_free(big, lz->big_bytes);
-        return pl_error(PL_ENOMEM, "Lanczos: no memory for the %zu x %zu projected matrix", m, m);
+        return pl_error_nomemf("the %zu x %zu Lanczos projected matrix", m, m);
     }
     lz->s = lz->t + m * m;
     lz->theta = lz->s + m * m;

@@ -171,7 +171,7 @@ static pl_status_t dmrg_setup(dmrg_t *d, const pl_mps_t *init) {
     d->left_len = calloc((size_t)n + 1, sizeof *d->left_len);
     d->right_len = calloc((size_t)n + 1, sizeof *d->right_len);
     if (!d->left || !d->right || !d->left_len || !d->right_len)
-        return pl_error(PL_ENOMEM, "out of memory for DMRG environments of %d sites", n);
+        return pl_error_nomemf("DMRG environments of %d sites", n);
     if (init) {
         PL_TRY(pl_mps_clone(init, &d->psi));
         double log_norm;

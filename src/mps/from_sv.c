@@ -22,13 +22,13 @@ static pl_status_t split(const double *m, int rows, int cols, double **u, double
     double *s = malloc((size_t)r * sizeof *s), *uu = malloc((size_t)rows * r * sizeof *uu);
     double *vt = malloc((size_t)r * cols * sizeof *vt);
     pl_status_t st = s && uu && vt ? mps_svd(m, rows, cols, uu, s, vt)
-                                   : pl_error(PL_ENOMEM, "out of memory converting a state");
+                                   : pl_error_nomemf("an SVD of a %d x %d matrix", rows, cols);
     double discarded;
     const int keep = st == PL_OK ? mps_truncation_rank(s, r, r, 0.0, &discarded) : 1;
     if (st == PL_OK) {
         *u = malloc((size_t)rows * keep * sizeof **u);
         *rest = malloc((size_t)keep * cols * sizeof **rest);
-        if (!*u || !*rest) st = pl_error(PL_ENOMEM, "out of memory converting a state");
+        if (!*u || !*rest) st = pl_error_nomem("the factors of a state's SVD");
     }
     for (int i = 0; st == PL_OK && i < rows; i++)
         memcpy(*u + (size_t)i * keep, uu + (size_t)i * r, (size_t)keep * sizeof **u);
@@ -53,7 +53,7 @@ pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out) {
         free(rest);
         free(sites);
         free(bonds);
-        return pl_error(PL_ENOMEM, "out of memory converting a state");
+        return pl_error_nomem("an MPS from a state vector");
     }
     pl_status_t st = PL_OK;
     for (size_t i = 0; i < dim && st == PL_OK; i++) {
@@ -70,7 +70,7 @@ pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out) {
         const size_t cols = dim >> (i + 1);
         double *m = malloc((size_t)dl * 2 * cols * sizeof *m);
         if (!m) {
-            st = pl_error(PL_ENOMEM, "out of memory converting a state");
+            st = pl_error_nomem("an unfolded state matrix");
             break;
         }
         for (int a = 0; a < dl; a++)

@@ -119,7 +119,7 @@ static pl_status_t read_terms(builder_t *b, const pl_pauli_sum_t *h, bool skip_o
     }
     b->terms = malloc((size ? size : 1) * sizeof *b->terms);
     b->factors = malloc((total ? total : 1) * sizeof *b->factors);
-    if (!b->terms || !b->factors) return pl_error(PL_ENOMEM, "out of memory building an MPO");
+    if (!b->terms || !b->factors) return pl_error_nomem("an MPO's terms and factors");
     factor_t *f = b->factors;
     for (size_t k = 0; k < size; k++) {
         pl_pauli_t v;
@@ -172,7 +172,7 @@ static pl_status_t build_trie(builder_t *b) {
     int *path = malloc((size_t)(b->n > 0 ? b->n : 1) * sizeof *path);
     if (!b->nodes || !b->term_parent || !path) {
         free(path);
-        return pl_error(PL_ENOMEM, "out of memory building an MPO");
+        return pl_error_nomem("an MPO's term tree");
     }
     qsort(b->terms, b->nterms, sizeof *b->terms, term_cmp);
     int prev_nodes = 0;
@@ -207,7 +207,7 @@ static pl_status_t number_states(builder_t *b) {
     }
     b->state = malloc((total ? total : 1) * sizeof *b->state);
     b->count = calloc((size_t)b->n + 1, sizeof *b->count);
-    if (!b->state || !b->count) return pl_error(PL_ENOMEM, "out of memory building an MPO");
+    if (!b->state || !b->count) return pl_error_nomem("an MPO's bond states");
     for (size_t k = 0; k < b->nnodes; k++) {
         const node_t *nd = &b->nodes[k];
         for (int bond = nd->site + 1; bond <= nd->far; bond++)
@@ -264,7 +264,7 @@ static pl_status_t collect_nonzeros(pl_mpo_t *w) {
         size_t nnz = 0;
         for (size_t k = 0; k < w->len[i]; k++) nnz += w->w[i][k] != 0;
         w->nz[i] = malloc((nnz ? nnz : 1) * sizeof *w->nz[i]);
-        if (!w->nz[i]) return pl_error(PL_ENOMEM, "out of memory building an MPO");
+        if (!w->nz[i]) return pl_error_nomemf("the nonzeros of MPO site %d", i);
         for (int l = 0; l < wl; l++)
             for (int s = 0; s < 2; s++)
                 for (int t = 0; t < 2; t++)
@@ -291,7 +291,7 @@ static pl_status_t mpo_alloc(const builder_t *b, pl_mpo_t **out) {
     }
     if (!w || !w->dim || !w->w || !w->len || !w->nz || !w->nnz) {
         pl_mpo_destroy(w);
-        return pl_error(PL_ENOMEM, "out of memory building an MPO");
+        return pl_error_nomem("an MPO");
     }
     for (int bond = 0; bond <= n; bond++)
         w->dim[bond] = bond == 0 || bond == n ? 1 : 2 + b->count[bond];

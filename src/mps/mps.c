@@ -34,7 +34,7 @@ pl_status_t mps_shell(int n, pl_mps_t **out) {
     }
     if (!psi || !psi->dim || !psi->site || !psi->len) {
         pl_mps_destroy(psi);
-        return pl_error(PL_ENOMEM, "out of memory for an MPS of %d sites", n);
+        return pl_error_nomemf("an MPS of %d sites", n);
     }
     for (int b = 0; b <= n; b++) psi->dim[b] = 1;
     *out = psi;
@@ -242,7 +242,7 @@ static pl_status_t left_step(pl_mps_t *psi, int i, double *log_norm) {
     const int n2 = 2 * psi->dim[i + 2];
     double *a = psi->site[i], *q = NULL, *r = NULL, *next = NULL;
     double *tau = malloc((size_t)k * sizeof *tau);
-    pl_status_t st = tau ? PL_OK : pl_error(PL_ENOMEM, "out of memory in a QR step");
+    pl_status_t st = tau ? PL_OK : pl_error_nomemf("%d Householder factors of a QR step", k);
     if (st == PL_OK) st = mps_alloc(&q, (size_t)m * k, "MPS site tensor");
     if (st == PL_OK) st = mps_alloc(&r, (size_t)k * n, "QR factor");
     if (st == PL_OK) st = mps_alloc(&next, (size_t)k * n2, "MPS site tensor");
@@ -282,7 +282,7 @@ static pl_status_t right_step(pl_mps_t *psi, int i, double *log_norm) {
     const int m0 = 2 * psi->dim[i - 1];
     double *a = psi->site[i], *q = NULL, *l = NULL, *prev = NULL;
     double *tau = malloc((size_t)k * sizeof *tau);
-    pl_status_t st = tau ? PL_OK : pl_error(PL_ENOMEM, "out of memory in an LQ step");
+    pl_status_t st = tau ? PL_OK : pl_error_nomemf("%d Householder factors of an LQ step", k);
     if (st == PL_OK) st = mps_alloc(&q, (size_t)k * n, "MPS site tensor");
     if (st == PL_OK) st = mps_alloc(&l, (size_t)m * k, "LQ factor");
     if (st == PL_OK) st = mps_alloc(&prev, (size_t)m0 * k, "MPS site tensor");

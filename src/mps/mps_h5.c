@@ -100,7 +100,7 @@ static pl_status_t fill_file(hid_t f, void *ctx, const char *path) {
     int64_t *dims = malloc((size_t)(n + 1) * sizeof *dims);
     int64_t *offsets = malloc((size_t)(n + 1) * sizeof *offsets);
     pl_status_t st = dims && offsets ? PL_OK
-                                     : pl_error(PL_ENOMEM, "out of memory writing '%s'", path);
+                                     : pl_error_nomemf("the bond layout of '%s'", path);
     if (st == PL_OK) {
         offsets[0] = 0;
         for (int b = 0; b <= n; b++) dims[b] = psi->dim[b];
@@ -195,7 +195,7 @@ static pl_status_t read_header(hid_t f, const char *path, int *n, int *center) {
 static pl_status_t read_layout(hid_t f, const char *path, int n, int *dims, uint64_t *total) {
     const uint64_t len = (uint64_t)n + 1;
     int64_t *d = malloc(len * sizeof *d), *off = malloc(len * sizeof *off);
-    pl_status_t st = d && off ? PL_OK : pl_error(PL_ENOMEM, "out of memory reading '%s'", path);
+    pl_status_t st = d && off ? PL_OK : pl_error_nomemf("the bond layout of '%s'", path);
     if (st == PL_OK) st = io_h5_read(f, "bond_dims", H5T_NATIVE_INT64, 1, &len, d, path);
     if (st == PL_OK) st = io_h5_read(f, "offsets", H5T_NATIVE_INT64, 1, &len, off, path);
     for (int b = 0; st == PL_OK && b <= n; b++) {
@@ -292,7 +292,7 @@ pl_status_t pl_mps_load(const char *path, pl_mps_t **out) {
     pl_status_t st = read_header(f, path, &n, &center);
     if (st == PL_OK) {
         dims = malloc(((size_t)n + 1) * sizeof *dims);
-        if (!dims) st = pl_error(PL_ENOMEM, "out of memory reading '%s'", path);
+        if (!dims) st = pl_error_nomemf("the bond layout of '%s'", path);
     }
     if (st == PL_OK) st = read_layout(f, path, n, dims, &total);
     if (st == PL_OK) st = pl_mps_create(n, dims, &psi);

@@ -33,7 +33,7 @@ typedef struct {
 /* Allocate the moment, gradient and best-point arrays (one block, zeroed). */
 static pl_status_t adam_alloc(adam_state_t *s, int n) {
     double *block = calloc((size_t)4 * (size_t)n, sizeof *block);
-    if (!block) return pl_error(PL_ENOMEM, "Adam work space for %d variables", n);
+    if (!block) return pl_error_nomemf("Adam work space for %d variables", n);
     s->g = block;
     s->m = block + n;
     s->v = block + 2 * (size_t)n;

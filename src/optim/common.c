@@ -4,40 +4,42 @@
 #include <string.h>
 
 #include "optim/optim_internal.h"
+#include "plateau/core.h"
 
 /* ------------------------------------------------------------------------ */
 /* Names                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static const char *const method_names[PL_OPT_COUNT] = {"adam", "lbfgs", "cobyla",
-                                                       "nelder-mead"};
+static const pl_enum_entry_t method_names[] = {{PL_OPT_ADAM, "adam"},
+                                               {PL_OPT_LBFGS, "lbfgs"},
+                                               {PL_OPT_COBYLA, "cobyla"},
+                                               {PL_OPT_NELDER_MEAD, "nelder-mead"}};
+
+static const pl_enum_entry_t stop_names[] = {
+    {PL_STOP_FTOL, "ftol"},         {PL_STOP_GTOL, "gtol"},
+    {PL_STOP_MAX_ITER, "max_iter"}, {PL_STOP_MAX_TIME, "max_time"},
+    {PL_STOP_CALLBACK, "callback"}, {PL_STOP_CONVERGED, "converged"}};
 
 const char *pl_optim_method_name(pl_optim_method_t m) {
-    if ((unsigned)m >= PL_OPT_COUNT) return "unknown";
-    return method_names[m];
+    const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m);
+    return name ? name : "unknown";
+}
+
+pl_status_t optim_check_method(pl_optim_method_t m) {
+    return pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m) ? PL_OK
+                                                                                       : PL_EINVAL;
 }
 
 pl_status_t pl_optim_method_lookup(const char *name, pl_optim_method_t *out) {
-    if (!name) return pl_error(PL_EINVAL, "optimizer name is NULL");
-    for (int m = 0; m < PL_OPT_COUNT; m++)
-        if (strcmp(name, method_names[m]) == 0) {
-            *out = (pl_optim_method_t)m;
-            return PL_OK;
-        }
-    return pl_error(PL_EINVAL, "unknown optimizer '%s' (use adam, lbfgs, cobyla or nelder-mead)",
-                    name);
+    int m;
+    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "optimizer", name, &m));
+    *out = (pl_optim_method_t)m;
+    return PL_OK;
 }
 
 const char *pl_optim_stop_name(pl_stop_reason_t r) {
-    switch (r) {
-    case PL_STOP_FTOL: return "ftol";
-    case PL_STOP_GTOL: return "gtol";
-    case PL_STOP_MAX_ITER: return "max_iter";
-    case PL_STOP_MAX_TIME: return "max_time";
-    case PL_STOP_CALLBACK: return "callback";
-    case PL_STOP_CONVERGED: return "converged";
-    }
-    return "unknown";
+    const char *name = pl_enum_name(stop_names, PL_ENUM_COUNT(stop_names), "stop reason", (int)r);
+    return name ? name : "unknown";
 }
 
 /* ------------------------------------------------------------------------ */

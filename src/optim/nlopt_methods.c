@@ -89,7 +89,6 @@ static const char *nlopt_result_words(nlopt_result r) {
     switch (r) {
     case NLOPT_FAILURE: return "generic failure";
     case NLOPT_INVALID_ARGS: return "invalid arguments";
-    case NLOPT_OUT_OF_MEMORY: return "out of memory";
     case NLOPT_ROUNDOFF_LIMITED: return "roundoff errors limited progress";
     case NLOPT_FORCED_STOP: return "forced stop";
     default: return "unexpected result";
@@ -98,7 +97,7 @@ static const char *nlopt_result_words(nlopt_result r) {
 
 /*
  * The status for a failing NLopt result r during @p stage ("set-up" or
- * "run"): PL_ENOMEM for out of memory, PL_EINTERNAL otherwise, with NLopt's
+ * "run"): PL_ENOMEM naming NLopt's work space, PL_EINTERNAL otherwise, with NLopt's
  * own message when it has one, e.g. "NLopt lbfgs run failed: generic failure
  * (NLOPT_FAILURE); f never went below its start value 13".
  */
@@ -107,11 +106,11 @@ static pl_status_t nlopt_failure(const nlopt_wrap_t *w, nlopt_result r, const ch
     const char *detail = nlopt_get_errmsg(w->opt);
     if (!detail) detail = nlopt_result_words(r);
     const char *code = nlopt_result_to_string(r);
-    const pl_status_t st = r == NLOPT_OUT_OF_MEMORY ? PL_ENOMEM : PL_EINTERNAL;
+    if (r == NLOPT_OUT_OF_MEMORY) return pl_error_nomemf("NLopt %s work space (%s)", name, stage);
     char hint[96] = ""; /* a run that never improved hints at a wrong gradient */
     if (w->evaluations > 0 && !(w->best.f < w->f_first))
         snprintf(hint, sizeof hint, "; f never went below its start value %g", w->f_first);
-    return pl_error(st, "NLopt %s %s failed: %s (NLOPT_%s)%s", name, stage, detail,
+    return pl_error(PL_EINTERNAL, "NLopt %s %s failed: %s (NLOPT_%s)%s", name, stage, detail,
                     code ? code : "?", hint);
 }
 
@@ -170,7 +169,7 @@ static pl_status_t nlopt_reason(const nlopt_wrap_t *w, nlopt_result r, pl_stop_r
 /* Create, configure and run the optimiser; x ends wherever NLopt leaves it. */
 static pl_status_t nlopt_run(nlopt_wrap_t *w, int n, double *x, pl_stop_reason_t *reason) {
     w->opt = nlopt_create(nlopt_algo(w->opts->method), (unsigned)n);
-    if (!w->opt) return pl_error(PL_ENOMEM, "could not create the NLopt %s optimiser",
+    if (!w->opt) return pl_error_nomemf("the NLopt %s optimiser",
                                  pl_optim_method_name(w->opts->method));
     pl_status_t st = nlopt_configure(w);
     if (st == PL_OK) {
@@ -188,7 +187,7 @@ pl_status_t optim_nlopt(pl_objective_fn f, void *ctx, int n, double *x,
     w.best.n = n;
     w.best.f = INFINITY;
     w.best.x = malloc((size_t)n * sizeof *w.best.x);
-    if (!w.best.x) return pl_error(PL_ENOMEM, "NLopt work space for %d variables", n);
+    if (!w.best.x) return pl_error_nomemf("NLopt work space for %d variables", n);
     for (int i = 0; i < n; i++) w.best.x[i] = x[i];
     const pl_status_t st = nlopt_run(&w, n, x, &res->reason);
     for (int i = 0; i < n; i++) x[i] = w.best.x[i];

@@ -45,9 +45,7 @@ static pl_status_t check_tol(const char *name, double tol) {
 
 /* Validate resolved options. */
 static pl_status_t check_opts(const pl_optim_opts_t *o) {
-    if ((unsigned)o->method >= PL_OPT_COUNT)
-        return pl_error(PL_EINVAL, "unknown optimizer %d (use adam, lbfgs, cobyla or nelder-mead)",
-                        (int)o->method);
+    PL_TRY(optim_check_method(o->method));
     if (o->max_iter < 0) return pl_error(PL_EINVAL, "max_iter must be >= 0, got %d", o->max_iter);
     if (!(o->max_time >= 0.0))
         return pl_error(PL_EINVAL, "max_time must be >= 0 seconds, got %g", o->max_time);

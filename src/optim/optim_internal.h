@@ -30,6 +30,10 @@ void optim_best_offer(optim_best_t *best, double f, const double *x);
  * NaN with its sign bit set). */
 const char *optim_nonfinite_name(double v);
 
+/* PL_OK for a method of the table, else PL_EINVAL with
+ * "unknown optimizer value 4 (valid: 0 adam, 1 lbfgs, 2 cobyla, 3 nelder-mead)". */
+PL_NODISCARD pl_status_t optim_check_method(pl_optim_method_t m);
+
 /*
  * PL_EINVAL with "objective returned nan at <unit> k" when f is not finite,
  * or "objective gradient[i] is inf at <unit> k" when grad (n entries, may be

@@ -87,7 +87,7 @@ static pl_status_t group_sums(const pl_sv_t *sv, uint64_t xm, const term_t *t, i
     if (!lowsign || !partial) {
         free(lowsign);
         free(partial);
-        return pl_error(PL_ENOMEM, "out of memory for %d expectation terms", nterms);
+        return pl_error_nomemf("signs and partial sums of %d expectation terms", nterms);
     }
     for (int k = 0; k < nterms; k++)
         for (size_t j = 0; j < TILE; j++) lowsign[(size_t)k * TILE + j] = parity_sign(j & t[k].zm);
@@ -148,9 +148,7 @@ static int by_xmask(const void *a, const void *b) {
 }
 
 pl_status_t pl_sv_expval_sum(const pl_sv_t *sv, const pl_pauli_sum_t *h, double complex *out) {
-    if (pl_pauli_sum_qubits(h) != sv->n)
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit state",
-                        pl_pauli_sum_qubits(h), sv->n);
+    PL_TRY(pl_pauli_sum_check_qubits(h, sv->n, "state"));
     const size_t nterms = pl_pauli_sum_size(h);
     *out = 0.0;
     if (nterms == 0) return PL_OK;
@@ -159,7 +157,7 @@ pl_status_t pl_sv_expval_sum(const pl_sv_t *sv, const pl_pauli_sum_t *h, double 
     double complex *W = malloc(nterms * sizeof *W);
     pl_status_t st = PL_OK;
     if (!keyed || !group || !W) {
-        st = pl_error(PL_ENOMEM, "out of memory for %zu expectation terms", nterms);
+        st = pl_error_nomemf("the grouping of %zu expectation terms", nterms);
         goto done;
     }
     for (size_t k = 0; k < nterms; k++) {

@@ -111,9 +111,7 @@ pl_status_t pl_sv_expval_sum_shots(const pl_sv_t *sv, const pl_pauli_sum_t *h, u
                                    pl_rng_t *rng, double *out) {
     const int n = sv->n;
     const size_t nterms = pl_pauli_sum_size(h);
-    if (pl_pauli_sum_qubits(h) != n)
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit state",
-                        pl_pauli_sum_qubits(h), n);
+    PL_TRY(pl_pauli_sum_check_qubits(h, n, "state"));
     if (shots == 0) return pl_error(PL_EINVAL, "shot count must be positive");
     char *basis = malloc(nterms * (size_t)n + 1);
     size_t *group_of = malloc(nterms * sizeof *group_of);
@@ -121,7 +119,7 @@ pl_status_t pl_sv_expval_sum_shots(const pl_sv_t *sv, const pl_pauli_sum_t *h, u
     char *letters = malloc((size_t)n + 1);
     pl_status_t st = PL_OK;
     if (!basis || !group_of || !outcomes || !letters) {
-        st = pl_error(PL_ENOMEM, "out of memory for %llu shots", (unsigned long long)shots);
+        st = pl_error_nomemf("bases and outcomes of %llu shots", (unsigned long long)shots);
         goto done;
     }
     size_t ngroups = group_qubitwise(h, n, basis, group_of);

@@ -20,7 +20,7 @@ static pl_status_t sv_alloc(int n, pl_sv_t **out) {
                         need, have);
     }
     pl_sv_t *sv = calloc(1, sizeof *sv);
-    if (!sv) return pl_error(PL_ENOMEM, "out of memory allocating a state vector");
+    if (!sv) return pl_error_nomem("a state vector");
     sv->n = n;
     sv->dim = (size_t)1 << n;
     char what[64];

@@ -51,6 +51,30 @@ pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t
     return PL_OK;
 }
 
+void pauli_index_remove(pauli_index_t *ix, const uint64_t *hash, size_t slot) {
+    const size_t mask = ix->nslots - 1;
+    size_t i = slot;
+    ix->slots[i] = 0;
+    for (size_t j = (i + 1) & mask; ix->slots[j] != 0; j = (j + 1) & mask) {
+        const size_t home = (size_t)hash[ix->slots[j] - 1] & mask;
+        /* Entry j may move to i unless its home lies cyclically in (i, j]. */
+        const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        ix->slots[i] = ix->slots[j];
+        ix->slots[j] = 0;
+        i = j;
+    }
+}
+
+void pauli_index_renumber(pauli_index_t *ix, const pauli_index_keys_t *keys, size_t from,
+                          size_t to) {
+    ix->slots[pauli_index_slot_of(ix, keys->hash[from], from)] = (uint32_t)(to + 1);
+}
+
+void pauli_index_clear(pauli_index_t *ix) {
+    if (ix->nslots) memset(ix->slots, 0, ix->nslots * sizeof *ix->slots);
+}
+
 void pauli_index_destroy(pauli_index_t *ix) {
     pl_mem_free(ix->slots, ix->nslots * sizeof(uint32_t));
     ix->slots = NULL;

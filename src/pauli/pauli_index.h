@@ -63,6 +63,32 @@ static inline void pauli_index_set(pauli_index_t *ix, size_t slot, size_t entry)
 PL_NODISCARD pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots,
                                              const uint64_t *hash, size_t count, const char *what);
 
+/** The slot holding @p entry, whose cached hash is @p h (the entry must be indexed). */
+static inline size_t pauli_index_slot_of(const pauli_index_t *ix, uint64_t h, size_t entry) {
+    const size_t mask = ix->nslots - 1;
+    size_t i = (size_t)h & mask;
+    while (ix->slots[i] != (uint32_t)(entry + 1)) i = (i + 1) & mask;
+    return i;
+}
+
+/**
+ * Empty @p slot, shifting later entries of its probe run back so that every
+ * entry stays reachable from its home slot (backward-shift deletion; no
+ * tombstones). @p hash holds the owner's cached hashes.
+ */
+void pauli_index_remove(pauli_index_t *ix, const uint64_t *hash, size_t slot);
+
+/**
+ * Point the slot of entry @p from at entry @p to instead, after the owner
+ * moved entry from's string to place to (whose old entry is no longer
+ * indexed); @p keys->hash[from] must still be from's hash.
+ */
+void pauli_index_renumber(pauli_index_t *ix, const pauli_index_keys_t *keys, size_t from,
+                          size_t to);
+
+/** Empty every slot, keeping the storage. */
+void pauli_index_clear(pauli_index_t *ix);
+
 /** Release the slots; the index is then empty (nslots 0). */
 void pauli_index_destroy(pauli_index_t *ix);
 

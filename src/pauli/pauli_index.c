@@ -11,20 +11,8 @@ uint64_t pauli_index_hash(const uint64_t *x, const uint64_t *z, int nwords) {
     return XXH3_64bits_withSeed(z, bytes, XXH3_64bits(x, bytes));
 }
 
-size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys, uint64_t h,
-                             const uint64_t *x, const uint64_t *z) {
-    const size_t mask = ix->nslots - 1;
-    const size_t bytes = (size_t)keys->nwords * sizeof(uint64_t);
-    size_t i = (size_t)h & mask;
-    while (ix->slots[i] != 0) {
-        const size_t k = (size_t)ix->slots[i] - 1;
-        const uint64_t *kx = keys->words + k * 2 * (size_t)keys->nwords;
-        if (keys->hash[k] == h && memcmp(kx, x, bytes) == 0 &&
-            memcmp(kx + keys->nwords, z, bytes) == 0)
-            break;
-        i = (i + 1) & mask;
-    }
-    return i;
+uint64_t pauli_index_hash_packed(const uint64_t *w, int nwords) {
+    return XXH3_64bits(w, 2 * (size_t)nwords * sizeof *w);
 }
 
 pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t *hash,

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "plateau/errors.h"
 
@@ -40,9 +41,30 @@ typedef struct {
 /** Hash of the string with X words @p x and Z words @p z (nwords each; x and z need not be adjacent). */
 uint64_t pauli_index_hash(const uint64_t *x, const uint64_t *z, int nwords);
 
-/** The slot holding (x, z), or the empty slot where it would go. Requires nslots > 0. */
-size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys, uint64_t h,
-                             const uint64_t *x, const uint64_t *z);
+/**
+ * Hash of the string packed as nwords X words followed by nwords Z words at
+ * @p w, in one pass (cheaper than pauli_index_hash on short strings). It is a
+ * different function: an owner hashes all its entries with one of the two.
+ */
+uint64_t pauli_index_hash_packed(const uint64_t *w, int nwords);
+
+/** The slot holding (x, z), or the empty slot where it would go. Requires
+ * nslots > 0. Inline: it is the inner loop of every lookup. */
+static inline size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys,
+                                           uint64_t h, const uint64_t *x, const uint64_t *z) {
+    const size_t mask = ix->nslots - 1;
+    const size_t bytes = (size_t)keys->nwords * sizeof(uint64_t);
+    size_t i = (size_t)h & mask;
+    while (ix->slots[i] != 0) {
+        const size_t k = (size_t)ix->slots[i] - 1;
+        const uint64_t *kx = keys->words + k * 2 * (size_t)keys->nwords;
+        if (keys->hash[k] == h && memcmp(kx, x, bytes) == 0 &&
+            memcmp(kx + keys->nwords, z, bytes) == 0)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
 
 /** The entry in @p slot, or PAULI_INDEX_NONE when the slot is empty. */
 static inline size_t pauli_index_entry(const pauli_index_t *ix, size_t slot) {

@@ -112,7 +112,8 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
                            const double *grad, uint16_t freq, size_t *where) {
     const size_t ng = (size_t)t->ngrad;
     const size_t wn = 2 * (size_t)t->nw;
-    const uint64_t h = pauli_index_hash(words, words + t->nw, t->nw);
+    /* one pass over the packed string; every entry of this table uses the same hash */
+    const uint64_t h = pauli_index_hash_packed(words, t->nw);
     const pauli_index_keys_t keys = keys_of(t);
     const size_t slot = pauli_index_find_slot(&t->ix, &keys, h, words, words + t->nw);
     const size_t found = pauli_index_entry(&t->ix, slot);

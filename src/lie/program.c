@@ -176,7 +176,8 @@ static bool joins(const lie_program_t *p, const lie_block_t *b, size_t r) {
 
 static pl_status_t make_blocks(lie_program_t *p) {
     p->block = malloc((p->nrot ? p->nrot : 1) * sizeof *p->block);
-    if (!p->block) return pl_error_nomemf("the DLA program's rotation blocks (%zu rotations)", p->nrot);
+    if (!p->block)
+        return pl_error_nomemf("the DLA program's rotation blocks (%zu rotations)", p->nrot);
     for (size_t r = 0; r < p->nrot; r++) {
         if (p->nblock > 0 && joins(p, &p->block[p->nblock - 1], r)) {
             p->block[p->nblock - 1].count++;

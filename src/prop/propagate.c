@@ -382,7 +382,8 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
     prop_terms_t t;
     size_t peak_terms = 0, peak_bytes = 0;
     pl_status_t st = r.spawn ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
-                             : pl_error_nomemf("the propagation's %d per-thread queues", r.nthreads);
+                             : pl_error_nomemf("the propagation's %d per-thread queues",
+                                               r.nthreads);
     if (!r.spawn) memset(&t, 0, sizeof t);
     if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {

@@ -128,7 +128,8 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
         return PL_OK;
     }
     if (t->size >= PAULI_INDEX_MAX_ENTRIES)
-        return pl_error(PL_ENOMEM, "Pauli propagation: more than %zu terms", PAULI_INDEX_MAX_ENTRIES);
+        return pl_error(PL_ENOMEM, "Pauli propagation: more than %zu terms",
+                        PAULI_INDEX_MAX_ENTRIES);
     if (t->size == t->cap) {
         PL_TRY(grow_terms(t, 2 * t->cap));
         PL_TRY(rebuild_index(t, 2 * t->cap));

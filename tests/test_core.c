@@ -594,6 +594,41 @@ static void test_mem_grow(void **state) {
     free(bytes);
 }
 
+static void test_mem_grow_limited(void **state) {
+    (void)state;
+    const size_t base = pl_mem_in_use();
+    pl_mem_set_limit(base + 1024 * sizeof(double));
+    double *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(PL_GROW_LIMITED(a, cap, 0, "doubles"), PL_OK); /* nothing to do */
+    assert_null(a);
+    /* Same doubling as PL_GROW, every byte counted against the limit. */
+    assert_int_equal(PL_GROW_LIMITED(a, cap, 5, "doubles"), PL_OK);
+    assert_int_equal(cap, 8);
+    assert_int_equal(pl_mem_in_use(), base + 8 * sizeof(double));
+    for (int i = 0; i < 8; i++) a[i] = i + 0.5;
+    assert_int_equal(PL_GROW_LIMITED(a, cap, 300, "doubles"), PL_OK);
+    assert_int_equal(cap, 512);
+    assert_int_equal(pl_mem_in_use(), base + 512 * sizeof(double)); /* the old array released */
+    for (int i = 0; i < 8; i++) assert_true(a[i] == i + 0.5);     /* contents kept */
+    /* 1,024 doubles would need 512 + 1,024 at once: over the limit, nothing changes. */
+    double *old = a;
+    pl_clear_error();
+    assert_int_equal(PL_GROW_LIMITED(a, cap, 513, "the removal list"), PL_ENOMEM);
+    test_expect_contains(pl_last_error(), "the removal list needs 8.0 KB");
+    test_expect_contains(pl_last_error(), "memory limit");
+    assert_ptr_equal(a, old);
+    assert_int_equal(cap, 512);
+    assert_int_equal(pl_mem_in_use(), base + 512 * sizeof(double));
+    /* Overflowing sizes are refused before asking. */
+    assert_int_equal(PL_GROW_LIMITED(a, cap, SIZE_MAX / 2, "the widgets"), PL_ENOMEM);
+    test_expect_contains(pl_last_error(), "out of memory allocating the widgets (");
+    assert_ptr_equal(a, old);
+    pl_mem_free(a, cap * sizeof *a);
+    assert_int_equal(pl_mem_in_use(), base);
+    pl_mem_set_limit(0);
+}
+
 enum { COLOR_RED = 2, COLOR_GREEN = 5, COLOR_BLUE = 7 };
 static const pl_enum_entry_t colors[] = {
     {COLOR_RED, "red"}, {COLOR_GREEN, "green"}, {COLOR_BLUE, "blue"}};
@@ -671,6 +706,7 @@ int main(void) {
         cmocka_unit_test(test_support_chi2),
         cmocka_unit_test(test_error_nomem),
         cmocka_unit_test(test_mem_grow),
+        cmocka_unit_test(test_mem_grow_limited),
         cmocka_unit_test(test_enum_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,29 @@ PL_NODISCARD pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_
     pl_mem_grow((void **)&(arr), &(cap), (need), sizeof *(arr), (what))
 
 /**
+ * pl_mem_grow() for an array held through pl_mem_alloc(), so that it counts
+ * against the memory limit: the same doubling from max(*cap, 8), then a fresh
+ * pl_mem_alloc() of the new capacity, a copy of all *cap old elements and
+ * pl_mem_free() of the old array. Release the result with
+ * pl_mem_free(*buf, *cap * elem_size).
+ * @param[in,out] buf   the array from pl_mem_alloc() (may be NULL with *cap == 0);
+ *                      unchanged on failure
+ * @param[in,out] cap   its capacity in elements; unchanged on failure
+ * @param[in] need      elements wanted; nothing happens when need <= *cap
+ * @param[in] elem_size bytes per element (> 0)
+ * @param[in] what      noun for the message, e.g. "propagation removal list"
+ * @return PL_OK, or PL_ENOMEM: "WHAT needs 2.0 GB, over the memory limit of
+ *   1.0 GB (see --max-memory)" when the limit refuses, "out of memory
+ *   allocating WHAT (N of them)" when the size overflows
+ */
+PL_NODISCARD pl_status_t pl_mem_grow_limited(void **buf, size_t *cap, size_t need,
+                                             size_t elem_size, const char *what);
+
+/** pl_mem_grow_limited() for the array @p arr of any element type and capacity @p cap. */
+#define PL_GROW_LIMITED(arr, cap, need, what) \
+    pl_mem_grow_limited((void **)&(arr), &(cap), (need), sizeof *(arr), (what))
+
+/**
  * Parse a size such as "512M", "8G", "1.5GB", "1048576" into bytes
  * (powers of 1024). @return PL_EPARSE on malformed text.
  */

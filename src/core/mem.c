@@ -65,21 +65,40 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
     return PL_OK;
 }
 
+/* The capacity pl_mem_grow and pl_mem_grow_limited move to: doubling from
+ * max(cap, 8) until it holds need (need itself when doubling would overflow). */
+static size_t grown_capacity(size_t cap, size_t need) {
+    size_t new_cap = cap > 8 ? cap : 8;
+    while (new_cap < need) {
+        if (new_cap > SIZE_MAX / 2) return need;
+        new_cap *= 2;
+    }
+    return new_cap;
+}
+
 pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_t elem_size,
                         const char *what) {
     if (need <= *cap) return PL_OK;
     PL_ASSERT(elem_size > 0);
-    size_t new_cap = *cap > 8 ? *cap : 8;
-    while (new_cap < need) {
-        if (new_cap > SIZE_MAX / 2) {
-            new_cap = need;
-            break;
-        }
-        new_cap *= 2;
-    }
+    const size_t new_cap = grown_capacity(*cap, need);
     if (new_cap > SIZE_MAX / elem_size) return pl_error_nomemf("%s (%zu of them)", what, need);
     void *p = realloc(*buf, new_cap * elem_size);
     if (!p) return pl_error_nomemf("%s (%zu of them)", what, need);
+    *buf = p;
+    *cap = new_cap;
+    return PL_OK;
+}
+
+pl_status_t pl_mem_grow_limited(void **buf, size_t *cap, size_t need, size_t elem_size,
+                                const char *what) {
+    if (need <= *cap) return PL_OK;
+    PL_ASSERT(elem_size > 0);
+    const size_t new_cap = grown_capacity(*cap, need);
+    if (new_cap > SIZE_MAX / elem_size) return pl_error_nomemf("%s (%zu of them)", what, need);
+    void *p;
+    PL_TRY(pl_mem_alloc(&p, new_cap * elem_size, what));
+    if (*buf && *cap) memcpy(p, *buf, *cap * elem_size);
+    pl_mem_free(*buf, *cap * elem_size);
     *buf = p;
     *cap = new_cap;
     return PL_OK;

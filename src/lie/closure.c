@@ -47,7 +47,7 @@ static bool same_up_to_sign(const lie_vec_t *a, const lie_vec_t *b) {
  * comparison with the earlier sums. */
 static pl_status_t drop_repeated(pl_lie_t *g) {
     unsigned char *seen = calloc(lie_dict_size(&g->dict) + 1, 1);
-    if (!seen) return pl_error(PL_ENOMEM, "out of memory for generators");
+    if (!seen) return pl_error_nomem("generators");
     size_t kept = 0;
     for (size_t i = 0; i < g->ngens; i++) {
         lie_vec_t *v = &g->gens[i];
@@ -93,7 +93,7 @@ static pl_status_t closure(const pl_pauli_sum_t *const *gens, size_t ngens,
     pl_lie_t *g;
     PL_TRY(lie_alloc(pl_pauli_sum_qubits(gens[0]), &g));
     g->gens = calloc(ngens, sizeof *g->gens);
-    pl_status_t st = g->gens ? PL_OK : pl_error(PL_ENOMEM, "out of memory for generators");
+    pl_status_t st = g->gens ? PL_OK : pl_error_nomem("generators");
     for (size_t i = 0; i < ngens && st == PL_OK; i++) st = add_generator(g, gens[i], i);
     if (st == PL_OK) st = drop_repeated(g);
     const pl_lie_opts_t defaults = {0};
@@ -121,7 +121,7 @@ pl_status_t pl_lie_closure_strings(const pl_pauli_t *const *gens, size_t ngens,
     *out = NULL;
     if (ngens == 0 || !gens) return pl_error(PL_EINVAL, "no generators: the set is empty");
     pl_pauli_sum_t **sums = calloc(ngens, sizeof *sums);
-    if (!sums) return pl_error(PL_ENOMEM, "out of memory for generators");
+    if (!sums) return pl_error_nomem("generators");
     pl_status_t st = PL_OK;
     for (size_t i = 0; i < ngens && st == PL_OK; i++) {
         if (!gens[i]) st = pl_error(PL_EINVAL, "generator %zu is NULL", i);
@@ -140,7 +140,7 @@ pl_status_t pl_lie_from_circuit(const pl_circuit_t *c, const pl_lie_opts_t *opts
                                 pl_lie_t **out) {
     *out = NULL;
     lie_program_t *prog = calloc(1, sizeof *prog);
-    if (!prog) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+    if (!prog) return pl_error_nomem("the DLA program of the circuit");
     pl_pauli_sum_t **gens = NULL;
     size_t ngens = 0;
     pl_status_t st = lie_program_build(c, prog);

@@ -75,7 +75,7 @@ static pl_status_t members(gsim_gen_t *gen, size_t dim, const size_t *root, size
     for (size_t j = 0; j < dim; j++)
         if (root[j] == j) blk[j] = gen->nblocks++;
     gen->blocks = calloc(gen->nblocks ? gen->nblocks : 1, sizeof *gen->blocks);
-    if (!gen->blocks) return pl_error(PL_ENOMEM, "out of memory for g-sim blocks");
+    if (!gen->blocks) return pl_error_nomem("g-sim blocks");
     for (size_t j = 0; j < dim; j++)
         if (root[j] != SIZE_MAX) {
             blk[j] = blk[root[j]];
@@ -83,7 +83,7 @@ static pl_status_t members(gsim_gen_t *gen, size_t dim, const size_t *root, size
         }
     for (size_t b = 0; b < gen->nblocks; b++) {
         gen->blocks[b].idx = malloc(gen->blocks[b].size * sizeof(size_t));
-        if (!gen->blocks[b].idx) return pl_error(PL_ENOMEM, "out of memory for g-sim blocks");
+        if (!gen->blocks[b].idx) return pl_error_nomem("g-sim blocks");
         gen->blocks[b].size = 0;
     }
     for (size_t j = 0; j < dim; j++)
@@ -103,7 +103,7 @@ static pl_status_t fill_blocks(gsim_gen_t *gen, const size_t *blk, const size_t 
         gsim_block_t *k = &gen->blocks[b];
         if (k->size <= 2) continue;
         k->w = malloc(k->size * sizeof *k->w);
-        if (!k->w) return pl_error(PL_ENOMEM, "out of memory for a g-sim block");
+        if (!k->w) return pl_error_nomem("a g-sim block");
         PL_TRY(pl_mem_alloc((void **)&k->v, block_bytes(k), "dense g-sim block"));
         memset(k->v, 0, block_bytes(k));
         if (k->size > *maxblock) *maxblock = k->size;
@@ -127,7 +127,7 @@ static pl_status_t fill_blocks(gsim_gen_t *gen, const size_t *blk, const size_t 
 
 static pl_status_t make_blocks(gsim_gen_t *gen, size_t dim, size_t *maxblock) {
     size_t *work = malloc(3 * (dim ? dim : 1) * sizeof *work);
-    if (!work) return pl_error(PL_ENOMEM, "out of memory for g-sim blocks");
+    if (!work) return pl_error_nomem("g-sim blocks");
     size_t *root = work, *blk = work + dim, *pos = work + 2 * dim;
     components(&gen->f, dim, root);
     pl_status_t st = members(gen, dim, root, blk, pos);
@@ -193,20 +193,20 @@ static double derivative(const gsim_gen_t *gen, const double *lam, const double 
 static pl_status_t alloc_tables(pl_gsim_t *s, size_t ngen, size_t ngate) {
     s->gen = calloc(ngen ? ngen : 1, sizeof *s->gen);
     s->gate = calloc(ngate ? ngate : 1, sizeof *s->gate);
-    return s->gen && s->gate ? PL_OK : pl_error(PL_ENOMEM, "out of memory for g-sim gates");
+    return s->gen && s->gate ? PL_OK : pl_error_nomem("g-sim gates");
 }
 
 /* Every rotation is a gate; the algebra is the closure of their strings. */
 static pl_status_t build_strings(pl_gsim_t *s, const lie_program_t *prog, const pl_lie_opts_t *o) {
     const pl_pauli_t **strings = malloc(prog->nrot * sizeof *strings);
-    if (!strings) return pl_error(PL_ENOMEM, "out of memory for generators");
+    if (!strings) return pl_error_nomem("generators");
     for (size_t r = 0; r < prog->nrot; r++) strings[r] = prog->rot[r].p;
     pl_status_t st = pl_lie_closure_strings(strings, prog->nrot, o, &s->g);
     free(strings);
     if (st != PL_OK || s->g->capped) return st;
     size_t *gen_of = malloc(s->g->dim * sizeof *gen_of);
     st = gen_of ? alloc_tables(s, prog->nrot, prog->nrot)
-                : pl_error(PL_ENOMEM, "out of memory for g-sim gates");
+                : pl_error_nomem("g-sim gates");
     for (size_t j = 0; st == PL_OK && j < s->g->dim; j++) gen_of[j] = SIZE_MAX;
     for (size_t r = 0; r < prog->nrot && st == PL_OK; r++) {
         size_t k;
@@ -232,7 +232,7 @@ static pl_status_t build_sums(pl_gsim_t *s, const lie_program_t *prog, const pl_
     size_t ngens = 0;
     pl_status_t st = block_gen && scale
                          ? lie_program_generators(prog, &gens, &ngens, block_gen, scale)
-                         : pl_error(PL_ENOMEM, "out of memory for generators");
+                         : pl_error_nomem("generators");
     pl_lie_opts_t sums = o ? *o : (pl_lie_opts_t){0};
     sums.method = PL_LIE_SUMS;
     if (st == PL_OK) st = pl_lie_closure((const pl_pauli_sum_t *const *)gens, ngens, &sums, &s->g);
@@ -276,7 +276,7 @@ static pl_status_t finish(pl_gsim_t *s) {
         return pl_error(PL_EUNSUPPORTED, "g-sim: the algebra has at least %zu elements (the "
                                          "cap); raise max_dim or use a state vector", g->dim);
     s->e0 = malloc((g->dim ? g->dim : 1) * sizeof *s->e0);
-    if (!s->e0) return pl_error(PL_ENOMEM, "out of memory for the g-sim vector");
+    if (!s->e0) return pl_error_nomem("the g-sim vector");
     PL_TRY(lie_state_coords(g, NULL, s->e0));
     for (size_t i = 0; i < s->ngen; i++) {
         PL_TRY(lie_ad_matrix(g, &s->gen[i].vec, NULL, 0, &s->gen[i].f));
@@ -292,7 +292,7 @@ pl_status_t pl_gsim_create(const pl_circuit_t *c, const pl_lie_opts_t *opts, pl_
         free(*out);
         free(prog);
         *out = NULL;
-        return pl_error(PL_ENOMEM, "out of memory for g-sim");
+        return pl_error_nomem("a g-sim simulator");
     }
     pl_gsim_t *s = *out;
     s->nparams = pl_circuit_num_params(c);
@@ -363,7 +363,7 @@ pl_status_t pl_gsim_expval(const pl_gsim_t *s, const double *theta, const pl_pau
     double *o = malloc(2 * (dim ? dim : 1) * sizeof *o), identity, residual;
     double complex *work = malloc((s->maxblock ? s->maxblock : 1) * sizeof *work);
     pl_status_t st = o && work ? lie_obs_coords(s->g, obs, o, &identity, &residual)
-                               : pl_error(PL_ENOMEM, "out of memory for g-sim vectors");
+                               : pl_error_nomem("g-sim vectors");
     if (st == PL_OK && residual > 1e-8)
         st = pl_error(PL_EINVAL, "the observable is outside the span of the %zu-dimensional "
                                  "g-sim algebra (relative residual %.3g)", dim, residual);

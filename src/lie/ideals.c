@@ -38,13 +38,13 @@ enum { LIE_DENSE_MAX = 2048 };
 /* Append an ideal on a copy of sup[0..nsup) (vecs: taken over, may be NULL). */
 static pl_status_t push_ideal(pl_lie_t *g, const size_t *sup, size_t nsup, size_t dim,
                               double *vecs) {
-    lie_ideal_t *a = realloc(g->ideals, (g->nideals + 1) * sizeof *a);
-    size_t *copy = malloc(nsup * sizeof *copy);
-    if (a) g->ideals = a;
-    if (!a || !copy) {
+    pl_status_t st = PL_GROW(g->ideals, g->ideals_cap, g->nideals + 1, "the ideals");
+    size_t *copy = st == PL_OK ? malloc(nsup * sizeof *copy) : NULL;
+    if (st == PL_OK && !copy) st = pl_error_nomemf("an ideal's support (%zu elements)", nsup);
+    if (st != PL_OK) {
         free(copy);
         free(vecs);
-        return pl_error(PL_ENOMEM, "out of memory for the ideals");
+        return st;
     }
     memcpy(copy, sup, nsup * sizeof *copy);
     g->ideals[g->nideals++] = (lie_ideal_t){dim, nsup, copy, vecs};
@@ -97,7 +97,7 @@ static pl_status_t independent_columns(double *w, size_t nd, size_t ncols, doubl
     lapack_int *jpvt = calloc(ncols, sizeof *jpvt);
     double *tau = malloc(ncols * sizeof *tau);
     pl_status_t st =
-        jpvt && tau ? PL_OK : pl_error(PL_ENOMEM, "out of memory for a QR factorisation");
+        jpvt && tau ? PL_OK : pl_error_nomem("a QR factorisation");
     if (st == PL_OK && LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (lapack_int)nd, (lapack_int)ncols, w,
                                       (lapack_int)nd, jpvt, tau) != 0)
         st = pl_error(PL_EINTERNAL, "LAPACKE_dgeqp3 failed: internal error, please report");
@@ -174,7 +174,7 @@ static pl_status_t seeds(dense_t *d, const double complex *h, const double *ev, 
                          size_t *count) {
     const size_t nd = d->nd;
     double *v = malloc(nd * sizeof *v);
-    if (!v) return pl_error(PL_ENOMEM, "out of memory for the ideals");
+    if (!v) return pl_error_nomem("the ideals");
     const double top = fmax(fabs(ev[0]), fabs(ev[nd - 1]));
     pl_status_t st = PL_OK;
     for (size_t e = 0; e < nd && d->nq < nd && st == PL_OK; e++) {
@@ -206,7 +206,7 @@ static pl_status_t record(pl_lie_t *g, const dense_t *d, const size_t *dims, siz
     size_t col = 0;
     for (size_t k = 0; k < count; k++) {
         double *vecs = malloc(d->nd * dims[k] * sizeof *vecs);
-        if (!vecs) return pl_error(PL_ENOMEM, "out of memory for the ideals");
+        if (!vecs) return pl_error_nomem("the ideals");
         memcpy(vecs, d->q + col * d->nd, d->nd * dims[k] * sizeof *vecs);
         col += dims[k];
         PL_TRY(push_ideal(g, d->sup, d->nd, dims[k], vecs));
@@ -241,7 +241,7 @@ static pl_status_t dense_split(pl_lie_t *g, const size_t *sup, size_t nd, const 
     d.ad = calloc(blocks, sizeof *d.ad);
     pl_status_t st = ev && dims && d.ad
                          ? pl_mem_alloc(&big, bytes, "dense matrices of the ideal decomposition")
-                         : pl_error(PL_ENOMEM, "out of memory for the ideals");
+                         : pl_error_nomem("the ideals");
     if (st == PL_OK) {
         double complex *h = big;
         d.q = (double *)(h + nn);
@@ -325,7 +325,7 @@ static pl_status_t compute_ideals(pl_lie_t *g) {
                                          "given by Pauli sums: the dense method stops at %d", nd,
                         (int)LIE_DENSE_MAX);
     size_t *work = malloc((3 * nd + 1 + g->dim) * sizeof *work);
-    if (!work) return pl_error(PL_ENOMEM, "out of memory for the ideals");
+    if (!work) return pl_error_nomem("the ideals");
     size_t *pos = work + 3 * nd + 1; /* over every element, centre included */
     for (size_t j = 0; j < g->dim; j++) pos[j] = SIZE_MAX;
     pl_status_t st;

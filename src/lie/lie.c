@@ -13,12 +13,12 @@ static const double NOISE = 1e-14;
 
 pl_status_t lie_alloc(int n, pl_lie_t **out) {
     *out = calloc(1, sizeof **out);
-    if (!*out) return pl_error(PL_ENOMEM, "out of memory for a Lie algebra");
+    if (!*out) return pl_error_nomem("a Lie algebra");
     (*out)->n = n;
     pl_status_t st = lie_dict_init(&(*out)->dict, n);
     if (st == PL_OK) {
         (*out)->start = calloc(1, sizeof *(*out)->start);
-        if (!(*out)->start) st = pl_error(PL_ENOMEM, "out of memory for a Lie algebra");
+        if (!(*out)->start) st = pl_error_nomem("a Lie algebra");
     }
     if (st != PL_OK) {
         pl_lie_destroy(*out);
@@ -35,7 +35,7 @@ void lie_ideals_free(pl_lie_t *g) {
     }
     free(g->ideals);
     g->ideals = NULL;
-    g->nideals = 0;
+    g->nideals = g->ideals_cap = 0;
     g->have_ideals = false;
 }
 
@@ -58,25 +58,20 @@ void pl_lie_destroy(pl_lie_t *g) {
     free(g);
 }
 
+/* Room for one more element: start holds dimcap + 1 offsets. */
 static pl_status_t grow_elements(pl_lie_t *g) {
-    size_t cap = g->dimcap ? 2 * g->dimcap : 64;
-    size_t *start = realloc(g->start, (cap + 1) * sizeof *start);
-    if (!start) return pl_error(PL_ENOMEM, "out of memory for %zu Lie-algebra elements", cap);
-    g->start = start;
-    g->dimcap = cap;
+    size_t cap = g->dimcap + 1;
+    PL_TRY(PL_GROW(g->start, cap, g->dim + 2, "the Lie-algebra element offsets"));
+    g->dimcap = cap - 1;
     return PL_OK;
 }
 
 static pl_status_t grow_terms(pl_lie_t *g, size_t need) {
-    size_t cap = g->nnzcap ? g->nnzcap : 256;
-    while (cap < need) cap *= 2;
-    if (cap == g->nnzcap) return PL_OK;
-    size_t *idx = realloc(g->idx, cap * sizeof *idx);
-    if (idx) g->idx = idx;
-    double *val = realloc(g->val, cap * sizeof *val);
-    if (val) g->val = val;
-    if (!idx || !val) return pl_error(PL_ENOMEM, "out of memory for %zu Lie-algebra terms", cap);
-    g->nnzcap = cap;
+    /* parallel arrays: each grows from the shared capacity to the same new one */
+    size_t icap = g->nnzcap, vcap = g->nnzcap;
+    PL_TRY(PL_GROW(g->idx, icap, need, "the Lie-algebra term indices"));
+    PL_TRY(PL_GROW(g->val, vcap, need, "the Lie-algebra term values"));
+    g->nnzcap = icap;
     return PL_OK;
 }
 
@@ -101,13 +96,11 @@ lie_vec_t lie_element(const pl_lie_t *g, size_t j) {
 
 static pl_status_t post_push(lie_post_t *p, size_t j, double c) {
     if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 2;
-        size_t *jj = realloc(p->j, cap * sizeof *jj);
-        if (jj) p->j = jj;
-        double *cc = realloc(p->c, cap * sizeof *cc);
-        if (cc) p->c = cc;
-        if (!jj || !cc) return pl_error(PL_ENOMEM, "out of memory for the Lie-algebra index");
-        p->cap = cap;
+        /* parallel arrays: each grows from the shared capacity to the same new one */
+        size_t jcap = p->cap, ccap = p->cap;
+        PL_TRY(PL_GROW(p->j, jcap, p->n + 1, "the Lie-algebra index's elements"));
+        PL_TRY(PL_GROW(p->c, ccap, p->n + 1, "the Lie-algebra index's coefficients"));
+        p->cap = jcap;
     }
     p->j[p->n] = j;
     p->c[p->n++] = c;
@@ -118,7 +111,7 @@ pl_status_t lie_index_from(pl_lie_t *g, size_t first) {
     const size_t size = lie_dict_size(&g->dict);
     if (size > g->npost) {
         lie_post_t *post = realloc(g->post, size * sizeof *post);
-        if (!post) return pl_error(PL_ENOMEM, "out of memory for the Lie-algebra index");
+        if (!post) return pl_error_nomemf("the Lie-algebra index (%zu strings)", size);
         memset(post + g->npost, 0, (size - g->npost) * sizeof *post);
         g->post = post;
         g->npost = size;
@@ -184,15 +177,12 @@ void lie_triplets_free(lie_triplets_t *t) {
 
 static pl_status_t triplet_push(lie_triplets_t *t, size_t r, size_t c, double v) {
     if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        size_t *rr = realloc(t->row, cap * sizeof *rr);
-        if (rr) t->row = rr;
-        size_t *cc = realloc(t->col, cap * sizeof *cc);
-        if (cc) t->col = cc;
-        double *vv = realloc(t->val, cap * sizeof *vv);
-        if (vv) t->val = vv;
-        if (!rr || !cc || !vv) return pl_error(PL_ENOMEM, "out of memory for an adjoint matrix");
-        t->cap = cap;
+        /* parallel arrays: each grows from the shared capacity to the same new one */
+        size_t rcap = t->cap, ccap = t->cap, vcap = t->cap;
+        PL_TRY(PL_GROW(t->row, rcap, t->n + 1, "an adjoint matrix's rows"));
+        PL_TRY(PL_GROW(t->col, ccap, t->n + 1, "an adjoint matrix's columns"));
+        PL_TRY(PL_GROW(t->val, vcap, t->n + 1, "an adjoint matrix's values"));
+        t->cap = rcap;
     }
     t->row[t->n] = r;
     t->col[t->n] = c;
@@ -276,14 +266,12 @@ static pl_status_t split_obs(const pl_lie_t *g, const pl_pauli_sum_t *o, lie_acc
     if (pl_pauli_sum_qubits(o) != g->n)
         return pl_error(PL_EINVAL, "observable on %d qubits, the algebra on %d",
                         pl_pauli_sum_qubits(o), g->n);
+    PL_TRY(pl_pauli_sum_check_hermitian(o, "observable"));
     *identity = *outside2 = *total2 = 0.0;
     for (size_t t = 0; t < pl_pauli_sum_size(o); t++) {
         pl_pauli_t p;
         double complex c;
         pl_pauli_sum_term(o, t, &p, &c);
-        if (cimag(c) != 0.0)
-            return pl_error(PL_EINVAL, "observable term %zu has a complex coefficient; it must "
-                                       "be Hermitian (real coefficients)", t);
         size_t k;
         if (pl_pauli_weight(&p) == 0) {
             *identity += creal(c);

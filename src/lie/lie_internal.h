@@ -171,7 +171,7 @@ struct pl_lie {
     lie_program_t *frame; /* Cliffords of the circuit, or NULL */
     /* Simple ideals (ideals.c), computed on first use. */
     bool have_ideals;
-    size_t nideals;
+    size_t nideals, ideals_cap;
     lie_ideal_t *ideals;
 };
 

@@ -68,8 +68,6 @@ double lie_program_heisenberg(const lie_program_t *prog, pl_pauli_t *p, pl_pauli
 /* Compilation                                                              */
 /* ------------------------------------------------------------------------ */
 
-static pl_status_t no_memory(void) { return pl_error(PL_ENOMEM, "out of memory compiling"); }
-
 static bool is_signed_permutation(const program_op_t *op) {
     const int np = 1 << (2 * op->nq);
     for (int b = 0; b < np; b++) {
@@ -106,12 +104,7 @@ static pl_status_t describe_fixed(const program_op_t *op, pl_status_t st) {
 }
 
 static pl_status_t push_cliff(lie_program_t *p, size_t *cap, lie_cliff_t c) {
-    if (p->ncliff == *cap) {
-        *cap = *cap ? 2 * *cap : 16;
-        lie_cliff_t *a = realloc(p->cliff, *cap * sizeof *a);
-        if (!a) return no_memory();
-        p->cliff = a;
-    }
+    PL_TRY(PL_GROW(p->cliff, *cap, p->ncliff + 1, "the DLA program's Clifford gates"));
     p->cliff[p->ncliff++] = c;
     return PL_OK;
 }
@@ -138,12 +131,7 @@ static pl_status_t add_rotations(lie_program_t *p, size_t *cap, const program_op
     double offset = op->angle.offset; /* goes with the first rotation */
     for (int j = 0; j < op->angle.nsrc; j++) {
         if (op->angle.coef[j] == 0.0) continue;
-        if (p->nrot == *cap) {
-            *cap = *cap ? 2 * *cap : 64;
-            lie_rot_t *r = realloc(p->rot, *cap * sizeof *r);
-            if (!r) return no_memory();
-            p->rot = r;
-        }
+        PL_TRY(PL_GROW(p->rot, *cap, p->nrot + 1, "the DLA program's rotations"));
         lie_rot_t r = {.angle = {1, {op->angle.k[j], 0}, {op->angle.coef[j], 0}, offset},
                        .cpos = p->ncliff};
         PL_TRY(rotation_string(p->n, op, &r.p));
@@ -188,7 +176,8 @@ static bool joins(const lie_program_t *p, const lie_block_t *b, size_t r) {
 
 static pl_status_t make_blocks(lie_program_t *p) {
     p->block = malloc((p->nrot ? p->nrot : 1) * sizeof *p->block);
-    if (!p->block) return no_memory();
+    if (!p->block)
+        return pl_error_nomemf("the DLA program's rotation blocks (%zu rotations)", p->nrot);
     for (size_t r = 0; r < p->nrot; r++) {
         if (p->nblock > 0 && joins(p, &p->block[p->nblock - 1], r)) {
             p->block[p->nblock - 1].count++;
@@ -291,7 +280,7 @@ pl_status_t lie_program_generators(const lie_program_t *prog, pl_pauli_sum_t ***
                                    size_t *ngens, size_t *block_gen, double *block_scale) {
     *gens = calloc(prog->nblock ? prog->nblock : 1, sizeof **gens);
     *ngens = 0;
-    if (!*gens) return no_memory();
+    if (!*gens) return pl_error_nomem("the DLA program's generators");
     for (size_t b = 0; b < prog->nblock; b++) {
         pl_pauli_sum_t *s;
         pl_status_t st = block_sum(prog, &prog->block[b], &s);

@@ -56,7 +56,7 @@ pl_status_t lie_state_coords(const pl_lie_t *g, const pl_sv_t *sv, double *s) {
 
 static pl_status_t alloc_coords(const pl_lie_t *g, double **out) {
     *out = malloc((g->dim ? g->dim : 1) * sizeof **out);
-    return *out ? PL_OK : pl_error(PL_ENOMEM, "out of memory for %zu coordinates", g->dim);
+    return *out ? PL_OK : pl_error_nomemf("%zu coordinates", g->dim);
 }
 
 static double sum_squares(const double *v, size_t n) {
@@ -104,7 +104,7 @@ static void ideal_norms(const pl_lie_t *g, const double *v, double *acc) {
 
 static pl_status_t variance(pl_lie_t *g, const double *s, const double *o, double *out) {
     double *ps = malloc((g->nideals ? g->nideals : 1) * 2 * sizeof *ps);
-    if (!ps) return pl_error(PL_ENOMEM, "out of memory for the purities");
+    if (!ps) return pl_error_nomem("the purities");
     double *po = ps + g->nideals;
     ideal_norms(g, s, ps);
     ideal_norms(g, o, po);

@@ -6,10 +6,6 @@
 
 #include "lie/lie_internal.h"
 
-static pl_status_t no_memory(const char *what) {
-    return pl_error(PL_ENOMEM, "out of memory for %s", what);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Dictionary                                                               */
 /* ------------------------------------------------------------------------ */
@@ -49,13 +45,11 @@ pl_status_t lie_dict_add(lie_dict_t *d, const pl_pauli_t *p, size_t *k, bool *ad
 
 pl_status_t lie_vec_push(lie_vec_t *v, size_t idx, double val) {
     if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 8;
-        size_t *i = realloc(v->idx, cap * sizeof *i);
-        if (i) v->idx = i;
-        double *x = realloc(v->val, cap * sizeof *x);
-        if (x) v->val = x;
-        if (!i || !x) return no_memory("a Lie-algebra element");
-        v->cap = cap;
+        /* parallel arrays: each grows from the shared capacity to the same new one */
+        size_t icap = v->cap, xcap = v->cap;
+        PL_TRY(PL_GROW(v->idx, icap, v->n + 1, "a Lie-algebra element's indices"));
+        PL_TRY(PL_GROW(v->val, xcap, v->n + 1, "a Lie-algebra element's values"));
+        v->cap = icap;
     }
     v->idx[v->n] = idx;
     v->val[v->n++] = val;
@@ -70,16 +64,12 @@ void lie_vec_free(lie_vec_t *v) {
 
 pl_status_t lie_acc_reserve(lie_acc_t *a, size_t size) {
     if (size <= a->cap) return PL_OK;
-    size_t cap = a->cap ? a->cap : 64;
-    while (cap < size) cap *= 2;
-    double *val = realloc(a->val, cap * sizeof *val);
-    if (val) a->val = val;
-    unsigned char *mark = realloc(a->mark, cap);
-    if (mark) a->mark = mark;
-    size_t *t = realloc(a->touched, cap * sizeof *t);
-    if (t) a->touched = t;
-    if (!val || !mark || !t) return no_memory("a Lie-algebra accumulator");
-    memset(a->val + a->cap, 0, (cap - a->cap) * sizeof *val);
+    /* parallel arrays: each grows from the shared capacity to the same new one */
+    size_t cap = a->cap, mcap = a->cap, tcap = a->cap;
+    PL_TRY(PL_GROW(a->val, cap, size, "a Lie-algebra accumulator's values"));
+    PL_TRY(PL_GROW(a->mark, mcap, size, "a Lie-algebra accumulator's marks"));
+    PL_TRY(PL_GROW(a->touched, tcap, size, "a Lie-algebra accumulator's touched list"));
+    memset(a->val + a->cap, 0, (cap - a->cap) * sizeof *a->val);
     memset(a->mark + a->cap, 0, cap - a->cap);
     a->cap = cap;
     return PL_OK;
@@ -148,20 +138,12 @@ pl_status_t lie_vec_from_sum(lie_dict_t *d, int n, const pl_pauli_sum_t *s, cons
     if (pl_pauli_sum_qubits(s) != n)
         return pl_error(PL_EINVAL, "%s acts on %d qubits, the others on %d", what,
                         pl_pauli_sum_qubits(s), n);
+    PL_TRY(pl_pauli_sum_check_hermitian(s, what));
     pl_status_t st = PL_OK;
     for (size_t t = 0; t < pl_pauli_sum_size(s) && st == PL_OK; t++) {
         pl_pauli_t p;
         double complex c;
         pl_pauli_sum_term(s, t, &p, &c);
-        if (cimag(c) != 0.0) {
-            char *text = NULL;
-            if (pl_pauli_to_string(&p, &text) != PL_OK) text = NULL;
-            st = pl_error(PL_EINVAL, "%s has the complex coefficient %g%+gi on '%s'; it must be "
-                                     "Hermitian (real coefficients)", what, creal(c), cimag(c),
-                          text ? text : "?");
-            free(text);
-            break;
-        }
         if (creal(c) == 0.0) continue;
         size_t k;
         st = lie_dict_add(d, &p, &k, NULL);

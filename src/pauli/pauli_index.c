@@ -11,20 +11,8 @@ uint64_t pauli_index_hash(const uint64_t *x, const uint64_t *z, int nwords) {
     return XXH3_64bits_withSeed(z, bytes, XXH3_64bits(x, bytes));
 }
 
-size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys, uint64_t h,
-                             const uint64_t *x, const uint64_t *z) {
-    const size_t mask = ix->nslots - 1;
-    const size_t bytes = (size_t)keys->nwords * sizeof(uint64_t);
-    size_t i = (size_t)h & mask;
-    while (ix->slots[i] != 0) {
-        const size_t k = (size_t)ix->slots[i] - 1;
-        const uint64_t *kx = keys->words + k * 2 * (size_t)keys->nwords;
-        if (keys->hash[k] == h && memcmp(kx, x, bytes) == 0 &&
-            memcmp(kx + keys->nwords, z, bytes) == 0)
-            break;
-        i = (i + 1) & mask;
-    }
-    return i;
+uint64_t pauli_index_hash_packed(const uint64_t *w, int nwords) {
+    return XXH3_64bits(w, 2 * (size_t)nwords * sizeof *w);
 }
 
 pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t *hash,
@@ -49,6 +37,30 @@ pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t
         ix->slots[i] = (uint32_t)(k + 1);
     }
     return PL_OK;
+}
+
+void pauli_index_remove(pauli_index_t *ix, const uint64_t *hash, size_t slot) {
+    const size_t mask = ix->nslots - 1;
+    size_t i = slot;
+    ix->slots[i] = 0;
+    for (size_t j = (i + 1) & mask; ix->slots[j] != 0; j = (j + 1) & mask) {
+        const size_t home = (size_t)hash[ix->slots[j] - 1] & mask;
+        /* Entry j may move to i unless its home lies cyclically in (i, j]. */
+        const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        ix->slots[i] = ix->slots[j];
+        ix->slots[j] = 0;
+        i = j;
+    }
+}
+
+void pauli_index_renumber(pauli_index_t *ix, const pauli_index_keys_t *keys, size_t from,
+                          size_t to) {
+    ix->slots[pauli_index_slot_of(ix, keys->hash[from], from)] = (uint32_t)(to + 1);
+}
+
+void pauli_index_clear(pauli_index_t *ix) {
+    if (ix->nslots) memset(ix->slots, 0, ix->nslots * sizeof *ix->slots);
 }
 
 void pauli_index_destroy(pauli_index_t *ix) {

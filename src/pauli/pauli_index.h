@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "plateau/errors.h"
 
@@ -40,9 +41,30 @@ typedef struct {
 /** Hash of the string with X words @p x and Z words @p z (nwords each; x and z need not be adjacent). */
 uint64_t pauli_index_hash(const uint64_t *x, const uint64_t *z, int nwords);
 
-/** The slot holding (x, z), or the empty slot where it would go. Requires nslots > 0. */
-size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys, uint64_t h,
-                             const uint64_t *x, const uint64_t *z);
+/**
+ * Hash of the string packed as nwords X words followed by nwords Z words at
+ * @p w, in one pass (cheaper than pauli_index_hash on short strings). It is a
+ * different function: an owner hashes all its entries with one of the two.
+ */
+uint64_t pauli_index_hash_packed(const uint64_t *w, int nwords);
+
+/** The slot holding (x, z), or the empty slot where it would go. Requires
+ * nslots > 0. Inline: it is the inner loop of every lookup. */
+static inline size_t pauli_index_find_slot(const pauli_index_t *ix, const pauli_index_keys_t *keys,
+                                           uint64_t h, const uint64_t *x, const uint64_t *z) {
+    const size_t mask = ix->nslots - 1;
+    const size_t bytes = (size_t)keys->nwords * sizeof(uint64_t);
+    size_t i = (size_t)h & mask;
+    while (ix->slots[i] != 0) {
+        const size_t k = (size_t)ix->slots[i] - 1;
+        const uint64_t *kx = keys->words + k * 2 * (size_t)keys->nwords;
+        if (keys->hash[k] == h && memcmp(kx, x, bytes) == 0 &&
+            memcmp(kx + keys->nwords, z, bytes) == 0)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
 
 /** The entry in @p slot, or PAULI_INDEX_NONE when the slot is empty. */
 static inline size_t pauli_index_entry(const pauli_index_t *ix, size_t slot) {
@@ -62,6 +84,32 @@ static inline void pauli_index_set(pauli_index_t *ix, size_t slot, size_t entry)
  */
 PL_NODISCARD pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots,
                                              const uint64_t *hash, size_t count, const char *what);
+
+/** The slot holding @p entry, whose cached hash is @p h (the entry must be indexed). */
+static inline size_t pauli_index_slot_of(const pauli_index_t *ix, uint64_t h, size_t entry) {
+    const size_t mask = ix->nslots - 1;
+    size_t i = (size_t)h & mask;
+    while (ix->slots[i] != (uint32_t)(entry + 1)) i = (i + 1) & mask;
+    return i;
+}
+
+/**
+ * Empty @p slot, shifting later entries of its probe run back so that every
+ * entry stays reachable from its home slot (backward-shift deletion; no
+ * tombstones). @p hash holds the owner's cached hashes.
+ */
+void pauli_index_remove(pauli_index_t *ix, const uint64_t *hash, size_t slot);
+
+/**
+ * Point the slot of entry @p from at entry @p to instead, after the owner
+ * moved entry from's string to place to (whose old entry is no longer
+ * indexed); @p keys->hash[from] must still be from's hash.
+ */
+void pauli_index_renumber(pauli_index_t *ix, const pauli_index_keys_t *keys, size_t from,
+                          size_t to);
+
+/** Empty every slot, keeping the storage. */
+void pauli_index_clear(pauli_index_t *ix);
 
 /** Release the slots; the index is then empty (nslots 0). */
 void pauli_index_destroy(pauli_index_t *ix);

@@ -179,7 +179,7 @@ static pl_status_t make_ptm(const double complex *u, int nq, double *ptm) {
         free(pa);
         free(pb);
         free(t1);
-        return pl_error(PL_ENOMEM, "out of memory for a Pauli transfer matrix");
+        return pl_error_nomem("a Pauli transfer matrix");
     }
     for (int b = 0; b < np; b++) {
         pauli_local_matrix(b, nq, pb);
@@ -210,13 +210,7 @@ static pl_status_t make_ptm(const double complex *u, int nq, double *ptm) {
 }
 
 static pl_status_t push_op(program_t *prog, size_t *cap, program_op_t op) {
-    if (prog->nops == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 64;
-        program_op_t *ops = realloc(prog->ops, ncap * sizeof *ops);
-        if (!ops) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
-        prog->ops = ops;
-        *cap = ncap;
-    }
+    PL_TRY(PL_GROW(prog->ops, *cap, prog->nops + 1, "the compiled circuit's operations"));
     prog->ops[prog->nops++] = op;
     return PL_OK;
 }
@@ -227,7 +221,7 @@ static pl_status_t push_rotation(program_t *prog, size_t *cap, int nq, const int
     program_op_t op = {.kind = PROGRAM_ROTATION, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
                     .ops = malloc((size_t)nq * sizeof(pl_pauli_op_t)), .angle = angle};
     pl_status_t st = (op.qubits && op.ops) ? PL_OK
-                                           : pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+                                           : pl_error_nomem("a compiled rotation's qubits");
     if (st == PL_OK) {
         memcpy(op.qubits, qubits, (size_t)nq * sizeof(int));
         memcpy(op.ops, ops, (size_t)nq * sizeof(pl_pauli_op_t));
@@ -249,7 +243,7 @@ static pl_status_t add_rotation(program_t *prog, size_t *cap, const int *qubits,
 
 static pl_status_t add_pauli_rot(program_t *prog, size_t *cap, const pl_op_t *src) {
     pl_pauli_op_t *ops = malloc((size_t)src->nqubits * sizeof *ops);
-    if (!ops) return pl_error(PL_ENOMEM, "out of memory compiling the circuit");
+    if (!ops) return pl_error_nomem("a Pauli rotation's factors");
     for (int j = 0; j < src->nqubits; j++) ops[j] = pl_pauli_get(src->pauli, src->qubits[j]);
     pl_status_t st = push_rotation(prog, cap, src->nqubits, src->qubits, ops,
                                    angle_from(src->angles[0], 1.0));
@@ -269,7 +263,7 @@ static pl_status_t add_ptm(program_t *prog, size_t *cap, const pl_op_t *src) {
     program_op_t op = {.kind = PROGRAM_PTM, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
                     .angle = angle_const(0), .ptm = malloc((size_t)np * np * sizeof(double))};
     pl_status_t st = (op.qubits && op.ptm) ? make_ptm(u, nq, op.ptm)
-                                           : pl_error(PL_ENOMEM, "out of memory compiling");
+                                           : pl_error_nomem("a compiled Pauli transfer matrix");
     if (st == PL_OK) {
         memcpy(op.qubits, src->qubits, (size_t)nq * sizeof(int));
         st = push_op(prog, cap, op);
@@ -287,7 +281,7 @@ static pl_status_t build_mask(program_op_t *op) {
     m->word = malloc((size_t)op->nq * sizeof *m->word);
     m->x = calloc((size_t)op->nq, sizeof *m->x);
     m->z = calloc((size_t)op->nq, sizeof *m->z);
-    if (!m->word || !m->x || !m->z) return pl_error(PL_ENOMEM, "out of memory compiling");
+    if (!m->word || !m->x || !m->z) return pl_error_nomem("a compiled gate's qubit mask");
     m->nwords = 0;
     for (int j = 0; j < op->nq; j++) {
         const int w = op->qubits[j] >> 6;

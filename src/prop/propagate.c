@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <omp.h>
 #include <string.h>
@@ -95,10 +96,9 @@ static pl_status_t spawn_reserve(spawn_t *s, const run_t *r, size_t need) {
 
 static pl_status_t push_index(size_t **list, size_t *n, size_t *cap, size_t k) {
     if (*n == *cap) {
-        const size_t ncap = *cap ? 2 * *cap : 64, elem = sizeof(size_t);
-        void **const arrays[] = {(void **)list};
-        PL_TRY(prop_grow_arrays(arrays, &elem, 1, *cap, *n, ncap, *n));
-        *cap = ncap;
+        char what[80];
+        snprintf(what, sizeof what, "Pauli propagation after %zu terms", *n);
+        PL_TRY(pl_mem_grow_limited((void **)list, cap, *n + 1, sizeof **list, what));
     }
     (*list)[(*n)++] = k;
     return PL_OK;
@@ -262,7 +262,7 @@ static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, r
         /* contiguous chunks in thread order keep the serial order of the output */
         const size_t lo = size * (size_t)tid / (size_t)nth, hi = size * (size_t)(tid + 1) / (size_t)nth;
         uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
-        pl_status_t mine = scratch ? PL_OK : pl_error(PL_ENOMEM, "out of memory");
+        pl_status_t mine = scratch ? PL_OK : pl_error_nomem("a propagation scratch string");
         if (mine == PL_OK)
             mine = op->kind == PROGRAM_ROTATION
                        ? rotation_range(op, alpha, t, r, &r->spawn[tid], lo, hi, scratch)
@@ -352,16 +352,12 @@ static pl_status_t check_trunc(const pl_trunc_t *t) {
 /* Load the observable into a table (truncating it too). */
 static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, run_t *r) {
     uint64_t *w = malloc(2 * (size_t)t->nw * sizeof *w);
-    if (!w) return pl_error(PL_ENOMEM, "out of memory");
+    if (!w) return pl_error_nomem("a propagation scratch string");
     pl_status_t st = PL_OK;
     for (size_t k = 0; k < pl_pauli_sum_size(obs) && st == PL_OK; k++) {
         pl_pauli_t p;
         double complex c;
         pl_pauli_sum_term(obs, k, &p, &c);
-        if (cimag(c) != 0.0 || !isfinite(creal(c))) {
-            st = pl_error(PL_EINVAL, "observable term %zu: coefficient must be real and finite", k);
-            break;
-        }
         memcpy(w, p.x, (size_t)t->nw * sizeof *w);
         memcpy(w + t->nw, p.z, (size_t)t->nw * sizeof *w);
         double *g;
@@ -386,7 +382,8 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
     prop_terms_t t;
     size_t peak_terms = 0, peak_bytes = 0;
     pl_status_t st = r.spawn ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
-                             : pl_error(PL_ENOMEM, "out of memory");
+                             : pl_error_nomemf("the propagation's %d per-thread queues",
+                                               r.nthreads);
     if (!r.spawn) memset(&t, 0, sizeof t);
     if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
@@ -401,7 +398,7 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
     }
     run_free(&r);
     pl_prop_t *p = st == PL_OK ? malloc(sizeof *p) : NULL;
-    if (st == PL_OK && !p) st = pl_error(PL_ENOMEM, "out of memory");
+    if (st == PL_OK && !p) st = pl_error_nomem("a propagation result");
     if (st != PL_OK) {
         prop_terms_free(&t);
         return st;
@@ -421,11 +418,10 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
 
 static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
                                 const pl_pauli_sum_t *obs, const pl_trunc_t *trunc) {
-    if (pl_pauli_sum_qubits(obs) != pl_circuit_qubits(c))
-        return pl_error(PL_EINVAL, "observable on %d qubits for a %d-qubit circuit",
-                        pl_pauli_sum_qubits(obs), pl_circuit_qubits(c));
+    PL_TRY(pl_pauli_sum_check_qubits(obs, pl_circuit_qubits(c), "circuit"));
     PL_TRY(check_trunc(trunc));
-    return pl_circuit_check_params(c, theta);
+    PL_TRY(pl_circuit_check_params(c, theta));
+    return pl_pauli_sum_check_hermitian(obs, "observable");
 }
 
 static const pl_trunc_t no_truncation = {0, 0.0, 0};

@@ -1,13 +1,13 @@
 /*
  * The term table of a propagation: packed strings (x words then z words per
- * term), real coefficients and branching counts, merged by an open-addressing
- * index hashed with XXH3. Storage goes through pl_mem_alloc, so an
- * exploding propagation stops at the memory limit with a clear message.
+ * term), real coefficients and branching counts, merged through the shared
+ * Pauli hash index (src/pauli/pauli_index.h). Storage goes through
+ * pl_mem_alloc, so an exploding propagation stops at the memory limit with a
+ * clear message.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "prop/terms.h"
 
@@ -17,7 +17,7 @@ static size_t term_bytes(const prop_terms_t *t) {
 }
 
 size_t prop_terms_bytes(const prop_terms_t *t) {
-    return t->cap * term_bytes(t) + t->index_cap * sizeof(uint32_t);
+    return t->cap * term_bytes(t) + t->ix.nslots * sizeof(uint32_t);
 }
 
 static void free_arrays(prop_terms_t *t) {
@@ -27,17 +27,22 @@ static void free_arrays(prop_terms_t *t) {
     pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
     pl_mem_free(t->sig, t->cap * sizeof(uint64_t));
     pl_mem_free(t->grad, t->cap * (size_t)t->ngrad * sizeof(double));
-    pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
+    pauli_index_destroy(&t->ix);
 }
 
 void prop_terms_free(prop_terms_t *t) {
-    if (t->words || t->index) free_arrays(t);
+    if (t->words || t->ix.slots) free_arrays(t);
     memset(t, 0, sizeof *t);
+}
+
+/* The noun of a refusal: "Pauli propagation after N terms". */
+static void name_terms(char *what, size_t size, size_t terms) {
+    snprintf(what, size, "Pauli propagation after %zu terms", terms);
 }
 
 static pl_status_t alloc_or_report(void **p, size_t bytes, size_t terms) {
     char what[80];
-    snprintf(what, sizeof what, "Pauli propagation after %zu terms", terms);
+    name_terms(what, sizeof what, terms);
     return pl_mem_alloc(p, bytes, what);
 }
 
@@ -73,24 +78,16 @@ static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
     return PL_OK;
 }
 
-static uint64_t hash_words(const uint64_t *w, int nw) {
-    return XXH3_64bits(w, 2 * (size_t)nw * sizeof *w);
+/* Rebuild the index with cap slots (a power of two). */
+static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
+    char what[80];
+    name_terms(what, sizeof what, t->size);
+    return pauli_index_rebuild(&t->ix, cap, t->hash, t->size, what);
 }
 
-/* Rebuild the index with room for cap entries (a power of two). */
-static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
-    uint32_t *index = NULL;
-    PL_TRY(alloc_or_report((void **)&index, cap * sizeof *index, t->size));
-    memset(index, 0xff, cap * sizeof *index);
-    for (size_t k = 0; k < t->size; k++) {
-        size_t slot = t->hash[k] & (cap - 1);
-        while (index[slot] != UINT32_MAX) slot = (slot + 1) & (cap - 1);
-        index[slot] = (uint32_t)k;
-    }
-    pl_mem_free(t->index, t->index_cap * sizeof(uint32_t));
-    t->index = index;
-    t->index_cap = cap;
-    return PL_OK;
+/* The index's view of the table. */
+static pauli_index_keys_t keys_of(const prop_terms_t *t) {
+    return (pauli_index_keys_t){.words = t->words, .hash = t->hash, .nwords = t->nw};
 }
 
 pl_status_t prop_terms_init(prop_terms_t *t, int n, int ngrad, size_t expected) {
@@ -108,31 +105,31 @@ pl_status_t prop_terms_init(prop_terms_t *t, int n, int ngrad, size_t expected) 
 
 void prop_terms_clear(prop_terms_t *t) {
     t->size = 0;
-    memset(t->index, 0xff, t->index_cap * sizeof *t->index);
+    pauli_index_clear(&t->ix);
 }
 
 pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
                            const double *grad, uint16_t freq, size_t *where) {
     const size_t ng = (size_t)t->ngrad;
     const size_t wn = 2 * (size_t)t->nw;
-    const uint64_t h = hash_words(words, t->nw);
-    size_t slot = h & (t->index_cap - 1);
-    for (;;) {
-        uint32_t k = t->index[slot];
-        if (k == UINT32_MAX) break;
-        if (t->hash[k] == h && memcmp(t->words + k * wn, words, wn * sizeof *words) == 0) {
-            t->coeff[k] += c;
-            for (size_t j = 0; j < ng; j++) t->grad[k * ng + j] += grad[j];
-            /* Merged paths keep the smaller branching count: the string is
-             * reachable through the shallower one. */
-            if (freq < t->freq[k]) t->freq[k] = freq;
-            if (where) *where = k;
-            return PL_OK;
-        }
-        slot = (slot + 1) & (t->index_cap - 1);
+    /* one pass over the packed string; every entry of this table uses the same hash */
+    const uint64_t h = pauli_index_hash_packed(words, t->nw);
+    const pauli_index_keys_t keys = keys_of(t);
+    const size_t slot = pauli_index_find_slot(&t->ix, &keys, h, words, words + t->nw);
+    const size_t found = pauli_index_entry(&t->ix, slot);
+    if (found != PAULI_INDEX_NONE) {
+        const size_t k = found;
+        t->coeff[k] += c;
+        for (size_t j = 0; j < ng; j++) t->grad[k * ng + j] += grad[j];
+        /* Merged paths keep the smaller branching count: the string is
+         * reachable through the shallower one. */
+        if (freq < t->freq[k]) t->freq[k] = freq;
+        if (where) *where = k;
+        return PL_OK;
     }
-    if (t->size >= UINT32_MAX - 1)
-        return pl_error(PL_ENOMEM, "Pauli propagation: more than %u terms", UINT32_MAX - 1);
+    if (t->size >= PAULI_INDEX_MAX_ENTRIES)
+        return pl_error(PL_ENOMEM, "Pauli propagation: more than %zu terms",
+                        PAULI_INDEX_MAX_ENTRIES);
     if (t->size == t->cap) {
         PL_TRY(grow_terms(t, 2 * t->cap));
         PL_TRY(rebuild_index(t, 2 * t->cap));
@@ -147,39 +144,17 @@ pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
     uint64_t sig = 0;
     for (int i = 0; i < t->nw; i++) sig |= words[i] | words[t->nw + i];
     t->sig[k] = sig;
-    t->index[slot] = (uint32_t)k;
+    pauli_index_set(&t->ix, slot, k);
     if (where) *where = k;
     return PL_OK;
 }
 
-/* The index slot that holds term k. */
-static size_t slot_of(const prop_terms_t *t, size_t k) {
-    size_t slot = t->hash[k] & (t->index_cap - 1);
-    while (t->index[slot] != (uint32_t)k) slot = (slot + 1) & (t->index_cap - 1);
-    return slot;
-}
-
-/* Empty slot i of a linear-probing table, shifting later entries of the same
- * probe run back so every entry stays reachable from its home slot. */
-static void delete_slot(prop_terms_t *t, size_t i) {
-    const size_t mask = t->index_cap - 1;
-    t->index[i] = UINT32_MAX;
-    for (size_t j = (i + 1) & mask; t->index[j] != UINT32_MAX; j = (j + 1) & mask) {
-        const size_t home = t->hash[t->index[j]] & mask;
-        /* Entry j may move to i unless its home lies cyclically in (i, j]. */
-        const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (stays) continue;
-        t->index[i] = t->index[j];
-        t->index[j] = UINT32_MAX;
-        i = j;
-    }
-}
-
 void prop_terms_remove(prop_terms_t *t, size_t k) {
     const size_t wn = 2 * (size_t)t->nw, last = t->size - 1;
-    delete_slot(t, slot_of(t, k));
+    pauli_index_remove(&t->ix, t->hash, pauli_index_slot_of(&t->ix, t->hash[k], k));
     if (k != last) {
-        t->index[slot_of(t, last)] = (uint32_t)k;
+        const pauli_index_keys_t keys = keys_of(t);
+        pauli_index_renumber(&t->ix, &keys, last, k);
         memcpy(t->words + k * wn, t->words + last * wn, wn * sizeof *t->words);
         t->coeff[k] = t->coeff[last];
         t->freq[k] = t->freq[last];

@@ -7,6 +7,7 @@
 
 #include "plateau/core.h"
 #include "plateau/pauli.h"
+#include "pauli/pauli_index.h"
 
 typedef struct {
     int n, nw;        /* qubits; words per bit vector */
@@ -18,8 +19,7 @@ typedef struct {
     double *grad;     /* term k: ∂c_k/∂θ_j at grad + ngrad·k + j */
     uint64_t *hash;   /* XXH3 of each term's words */
     uint64_t *sig;    /* support signature: OR of the term's x|z words (bit q mod 64) */
-    uint32_t *index;  /* open addressing, UINT32_MAX = empty; load <= 1/2 */
-    size_t index_cap;
+    pauli_index_t ix; /* string -> term number; load <= 1/2 */
 } prop_terms_t;
 
 PL_NODISCARD pl_status_t prop_terms_init(prop_terms_t *t, int n, int ngrad, size_t expected);

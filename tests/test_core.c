@@ -613,16 +613,16 @@ static void test_mem_grow_limited(void **state) {
     for (int i = 0; i < 8; i++) assert_true(a[i] == i + 0.5);     /* contents kept */
     /* 1,024 doubles would need 512 + 1,024 at once: over the limit, nothing changes. */
     double *old = a;
-    pl_clear_error();
+    pl_error_clear();
     assert_int_equal(PL_GROW_LIMITED(a, cap, 513, "the removal list"), PL_ENOMEM);
-    test_expect_contains(pl_last_error(), "the removal list needs 8.0 KB");
-    test_expect_contains(pl_last_error(), "memory limit");
+    test_expect_contains(pl_error_message(), "the removal list needs 8.0 KB");
+    test_expect_contains(pl_error_message(), "memory limit");
     assert_ptr_equal(a, old);
     assert_int_equal(cap, 512);
     assert_int_equal(pl_mem_in_use(), base + 512 * sizeof(double));
     /* Overflowing sizes are refused before asking. */
     assert_int_equal(PL_GROW_LIMITED(a, cap, SIZE_MAX / 2, "the widgets"), PL_ENOMEM);
-    test_expect_contains(pl_last_error(), "out of memory allocating the widgets (");
+    test_expect_contains(pl_error_message(), "out of memory allocating the widgets (");
     assert_ptr_equal(a, old);
     pl_mem_free(a, cap * sizeof *a);
     assert_int_equal(pl_mem_in_use(), base);

@@ -72,9 +72,8 @@ static void print_fit(pl_cost_kind_t cost, const pl_bp_point_t *pts, int count) 
     if (pl_bp_fit(pts, count, &f) != PL_OK) die();
     printf("  %-6s cost, n = %d…%d (%d sizes): exponential rate %.4f ± %.4f (Var ∝ %.3f^-n, "
            "chi2 %.2f); polynomial exponent %.3f ± %.3f (chi2 %.2f) => verdict: %s\n",
-           pl_cost_name(cost), pts[0].qubits, pts[count - 1].qubits, count, f.rate,
-           f.rate_stderr, f.base, f.chi2_exp, f.exponent, f.exponent_stderr, f.chi2_poly,
-           f.verdict);
+           pl_cost_name(cost), pts[0].qubits, pts[count - 1].qubits, count, f.rate, f.rate_stderr,
+           f.base, f.chi2_exp, f.exponent, f.exponent_stderr, f.chi2_poly, f.verdict);
 }
 
 int main(int argc, char **argv) {
@@ -89,8 +88,8 @@ int main(int argc, char **argv) {
            "baseline per point: one adjoint pl_grad (1 thread) at that size x %d samples; "
            "ratio = time / baseline (perfect use of the threads: %.2f)\n",
            PL_VERSION_STRING, SAMPLES, pl_threads_get(), SAMPLES, 1.0 / pl_threads_get());
-    printf("  %-6s %3s %5s %9s %9s %22s %22s %9s %6s\n", "cost", "n", "P", "time s",
-           "base s", "Var[dC] ± stderr", "Var[C] ± stderr", "mean dC", "ratio");
+    printf("  %-6s %3s %5s %9s %9s %22s %22s %9s %6s\n", "cost", "n", "P", "time s", "base s",
+           "Var[dC] ± stderr", "Var[C] ± stderr", "mean dC", "ratio");
     pl_bp_point_t pts[2][9];
     int count = 0;
     for (int n = 4; n <= nmax; n += 2) {
@@ -121,9 +120,8 @@ int main(int argc, char **argv) {
             pl_bp_point_t *p = &pts[k][count];
             if (pl_bp_sample(c, obs[k], &bo, p) != PL_OK) die();
             printf("  %-6s %3d %5d %9.3f %9.3f %11.4e ± %8.2e %11.4e ± %8.2e %9.1e %6.2f\n",
-                   pl_cost_name((pl_cost_kind_t)k), n, p->params, p->seconds, base[k],
-                   p->var_grad, p->stderr, p->var_cost, p->var_cost_stderr, p->mean_grad,
-                   p->seconds / base[k]);
+                   pl_cost_name((pl_cost_kind_t)k), n, p->params, p->seconds, base[k], p->var_grad,
+                   p->stderr, p->var_cost, p->var_cost_stderr, p->mean_grad, p->seconds / base[k]);
             pl_pauli_sum_destroy(obs[k]);
         }
         count++;

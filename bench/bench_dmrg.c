@@ -100,8 +100,7 @@ static double dgemm_gflops(int m, int n, int k) {
     long reps = 0;
     const pl_timer_t t = pl_timer_start();
     do {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c,
-                    n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
         reps++;
     } while (pl_timer_elapsed(&t) < 0.3);
     const double s = pl_timer_elapsed(&t);
@@ -115,8 +114,9 @@ static double dgemm_gflops(int m, int n, int k) {
 static void on_sweep(const pl_dmrg_result_t *r, void *ctx) {
     (void)ctx;
     printf("    sweep %2d  chi %3d  E = %.10f  |dE| %8.1e  trunc %8.1e  max bond %3d  "
-           "%7.2f s\n", r->sweeps, r->chi, r->energy, r->energy_change,
-           r->max_truncation_error, r->max_bond_dim, r->last_sweep_seconds);
+           "%7.2f s\n",
+           r->sweeps, r->chi, r->energy, r->energy_change, r->max_truncation_error, r->max_bond_dim,
+           r->last_sweep_seconds);
 }
 
 /* Print the figures of a finished run. */
@@ -147,8 +147,12 @@ static double run(const pl_mpo_t *w, int n, int threads, double exact) {
     if (pl_threads_set(threads) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi_max = %d, %d thread%s (MPO bond dimension %d)\n", n, chi,
            threads, threads > 1 ? "s" : "", pl_mpo_max_bond_dim(w));
-    const pl_dmrg_opts_t o = {.chi_max = chi, .cutoff = 1e-10, .energy_tol = 1e-9,
-                              .max_sweeps = 40, .seed = 1, .progress = on_sweep};
+    const pl_dmrg_opts_t o = {.chi_max = chi,
+                              .cutoff = 1e-10,
+                              .energy_tol = 1e-9,
+                              .max_sweeps = 40,
+                              .seed = 1,
+                              .progress = on_sweep};
     pl_mps_t *psi;
     pl_dmrg_result_t r;
     if (pl_dmrg(w, &o, NULL, &psi, &r) != PL_OK) die();
@@ -165,15 +169,22 @@ static void run_held(const pl_mpo_t *w, int n, double exact) {
     if (pl_threads_set(1) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi held at %d (chi_start %d, cutoff 0), 2 sweeps, 1 thread\n",
            n, chi, chi);
-    const pl_dmrg_opts_t o = {.chi_max = chi, .chi_start = chi, .max_sweeps = 2,
-                              .min_sweeps = 2, .seed = 1, .progress = on_sweep};
+    const pl_dmrg_opts_t o = {.chi_max = chi,
+                              .chi_start = chi,
+                              .max_sweeps = 2,
+                              .min_sweeps = 2,
+                              .seed = 1,
+                              .progress = on_sweep};
     pl_mps_t *psi;
     pl_dmrg_result_t r;
     if (pl_dmrg(w, &o, NULL, &psi, &r) != PL_OK) die();
     report(&r, n, chi, 1, pl_mpo_max_bond_dim(w), exact);
     printf("  => n = %d, chi held at 64: %.2f s per sweep (second sweep; ITensor: %s); a timing "
-           "run only: two sweeps from a random start do not converge the energy\n", n,
-           r.last_sweep_seconds, n == 256 ? "2.1 s" : n == 1024 ? "7.5 s" : "-");
+           "run only: two sweeps from a random start do not converge the energy\n",
+           n, r.last_sweep_seconds,
+           n == 256    ? "2.1 s"
+           : n == 1024 ? "7.5 s"
+                       : "-");
     pl_mps_destroy(psi);
 }
 
@@ -217,8 +228,10 @@ int main(int argc, char **argv) {
     printf("\n");
 
     const int full[] = {256, 1024}, small[] = {256};
-    if (quick) bench_dmrg(small, 1, false);
-    else bench_dmrg(full, 2, true);
+    if (quick)
+        bench_dmrg(small, 1, false);
+    else
+        bench_dmrg(full, 2, true);
 
     if (pl_threads_set(threads) != PL_OK) die();
     const int n = quick ? 16 : 20;

@@ -156,8 +156,8 @@ static double gsim_line(int n, int layers, double *value, double *grad0) {
     if (pl_gsim_expval(s, theta, obs, value, grad) != PL_OK) die();
     const double both = pl_timer_elapsed(&t);
     printf("  g-sim  n = %3d, L = %3d: dim %6zu, %7zu gates; build %8.4f s, value %8.4f s, "
-           "value+grad %8.4f s  <O> = %.12f\n", n, layers, pl_lie_dim(pl_gsim_algebra(s)),
-           pl_circuit_size(c), build, val, both, *value);
+           "value+grad %8.4f s  <O> = %.12f\n",
+           n, layers, pl_lie_dim(pl_gsim_algebra(s)), pl_circuit_size(c), build, val, both, *value);
     *grad0 = grad[0];
     pl_gsim_destroy(s);
     pl_pauli_sum_destroy(obs);
@@ -179,8 +179,8 @@ static double sv_line(int n, int layers, double *value, double *grad0) {
     pl_timer_t t = pl_timer_start();
     if (pl_grad(c, theta, obs, NULL, PL_GRAD_ADJOINT, value, grad) != PL_OK) die();
     const double s = pl_timer_elapsed(&t);
-    printf("  state vector (adjoint) n = %d, L = %d: value+grad %8.4f s  <O> = %.12f\n", n,
-           layers, s, *value);
+    printf("  state vector (adjoint) n = %d, L = %d: value+grad %8.4f s  <O> = %.12f\n", n, layers,
+           s, *value);
     *grad0 = grad[0];
     pl_pauli_sum_destroy(obs);
     free(theta);
@@ -195,7 +195,8 @@ static void bench_gsim(void) {
     const double tg = gsim_line(18, 18, &v1, &g1);
     const double ts = sv_line(18, 18, &v2, &g2);
     printf("  n = 18: g-sim %.1f x faster than the state vector; |<O> diff| %.1e, "
-           "|dO/dtheta0 diff| %.1e\n", ts / tg, fabs(v1 - v2), fabs(g1 - g2));
+           "|dO/dtheta0 diff| %.1e\n",
+           ts / tg, fabs(v1 - v2), fabs(g1 - g2));
     gsim_line(200, 200, &v1, &g1);
 }
 

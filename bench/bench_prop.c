@@ -90,14 +90,13 @@ static double run(const char *label, const pl_circuit_t *c, const double *theta,
     pl_prop_destroy(p);
     char mem[32];
     pl_mem_format_bytes((double)stats->bytes, mem, sizeof mem);
-    const double per_m = stats->term_updates ? 1e6 * stats->seconds / (double)stats->term_updates
-                                             : 0.0;
+    const double per_m =
+        stats->term_updates ? 1e6 * stats->seconds / (double)stats->term_updates : 0.0;
     printf("  %-34s w<=%-2d |c|>=%-6g %9.4f s  terms %9zu  max %9zu  updates %12llu"
            "  %7.2f ms/M-updates (%5.1f x insert)  mem %9s  truncated %.3g  <O> = %.12f\n",
            label, trunc.max_weight, trunc.min_abs_coeff, stats->seconds, stats->terms,
            stats->max_terms, (unsigned long long)stats->term_updates, 1e3 * per_m,
-           1e3 * per_m / baseline_insert_ns, mem,
-           stats->truncated_weight, e);
+           1e3 * per_m / baseline_insert_ns, mem, stats->truncated_weight, e);
     return e;
 }
 
@@ -106,7 +105,8 @@ static void bench_tfim(void) {
     const int n = 64, steps = 20;
     const double J = 1.0, h = 1.0, dt = 0.1;
     printf("\n(a) Trotterised TFIM, open chain: %d qubits, %d steps, J = h = 1, dt = 0.1, "
-           "O = Z32\n", n, steps);
+           "O = Z32\n",
+           n, steps);
     pl_circuit_t *c;
     if (pl_circuit_create(n, &c) != PL_OK) die();
     for (int s = 0; s < steps; s++) {
@@ -174,12 +174,13 @@ static void bench_readme(void) {
     const int n = 32, layers = 32;
     const double published = 0.154596728241;
     printf("\n(b) PauliPropagation.jl README quick start: %d qubits, periodic bricklayer TFI, "
-           "%d layers, angles 0.1, O = Z15, max weight 6, min |c| 1e-4\n", n, layers);
+           "%d layers, angles 0.1, O = Z15, max weight 6, min |c| 1e-4\n",
+           n, layers);
     pl_circuit_t *c = pp_tfi(n, layers);
     pl_pauli_sum_t *obs = z_on(n, 15);
     pl_prop_stats_t st;
-    double e = run("readme32", c, NULL, obs, (pl_trunc_t){.max_weight = 6, .min_abs_coeff = 1e-4},
-                   &st);
+    double e =
+        run("readme32", c, NULL, obs, (pl_trunc_t){.max_weight = 6, .min_abs_coeff = 1e-4}, &st);
     printf("  %-34s published %.12f, difference %.2e\n", "", published, e - published);
     pl_pauli_sum_destroy(obs);
     pl_circuit_destroy(c);
@@ -202,8 +203,8 @@ static void bench_hea(void) {
     pl_pauli_sum_t *obs = z_on(n, 31);
     pl_prop_stats_t st;
     run("hea64 min|c| 1e-3", c, NULL, obs, (pl_trunc_t){.min_abs_coeff = 1e-3}, &st);
-    run("hea64 min|c| 1e-10 (their default)", c, NULL, obs,
-        (pl_trunc_t){.min_abs_coeff = 1e-10}, &st);
+    run("hea64 min|c| 1e-10 (their default)", c, NULL, obs, (pl_trunc_t){.min_abs_coeff = 1e-10},
+        &st);
     const int threads = pl_threads_get();
     if (pl_threads_set(1) != PL_OK) die();
     pl_prop_stats_t one;
@@ -270,8 +271,7 @@ int main(int argc, char **argv) {
     printf("bench_prop: plateau %s, Pauli propagation, %d threads\n", PL_VERSION_STRING,
            pl_threads_get());
     baseline_insert_ns = measure_insert_ns();
-    printf("baseline: pl_pauli_sum_add of a random 64-qubit string: %.1f ns\n",
-           baseline_insert_ns);
+    printf("baseline: pl_pauli_sum_add of a random 64-qubit string: %.1f ns\n", baseline_insert_ns);
     const char *cases = argc > 1 ? argv[1] : "abcd";
     if (strchr(cases, 'a')) bench_tfim();
     if (strchr(cases, 'b')) bench_readme();

@@ -98,7 +98,8 @@ static void bench_windows(void) {
 }
 
 static void bench_sv_shots(void) {
-    printf("\n(b) shots from the state vector (random bases per shot), %d threads\n", pl_threads_get());
+    printf("\n(b) shots from the state vector (random bases per shot), %d threads\n",
+           pl_threads_get());
     for (int n = 16; n <= 20; n += 4) {
         pl_sv_t *sv;
         if (pl_sv_create(n, &sv) != PL_OK) die();
@@ -154,7 +155,8 @@ static void bench_mps_shots(void) {
     const double pass = dgemv_pass(psi, &sink);
     printf("\n(c) shots from an MPS (pl_shadows_from_mps), random MPS n = %d, chi = %d (seed 1), "
            "%zu shots\n  baseline: one dgemv pass over all %d site tensors (1 thread): %.1f us "
-           "(%.0f passes/s)\n", n, chi, shots, n, 1e6 * pass, 1.0 / pass);
+           "(%.0f passes/s)\n",
+           n, chi, shots, n, 1e6 * pass, 1.0 / pass);
     const int threads = pl_threads_get();
     for (int t = 1; t <= 2; t++) {
         if (pl_threads_set(t) != PL_OK) die();
@@ -164,8 +166,9 @@ static void bench_mps_shots(void) {
         const double sec = pl_timer_elapsed(&timer);
         const double per_shot = sec * t / (double)shots; /* thread-seconds per shot */
         printf("  %d thread%s: %zu shots in %.3f s: %.0f shots/s, %.1f us per shot per thread "
-               "(%.2f x the dgemv pass)\n", t, t > 1 ? "s" : " ", shots, sec,
-               (double)shots / sec, 1e6 * per_shot, per_shot / pass);
+               "(%.2f x the dgemv pass)\n",
+               t, t > 1 ? "s" : " ", shots, sec, (double)shots / sec, 1e6 * per_shot,
+               per_shot / pass);
         pl_shadows_destroy(sh);
     }
     if (pl_threads_set(threads) != PL_OK) die();

@@ -157,8 +157,8 @@ static void bench_size(int n, int threads) {
     printf("expval 10 terms, 2 X/Y patterns: %.3f ms = %.2f read passes "
            "(one pass per term would be 10)\n",
            1e3 * t, t / t_read);
-    printf("summary n=%d threads=%d: worst 1-qubit ratio h %.2f, rz %.2f\n", n, threads,
-           worst[0], worst[1]);
+    printf("summary n=%d threads=%d: worst 1-qubit ratio h %.2f, rz %.2f\n", n, threads, worst[0],
+           worst[1]);
     pl_pauli_sum_destroy(obs);
     pl_sv_destroy(job.sv);
 }

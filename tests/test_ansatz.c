@@ -30,8 +30,9 @@ static pl_ansatz_opts_t opts(pl_ansatz_kind_t kind, int n, int layers, bool shar
 static pl_circuit_t *build(pl_ansatz_opts_t o) {
     pl_circuit_t *c = NULL;
     pl_status_t st = pl_ansatz_build(&o, &c);
-    if (st != PL_OK) test_fail("build %s n=%d L=%d: %s", pl_ansatz_name(o.kind), o.qubits,
-                               o.layers, pl_error_message());
+    if (st != PL_OK)
+        test_fail("build %s n=%d L=%d: %s", pl_ansatz_name(o.kind), o.qubits, o.layers,
+                  pl_error_message());
     return c;
 }
 
@@ -59,27 +60,27 @@ static counts_t expected_counts(pl_ansatz_opts_t o) {
     const int n = o.qubits, layers = o.layers;
     counts_t e = {0, 0};
     switch (o.kind) {
-    case PL_ANSATZ_HEA:
-        e.params = 2 * n * layers;
-        e.ops = layers * (2 * n + (n - 1));
-        break;
-    case PL_ANSATZ_SU4_BRICKWORK:
-        for (int l = 0; l < layers; l++)
-            for (int i = l % 2; i + 1 < n; i += 2) e.params += 15, e.ops += 7;
-        break;
-    case PL_ANSATZ_TFIM_HVA:
-        e.params = 2 * layers;
-        e.ops = n + layers * ((n - 1) + n);
-        break;
-    case PL_ANSATZ_QCNN:
-        for (int m = n; m > 1; m = (m + 1) / 2) {
-            const int conv_a = m / 2, conv_b = (m - 1) / 2, pools = m / 2;
-            e.ops += 7 * (conv_a + conv_b) + 2 * pools;
-            e.params += o.share_angles ? 15 * (conv_a > 0) + 15 * (conv_b > 0) + 2
-                                       : 15 * (conv_a + conv_b) + 2 * pools;
-        }
-        break;
-    default: fail();
+        case PL_ANSATZ_HEA:
+            e.params = 2 * n * layers;
+            e.ops = layers * (2 * n + (n - 1));
+            break;
+        case PL_ANSATZ_SU4_BRICKWORK:
+            for (int l = 0; l < layers; l++)
+                for (int i = l % 2; i + 1 < n; i += 2) e.params += 15, e.ops += 7;
+            break;
+        case PL_ANSATZ_TFIM_HVA:
+            e.params = 2 * layers;
+            e.ops = n + layers * ((n - 1) + n);
+            break;
+        case PL_ANSATZ_QCNN:
+            for (int m = n; m > 1; m = (m + 1) / 2) {
+                const int conv_a = m / 2, conv_b = (m - 1) / 2, pools = m / 2;
+                e.ops += 7 * (conv_a + conv_b) + 2 * pools;
+                e.params += o.share_angles ? 15 * (conv_a > 0) + 15 * (conv_b > 0) + 2
+                                           : 15 * (conv_a + conv_b) + 2 * pools;
+            }
+            break;
+        default: fail();
     }
     return e;
 }
@@ -102,14 +103,15 @@ static void check_counts(pl_ansatz_opts_t o) {
     if (formula != want.params || pl_circuit_num_params(c) != want.params ||
         (int)pl_circuit_size(c) != want.ops)
         test_fail("%s n=%d L=%d share=%d: formula %d, built %d, expected %d params; %zu ops, "
-                  "expected %d", pl_ansatz_name(o.kind), o.qubits, o.layers, o.share_angles,
-                  formula, pl_circuit_num_params(c), want.params, pl_circuit_size(c), want.ops);
+                  "expected %d",
+                  pl_ansatz_name(o.kind), o.qubits, o.layers, o.share_angles, formula,
+                  pl_circuit_num_params(c), want.params, pl_circuit_size(c), want.ops);
     int *uses = calloc((size_t)want.params, sizeof *uses);
     assert_non_null(uses);
     count_uses(c, uses);
     for (int k = 0; k < want.params; k++)
-        if (uses[k] == 0) test_fail("%s n=%d: parameter %d unused", pl_ansatz_name(o.kind),
-                                    o.qubits, k);
+        if (uses[k] == 0)
+            test_fail("%s n=%d: parameter %d unused", pl_ansatz_name(o.kind), o.qubits, k);
     free(uses);
     pl_circuit_destroy(c);
 }
@@ -152,19 +154,18 @@ static void test_qcnn_shared_counts(void **state) {
 /* ------------------------------------------------------------------------ */
 
 /* Fail unless op @p i is gate @p g on @p q (nq qubits) with angle k's = k0, k0+1, … */
-static void expect_op(const pl_circuit_t *c, size_t i, pl_gate_t g, const int *q, int nq,
-                      int k0) {
+static void expect_op(const pl_circuit_t *c, size_t i, pl_gate_t g, const int *q, int nq, int k0) {
     pl_op_t op;
     pl_circuit_op(c, i, &op);
     if (op.gate != g || op.nqubits != nq)
         test_fail("op %zu: gate %s on %d qubits, want %s on %d", i, pl_gate_info(op.gate)->name,
                   op.nqubits, pl_gate_info(g)->name, nq);
     for (int j = 0; j < nq; j++)
-        if (op.qubits[j] != q[j]) test_fail("op %zu: qubit %d is %d, want %d", i, j,
-                                            op.qubits[j], q[j]);
+        if (op.qubits[j] != q[j])
+            test_fail("op %zu: qubit %d is %d, want %d", i, j, op.qubits[j], q[j]);
     for (int j = 0; j < op.nangles; j++)
-        if (op.angles[j].k != k0 + j) test_fail("op %zu: angle %d uses theta[%d], want %d", i, j,
-                                                op.angles[j].k, k0 + j);
+        if (op.angles[j].k != k0 + j)
+            test_fail("op %zu: angle %d uses theta[%d], want %d", i, j, op.angles[j].k, k0 + j);
 }
 
 static void test_hea_layout(void **state) {
@@ -254,8 +255,8 @@ static void check_qcnn_drops(int n, bool share) {
         pl_op_t op;
         pl_circuit_op(c, i, &op);
         for (int j = 0; j < op.nqubits; j++)
-            if (dropped[op.qubits[j]]) test_fail("qcnn n=%d: op %zu acts on dropped qubit %d", n,
-                                                 i, op.qubits[j]);
+            if (dropped[op.qubits[j]])
+                test_fail("qcnn n=%d: op %zu acts on dropped qubit %d", n, i, op.qubits[j]);
         const bool pool = op.gate == PL_GATE_CRZ;
         pool_layers += pool && !in_pool;
         in_pool = pool || op.gate == PL_GATE_CRX;
@@ -279,8 +280,8 @@ static void check_qcnn_drops(int n, bool share) {
         test_fail("qcnn n=%d: %d dropped, survivor %d not the readout", n, ndropped, survivor);
     int depth = 0;
     while ((1 << depth) < n) depth++;
-    if (pool_layers != depth) test_fail("qcnn n=%d: %d pooling layers, want %d", n, pool_layers,
-                                        depth);
+    if (pool_layers != depth)
+        test_fail("qcnn n=%d: %d pooling layers, want %d", n, pool_layers, depth);
     pl_pauli_sum_destroy(readout);
     free(dropped);
     pl_circuit_destroy(c);
@@ -509,12 +510,18 @@ static void test_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts),           cmocka_unit_test(test_qcnn_shared_counts),
-        cmocka_unit_test(test_hea_layout),       cmocka_unit_test(test_su4_brickwork_layout),
-        cmocka_unit_test(test_su4_block_unitary), cmocka_unit_test(test_qcnn_structure),
-        cmocka_unit_test(test_qcnn_shared_layout), cmocka_unit_test(test_tfim_hva_state),
-        cmocka_unit_test(test_qasm_roundtrip),   cmocka_unit_test(test_names),
-        cmocka_unit_test(test_readout),          cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_qcnn_shared_counts),
+        cmocka_unit_test(test_hea_layout),
+        cmocka_unit_test(test_su4_brickwork_layout),
+        cmocka_unit_test(test_su4_block_unitary),
+        cmocka_unit_test(test_qcnn_structure),
+        cmocka_unit_test(test_qcnn_shared_layout),
+        cmocka_unit_test(test_tfim_hva_state),
+        cmocka_unit_test(test_qasm_roundtrip),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_readout),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

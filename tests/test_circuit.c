@@ -112,8 +112,7 @@ static void test_add_errors(void **state) {
     EXPECT_ERROR(pl_circuit_add(c, PL_GATE_UNITARY1, q_ok, 1, NULL), PL_EINVAL,
                  "unitary1 is generic");
     EXPECT_ERROR(pl_circuit_add(c, PL_GATE_PAULI_ROT, q_ok, 1, NULL), PL_EINVAL, "generic");
-    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_COUNT, q_ok, 1, NULL), PL_EINVAL,
-                 "unknown gate kind");
+    EXPECT_ERROR(pl_circuit_add(c, PL_GATE_COUNT, q_ok, 1, NULL), PL_EINVAL, "unknown gate kind");
     EXPECT_ERROR(pl_circuit_add(c, PL_GATE_X, NULL, 1, NULL), PL_EINVAL, "qubit list is NULL");
     const pl_angle_t sym_nan[1] = {{NAN, 0, 0.0}};
     EXPECT_ERROR(pl_circuit_add_sym(c, PL_GATE_RX, q_ok, 1, sym_nan), PL_EINVAL, "not finite");
@@ -279,9 +278,9 @@ static void test_many_ops(void **state) {
         const int q[2] = {i % 4, (i + 1) % 4};
         const pl_angle_t t = {1.0, i % 7, (double)i};
         switch (i % 3) {
-        case 0: ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_CRZ, q, 2, &t)); break;
-        case 1: ASSERT_OK(pl_circuit_add_mcu(c, q, 1, q[1] ^ 2, x)); break;
-        default: ASSERT_OK(pl_circuit_add(c, PL_GATE_SWAP, q, 2, NULL)); break;
+            case 0: ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_CRZ, q, 2, &t)); break;
+            case 1: ASSERT_OK(pl_circuit_add_mcu(c, q, 1, q[1] ^ 2, x)); break;
+            default: ASSERT_OK(pl_circuit_add(c, PL_GATE_SWAP, q, 2, NULL)); break;
         }
     }
     assert_int_equal(pl_circuit_size(c), 5000);
@@ -298,11 +297,11 @@ static void test_many_ops(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_create),         cmocka_unit_test(test_add_named),
-        cmocka_unit_test(test_add_mcx),        cmocka_unit_test(test_add_errors),
+        cmocka_unit_test(test_create),          cmocka_unit_test(test_add_named),
+        cmocka_unit_test(test_add_mcx),         cmocka_unit_test(test_add_errors),
         cmocka_unit_test(test_symbolic_params), cmocka_unit_test(test_add_unitary),
-        cmocka_unit_test(test_add_mcu),        cmocka_unit_test(test_add_pauli_rot),
-        cmocka_unit_test(test_measurements),   cmocka_unit_test(test_many_ops),
+        cmocka_unit_test(test_add_mcu),         cmocka_unit_test(test_add_pauli_rot),
+        cmocka_unit_test(test_measurements),    cmocka_unit_test(test_many_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

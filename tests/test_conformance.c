@@ -31,7 +31,6 @@
 /** Circuits above this are parsed only (a state would take > 64 MB). */
 #define MAX_SIM_QUBITS 22
 
-
 /**
  * The dense reference costs about 4^n work per gate; circuits whose
  * 4^n · gates exceeds this are checked by the other means only (their
@@ -67,8 +66,8 @@ static const struct {
     {"square_root_n18.qasm", PL_EUNSUPPORTED, ":67:1: ", "reset of q[13] after gates"},
     {"square_root_n18_transpiled.qasm", PL_EUNSUPPORTED, ":161:1: ", "reset of q[16] after gates"},
     /* Malformed: no `OPENQASM 2.0;` header (the transpiled twin has one). */
-    {"sat_n11.qasm", PL_EPARSE, ":3:1: ",
-     "expected 'OPENQASM 2.0;' as the first statement, got 'include'"},
+    {"sat_n11.qasm", PL_EPARSE,
+     ":3:1: ", "expected 'OPENQASM 2.0;' as the first statement, got 'include'"},
     /* Malformed: `measure q[0] -> c[0];` with neither q nor c declared (the
      * register is `reg`); the first undeclared name, q, is reported. */
     {"vqe_uccsd_n4.qasm", PL_EPARSE, ":225:9: ", "undeclared quantum register 'q'"},
@@ -200,25 +199,26 @@ static double outcome_probability(const pl_circuit_t *c, const pl_sv_t *sv, uint
 static void check_known(const pl_circuit_t *c, const pl_sv_t *sv, const char *file) {
     for (size_t i = 0; i < sizeof known_results / sizeof known_results[0]; i++) {
         const size_t len = strlen(known_results[i].stem);
-        if (strncmp(file, known_results[i].stem, len) != 0 || (file[len] != '.' &&
-                                                               file[len] != '_'))
+        if (strncmp(file, known_results[i].stem, len) != 0 ||
+            (file[len] != '.' && file[len] != '_'))
             continue;
         const double complex *amp = pl_sv_data_const(sv);
         const size_t dim = pl_sv_dim(sv);
         switch (known_results[i].kind) {
-        case GHZ:
-            check_close(fabs(cabs(amp[0]) - sqrt(0.5)), 1e-12, file, "|amplitude of 0...0|");
-            check_close(fabs(cabs(amp[dim - 1]) - sqrt(0.5)), 1e-12, file, "|amplitude of 1...1|");
-            break;
-        case W_STATE:
-            for (size_t q = 0; q < 3; q++)
-                check_close(fabs(cabs(amp[1u << q]) * cabs(amp[1u << q]) - 1.0 / 3), 1e-5, file,
-                            "W-state probability");
-            break;
-        case OUTCOME:
-            check_close(1 - outcome_probability(c, sv, known_results[i].value), 1e-12, file,
-                        "probability of the known outcome");
-            break;
+            case GHZ:
+                check_close(fabs(cabs(amp[0]) - sqrt(0.5)), 1e-12, file, "|amplitude of 0...0|");
+                check_close(fabs(cabs(amp[dim - 1]) - sqrt(0.5)), 1e-12, file,
+                            "|amplitude of 1...1|");
+                break;
+            case W_STATE:
+                for (size_t q = 0; q < 3; q++)
+                    check_close(fabs(cabs(amp[1u << q]) * cabs(amp[1u << q]) - 1.0 / 3), 1e-5, file,
+                                "W-state probability");
+                break;
+            case OUTCOME:
+                check_close(1 - outcome_probability(c, sv, known_results[i].value), 1e-12, file,
+                            "probability of the known outcome");
+                break;
         }
     }
 }

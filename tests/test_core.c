@@ -30,7 +30,7 @@
 
 static void test_status_str(void **state) {
     (void)state;
-    const pl_status_t all[] = {PL_OK,    PL_EINVAL,       PL_ENOMEM,   PL_EIO,
+    const pl_status_t all[] = {PL_OK,     PL_EINVAL,       PL_ENOMEM,   PL_EIO,
                                PL_EPARSE, PL_EUNSUPPORTED, PL_EINTERNAL};
     const size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n; i++) {
@@ -170,8 +170,7 @@ static void test_mem_limit_and_accounting(void **state) {
 
     /* A 1 MiB limit names sizes in the message, e.g. 16 MiB for 20 qubits. */
     pl_mem_set_limit((size_t)1 << 20);
-    assert_int_equal(pl_mem_alloc(&b, (size_t)16 << 20, "state vector of 20 qubits"),
-                     PL_ENOMEM);
+    assert_int_equal(pl_mem_alloc(&b, (size_t)16 << 20, "state vector of 20 qubits"), PL_ENOMEM);
     test_expect_contains(pl_error_message(), "16.0 MB");
     test_expect_contains(pl_error_message(), "1.0 MB");
     pl_mem_set_limit(0);
@@ -237,16 +236,16 @@ static void test_parse_bytes(void **state) {
         pl_status_t st = pl_mem_parse_bytes(good[i].text, &out);
         if (st != PL_OK || out != good[i].bytes)
             test_fail("pl_mem_parse_bytes('%s'): status %d, %zu bytes, expected %zu", good[i].text,
-                     (int)st, out, good[i].bytes);
+                      (int)st, out, good[i].bytes);
     }
-    static const char *bad[] = {"", "abc", "12Q", "-5M", "nan", "inf", "0", "0.1", "8GB extra",
-                                "G", "1e30", "8GiB", " "};
+    static const char *bad[] = {"",    "abc",       "12Q", "-5M",  "nan",  "inf", "0",
+                                "0.1", "8GB extra", "G",   "1e30", "8GiB", " "};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t out = 12345;
         pl_error_clear();
         pl_status_t st = pl_mem_parse_bytes(bad[i], &out);
-        if (st != PL_EPARSE) test_fail("pl_mem_parse_bytes('%s') returned %d, expected PL_EPARSE",
-                                      bad[i], (int)st);
+        if (st != PL_EPARSE)
+            test_fail("pl_mem_parse_bytes('%s') returned %d, expected PL_EPARSE", bad[i], (int)st);
         assert_int_equal(out, 12345); /* untouched on failure */
         if (bad[i][0]) test_expect_contains(pl_error_message(), bad[i]);
     }
@@ -261,10 +260,13 @@ static void test_rng_known_outputs(void **state) {
     /* xoshiro256** reference (Blackman & Vigna, xoshiro256starstar.c) from the
      * state {1, 2, 3, 4}; values checked with an independent Python transcription. */
     pl_rng_t rng = {{1, 2, 3, 4}};
-    const uint64_t ref[] = {11520u, 0u, 1509978240u, UINT64_C(1215971899390074240),
-                            UINT64_C(1216172134540287360), UINT64_C(607988272756665600)};
-    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++)
-        assert_true(pl_rng_u64(&rng) == ref[i]);
+    const uint64_t ref[] = {11520u,
+                            0u,
+                            1509978240u,
+                            UINT64_C(1215971899390074240),
+                            UINT64_C(1216172134540287360),
+                            UINT64_C(607988272756665600)};
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) assert_true(pl_rng_u64(&rng) == ref[i]);
 
     /* Seeded streams, pinned: every seeded result in plateau (datasets,
      * shadows, sampling) depends on these, so a change must be deliberate.
@@ -273,14 +275,22 @@ static void test_rng_known_outputs(void **state) {
     static const struct {
         uint64_t seed, stream, first[4];
     } pinned[] = {
-        {42, 0, {UINT64_C(0xb87d55476bc46e06), UINT64_C(0xfa9163840a0ffb5e),
-                 UINT64_C(0x573e6885eb026b30), UINT64_C(0xd6ca0d94acdc66b7)}},
-        {42, 1, {UINT64_C(0x7e4b507769d7cb88), UINT64_C(0x72b2edef7631b466),
-                 UINT64_C(0x5ae8bf7394b8297b), UINT64_C(0x53d3a73d573ffa79)}},
-        {0, 0, {UINT64_C(0x3f9e3171d51e610b), UINT64_C(0x5b81d5fc3322c514),
-                UINT64_C(0x7fc02e15fd06b1a5), UINT64_C(0x01cba7ea4283e549)}},
-        {12345, 7, {UINT64_C(0xa590a9a4b0285658), UINT64_C(0xd83257eedd063c03),
-                    UINT64_C(0x01b4f16bde3d756a), UINT64_C(0x7a6799e904beaba6)}},
+        {42,
+         0,
+         {UINT64_C(0xb87d55476bc46e06), UINT64_C(0xfa9163840a0ffb5e), UINT64_C(0x573e6885eb026b30),
+          UINT64_C(0xd6ca0d94acdc66b7)}},
+        {42,
+         1,
+         {UINT64_C(0x7e4b507769d7cb88), UINT64_C(0x72b2edef7631b466), UINT64_C(0x5ae8bf7394b8297b),
+          UINT64_C(0x53d3a73d573ffa79)}},
+        {0,
+         0,
+         {UINT64_C(0x3f9e3171d51e610b), UINT64_C(0x5b81d5fc3322c514), UINT64_C(0x7fc02e15fd06b1a5),
+          UINT64_C(0x01cba7ea4283e549)}},
+        {12345,
+         7,
+         {UINT64_C(0xa590a9a4b0285658), UINT64_C(0xd83257eedd063c03), UINT64_C(0x01b4f16bde3d756a),
+          UINT64_C(0x7a6799e904beaba6)}},
     };
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++) {
         pl_rng_seed(&rng, pinned[i].seed, pinned[i].stream);
@@ -288,9 +298,8 @@ static void test_rng_known_outputs(void **state) {
             uint64_t got = pl_rng_u64(&rng);
             if (got != pinned[i].first[k])
                 test_fail("seed %llu stream %llu output %d: 0x%016llx, pinned 0x%016llx",
-                         (unsigned long long)pinned[i].seed,
-                         (unsigned long long)pinned[i].stream, k, (unsigned long long)got,
-                         (unsigned long long)pinned[i].first[k]);
+                          (unsigned long long)pinned[i].seed, (unsigned long long)pinned[i].stream,
+                          k, (unsigned long long)got, (unsigned long long)pinned[i].first[k]);
         }
     }
 }
@@ -304,7 +313,8 @@ static void test_rng_reproducible_and_streams_differ(void **state) {
     /* Nearby seeds and streams give unrelated sequences. */
     enum { K = 6, N = 64 };
     uint64_t first[K][N];
-    const uint64_t seeds[K][2] = {{SEED, 0}, {SEED, 1}, {SEED, 2}, {SEED + 1, 0}, {SEED + 1, 1}, {0, 0}};
+    const uint64_t seeds[K][2] = {{SEED, 0},     {SEED, 1},     {SEED, 2},
+                                  {SEED + 1, 0}, {SEED + 1, 1}, {0, 0}};
     for (int k = 0; k < K; k++) {
         pl_rng_seed(&a, seeds[k][0], seeds[k][1]);
         for (int i = 0; i < N; i++) first[k][i] = pl_rng_u64(&a);
@@ -358,8 +368,8 @@ static void check_below(uint64_t n, int bins, uint64_t (*bin_of)(uint64_t), int 
     uint64_t counts[16] = {0};
     for (int i = 0; i < N; i++) {
         uint64_t r = pl_rng_below(&rng, n);
-        if (r >= n) test_fail("pl_rng_below(%llu) gave %llu", (unsigned long long)n,
-                             (unsigned long long)r);
+        if (r >= n)
+            test_fail("pl_rng_below(%llu) gave %llu", (unsigned long long)n, (unsigned long long)r);
         counts[bin_of(r)]++;
     }
     double probs[16], stat;
@@ -367,11 +377,15 @@ static void check_below(uint64_t n, int bins, uint64_t (*bin_of)(uint64_t), int 
     for (int b = 0; b < bins; b++) probs[b] = 1.0 / bins;
     if (!dense_chi2_test(probs, counts, (size_t)bins, N, 0.999, &stat, &dof))
         test_fail("pl_rng_below(%llu): chi2 %.2f with %d dof (seed %u stream %d)",
-                 (unsigned long long)n, stat, dof, SEED, stream);
+                  (unsigned long long)n, stat, dof, SEED, stream);
 }
 
-static uint64_t bin_identity(uint64_t r) { return r; }
-static uint64_t bin_top_two(uint64_t r) { return r >> 62; }
+static uint64_t bin_identity(uint64_t r) {
+    return r;
+}
+static uint64_t bin_top_two(uint64_t r) {
+    return r >> 62;
+}
 static uint64_t bin_decile(uint64_t r) {
     uint64_t b = r / UINT64_C(1000000000000000000);
     return b > 9 ? 9 : b;
@@ -610,7 +624,7 @@ static void test_mem_grow_limited(void **state) {
     assert_int_equal(PL_GROW_LIMITED(a, cap, 300, "doubles"), PL_OK);
     assert_int_equal(cap, 512);
     assert_int_equal(pl_mem_in_use(), base + 512 * sizeof(double)); /* the old array released */
-    for (int i = 0; i < 8; i++) assert_true(a[i] == i + 0.5);     /* contents kept */
+    for (int i = 0; i < 8; i++) assert_true(a[i] == i + 0.5);       /* contents kept */
     /* 1,024 doubles would need 512 + 1,024 at once: over the limit, nothing changes. */
     double *old = a;
     pl_error_clear();
@@ -630,8 +644,9 @@ static void test_mem_grow_limited(void **state) {
 }
 
 enum { COLOR_RED = 2, COLOR_GREEN = 5, COLOR_BLUE = 7 };
-static const pl_enum_entry_t colors[] = {
-    {COLOR_RED, "red"}, {COLOR_GREEN, "green"}, {COLOR_BLUE, "blue"}};
+static const pl_enum_entry_t colors[] = {{COLOR_RED, "red"},
+                                         {COLOR_GREEN, "green"},
+                                         {COLOR_BLUE, "blue"}};
 
 static void test_enum_tables(void **state) {
     (void)state;
@@ -655,7 +670,8 @@ static void test_enum_tables(void **state) {
     assert_string_equal(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", COLOR_BLUE), "blue");
     pl_error_clear();
     assert_null(pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", 3));
-    assert_string_equal(pl_error_message(), "unknown colour value 3 (valid: 2 red, 5 green, 7 blue)");
+    assert_string_equal(pl_error_message(),
+                        "unknown colour value 3 (valid: 2 red, 5 green, 7 blue)");
     /* Round trip over the table. */
     for (size_t i = 0; i < PL_ENUM_COUNT(colors); i++) {
         const char *name = pl_enum_name(colors, PL_ENUM_COUNT(colors), "colour", colors[i].value);

@@ -41,8 +41,8 @@ static void test_two_design_variance(void **state) {
     ASSERT_OK(pl_bp_sample(c, z0, &o, &p));
     const double want = (double)d * (1 - 1.0 / d) / ((double)d * d - 1); /* = 1/(d+1) */
     if (fabs(p.var_cost - want) > 3 * p.var_cost_stderr)
-        test_fail("2-design Var[C] = %.5f ± %.5f, closed form %.5f", p.var_cost,
-                  p.var_cost_stderr, want);
+        test_fail("2-design Var[C] = %.5f ± %.5f, closed form %.5f", p.var_cost, p.var_cost_stderr,
+                  want);
     assert_true(fabs(p.mean_grad) < 4 * sqrt(p.var_grad / p.samples));
     pl_pauli_sum_destroy(z0);
     pl_circuit_destroy(c);
@@ -99,8 +99,12 @@ static void synthetic(pl_bp_point_t *pts, int count, double (*law)(int)) {
         pts[i].stderr = 0.05 * pts[i].var_grad;
     }
 }
-static double exponential(int n) { return 0.3 * pow(2.0, -n); }
-static double polynomial(int n) { return 0.3 * pow(n, -2.0); }
+static double exponential(int n) {
+    return 0.3 * pow(2.0, -n);
+}
+static double polynomial(int n) {
+    return 0.3 * pow(n, -2.0);
+}
 
 static void test_fit(void **state) {
     (void)state;
@@ -196,7 +200,8 @@ static void test_audit(void **state) {
     pl_audit_t a;
     ASSERT_OK(pl_audit(deep, global, NULL, &o, &a));
     assert_string_equal(a.verdict, "barren plateau");
-    assert_true(fabs(a.haar_variance - 1.0 / 65) < 1e-12); /* O = Z⊗6: (d − 1)/(d² − 1) = 1/(d + 1) */
+    assert_true(fabs(a.haar_variance - 1.0 / 65) <
+                1e-12); /* O = Z⊗6: (d − 1)/(d² − 1) = 1/(d + 1) */
     ASSERT_OK(pl_audit(shallow, z3, NULL, &o, &a));
     assert_int_equal(a.light_cone, 5);
     assert_string_equal(a.verdict, "trainable and classically simulable");
@@ -207,7 +212,8 @@ static void test_audit(void **state) {
     double want;
     ASSERT_OK(pl_lie_from_circuit(hva, NULL, &g));
     ASSERT_OK(pl_lie_predicted_variance(g, NULL, zz, &want));
-    assert_true(a.has_prediction && fabs(a.predicted_variance - want) < 1e-12 && a.dla_dim == pl_lie_dim(g));
+    assert_true(a.has_prediction && fabs(a.predicted_variance - want) < 1e-12 &&
+                a.dla_dim == pl_lie_dim(g));
     pl_lie_destroy(g);
     pl_circuit_t *fixed;
     ASSERT_OK(pl_circuit_create(6, &fixed));

@@ -110,7 +110,8 @@ static double tfim_free_fermion(int n, double j, double hx) {
         if (i + 1 < n) c[(size_t)i * n + i + 1] = j;
     }
     assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', n, n, c, n, s, NULL, 1, NULL, 1,
-                                    superb), 0);
+                                    superb),
+                     0);
     double e = 0;
     for (int k = n - 1; k >= 0; k--) e -= s[k];
     free(c);
@@ -187,8 +188,7 @@ static double dense_ground_energy(const pl_pauli_sum_t *h) {
 static double run_dmrg(const pl_pauli_sum_t *h, int chi, double cutoff, pl_dmrg_result_t *r) {
     pl_mpo_t *w;
     if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) test_fail("%s", pl_error_message());
-    const pl_dmrg_opts_t o = {.chi_max = chi, .cutoff = cutoff, .energy_tol = 1e-11,
-                              .seed = 7};
+    const pl_dmrg_opts_t o = {.chi_max = chi, .cutoff = cutoff, .energy_tol = 1e-11, .seed = 7};
     pl_mps_t *psi;
     if (pl_dmrg(w, &o, NULL, &psi, r) != PL_OK) test_fail("dmrg: %s", pl_error_message());
     assert_int_equal(pl_mps_center(psi), 0);
@@ -208,9 +208,11 @@ static double run_dmrg(const pl_pauli_sum_t *h, int chi, double cutoff, pl_dmrg_
 
 static void expect_close(const char *what, double got, double ref, double tol,
                          const pl_dmrg_result_t *r) {
-    fprintf(stderr, "  %-36s DMRG %.12f  reference %.12f  diff %8.1e  sweeps %d  chi %d  "
-            "trunc %.1e  %.2f s\n", what, got, ref, got - ref, r->sweeps, r->max_bond_dim,
-            r->max_truncation_error, r->seconds);
+    fprintf(stderr,
+            "  %-36s DMRG %.12f  reference %.12f  diff %8.1e  sweeps %d  chi %d  "
+            "trunc %.1e  %.2f s\n",
+            what, got, ref, got - ref, r->sweeps, r->max_bond_dim, r->max_truncation_error,
+            r->seconds);
     if (!(fabs(got - ref) <= tol)) test_fail("%s: DMRG %.15g, reference %.15g", what, got, ref);
 }
 
@@ -314,7 +316,10 @@ static void test_options(void **state) {
     pl_mpo_t *w;
     ASSERT_OK(pl_mpo_from_pauli_sum(h, &w));
     progress_t p = {0};
-    pl_dmrg_opts_t o = {.chi_max = 16, .chi_start = 2, .max_sweeps = 3, .progress = on_sweep,
+    pl_dmrg_opts_t o = {.chi_max = 16,
+                        .chi_start = 2,
+                        .max_sweeps = 3,
+                        .progress = on_sweep,
                         .progress_ctx = &p};
     pl_mps_t *psi, *again;
     pl_dmrg_result_t r;

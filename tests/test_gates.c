@@ -128,25 +128,19 @@ static const struct {
     int qubits;
     int angles;
 } expected_info[] = {
-    {PL_GATE_ID, "id", 1, 0},       {PL_GATE_X, "x", 1, 0},
-    {PL_GATE_Y, "y", 1, 0},         {PL_GATE_Z, "z", 1, 0},
-    {PL_GATE_H, "h", 1, 0},         {PL_GATE_S, "s", 1, 0},
-    {PL_GATE_SDG, "sdg", 1, 0},     {PL_GATE_T, "t", 1, 0},
-    {PL_GATE_TDG, "tdg", 1, 0},     {PL_GATE_SX, "sx", 1, 0},
-    {PL_GATE_SXDG, "sxdg", 1, 0},   {PL_GATE_RX, "rx", 1, 1},
-    {PL_GATE_RY, "ry", 1, 1},       {PL_GATE_RZ, "rz", 1, 1},
-    {PL_GATE_P, "p", 1, 1},         {PL_GATE_U2, "u2", 1, 2},
-    {PL_GATE_U3, "u3", 1, 3},       {PL_GATE_CX, "cx", 2, 0},
-    {PL_GATE_CY, "cy", 2, 0},       {PL_GATE_CZ, "cz", 2, 0},
-    {PL_GATE_CH, "ch", 2, 0},       {PL_GATE_CSX, "csx", 2, 0},
-    {PL_GATE_SWAP, "swap", 2, 0},   {PL_GATE_CRX, "crx", 2, 1},
-    {PL_GATE_CRY, "cry", 2, 1},     {PL_GATE_CRZ, "crz", 2, 1},
-    {PL_GATE_CP, "cp", 2, 1},       {PL_GATE_CU3, "cu3", 2, 3},
-    {PL_GATE_RXX, "rxx", 2, 1},     {PL_GATE_RYY, "ryy", 2, 1},
-    {PL_GATE_RZZ, "rzz", 2, 1},     {PL_GATE_CCX, "ccx", 3, 0},
-    {PL_GATE_CSWAP, "cswap", 3, 0}, {PL_GATE_MCX, NULL, -1, 0},
-    {PL_GATE_UNITARY1, NULL, 1, 0}, {PL_GATE_UNITARY2, NULL, 2, 0},
-    {PL_GATE_MCU, NULL, -1, 0},     {PL_GATE_PAULI_ROT, NULL, -1, 1},
+    {PL_GATE_ID, "id", 1, 0},   {PL_GATE_X, "x", 1, 0},           {PL_GATE_Y, "y", 1, 0},
+    {PL_GATE_Z, "z", 1, 0},     {PL_GATE_H, "h", 1, 0},           {PL_GATE_S, "s", 1, 0},
+    {PL_GATE_SDG, "sdg", 1, 0}, {PL_GATE_T, "t", 1, 0},           {PL_GATE_TDG, "tdg", 1, 0},
+    {PL_GATE_SX, "sx", 1, 0},   {PL_GATE_SXDG, "sxdg", 1, 0},     {PL_GATE_RX, "rx", 1, 1},
+    {PL_GATE_RY, "ry", 1, 1},   {PL_GATE_RZ, "rz", 1, 1},         {PL_GATE_P, "p", 1, 1},
+    {PL_GATE_U2, "u2", 1, 2},   {PL_GATE_U3, "u3", 1, 3},         {PL_GATE_CX, "cx", 2, 0},
+    {PL_GATE_CY, "cy", 2, 0},   {PL_GATE_CZ, "cz", 2, 0},         {PL_GATE_CH, "ch", 2, 0},
+    {PL_GATE_CSX, "csx", 2, 0}, {PL_GATE_SWAP, "swap", 2, 0},     {PL_GATE_CRX, "crx", 2, 1},
+    {PL_GATE_CRY, "cry", 2, 1}, {PL_GATE_CRZ, "crz", 2, 1},       {PL_GATE_CP, "cp", 2, 1},
+    {PL_GATE_CU3, "cu3", 2, 3}, {PL_GATE_RXX, "rxx", 2, 1},       {PL_GATE_RYY, "ryy", 2, 1},
+    {PL_GATE_RZZ, "rzz", 2, 1}, {PL_GATE_CCX, "ccx", 3, 0},       {PL_GATE_CSWAP, "cswap", 3, 0},
+    {PL_GATE_MCX, NULL, -1, 0}, {PL_GATE_UNITARY1, NULL, 1, 0},   {PL_GATE_UNITARY2, NULL, 2, 0},
+    {PL_GATE_MCU, NULL, -1, 0}, {PL_GATE_PAULI_ROT, NULL, -1, 1},
 };
 
 static void test_gate_info_counts(void **state) {
@@ -160,11 +154,11 @@ static void test_gate_info_counts(void **state) {
         assert_true(strlen(info->name) > 0);
         if (expected_info[i].name && strcmp(info->name, expected_info[i].name) != 0)
             test_fail("gate %d: name '%s', expected '%s'", (int)expected_info[i].g, info->name,
-                     expected_info[i].name);
+                      expected_info[i].name);
         if (info->qubits != expected_info[i].qubits || info->angles != expected_info[i].angles)
             test_fail("gate %d (%s): %d qubits / %d angles, expected %d / %d",
-                     (int)expected_info[i].g, info->name, info->qubits, info->angles,
-                     expected_info[i].qubits, expected_info[i].angles);
+                      (int)expected_info[i].g, info->name, info->qubits, info->angles,
+                      expected_info[i].qubits, expected_info[i].angles);
     }
     /* Names are distinct. */
     for (int a = 0; a < PL_GATE_COUNT; a++)
@@ -187,20 +181,21 @@ static void test_gate_lookup_names_and_aliases(void **state) {
             test_fail("pl_gate_lookup('%s') failed", expected_info[i].name);
         if (g != expected_info[i].g)
             test_fail("pl_gate_lookup('%s') gave %d, expected %d", expected_info[i].name, (int)g,
-                     (int)expected_info[i].g);
+                      (int)expected_info[i].g);
     }
     /* qelib1 aliases and the OpenQASM builtins U and CX. */
     static const struct {
         const char *name;
         pl_gate_t g;
     } aliases[] = {
-        {"u1", PL_GATE_P}, {"cu1", PL_GATE_CP}, {"u", PL_GATE_U3},    {"U", PL_GATE_U3},
+        {"u1", PL_GATE_P},  {"cu1", PL_GATE_CP},  {"u", PL_GATE_U3},    {"U", PL_GATE_U3},
         {"CX", PL_GATE_CX}, {"c3x", PL_GATE_MCX}, {"c4x", PL_GATE_MCX},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         pl_gate_t g = PL_GATE_COUNT;
         if (!pl_gate_lookup(aliases[i].name, &g) || g != aliases[i].g)
-            test_fail("alias '%s': got %d, expected %d", aliases[i].name, (int)g, (int)aliases[i].g);
+            test_fail("alias '%s': got %d, expected %d", aliases[i].name, (int)g,
+                      (int)aliases[i].g);
     }
 }
 
@@ -208,10 +203,10 @@ static void test_gate_lookup_unknown(void **state) {
     (void)state;
     /* Names are case-sensitive (only U and CX are upper-case builtins), and
      * the generic kinds have no OpenQASM spelling. */
-    static const char *unknown[] = {"",      "cxx",   "H",        "X",        "Cx",
-                                    "cX",    "u4",    "rx ",      " rx",      "ccz",
-                                    "swap2", "ID",    "unitary1", "unitary2", "pauli_rot",
-                                    "mcu",   "c5x",   "measure",  "barrier",  "reset"};
+    static const char *unknown[] = {"",      "cxx", "H",        "X",        "Cx",
+                                    "cX",    "u4",  "rx ",      " rx",      "ccz",
+                                    "swap2", "ID",  "unitary1", "unitary2", "pauli_rot",
+                                    "mcu",   "c5x", "measure",  "barrier",  "reset"};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pl_gate_t g = PL_GATE_COUNT;
         if (pl_gate_lookup(unknown[i], &g))
@@ -234,8 +229,7 @@ static void check_named_gate(pl_gate_t g, const double *angles, const char *what
     double complex got[64];
     for (size_t i = 0; i < 64; i++) got[i] = NAN;
     pl_status_t st = pl_gate_matrix(g, angles, got);
-    if (st != PL_OK)
-        test_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_error_message());
+    if (st != PL_OK) test_fail("pl_gate_matrix(%s, %s) failed: %s", name, what, pl_error_message());
     double err = dense_max_diff(got, ref, d * d);
     if (!(err < 1e-14)) {
         fprintf(stderr, "gate %s, angles %s: max |lib − textbook| = %.3g\n", name, what, err);
@@ -260,7 +254,8 @@ static void check_named_gate(pl_gate_t g, const double *angles, const char *what
 
 static void test_gate_matrix_vs_textbook(void **state) {
     (void)state;
-    static const double special[] = {0.0, PL_PI, -PL_PI / 2, 2 * PL_PI, 1e-9, 4 * PL_PI + 0.3, -7.0};
+    static const double special[] = {0.0,  PL_PI,           -PL_PI / 2, 2 * PL_PI,
+                                     1e-9, 4 * PL_PI + 0.3, -7.0};
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 2);
     for (int gi = 0; gi < NAMED_COUNT; gi++) {
@@ -293,7 +288,7 @@ static void test_gate_matrix_errors(void **state) {
         pl_status_t st = pl_gate_matrix((pl_gate_t)gi, angles, u);
         if (st != PL_EINVAL)
             test_fail("pl_gate_matrix(%s) returned %d, expected PL_EINVAL",
-                     pl_gate_info((pl_gate_t)gi)->name, (int)st);
+                      pl_gate_info((pl_gate_t)gi)->name, (int)st);
         assert_true(strlen(pl_error_message()) > 0);
     }
     /* Non-finite angles, in each angle slot of each parametrised gate. */
@@ -308,7 +303,8 @@ static void test_gate_matrix_errors(void **state) {
                 pl_status_t st = pl_gate_matrix((pl_gate_t)gi, ang, u);
                 if (st != PL_EINVAL)
                     test_fail("pl_gate_matrix(%s) with angle %d = %g returned %d, expected "
-                             "PL_EINVAL", pl_gate_info((pl_gate_t)gi)->name, a, bad[b], (int)st);
+                              "PL_EINVAL",
+                              pl_gate_info((pl_gate_t)gi)->name, a, bad[b], (int)st);
                 assert_true(strlen(pl_error_message()) > 0);
             }
     }
@@ -454,17 +450,18 @@ static void check_body(pl_gate_t g, const double *angles, const step_t *steps, s
     char what[160];
     snprintf(what, sizeof what, "qelib1 body of %s(%.6g, %.6g, %.6g) vs library",
              pl_gate_info(g)->name, angles[0], angles[1], angles[2]);
-    double err_lib = up_to_phase ? dense_max_diff_phase(lib, body, d * d)
-                                 : dense_max_diff(lib, body, d * d);
-    double err_ref = up_to_phase ? dense_max_diff_phase(ref, body, d * d)
-                                 : dense_max_diff(ref, body, d * d);
+    double err_lib =
+        up_to_phase ? dense_max_diff_phase(lib, body, d * d) : dense_max_diff(lib, body, d * d);
+    double err_ref =
+        up_to_phase ? dense_max_diff_phase(ref, body, d * d) : dense_max_diff(ref, body, d * d);
     free(body);
     free(ref);
     if (!(err_ref < 1e-13)) test_fail("%s: the textbook reference differs by %.3g", what, err_ref);
     if (!(err_lib < 1e-13)) test_fail("%s: differs by %.3g", what, err_lib);
 }
 
-#define STEPS(...) ((const step_t[]){__VA_ARGS__}), (sizeof((const step_t[]){__VA_ARGS__}) / sizeof(step_t))
+#define STEPS(...)                                                                                 \
+    ((const step_t[]){__VA_ARGS__}), (sizeof((const step_t[]){__VA_ARGS__}) / sizeof(step_t))
 
 static void test_gate_qelib1_bodies(void **state) {
     (void)state;
@@ -492,11 +489,10 @@ static void test_gate_qelib1_bodies(void **state) {
     /* gate ccx a,b,c { h c; cx b,c; tdg c; cx a,c; t c; cx b,c; tdg c; cx a,c;
      *                  t b; t c; h c; cx a,b; t a; tdg b; cx a,b; } */
     check_body(PL_GATE_CCX, none,
-               STEPS({"h", {0}, {2}}, {"cx", {0}, {1, 2}}, {"tdg", {0}, {2}},
-                     {"cx", {0}, {0, 2}}, {"t", {0}, {2}}, {"cx", {0}, {1, 2}},
-                     {"tdg", {0}, {2}}, {"cx", {0}, {0, 2}}, {"t", {0}, {1}}, {"t", {0}, {2}},
-                     {"h", {0}, {2}}, {"cx", {0}, {0, 1}}, {"t", {0}, {0}}, {"tdg", {0}, {1}},
-                     {"cx", {0}, {0, 1}}),
+               STEPS({"h", {0}, {2}}, {"cx", {0}, {1, 2}}, {"tdg", {0}, {2}}, {"cx", {0}, {0, 2}},
+                     {"t", {0}, {2}}, {"cx", {0}, {1, 2}}, {"tdg", {0}, {2}}, {"cx", {0}, {0, 2}},
+                     {"t", {0}, {1}}, {"t", {0}, {2}}, {"h", {0}, {2}}, {"cx", {0}, {0, 1}},
+                     {"t", {0}, {0}}, {"tdg", {0}, {1}}, {"cx", {0}, {0, 1}}),
                0);
     /* gate cswap a,b,c { cx c,b; ccx a,b,c; cx c,b; } */
     check_body(PL_GATE_CSWAP, none,
@@ -584,7 +580,7 @@ static void test_gate_controlled_base(void **state) {
         }
         if (!is || base != ctl[row].base)
             test_fail("%s: controlled base %d (found %d), expected %d", name, (int)base, (int)is,
-                     (int)ctl[row].base);
+                      (int)ctl[row].base);
         if (ctl[row].controls < 0) continue;
         /* Matrix of the controlled gate = controlled(matrix of the base). */
         double angles[3] = {0.7, -1.3, 2.9};
@@ -595,8 +591,8 @@ static void test_gate_controlled_base(void **state) {
         size_t d = (size_t)1 << (ctl[row].controls + 1);
         double err = dense_max_diff(gm, want, d * d);
         free(want);
-        if (!(err < 1e-15)) test_fail("%s != controlled(%s): %.3g", name,
-                                     pl_gate_info(base)->name, err);
+        if (!(err < 1e-15))
+            test_fail("%s != controlled(%s): %.3g", name, pl_gate_info(base)->name, err);
     }
 }
 
@@ -662,8 +658,8 @@ static void test_dense_run_circuit_matches_library(void **state) {
         free(psi);
         pl_circuit_destroy(c);
         if (!(err < 1e-12))
-            test_fail("n=%d (%zu ops, seed %u): dense_run_circuit vs pl_circuit_apply %.3g", n,
-                        ops, SEED, err);
+            test_fail("n=%d (%zu ops, seed %u): dense_run_circuit vs pl_circuit_apply %.3g", n, ops,
+                      SEED, err);
     }
     /* Registers beyond the dense range are refused. */
     pl_circuit_t *big = NULL;

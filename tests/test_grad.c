@@ -45,10 +45,10 @@ static void random_u2(pl_rng_t *rng, double complex u[4]) {
  * rotation, on n qubits with nparams shared parameters. */
 static pl_circuit_t *random_circuit(pl_rng_t *rng, int n, int nparams, int ngates) {
     static const pl_gate_t kinds[] = {
-        PL_GATE_RX, PL_GATE_RY, PL_GATE_RZ, PL_GATE_P, PL_GATE_U2, PL_GATE_U3,
-        PL_GATE_CRX, PL_GATE_CRY, PL_GATE_CRZ, PL_GATE_CP, PL_GATE_CU3, PL_GATE_RXX,
-        PL_GATE_RYY, PL_GATE_RZZ, PL_GATE_H, PL_GATE_CX, PL_GATE_SX, PL_GATE_CCX,
-        PL_GATE_SWAP, PL_GATE_CSWAP, PL_GATE_CY, PL_GATE_T,
+        PL_GATE_RX,   PL_GATE_RY,    PL_GATE_RZ,  PL_GATE_P,  PL_GATE_U2,  PL_GATE_U3,
+        PL_GATE_CRX,  PL_GATE_CRY,   PL_GATE_CRZ, PL_GATE_CP, PL_GATE_CU3, PL_GATE_RXX,
+        PL_GATE_RYY,  PL_GATE_RZZ,   PL_GATE_H,   PL_GATE_CX, PL_GATE_SX,  PL_GATE_CCX,
+        PL_GATE_SWAP, PL_GATE_CSWAP, PL_GATE_CY,  PL_GATE_T,
     };
     const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
     pl_circuit_t *c;
@@ -96,8 +96,8 @@ static void compare(const double *a, const double *b, int np, double tol, const 
                     int trial) {
     for (int k = 0; k < np; k++)
         if (fabs(a[k] - b[k]) > tol)
-            test_fail("%s: trial %d (seed %u), d/dtheta[%d]: %.15g vs %.15g", what, trial, SEED,
-                      k, a[k], b[k]);
+            test_fail("%s: trial %d (seed %u), d/dtheta[%d]: %.15g vs %.15g", what, trial, SEED, k,
+                      a[k], b[k]);
 }
 
 static void check_methods(const pl_circuit_t *c, const pl_pauli_sum_t *h, const pl_sv_t *init,
@@ -172,8 +172,7 @@ static void test_initial_state(void **state) {
     pl_sv_t *init;
     ASSERT_OK(pl_sv_create(n, &init));
     double complex *a = pl_sv_data(init);
-    for (size_t i = 0; i < pl_sv_dim(init); i++)
-        a[i] = random_complex(&rng);
+    for (size_t i = 0; i < pl_sv_dim(init); i++) a[i] = random_complex(&rng);
     ASSERT_OK(pl_sv_normalize(init));
     pl_circuit_t *c = random_circuit(&rng, n, 6, 40);
     pl_pauli_sum_t *h = test_random_observable(&rng, n, 7, 0.5);
@@ -234,7 +233,8 @@ static void test_errors(void **state) {
     test_expect_contains(pl_error_message(), "unknown gradient method 'magic'");
     test_expect_contains(pl_error_message(), "(valid: adjoint, shift, fd)");
     for (int k = 0; k < PL_GRAD_COUNT; k++) {
-        assert_int_equal(pl_grad_method_lookup(pl_grad_method_name((pl_grad_method_t)k), &m), PL_OK);
+        assert_int_equal(pl_grad_method_lookup(pl_grad_method_name((pl_grad_method_t)k), &m),
+                         PL_OK);
         assert_int_equal(m, (pl_grad_method_t)k);
     }
     assert_string_equal(pl_grad_method_name(PL_GRAD_COUNT), "unknown");
@@ -275,8 +275,7 @@ static void test_batch_loss(void **state) {
     for (int s = 0; s < ns; s++) {
         ASSERT_OK(pl_sv_create(n, &in[s]));
         double complex *a = pl_sv_data(in[s]);
-        for (size_t i = 0; i < pl_sv_dim(in[s]); i++)
-            a[i] = random_complex(&rng);
+        for (size_t i = 0; i < pl_sv_dim(in[s]); i++) a[i] = random_complex(&rng);
         ASSERT_OK(pl_sv_normalize(in[s]));
         y[s] = (double)(s % 2);
     }
@@ -286,7 +285,7 @@ static void test_batch_loss(void **state) {
     for (int kind = 0; kind < PL_LOSS_COUNT; kind++) {
         double loss;
         ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
-                                (pl_loss_t)kind, &loss, grad, outputs));
+                                     (pl_loss_t)kind, &loss, grad, outputs));
         assert_true(fabs(loss - loss_by_forward(c, theta, h, in, y, ns, (pl_loss_t)kind)) < 1e-12);
         for (int k = 0; k < np; k++) {
             memcpy(shifted, theta, sizeof shifted);
@@ -303,19 +302,21 @@ static void test_batch_loss(void **state) {
     double l1, l2, g1[8], g2[8];
     pl_status_t st = pl_threads_set(1);
     ASSERT_OK(st);
-    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
-                            &l1, g1, NULL));
+    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE, &l1,
+                                 g1, NULL));
     ASSERT_OK(pl_threads_set(2));
-    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE,
-                            &l2, g2, NULL));
+    ASSERT_OK(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns, PL_LOSS_MSE, &l2,
+                                 g2, NULL));
     assert_true(l1 == l2 && memcmp(g1, g2, (size_t)np * sizeof g1[0]) == 0);
     /* Bad labels and sizes. */
     y[0] = 0.5;
     assert_int_equal(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, ns,
-                                   PL_LOSS_CROSS_ENTROPY, &l1, g1, NULL), PL_EINVAL);
+                                        PL_LOSS_CROSS_ENTROPY, &l1, g1, NULL),
+                     PL_EINVAL);
     test_expect_contains(pl_error_message(), "sample 0: cross-entropy labels must be 0 or 1");
     assert_int_equal(pl_grad_batch_loss(c, theta, h, (const pl_sv_t *const *)in, y, 0, PL_LOSS_MSE,
-                                   &l1, g1, NULL), PL_EINVAL);
+                                        &l1, g1, NULL),
+                     PL_EINVAL);
     for (int s = 0; s < ns; s++) pl_sv_destroy(in[s]);
     pl_pauli_sum_destroy(h);
     pl_circuit_destroy(c);
@@ -324,9 +325,8 @@ static void test_batch_loss(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_circuits), cmocka_unit_test(test_ansatz_circuits),
-        cmocka_unit_test(test_initial_state),
-        cmocka_unit_test(test_closed_form),     cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_batch_loss),
+        cmocka_unit_test(test_initial_state),   cmocka_unit_test(test_closed_form),
+        cmocka_unit_test(test_errors),          cmocka_unit_test(test_batch_loss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

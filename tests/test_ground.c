@@ -37,13 +37,13 @@ static const struct {
     {"tfim", "h=2", PL_TFIM_PARAMAGNETIC},
     /* cluster-ising: SPT between c(h1) ≈ −0.98 and b(h1) ≈ 0.79 at h1 = 0.1 */
     {"cluster-ising", "h1=0.1,h2=0.1", PL_CLUSTER_ISING_SPT},
-    {"cluster-ising", "h1=1.5,h2=0.5", PL_CLUSTER_ISING_PARAMAGNETIC},   /* b(1.5) ≈ −0.33 */
+    {"cluster-ising", "h1=1.5,h2=0.5", PL_CLUSTER_ISING_PARAMAGNETIC}, /* b(1.5) ≈ −0.33 */
     {"cluster-ising", "h1=0.2,h2=-1.5", PL_CLUSTER_ISING_ANTIFERROMAGNETIC}, /* a(0.2) = −0.98 */
     /* generalized cluster: roots of 1 − J1 z + J2 z² inside the unit disk */
-    {"generalized-cluster", "J1=0.3,J2=0.2", PL_GCLUSTER_TRIVIAL},      /* |z|² = 5 */
+    {"generalized-cluster", "J1=0.3,J2=0.2", PL_GCLUSTER_TRIVIAL},       /* |z|² = 5 */
     {"generalized-cluster", "J1=2.5,J2=0.2", PL_GCLUSTER_FERROMAGNETIC}, /* 0.42, 12.1 */
     {"generalized-cluster", "J1=-2.5,J2=0.2", PL_GCLUSTER_ANTIFERROMAGNETIC},
-    {"generalized-cluster", "J1=0.2,J2=2.5", PL_GCLUSTER_SPT},          /* |z|² = 0.4 */
+    {"generalized-cluster", "J1=0.2,J2=2.5", PL_GCLUSTER_SPT}, /* |z|² = 0.4 */
     /* annni: h_I(0.1) = 0.839; at κ = 1 h_PT = 0.525, h_KT = 0.704 */
     {"annni", "kappa=0.1,h=0.3", PL_ANNNI_FERROMAGNETIC},
     {"annni", "kappa=0.2,h=1.5", PL_ANNNI_PARAMAGNETIC},
@@ -62,7 +62,7 @@ static const pl_model_t *model(const char *name) {
 
 /* Ground state by @p method; the MPS into *psi. */
 static pl_ground_result_t solve(const pl_model_t *m, const double *q, pl_ground_method_t method,
-                            const char *where, pl_mps_t **psi) {
+                                const char *where, pl_mps_t **psi) {
     const pl_ground_opts_t o = {.method = method, .chi_max = 64, .seed = SEED};
     pl_ground_result_t r;
     if (pl_ground_solve(m, SITES, q, &o, &r, psi) != PL_OK)
@@ -95,8 +95,8 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
         int label;
         ASSERT_OK(pl_model_label(m, q, &label));
         if (label != POINTS[k].label)
-            test_fail("%s: closed-form label %s, expected %s", where,
-                      pl_model_label_name(m, label), pl_model_label_name(m, POINTS[k].label));
+            test_fail("%s: closed-form label %s, expected %s", where, pl_model_label_name(m, label),
+                      pl_model_label_name(m, POINTS[k].label));
         seen[m->id][label] = true;
 
         pl_mps_t *exact_psi, *dmrg_psi;
@@ -106,8 +106,9 @@ static void test_dmrg_equals_exact_in_every_phase(void **state) {
         assert_int_equal(dm.method, PL_GROUND_DMRG);
         if (fabs(dm.energy - ex.energy) > ENERGY_TOL)
             test_fail("%s (seed %u): DMRG %.12f (%d sweeps, bond %d, converged %d), exact "
-                      "%.12f, difference %.2e", where, SEED, dm.energy, dm.sweeps,
-                      dm.max_bond_dim, dm.converged, ex.energy, dm.energy - ex.energy);
+                      "%.12f, difference %.2e",
+                      where, SEED, dm.energy, dm.sweeps, dm.max_bond_dim, dm.converged, ex.energy,
+                      dm.energy - ex.energy);
         assert_true(dm.converged);
         check_expval(m, q, dmrg_psi, dm.energy, where);
         check_expval(m, q, exact_psi, ex.energy, where);
@@ -151,7 +152,8 @@ static void test_method_names(void **state) {
     EXPECT_ERROR(pl_ground_method_lookup(NULL, &m), PL_EINVAL, "unknown method '(null)'");
     /* A value outside the enumeration: "unknown", with the valid values in the message. */
     assert_string_equal(pl_ground_method_name((pl_ground_method_t)7), "unknown");
-    test_expect_contains(pl_error_message(), "unknown method value 7 (valid: 0 auto, 1 exact, 2 dmrg)");
+    test_expect_contains(pl_error_message(),
+                         "unknown method value 7 (valid: 0 auto, 1 exact, 2 dmrg)");
 }
 
 int main(void) {

@@ -46,7 +46,8 @@ static double *random_symmetric(size_t dim, pl_rng_t *rng) {
     double *a = malloc(dim * dim * sizeof(double));
     const double scale = 1.0 / sqrt((double)dim);
     for (size_t r = 0; r < dim; r++)
-        for (size_t c = 0; c <= r; c++) a[r * dim + c] = a[c * dim + r] = scale * pl_rng_normal(rng);
+        for (size_t c = 0; c <= r; c++)
+            a[r * dim + c] = a[c * dim + r] = scale * pl_rng_normal(rng);
     return a;
 }
 
@@ -86,8 +87,8 @@ static double *with_spectrum(size_t dim, const double *lambda, pl_rng_t *rng) {
 static double dsyev_lowest(const double *a, size_t dim) {
     double *copy = malloc(dim * dim * sizeof(double)), *w = malloc(dim * sizeof(double));
     memcpy(copy, a, dim * dim * sizeof(double));
-    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)dim, copy,
-                                    (lapack_int)dim, w);
+    lapack_int info =
+        LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)dim, copy, (lapack_int)dim, w);
     assert_int_equal(info, 0);
     double lowest = w[0];
     free(copy);
@@ -124,14 +125,15 @@ static void check_dense(double *a, size_t dim, const linalg_lanczos_opts_t *opts
     double *v = random_vector(dim, &rng), e = 0, res, nerr;
     int iters = -1;
     pl_status_t st = linalg_lanczos_lowest(dense_matvec_op, &op, dim, v, opts, &e, &iters);
-    if (st != PL_OK) test_fail("%s dim %zu seed %llu: %s", what, dim, (unsigned long long)seed,
-                               pl_error_message());
+    if (st != PL_OK)
+        test_fail("%s dim %zu seed %llu: %s", what, dim, (unsigned long long)seed,
+                  pl_error_message());
     const double ref = dsyev_lowest(a, dim);
     residual(dense_matvec_op, &op, dim, v, e, &res, &nerr);
     if (fabs(e - ref) > 1e-10 || res > 1e-9 || nerr > 1e-12)
         test_fail("%s dim %zu seed %llu: E %.15g vs dsyev %.15g (diff %.2e), residual %.2e, "
-                  "norm error %.2e, %d steps", what, dim, (unsigned long long)seed, e, ref,
-                  fabs(e - ref), res, nerr, iters);
+                  "norm error %.2e, %d steps",
+                  what, dim, (unsigned long long)seed, e, ref, fabs(e - ref), res, nerr, iters);
     assert_true(iters >= 1);
     free(v);
 }
@@ -176,7 +178,8 @@ static void test_degenerate(void **state) {
         pl_rng_t rng;
         pl_rng_seed(&rng, SEED + 10 + k, 0);
         double *lambda = malloc(dim * sizeof(double));
-        for (size_t i = 0; i < dim; i++) lambda[i] = i < 3 ? -1.5 : -1.0 + 2.0 * pl_rng_uniform(&rng);
+        for (size_t i = 0; i < dim; i++)
+            lambda[i] = i < 3 ? -1.5 : -1.0 + 2.0 * pl_rng_uniform(&rng);
         double *a = with_spectrum(dim, lambda, &rng);
         check_dense(a, dim, NULL, SEED + 10 + k, "degenerate");
         assert_true(fabs(dsyev_lowest(a, dim) + 1.5) < 1e-12);
@@ -303,8 +306,11 @@ static void test_errors(void **state) {
     v[0] = NAN;
     assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 2, v, NULL, &e, NULL), PL_EINVAL);
     v[0] = 1;
-    const linalg_lanczos_opts_t bad[] = {{.max_iter = -1}, {.tol = -1}, {.tol = NAN},
-                                         {.krylov_max = 1}, {.krylov_max = -3}};
+    const linalg_lanczos_opts_t bad[] = {{.max_iter = -1},
+                                         {.tol = -1},
+                                         {.tol = NAN},
+                                         {.krylov_max = 1},
+                                         {.krylov_max = -3}};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         assert_int_equal(linalg_lanczos_lowest(dense_matvec_op, &op, 2, v, &bad[k], &e, NULL),
                          PL_EINVAL);
@@ -328,10 +334,10 @@ static void test_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_dense),  cmocka_unit_test(test_restarts),
-        cmocka_unit_test(test_degenerate),    cmocka_unit_test(test_tiny_exact),
+        cmocka_unit_test(test_random_dense),    cmocka_unit_test(test_restarts),
+        cmocka_unit_test(test_degenerate),      cmocka_unit_test(test_tiny_exact),
         cmocka_unit_test(test_invariant_start), cmocka_unit_test(test_large_threads),
-        cmocka_unit_test(test_max_iter),      cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_max_iter),        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

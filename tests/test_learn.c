@@ -87,8 +87,8 @@ static void test_binary_tfim(void **state) {
     set_t train = make_set("tfim", 8, 40, 300, SEED), test = make_set("tfim", 8, 40, 300, SEED + 1);
     const pl_clf_kind_t kinds[3] = {PL_CLF_QCNN, PL_CLF_SURROGATE, PL_CLF_LINEAR};
     for (int k = 0; k < 3; k++) {
-        const pl_clf_opts_t o = {.kind = kinds[k], .qubits = 8, .classes = 2, .k = 2,
-                                 .max_iter = 80, .seed = SEED};
+        const pl_clf_opts_t o =
+            {.kind = kinds[k], .qubits = 8, .classes = 2, .k = 2, .max_iter = 80, .seed = SEED};
         const bool states = kinds[k] == PL_CLF_QCNN;
         const pl_clf_data_t d = data_of(&train, states, !states);
         pl_clf_t *c;
@@ -113,18 +113,24 @@ static void test_surrogate_equals_qcnn(void **state) {
         for (int i = 0; i < s.count; i++) s.labels[i] %= classes;
         s.labels[0] = 0;
         s.labels[1] = 1;
-        const pl_clf_opts_t o = {.kind = PL_CLF_QCNN, .qubits = 6, .classes = classes,
-                                 .max_iter = 3, .init_scale = 1.0, .seed = SEED};
+        const pl_clf_opts_t o = {.kind = PL_CLF_QCNN,
+                                 .qubits = 6,
+                                 .classes = classes,
+                                 .max_iter = 3,
+                                 .init_scale = 1.0,
+                                 .seed = SEED};
         const pl_clf_data_t exact = data_of(&s, true, false), shots = data_of(&s, false, true);
         pl_clf_t *q, *sur;
         ASSERT_OK(pl_clf_fit(&o, &exact, &q, NULL));
         ASSERT_OK(pl_clf_surrogate_of(q, 6, &sur));
         const int width = classes == 2 ? 1 : 3;
-        double *rq = malloc(s.count * width * sizeof *rq), *rs = malloc(s.count * width * sizeof *rs);
+        double *rq = malloc(s.count * width * sizeof *rq),
+               *rs = malloc(s.count * width * sizeof *rs);
         ASSERT_OK(pl_clf_outputs(q, &exact, rq));
         ASSERT_OK(pl_clf_outputs(sur, &exact, rs));
         for (int i = 0; i < s.count * width; i++)
-            if (fabs(rq[i] - rs[i]) > 1e-10) test_fail("output %d: qcnn %.12f surrogate %.12f", i, rq[i], rs[i]);
+            if (fabs(rq[i] - rs[i]) > 1e-10)
+                test_fail("output %d: qcnn %.12f surrogate %.12f", i, rq[i], rs[i]);
         /* on shadows: the QCNN's readout estimated from the same shots, i.e.
          * Σ_α c_α · (shadow mean of P_α) for the exactly propagated Z_q0 */
         ASSERT_OK(pl_clf_outputs(sur, &shots, rs));
@@ -139,7 +145,8 @@ static void test_surrogate_equals_qcnn(void **state) {
         double theta[512];
         hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
         hid_t ds = H5Dopen2(f, "theta", H5P_DEFAULT);
-        assert_true(ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, theta) >= 0);
+        assert_true(ds >= 0 &&
+                    H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, theta) >= 0);
         H5Dclose(ds);
         H5Fclose(f);
         unlink(path);
@@ -180,8 +187,8 @@ static void test_four_classes_and_files(void **state) {
     char path[64];
     snprintf(path, sizeof path, "/tmp/pl_learn_%d.h5", (int)getpid());
     for (int k = 0; k < 2; k++) {
-        const pl_clf_opts_t o = {.kind = kinds[k], .qubits = 8, .classes = 4, .k = 3,
-                                 .max_iter = 100, .seed = SEED};
+        const pl_clf_opts_t o =
+            {.kind = kinds[k], .qubits = 8, .classes = 4, .k = 3, .max_iter = 100, .seed = SEED};
         const pl_clf_data_t d = data_of(&train, false, true), t = data_of(&test, false, true);
         pl_clf_t *c, *back;
         ASSERT_OK(pl_clf_fit(&o, &d, &c, NULL));
@@ -229,7 +236,8 @@ static void test_bad_input(void **state) {
     assert_null(c);
     pl_clf_kind_t kind;
     assert_int_equal(pl_clf_lookup("forest", &kind), PL_EINVAL);
-    assert_string_equal(pl_error_message(), "unknown classifier 'forest' (valid: qcnn, surrogate, linear)");
+    assert_string_equal(pl_error_message(),
+                        "unknown classifier 'forest' (valid: qcnn, surrogate, linear)");
     assert_int_equal(pl_clf_lookup("linear", &kind), PL_OK);
     assert_int_equal(kind, PL_CLF_LINEAR);
     assert_string_equal(pl_clf_name(PL_CLF_SURROGATE), "surrogate");
@@ -244,7 +252,10 @@ static void test_bad_input(void **state) {
 static void test_dataset_split(void **state) {
     (void)state;
     set_t s = make_set("tfim", 6, 12, 50, SEED + 6);
-    pl_dataset_t d = {.sites = 6, .points = s.count, .shots = 50, .labels = s.labels,
+    pl_dataset_t d = {.sites = 6,
+                      .points = s.count,
+                      .shots = 50,
+                      .labels = s.labels,
                       .shadows = s.shadows};
     assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
     pl_dataset_split_t sp, again;
@@ -267,13 +278,15 @@ static void test_dataset_split(void **state) {
     assert_memory_equal(sp.labels, again.labels, 12 * sizeof *sp.labels);
     pl_dataset_split_destroy(&again);
 
-    const pl_eval_opts_t eo = {.seed = 7, .clf = {.kind = PL_CLF_SURROGATE, .max_iter = 3, .seed = 7}};
+    const pl_eval_opts_t eo = {.seed = 7,
+                               .clf = {.kind = PL_CLF_SURROGATE, .max_iter = 3, .seed = 7}};
     pl_eval_result_t r, e;
     assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_OK);
     pl_clf_opts_t co = eo.clf;
     co.qubits = 6;
     co.classes = 2;
-    assert_int_equal(pl_clf_evaluate(&co, &sp.train, &sp.test, 50, 7 ^ 0x5bd1e995u, &e, NULL), PL_OK);
+    assert_int_equal(pl_clf_evaluate(&co, &sp.train, &sp.test, 50, 7 ^ 0x5bd1e995u, &e, NULL),
+                     PL_OK);
     assert_int_equal(r.train_count, 6);
     assert_int_equal(r.test_count, 6);
     assert_int_equal(r.classes, 2);

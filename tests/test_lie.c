@@ -623,8 +623,8 @@ static void expect_gsim(const pl_circuit_t *c, pl_lie_method_t method, const cha
         for (int k = 0; k < np; k++) worst = fmax(worst, fabs(g1[k] - g2[k]));
         if (worst > 1e-10)
             test_fail("%s, method %d, <%s>, seed %llu trial %d: g-sim %.12f vs %.12f, max "
-                      "difference %.3g", what, (int)method, obs, (unsigned long long)seed, trial,
-                      e1, e2, worst);
+                      "difference %.3g",
+                      what, (int)method, obs, (unsigned long long)seed, trial, e1, e2, worst);
     }
     free(theta);
     free(g1);
@@ -661,8 +661,7 @@ static pl_circuit_t *random_free_circuit(int n, int gates, uint64_t seed) {
     pl_rng_seed(&rng, seed, 6);
     pl_circuit_t *c;
     ASSERT_OK(pl_circuit_create(n, &c));
-    for (int q = 0; q < n; q += 2)
-        ASSERT_OK(pl_circuit_add(c, PL_GATE_H, &q, 1, NULL));
+    for (int q = 0; q < n; q += 2) ASSERT_OK(pl_circuit_add(c, PL_GATE_H, &q, 1, NULL));
     const pl_gate_t two[2] = {PL_GATE_RZZ, PL_GATE_RYY};
     for (int i = 0; i < gates; i++) {
         const int q = (int)pl_rng_below(&rng, (uint64_t)n - 1), kind = (int)pl_rng_below(&rng, 5);

@@ -83,17 +83,17 @@ static double dense_lowest(const pl_pauli_sum_t *h) {
 static double tfim_free_fermion(int n, double j, double h) {
     const int m = 2 * n;
     double *bdg = calloc((size_t)m * m, sizeof(double)), *w = malloc((size_t)m * sizeof(double));
-#define BDG(r, c) bdg[(size_t)(r) * m + (c)]
+#define BDG(r, c) bdg[(size_t)(r)*m + (c)]
     for (int i = 0; i < n; i++) {
         BDG(i, i) = 2 * h;
         BDG(n + i, n + i) = -2 * h;
         if (i + 1 < n) {
-            BDG(i, i + 1) = BDG(i + 1, i) = -j;              /* A */
+            BDG(i, i + 1) = BDG(i + 1, i) = -j;                /* A */
             BDG(n + i, n + i + 1) = BDG(n + i + 1, n + i) = j; /* −A */
-            BDG(i, n + i + 1) = -j;                          /* B_{i,i+1} */
-            BDG(i + 1, n + i) = j;                           /* B_{i+1,i} */
-            BDG(n + i, i + 1) = j;                           /* −B_{i,i+1} */
-            BDG(n + i + 1, i) = -j;                          /* −B_{i+1,i} */
+            BDG(i, n + i + 1) = -j;                            /* B_{i,i+1} */
+            BDG(i + 1, n + i) = j;                             /* B_{i+1,i} */
+            BDG(n + i, i + 1) = j;                             /* −B_{i,i+1} */
+            BDG(n + i + 1, i) = -j;                            /* −B_{i+1,i} */
         }
     }
 #undef BDG
@@ -205,8 +205,7 @@ static void test_bad_input(void **state) {
     double q[PL_MODEL_MAX_PARAMS] = {1, 1, 1};
     EXPECT_ERROR(pl_model_hamiltonian(model("xxx-alternating"), 7, q, &h), PL_EINVAL,
                  "model xxx-alternating needs an even number of sites, got 7");
-    EXPECT_ERROR(pl_model_hamiltonian(model("xxx-alternating"), 2, q, &h), PL_EINVAL,
-                 "needs 4 to");
+    EXPECT_ERROR(pl_model_hamiltonian(model("xxx-alternating"), 2, q, &h), PL_EINVAL, "needs 4 to");
     EXPECT_ERROR(pl_model_hamiltonian(model("cluster-ising"), 2, q, &h), PL_EINVAL,
                  "model cluster-ising needs 3 to");
     EXPECT_ERROR(pl_model_hamiltonian(model("tfim"), 1, q, &h), PL_EINVAL, "got 1");
@@ -239,7 +238,8 @@ static void test_hamiltonian_text(void **state) {
     } cases[] = {
         {"tfim", "J=2,h=0.5", 3, "-2*Z0 Z1 - 2*Z1 Z2 - 0.5*X0 - 0.5*X1 - 0.5*X2"},
         {"cluster-ising", "h1=0.5,h2=0.25", 4,
-         "-Z0 X1 Z2 - Z1 X2 Z3 - 0.25*X0 X1 - 0.25*X1 X2 - 0.25*X2 X3 - 0.5*X0 - 0.5*X1 - 0.5*X2 - 0.5*X3"},
+         "-Z0 X1 Z2 - Z1 X2 Z3 - 0.25*X0 X1 - 0.25*X1 X2 - 0.25*X2 X3 - 0.5*X0 - 0.5*X1 - 0.5*X2 - "
+         "0.5*X3"},
         {"generalized-cluster", "J1=1.5,J2=-2", 3,
          "-1.5*X0 X1 - 1.5*X1 X2 + 2*X0 Z1 X2 + Z0 + Z1 + Z2"},
         {"annni", "kappa=0.5,h=0.25", 4,
@@ -292,9 +292,11 @@ static void test_apply_vs_sv(void **state) {
     const char *params[] = {"h=0.7", "h1=0.3,h2=-0.6", "J1=1.3,J2=-0.4", "kappa=0.4,h=0.9",
                             "J2=1.7"};
     for (int i = 0; i < PL_MODEL_COUNT; i++) {
-        pl_pauli_sum_t *h = hamiltonian(pl_model_get(i)->name, i == PL_MODEL_XXX_ALTERNATING ? 10 : 9, params[i]);
+        pl_pauli_sum_t *h =
+            hamiltonian(pl_model_get(i)->name, i == PL_MODEL_XXX_ALTERNATING ? 10 : 9, params[i]);
         double diff = apply_diff(h, &rng);
-        if (diff > 1e-12) test_fail("%s: max diff %.3g (seed %u)", pl_model_get(i)->name, diff, SEED);
+        if (diff > 1e-12)
+            test_fail("%s: max diff %.3g (seed %u)", pl_model_get(i)->name, diff, SEED);
         pl_pauli_sum_destroy(h);
     }
     /* Random real sums: every string with an even number of Y factors. */
@@ -341,13 +343,14 @@ static void test_tfim_free_fermions(void **state) {
         snprintf(params, sizeof params, "J=%.17g,h=%.17g", js[k], hs[k]);
         pl_pauli_sum_t *h = hamiltonian("tfim", 12, params);
         const double e = exact_energy(h, NULL), ref = tfim_free_fermion(12, js[k], hs[k]);
-        if (fabs(e - ref) > 1e-9) test_fail("tfim n 12 %s: E %.15g vs free fermions %.15g", params, e, ref);
+        if (fabs(e - ref) > 1e-9)
+            test_fail("tfim n 12 %s: E %.15g vs free fermions %.15g", params, e, ref);
         pl_pauli_sum_destroy(h);
     }
     /* Critical open chain, J = h = 1: modes k_m = 2πm/(2n+1), m = 1..n, with
      * Λ = 4 cos(k/2); E0 = −½ Σ Λ = 1 − csc(π / (2(2n + 1))) by the Dirichlet sum. */
     assert_true(fabs(tfim_free_fermion(12, 1, 1) - (1 - 1 / sin(PL_PI / 50))) < 1e-12);
-    assert_true(fabs(tfim_free_fermion(12, 1, 0) + 11) < 1e-12); /* −J(n−1) */
+    assert_true(fabs(tfim_free_fermion(12, 1, 0) + 11) < 1e-12);  /* −J(n−1) */
     assert_true(fabs(tfim_free_fermion(12, 0, 0.5) + 6) < 1e-12); /* −hn */
 }
 
@@ -427,11 +430,11 @@ static void test_labels_closed_form(void **state) {
         {"generalized-cluster", "J1=0.5,J2=0", PL_GCLUSTER_TRIVIAL},       /* z = 2 */
         {"generalized-cluster", "J1=1.5,J2=0", PL_GCLUSTER_FERROMAGNETIC}, /* z = 2/3 */
         {"generalized-cluster", "J1=-1.5,J2=0", PL_GCLUSTER_ANTIFERROMAGNETIC},
-        {"generalized-cluster", "J1=0,J2=0", PL_GCLUSTER_TRIVIAL},      /* no root */
-        {"generalized-cluster", "J1=0,J2=0.9", PL_GCLUSTER_TRIVIAL},    /* |z|² = 1/0.9 */
-        {"generalized-cluster", "J1=0,J2=1.1", PL_GCLUSTER_SPT},        /* |z|² = 1/1.1 */
-        {"generalized-cluster", "J1=0,J2=-2", PL_GCLUSTER_SPT},         /* z = ±0.707 */
-        {"generalized-cluster", "J1=0,J2=-0.9", PL_GCLUSTER_TRIVIAL},   /* z = ±1.054 */
+        {"generalized-cluster", "J1=0,J2=0", PL_GCLUSTER_TRIVIAL},       /* no root */
+        {"generalized-cluster", "J1=0,J2=0.9", PL_GCLUSTER_TRIVIAL},     /* |z|² = 1/0.9 */
+        {"generalized-cluster", "J1=0,J2=1.1", PL_GCLUSTER_SPT},         /* |z|² = 1/1.1 */
+        {"generalized-cluster", "J1=0,J2=-2", PL_GCLUSTER_SPT},          /* z = ±0.707 */
+        {"generalized-cluster", "J1=0,J2=-0.9", PL_GCLUSTER_TRIVIAL},    /* z = ±1.054 */
         {"generalized-cluster", "J1=3,J2=1", PL_GCLUSTER_FERROMAGNETIC}, /* 2.618, 0.382 */
         {"generalized-cluster", "J1=-3,J2=1", PL_GCLUSTER_ANTIFERROMAGNETIC},
         {"generalized-cluster", "J1=1.4,J2=0.5", PL_GCLUSTER_TRIVIAL},       /* |z|² = 2 */

@@ -220,7 +220,11 @@ static void test_mpo_bond_dims(void **state) {
     (void)state;
     static char buf[1 << 16];
     const int n = 12;
-    struct { const char *name, *ops[3]; double c[3]; int want; } cases[] = {
+    struct {
+        const char *name, *ops[3];
+        double c[3];
+        int want;
+    } cases[] = {
         {"tfim", {"ZZ", "X", NULL}, {-1, -0.7, 0}, 3},
         {"xxx", {"XX", "YY", "ZZ"}, {0.25, 0.25, 0.25}, 5},
         {"cluster-ising", {"ZXZ", "X", "XX"}, {-1, -0.5, -0.3}, 5},
@@ -532,7 +536,8 @@ static void test_entropies(void **state) {
         double *m = malloc((size_t)rows * cols * sizeof *m), sv[256], superb[256];
         memcpy(m, v, (size_t)rows * cols * sizeof *m);
         assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', rows, cols, m, cols, sv, NULL,
-                                        1, NULL, 1, superb), 0);
+                                        1, NULL, 1, superb),
+                         0);
         double total = 0, ref = 0;
         for (int j = 0; j < k; j++) total += sv[j] * sv[j];
         for (int j = 0; j < k; j++) {
@@ -688,13 +693,13 @@ static void test_bad_input(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mpo_dense_random),  cmocka_unit_test(test_mpo_dense_long),
-        cmocka_unit_test(test_mpo_bond_dims),     cmocka_unit_test(test_mpo_errors),
-        cmocka_unit_test(test_canonical),         cmocka_unit_test(test_random_and_overlap),
+        cmocka_unit_test(test_mpo_dense_random),   cmocka_unit_test(test_mpo_dense_long),
+        cmocka_unit_test(test_mpo_bond_dims),      cmocka_unit_test(test_mpo_errors),
+        cmocka_unit_test(test_canonical),          cmocka_unit_test(test_random_and_overlap),
         cmocka_unit_test(test_overlap_long_chain), cmocka_unit_test(test_product_state),
-        cmocka_unit_test(test_expval_pauli),      cmocka_unit_test(test_expval_sum),
-        cmocka_unit_test(test_entropies),         cmocka_unit_test(test_save_load),
-        cmocka_unit_test(test_load_damaged),      cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_expval_pauli),       cmocka_unit_test(test_expval_sum),
+        cmocka_unit_test(test_entropies),          cmocka_unit_test(test_save_load),
+        cmocka_unit_test(test_load_damaged),       cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,9 @@ static double problem_hook(problem_t *p, double fx, double *grad, pl_status_t *s
 }
 
 /* Convex quadratic f(x) = Σ_i (i+1) (x_i − a_i)², a_i = 0.25 i − 0.5, minimum 0 at a. */
-static double quad_min(int i) { return 0.25 * i - 0.5; }
+static double quad_min(int i) {
+    return 0.25 * i - 0.5;
+}
 
 static double quadratic(const double *x, double *grad, void *ctx, pl_status_t *st) {
     problem_t *p = ctx;
@@ -251,7 +253,9 @@ static void test_adam_quadratic(void **state) {
     double x[4] = {2.0, -1.0, 0.0, 1.5};
     /* ftol_abs off: near the minimum f changes by less than the default 1e-12
      * per step while x is still ~1e-5 away; the gradient test ends the run. */
-    pl_optim_opts_t o = {.method = PL_OPT_ADAM, .max_iter = 5000, .learning_rate = 0.05,
+    pl_optim_opts_t o = {.method = PL_OPT_ADAM,
+                         .max_iter = 5000,
+                         .learning_rate = 0.05,
                          .ftol_abs = -1};
     pl_optim_result_t res = optimize_ok(quadratic, &p, x, &o);
     const double d = dist_inf(x, 4, quad_min);
@@ -394,7 +398,8 @@ static void test_stop_callback(void **state) {
         problem_t p = problem(3);
         double x[3] = {0.0, 0.0, 0.0};
         trace_t t = trace(5);
-        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .callback = trace_cb,
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m,
+                             .callback = trace_cb,
                              .callback_ctx = &t};
         pl_optim_result_t res = optimize_ok(quadratic, &p, x, &o);
         assert_int_equal(res.reason, PL_STOP_CALLBACK);
@@ -416,8 +421,11 @@ static void test_callback_trace_and_best_point(void **state) {
         rosenbrock_start(x, 2);
         trace_t t = trace(0);
         /* A large Adam step overshoots, so the last iterate is not the best. */
-        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 300, .learning_rate = 0.5,
-                             .callback = trace_cb, .callback_ctx = &t};
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m,
+                             .max_iter = 300,
+                             .learning_rate = 0.5,
+                             .callback = trace_cb,
+                             .callback_ctx = &t};
         pl_optim_result_t res = optimize_ok(rosenbrock, &p, x, &o);
         assert_true(t.increasing);
         assert_int_equal(t.last_iter, res.iterations);
@@ -568,7 +576,8 @@ static void test_bad_options(void **state) {
     o = (pl_optim_opts_t){.gtol = NAN};
     expect_einval(2, NULL, &o, "gtol must not be nan");
     o = (pl_optim_opts_t){.method = PL_OPT_COUNT};
-    expect_einval(2, NULL, &o, "unknown optimizer value 4 (valid: 0 adam, 1 lbfgs, 2 cobyla, 3 nelder-mead)");
+    expect_einval(2, NULL, &o,
+                  "unknown optimizer value 4 (valid: 0 adam, 1 lbfgs, 2 cobyla, 3 nelder-mead)");
     /* Adam options are checked for every method. */
     o = (pl_optim_opts_t){.method = PL_OPT_LBFGS, .beta1 = 2.0};
     expect_einval(2, NULL, &o, "beta1 must be in [0, 1), got 2");
@@ -587,7 +596,8 @@ static void test_one_variable(void **state) {
     for (int m = 0; m < PL_OPT_COUNT; m++) {
         problem_t p = problem(1);
         double x[1] = {3.0};
-        pl_optim_opts_t o = {.method = (pl_optim_method_t)m, .max_iter = 5000,
+        pl_optim_opts_t o = {.method = (pl_optim_method_t)m,
+                             .max_iter = 5000,
                              .learning_rate = 0.05};
         optimize_ok(quadratic, &p, x, &o);
         if (fabs(x[0] - quad_min(0)) > 1e-5)

@@ -50,14 +50,16 @@ static int table_mul(char a, char b, char *out) {
 
 static pl_pauli_op_t op_of(char letter) {
     switch (letter) {
-    case 'X': return PL_X;
-    case 'Y': return PL_Y;
-    case 'Z': return PL_Z;
-    default: return PL_I;
+        case 'X': return PL_X;
+        case 'Y': return PL_Y;
+        case 'Z': return PL_Z;
+        default: return PL_I;
     }
 }
 
-static char letter_of(pl_pauli_op_t op) { return "IXZY"[op]; }
+static char letter_of(pl_pauli_op_t op) {
+    return "IXZY"[op];
+}
 
 static pl_pauli_t *new_pauli(int n) {
     pl_pauli_t *p;
@@ -331,7 +333,8 @@ static void test_create_clone_copy_equal(void **state) {
 
 static void assert_string_round_trip(const char *text, int n, const char *printed, int n_out) {
     pl_pauli_t *p;
-    if (pl_pauli_parse(text, n, &p) != PL_OK) fail_msg("parsing '%s': %s", text, pl_error_message());
+    if (pl_pauli_parse(text, n, &p) != PL_OK)
+        fail_msg("parsing '%s': %s", text, pl_error_message());
     assert_int_equal(p->n, n_out);
     char *s;
     ASSERT_OK(pl_pauli_to_string(p, &s));

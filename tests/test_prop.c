@@ -25,11 +25,11 @@
 #define SEED 1024u
 
 static const pl_gate_t all_kinds[] = {
-    PL_GATE_ID,  PL_GATE_X,   PL_GATE_Y,    PL_GATE_Z,    PL_GATE_H,    PL_GATE_S,   PL_GATE_SDG,
-    PL_GATE_T,   PL_GATE_TDG, PL_GATE_SX,   PL_GATE_SXDG, PL_GATE_RX,   PL_GATE_RY,  PL_GATE_RZ,
-    PL_GATE_P,   PL_GATE_U2,  PL_GATE_U3,   PL_GATE_CX,   PL_GATE_CY,   PL_GATE_CZ,  PL_GATE_CH,
-    PL_GATE_CSX, PL_GATE_SWAP, PL_GATE_CRX, PL_GATE_CRY,  PL_GATE_CRZ,  PL_GATE_CP,  PL_GATE_CU3,
-    PL_GATE_RXX, PL_GATE_RYY, PL_GATE_RZZ,  PL_GATE_CCX,  PL_GATE_CSWAP,
+    PL_GATE_ID,  PL_GATE_X,    PL_GATE_Y,   PL_GATE_Z,    PL_GATE_H,     PL_GATE_S,  PL_GATE_SDG,
+    PL_GATE_T,   PL_GATE_TDG,  PL_GATE_SX,  PL_GATE_SXDG, PL_GATE_RX,    PL_GATE_RY, PL_GATE_RZ,
+    PL_GATE_P,   PL_GATE_U2,   PL_GATE_U3,  PL_GATE_CX,   PL_GATE_CY,    PL_GATE_CZ, PL_GATE_CH,
+    PL_GATE_CSX, PL_GATE_SWAP, PL_GATE_CRX, PL_GATE_CRY,  PL_GATE_CRZ,   PL_GATE_CP, PL_GATE_CU3,
+    PL_GATE_RXX, PL_GATE_RYY,  PL_GATE_RZZ, PL_GATE_CCX,  PL_GATE_CSWAP,
 };
 #define NKINDS ((int)(sizeof all_kinds / sizeof all_kinds[0]))
 
@@ -228,8 +228,7 @@ static void test_product_state_and_callback(void **state) {
     assert_true(fabs(pl_prop_expval_product(p, bloch) - creal(e)) < 1e-10);
     /* The callback path with ⟨P⟩ of the input state gives the same. */
     double via_callback;
-    ASSERT_OK(pl_prop_expval_callback(p, sv_callback, in,
-                                      &via_callback));
+    ASSERT_OK(pl_prop_expval_callback(p, sv_callback, in, &via_callback));
     assert_true(fabs(via_callback - creal(e)) < 1e-10);
     pl_prop_destroy(p);
     pl_sv_destroy(sv);
@@ -372,7 +371,8 @@ static void test_pauli_propagation_jl_readme(void **state) {
     ASSERT_OK(pl_circuit_create(n, &c));
     const double a = 0.1;
     for (int layer = 0; layer < 32; layer++) {
-        for (int i = 0; layer > 0 && i < n; i++) ASSERT_OK(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a));
+        for (int i = 0; layer > 0 && i < n; i++)
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_RX, &i, 1, &a));
         for (int start = 0; start < 2; start++)
             for (int i = start; i < n; i += 2) {
                 const int q[2] = {i, (i + 1) % n};
@@ -396,7 +396,8 @@ static void test_pauli_propagation_jl_readme(void **state) {
     }
     ASSERT_OK(pl_threads_set(saved));
     if (fabs(values[0] - 0.154596728241) > 5e-13)
-        test_fail("PauliPropagation.jl quick start: got %.13f, published 0.154596728241", values[0]);
+        test_fail("PauliPropagation.jl quick start: got %.13f, published 0.154596728241",
+                  values[0]);
     assert_true(values[0] == values[1] && sizes[0] == sizes[1]);
     pl_pauli_sum_destroy(z);
     pl_circuit_destroy(c);
@@ -527,7 +528,8 @@ static void test_errors(void **state) {
 static void expect_saved(const char *path, const pl_prop_t *p) {
     const size_t terms = pl_prop_size(p);
     const int nw = PL_PAULI_WORDS(pl_prop_qubits(p));
-    uint64_t *x = malloc(terms * (size_t)nw * sizeof *x), *z = malloc(terms * (size_t)nw * sizeof *z);
+    uint64_t *x = malloc(terms * (size_t)nw * sizeof *x),
+             *z = malloc(terms * (size_t)nw * sizeof *z);
     double *c = malloc(terms * sizeof *c);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);

@@ -73,113 +73,113 @@ typedef struct {
 
 static const error_case_t error_cases[] = {
     /* header and include */
-    {"include \"qelib1.inc\";\nqreg q[1];", PL_EPARSE, "t.qasm:1:1: ",
-     "expected 'OPENQASM 2.0;' as the first statement, got 'include'"},
-    {"OPENQASM 3.0;\nqreg q[1];", PL_EUNSUPPORTED, "t.qasm:1:10: ",
-     "OpenQASM version 3.0 is not supported (only 2.0)"},
+    {"include \"qelib1.inc\";\nqreg q[1];", PL_EPARSE,
+     "t.qasm:1:1: ", "expected 'OPENQASM 2.0;' as the first statement, got 'include'"},
+    {"OPENQASM 3.0;\nqreg q[1];", PL_EUNSUPPORTED,
+     "t.qasm:1:10: ", "OpenQASM version 3.0 is not supported (only 2.0)"},
     {"OPENQASM 2.0;\nOPENQASM 2.0;", PL_EPARSE, "t.qasm:2:1: ", "must be the first statement"},
     {"OPENQASM 2.0\nqreg q[1];", PL_EPARSE, "t.qasm:2:1: ", "expected ';' after the OpenQASM"},
-    {HDR "include \"other.inc\";", PL_EUNSUPPORTED, "t.qasm:3:9: ",
-     "cannot include \"other.inc\": only \"qelib1.inc\" is supported"},
-    {"OPENQASM 2.0;\nqreg q[1];\nh q[0];", PL_EPARSE, "t.qasm:3:1: ",
-     "unknown gate 'h' (missing include \"qelib1.inc\"?)"},
+    {HDR "include \"other.inc\";", PL_EUNSUPPORTED,
+     "t.qasm:3:9: ", "cannot include \"other.inc\": only \"qelib1.inc\" is supported"},
+    {"OPENQASM 2.0;\nqreg q[1];\nh q[0];", PL_EPARSE,
+     "t.qasm:3:1: ", "unknown gate 'h' (missing include \"qelib1.inc\"?)"},
     {"OPENQASM 2.0;\n", PL_EPARSE, "t.qasm:2:1: ", "the program declares no qubits"},
     /* registers and operands */
     {HDR "qreg q[2];\nfoo q[0];", PL_EPARSE, "t.qasm:4:1: ", "unknown gate 'foo'"},
     {HDR "qreg q[2];\nh r[0];", PL_EPARSE, "t.qasm:4:3: ", "undeclared quantum register 'r'"},
-    {HDR "qreg q[2];\nh q[2];", PL_EINVAL, "t.qasm:4:5: ",
-     "index 2 out of range for register 'q' of size 2"},
-    {HDR "qreg q[2];\nqreg q[3];", PL_EPARSE, "t.qasm:4:6: ",
-     "register 'q' is already declared at line 3"},
+    {HDR "qreg q[2];\nh q[2];", PL_EINVAL,
+     "t.qasm:4:5: ", "index 2 out of range for register 'q' of size 2"},
+    {HDR "qreg q[2];\nqreg q[3];", PL_EPARSE,
+     "t.qasm:4:6: ", "register 'q' is already declared at line 3"},
     {HDR "qreg q[2];\ncreg q[3];", PL_EPARSE, "t.qasm:4:6: ", "already declared"},
     {HDR "qreg q[0];", PL_EINVAL, "t.qasm:3:8: ", "register size must be at least 1"},
     {HDR "qreg q[99999999999];", PL_EINVAL, "t.qasm:3:8: ", "too large"},
     {HDR "qreg a[1048576];\nqreg b[1];", PL_EINVAL, "t.qasm:4:8: ", "too many quantum bits"},
-    {HDR "qreg q[2];\ncreg c[2];\nh c[0];", PL_EPARSE, "t.qasm:5:3: ",
-     "'c' is not a quantum register"},
-    {HDR "qreg q[2];\ncx q[0];", PL_EPARSE, "t.qasm:4:1: ",
-     "gate 'cx' takes 2 qubit arguments, got 1"},
+    {HDR "qreg q[2];\ncreg c[2];\nh c[0];", PL_EPARSE,
+     "t.qasm:5:3: ", "'c' is not a quantum register"},
+    {HDR "qreg q[2];\ncx q[0];", PL_EPARSE,
+     "t.qasm:4:1: ", "gate 'cx' takes 2 qubit arguments, got 1"},
     {HDR "qreg q[2];\nrx q[0];", PL_EPARSE, "t.qasm:4:1: ", "gate 'rx' takes 1 parameter, got 0"},
-    {HDR "qreg q[2];\nh(0.1) q[0];", PL_EPARSE, "t.qasm:4:1: ",
-     "gate 'h' takes 0 parameters, got 1"},
+    {HDR "qreg q[2];\nh(0.1) q[0];", PL_EPARSE,
+     "t.qasm:4:1: ", "gate 'h' takes 0 parameters, got 1"},
     {HDR "qreg q[2];\ncx q[1], q;", PL_EINVAL, "t.qasm:4:10: ", "cx: qubit q[1] used twice"},
-    {HDR "qreg a[2];\nqreg b[3];\ncx a, b;", PL_EPARSE, "t.qasm:5:7: ",
-     "registers 'a' (size 2) and 'b' (size 3) differ in size"},
-    {HDR "qreg q[2];\nh q[0]\nx q[1];", PL_EPARSE, "t.qasm:5:1: ",
-     "expected ';' after a gate call, got 'x'"},
+    {HDR "qreg a[2];\nqreg b[3];\ncx a, b;", PL_EPARSE,
+     "t.qasm:5:7: ", "registers 'a' (size 2) and 'b' (size 3) differ in size"},
+    {HDR "qreg q[2];\nh q[0]\nx q[1];", PL_EPARSE,
+     "t.qasm:5:1: ", "expected ';' after a gate call, got 'x'"},
     {HDR "qreg q[2];\nh q[0]", PL_EPARSE, "t.qasm:4:7: ", "got end of file"},
     {HDR "qreg q[2];\nh q[0;", PL_EPARSE, "t.qasm:4:6: ", "expected ']'"},
     {HDR "qreg q[2];\n;", PL_EPARSE, "t.qasm:4:1: ", "expected a statement, got ';'"},
     /* unsupported dynamic features */
     {HDR "qreg q[2];\ncreg c[2];\nmeasure q[0] -> c[0];\nh q[1];\nh q[0];", PL_EUNSUPPORTED,
-     "t.qasm:7:1: ", "mid-circuit measurement is not supported: gate 'h' acts on q[0], measured "
-                    "at line 5"},
-    {HDR "qreg q[2];\nh q[0];\nreset q[0];", PL_EUNSUPPORTED, "t.qasm:5:1: ",
-     "reset of q[0] after gates is not supported"},
+     "t.qasm:7:1: ",
+     "mid-circuit measurement is not supported: gate 'h' acts on q[0], measured "
+     "at line 5"},
+    {HDR "qreg q[2];\nh q[0];\nreset q[0];", PL_EUNSUPPORTED,
+     "t.qasm:5:1: ", "reset of q[0] after gates is not supported"},
     {HDR "qreg q[2];\ncreg c[2];\nmeasure q -> c;\nreset q[1];", PL_EUNSUPPORTED,
      "t.qasm:6:1: ", "reset of q[1] after a measurement is not supported"},
-    {HDR "qreg q[2];\ncreg c[2];\nif (c == 1) x q[0];", PL_EUNSUPPORTED, "t.qasm:5:1: ",
-     "classical control ('if') is not supported"},
-    {HDR "qreg q[2];\ncreg c[1];\nmeasure q -> c;", PL_EPARSE, "t.qasm:5:1: ",
-     "measure needs two registers of equal size or two single bits"},
-    {HDR "qreg q[2];\nmeasure q[0] -> c[0];", PL_EPARSE, "t.qasm:4:17: ",
-     "undeclared classical register 'c'"},
-    {HDR "opaque magic(a) q;\nqreg q[1];\nmagic(0.5) q[0];", PL_EUNSUPPORTED, "t.qasm:5:1: ",
-     "gate 'magic' is opaque (declared at line 3)"},
+    {HDR "qreg q[2];\ncreg c[2];\nif (c == 1) x q[0];", PL_EUNSUPPORTED,
+     "t.qasm:5:1: ", "classical control ('if') is not supported"},
+    {HDR "qreg q[2];\ncreg c[1];\nmeasure q -> c;", PL_EPARSE,
+     "t.qasm:5:1: ", "measure needs two registers of equal size or two single bits"},
+    {HDR "qreg q[2];\nmeasure q[0] -> c[0];", PL_EPARSE,
+     "t.qasm:4:17: ", "undeclared classical register 'c'"},
+    {HDR "opaque magic(a) q;\nqreg q[1];\nmagic(0.5) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:5:1: ", "gate 'magic' is opaque (declared at line 3)"},
     /* gate definitions */
-    {HDR "gate g a { h a; }\ngate g a { x a; }", PL_EPARSE, "t.qasm:4:6: ",
-     "gate 'g' is already defined at t.qasm:3"},
+    {HDR "gate g a { h a; }\ngate g a { x a; }", PL_EPARSE,
+     "t.qasm:4:6: ", "gate 'g' is already defined at t.qasm:3"},
     {HDR "gate h a { x a; }", PL_EPARSE, "t.qasm:3:6: ", "gate 'h' is already defined"},
     {HDR "gate g a { g a; }", PL_EPARSE, "t.qasm:3:12: ", "unknown gate 'g'"},
     {HDR "gate g a { h a[0]; }", PL_EPARSE, "t.qasm:3:15: ", "indexing is not allowed"},
     {HDR "gate g a { h b; }", PL_EPARSE, "t.qasm:3:14: ", "'b' is not a qubit argument"},
     {HDR "gate g(t, t) a { }", PL_EPARSE, "t.qasm:3:11: ", "duplicate name 't'"},
-    {HDR "gate g a, b { cx a, a; }", PL_EINVAL, "t.qasm:3:21: ",
-     "qubit argument 'a' used twice"},
-    {HDR "gate g(t) a { rx(t, t) a; }", PL_EPARSE, "t.qasm:3:15: ",
-     "gate 'rx' takes 1 parameter, got 2"},
+    {HDR "gate g a, b { cx a, a; }", PL_EINVAL, "t.qasm:3:21: ", "qubit argument 'a' used twice"},
+    {HDR "gate g(t) a { rx(t, t) a; }", PL_EPARSE,
+     "t.qasm:3:15: ", "gate 'rx' takes 1 parameter, got 2"},
     {HDR "gate measure a { h a; }", PL_EPARSE, "t.qasm:3:6: ", "'measure' is a keyword"},
-    {HDR "gate g a { measure a; }", PL_EPARSE, "t.qasm:3:12: ",
-     "'measure' is not allowed inside a gate body"},
+    {HDR "gate g a { measure a; }", PL_EPARSE,
+     "t.qasm:3:12: ", "'measure' is not allowed inside a gate body"},
     {HDR "gate g a { h a; ", PL_EPARSE, "t.qasm:3:17: ", "expected a gate call or '}'"},
-    {HDR "gate g(a, b) q { rx(a*b) q; }\nqreg q[1];\ng(theta[0], theta[1]) q[0];",
-     PL_EUNSUPPORTED, "t.qasm:3:22: ",
+    {HDR "gate g(a, b) q { rx(a*b) q; }\nqreg q[1];\ng(theta[0], theta[1]) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:3:22: ",
      "angle must be affine in one parameter theta[k] (product of parameters) (in gate 'g' "
      "called at line 5)"},
     /* lexer */
     {HDR "qreg q[1];\n/* open", PL_EPARSE, "t.qasm:4:1: ", "unterminated comment"},
     {HDR "qreg q[1];\nh q[0]; $", PL_EPARSE, "t.qasm:4:9: ", "unexpected character '$'"},
     {"OPENQASM 2.0;\ninclude \"qelib1.inc;\n", PL_EPARSE, "t.qasm:2:9: ", "unterminated string"},
-    {HDR "qreg q[1];\n/* \xc3\xa9t\xc3\xa9 */ foo q[0];", PL_EPARSE, "t.qasm:4:11: ",
-     "unknown gate 'foo'"},
+    {HDR "qreg q[1];\n/* \xc3\xa9t\xc3\xa9 */ foo q[0];", PL_EPARSE,
+     "t.qasm:4:11: ", "unknown gate 'foo'"},
     {HDR "qreg q[1];\r\nh q[0];\r\n\tfoo q[0];", PL_EPARSE, "t.qasm:5:2: ", "unknown gate"},
     /* expressions */
-    {HDR "qreg q[1];\nrx(theta[0]*theta[1]) q[0];", PL_EUNSUPPORTED, "t.qasm:4:12: ",
-     "angle must be affine in one parameter theta[k] (product of parameters)"},
-    {HDR "qreg q[1];\nrx(theta[0]+theta[1]) q[0];", PL_EUNSUPPORTED, "t.qasm:4:12: ",
-     "(it combines theta[0] and theta[1])"},
-    {HDR "qreg q[1];\nrx(sin(theta[0])) q[0];", PL_EUNSUPPORTED, "t.qasm:4:4: ",
-     "(sin of a parameter)"},
-    {HDR "qreg q[1];\nrx(1/theta[0]) q[0];", PL_EUNSUPPORTED, "t.qasm:4:5: ",
-     "(division by a parameter)"},
-    {HDR "qreg q[1];\nrx(theta[0]^2) q[0];", PL_EUNSUPPORTED, "t.qasm:4:12: ",
-     "(power of a parameter)"},
+    {HDR "qreg q[1];\nrx(theta[0]*theta[1]) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:4:12: ", "angle must be affine in one parameter theta[k] (product of parameters)"},
+    {HDR "qreg q[1];\nrx(theta[0]+theta[1]) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:4:12: ", "(it combines theta[0] and theta[1])"},
+    {HDR "qreg q[1];\nrx(sin(theta[0])) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:4:4: ", "(sin of a parameter)"},
+    {HDR "qreg q[1];\nrx(1/theta[0]) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:4:5: ", "(division by a parameter)"},
+    {HDR "qreg q[1];\nrx(theta[0]^2) q[0];", PL_EUNSUPPORTED,
+     "t.qasm:4:12: ", "(power of a parameter)"},
     {HDR "qreg q[1];\nrx(1/0) q[0];", PL_EINVAL, "t.qasm:4:5: ", "division by zero"},
     {HDR "qreg q[1];\nrx(ln(0)) q[0];", PL_EINVAL, "t.qasm:4:4: ", "ln(0) is not a finite number"},
-    {HDR "qreg q[1];\nrx(sqrt(-1)) q[0];", PL_EINVAL, "t.qasm:4:4: ",
-     "sqrt(-1) is not a finite number"},
-    {HDR "qreg q[1];\nrx(10^400) q[0];", PL_EINVAL, "t.qasm:4:6: ",
-     "10^400 is not a finite number"},
+    {HDR "qreg q[1];\nrx(sqrt(-1)) q[0];", PL_EINVAL,
+     "t.qasm:4:4: ", "sqrt(-1) is not a finite number"},
+    {HDR "qreg q[1];\nrx(10^400) q[0];", PL_EINVAL,
+     "t.qasm:4:6: ", "10^400 is not a finite number"},
     {HDR "qreg q[1];\nrx(1e999) q[0];", PL_EINVAL, "t.qasm:4:4: ", "number 1e999 out of range"},
     {HDR "qreg q[1];\nrx(1e300*1e300) q[0];", PL_EINVAL, "t.qasm:4:9: ", "overflows"},
-    {HDR "qreg q[1];\nrx(x) q[0];", PL_EPARSE, "t.qasm:4:4: ",
-     "unknown identifier 'x' in expression"},
+    {HDR "qreg q[1];\nrx(x) q[0];", PL_EPARSE,
+     "t.qasm:4:4: ", "unknown identifier 'x' in expression"},
     {HDR "qreg q[1];\nrx(theta) q[0];", PL_EPARSE, "t.qasm:4:9: ", "expected '[' after 'theta'"},
-    {HDR "qreg q[1];\nrx(theta[-1]) q[0];", PL_EPARSE, "t.qasm:4:10: ",
-     "expected a parameter index"},
+    {HDR "qreg q[1];\nrx(theta[-1]) q[0];", PL_EPARSE,
+     "t.qasm:4:10: ", "expected a parameter index"},
     {HDR "qreg q[1];\nrx(theta[99999999999]) q[0];", PL_EINVAL, "t.qasm:4:10: ", "too large"},
-    {HDR "qreg q[1];\nrx((1) q[0];", PL_EPARSE, "t.qasm:4:8: ",
-     "expected ',' or ')' after a parameter, got 'q'"},
+    {HDR "qreg q[1];\nrx((1) q[0];", PL_EPARSE,
+     "t.qasm:4:8: ", "expected ',' or ')' after a parameter, got 'q'"},
     {HDR "qreg q[1];\nrx(sin 1) q[0];", PL_EPARSE, "t.qasm:4:8: ", "expected '(' after 'sin'"},
     {HDR "qreg q[1];\nrx(*) q[0];", PL_EPARSE, "t.qasm:4:4: ", "expected an expression"},
 };
@@ -228,8 +228,8 @@ static void test_gate_bomb(void **state) {
     (void)state;
     char text[4096];
     int len = sprintf(text, HDR "gate g0 a { x a; }\n");
-    for (int i = 1; i <= 40; i++) len += sprintf(text + len, "gate g%d a { g%d a; g%d a; }\n", i,
-                                                 i - 1, i - 1);
+    for (int i = 1; i <= 40; i++)
+        len += sprintf(text + len, "gate g%d a { g%d a; g%d a; }\n", i, i - 1, i - 1);
     sprintf(text + len, "qreg q[1];\ng40 q[0];\n");
     pl_circuit_t *c = NULL;
     assert_int_equal(pl_qasm_read_string(text, "t.qasm", &c), PL_EUNSUPPORTED);
@@ -275,11 +275,11 @@ static void test_expressions(void **state) {
         {"-pi^2", 0, -1, -PL_PI * PL_PI}, /* ^ binds tighter than unary minus */
         {"2*theta[3]+1", 2, 3, 1},
         {"sin(pi/6)", 0, -1, 0.5},
-        {"2^3^2", 0, -1, 512},            /* right-associative */
+        {"2^3^2", 0, -1, 512}, /* right-associative */
         {"-2^2", 0, -1, -4},
         {"2^-1", 0, -1, 0.5},
         {"(1+2)*3", 0, -1, 9},
-        {"1-2-3", 0, -1, -4},             /* left-associative */
+        {"1-2-3", 0, -1, -4}, /* left-associative */
         {"8/2/2", 0, -1, 2},
         {"-theta[0]/2 + pi", -0.5, 0, PL_PI},
         {"3*(theta[2]-1)*2", 6, 2, -6},
@@ -342,9 +342,9 @@ static void test_broadcast(void **state) {
         int n;
         int q[3];
     } want[] = {
-        {PL_GATE_H, 1, {0}},         {PL_GATE_H, 1, {1}},         {PL_GATE_CX, 2, {0, 2}},
-        {PL_GATE_CX, 2, {1, 3}},     {PL_GATE_CX, 2, {1, 2}},     {PL_GATE_CX, 2, {1, 3}},
-        {PL_GATE_RZ, 1, {2}},        {PL_GATE_RZ, 1, {3}},        {PL_GATE_CCX, 3, {0, 2, 1}},
+        {PL_GATE_H, 1, {0}},         {PL_GATE_H, 1, {1}},     {PL_GATE_CX, 2, {0, 2}},
+        {PL_GATE_CX, 2, {1, 3}},     {PL_GATE_CX, 2, {1, 2}}, {PL_GATE_CX, 2, {1, 3}},
+        {PL_GATE_RZ, 1, {2}},        {PL_GATE_RZ, 1, {3}},    {PL_GATE_CCX, 3, {0, 2, 1}},
         {PL_GATE_CCX, 3, {0, 3, 1}},
     };
     assert_int_equal(pl_circuit_size(c), sizeof want / sizeof want[0]);
@@ -375,16 +375,19 @@ static void test_qelib1_natives(void **state) {
         const char *name;
         pl_gate_t g;
     } gates[] = {
-        {"u3", PL_GATE_U3},   {"u2", PL_GATE_U2},     {"u1", PL_GATE_P},     {"u", PL_GATE_U3},
-        {"p", PL_GATE_P},     {"cx", PL_GATE_CX},     {"id", PL_GATE_ID},    {"x", PL_GATE_X},
-        {"y", PL_GATE_Y},     {"z", PL_GATE_Z},       {"h", PL_GATE_H},      {"s", PL_GATE_S},
-        {"sdg", PL_GATE_SDG}, {"t", PL_GATE_T},       {"tdg", PL_GATE_TDG},  {"sx", PL_GATE_SX},
-        {"sxdg", PL_GATE_SXDG}, {"rx", PL_GATE_RX},   {"ry", PL_GATE_RY},    {"rz", PL_GATE_RZ},
-        {"cz", PL_GATE_CZ},   {"cy", PL_GATE_CY},     {"ch", PL_GATE_CH},    {"csx", PL_GATE_CSX},
-        {"swap", PL_GATE_SWAP}, {"ccx", PL_GATE_CCX}, {"cswap", PL_GATE_CSWAP},
-        {"crx", PL_GATE_CRX}, {"cry", PL_GATE_CRY},   {"crz", PL_GATE_CRZ},  {"cu1", PL_GATE_CP},
-        {"cp", PL_GATE_CP},   {"cu3", PL_GATE_CU3},   {"rxx", PL_GATE_RXX},  {"ryy", PL_GATE_RYY},
-        {"rzz", PL_GATE_RZZ}, {"c3x", PL_GATE_MCX},   {"c4x", PL_GATE_MCX},
+        {"u3", PL_GATE_U3},     {"u2", PL_GATE_U2},     {"u1", PL_GATE_P},
+        {"u", PL_GATE_U3},      {"p", PL_GATE_P},       {"cx", PL_GATE_CX},
+        {"id", PL_GATE_ID},     {"x", PL_GATE_X},       {"y", PL_GATE_Y},
+        {"z", PL_GATE_Z},       {"h", PL_GATE_H},       {"s", PL_GATE_S},
+        {"sdg", PL_GATE_SDG},   {"t", PL_GATE_T},       {"tdg", PL_GATE_TDG},
+        {"sx", PL_GATE_SX},     {"sxdg", PL_GATE_SXDG}, {"rx", PL_GATE_RX},
+        {"ry", PL_GATE_RY},     {"rz", PL_GATE_RZ},     {"cz", PL_GATE_CZ},
+        {"cy", PL_GATE_CY},     {"ch", PL_GATE_CH},     {"csx", PL_GATE_CSX},
+        {"swap", PL_GATE_SWAP}, {"ccx", PL_GATE_CCX},   {"cswap", PL_GATE_CSWAP},
+        {"crx", PL_GATE_CRX},   {"cry", PL_GATE_CRY},   {"crz", PL_GATE_CRZ},
+        {"cu1", PL_GATE_CP},    {"cp", PL_GATE_CP},     {"cu3", PL_GATE_CU3},
+        {"rxx", PL_GATE_RXX},   {"ryy", PL_GATE_RYY},   {"rzz", PL_GATE_RZZ},
+        {"c3x", PL_GATE_MCX},   {"c4x", PL_GATE_MCX},
     };
     const int qubits[5] = {4, 2, 0, 3, 1};
     for (size_t i = 0; i < sizeof gates / sizeof gates[0]; i++) {
@@ -396,8 +399,8 @@ static void test_qelib1_natives(void **state) {
             len += snprintf(text + len, sizeof text - (size_t)len, "%s0.%d", k ? "," : "(", k + 1);
         len += snprintf(text + len, sizeof text - (size_t)len, "%s", info->angles ? ") " : " ");
         for (int j = 0; j < nq; j++)
-            len += snprintf(text + len, sizeof text - (size_t)len, "%sq[%d]", j ? "," : "",
-                            qubits[j]);
+            len +=
+                snprintf(text + len, sizeof text - (size_t)len, "%sq[%d]", j ? "," : "", qubits[j]);
         snprintf(text + len, sizeof text - (size_t)len, ";\n");
         pl_circuit_t *c = parse(text);
         assert_int_equal(pl_circuit_size(c), 1);
@@ -616,15 +619,17 @@ static void test_roundtrip_ops(void **state) {
 static void edge_unitaries(pl_rng_t *rng, int i, double complex u[4]) {
     const double r = sqrt(0.5);
     const double complex cases[][4] = {
-        {1, 0, 0, cexp(0.3 * I)},                     /* diagonal: sin(θ/2) = 0 */
-        {0, cexp(0.2 * I), cexp(-2.5 * I), 0},        /* anti-diagonal: cos(θ/2) = 0 */
-        {-1, 0, 0, -1},                                /* −I */
+        {1, 0, 0, cexp(0.3 * I)},              /* diagonal: sin(θ/2) = 0 */
+        {0, cexp(0.2 * I), cexp(-2.5 * I), 0}, /* anti-diagonal: cos(θ/2) = 0 */
+        {-1, 0, 0, -1},                        /* −I */
         {cexp(0.9 * I) * r, cexp(0.9 * I) * r, cexp(0.9 * I) * r, -cexp(0.9 * I) * r},
         {1e-9, -sqrt(1 - 1e-18), sqrt(1 - 1e-18), 1e-9},
     };
     const int ncases = (int)(sizeof cases / sizeof cases[0]);
-    if (i < ncases) memcpy(u, cases[i], sizeof cases[i]);
-    else dense_random_unitary(2, rng, u);
+    if (i < ncases)
+        memcpy(u, cases[i], sizeof cases[i]);
+    else
+        dense_random_unitary(2, rng, u);
 }
 
 /* UNITARY1 → u3 (up to a global phase); MCU with one control → cu3 + u1
@@ -748,9 +753,11 @@ static void test_write_unsupported(void **state) {
         char *text = NULL;
         assert_int_equal(pl_qasm_write_string(c, NULL, &text), PL_EUNSUPPORTED);
         assert_null(text);
-        test_expect_contains(pl_error_message(), i == 0   ? "operation 1 (unitary2): a 2-qubit unitary matrix has no"
-                       : i == 1 ? "operation 1 (mcu): a 2x2 unitary with 2 controls"
-                                : "operation 1 (mcx): an X with 5 controls has no qelib1 gate");
+        test_expect_contains(pl_error_message(),
+                             i == 0 ? "operation 1 (unitary2): a 2-qubit unitary matrix has no"
+                             : i == 1
+                                 ? "operation 1 (mcu): a 2x2 unitary with 2 controls"
+                                 : "operation 1 (mcx): an X with 5 controls has no qelib1 gate");
         pl_circuit_destroy(c);
     }
 }

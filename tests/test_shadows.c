@@ -73,8 +73,8 @@ static void test_estimates_within_bounds(void **state) {
                 assert_int_equal(e.weight, w);
                 if (fabs(e.mean - want) > e.mean_radius || fabs(e.mom - want) > e.mom_radius)
                     test_fail("weight %d: mean %.4f ± %.4f, median of means %.4f ± %.4f, exact "
-                              "%.4f (seed %u)", w, e.mean, e.mean_radius, e.mom, e.mom_radius,
-                              want, SEED);
+                              "%.4f (seed %u)",
+                              w, e.mean, e.mean_radius, e.mom, e.mom_radius, want, SEED);
                 /* the Hoeffding radius of the formula */
                 assert_true(fabs(e.mean_radius - pow(3, w) * sqrt(2 * log(2 / 1e-3) / 4000)) <
                             1e-12);
@@ -417,7 +417,8 @@ static void test_mps_sampler(void **state) {
     ASSERT_OK(pl_mps_create_random(10, 6, SEED, &psi));
     pl_sv_t *sv = mps_to_sv(psi);
     double norm = 0.0;
-    for (size_t i = 0; i < pl_sv_dim(sv); i++) norm += creal(pl_sv_data(sv)[i] * conj(pl_sv_data(sv)[i]));
+    for (size_t i = 0; i < pl_sv_dim(sv); i++)
+        norm += creal(pl_sv_data(sv)[i] * conj(pl_sv_data(sv)[i]));
     assert_true(fabs(norm - 1.0) < 1e-10);
     pl_shadows_t *from_mps, *from_sv;
     ASSERT_OK(pl_shadows_from_mps(psi, 20000, 11, &from_mps));

@@ -46,7 +46,7 @@ static pl_pauli_t *pauli_from(int n, const char *letters) {
     pl_pauli_t *p = NULL;
     ASSERT_OK(pl_pauli_create(n, &p));
     for (int q = 0; q < n; q++) {
-        pl_pauli_op_t op = letters[q] == 'X' ? PL_X
+        pl_pauli_op_t op = letters[q] == 'X'   ? PL_X
                            : letters[q] == 'Y' ? PL_Y
                            : letters[q] == 'Z' ? PL_Z
                                                : PL_I;
@@ -61,7 +61,9 @@ static void random_letters(pl_rng_t *rng, int n, const char *alphabet, char *let
     letters[n] = '\0';
 }
 
-static double random_angle(pl_rng_t *rng) { return 4 * PL_PI * (pl_rng_uniform(rng) - 0.5); }
+static double random_angle(pl_rng_t *rng) {
+    return 4 * PL_PI * (pl_rng_uniform(rng) - 0.5);
+}
 
 /* A Pauli sum given as letters and coefficients, built both ways. */
 enum { MAX_TERMS = 64 };
@@ -146,75 +148,75 @@ static void random_op(pl_rng_t *rng, int n, pl_sv_t *sv, double complex *psi, ch
     int qs[8];
     double complex u[16];
     switch (kind) {
-    case OP_GATE: {
-        pl_gate_t g;
-        do g = (pl_gate_t)pl_rng_below(rng, PL_GATE_MCX);
-        while (pl_gate_info(g)->qubits > n);
-        int k = pl_gate_info(g)->qubits;
-        double angles[3] = {random_angle(rng), random_angle(rng), random_angle(rng)};
-        test_random_qubits(rng, n, k, qs);
-        snprintf(what, cap, "gate %s q(%d,%d,%d) angles (%.17g, %.17g, %.17g)",
-                 pl_gate_info(g)->name, qs[0], k > 1 ? qs[1] : -1, k > 2 ? qs[2] : -1,
-                 angles[0], angles[1], angles[2]);
-        ASSERT_OK(pl_sv_apply_gate(sv, g, qs, angles));
-        int kd = 0;
-        double complex *m = dense_gate_matrix(dense_gate_name(g), angles, &kd);
-        assert_int_equal(kd, k);
-        dense_apply(n, psi, m, k, qs);
-        free(m);
-        break;
-    }
-    case OP_1Q:
-        test_random_qubits(rng, n, 1, qs);
-        dense_random_unitary(2, rng, u);
-        snprintf(what, cap, "apply_1q q%d", qs[0]);
-        ASSERT_OK(pl_sv_apply_1q(sv, qs[0], u));
-        dense_apply(n, psi, u, 1, qs);
-        break;
-    case OP_2Q:
-        test_random_qubits(rng, n, 2, qs);
-        dense_random_unitary(4, rng, u);
-        snprintf(what, cap, "apply_2q q(%d,%d)", qs[0], qs[1]);
-        ASSERT_OK(pl_sv_apply_2q(sv, qs[0], qs[1], u));
-        dense_apply(n, psi, u, 2, qs);
-        break;
-    case OP_MC1Q: {
-        int nc = 1 + (int)pl_rng_below(rng, (uint64_t)(n - 1 < 3 ? n - 1 : 3));
-        test_random_qubits(rng, n, nc + 1, qs); /* controls qs[0..nc), target qs[nc] */
-        dense_random_unitary(2, rng, u);
-        snprintf(what, cap, "apply_mc1q %d controls (%d,%d,%d) target %d", nc, qs[0],
-                 nc > 1 ? qs[1] : -1, nc > 2 ? qs[2] : -1, qs[nc]);
-        ASSERT_OK(pl_sv_apply_mc1q(sv, qs, nc, qs[nc], u));
-        double complex *m = dense_controlled(u, 1, nc);
-        dense_apply(n, psi, m, nc + 1, qs);
-        free(m);
-        break;
-    }
-    case OP_PAULI_ROT:
-    case OP_PAULI: {
-        char letters[16];
-        random_letters(rng, n, "IXYZ", letters);
-        pl_pauli_t *p = pauli_from(n, letters);
-        char back[16];
-        dense_pauli_letters(p, back);
-        assert_string_equal(back, letters); /* the documented x/z encoding */
-        double complex *m;
-        if (kind == OP_PAULI_ROT) {
-            double th = random_angle(rng);
-            snprintf(what, cap, "apply_pauli_rot %s θ=%.17g", letters, th);
-            ASSERT_OK(pl_sv_apply_pauli_rot(sv, p, th));
-            m = dense_pauli_rot_matrix_str(n, letters, th);
-        } else {
-            snprintf(what, cap, "apply_pauli %s", letters);
-            ASSERT_OK(pl_sv_apply_pauli(sv, p));
-            m = dense_pauli_matrix_str(n, letters);
+        case OP_GATE: {
+            pl_gate_t g;
+            do g = (pl_gate_t)pl_rng_below(rng, PL_GATE_MCX);
+            while (pl_gate_info(g)->qubits > n);
+            int k = pl_gate_info(g)->qubits;
+            double angles[3] = {random_angle(rng), random_angle(rng), random_angle(rng)};
+            test_random_qubits(rng, n, k, qs);
+            snprintf(what, cap, "gate %s q(%d,%d,%d) angles (%.17g, %.17g, %.17g)",
+                     pl_gate_info(g)->name, qs[0], k > 1 ? qs[1] : -1, k > 2 ? qs[2] : -1,
+                     angles[0], angles[1], angles[2]);
+            ASSERT_OK(pl_sv_apply_gate(sv, g, qs, angles));
+            int kd = 0;
+            double complex *m = dense_gate_matrix(dense_gate_name(g), angles, &kd);
+            assert_int_equal(kd, k);
+            dense_apply(n, psi, m, k, qs);
+            free(m);
+            break;
         }
-        dense_apply_full(n, psi, m);
-        free(m);
-        pl_pauli_destroy(p);
-        break;
-    }
-    default: fail();
+        case OP_1Q:
+            test_random_qubits(rng, n, 1, qs);
+            dense_random_unitary(2, rng, u);
+            snprintf(what, cap, "apply_1q q%d", qs[0]);
+            ASSERT_OK(pl_sv_apply_1q(sv, qs[0], u));
+            dense_apply(n, psi, u, 1, qs);
+            break;
+        case OP_2Q:
+            test_random_qubits(rng, n, 2, qs);
+            dense_random_unitary(4, rng, u);
+            snprintf(what, cap, "apply_2q q(%d,%d)", qs[0], qs[1]);
+            ASSERT_OK(pl_sv_apply_2q(sv, qs[0], qs[1], u));
+            dense_apply(n, psi, u, 2, qs);
+            break;
+        case OP_MC1Q: {
+            int nc = 1 + (int)pl_rng_below(rng, (uint64_t)(n - 1 < 3 ? n - 1 : 3));
+            test_random_qubits(rng, n, nc + 1, qs); /* controls qs[0..nc), target qs[nc] */
+            dense_random_unitary(2, rng, u);
+            snprintf(what, cap, "apply_mc1q %d controls (%d,%d,%d) target %d", nc, qs[0],
+                     nc > 1 ? qs[1] : -1, nc > 2 ? qs[2] : -1, qs[nc]);
+            ASSERT_OK(pl_sv_apply_mc1q(sv, qs, nc, qs[nc], u));
+            double complex *m = dense_controlled(u, 1, nc);
+            dense_apply(n, psi, m, nc + 1, qs);
+            free(m);
+            break;
+        }
+        case OP_PAULI_ROT:
+        case OP_PAULI: {
+            char letters[16];
+            random_letters(rng, n, "IXYZ", letters);
+            pl_pauli_t *p = pauli_from(n, letters);
+            char back[16];
+            dense_pauli_letters(p, back);
+            assert_string_equal(back, letters); /* the documented x/z encoding */
+            double complex *m;
+            if (kind == OP_PAULI_ROT) {
+                double th = random_angle(rng);
+                snprintf(what, cap, "apply_pauli_rot %s θ=%.17g", letters, th);
+                ASSERT_OK(pl_sv_apply_pauli_rot(sv, p, th));
+                m = dense_pauli_rot_matrix_str(n, letters, th);
+            } else {
+                snprintf(what, cap, "apply_pauli %s", letters);
+                ASSERT_OK(pl_sv_apply_pauli(sv, p));
+                m = dense_pauli_matrix_str(n, letters);
+            }
+            dense_apply_full(n, psi, m);
+            free(m);
+            pl_pauli_destroy(p);
+            break;
+        }
+        default: fail();
     }
 }
 
@@ -239,7 +241,7 @@ static void test_random_circuits_vs_dense(void **state) {
                     free(psi);
                     pl_sv_destroy(sv);
                     test_fail("seed %u stream %llu, n=%d, step %d (%s): max |sv − dense| = %.3g",
-                                SEED, (unsigned long long)stream, n, s, what, err);
+                              SEED, (unsigned long long)stream, n, s, what, err);
                 }
             }
             free(psi);
@@ -278,8 +280,8 @@ static void test_every_gate_every_placement(void **state) {
                     pl_sv_destroy(sv);
                     if (!(err < TOL))
                         test_fail("gate %s on (%d,%d,%d) angles (%.17g,%.17g,%.17g): err %.3g",
-                                    pl_gate_info(g)->name, a, b, c, angles[0], angles[1],
-                                    angles[2], err);
+                                  pl_gate_info(g)->name, a, b, c, angles[0], angles[1], angles[2],
+                                  err);
                 }
     }
 }
@@ -346,7 +348,8 @@ static void test_qft_closed_form(void **state) {
             double worst = 0.0;
             for (uint64_t k = 0; k < dim; k++) {
                 uint64_t jk = (j * k) % dim; /* exact phase index */
-                double complex want = cexp(2 * PL_PI * I * (double)jk / (double)dim) / sqrt((double)dim);
+                double complex want =
+                    cexp(2 * PL_PI * I * (double)jk / (double)dim) / sqrt((double)dim);
                 double e = cabs(a[k] - want);
                 if (e > worst) worst = e;
             }
@@ -444,7 +447,7 @@ static void test_expval_pauli_vs_dense(void **state) {
             assert_true(cabs(direct - want) < 1e-12); /* the two references agree */
             if (!(fabs(got - creal(want)) < TOL * scale * scale))
                 test_fail("expval_pauli seed %u n=%d %s: %.17g vs %.17g", SEED, n, letters, got,
-                            creal(want));
+                          creal(want));
         }
         free(psi);
         pl_sv_destroy(sv);
@@ -464,8 +467,8 @@ static void random_terms(pl_rng_t *rng, int n, sum_kind_t kind, terms_t *t) {
             uint64_t mask = pl_rng_below(rng, UINT64_C(1) << n);
             for (int k = 0; k < 12; k++) {
                 for (int q = 0; q < n; q++)
-                    letters[q] = (mask >> q) & 1 ? "XY"[pl_rng_below(rng, 2)]
-                                                 : "IZ"[pl_rng_below(rng, 2)];
+                    letters[q] =
+                        (mask >> q) & 1 ? "XY"[pl_rng_below(rng, 2)] : "IZ"[pl_rng_below(rng, 2)];
                 letters[n] = '\0';
                 terms_add(t, letters, pl_rng_normal(rng));
             }
@@ -510,8 +513,8 @@ static void test_expval_sum_vs_dense(void **state) {
             double complex want = dense_expval(n, psi, hm);
             if (!(cabs(got - want) < TOL * (1 + bound)))
                 test_fail("expval_sum seed %u n=%d kind %d (%d terms): (%.17g%+.17gi) vs "
-                            "(%.17g%+.17gi)", SEED, n, kind, t.count, creal(got), cimag(got),
-                            creal(want), cimag(want));
+                          "(%.17g%+.17gi)",
+                          SEED, n, kind, t.count, creal(got), cimag(got), creal(want), cimag(want));
             /* The state is not modified. */
             assert_true(dense_max_diff(pl_sv_data_const(sv), psi, dim) == 0.0);
             free(hm);
@@ -563,7 +566,7 @@ static void test_expval_large_registers(void **state) {
         ASSERT_OK(pl_sv_expval_sum(sv, h, &got));
         if (!(cabs(got - want) < 1e-11))
             test_fail("expval_sum n=%d: (%.17g%+.17gi) vs (%.17g%+.17gi)", n, creal(got),
-                        cimag(got), creal(want), cimag(want));
+                      cimag(got), creal(want), cimag(want));
         pl_pauli_sum_destroy(h);
         pl_sv_destroy(sv);
         free(psi);
@@ -599,16 +602,16 @@ static void test_sample_chi_square(void **state) {
             ASSERT_OK(pl_sv_sample(sv, b == 0 && n == 3 ? NULL : basis, SHOTS, &srng, outcomes));
             uint64_t counts[32] = {0};
             for (int s = 0; s < SHOTS; s++) {
-                if (outcomes[s] >= dim) test_fail("outcome %llu for n=%d",
-                                                    (unsigned long long)outcomes[s], n);
+                if (outcomes[s] >= dim)
+                    test_fail("outcome %llu for n=%d", (unsigned long long)outcomes[s], n);
                 counts[outcomes[s]]++;
             }
             double probs[32], stat;
             int dof;
             dense_basis_probs(n, psi, basis, probs);
             if (!dense_chi2_test(probs, counts, dim, SHOTS, 0.999, &stat, &dof))
-                test_fail("sample n=%d basis %s (seed %u stream %d): chi2 %.2f with %d dof",
-                            n, basis, SEED + 1, (int)(10 * si + b), stat, dof);
+                test_fail("sample n=%d basis %s (seed %u stream %d): chi2 %.2f with %d dof", n,
+                          basis, SEED + 1, (int)(10 * si + b), stat, dof);
         }
         pl_sv_destroy(sv);
         free(psi);
@@ -751,7 +754,8 @@ static void test_thread_count_independence(void **state) {
     omp_set_num_threads(before);
     size_t dim = (size_t)1 << THREAD_N;
     for (size_t i = 0; i < dim; i++)
-        if (!(creal(one.amps[i]) == creal(many.amps[i]) && cimag(one.amps[i]) == cimag(many.amps[i])))
+        if (!(creal(one.amps[i]) == creal(many.amps[i]) &&
+              cimag(one.amps[i]) == cimag(many.amps[i])))
             test_fail("amplitude %zu differs between 1 and 3 threads", i);
     assert_true(one.norm2 == many.norm2);
     assert_true(one.ev_pauli == many.ev_pauli);
@@ -818,8 +822,9 @@ static void test_expval_sum_shots_converges(void **state) {
             double se = sqrt(var / (double)shots[i]);
             if (!(fabs(est - exact) <= 5 * se))
                 test_fail("expval_sum_shots %llu shots (seed %u stream %d): %.6f vs exact %.6f, "
-                            "5 standard errors = %.6f", (unsigned long long)shots[i], SEED + 2,
-                            (int)(10 * i + rep), est, exact, 5 * se);
+                          "5 standard errors = %.6f",
+                          (unsigned long long)shots[i], SEED + 2, (int)(10 * i + rep), est, exact,
+                          5 * se);
         }
     /* Identity-only sums are exact. */
     pl_pauli_sum_t *id = NULL;
@@ -846,15 +851,18 @@ static void test_expval_sum_shots_converges(void **state) {
 
 static void expect_einval(pl_status_t st, const char *call, const char *needle) {
     if (st != PL_EINVAL) test_fail("%s returned %d, expected PL_EINVAL", call, (int)st);
-    if (needle) test_expect_contains(pl_error_message(), needle);
-    else assert_true(strlen(pl_error_message()) > 0);
+    if (needle)
+        test_expect_contains(pl_error_message(), needle);
+    else
+        assert_true(strlen(pl_error_message()) > 0);
 }
 
 static void test_argument_errors(void **state) {
     (void)state;
     pl_sv_t *sv = sv_new(3);
     const double complex before0 = pl_sv_data_const(sv)[0];
-    double ang[3] = {0.1, 0.2, 0.3}, nan_ang[3] = {NAN, 0.2, 0.3}, inf_ang[3] = {0.1, 0.2, INFINITY};
+    double ang[3] = {0.1, 0.2, 0.3}, nan_ang[3] = {NAN, 0.2, 0.3},
+           inf_ang[3] = {0.1, 0.2, INFINITY};
     double complex u[16] = {1, 0, 0, 1};
     int out3[2] = {0, 3}, neg[2] = {-1, 0}, rep[2] = {1, 1}, rep3[3] = {2, 0, 2};
     expect_einval(pl_sv_apply_gate(sv, PL_GATE_CX, out3, NULL), "cx 0,3", "out of range");

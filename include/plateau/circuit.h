@@ -42,11 +42,11 @@ static inline pl_angle_t pl_angle_const(double b) {
 typedef struct {
     pl_gate_t gate;
     int nqubits;
-    const int *qubits;            /**< controls first, then targets */
+    const int *qubits; /**< controls first, then targets */
     int nangles;
     const pl_angle_t *angles;
     const pl_complex *matrix; /**< UNITARY1/2 and MCU, else NULL */
-    const pl_pauli_t *pauli;      /**< PAULI_ROT (on the circuit's n qubits), else NULL;
+    const pl_pauli_t *pauli;  /**< PAULI_ROT (on the circuit's n qubits), else NULL;
                                        its qubits[] are the string's support, ascending */
 } pl_op_t;
 
@@ -103,8 +103,7 @@ void pl_circuit_set_clbits(pl_circuit_t *c, int n);
  * @p theta (op->nangles of them into @p angles).
  * @return PL_EINVAL naming the gate when an angle is not finite.
  */
-PL_NODISCARD pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta,
-                                           double *angles);
+PL_NODISCARD pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *angles);
 
 /**
  * Check parameter values for @p c: PL_EINVAL when the circuit has parameters

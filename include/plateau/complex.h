@@ -26,9 +26,12 @@ typedef double _Complex pl_complex;
  * registers on x86-64 and AArch64), which tests/cxx checks.
  */
 #if defined(__cplusplus) && defined(__clang__)
-#define PL_COMPLEX_RETURN_BEGIN                                                \
-    _Pragma("clang diagnostic push")                                           \
+/* _Pragma takes one string literal: keep clang-format from splitting it. */
+// clang-format off
+#define PL_COMPLEX_RETURN_BEGIN \
+    _Pragma("clang diagnostic push") \
     _Pragma("clang diagnostic ignored \"-Wreturn-type-c-linkage\"")
+// clang-format on
 #define PL_COMPLEX_RETURN_END _Pragma("clang diagnostic pop")
 #else
 #define PL_COMPLEX_RETURN_BEGIN

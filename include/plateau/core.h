@@ -68,7 +68,7 @@ PL_NODISCARD pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_
 
 /** pl_mem_grow() for the array @p arr of any element type and capacity @p cap
  * (a size_t lvalue): `PL_TRY(PL_GROW(c->ops, c->ops_cap, c->nops + 1, "operations"));` */
-#define PL_GROW(arr, cap, need, what) \
+#define PL_GROW(arr, cap, need, what)                                                              \
     pl_mem_grow((void **)&(arr), &(cap), (need), sizeof *(arr), (what))
 
 /**
@@ -87,11 +87,11 @@ PL_NODISCARD pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_
  *   1.0 GB (see --max-memory)" when the limit refuses, "out of memory
  *   allocating WHAT (N of them)" when the size overflows
  */
-PL_NODISCARD pl_status_t pl_mem_grow_limited(void **buf, size_t *cap, size_t need,
-                                             size_t elem_size, const char *what);
+PL_NODISCARD pl_status_t pl_mem_grow_limited(void **buf, size_t *cap, size_t need, size_t elem_size,
+                                             const char *what);
 
 /** pl_mem_grow_limited() for the array @p arr of any element type and capacity @p cap. */
-#define PL_GROW_LIMITED(arr, cap, need, what) \
+#define PL_GROW_LIMITED(arr, cap, need, what)                                                      \
     pl_mem_grow_limited((void **)&(arr), &(cap), (need), sizeof *(arr), (what))
 
 /**
@@ -196,8 +196,8 @@ void pl_progress_update(pl_progress_t *p, uint64_t done);
 /** Finish the bar (prints the final line and a newline) and free it. */
 void pl_progress_end(pl_progress_t *p);
 /** Render one bar line into @p buf (used by pl_progress_update; exposed for tests). */
-void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done,
-                        uint64_t total, double elapsed_s);
+void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done, uint64_t total,
+                        double elapsed_s);
 
 /** Monotonic wall-clock time in seconds. */
 double pl_timer_now(void);

@@ -40,14 +40,14 @@ extern "C" {
 typedef struct {
     const pl_model_t *model;
     int sites;
-    int points;    /**< random points; with grid: points per swept parameter */
-    bool grid;     /**< a regular grid over the swept parameters (points^d in all) */
+    int points; /**< random points; with grid: points per swept parameter */
+    bool grid;  /**< a regular grid over the swept parameters (points^d in all) */
     uint64_t shots;
-    uint64_t seed; /**< parameter points, start vectors, shots (per point) */
+    uint64_t seed;                   /**< parameter points, start vectors, shots (per point) */
     bool fixed[PL_MODEL_MAX_PARAMS]; /**< parameters held at fixed_value instead of swept */
     double fixed_value[PL_MODEL_MAX_PARAMS];
-    pl_ground_opts_t gs;                 /**< ground-state settings (seed ignored) */
-    int rank, nranks;                /**< this process's share (0, 1 when alone) */
+    pl_ground_opts_t gs; /**< ground-state settings (seed ignored) */
+    int rank, nranks;    /**< this process's share (0, 1 when alone) */
     /** Called (serialised) after each computed point with done / total of this rank. */
     void (*progress)(int done, int total, void *ctx);
     void *progress_ctx;
@@ -91,9 +91,9 @@ typedef struct pl_dataset {
     const pl_model_t *model;
     int sites, points, nparams;
     uint64_t shots;
-    double *params;   /**< [points · nparams] */
-    int *labels;      /**< [points] */
-    double *energies; /**< [points] */
+    double *params;         /**< [points · nparams] */
+    int *labels;            /**< [points] */
+    double *energies;       /**< [points] */
     pl_shadows_t **shadows; /**< [points] (NULL when the file has no shots) */
 } pl_dataset_t;
 

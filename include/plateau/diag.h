@@ -44,7 +44,7 @@ typedef struct {
 /** One point of a scan. */
 typedef struct {
     int qubits;
-    int params;      /**< parameters of the circuit */
+    int params; /**< parameters of the circuit */
     int samples;
     double var_grad; /**< Var[∂_k C] (k = param_index), or its mean over k */
     double stderr;   /**< standard error of var_grad (from the sample fourth moments) */
@@ -71,8 +71,8 @@ PL_NODISCARD pl_status_t pl_bp_sample(const pl_circuit_t *c, const pl_pauli_sum_
 /** Fit of log Var against n. */
 typedef struct {
     int points;
-    double rate, rate_stderr; /**< exponential: log Var = a − rate·n (natural log) */
-    double base;              /**< e^rate: Var ∝ base^−n */
+    double rate, rate_stderr;         /**< exponential: log Var = a − rate·n (natural log) */
+    double base;                      /**< e^rate: Var ∝ base^−n */
     double exponent, exponent_stderr; /**< polynomial: log Var = a − exponent·log n */
     double log_a_exp, log_a_poly;     /**< the intercepts a of both fits */
     double chi2_exp, chi2_poly;       /**< weighted residuals of both fits */
@@ -100,28 +100,33 @@ typedef struct {
 } pl_audit_opts_t;
 
 /** Which classical simulator the audit found (PL_SIM_NONE: none). */
-typedef enum { PL_SIM_NONE, PL_SIM_GSIM, PL_SIM_LIGHT_CONE, PL_SIM_PAULI_PROPAGATION } pl_sim_kind_t;
+typedef enum {
+    PL_SIM_NONE,
+    PL_SIM_GSIM,
+    PL_SIM_LIGHT_CONE,
+    PL_SIM_PAULI_PROPAGATION
+} pl_sim_kind_t;
 
 /** The evidence and the verdict. */
 typedef struct {
     int qubits, params;
-    size_t dla_dim;        /**< dimension, or a lower bound when capped */
+    size_t dla_dim; /**< dimension, or a lower bound when capped */
     bool dla_capped;
-    size_t dla_center_dim; /**< when not capped */
-    bool dla_ok;           /**< false when the DLA could not be computed (note says why) */
-    bool has_prediction;   /**< predicted_variance is set */
+    size_t dla_center_dim;     /**< when not capped */
+    bool dla_ok;               /**< false when the DLA could not be computed (note says why) */
+    bool has_prediction;       /**< predicted_variance is set */
     double predicted_variance; /**< P_g(ρ)P_g(O)/dim g (Lie-algebraic theory) */
-    double haar_variance;  /**< Var[C] of a unitary 2-design: the barren-plateau scale */
+    double haar_variance;      /**< Var[C] of a unitary 2-design: the barren-plateau scale */
     bool sampled;
     double var_cost, var_cost_stderr, var_grad, var_grad_stderr; /**< sampled */
-    int light_cone;        /**< qubits in the backward light cone of the observable */
-    size_t terms_w2, terms_w4;    /**< strings kept by propagation at max weight 2 and 4 */
+    int light_cone;                    /**< qubits in the backward light cone of the observable */
+    size_t terms_w2, terms_w4;         /**< strings kept by propagation at max weight 2 and 4 */
     double truncated_w2, truncated_w4; /**< their truncated weight Σ|dropped c| */
-    double obs_norm1;      /**< Σ|c| of the observable (the truncated weights' scale) */
+    double obs_norm1; /**< Σ|c| of the observable (the truncated weights' scale) */
     pl_sim_kind_t simulator;
-    const char *verdict;   /**< "barren plateau", "trainable and classically simulable",
+    const char *verdict; /**< "barren plateau", "trainable and classically simulable",
                                 "trainable, no efficient classical simulation known" */
-    char note[256];        /**< why a part could not be computed, or "" */
+    char note[256];      /**< why a part could not be computed, or "" */
 } pl_audit_t;
 
 /**

@@ -84,16 +84,16 @@ void pl_error_clear(void);
 PL_NORETURN void pl_error_internal(const char *file, int line, const char *what);
 
 /** Propagate a failing status to the caller. */
-#define PL_TRY(expr)                                                           \
-    do {                                                                       \
-        pl_status_t pl_try_status_ = (expr);                                   \
-        if (pl_try_status_ != PL_OK) return pl_try_status_;                    \
+#define PL_TRY(expr)                                                                               \
+    do {                                                                                           \
+        pl_status_t pl_try_status_ = (expr);                                                       \
+        if (pl_try_status_ != PL_OK) return pl_try_status_;                                        \
     } while (0)
 
 /** Check an internal invariant (always on, also in release builds). */
-#define PL_ASSERT(cond)                                                        \
-    do {                                                                       \
-        if (!(cond)) pl_error_internal(__FILE__, __LINE__, #cond);             \
+#define PL_ASSERT(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond)) pl_error_internal(__FILE__, __LINE__, #cond);                                 \
     } while (0)
 
 #ifdef __cplusplus

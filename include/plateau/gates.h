@@ -28,52 +28,53 @@ extern "C" {
 
 /** Gate kinds. The comment gives qubits/angles. */
 typedef enum {
-    PL_GATE_ID,     /**< 1/0 identity */
-    PL_GATE_X,      /**< 1/0 */
-    PL_GATE_Y,      /**< 1/0 */
-    PL_GATE_Z,      /**< 1/0 */
-    PL_GATE_H,      /**< 1/0 */
-    PL_GATE_S,      /**< 1/0 diag(1, i) */
-    PL_GATE_SDG,    /**< 1/0 */
-    PL_GATE_T,      /**< 1/0 diag(1, e^{iπ/4}) */
-    PL_GATE_TDG,    /**< 1/0 */
-    PL_GATE_SX,     /**< 1/0 sqrt(X) = ½[[1+i, 1−i],[1−i, 1+i]] */
-    PL_GATE_SXDG,   /**< 1/0 */
-    PL_GATE_RX,     /**< 1/1 */
-    PL_GATE_RY,     /**< 1/1 */
-    PL_GATE_RZ,     /**< 1/1 */
-    PL_GATE_P,      /**< 1/1 phase, qelib1 u1 and p */
-    PL_GATE_U2,     /**< 1/2 */
-    PL_GATE_U3,     /**< 1/3 qelib1 u3, u and the builtin U */
-    PL_GATE_CX,     /**< 2/0 control, target */
-    PL_GATE_CY,     /**< 2/0 */
-    PL_GATE_CZ,     /**< 2/0 */
-    PL_GATE_CH,     /**< 2/0 */
-    PL_GATE_CSX,    /**< 2/0 */
-    PL_GATE_SWAP,   /**< 2/0 */
-    PL_GATE_CRX,    /**< 2/1 */
-    PL_GATE_CRY,    /**< 2/1 */
-    PL_GATE_CRZ,    /**< 2/1 */
-    PL_GATE_CP,     /**< 2/1 qelib1 cu1 and cp */
-    PL_GATE_CU3,    /**< 2/3 */
-    PL_GATE_RXX,    /**< 2/1 exp(−iθ XX/2) */
-    PL_GATE_RYY,    /**< 2/1 */
-    PL_GATE_RZZ,    /**< 2/1 */
-    PL_GATE_CCX,    /**< 3/0 Toffoli */
-    PL_GATE_CSWAP,  /**< 3/0 Fredkin */
-    PL_GATE_MCX,    /**< k+1/0 X on the last qubit controlled by all others (c3x, c4x) */
+    PL_GATE_ID,       /**< 1/0 identity */
+    PL_GATE_X,        /**< 1/0 */
+    PL_GATE_Y,        /**< 1/0 */
+    PL_GATE_Z,        /**< 1/0 */
+    PL_GATE_H,        /**< 1/0 */
+    PL_GATE_S,        /**< 1/0 diag(1, i) */
+    PL_GATE_SDG,      /**< 1/0 */
+    PL_GATE_T,        /**< 1/0 diag(1, e^{iπ/4}) */
+    PL_GATE_TDG,      /**< 1/0 */
+    PL_GATE_SX,       /**< 1/0 sqrt(X) = ½[[1+i, 1−i],[1−i, 1+i]] */
+    PL_GATE_SXDG,     /**< 1/0 */
+    PL_GATE_RX,       /**< 1/1 */
+    PL_GATE_RY,       /**< 1/1 */
+    PL_GATE_RZ,       /**< 1/1 */
+    PL_GATE_P,        /**< 1/1 phase, qelib1 u1 and p */
+    PL_GATE_U2,       /**< 1/2 */
+    PL_GATE_U3,       /**< 1/3 qelib1 u3, u and the builtin U */
+    PL_GATE_CX,       /**< 2/0 control, target */
+    PL_GATE_CY,       /**< 2/0 */
+    PL_GATE_CZ,       /**< 2/0 */
+    PL_GATE_CH,       /**< 2/0 */
+    PL_GATE_CSX,      /**< 2/0 */
+    PL_GATE_SWAP,     /**< 2/0 */
+    PL_GATE_CRX,      /**< 2/1 */
+    PL_GATE_CRY,      /**< 2/1 */
+    PL_GATE_CRZ,      /**< 2/1 */
+    PL_GATE_CP,       /**< 2/1 qelib1 cu1 and cp */
+    PL_GATE_CU3,      /**< 2/3 */
+    PL_GATE_RXX,      /**< 2/1 exp(−iθ XX/2) */
+    PL_GATE_RYY,      /**< 2/1 */
+    PL_GATE_RZZ,      /**< 2/1 */
+    PL_GATE_CCX,      /**< 3/0 Toffoli */
+    PL_GATE_CSWAP,    /**< 3/0 Fredkin */
+    PL_GATE_MCX,      /**< k+1/0 X on the last qubit controlled by all others (c3x, c4x) */
     PL_GATE_UNITARY1, /**< 1/0 arbitrary 2x2 unitary matrix */
     PL_GATE_UNITARY2, /**< 2/0 arbitrary 4x4 unitary matrix */
-    PL_GATE_MCU,    /**< k+1/0 arbitrary 2x2 unitary on the last qubit, controlled by the others */
+    PL_GATE_MCU, /**< k+1/0 arbitrary 2x2 unitary on the last qubit, controlled by the others */
     PL_GATE_PAULI_ROT, /**< n/1 exp(−iθP/2) for a Pauli string P */
     PL_GATE_COUNT
 } pl_gate_t;
 
 /** Static facts about a gate kind. */
 typedef struct {
-    const char *name; /**< OpenQASM 2 name (qelib1), e.g. "cx"; generic kinds have descriptive names */
-    int qubits;       /**< qubit count, or -1 when variable (MCX, MCU, PAULI_ROT) */
-    int angles;       /**< number of angle parameters */
+    const char
+        *name;  /**< OpenQASM 2 name (qelib1), e.g. "cx"; generic kinds have descriptive names */
+    int qubits; /**< qubit count, or -1 when variable (MCX, MCU, PAULI_ROT) */
+    int angles; /**< number of angle parameters */
 } pl_gate_info_t;
 
 /** Facts about @p g (g < PL_GATE_COUNT). */

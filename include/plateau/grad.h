@@ -73,9 +73,9 @@ typedef enum {
  * @param[out] outputs the nsamples values f = ⟨H⟩ (may be NULL)
  */
 PL_NODISCARD pl_status_t pl_grad_batch_loss(const pl_circuit_t *c, const double *theta,
-                                       const pl_pauli_sum_t *h, const pl_sv_t *const *inputs,
-                                       const double *labels, int nsamples, pl_loss_t kind,
-                                       double *loss, double *grad, double *outputs);
+                                            const pl_pauli_sum_t *h, const pl_sv_t *const *inputs,
+                                            const double *labels, int nsamples, pl_loss_t kind,
+                                            double *loss, double *grad, double *outputs);
 
 #ifdef __cplusplus
 }

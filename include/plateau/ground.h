@@ -35,18 +35,18 @@ const char *pl_ground_method_name(pl_ground_method_t m);
 /** Settings; zero-initialise for the defaults. */
 typedef struct {
     pl_ground_method_t method;
-    int chi_max;       /**< DMRG bond dimension (0: 64) */
-    double cutoff;     /**< DMRG discarded weight per cut (0: 1e-12) */
-    int max_sweeps;    /**< DMRG sweeps at most (0: 30) */
-    double energy_tol; /**< DMRG stop rule (0: 1e-10) */
-    uint64_t seed;     /**< start vectors */
+    int chi_max;                  /**< DMRG bond dimension (0: 64) */
+    double cutoff;                /**< DMRG discarded weight per cut (0: 1e-12) */
+    int max_sweeps;               /**< DMRG sweeps at most (0: 30) */
+    double energy_tol;            /**< DMRG stop rule (0: 1e-10) */
+    uint64_t seed;                /**< start vectors */
     pl_dmrg_progress_fn progress; /**< DMRG sweeps (may be NULL) */
     void *progress_ctx;
 } pl_ground_opts_t;
 
 /** What was found. */
 typedef struct {
-    pl_ground_method_t method;       /**< the one used (never AUTO) */
+    pl_ground_method_t method; /**< the one used (never AUTO) */
     double energy;
     double max_truncation_error; /**< DMRG: largest discarded weight of the last sweep; exact: 0 */
     int label;                   /**< the dataset label (see below) */

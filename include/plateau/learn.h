@@ -44,9 +44,9 @@ const char *pl_clf_name(pl_clf_kind_t kind);
 /** Labelled data. States for the QCNN (exact), shadows for the others. */
 typedef struct {
     int count;
-    const int *labels;              /**< count labels in [0, classes) */
-    pl_shadows_t *const *shadows;   /**< count shadow sets, or NULL */
-    pl_sv_t *const *states;         /**< count state vectors, or NULL */
+    const int *labels;            /**< count labels in [0, classes) */
+    pl_shadows_t *const *shadows; /**< count shadow sets, or NULL */
+    pl_sv_t *const *states;       /**< count state vectors, or NULL */
 } pl_clf_data_t;
 
 /** Called once per training iteration; return false to stop. */
@@ -75,9 +75,9 @@ typedef struct pl_clf pl_clf_t;
 /** What training did. */
 typedef struct {
     int iterations;
-    double loss;         /**< final training loss */
-    int params;          /**< trained parameters */
-    size_t strings;      /**< surrogate: strings estimated; linear: features */
+    double loss;    /**< final training loss */
+    int params;     /**< trained parameters */
+    size_t strings; /**< surrogate: strings estimated; linear: features */
     double seconds;
 } pl_clf_fit_info_t;
 
@@ -135,8 +135,8 @@ double pl_clf_accuracy(const int *labels, const int *pred, int count, int classe
 typedef struct {
     int train_count, test_count, classes;
     double train_accuracy, test_accuracy;
-    double test_stderr;  /**< sqrt(a(1 − a)/n_test): the binomial standard error */
-    int confusion[16];   /**< test set, confusion[true·classes + predicted] */
+    double test_stderr; /**< sqrt(a(1 − a)/n_test): the binomial standard error */
+    int confusion[16];  /**< test set, confusion[true·classes + predicted] */
     pl_clf_fit_info_t fit;
 } pl_eval_result_t;
 

@@ -161,8 +161,7 @@ PL_NODISCARD pl_status_t pl_lie_basis_element(const pl_lie_t *g, size_t j, pl_pa
  * @return PL_EINVAL for a capped algebra; PL_EUNSUPPORTED when the derived
  *   algebra of a non-string basis exceeds 2048 dimensions; PL_ENOMEM.
  */
-PL_NODISCARD pl_status_t pl_lie_simple_ideals(pl_lie_t *g, size_t *count, size_t *dims,
-                                              size_t cap);
+PL_NODISCARD pl_status_t pl_lie_simple_ideals(pl_lie_t *g, size_t *count, size_t *dims, size_t cap);
 
 /**
  * g-purity of the input state: P_g(ρ) for ρ = |ψ⟩⟨ψ|, with |ψ⟩ = @p state or
@@ -170,8 +169,7 @@ PL_NODISCARD pl_status_t pl_lie_simple_ideals(pl_lie_t *g, size_t *count, size_t
  * from pl_lie_from_circuit).
  * @return PL_EINVAL for a capped algebra or a state on other qubits.
  */
-PL_NODISCARD pl_status_t pl_lie_purity_state(const pl_lie_t *g, const pl_sv_t *state,
-                                             double *out);
+PL_NODISCARD pl_status_t pl_lie_purity_state(const pl_lie_t *g, const pl_sv_t *state, double *out);
 
 /**
  * g-purity P_g(O) = 2^n Σ_j (c_j·o)² of a Hermitian Pauli sum @p obs.

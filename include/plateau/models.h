@@ -67,19 +67,30 @@ typedef struct {
     pl_model_param_t params[PL_MODEL_MAX_PARAMS];
     int nlabels;
     const char *labels[PL_MODEL_MAX_LABELS]; /**< label k's name */
-    bool measured_labels;    /**< a phase boundary is known only numerically: datasets
+    bool measured_labels; /**< a phase boundary is known only numerically: datasets
                                   label ground states by their order parameters
                                   (pl_model_label_from_state), not the closed form */
 } pl_model_t;
 
 /** Labels of each model (values of the int labels below). */
 enum { PL_TFIM_FERROMAGNETIC = 0, PL_TFIM_PARAMAGNETIC = 1 };
-enum { PL_CLUSTER_ISING_SPT = 0, PL_CLUSTER_ISING_PARAMAGNETIC = 1,
-       PL_CLUSTER_ISING_ANTIFERROMAGNETIC = 2 };
-enum { PL_GCLUSTER_TRIVIAL = 0, PL_GCLUSTER_FERROMAGNETIC = 1,
-       PL_GCLUSTER_ANTIFERROMAGNETIC = 2, PL_GCLUSTER_SPT = 3 };
-enum { PL_ANNNI_FERROMAGNETIC = 0, PL_ANNNI_PARAMAGNETIC = 1, PL_ANNNI_FLOATING = 2,
-       PL_ANNNI_ANTIPHASE = 3 };
+enum {
+    PL_CLUSTER_ISING_SPT = 0,
+    PL_CLUSTER_ISING_PARAMAGNETIC = 1,
+    PL_CLUSTER_ISING_ANTIFERROMAGNETIC = 2
+};
+enum {
+    PL_GCLUSTER_TRIVIAL = 0,
+    PL_GCLUSTER_FERROMAGNETIC = 1,
+    PL_GCLUSTER_ANTIFERROMAGNETIC = 2,
+    PL_GCLUSTER_SPT = 3
+};
+enum {
+    PL_ANNNI_FERROMAGNETIC = 0,
+    PL_ANNNI_PARAMAGNETIC = 1,
+    PL_ANNNI_FLOATING = 2,
+    PL_ANNNI_ANTIPHASE = 3
+};
 enum { PL_XXX_TRIVIAL = 0, PL_XXX_TOPOLOGICAL = 1 };
 
 /** The model with id @p id (0 <= id < PL_MODEL_COUNT), else NULL. */
@@ -177,9 +188,8 @@ PL_NODISCARD pl_status_t pl_model_label(const pl_model_t *m, const double *param
  * @return PL_EINVAL for a bad n, PL_EUNSUPPORTED (annni), or the first
  *   failing status of @p f.
  */
-PL_NODISCARD pl_status_t pl_model_label_from_state(const pl_model_t *m, int n,
-                                                   const double *params, pl_pauli_expval_fn f,
-                                                   void *ctx, int *label);
+PL_NODISCARD pl_status_t pl_model_label_from_state(const pl_model_t *m, int n, const double *params,
+                                                   pl_pauli_expval_fn f, void *ctx, int *label);
 
 /** Name of label @p label of @p m ("ferromagnetic", ...), or NULL when out of range. */
 const char *pl_model_label_name(const pl_model_t *m, int label);
@@ -190,11 +200,11 @@ const char *pl_model_label_name(const pl_model_t *m, int label);
 
 /** Options for pl_ground_exact; zero fields take the defaults. */
 typedef struct {
-    double tol;      /**< stop at residual ||Hψ − Eψ|| < tol (default 1e-10) */
-    int max_iter;    /**< Lanczos matrix-vector products (default 3000) */
-    int krylov_max;  /**< Lanczos vectors kept (default 40, fewer above 2^20
+    double tol;     /**< stop at residual ||Hψ − Eψ|| < tol (default 1e-10) */
+    int max_iter;   /**< Lanczos matrix-vector products (default 3000) */
+    int krylov_max; /**< Lanczos vectors kept (default 40, fewer above 2^20
                           amplitudes so that the basis stays near 400 MB; at least 8) */
-    uint64_t seed;   /**< seed of the random start vector */
+    uint64_t seed;  /**< seed of the random start vector */
 } pl_ground_exact_opts_t;
 
 /**
@@ -222,8 +232,9 @@ PL_NODISCARD pl_status_t pl_ground_exact_apply(const pl_pauli_sum_t *h, const do
  *   memory limit, naming the size), PL_EUNSUPPORTED when Lanczos did not reach
  *   tol within max_iter (the message gives the residual).
  */
-PL_NODISCARD pl_status_t pl_ground_exact(const pl_pauli_sum_t *h, const pl_ground_exact_opts_t *opts,
-                                               double *energy, pl_sv_t **state);
+PL_NODISCARD pl_status_t pl_ground_exact(const pl_pauli_sum_t *h,
+                                         const pl_ground_exact_opts_t *opts, double *energy,
+                                         pl_sv_t **state);
 
 #ifdef __cplusplus
 }

@@ -126,8 +126,7 @@ PL_NODISCARD pl_status_t pl_mps_site(const pl_mps_t *psi, int i, const double **
  * dimensions the MPS already has). The centre becomes −1 (unknown).
  * @return PL_EINVAL for a bad i, mismatched dl/dr or non-finite values.
  */
-PL_NODISCARD pl_status_t pl_mps_set_site(pl_mps_t *psi, int i, const double *data, int dl,
-                                         int dr);
+PL_NODISCARD pl_status_t pl_mps_set_site(pl_mps_t *psi, int i, const double *data, int dl, int dr);
 
 /**
  * Bring the MPS to mixed-canonical form with orthogonality centre @p center
@@ -211,8 +210,7 @@ PL_NODISCARD pl_status_t pl_mpo_site(const pl_mpo_t *w, int i, const double **da
  * the support and the centre are contracted; otherwise a canonical copy is
  * made first. @return PL_EINVAL for a qubit-count mismatch; PL_ENOMEM.
  */
-PL_NODISCARD pl_status_t pl_mps_expval_pauli(const pl_mps_t *psi, const pl_pauli_t *p,
-                                             double *out);
+PL_NODISCARD pl_status_t pl_mps_expval_pauli(const pl_mps_t *psi, const pl_pauli_t *p, double *out);
 
 /**
  * ⟨ψ|H|ψ⟩ / ⟨ψ|ψ⟩ for an MPO, by left environments (O(n χ³ w)).
@@ -260,21 +258,21 @@ typedef void (*pl_dmrg_progress_fn)(const struct pl_dmrg_result *so_far, void *c
 
 /** DMRG settings; zero-initialise and set chi_max. */
 typedef struct {
-    int chi_max;          /**< largest bond dimension (required, >= 1) */
-    int chi_start;        /**< bond dimension of the first sweep and of the random
+    int chi_max;                  /**< largest bond dimension (required, >= 1) */
+    int chi_start;                /**< bond dimension of the first sweep and of the random
                                start; doubles each sweep up to chi_max
                                (0: min(chi_max, 16)) */
-    double cutoff;        /**< discard the smallest singular values while their
+    double cutoff;                /**< discard the smallest singular values while their
                                summed weight Σ λ² (of a normalised state) stays
                                <= cutoff (0: keep all up to chi; values below
                                1e-14·λ_max are always dropped) */
-    double energy_tol;    /**< stop when a full sweep changes the energy by less
+    double energy_tol;            /**< stop when a full sweep changes the energy by less
                                than this, once chi_max is reached (0: 1e-10) */
-    int max_sweeps;       /**< full sweeps (left→right→left) at most (0: 30) */
-    int min_sweeps;       /**< full sweeps at least (0: 2) */
-    uint64_t seed;        /**< seed of the random start state */
-    int lanczos_max_iter; /**< matrix-vector products per local solve (0: 12) */
-    double lanczos_tol;   /**< residual tolerance of the local solve (0: 1e-8) */
+    int max_sweeps;               /**< full sweeps (left→right→left) at most (0: 30) */
+    int min_sweeps;               /**< full sweeps at least (0: 2) */
+    uint64_t seed;                /**< seed of the random start state */
+    int lanczos_max_iter;         /**< matrix-vector products per local solve (0: 12) */
+    double lanczos_tol;           /**< residual tolerance of the local solve (0: 1e-8) */
     pl_dmrg_progress_fn progress; /**< may be NULL */
     void *progress_ctx;
 } pl_dmrg_opts_t;
@@ -322,8 +320,7 @@ typedef struct pl_dmrg_result {
  *   (before allocating); PL_EINTERNAL when an SVD fails.
  */
 PL_NODISCARD pl_status_t pl_dmrg(const pl_mpo_t *h, const pl_dmrg_opts_t *opts,
-                                 const pl_mps_t *init, pl_mps_t **out,
-                                 pl_dmrg_result_t *result);
+                                 const pl_mps_t *init, pl_mps_t **out, pl_dmrg_result_t *result);
 
 /* ------------------------------------------------------------------------ */
 /* HDF5 files                                                               */

@@ -27,9 +27,9 @@ typedef double (*pl_objective_fn)(const double *x, double *grad, void *ctx, pl_s
 typedef bool (*pl_optim_callback)(int iter, double f, const double *x, int n, void *ctx);
 
 typedef enum {
-    PL_OPT_ADAM,   /**< Adam (Kingma & Ba), gradient-based, plateau's own */
-    PL_OPT_LBFGS,  /**< NLopt LD_LBFGS */
-    PL_OPT_COBYLA, /**< NLopt LN_COBYLA (derivative-free) */
+    PL_OPT_ADAM,        /**< Adam (Kingma & Ba), gradient-based, plateau's own */
+    PL_OPT_LBFGS,       /**< NLopt LD_LBFGS */
+    PL_OPT_COBYLA,      /**< NLopt LN_COBYLA (derivative-free) */
     PL_OPT_NELDER_MEAD, /**< NLopt LN_NELDERMEAD (derivative-free) */
     PL_OPT_COUNT
 } pl_optim_method_t;
@@ -37,11 +37,11 @@ typedef enum {
 /** Options; zero-initialise and set what you need (0 means the default). */
 typedef struct {
     pl_optim_method_t method;
-    int max_iter;        /**< iterations (Adam) or evaluations (NLopt); default 1000 */
-    double max_time;     /**< seconds; 0 = no limit */
-    double ftol_abs;     /**< stop when |Δf| < ftol_abs between iterations; default 1e-12 */
-    double gtol;         /**< Adam: stop when ‖∇f‖∞ < gtol; default 1e-8 */
-    double learning_rate;/**< Adam step size; default 0.01 */
+    int max_iter;         /**< iterations (Adam) or evaluations (NLopt); default 1000 */
+    double max_time;      /**< seconds; 0 = no limit */
+    double ftol_abs;      /**< stop when |Δf| < ftol_abs between iterations; default 1e-12 */
+    double gtol;          /**< Adam: stop when ‖∇f‖∞ < gtol; default 1e-8 */
+    double learning_rate; /**< Adam step size; default 0.01 */
     double beta1, beta2, epsilon; /**< Adam moments; defaults 0.9, 0.999, 1e-8 */
     pl_optim_callback callback;
     void *callback_ctx;
@@ -49,18 +49,18 @@ typedef struct {
 
 /** Why a run stopped. */
 typedef enum {
-    PL_STOP_FTOL,      /**< change in f below ftol_abs */
-    PL_STOP_GTOL,      /**< gradient below gtol (Adam) */
+    PL_STOP_FTOL, /**< change in f below ftol_abs */
+    PL_STOP_GTOL, /**< gradient below gtol (Adam) */
     PL_STOP_MAX_ITER,
     PL_STOP_MAX_TIME,
-    PL_STOP_CALLBACK,  /**< the callback returned false */
-    PL_STOP_CONVERGED  /**< the method's own convergence test (NLopt) */
+    PL_STOP_CALLBACK, /**< the callback returned false */
+    PL_STOP_CONVERGED /**< the method's own convergence test (NLopt) */
 } pl_stop_reason_t;
 
 typedef struct {
-    double f;          /**< best value found */
+    double f; /**< best value found */
     int iterations;
-    int evaluations;   /**< objective calls */
+    int evaluations; /**< objective calls */
     pl_stop_reason_t reason;
 } pl_optim_result_t;
 

@@ -126,8 +126,7 @@ size_t pl_pauli_sum_size(const pl_pauli_sum_t *s);
  * whose coefficient cancels to 0 stays until pl_pauli_sum_prune().
  * @return PL_EINVAL for a qubit-count mismatch, PL_ENOMEM (the sum is unchanged).
  */
-PL_NODISCARD pl_status_t pl_pauli_sum_add(pl_pauli_sum_t *s, const pl_pauli_t *p,
-                                          pl_complex c);
+PL_NODISCARD pl_status_t pl_pauli_sum_add(pl_pauli_sum_t *s, const pl_pauli_t *p, pl_complex c);
 /** Add c·Q for every term Q of @p other (same qubit count). */
 PL_NODISCARD pl_status_t pl_pauli_sum_add_sum(pl_pauli_sum_t *s, const pl_pauli_sum_t *other,
                                               pl_complex c);

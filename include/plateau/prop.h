@@ -48,7 +48,7 @@ typedef struct {
     double truncated_weight; /**< Σ |c| of every dropped string (an error indicator) */
     size_t bytes;            /**< peak memory of the term storage */
     double seconds;
-    uint64_t term_updates;   /**< strings pushed through gates, summed over gates */
+    uint64_t term_updates; /**< strings pushed through gates, summed over gates */
 } pl_prop_stats_t;
 
 /**
@@ -145,9 +145,8 @@ PL_NODISCARD pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *
  * when only max_weight / max_freq truncate, so the rule is exact then.
  */
 PL_NODISCARD pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const double *theta,
-                                                 const pl_pauli_sum_t *obs,
-                                                 const pl_trunc_t *trunc, double *value,
-                                                 double *grad);
+                                                 const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
+                                                 double *value, double *grad);
 
 /* ---- Files --------------------------------------------------------------- */
 

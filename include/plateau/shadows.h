@@ -88,8 +88,8 @@ PL_NODISCARD pl_status_t pl_shadows_from_sv(const pl_sv_t *sv, size_t shots, uin
  * bond dimension — O(n χ²) per shot. Shot s uses the generator (seed, s);
  * parallel over shots, independent of the thread count.
  */
-PL_NODISCARD pl_status_t pl_shadows_from_mps(const pl_mps_t *psi, size_t shots,
-                                             uint64_t seed, pl_shadows_t **out);
+PL_NODISCARD pl_status_t pl_shadows_from_mps(const pl_mps_t *psi, size_t shots, uint64_t seed,
+                                             pl_shadows_t **out);
 
 /* ---- Estimators ---------------------------------------------------------- */
 
@@ -104,10 +104,10 @@ typedef struct {
     double mean;        /**< the shot average (unbiased) */
     double mean_radius; /**< Hoeffding: |mean − ⟨P⟩| ≤ radius with probability ≥ 1 − delta */
     double mom;         /**< median of the group means */
-    double mom_radius;  /**< median of means: 2·sqrt(Var_max · K / S), K groups, Var_max = 3^|A|,
+    double mom_radius; /**< median of means: 2·sqrt(Var_max · K / S), K groups, Var_max = 3^|A|,
                              holding with probability ≥ 1 − exp(−K/8) */
-    int weight;         /**< |A| (for sums: the largest) */
-    size_t matches;     /**< shots whose bases matched every factor */
+    int weight;        /**< |A| (for sums: the largest) */
+    size_t matches;    /**< shots whose bases matched every factor */
 } pl_shadow_estimate_t;
 
 /** Estimate ⟨P⟩; PL_EINVAL when P has more qubits than the data. */

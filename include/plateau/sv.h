@@ -111,9 +111,8 @@ PL_NODISCARD pl_status_t pl_sv_apply_pauli_sum(const pl_sv_t *in, const pl_pauli
  * @return PL_EINVAL for bad sizes or qubits.
  */
 PL_NODISCARD pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits,
-                                            int ncontrols, int ntargets,
-                                            const pl_complex *u, int nk,
-                                            const pl_complex *k, pl_complex *out);
+                                            int ncontrols, int ntargets, const pl_complex *u,
+                                            int nk, const pl_complex *k, pl_complex *out);
 
 /* ------------------------------------------------------------------------ */
 /* Measurements and reductions                                              */

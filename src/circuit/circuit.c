@@ -52,8 +52,7 @@ struct pl_circuit {
 pl_status_t pl_circuit_create(int n, pl_circuit_t **out) {
     *out = NULL;
     if (n < 1 || n > PL_CIRCUIT_MAX_QUBITS)
-        return pl_error(PL_EINVAL, "qubit count %d out of range [1, %d]", n,
-                        PL_CIRCUIT_MAX_QUBITS);
+        return pl_error(PL_EINVAL, "qubit count %d out of range [1, %d]", n, PL_CIRCUIT_MAX_QUBITS);
     pl_circuit_t *c = calloc(1, sizeof *c);
     if (!c) return pl_error_nomem("a circuit");
     c->n = n;
@@ -76,17 +75,22 @@ void pl_circuit_destroy(pl_circuit_t *c) {
 pl_status_t circuit_grow_qubits(pl_circuit_t *c, int n) {
     PL_ASSERT(c->npaulis == 0 && n >= c->n);
     if (n > PL_CIRCUIT_MAX_QUBITS)
-        return pl_error(PL_EINVAL, "qubit count %d over the maximum %d", n,
-                        PL_CIRCUIT_MAX_QUBITS);
+        return pl_error(PL_EINVAL, "qubit count %d over the maximum %d", n, PL_CIRCUIT_MAX_QUBITS);
     c->n = n;
     return PL_OK;
 }
 
-int pl_circuit_qubits(const pl_circuit_t *c) { return c->n; }
+int pl_circuit_qubits(const pl_circuit_t *c) {
+    return c->n;
+}
 
-size_t pl_circuit_size(const pl_circuit_t *c) { return c->nops; }
+size_t pl_circuit_size(const pl_circuit_t *c) {
+    return c->nops;
+}
 
-int pl_circuit_num_params(const pl_circuit_t *c) { return c->num_params; }
+int pl_circuit_num_params(const pl_circuit_t *c) {
+    return c->num_params;
+}
 
 void pl_circuit_op(const pl_circuit_t *c, size_t i, pl_op_t *out) {
     PL_ASSERT(i < c->nops);
@@ -170,17 +174,21 @@ static pl_status_t push_op(pl_circuit_t *c, pl_gate_t g, const int *qubits, int 
                            const pl_angle_t *angles, int nangles, const double complex *matrix,
                            size_t matrix_len) {
     PL_TRY(PL_GROW(c->ops, c->ops_cap, c->nops + 1, "the circuit's operations"));
-    PL_TRY(PL_GROW(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits, "the circuit's qubit operands"));
+    PL_TRY(PL_GROW(c->qubits, c->qubits_cap, c->nqubits + (size_t)nqubits,
+                   "the circuit's qubit operands"));
     PL_TRY(PL_GROW(c->angles, c->angles_cap, c->nangles + (size_t)nangles, "the circuit's angles"));
-    PL_TRY(PL_GROW(c->matrices, c->matrix_cap, c->nmatrix + matrix_len, "the circuit's matrix entries"));
+    PL_TRY(PL_GROW(c->matrices, c->matrix_cap, c->nmatrix + matrix_len,
+                   "the circuit's matrix entries"));
     op_rec_t *r = &c->ops[c->nops++];
     *r = (op_rec_t){g, nqubits, nangles, c->nqubits, c->nangles, SIZE_MAX, SIZE_MAX};
     if (nqubits) memcpy(c->qubits + c->nqubits, qubits, (size_t)nqubits * sizeof *qubits);
     c->nqubits += (size_t)nqubits;
     for (int k = 0; k < nangles; k++) {
         pl_angle_t t = angles[k];
-        if (t.k < 0) t = pl_angle_const(t.b); /* one spelling for constants */
-        else if (t.k + 1 > c->num_params) c->num_params = t.k + 1;
+        if (t.k < 0)
+            t = pl_angle_const(t.b); /* one spelling for constants */
+        else if (t.k + 1 > c->num_params)
+            c->num_params = t.k + 1;
         c->angles[c->nangles++] = t;
     }
     if (matrix_len) {
@@ -286,7 +294,9 @@ pl_status_t pl_circuit_add_measure(pl_circuit_t *c, int qubit, int clbit) {
     return PL_OK;
 }
 
-size_t pl_circuit_num_measures(const pl_circuit_t *c) { return c->nmeasures; }
+size_t pl_circuit_num_measures(const pl_circuit_t *c) {
+    return c->nmeasures;
+}
 
 void pl_circuit_measure(const pl_circuit_t *c, size_t i, int *qubit, int *clbit) {
     PL_ASSERT(i < c->nmeasures);
@@ -294,7 +304,9 @@ void pl_circuit_measure(const pl_circuit_t *c, size_t i, int *qubit, int *clbit)
     *clbit = c->measures[i].clbit;
 }
 
-int pl_circuit_clbits(const pl_circuit_t *c) { return c->nclbits; }
+int pl_circuit_clbits(const pl_circuit_t *c) {
+    return c->nclbits;
+}
 
 void pl_circuit_set_clbits(pl_circuit_t *c, int n) {
     if (n > c->nclbits) c->nclbits = n;

@@ -44,7 +44,9 @@ typedef struct {
     int depth; /* parser recursion depth */
 } expr_parser_t;
 
-static pl_status_t next(expr_parser_t *p) { return qasm_lex_next(p->lx, p->tok); }
+static pl_status_t next(expr_parser_t *p) {
+    return qasm_lex_next(p->lx, p->tok);
+}
 
 static pl_status_t error_here(const expr_parser_t *p, const char *what) {
     return qasm_error_expected(p->lx, p->tok, what);
@@ -55,7 +57,9 @@ static pl_status_t expect(expr_parser_t *p, qasm_tok_kind_t kind, const char *wh
 }
 
 /* Height of the tree rooted at node @p i (0 for "no node"). */
-static int height(const qasm_expr_pool_t *pool, int i) { return i < 0 ? 0 : pool->nodes[i].height; }
+static int height(const qasm_expr_pool_t *pool, int i) {
+    return i < 0 ? 0 : pool->nodes[i].height;
+}
 
 /* Append a node; its children must already exist. Trees are kept shallow
  * enough for the recursive evaluator. */
@@ -78,8 +82,8 @@ static pl_status_t add_leaf(expr_parser_t *p, qasm_expr_kind_t kind, const qasm_
     return add_node(p, node, out);
 }
 
-static pl_status_t add_op(expr_parser_t *p, qasm_expr_kind_t kind, const qasm_token_t *at,
-                          int lhs, int rhs, int *out) {
+static pl_status_t add_op(expr_parser_t *p, qasm_expr_kind_t kind, const qasm_token_t *at, int lhs,
+                          int rhs, int *out) {
     qasm_expr_t node = {kind, at->line, at->col, 0.0, 0, lhs, rhs, 1};
     return add_node(p, node, out);
 }
@@ -174,19 +178,19 @@ static pl_status_t parse_identifier(expr_parser_t *p, int *out) {
 static pl_status_t parse_primary(expr_parser_t *p, int *out) {
     const qasm_token_t at = *p->tok;
     switch (at.kind) {
-    case QT_INT:
-    case QT_REAL: {
-        double v = 0.0;
-        PL_TRY(number_value(p, &v));
-        PL_TRY(next(p));
-        return add_leaf(p, QX_NUM, &at, v, 0, out);
-    }
-    case QT_IDENT: return parse_identifier(p, out);
-    case QT_LPAREN:
-        PL_TRY(next(p));
-        PL_TRY(parse_sum(p, out));
-        return expect(p, QT_RPAREN, "')'");
-    default: return error_here(p, "an expression");
+        case QT_INT:
+        case QT_REAL: {
+            double v = 0.0;
+            PL_TRY(number_value(p, &v));
+            PL_TRY(next(p));
+            return add_leaf(p, QX_NUM, &at, v, 0, out);
+        }
+        case QT_IDENT: return parse_identifier(p, out);
+        case QT_LPAREN:
+            PL_TRY(next(p));
+            PL_TRY(parse_sum(p, out));
+            return expect(p, QT_RPAREN, "')'");
+        default: return error_here(p, "an expression");
     }
 }
 
@@ -267,7 +271,9 @@ typedef struct {
     const char *file;
 } evaluator_t;
 
-static bool is_const(pl_angle_t t) { return t.k < 0; }
+static bool is_const(pl_angle_t t) {
+    return t.k < 0;
+}
 
 static pl_status_t not_affine(const evaluator_t *ev, const qasm_expr_t *node, const char *why) {
     return qasm_error_at(PL_EUNSUPPORTED, ev->file, node->line, node->col,
@@ -287,8 +293,10 @@ static pl_status_t eval_add(const evaluator_t *ev, const qasm_expr_t *node, pl_a
         snprintf(why, sizeof why, "it combines theta[%d] and theta[%d]", l.k, r.k);
         return not_affine(ev, node, why);
     }
-    if (is_const(l)) *out = (pl_angle_t){sign * r.a, r.k, l.b + sign * r.b};
-    else *out = (pl_angle_t){l.a + (is_const(r) ? 0.0 : sign * r.a), l.k, l.b + sign * r.b};
+    if (is_const(l))
+        *out = (pl_angle_t){sign * r.a, r.k, l.b + sign * r.b};
+    else
+        *out = (pl_angle_t){l.a + (is_const(r) ? 0.0 : sign * r.a), l.k, l.b + sign * r.b};
     return PL_OK;
 }
 
@@ -320,9 +328,11 @@ static pl_status_t eval_nonlinear(const evaluator_t *ev, const qasm_expr_t *node
     }
     double v = is_pow ? pow(l.b, r.b) : funcs[node->index].fn(l.b);
     if (!isfinite(v)) {
-        if (is_pow) snprintf(what, sizeof what, "%g^%g is not a finite number", l.b, r.b);
-        else snprintf(what, sizeof what, "%s(%g) is not a finite number", funcs[node->index].name,
-                      l.b);
+        if (is_pow)
+            snprintf(what, sizeof what, "%g^%g is not a finite number", l.b, r.b);
+        else
+            snprintf(what, sizeof what, "%s(%g) is not a finite number", funcs[node->index].name,
+                     l.b);
         return not_finite(ev, node, what);
     }
     *out = pl_angle_const(v);
@@ -335,16 +345,16 @@ static pl_status_t eval_node(const evaluator_t *ev, int i, pl_angle_t *out) {
     if (node->lhs >= 0) PL_TRY(eval_node(ev, node->lhs, &l));
     if (node->rhs >= 0) PL_TRY(eval_node(ev, node->rhs, &r));
     switch (node->kind) {
-    case QX_NUM: *out = pl_angle_const(node->num); break;
-    case QX_PARAM: *out = ev->params[node->index]; break;
-    case QX_THETA: *out = (pl_angle_t){1.0, node->index, 0.0}; break;
-    case QX_NEG: *out = (pl_angle_t){-l.a, l.k, -l.b}; break;
-    case QX_ADD: PL_TRY(eval_add(ev, node, l, r, 1.0, out)); break;
-    case QX_SUB: PL_TRY(eval_add(ev, node, l, r, -1.0, out)); break;
-    case QX_MUL:
-    case QX_DIV: PL_TRY(eval_scale(ev, node, l, r, out)); break;
-    case QX_POW:
-    case QX_FUNC: PL_TRY(eval_nonlinear(ev, node, l, r, out)); break;
+        case QX_NUM: *out = pl_angle_const(node->num); break;
+        case QX_PARAM: *out = ev->params[node->index]; break;
+        case QX_THETA: *out = (pl_angle_t){1.0, node->index, 0.0}; break;
+        case QX_NEG: *out = (pl_angle_t){-l.a, l.k, -l.b}; break;
+        case QX_ADD: PL_TRY(eval_add(ev, node, l, r, 1.0, out)); break;
+        case QX_SUB: PL_TRY(eval_add(ev, node, l, r, -1.0, out)); break;
+        case QX_MUL:
+        case QX_DIV: PL_TRY(eval_scale(ev, node, l, r, out)); break;
+        case QX_POW:
+        case QX_FUNC: PL_TRY(eval_nonlinear(ev, node, l, r, out)); break;
     }
     if (!isfinite(out->a) || !isfinite(out->b))
         return not_finite(ev, node, "value overflows (not a finite number)");

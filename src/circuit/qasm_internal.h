@@ -99,8 +99,7 @@ void qasm_lexer_init(qasm_lexer_t *lx, const char *src, size_t len, const char *
 pl_status_t qasm_lex_next(qasm_lexer_t *lx, qasm_token_t *tok);
 
 /** PL_EPARSE "FILE:LINE:COL: expected WHAT, got TOKEN" at @p tok. */
-pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok,
-                                const char *what);
+pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok, const char *what);
 
 /** Step past *@p tok if it is of @p kind, else qasm_error_expected(WHAT). */
 pl_status_t qasm_expect(qasm_lexer_t *lx, qasm_token_t *tok, qasm_tok_kind_t kind,
@@ -116,8 +115,8 @@ bool qasm_token_int(const qasm_token_t *tok, int *out);
 bool qasm_token_is(const qasm_token_t *tok, const char *word);
 
 /** Record an error "FILE:LINE:COL: problem" and return @p st. */
-pl_status_t qasm_error_at(pl_status_t st, const char *file, int line, int col, const char *fmt,
-                          ...) PL_PRINTF(5, 6);
+pl_status_t qasm_error_at(pl_status_t st, const char *file, int line, int col, const char *fmt, ...)
+    PL_PRINTF(5, 6);
 
 /* ------------------------------------------------------------------------ */
 /* Expressions (qasm_expr.c)                                                */

@@ -39,7 +39,9 @@ static int peek_byte(const qasm_lexer_t *lx, size_t ahead) {
     return i < lx->len ? (unsigned char)lx->src[i] : 0;
 }
 
-static bool at_end(const qasm_lexer_t *lx) { return lx->pos >= lx->len; }
+static bool at_end(const qasm_lexer_t *lx) {
+    return lx->pos >= lx->len;
+}
 
 /* Step over one byte, keeping line and column; UTF-8 continuation bytes
  * (10xxxxxx) do not start a new column. */
@@ -58,8 +60,8 @@ static void advance(qasm_lexer_t *lx) {
 static pl_status_t skip_blank(qasm_lexer_t *lx) {
     for (;;) {
         int ch = peek_byte(lx, 0);
-        if (!at_end(lx) && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' ||
-                            ch == '\v')) {
+        if (!at_end(lx) &&
+            (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v')) {
             advance(lx);
         } else if (ch == '/' && peek_byte(lx, 1) == '/') {
             while (!at_end(lx) && peek_byte(lx, 0) != '\n') advance(lx);
@@ -85,7 +87,9 @@ static pl_status_t skip_blank(qasm_lexer_t *lx) {
 static bool is_ident_start(int ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
 }
-static bool is_ident_char(int ch) { return is_ident_start(ch) || isdigit(ch); }
+static bool is_ident_char(int ch) {
+    return is_ident_start(ch) || isdigit(ch);
+}
 
 static void skip_digits(qasm_lexer_t *lx) {
     while (isdigit(peek_byte(lx, 0))) advance(lx);
@@ -117,27 +121,29 @@ static qasm_tok_kind_t lex_number(qasm_lexer_t *lx) {
 /* Punctuation kinds by their first byte ("->" and "==" are handled apart). */
 static qasm_tok_kind_t punct_kind(int ch) {
     switch (ch) {
-    case ';': return QT_SEMI;
-    case ',': return QT_COMMA;
-    case '(': return QT_LPAREN;
-    case ')': return QT_RPAREN;
-    case '[': return QT_LBRACKET;
-    case ']': return QT_RBRACKET;
-    case '{': return QT_LBRACE;
-    case '}': return QT_RBRACE;
-    case '+': return QT_PLUS;
-    case '-': return QT_MINUS;
-    case '*': return QT_STAR;
-    case '/': return QT_SLASH;
-    case '^': return QT_CARET;
-    default: return QT_EOF;
+        case ';': return QT_SEMI;
+        case ',': return QT_COMMA;
+        case '(': return QT_LPAREN;
+        case ')': return QT_RPAREN;
+        case '[': return QT_LBRACKET;
+        case ']': return QT_RBRACKET;
+        case '{': return QT_LBRACE;
+        case '}': return QT_RBRACE;
+        case '+': return QT_PLUS;
+        case '-': return QT_MINUS;
+        case '*': return QT_STAR;
+        case '/': return QT_SLASH;
+        case '^': return QT_CARET;
+        default: return QT_EOF;
     }
 }
 
 /* Describe an unexpected byte for a message. */
 static void describe_byte(int ch, char *buf, size_t cap) {
-    if (ch >= 0x20 && ch < 0x7f) snprintf(buf, cap, "'%c'", ch);
-    else snprintf(buf, cap, "byte 0x%02x", (unsigned)ch);
+    if (ch >= 0x20 && ch < 0x7f)
+        snprintf(buf, cap, "'%c'", ch);
+    else
+        snprintf(buf, cap, "byte 0x%02x", (unsigned)ch);
 }
 
 pl_status_t qasm_lex_next(qasm_lexer_t *lx, qasm_token_t *tok) {
@@ -198,13 +204,15 @@ bool qasm_token_is(const qasm_token_t *tok, const char *word) {
 
 /* A token for messages: "';'", "'foo'", "end of file". */
 static void describe_token(const qasm_token_t *tok, char *buf, size_t cap) {
-    if (tok->kind == QT_EOF) snprintf(buf, cap, "end of file");
-    else if (tok->kind == QT_STRING) snprintf(buf, cap, "\"%.*s\"", (int)tok->len, tok->text);
-    else snprintf(buf, cap, "'%.*s'", tok->len > 40 ? 40 : (int)tok->len, tok->text);
+    if (tok->kind == QT_EOF)
+        snprintf(buf, cap, "end of file");
+    else if (tok->kind == QT_STRING)
+        snprintf(buf, cap, "\"%.*s\"", (int)tok->len, tok->text);
+    else
+        snprintf(buf, cap, "'%.*s'", tok->len > 40 ? 40 : (int)tok->len, tok->text);
 }
 
-pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok,
-                                const char *what) {
+pl_status_t qasm_error_expected(const qasm_lexer_t *lx, const qasm_token_t *tok, const char *what) {
     char got[64];
     describe_token(tok, got, sizeof got);
     return qasm_error_at(PL_EPARSE, lx->file, tok->line, tok->col, "expected %s, got %s", what,
@@ -277,10 +285,9 @@ pl_status_t qasm_read_source(const char *path, char **text, size_t *len) {
 
 /* The qelib1 gates plateau runs natively (pl_gate_lookup names them). */
 const char *const qasm_qelib1_native[] = {
-    "u3",  "u2",  "u1",  "u",   "p",   "cx",   "id",  "x",    "y",   "z",   "h",
-    "s",   "sdg", "t",   "tdg", "sx",  "sxdg", "rx",  "ry",   "rz",  "cz",  "cy",
-    "ch",  "csx", "swap", "ccx", "cswap", "crx", "cry", "crz", "cu1", "cp", "cu3",
-    "rxx", "ryy", "rzz", "c3x", "c4x", NULL,
+    "u3",    "u2",  "u1",  "u",    "p",   "cx", "id",  "x",   "y",   "z",   "h",   "s",    "sdg",
+    "t",     "tdg", "sx",  "sxdg", "rx",  "ry", "rz",  "cz",  "cy",  "ch",  "csx", "swap", "ccx",
+    "cswap", "crx", "cry", "crz",  "cu1", "cp", "cu3", "rxx", "ryy", "rzz", "c3x", "c4x",  NULL,
 };
 
 /* The rest of qelib1 (Qiskit's qelib1.inc), as gate definitions. cu is

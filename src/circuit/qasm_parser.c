@@ -65,7 +65,7 @@ typedef struct {
 
 /** Per-qubit history for the measurement and reset rules. */
 typedef struct {
-    bool touched;     /**< some gate acted on it */
+    bool touched;      /**< some gate acted on it */
     int measured_line; /**< line of its first measurement, 0 if none */
 } qubit_state_t;
 
@@ -100,7 +100,9 @@ typedef struct {
 /* Tokens                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static pl_status_t next(parser_t *p) { return qasm_lex_next(&p->lx, &p->tok); }
+static pl_status_t next(parser_t *p) {
+    return qasm_lex_next(&p->lx, &p->tok);
+}
 
 static pl_status_t error_tok(const parser_t *p, pl_status_t st, const qasm_token_t *t,
                              const char *problem) {
@@ -175,8 +177,8 @@ static pl_status_t add_native(parser_t *p, const char *name) {
     const pl_gate_info_t *info = pl_gate_info(g);
     int nqubits = info->qubits;
     if (g == PL_GATE_MCX) nqubits = strcmp(name, "c3x") == 0 ? 4 : 5;
-    const gate_def_t def = {NULL, GATE_NATIVE, g, info->angles, nqubits, 0, 0, 1.0, "qelib1.inc",
-                            0, 0};
+    const gate_def_t def = {NULL,         GATE_NATIVE, g, info->angles, nqubits, 0, 0, 1.0,
+                            "qelib1.inc", 0,           0};
     const qasm_token_t name_tok = {QT_IDENT, name, strlen(name), 0, 0};
     return add_gate(p, &name_tok, def);
 }
@@ -235,7 +237,10 @@ static pl_status_t apply_user(parser_t *p, const gate_def_t *g, const pl_angle_t
     body_needs(p, g, &max_params, &max_qubits);
     pl_angle_t *sub_angles = malloc((size_t)max_params * sizeof *sub_angles);
     int *sub_qubits = malloc((size_t)max_qubits * sizeof *sub_qubits);
-    pl_status_t st = sub_angles && sub_qubits ? PL_OK : pl_error_nomemf("the angles and qubits of a gate call (%d and %d)", max_params, max_qubits);
+    pl_status_t st = sub_angles && sub_qubits
+                         ? PL_OK
+                         : pl_error_nomemf("the angles and qubits of a gate call (%d and %d)",
+                                           max_params, max_qubits);
     for (size_t i = g->first_op; st == PL_OK && i < g->first_op + g->nops; i++) {
         const body_op_t *b = &p->body[i];
         const gate_def_t *callee = &p->gates[b->gate];
@@ -244,8 +249,8 @@ static pl_status_t apply_user(parser_t *p, const gate_def_t *g, const pl_angle_t
                                 g->file, &sub_angles[k]);
         for (int j = 0; j < callee->nqubits; j++)
             sub_qubits[j] = qubits[p->body_args[b->arg_off + (size_t)j]];
-        if (st == PL_OK) st = apply_gate(p, b->gate, sub_angles, sub_qubits, g->file, b->line,
-                                         b->col);
+        if (st == PL_OK)
+            st = apply_gate(p, b->gate, sub_angles, sub_qubits, g->file, b->line, b->col);
         if (st != PL_OK && st != PL_ENOMEM) st = add_call_context(st, g, line);
     }
     free(sub_angles);
@@ -258,9 +263,9 @@ static pl_status_t apply_gate(parser_t *p, int gi, const pl_angle_t *angles, con
                               const char *file, int line, int col) {
     const gate_def_t *g = &p->gates[gi];
     switch (g->kind) {
-    case GATE_NATIVE: return apply_native(p, g, angles, qubits, file, line, col);
-    case GATE_USER: return apply_user(p, g, angles, qubits, line);
-    case GATE_OPAQUE: break;
+        case GATE_NATIVE: return apply_native(p, g, angles, qubits, file, line, col);
+        case GATE_USER: return apply_user(p, g, angles, qubits, line);
+        case GATE_OPAQUE: break;
     }
     return qasm_error_at(PL_EUNSUPPORTED, file, line, col,
                          "gate '%s' is opaque (declared at line %d); opaque gates are not "
@@ -275,8 +280,9 @@ static pl_status_t apply_gate(parser_t *p, int gi, const pl_angle_t *angles, con
 /* Parse one operand `name` or `name[index]` of a register of the given kind. */
 static pl_status_t parse_arg(parser_t *p, bool quantum, arg_t *out) {
     if (p->tok.kind != QT_IDENT)
-        return error_expected(p, quantum ? "a qubit or quantum register" : "a classical bit or "
-                                                                            "register");
+        return error_expected(p, quantum ? "a qubit or quantum register"
+                                         : "a classical bit or "
+                                           "register");
     const qasm_token_t name = p->tok;
     const char *kind = quantum ? "quantum" : "classical";
     int r = find_reg(p, &name);
@@ -378,7 +384,8 @@ static pl_status_t parse_params(parser_t *p, const qasm_scope_t *scope, int *cou
     for (;;) {
         int root;
         PL_TRY(qasm_expr_parse(&p->lx, &p->tok, &p->exprs, scope, &root));
-        PL_TRY(PL_GROW(p->body_params, p->body_params_cap, p->nbody_params + 1, "OpenQASM gate-body parameters"));
+        PL_TRY(PL_GROW(p->body_params, p->body_params_cap, p->nbody_params + 1,
+                       "OpenQASM gate-body parameters"));
         p->body_params[p->nbody_params++] = root;
         ++*count;
         if (p->tok.kind != QT_COMMA) break;
@@ -495,7 +502,8 @@ static pl_status_t parse_body_args(parser_t *p, const formals_t *f, size_t *narg
             if (p->body_args[k] == i - f->nparams)
                 return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                                      "qubit argument '%s' used twice", f->names[i]);
-        PL_TRY(PL_GROW(p->body_args, p->body_args_cap, p->nbody_args + 1, "OpenQASM gate-body arguments"));
+        PL_TRY(PL_GROW(p->body_args, p->body_args_cap, p->nbody_args + 1,
+                       "OpenQASM gate-body arguments"));
         p->body_args[p->nbody_args++] = i - f->nparams;
         PL_TRY(next(p));
         if (p->tok.kind == QT_LBRACKET)
@@ -525,8 +533,7 @@ static pl_status_t parse_body_statement(parser_t *p, const formals_t *f) {
     if (name.kind != QT_IDENT) return error_expected(p, "a gate call or '}'");
     if (is_statement_word(&name))
         return qasm_error_at(PL_EPARSE, p->lx.file, name.line, name.col,
-                             "'%.*s' is not allowed inside a gate body", (int)name.len,
-                             name.text);
+                             "'%.*s' is not allowed inside a gate body", (int)name.len, name.text);
     const int gi = find_gate(p, &name);
     if (gi < 0) return unknown_gate(p, &name);
     const qasm_scope_t scope = {f->names, f->nparams};
@@ -563,14 +570,17 @@ static pl_status_t parse_definition(parser_t *p, bool opaque) {
     const qasm_token_t name = p->tok;
     PL_TRY(check_new_gate(p, &name));
     formals_t f = {0};
-    gate_def_t def = {NULL, opaque ? GATE_OPAQUE : GATE_USER, PL_GATE_ID, 0, 0, p->nbody, 0, 0.0,
-                      p->lx.file, name.line, name.col};
+    gate_def_t def = {NULL,       opaque ? GATE_OPAQUE : GATE_USER,
+                      PL_GATE_ID, 0,
+                      0,          p->nbody,
+                      0,          0.0,
+                      p->lx.file, name.line,
+                      name.col};
     pl_status_t st = next(p);
     if (st == PL_OK) st = parse_formals(p, &f);
     if (st == PL_OK && opaque) st = expect_semi(p, "an opaque declaration");
     if (st == PL_OK && !opaque) st = expect(p, QT_LBRACE, "'{' opening the gate body");
-    while (st == PL_OK && !opaque && p->tok.kind != QT_RBRACE)
-        st = parse_body_statement(p, &f);
+    while (st == PL_OK && !opaque && p->tok.kind != QT_RBRACE) st = parse_body_statement(p, &f);
     if (st == PL_OK && !opaque) st = next(p);
     def.nparams = f.nparams;
     def.nqubits = (int)f.count - f.nparams;
@@ -581,8 +591,12 @@ static pl_status_t parse_definition(parser_t *p, bool opaque) {
     return st == PL_OK ? add_gate(p, &name, def) : st;
 }
 
-static pl_status_t parse_gate(parser_t *p) { return parse_definition(p, false); }
-static pl_status_t parse_opaque(parser_t *p) { return parse_definition(p, true); }
+static pl_status_t parse_gate(parser_t *p) {
+    return parse_definition(p, false);
+}
+static pl_status_t parse_opaque(parser_t *p) {
+    return parse_definition(p, true);
+}
 
 /* The natives of qelib1 and the prelude's definitions (parsed as if from a
  * file named qelib1.inc). */
@@ -644,8 +658,7 @@ static pl_status_t parse_register(parser_t *p, bool quantum) {
     PL_TRY(expect_semi(p, quantum ? "qreg" : "creg"));
     int *total = quantum ? &p->nqubits : &p->nclbits;
     const int limit = quantum ? PL_CIRCUIT_MAX_QUBITS : PL_CIRCUIT_MAX_QUBITS * 64;
-    if (size < 1)
-        return error_tok(p, PL_EINVAL, &at, "register size must be at least 1");
+    if (size < 1) return error_tok(p, PL_EINVAL, &at, "register size must be at least 1");
     if (size > limit - *total)
         return qasm_error_at(PL_EINVAL, p->lx.file, at.line, at.col,
                              "too many %s bits: %d declared before, %d more is over the maximum %d",
@@ -659,8 +672,12 @@ static pl_status_t parse_register(parser_t *p, bool quantum) {
     return quantum ? grow_qubits(p, *total - size) : PL_OK;
 }
 
-static pl_status_t parse_qreg(parser_t *p) { return parse_register(p, true); }
-static pl_status_t parse_creg(parser_t *p) { return parse_register(p, false); }
+static pl_status_t parse_qreg(parser_t *p) {
+    return parse_register(p, true);
+}
+static pl_status_t parse_creg(parser_t *p) {
+    return parse_register(p, false);
+}
 
 static pl_status_t parse_barrier(parser_t *p) {
     PL_TRY(next(p));
@@ -727,10 +744,11 @@ static const struct {
     const char *word;
     pl_status_t (*parse)(parser_t *);
 } statements[] = {
-    {"include", parse_include}, {"qreg", parse_qreg},       {"creg", parse_creg},
-    {"gate", parse_gate},       {"opaque", parse_opaque},   {"barrier", parse_barrier},
-    {"measure", parse_measure}, {"reset", parse_reset},     {"if", parse_if},
-    {"OPENQASM", parse_late_header},
+    {"include", parse_include}, {"qreg", parse_qreg},
+    {"creg", parse_creg},       {"gate", parse_gate},
+    {"opaque", parse_opaque},   {"barrier", parse_barrier},
+    {"measure", parse_measure}, {"reset", parse_reset},
+    {"if", parse_if},           {"OPENQASM", parse_late_header},
 };
 
 static bool is_statement_word(const qasm_token_t *t) {
@@ -768,8 +786,7 @@ static pl_status_t parse_program(parser_t *p) {
     PL_TRY(next(p));
     PL_TRY(parse_header(p));
     while (p->tok.kind != QT_EOF) PL_TRY(parse_statement(p));
-    if (!p->c)
-        return error_tok(p, PL_EPARSE, &p->tok, "the program declares no qubits (no qreg)");
+    if (!p->c) return error_tok(p, PL_EPARSE, &p->tok, "the program declares no qubits (no qreg)");
     pl_circuit_set_clbits(p->c, p->nclbits);
     return PL_OK;
 }

@@ -122,8 +122,10 @@ static pl_status_t write_controlled_u(out_t *o, const pl_op_t *op) {
 static void write_basis_change(out_t *o, const pl_pauli_op_t *ops, const int *qubits, int k,
                                bool undo) {
     for (int j = 0; j < k; j++) {
-        if (ops[j] == PL_X) emit(o, "h q[%d];\n", qubits[j]);
-        else if (ops[j] == PL_Y) emit(o, "rx(%spi/2) q[%d];\n", undo ? "-" : "", qubits[j]);
+        if (ops[j] == PL_X)
+            emit(o, "h q[%d];\n", qubits[j]);
+        else if (ops[j] == PL_Y)
+            emit(o, "rx(%spi/2) q[%d];\n", undo ? "-" : "", qubits[j]);
     }
 }
 
@@ -140,7 +142,8 @@ static void write_pauli_rotation(out_t *o, const pl_pauli_op_t *ops, const int *
 
 static pl_status_t write_pauli_rot(out_t *o, const pl_op_t *op, pl_angle_t theta) {
     pl_pauli_op_t *ops = malloc((size_t)op->nqubits * sizeof *ops);
-    if (!ops) return pl_error_nomemf("the %d factors of a Pauli rotation for OpenQASM", op->nqubits);
+    if (!ops)
+        return pl_error_nomemf("the %d factors of a Pauli rotation for OpenQASM", op->nqubits);
     for (int j = 0; j < op->nqubits; j++) ops[j] = pl_pauli_get(op->pauli, op->qubits[j]);
     write_pauli_rotation(o, ops, op->qubits, op->nqubits, theta);
     free(ops);
@@ -161,26 +164,26 @@ static pl_status_t write_mcx(out_t *o, const pl_op_t *op) {
 /* qelib1 spelling of a named gate; NULL where it needs a decomposition. */
 static const char *qelib1_name(pl_gate_t g) {
     switch (g) {
-    case PL_GATE_P: return "u1";   /* in every qelib1, unlike p */
-    case PL_GATE_CP: return "cu1"; /* likewise */
-    case PL_GATE_RYY: return NULL; /* not in qelib1 */
-    default: return pl_gate_info(g)->name;
+        case PL_GATE_P: return "u1";   /* in every qelib1, unlike p */
+        case PL_GATE_CP: return "cu1"; /* likewise */
+        case PL_GATE_RYY: return NULL; /* not in qelib1 */
+        default: return pl_gate_info(g)->name;
     }
 }
 
 static pl_status_t write_op(out_t *o, const pl_op_t *op, const pl_angle_t *angles) {
     static const pl_pauli_op_t yy[2] = {PL_Y, PL_Y};
     switch (op->gate) {
-    case PL_GATE_UNITARY1:
-    case PL_GATE_MCU: return write_controlled_u(o, op);
-    case PL_GATE_UNITARY2:
-        return pl_error(PL_EUNSUPPORTED, "a 2-qubit unitary matrix has no OpenQASM 2 form");
-    case PL_GATE_MCX: return write_mcx(o, op);
-    case PL_GATE_PAULI_ROT: return write_pauli_rot(o, op, angles[0]);
-    case PL_GATE_RYY: write_pauli_rotation(o, yy, op->qubits, 2, angles[0]); return PL_OK;
-    default:
-        emit_gate(o, qelib1_name(op->gate), angles, op->nangles, op->qubits, op->nqubits);
-        return PL_OK;
+        case PL_GATE_UNITARY1:
+        case PL_GATE_MCU: return write_controlled_u(o, op);
+        case PL_GATE_UNITARY2:
+            return pl_error(PL_EUNSUPPORTED, "a 2-qubit unitary matrix has no OpenQASM 2 form");
+        case PL_GATE_MCX: return write_mcx(o, op);
+        case PL_GATE_PAULI_ROT: return write_pauli_rot(o, op, angles[0]);
+        case PL_GATE_RYY: write_pauli_rotation(o, yy, op->qubits, 2, angles[0]); return PL_OK;
+        default:
+            emit_gate(o, qelib1_name(op->gate), angles, op->nangles, op->qubits, op->nqubits);
+            return PL_OK;
     }
 }
 

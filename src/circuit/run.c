@@ -45,8 +45,8 @@ typedef struct {
     double delta;
 } angle_shift_t;
 
-static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t first,
-                             size_t last, const angle_shift_t *shift, pl_sv_t *sv) {
+static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t first, size_t last,
+                             const angle_shift_t *shift, pl_sv_t *sv) {
     if (pl_circuit_qubits(c) != pl_sv_qubits(sv))
         return pl_error(PL_EINVAL, "circuit on %d qubits applied to a %d-qubit state",
                         pl_circuit_qubits(c), pl_sv_qubits(sv));

@@ -9,10 +9,10 @@ typedef struct {
     const char *model;
     int sites, points;
     uint64_t shots;
-    int chi;               /* DMRG bond dimension (0: plateau gs default) */
+    int chi; /* DMRG bond dimension (0: plateau gs default) */
     int k_surrogate, k_linear;
-    bool qcnn;             /* small enough for the state-vector QCNN */
-    const char *claim;     /* the paper's figure this row checks, or NULL */
+    bool qcnn;         /* small enough for the state-vector QCNN */
+    const char *claim; /* the paper's figure this row checks, or NULL */
 } bench_row_t;
 
 /* Results of one classifier on one row. */

@@ -18,42 +18,50 @@ static void cell(cli_text_t *t, const bench_score_t *s, int k) {
 
 static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nrows,
                      const bench_tradeoff_t *tr, double seconds) {
-    cli_text_add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n", quick ? " (quick)" : "");
-    cli_text_add(t, "Test accuracy (%%, ± binomial standard error) on held-out ground states; half of "
-           "each dataset trains, half tests. QCNN: state-vector QCNN on the exact states "
-           "(shared angles). Surrogate: the QCNN's readout propagated keeping Pauli strings of "
-           "weight ≤ k, fed with each state's classical shadows. Linear: logistic regression on "
-           "the shadow estimates of every string inside k adjacent sites. Made by `plateau "
-           "benchmark%s` in %.0f s.\n\n", quick ? " --quick" : "", seconds);
-    cli_text_add(t, "| dataset | n | shots / state | training points | QCNN | surrogate (k) | linear (k) "
+    cli_text_add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n",
+                 quick ? " (quick)" : "");
+    cli_text_add(
+        t,
+        "Test accuracy (%%, ± binomial standard error) on held-out ground states; half of "
+        "each dataset trains, half tests. QCNN: state-vector QCNN on the exact states "
+        "(shared angles). Surrogate: the QCNN's readout propagated keeping Pauli strings of "
+        "weight ≤ k, fed with each state's classical shadows. Linear: logistic regression on "
+        "the shadow estimates of every string inside k adjacent sites. Made by `plateau "
+        "benchmark%s` in %.0f s.\n\n",
+        quick ? " --quick" : "", seconds);
+    cli_text_add(
+        t, "| dataset | n | shots / state | training points | QCNN | surrogate (k) | linear (k) "
            "| paper |\n|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < nrows; i++) {
         const bench_row_t *row = r[i].row;
-        cli_text_add(t, "| %s | %d | %llu | %d |", row->model, row->sites, (unsigned long long)row->shots,
-            r[i].train_points);
+        cli_text_add(t, "| %s | %d | %llu | %d |", row->model, row->sites,
+                     (unsigned long long)row->shots, r[i].train_points);
         cell(t, &r[i].score[PL_CLF_QCNN], 0);
         cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate);
         cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear);
         cli_text_add(t, " %s |\n", row->claim ? row->claim : "");
     }
-    cli_text_add(t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
+    cli_text_add(
+        t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
     for (int i = 0; i < nrows; i++)
-        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f\n", r[i].row->model, r[i].row->sites,
-            r[i].dataset_seconds, r[i].score[PL_CLF_QCNN].seconds,
-            r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds);
-    cli_text_add(t, "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
-           "point (training and test):\n\n");
+        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f\n", r[i].row->model,
+                     r[i].row->sites, r[i].dataset_seconds, r[i].score[PL_CLF_QCNN].seconds,
+                     r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds);
+    cli_text_add(t,
+                 "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
+                 "point (training and test):\n\n");
     for (int i = 0; i < nrows; i++)
-        cli_text_add(t, "![%s-%d](phase-%s-%d.png)\n", r[i].row->model, r[i].row->sites, r[i].row->model,
-            r[i].row->sites);
-    cli_text_add(t, "\n## Surrogate: accuracy against k and against shots (%s, n = %d)\n\n", tr->model,
-        tr->sites);
+        cli_text_add(t, "![%s-%d](phase-%s-%d.png)\n", r[i].row->model, r[i].row->sites,
+                     r[i].row->model, r[i].row->sites);
+    cli_text_add(t, "\n## Surrogate: accuracy against k and against shots (%s, n = %d)\n\n",
+                 tr->model, tr->sites);
     cli_text_add(t, "| k | test accuracy |\n|---|---|\n");
     for (int j = 0; j < tr->nk; j++)
         cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->k[j], 100 * tr->acc_k[j], 100 * tr->err_k[j]);
     cli_text_add(t, "\n| shots / state | test accuracy |\n|---|---|\n");
     for (int j = 0; j < tr->nshots; j++)
-        cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->shots[j], 100 * tr->acc_shots[j], 100 * tr->err_shots[j]);
+        cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->shots[j], 100 * tr->acc_shots[j],
+                     100 * tr->err_shots[j]);
     cli_text_add(t, "\n![trade-off](tradeoff.png)\n");
 }
 
@@ -89,7 +97,8 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
         cJSON_AddNumberToObject(row, "dataset_seconds", r[i].dataset_seconds);
         for (int k = 0; k < PL_CLF_COUNT; k++)
             if (r[i].score[k].ran)
-                cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k), score_json(&r[i].score[k]));
+                cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k),
+                                      score_json(&r[i].score[k]));
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);
@@ -117,13 +126,16 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     for (int k = 0; k < m->nparams && ns < 2; k++)
         if (m->params[k].lo < m->params[k].hi) swept[ns++] = k;
     cli_text_t t = {0};
-    cli_text_add(&t, "set multiplot layout 1,2 title '%s, n = %d'\nset key off\nset palette maxcolors 4\n"
-            "set cbrange [-0.5:3.5]\nunset colorbox\n", m->name, r->row->sites);
+    cli_text_add(
+        &t,
+        "set multiplot layout 1,2 title '%s, n = %d'\nset key off\nset palette maxcolors 4\n"
+        "set cbrange [-0.5:3.5]\nunset colorbox\n",
+        m->name, r->row->sites);
     for (int panel = 0; panel < 2; panel++) {
         const int *lab = panel ? r->predicted : r->labels;
         cli_text_add(&t, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
-            panel ? "surrogate prediction" : "true label", m->params[swept[0]].name,
-            ns > 1 ? m->params[swept[1]].name : "label");
+                     panel ? "surrogate prediction" : "true label", m->params[swept[0]].name,
+                     ns > 1 ? m->params[swept[1]].name : "label");
         cli_text_add(&t, "plot '-' using 1:2:3 with points pt 7 ps 0.8 palette\n");
         for (int i = 0; i < r->points; i++) {
             const double x = r->params[(size_t)i * r->nparams + swept[0]];
@@ -136,26 +148,30 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     char path[4200];
     snprintf(path, sizeof path, "%s/phase-%s-%d.png", dir, m->name, r->row->sites);
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
-                                  : cli_plot_png(path, 1000, 440, t.s);
+                              : cli_plot_png(path, 1000, 440, t.s);
     free(t.s);
     return st;
 }
 
 static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
     cli_text_t t = {0};
-    cli_text_add(&t, "set multiplot layout 1,2 title 'surrogate, %s, n = %d'\nset key off\nset grid\n"
-            "set yrange [0:1.05]\nset ylabel 'test accuracy'\n", tr->model, tr->sites);
-    cli_text_add(&t, "set xlabel 'max Pauli weight k'\nset xtics 1\nplot '-' using 1:2:3 with yerrorlines pt 7\n");
-    for (int j = 0; j < tr->nk; j++) cli_text_add(&t, "%d %.6g %.6g\n", tr->k[j], tr->acc_k[j], tr->err_k[j]);
+    cli_text_add(&t,
+                 "set multiplot layout 1,2 title 'surrogate, %s, n = %d'\nset key off\nset grid\n"
+                 "set yrange [0:1.05]\nset ylabel 'test accuracy'\n",
+                 tr->model, tr->sites);
+    cli_text_add(&t, "set xlabel 'max Pauli weight k'\nset xtics 1\nplot '-' using 1:2:3 with "
+                     "yerrorlines pt 7\n");
+    for (int j = 0; j < tr->nk; j++)
+        cli_text_add(&t, "%d %.6g %.6g\n", tr->k[j], tr->acc_k[j], tr->err_k[j]);
     cli_text_add(&t, "e\nset xlabel 'shots per state'\nset logscale x\nset xtics auto\n"
-            "plot '-' using 1:2:3 with yerrorlines pt 7\n");
+                     "plot '-' using 1:2:3 with yerrorlines pt 7\n");
     for (int j = 0; j < tr->nshots; j++)
         cli_text_add(&t, "%d %.6g %.6g\n", tr->shots[j], tr->acc_shots[j], tr->err_shots[j]);
     cli_text_add(&t, "e\nunset multiplot\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/tradeoff.png", dir);
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
-                                  : cli_plot_png(path, 1000, 420, t.s);
+                              : cli_plot_png(path, 1000, 420, t.s);
     free(t.s);
     return st;
 }
@@ -166,13 +182,13 @@ pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t
     markdown(&md, quick, r, nrows, tr, seconds);
     char path[4200];
     snprintf(path, sizeof path, "%s/report.md", dir);
-    pl_status_t st = md.failed ? pl_error_nomemf("the text of '%s'", path)
-                                   : pl_io_write_text_atomic(path, md.s);
+    pl_status_t st =
+        md.failed ? pl_error_nomemf("the text of '%s'", path) : pl_io_write_text_atomic(path, md.s);
     free(md.s);
     char *json = st == PL_OK ? results_json(r, nrows, tr, seconds) : NULL;
     snprintf(path, sizeof path, "%s/results.json", dir);
-    if (st == PL_OK) st = json ? pl_io_write_text_atomic(path, json)
-                              : pl_error_nomemf("the text of '%s'", path);
+    if (st == PL_OK)
+        st = json ? pl_io_write_text_atomic(path, json) : pl_error_nomemf("the text of '%s'", path);
     free(json);
     for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_plot(dir, &r[i]);
     if (st == PL_OK) st = tradeoff_plot(dir, tr);

@@ -18,8 +18,8 @@ typedef enum { CLI_FLAG, CLI_STRING, CLI_INT, CLI_U64, CLI_DOUBLE } cli_opt_kind
 typedef struct {
     const char *name;
     cli_opt_kind_t kind;
-    void *dest;   /* bool*, const char**, int*, uint64_t*, double* (finite) */
-    bool *given;  /* optional: set when the option appears */
+    void *dest;  /* bool*, const char**, int*, uint64_t*, double* (finite) */
+    bool *given; /* optional: set when the option appears */
 } cli_opt_t;
 
 /* Options every subcommand takes. */
@@ -64,8 +64,8 @@ int cli_parse(const cli_command_t *cmd, int argc, char **argv, const cli_opt_t *
               cli_common_t *common, const char **positional, int *npositional);
 
 /* cli_parse with the option count taken from the array @p opts itself. */
-#define CLI_PARSE(cmd, argc, argv, opts, common, positional, npositional)                        \
-    cli_parse((cmd), (argc), (argv), (opts), (int)(sizeof(opts) / sizeof((opts)[0])), (common),   \
+#define CLI_PARSE(cmd, argc, argv, opts, common, positional, npositional)                          \
+    cli_parse((cmd), (argc), (argv), (opts), (int)(sizeof(opts) / sizeof((opts)[0])), (common),    \
               (positional), (npositional))
 
 /* The command's help: its usage text, then the paragraph on the options every
@@ -87,9 +87,9 @@ int cli_fail(const char *command, pl_status_t st);
 int cli_check_outputs(const char *command, int npaths, const char *const *paths);
 
 /* cli_check_outputs on the paths listed: CLI_CHECK_OUTPUTS("gs", a.out, a.plot). */
-#define CLI_CHECK_OUTPUTS(command, ...)                                                          \
-    cli_check_outputs((command),                                                                 \
-                      (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)),  \
+#define CLI_CHECK_OUTPUTS(command, ...)                                                            \
+    cli_check_outputs((command),                                                                   \
+                      (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)),    \
                       (const char *const[]){__VA_ARGS__})
 
 /* Print a JSON object on stdout (exactly one line) and free it. */
@@ -131,8 +131,7 @@ char *cli_command_line(int argc, char **argv);
 
 /* Render @p script (gnuplot commands after terminal and output are set) to a
  * PNG at @p path, atomically. PL_EIO when gnuplot is missing or fails. */
-PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height,
-                                      const char *script);
+PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height, const char *script);
 
 /* pl_dataset_opts_t progress callback drawing a bar on stderr; ctx is a
  * pl_progress_t * (NULL until the first call), ended by the caller. */

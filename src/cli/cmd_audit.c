@@ -37,31 +37,36 @@ typedef struct {
 
 static const char *sim_name(pl_sim_kind_t k) {
     switch (k) {
-    case PL_SIM_GSIM: return "g-sim";
-    case PL_SIM_LIGHT_CONE: return "light-cone Pauli propagation";
-    case PL_SIM_PAULI_PROPAGATION: return "truncated Pauli propagation";
-    default: return NULL;
+        case PL_SIM_GSIM: return "g-sim";
+        case PL_SIM_LIGHT_CONE: return "light-cone Pauli propagation";
+        case PL_SIM_PAULI_PROPAGATION: return "truncated Pauli propagation";
+        default: return NULL;
     }
 }
 
 /* The command that runs the simulator found (into buf). */
 static void sim_command(const audit_args_t *a, const pl_audit_t *r, char *buf, size_t cap) {
     char params[1200] = "";
-    if (a->in.params) snprintf(params, sizeof params, " --params %s", a->in.params);
-    else if (a->in.params_file) snprintf(params, sizeof params, " --params-file %s", a->in.params_file);
-    else snprintf(params, sizeof params, " --params ...");
+    if (a->in.params)
+        snprintf(params, sizeof params, " --params %s", a->in.params);
+    else if (a->in.params_file)
+        snprintf(params, sizeof params, " --params-file %s", a->in.params_file);
+    else
+        snprintf(params, sizeof params, " --params ...");
     switch (r->simulator) {
-    case PL_SIM_GSIM:
-        snprintf(buf, cap, "plateau sim %s --obs \"%s\"%s --method gsim", a->in.file, a->in.obs_text, params);
-        break;
-    case PL_SIM_LIGHT_CONE:
-        snprintf(buf, cap, "plateau propagate %s --obs \"%s\"%s", a->in.file, a->in.obs_text, params);
-        break;
-    case PL_SIM_PAULI_PROPAGATION:
-        snprintf(buf, cap, "plateau propagate %s --obs \"%s\"%s --max-weight 4", a->in.file,
-                 a->in.obs_text, params);
-        break;
-    default: buf[0] = '\0';
+        case PL_SIM_GSIM:
+            snprintf(buf, cap, "plateau sim %s --obs \"%s\"%s --method gsim", a->in.file,
+                     a->in.obs_text, params);
+            break;
+        case PL_SIM_LIGHT_CONE:
+            snprintf(buf, cap, "plateau propagate %s --obs \"%s\"%s", a->in.file, a->in.obs_text,
+                     params);
+            break;
+        case PL_SIM_PAULI_PROPAGATION:
+            snprintf(buf, cap, "plateau propagate %s --obs \"%s\"%s --max-weight 4", a->in.file,
+                     a->in.obs_text, params);
+            break;
+        default: buf[0] = '\0';
     }
 }
 
@@ -78,12 +83,15 @@ static char *markdown(const audit_args_t *a, const pl_audit_t *r, const char *co
     if (r->dla_ok)
         ADD("| dynamical Lie algebra | dim %s%zu%s |\n", r->dla_capped ? "≥ " : "", r->dla_dim,
             r->dla_capped ? " (closure stopped)" : "");
-    if (r->dla_ok && !r->dla_capped) ADD("| centre of the algebra | dim %zu |\n", r->dla_center_dim);
-    if (r->has_prediction) ADD("| predicted Var[C] = P_g(ρ)P_g(O)/dim g | %.4g |\n", r->predicted_variance);
+    if (r->dla_ok && !r->dla_capped)
+        ADD("| centre of the algebra | dim %zu |\n", r->dla_center_dim);
+    if (r->has_prediction)
+        ADD("| predicted Var[C] = P_g(ρ)P_g(O)/dim g | %.4g |\n", r->predicted_variance);
     ADD("| Var[C] of a 2-design (barren-plateau scale) | %.4g |\n", r->haar_variance);
     if (r->sampled) {
         ADD("| sampled Var[C] | %.4g ± %.2g |\n", r->var_cost, r->var_cost_stderr);
-        ADD("| sampled Var[∂C/∂θ] (mean over θ_k) | %.4g ± %.2g |\n", r->var_grad, r->var_grad_stderr);
+        ADD("| sampled Var[∂C/∂θ] (mean over θ_k) | %.4g ± %.2g |\n", r->var_grad,
+            r->var_grad_stderr);
     }
     ADD("| backward light cone of O | %d of %d qubits |\n", r->light_cone, r->qubits);
     ADD("| Pauli propagation, weight ≤ 2 | %zu strings, truncated weight %.3g of Σ|c| = %.3g |\n",
@@ -108,13 +116,19 @@ static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *c
     cJSON_AddStringToObject(o, "file", a->in.file);
     cJSON_AddNumberToObject(o, "qubits", r->qubits);
     cJSON_AddNumberToObject(o, "params", r->params);
-    if (r->dla_ok) cJSON_AddNumberToObject(o, "dla_dim", (double)r->dla_dim);
-    else cJSON_AddNullToObject(o, "dla_dim");
+    if (r->dla_ok)
+        cJSON_AddNumberToObject(o, "dla_dim", (double)r->dla_dim);
+    else
+        cJSON_AddNullToObject(o, "dla_dim");
     cJSON_AddBoolToObject(o, "dla_capped", r->dla_capped);
-    if (r->dla_ok && !r->dla_capped) cJSON_AddNumberToObject(o, "center_dim", (double)r->dla_center_dim);
-    else cJSON_AddNullToObject(o, "center_dim");
-    if (r->has_prediction) cJSON_AddNumberToObject(o, "predicted_variance", r->predicted_variance);
-    else cJSON_AddNullToObject(o, "predicted_variance");
+    if (r->dla_ok && !r->dla_capped)
+        cJSON_AddNumberToObject(o, "center_dim", (double)r->dla_center_dim);
+    else
+        cJSON_AddNullToObject(o, "center_dim");
+    if (r->has_prediction)
+        cJSON_AddNumberToObject(o, "predicted_variance", r->predicted_variance);
+    else
+        cJSON_AddNullToObject(o, "predicted_variance");
     cJSON_AddNumberToObject(o, "haar_variance", r->haar_variance);
     if (r->sampled) {
         cJSON_AddNumberToObject(o, "sampled_var_cost", r->var_cost);
@@ -131,10 +145,14 @@ static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *c
     cJSON_AddItemToObject(o, "propagation", prop);
     cJSON_AddStringToObject(o, "verdict", r->verdict);
     const char *sim = strcmp(r->verdict, "barren plateau") != 0 ? sim_name(r->simulator) : NULL;
-    if (sim) cJSON_AddStringToObject(o, "simulator", sim);
-    else cJSON_AddNullToObject(o, "simulator");
-    if (sim) cJSON_AddStringToObject(o, "command_to_simulate", command);
-    else cJSON_AddNullToObject(o, "command_to_simulate");
+    if (sim)
+        cJSON_AddStringToObject(o, "simulator", sim);
+    else
+        cJSON_AddNullToObject(o, "simulator");
+    if (sim)
+        cJSON_AddStringToObject(o, "command_to_simulate", command);
+    else
+        cJSON_AddNullToObject(o, "command_to_simulate");
     if (r->note[0]) cJSON_AddStringToObject(o, "note", r->note);
     cli_json_finish(o, &a->common);
 }
@@ -143,7 +161,9 @@ static pl_status_t run(const audit_args_t *a) {
     cli_problem_t p = {0};
     pl_status_t st = cli_load_problem(&a->in, &p);
     pl_audit_t r;
-    const pl_audit_opts_t o = {.samples = a->samples, .max_dim = (size_t)a->max_dim, .seed = a->common.seed};
+    const pl_audit_opts_t o = {.samples = a->samples,
+                               .max_dim = (size_t)a->max_dim,
+                               .seed = a->common.seed};
     if (st == PL_OK) st = pl_audit(p.circuit, p.obs, p.theta, &o, &r);
     char command[4096] = "";
     if (st == PL_OK) sim_command(a, &r, command, sizeof command);
@@ -151,8 +171,10 @@ static pl_status_t run(const audit_args_t *a) {
     if (st == PL_OK && !md) st = pl_error_nomem("the audit report");
     if (st == PL_OK && a->out) st = pl_io_write_text_atomic(a->out, md);
     if (st == PL_OK) {
-        if (a->common.json) print_json(a, &r, command);
-        else fputs(md, stdout);
+        if (a->common.json)
+            print_json(a, &r, command);
+        else
+            fputs(md, stdout);
     }
     free(md);
     cli_problem_free(&p);

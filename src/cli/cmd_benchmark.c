@@ -91,8 +91,11 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
         return PL_OK;
     pl_dataset_destroy(*d);
     *d = NULL;
-    pl_dataset_opts_t o = {.sites = row->sites, .points = row->points, .shots = row->shots,
-                           .seed = a->seed, .nranks = 1};
+    pl_dataset_opts_t o = {.sites = row->sites,
+                           .points = row->points,
+                           .shots = row->shots,
+                           .seed = a->seed,
+                           .nranks = 1};
     PL_TRY(pl_model_lookup(row->model, &o.model));
     o.gs.chi_max = row->chi;
     o.gs.energy_tol = row->sites > 64 ? 1e-7 : 0.0; /* labels need no more than that */
@@ -141,7 +144,8 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
     char name[96], path[4096];
     row_name(row, name, sizeof name);
     snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
-    say(a, "%s: %d points, %llu shots per state", name, row->points, (unsigned long long)row->shots);
+    say(a, "%s: %d points, %llu shots per state", name, row->points,
+        (unsigned long long)row->shots);
     r->row = row;
     pl_dataset_t *d;
     PL_TRY(make_dataset(a, row, path, &r->dataset_seconds, &d));
@@ -150,7 +154,8 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
     for (int k = 0; k < PL_CLF_COUNT && st == PL_OK; k++) {
         if (k == PL_CLF_QCNN && !row->qcnn) continue;
         pl_clf_t *model = NULL;
-        st = train_one(a, row, d, (pl_clf_kind_t)k, &r->score[k], k == PL_CLF_SURROGATE ? &model : NULL);
+        st = train_one(a, row, d, (pl_clf_kind_t)k, &r->score[k],
+                       k == PL_CLF_SURROGATE ? &model : NULL);
         if (st == PL_OK && model) st = predict_all(model, d, r);
         pl_clf_destroy(model);
     }
@@ -172,7 +177,8 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
     pl_status_t st = PL_OK;
     say(a, "trade-off on %s: surrogate accuracy against k and shots", name);
     for (int k = 1; k <= 3 && st == PL_OK; k++) {
-        pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
+        pl_eval_opts_t o = {.seed = a->seed,
+                            .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
         pl_eval_result_t e;
         st = pl_dataset_train_test(d, &o, &e, NULL);
         t->k[t->nk] = k;
@@ -190,7 +196,9 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
         }
         d->shadows = part;
         pl_eval_opts_t o = {.seed = a->seed,
-                            .clf = {.kind = PL_CLF_SURROGATE, .k = row->k_surrogate, .seed = a->seed}};
+                            .clf = {.kind = PL_CLF_SURROGATE,
+                                    .k = row->k_surrogate,
+                                    .seed = a->seed}};
         pl_eval_result_t e;
         if (st == PL_OK) st = pl_dataset_train_test(d, &o, &e, NULL);
         d->shadows = full;
@@ -246,8 +254,8 @@ static bool selected(const char *only, const char *name) {
 /* The rows to run, checked against --only. */
 static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nrows) {
     const bench_row_t *all = a->quick ? quick_rows : full_rows;
-    const int count = a->quick ? (int)(sizeof quick_rows / sizeof *all)
-                               : (int)(sizeof full_rows / sizeof *all);
+    const int count =
+        a->quick ? (int)(sizeof quick_rows / sizeof *all) : (int)(sizeof full_rows / sizeof *all);
     const bench_row_t **pick = (const bench_row_t **)rows;
     *nrows = 0;
     for (int i = 0; i < count; i++)
@@ -308,8 +316,10 @@ static pl_status_t run(const bench_args_t *a) {
     if (st == PL_OK) st = bench_write_report(a->dir, a->quick, res, nrows, &trade, seconds);
     if (st == PL_OK) {
         say(a, "report: %s/report.md (%.0f s)", a->dir, seconds);
-        if (a->json) print_json(a, res, nrows, seconds);
-        else printf("%s/report.md\n", a->dir);
+        if (a->json)
+            print_json(a, res, nrows, seconds);
+        else
+            printf("%s/report.md\n", a->dir);
     }
     for (int i = 0; i < nrows; i++) {
         free(res[i].predicted);

@@ -125,7 +125,9 @@ static pl_status_t sample_point(bp_args_t *a, const int *sizes, int i, int param
     PL_TRY(build_circuit(a, sizes, i, &c));
     pl_pauli_sum_t *obs = NULL;
     pl_status_t st = observable(a, pl_circuit_qubits(c), &obs);
-    const pl_bp_opts_t o = {.samples = a->samples, .seed = a->common.seed, .param_index = param_index};
+    const pl_bp_opts_t o = {.samples = a->samples,
+                            .seed = a->common.seed,
+                            .param_index = param_index};
     if (st == PL_OK) st = pl_bp_sample(c, obs, &o, p);
     a->predicted[i] = st == PL_OK && a->predict ? predicted_variance(c, obs) : NAN;
     if (st != PL_OK && !a->ansatz) pl_error_prefix("%s", a->files[i]);
@@ -141,8 +143,9 @@ static pl_status_t sample_point(bp_args_t *a, const int *sizes, int i, int param
 static pl_status_t plot(const bp_args_t *a, const pl_bp_point_t *pts, int count,
                         const pl_bp_fit_t *f) {
     cli_text_t t = {0};
-    cli_text_add(&t, "set title 'gradient variance: %s'\nset xlabel 'qubits n'\n"
-                     "set ylabel 'Var[dC/dtheta]'\nset logscale y\nset key top right\nset grid\n",
+    cli_text_add(&t,
+                 "set title 'gradient variance: %s'\nset xlabel 'qubits n'\n"
+                 "set ylabel 'Var[dC/dtheta]'\nset logscale y\nset key top right\nset grid\n",
                  f->verdict);
     const bool fitted = f->points >= 2 && f->rate_stderr > 0;
     if (fitted)
@@ -150,14 +153,16 @@ static pl_status_t plot(const bp_args_t *a, const pl_bp_point_t *pts, int count,
                      f->log_a_exp, f->rate, f->log_a_poly, f->exponent);
     cli_text_add(&t, "plot '-' using 1:2:3 with yerrorbars pt 7 title 'measured'");
     if (fitted)
-        cli_text_add(&t, ", fexp(x) title 'exponential, base %.3g', fpoly(x) title "
-                         "'polynomial, exponent %.3g'", f->base, f->exponent);
+        cli_text_add(&t,
+                     ", fexp(x) title 'exponential, base %.3g', fpoly(x) title "
+                     "'polynomial, exponent %.3g'",
+                     f->base, f->exponent);
     cli_text_add(&t, "\n");
     for (int i = 0; i < count; i++)
         cli_text_add(&t, "%d %.17g %.17g\n", pts[i].qubits, pts[i].var_grad, pts[i].stderr);
     cli_text_add(&t, "e\n");
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", a->plot)
-                                  : cli_plot_png(a->plot, 800, 560, t.s);
+                              : cli_plot_png(a->plot, 800, 560, t.s);
     free(t.s);
     return st;
 }
@@ -169,8 +174,10 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
         for (int i = 0; i < count; i++) {
             printf("%6d %8d %14.6e %12.3e %14.6e", pts[i].qubits, pts[i].params, pts[i].var_grad,
                    pts[i].stderr, pts[i].var_cost);
-            if (a->predict && isnan(a->predicted[i])) printf("   %18s", "-");
-            else if (a->predict) printf("   %18.6e", a->predicted[i]);
+            if (a->predict && isnan(a->predicted[i]))
+                printf("   %18s", "-");
+            else if (a->predict)
+                printf("   %18.6e", a->predicted[i]);
             printf("\n");
         }
         printf("exponential fit: Var ~ %.4g^-n (rate %.4f +- %.4f, chi2 %.3g)\n", f->base, f->rate,
@@ -209,8 +216,10 @@ static void report(const bp_args_t *a, const pl_bp_point_t *pts, int count, cons
     cJSON_AddNumberToObject(fit, "chi2_poly", f->chi2_poly);
     cJSON_AddStringToObject(fit, "verdict", f->verdict);
     cJSON_AddItemToObject(o, "fit", fit);
-    if (a->plot) cJSON_AddStringToObject(o, "plot", a->plot);
-    else cJSON_AddNullToObject(o, "plot");
+    if (a->plot)
+        cJSON_AddStringToObject(o, "plot", a->plot);
+    else
+        cJSON_AddNullToObject(o, "plot");
     cli_json_finish(o, &a->common);
 }
 
@@ -233,7 +242,8 @@ static pl_status_t run(bp_args_t *a) {
     }
     pl_bp_point_t *pts = calloc((size_t)(count ? count : 1), sizeof *pts);
     if (!pts && st == PL_OK) st = pl_error_nomemf("%d scan points", count);
-    for (int i = 0; i < count && st == PL_OK; i++) st = sample_point(a, sizes, i, param_index, &pts[i]);
+    for (int i = 0; i < count && st == PL_OK; i++)
+        st = sample_point(a, sizes, i, param_index, &pts[i]);
     pl_bp_fit_t fit;
     if (st == PL_OK) st = pl_bp_fit(pts, count, &fit);
     if (st == PL_OK && a->plot) st = plot(a, pts, count, &fit);

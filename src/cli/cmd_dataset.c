@@ -107,7 +107,8 @@ static void report(const dataset_args_t *a, const pl_model_t *m, const pl_datase
     cJSON_AddStringToObject(o, "model", m->name);
     cJSON_AddNumberToObject(o, "sites", a->sites);
     cJSON_AddNumberToObject(o, "points", s->points);
-    for (int k = 0; k < m->nlabels; k++) cJSON_AddNumberToObject(labels, m->labels[k], s->counts[k]);
+    for (int k = 0; k < m->nlabels; k++)
+        cJSON_AddNumberToObject(labels, m->labels[k], s->counts[k]);
     cJSON_AddItemToObject(o, "labels", labels);
     cJSON_AddNumberToObject(o, "shots", (double)a->shots);
     cJSON_AddNumberToObject(o, "computed", computed);
@@ -179,8 +180,11 @@ static pl_status_t run(dataset_args_t *a, const world_t *w, const char *command)
 }
 
 static int check_args(const dataset_args_t *a, bool sites_given) {
-    const char *missing = !a->model ? "--model" : !sites_given ? "--sites"
-                          : a->points < 1 ? "--points P (at least 1)" : !a->out ? "--out F.h5" : NULL;
+    const char *missing = !a->model       ? "--model"
+                          : !sites_given  ? "--sites"
+                          : a->points < 1 ? "--points P (at least 1)"
+                          : !a->out       ? "--out F.h5"
+                                          : NULL;
     if (missing) {
         cli_error("dataset", "missing %s", missing);
         return CLI_USAGE;

@@ -72,8 +72,10 @@ static pl_status_t parse_gens(const char *text, int n, gen_list_t *out) {
          t = strtok_r(NULL, ";", &save), piece++) {
         if (strspn(t, " \t\n") == strlen(t)) continue;
         st = pl_pauli_sum_parse(t, n, &out->g[out->m]);
-        if (st == PL_OK) out->m++;
-        else pl_error_prefix("--gens generator %zu", piece);
+        if (st == PL_OK)
+            out->m++;
+        else
+            pl_error_prefix("--gens generator %zu", piece);
     }
     free(copy);
     if (st == PL_OK && out->m == 0)
@@ -216,10 +218,14 @@ static int check_usage(const dla_args_t *a, int npos, pl_lie_opts_t *o) {
     if (a->max_dim_given && a->max_dim < 1)
         return usage_error("--max-dim must be at least 1%s", "");
     o->max_dim = a->max_dim_given ? (size_t)a->max_dim : 0;
-    if (!a->method || strcmp(a->method, "auto") == 0) o->method = PL_LIE_AUTO;
-    else if (strcmp(a->method, "strings") == 0) o->method = PL_LIE_STRINGS;
-    else if (strcmp(a->method, "sums") == 0) o->method = PL_LIE_SUMS;
-    else return usage_error("--method must be auto, strings or sums, got '%s'", a->method);
+    if (!a->method || strcmp(a->method, "auto") == 0)
+        o->method = PL_LIE_AUTO;
+    else if (strcmp(a->method, "strings") == 0)
+        o->method = PL_LIE_STRINGS;
+    else if (strcmp(a->method, "sums") == 0)
+        o->method = PL_LIE_SUMS;
+    else
+        return usage_error("--method must be auto, strings or sums, got '%s'", a->method);
     return CLI_OK;
 }
 

@@ -102,8 +102,8 @@ static pl_status_t estimate_windows(const estimate_args_t *a, const pl_shadows_t
     PL_TRY(pl_shadows_save_windows(sh, a->windows, a->out, command, a->common.seed));
     const size_t count = pl_shadows_window_count(pl_shadows_qubits(sh), a->windows);
     if (!a->common.quiet)
-        fprintf(stderr, "plateau estimate: %zu window features (k = %d, %zu shots) -> %s\n",
-                count, a->windows, pl_shadows_shots(sh), a->out);
+        fprintf(stderr, "plateau estimate: %zu window features (k = %d, %zu shots) -> %s\n", count,
+                a->windows, pl_shadows_shots(sh), a->out);
     if (a->common.json) {
         cJSON *o = cli_json_begin("estimate");
         cJSON_AddStringToObject(o, "shadows", a->shadows);
@@ -164,9 +164,12 @@ int cli_cmd_estimate(const cli_command_t *cmd, int argc, char **argv) {
     pl_status_t st = pl_shadows_read_any(a.shadows, &sh);
     if (st != PL_OK) return cli_fail("estimate", st);
     char *command = cli_command_line(argc, argv);
-    if (!command) st = pl_error_nomem("the command line");
-    else if (windows_given) st = estimate_windows(&a, sh, command);
-    else st = estimate_obs(&a, sh);
+    if (!command)
+        st = pl_error_nomem("the command line");
+    else if (windows_given)
+        st = estimate_windows(&a, sh, command);
+    else
+        st = estimate_obs(&a, sh);
     free(command);
     pl_shadows_destroy(sh);
     return st == PL_OK ? CLI_OK : cli_fail("estimate", st);

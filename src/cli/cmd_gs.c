@@ -59,7 +59,8 @@ static void report(const gs_args_t *a, const pl_model_t *m, const double *params
                    const pl_ground_result_t *r) {
     if (!a->common.json) {
         printf("energy %.12f\nlabel %s\n", r->energy, label_name(m, r->label));
-        if (r->method == PL_GROUND_DMRG) printf("max_truncation_error %.3e\n", r->max_truncation_error);
+        if (r->method == PL_GROUND_DMRG)
+            printf("max_truncation_error %.3e\n", r->max_truncation_error);
         return;
     }
     cJSON *o = cli_json_begin("gs");
@@ -82,8 +83,10 @@ static void report(const gs_args_t *a, const pl_model_t *m, const double *params
     cJSON_AddNumberToObject(o, "max_bond_dim", r->max_bond_dim);
     cJSON_AddBoolToObject(o, "converged", r->converged);
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
-    if (a->out) cJSON_AddStringToObject(o, "out", a->out);
-    else cJSON_AddNullToObject(o, "out");
+    if (a->out)
+        cJSON_AddStringToObject(o, "out", a->out);
+    else
+        cJSON_AddNullToObject(o, "out");
     cli_json_finish(o, &a->common);
 }
 

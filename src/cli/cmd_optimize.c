@@ -127,8 +127,8 @@ static void report(const opt_args_t *a, const cli_problem_t *p, const pl_optim_o
         printf("%.15g\n", res->f);
         if (!a->common.quiet)
             fprintf(stderr, "plateau optimize: %s, %d iterations, %d evaluations, stopped: %s\n",
-                pl_optim_method_name(o->method), res->iterations, res->evaluations,
-                pl_optim_stop_name(res->reason));
+                    pl_optim_method_name(o->method), res->iterations, res->evaluations,
+                    pl_optim_stop_name(res->reason));
         return;
     }
     cJSON *j = cli_json_begin("optimize");

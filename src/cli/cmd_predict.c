@@ -29,14 +29,16 @@ static pl_status_t run_predict(const char *model_path, const char *data_path,
     pl_dataset_t *d = NULL;
     pl_status_t st = pl_dataset_load(data_path, &d);
     if (st == PL_OK && (d->sites != pl_clf_qubits(c) || d->model->nlabels != pl_clf_classes(c)))
-        st = pl_error(PL_EINVAL, "the model is for %d qubits and %d classes, the data has %d sites "
-                                 "and %d labels", pl_clf_qubits(c), pl_clf_classes(c), d->sites,
-                      d->model->nlabels);
+        st = pl_error(PL_EINVAL,
+                      "the model is for %d qubits and %d classes, the data has %d sites "
+                      "and %d labels",
+                      pl_clf_qubits(c), pl_clf_classes(c), d->sites, d->model->nlabels);
     pl_sv_t **states = NULL;
     if (st == PL_OK && pl_clf_kind(c) == PL_CLF_QCNN) st = pl_dataset_exact_states(d, 1, &states);
     int *pred = st == PL_OK ? malloc((size_t)d->points * sizeof *pred) : NULL;
     if (st == PL_OK && !pred) st = pl_error_nomemf("the predictions for %d points", d->points);
-    const pl_clf_data_t data = {d ? d->points : 0, d ? d->labels : NULL, d ? d->shadows : NULL, states};
+    const pl_clf_data_t data = {d ? d->points : 0, d ? d->labels : NULL, d ? d->shadows : NULL,
+                                states};
     if (st == PL_OK) st = pl_clf_predict(c, &data, pred, NULL);
     if (st == PL_OK) {
         int conf[16];
@@ -44,7 +46,8 @@ static pl_status_t run_predict(const char *model_path, const char *data_path,
         const double acc = pl_clf_accuracy(d->labels, pred, d->points, classes, conf);
         if (common->json) {
             cJSON *o = cli_json_begin("predict"), *p = cJSON_CreateArray();
-            for (int i = 0; i < d->points; i++) cJSON_AddItemToArray(p, cJSON_CreateNumber(pred[i]));
+            for (int i = 0; i < d->points; i++)
+                cJSON_AddItemToArray(p, cJSON_CreateNumber(pred[i]));
             cJSON_AddNumberToObject(o, "points", d->points);
             cJSON_AddItemToObject(o, "predictions", p);
             cJSON_AddNumberToObject(o, "accuracy", acc);

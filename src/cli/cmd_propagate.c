@@ -93,10 +93,10 @@ static pl_status_t run(const prop_args_t *a, const char *command, cli_problem_t 
     pl_status_t st = PL_OK;
     if (a->grad) {
         g = malloc((size_t)(np ? np : 1) * sizeof *g);
-        st = g ? pl_prop_grad_zero(prop, &e, g) : pl_error_nomemf("the gradient of %d parameters", np);
+        st = g ? pl_prop_grad_zero(prop, &e, g)
+               : pl_error_nomemf("the gradient of %d parameters", np);
     }
-    if (st == PL_OK && a->terms_out)
-        st = pl_prop_save(prop, a->terms_out, command, a->common.seed);
+    if (st == PL_OK && a->terms_out) st = pl_prop_save(prop, a->terms_out, command, a->common.seed);
     if (st == PL_OK) report(a, pl_circuit_qubits(p->circuit), e, g, np, &stats);
     free(g);
     pl_prop_destroy(prop);

@@ -77,7 +77,8 @@ int cli_cmd_shadows(const cli_command_t *cmd, int argc, char **argv) {
         return CLI_USAGE;
     }
     if (a.shots < 1 || a.shots > ((uint64_t)1 << 40)) {
-        cli_error("shadows", "--shots must lie in [1, 2^40], got %llu", (unsigned long long)a.shots);
+        cli_error("shadows", "--shots must lie in [1, 2^40], got %llu",
+                  (unsigned long long)a.shots);
         return CLI_USAGE;
     }
     if ((rc = CLI_CHECK_OUTPUTS("shadows", a.out)) != CLI_OK) return rc;

@@ -58,8 +58,7 @@ static pl_status_t simulate_gsim(const cli_problem_t *p, double *expval) {
     return st;
 }
 
-static pl_status_t simulate(const sim_args_t *a, cli_problem_t *p, pl_sv_t **sv,
-                            double *expval) {
+static pl_status_t simulate(const sim_args_t *a, cli_problem_t *p, pl_sv_t **sv, double *expval) {
     PL_TRY(cli_load_problem(&a->in, p));
     if (a->gsim) return simulate_gsim(p, expval);
     PL_TRY(pl_sv_create(pl_circuit_qubits(p->circuit), sv));

@@ -75,7 +75,8 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     cJSON_AddNumberToObject(o, "test_stderr", r->test_stderr);
     cJSON_AddItemToObject(o, "confusion", cli_confusion_json(r->confusion, r->classes));
     cJSON *names = cJSON_CreateArray();
-    for (int t = 0; t < r->classes; t++) cJSON_AddItemToArray(names, cJSON_CreateString(d->model->labels[t]));
+    for (int t = 0; t < r->classes; t++)
+        cJSON_AddItemToArray(names, cJSON_CreateString(d->model->labels[t]));
     cJSON_AddItemToObject(o, "labels", names);
     cJSON_AddNumberToObject(o, "iterations", r->fit.iterations);
     cJSON_AddNumberToObject(o, "loss", r->fit.loss);
@@ -141,7 +142,8 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
     }
     if (a.eval.train_fraction < 0 || a.eval.train_fraction >= 1 || a.eval.clf.k < 0 ||
         a.eval.clf.max_iter < 0 || a.eval.clf.lr < 0 || a.eval.clf.l2 < 0) {
-        cli_error("train", "--train-fraction must lie in (0, 1); --k, --iterations, --lr, --l2 >= 0");
+        cli_error("train",
+                  "--train-fraction must lie in (0, 1); --k, --iterations, --lr, --l2 >= 0");
         return CLI_USAGE;
     }
     pl_status_t st = pl_clf_lookup(a.model, &a.eval.clf.kind);

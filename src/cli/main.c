@@ -12,20 +12,19 @@ static const cli_command_t commands[] = {
      "the circuit file", cli_cmd_grad},
     {"optimize", "minimise it over the circuit's parameters (VQE)", cli_optimize_usage, 1,
      "the circuit file", cli_cmd_optimize},
-    {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, 0, NULL,
-     cli_cmd_ansatz},
+    {"ansatz", "build a standard ansatz as OpenQASM 2", cli_ansatz_usage, 0, NULL, cli_cmd_ansatz},
     {"propagate", "that expectation value by Pauli propagation with truncations",
      cli_propagate_usage, 1, "the circuit file", cli_cmd_propagate},
     {"estimate", "Pauli expectations (or window features) from classical shadows",
      cli_estimate_usage, 0, NULL, cli_cmd_estimate},
     {"bp", "barren-plateau scan: gradient variance against the number of qubits", cli_bp_usage,
      CLI_BP_MAX_FILES, NULL, cli_cmd_bp},
-    {"gs", "ground state of a spin-chain model (exact or DMRG) and its phase label",
-     cli_gs_usage, 0, NULL, cli_cmd_gs},
-    {"shadows", "classical shadows (random-basis shots) of a stored state", cli_shadows_usage,
-     0, NULL, cli_cmd_shadows},
-    {"dataset", "labelled ground states with shadows over a model's parameters",
-     cli_dataset_usage, 0, NULL, cli_cmd_dataset},
+    {"gs", "ground state of a spin-chain model (exact or DMRG) and its phase label", cli_gs_usage,
+     0, NULL, cli_cmd_gs},
+    {"shadows", "classical shadows (random-basis shots) of a stored state", cli_shadows_usage, 0,
+     NULL, cli_cmd_shadows},
+    {"dataset", "labelled ground states with shadows over a model's parameters", cli_dataset_usage,
+     0, NULL, cli_cmd_dataset},
     {"train", "train and test a phase classifier (qcnn, surrogate, linear) on a dataset",
      cli_train_usage, 0, NULL, cli_cmd_train},
     {"predict", "classify a dataset with a trained model", cli_predict_usage, 0, NULL,
@@ -47,10 +46,9 @@ static void print_overview(FILE *out) {
     for (size_t i = 0; i < ncommands; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "  %-10s %s\n", "help", "this overview, or 'plateau help COMMAND'");
-    fprintf(out,
-            "\nEvery command takes --help, --seed S, --threads T, --json, --quiet and\n"
-            "--max-memory M. Exit status: 0 success, 2 bad usage or input, 1 other failure.\n"
-            "Documentation: docs/ in the source tree.\n");
+    fprintf(out, "\nEvery command takes --help, --seed S, --threads T, --json, --quiet and\n"
+                 "--max-memory M. Exit status: 0 success, 2 bad usage or input, 1 other failure.\n"
+                 "Documentation: docs/ in the source tree.\n");
 }
 
 static const cli_command_t *find_command(const char *name) {

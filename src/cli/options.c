@@ -115,11 +115,11 @@ static int parse_double(const char *command, const char *name, const char *text,
 /* Store the value of option o. */
 static int store(const char *command, const cli_opt_t *o, const char *value) {
     switch (o->kind) {
-    case CLI_FLAG: *(bool *)o->dest = true; break;
-    case CLI_STRING: *(const char **)o->dest = value; break;
-    case CLI_INT: return parse_int(command, o->name, value, o->dest);
-    case CLI_U64: return parse_u64(command, o->name, value, o->dest);
-    case CLI_DOUBLE: return parse_double(command, o->name, value, o->dest);
+        case CLI_FLAG: *(bool *)o->dest = true; break;
+        case CLI_STRING: *(const char **)o->dest = value; break;
+        case CLI_INT: return parse_int(command, o->name, value, o->dest);
+        case CLI_U64: return parse_u64(command, o->name, value, o->dest);
+        case CLI_DOUBLE: return parse_double(command, o->name, value, o->dest);
     }
     return CLI_OK;
 }

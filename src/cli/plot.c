@@ -21,20 +21,23 @@ pl_status_t cli_plot_png(const char *path, int width, int height, const char *sc
     pl_status_t st = PL_OK;
     FILE *g = NULL;
     if (strchr(tmp, '\'') || strchr(tmp, '\n')) /* a symbolic link's target, or $TMPDIR */
-        st = pl_error(PL_EINVAL, "plot path '%s' leads to '%s', which may not contain quotes or newlines",
+        st = pl_error(PL_EINVAL,
+                      "plot path '%s' leads to '%s', which may not contain quotes or newlines",
                       path, tmp);
     else if (!(g = popen("gnuplot 2>/dev/null", "w")))
         st = pl_error(PL_EIO, "cannot run gnuplot: %s", strerror(errno));
     if (g) {
-        fprintf(g, "set terminal pngcairo size %d,%d noenhanced\nset output '%s'\n%s\nunset output\n",
+        fprintf(g,
+                "set terminal pngcairo size %d,%d noenhanced\nset output '%s'\n%s\nunset output\n",
                 width, height, tmp, script);
         const int status = pclose(g);
         if (status != 0)
-            st = pl_error(PL_EIO,
-                          WIFEXITED(status) && WEXITSTATUS(status) == 127
-                              ? "cannot write '%s': gnuplot is not installed (apt-get install gnuplot-nox)"
-                              : "cannot write '%s': gnuplot failed",
-                          path);
+            st = pl_error(
+                PL_EIO,
+                WIFEXITED(status) && WEXITSTATUS(status) == 127
+                    ? "cannot write '%s': gnuplot is not installed (apt-get install gnuplot-nox)"
+                    : "cannot write '%s': gnuplot failed",
+                path);
     }
     if (st == PL_OK) return pl_io_out_commit(out); /* an empty image is an error */
     pl_io_out_abort(out);

@@ -17,8 +17,10 @@ static pl_status_t load_params(const cli_problem_args_t *a, int expected, double
     } else if (a->params_file) {
         PL_TRY(pl_io_read_params(a->params_file, &values, &count));
     } else if (expected > 0 && !a->params_optional) {
-        return pl_error(PL_EINVAL, "the circuit has %d parameters theta[k]; give their values "
-                                   "with --params v,... or --params-file F", expected);
+        return pl_error(PL_EINVAL,
+                        "the circuit has %d parameters theta[k]; give their values "
+                        "with --params v,... or --params-file F",
+                        expected);
     } else {
         return PL_OK;
     }

@@ -6,7 +6,12 @@
 
 #ifndef CMPLX
 /* Builds the value from its parts, so an infinite or NaN part stays exact. */
-#define CMPLX(x, y) (((union { double _Complex z; double d[2]; }){.d = {(x), (y)}}).z)
+#define CMPLX(x, y)                                                                                \
+    (((union {                                                                                     \
+         double _Complex z;                                                                        \
+         double d[2];                                                                              \
+     }){.d = {(x), (y)}})                                                                          \
+         .z)
 #endif
 
 #endif

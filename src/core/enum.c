@@ -14,8 +14,7 @@ static void list_names(const pl_enum_entry_t *table, size_t n, bool with_values,
     for (size_t i = 0; i < n; i++) {
         int w = with_values ? snprintf(buf + len, cap - len, "%s%d %s", i ? ", " : "",
                                        table[i].value, table[i].name)
-                            : snprintf(buf + len, cap - len, "%s%s", i ? ", " : "",
-                                       table[i].name);
+                            : snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", table[i].name);
         if (w < 0 || (size_t)w >= cap - len) {
             if (cap >= 4) memcpy(buf + cap - 4, "...", 4);
             return;

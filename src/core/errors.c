@@ -12,20 +12,24 @@ static _Thread_local char last_message[PL_ERRMSG_CAP];
 
 const char *pl_status_name(pl_status_t st) {
     switch (st) {
-    case PL_OK: return "ok";
-    case PL_EINVAL: return "invalid argument";
-    case PL_ENOMEM: return "out of memory";
-    case PL_EIO: return "input/output error";
-    case PL_EPARSE: return "parse error";
-    case PL_EUNSUPPORTED: return "unsupported";
-    case PL_EINTERNAL: return "internal error";
+        case PL_OK: return "ok";
+        case PL_EINVAL: return "invalid argument";
+        case PL_ENOMEM: return "out of memory";
+        case PL_EIO: return "input/output error";
+        case PL_EPARSE: return "parse error";
+        case PL_EUNSUPPORTED: return "unsupported";
+        case PL_EINTERNAL: return "internal error";
     }
     return "unknown status";
 }
 
-const char *pl_error_message(void) { return last_message; }
+const char *pl_error_message(void) {
+    return last_message;
+}
 
-void pl_error_clear(void) { last_message[0] = '\0'; }
+void pl_error_clear(void) {
+    last_message[0] = '\0';
+}
 
 pl_status_t pl_error(pl_status_t st, const char *fmt, ...) {
     va_list ap;

@@ -10,7 +10,7 @@
 
 #define PL_MEM_ALIGN 64
 
-static atomic_size_t mem_limit;  /* 0 = not yet set: use the default */
+static atomic_size_t mem_limit; /* 0 = not yet set: use the default */
 static atomic_size_t mem_in_use;
 
 static size_t default_limit(void) {
@@ -21,14 +21,18 @@ static size_t default_limit(void) {
     return (size_t)(0.8 * physical);
 }
 
-void pl_mem_set_limit(size_t bytes) { atomic_store(&mem_limit, bytes); }
+void pl_mem_set_limit(size_t bytes) {
+    atomic_store(&mem_limit, bytes);
+}
 
 size_t pl_mem_limit(void) {
     size_t limit = atomic_load(&mem_limit);
     return limit ? limit : default_limit();
 }
 
-size_t pl_mem_in_use(void) { return atomic_load(&mem_in_use); }
+size_t pl_mem_in_use(void) {
+    return atomic_load(&mem_in_use);
+}
 
 void pl_mem_format_bytes(double bytes, char *buf, size_t cap) {
     static const char *units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
@@ -76,8 +80,7 @@ static size_t grown_capacity(size_t cap, size_t need) {
     return new_cap;
 }
 
-pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_t elem_size,
-                        const char *what) {
+pl_status_t pl_mem_grow(void **buf, size_t *cap, size_t need, size_t elem_size, const char *what) {
     if (need <= *cap) return PL_OK;
     PL_ASSERT(elem_size > 0);
     const size_t new_cap = grown_capacity(*cap, need);
@@ -118,11 +121,27 @@ pl_status_t pl_mem_parse_bytes(const char *text, size_t *out) {
     while (*end == ' ') end++;
     double scale = 1.0;
     switch (*end) {
-    case 'k': case 'K': scale = 1024.0; end++; break;
-    case 'm': case 'M': scale = 1024.0 * 1024; end++; break;
-    case 'g': case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
-    case 't': case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
-    default: break;
+        case 'k':
+        case 'K':
+            scale = 1024.0;
+            end++;
+            break;
+        case 'm':
+        case 'M':
+            scale = 1024.0 * 1024;
+            end++;
+            break;
+        case 'g':
+        case 'G':
+            scale = 1024.0 * 1024 * 1024;
+            end++;
+            break;
+        case 't':
+        case 'T':
+            scale = 1024.0 * 1024 * 1024 * 1024;
+            end++;
+            break;
+        default: break;
     }
     if (*end == 'B' || *end == 'b') end++;
     if (*end != '\0')

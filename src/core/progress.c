@@ -27,7 +27,9 @@ pl_timer_t pl_timer_start(void) {
     return t;
 }
 
-double pl_timer_elapsed(const pl_timer_t *t) { return pl_timer_now() - t->start; }
+double pl_timer_elapsed(const pl_timer_t *t) {
+    return pl_timer_now() - t->start;
+}
 
 static void format_duration(double s, char *buf, size_t cap) {
     if (!(s >= 0.0) || s > 1e7) {
@@ -41,8 +43,8 @@ static void format_duration(double s, char *buf, size_t cap) {
         snprintf(buf, cap, "%02ld:%02ld", total / 60, total % 60);
 }
 
-void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done,
-                        uint64_t total, double elapsed_s) {
+void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done, uint64_t total,
+                        double elapsed_s) {
     enum { WIDTH = 24 };
     double frac = total ? (double)done / (double)total : 1.0;
     if (frac > 1.0) frac = 1.0;
@@ -52,8 +54,8 @@ void pl_progress_format(char *buf, size_t cap, const char *label, uint64_t done,
     bar[WIDTH] = '\0';
     double rate = elapsed_s > 0.0 ? (double)done / elapsed_s : 0.0;
     char eta[24];
-    format_duration(rate > 0.0 ? (double)(total - (done < total ? done : total)) / rate : -1.0,
-                    eta, sizeof eta);
+    format_duration(rate > 0.0 ? (double)(total - (done < total ? done : total)) / rate : -1.0, eta,
+                    sizeof eta);
     snprintf(buf, cap, "%s [%s] %3.0f%% %llu/%llu %.3g/s ETA %s", label, bar, 100.0 * frac,
              (unsigned long long)done, (unsigned long long)total, rate, eta);
 }

@@ -15,7 +15,8 @@ static inline int core_reduce_chunks(size_t total) {
 
 /* Items [lo, hi) of chunk c of nchunks over total items. */
 static inline void core_reduce_range(size_t total, int nchunks, int c, size_t *lo, size_t *hi) {
-    *lo = total / (size_t)nchunks * (size_t)c + (total % (size_t)nchunks < (size_t)c ? total % (size_t)nchunks : (size_t)c);
+    *lo = total / (size_t)nchunks * (size_t)c +
+          (total % (size_t)nchunks < (size_t)c ? total % (size_t)nchunks : (size_t)c);
     *hi = *lo + total / (size_t)nchunks + ((size_t)c < total % (size_t)nchunks);
 }
 

@@ -10,7 +10,9 @@ static uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 void pl_rng_seed(pl_rng_t *rng, uint64_t seed, uint64_t stream) {
     /* Mix the stream number into the SplitMix64 state so that nearby
@@ -34,7 +36,9 @@ uint64_t pl_rng_u64(pl_rng_t *rng) {
     return result;
 }
 
-double pl_rng_uniform(pl_rng_t *rng) { return (double)(pl_rng_u64(rng) >> 11) * 0x1.0p-53; }
+double pl_rng_uniform(pl_rng_t *rng) {
+    return (double)(pl_rng_u64(rng) >> 11) * 0x1.0p-53;
+}
 
 uint64_t pl_rng_below(pl_rng_t *rng, uint64_t n) {
     /* Rejection sampling: discard the top partial range of 2^64 mod n values. */

@@ -21,7 +21,12 @@ typedef struct {
     char msg[512];
 } core_thread_error_t;
 
-#define CORE_THREAD_ERROR_INIT {PL_OK, {0}}
+#define CORE_THREAD_ERROR_INIT                                                                     \
+    {                                                                                              \
+        PL_OK, {                                                                                   \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 /* Record a worker's failure (its pl_error_message()); the first one wins. */
 static inline void core_thread_error_set(core_thread_error_t *e, pl_status_t st) {

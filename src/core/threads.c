@@ -10,4 +10,6 @@ pl_status_t pl_threads_set(int threads) {
     return PL_OK;
 }
 
-int pl_threads_get(void) { return omp_get_max_threads(); }
+int pl_threads_get(void) {
+    return omp_get_max_threads();
+}

@@ -28,7 +28,8 @@ pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *pa
     const pl_model_t *m = o->model;
     int d = 0;
     for (int k = 0; k < m->nparams; k++) d += swept(o, k);
-    if (d == 0) return pl_error(PL_EINVAL, "model %s: every parameter is fixed, nothing to sweep", m->name);
+    if (d == 0)
+        return pl_error(PL_EINVAL, "model %s: every parameter is fixed, nothing to sweep", m->name);
     if (o->points < 1) return pl_error(PL_EINVAL, "need at least 1 point, got %d", o->points);
     double total = o->grid ? pow(o->points, d) : o->points;
     if (total > 1e6) return pl_error(PL_EINVAL, "%.0f points is more than 10^6", total);
@@ -42,8 +43,9 @@ pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *pa
             const pl_model_param_t *p = &m->params[k];
             double v = o->fixed[k] ? o->fixed_value[k] : p->def;
             if (swept(o, k)) {
-                const double t = o->grid ? (o->points > 1 ? (double)(rest % o->points) / (o->points - 1) : 0.5)
-                                         : pl_rng_uniform(&rng);
+                const double t =
+                    o->grid ? (o->points > 1 ? (double)(rest % o->points) / (o->points - 1) : 0.5)
+                            : pl_rng_uniform(&rng);
                 v = p->lo + t * (p->hi - p->lo);
                 rest /= o->points;
             }
@@ -57,12 +59,13 @@ pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *pa
 
 /* Everything that changes a point's result: parts must match it to be reused. */
 static void signature(const pl_dataset_opts_t *o, char *buf, size_t cap) {
-    size_t len = (size_t)snprintf(
-        buf, cap, "model=%s sites=%d points=%d grid=%d shots=%llu seed=%llu method=%s chi=%d "
-                  "cutoff=%g sweeps=%d tol=%g",
-        o->model->name, o->sites, o->points, (int)o->grid, (unsigned long long)o->shots,
-        (unsigned long long)o->seed, pl_ground_method_name(o->gs.method), o->gs.chi_max, o->gs.cutoff,
-        o->gs.max_sweeps, o->gs.energy_tol);
+    size_t len = (size_t)
+        snprintf(buf, cap,
+                 "model=%s sites=%d points=%d grid=%d shots=%llu seed=%llu method=%s chi=%d "
+                 "cutoff=%g sweeps=%d tol=%g",
+                 o->model->name, o->sites, o->points, (int)o->grid, (unsigned long long)o->shots,
+                 (unsigned long long)o->seed, pl_ground_method_name(o->gs.method), o->gs.chi_max,
+                 o->gs.cutoff, o->gs.max_sweeps, o->gs.energy_tol);
     for (int k = 0; k < o->model->nparams && len < cap; k++)
         if (o->fixed[k])
             len += (size_t)snprintf(buf + len, cap - len, " %s=%.17g", o->model->params[k].name,
@@ -129,12 +132,15 @@ static pl_status_t compute_point(const pl_dataset_opts_t *o, const char *out, co
     pl_shadows_t *sh = NULL;
     PL_TRY(pl_ground_solve(o->model, o->sites, params, &gs, &part.gs, o->shots ? &psi : NULL));
     /* shots of point i: seed mixed with the index, shot s then uses stream s */
-    pl_status_t st = o->shots ? pl_shadows_from_mps(psi, (size_t)o->shots,
-                                                    o->seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1, &sh)
-                              : PL_OK;
+    pl_status_t st =
+        o->shots ? pl_shadows_from_mps(psi, (size_t)o->shots,
+                                       o->seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1, &sh)
+                 : PL_OK;
     part.shadows = sh;
     char *path = data_part_path(out, i);
-    if (st == PL_OK) st = path ? io_h5_write_atomic(path, fill_part, &part) : pl_error_nomem("a part file's path");
+    if (st == PL_OK)
+        st = path ? io_h5_write_atomic(path, fill_part, &part)
+                  : pl_error_nomem("a part file's path");
     if (st != PL_OK) pl_error_prefix("point %d", i);
     free(path);
     pl_shadows_destroy(sh);
@@ -187,8 +193,10 @@ pl_status_t pl_dataset_compute(const pl_dataset_opts_t *o, const char *out, int 
     for (int i = o->rank; i < count && st == PL_OK; i += nranks) {
         bool done;
         st = part_done(out, sig, i, &done);
-        if (done) nreused++;
-        else todo[ntodo++] = i;
+        if (done)
+            nreused++;
+        else
+            todo[ntodo++] = i;
     }
     /* Points in parallel, each ground state single-threaded in BLAS. */
     const int blas_threads = openblas_get_num_threads();

@@ -130,10 +130,13 @@ static pl_status_t fill_dataset(hid_t f, void *ctx, const char *path) {
     const uint64_t c = (uint64_t)m->count, p2[2] = {c, (uint64_t)m->nparams};
     PL_TRY(io_h5_write(f, "params", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, p2, m->params, path));
     PL_TRY(io_h5_write(f, "labels", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &c, m->labels, path));
-    PL_TRY(io_h5_write(f, "labels_closed_form", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &c, m->closed, path));
-    PL_TRY(io_h5_write(f, "labels_measured", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &c, m->measured, path));
+    PL_TRY(io_h5_write(f, "labels_closed_form", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &c, m->closed,
+                       path));
+    PL_TRY(io_h5_write(f, "labels_measured", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &c, m->measured,
+                       path));
     PL_TRY(io_h5_write(f, "energies", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &c, m->energies, path));
-    PL_TRY(io_h5_write(f, "max_truncation_error", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &c, m->trunc, path));
+    PL_TRY(io_h5_write(f, "max_truncation_error", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &c,
+                       m->trunc, path));
     PL_TRY(io_h5_write(f, "converged", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, &c, m->converged, path));
     if (m->o->shots) {
         const uint64_t d4[4] = {c, (uint64_t)m->o->sites, 3, m->words};
@@ -158,7 +161,9 @@ static void remove_parts(const char *out) {
 
 pl_status_t pl_dataset_merge(const pl_dataset_opts_t *o, const char *out, const char *command,
                              pl_dataset_summary_t *summary) {
-    merged_t m = {.o = o, .command = command, .nparams = o->model->nparams,
+    merged_t m = {.o = o,
+                  .command = command,
+                  .nparams = o->model->nparams,
                   .words = ((size_t)o->shots + 63) / 64};
     PL_TRY(pl_dataset_points(o, &m.count, NULL));
     pl_status_t st = merged_alloc(&m);
@@ -170,7 +175,8 @@ pl_status_t pl_dataset_merge(const pl_dataset_opts_t *o, const char *out, const 
             memset(summary, 0, sizeof *summary);
             summary->points = m.count;
             for (int i = 0; i < m.count; i++)
-                if (m.labels[i] >= 0 && m.labels[i] < PL_MODEL_MAX_LABELS) summary->counts[m.labels[i]]++;
+                if (m.labels[i] >= 0 && m.labels[i] < PL_MODEL_MAX_LABELS)
+                    summary->counts[m.labels[i]]++;
         }
     }
     merged_free(&m);
@@ -222,8 +228,10 @@ static pl_status_t read_shadows(hid_t f, const char *path, pl_dataset_t *d) {
     d->shadows = st == PL_OK ? calloc((size_t)d->points, sizeof *d->shadows) : NULL;
     if (st == PL_OK && !d->shadows) st = pl_error_nomemf("shadows of %d points", d->points);
     for (int i = 0; i < d->points && st == PL_OK; i++) {
-        st = pl_shadows_from_bits(d->sites, (size_t)d->shots, bits + (size_t)i * per, &d->shadows[i]);
-        if (st != PL_OK) st = pl_error(PL_EPARSE, "'%s': point %d: %s", path, i, pl_error_message());
+        st = pl_shadows_from_bits(d->sites, (size_t)d->shots, bits + (size_t)i * per,
+                                  &d->shadows[i]);
+        if (st != PL_OK)
+            st = pl_error(PL_EPARSE, "'%s': point %d: %s", path, i, pl_error_message());
     }
     pl_mem_free(bits, bytes);
     return st;
@@ -275,7 +283,8 @@ pl_status_t pl_dataset_exact_states(const pl_dataset_t *d, uint64_t seed, pl_sv_
         pl_pauli_sum_t *h;
         double e;
         const pl_ground_exact_opts_t eo = {.seed = seed + (uint64_t)i};
-        pl_status_t st = pl_model_hamiltonian(d->model, d->sites, d->params + (size_t)i * d->nparams, &h);
+        pl_status_t st =
+            pl_model_hamiltonian(d->model, d->sites, d->params + (size_t)i * d->nparams, &h);
         if (st == PL_OK) st = pl_ground_exact(h, &eo, &e, &sv[i]);
         pl_pauli_sum_destroy(h);
         if (st != PL_OK) core_thread_error_set(&err, st);

@@ -40,8 +40,9 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
         }
         s->points = d->points;
         s->train = (pl_clf_data_t){ntrain, s->labels, s->shadows, s->states};
-        s->test = (pl_clf_data_t){ntest, s->labels + ntrain, s->shadows ? s->shadows + ntrain : NULL,
-                                  s->states ? s->states + ntrain : NULL};
+        s->test =
+            (pl_clf_data_t){ntest, s->labels + ntrain, s->shadows ? s->shadows + ntrain : NULL,
+                            s->states ? s->states + ntrain : NULL};
     } else {
         for (int i = 0; states && i < d->points; i++) pl_sv_destroy(states[i]);
         pl_dataset_split_destroy(s);

@@ -98,7 +98,8 @@ pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const dou
     memset(a, 0, sizeof *a);
     a->qubits = pl_circuit_qubits(c);
     a->params = pl_circuit_num_params(c);
-    if (a->params < 1) return pl_error(PL_EINVAL, "the circuit has no parameters theta[k] to audit");
+    if (a->params < 1)
+        return pl_error(PL_EINVAL, "the circuit has no parameters theta[k] to audit");
     PL_TRY(pl_pauli_sum_check_qubits(obs, a->qubits, "circuit"));
     double *angles = NULL;
     if (!theta) { /* random angles for the propagation statistics */
@@ -114,7 +115,8 @@ pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const dou
     dla_part(c, obs, opts, a);
     pl_status_t st = PL_OK;
     if (a->qubits <= AUDIT_SAMPLE_MAX_QUBITS) {
-        const pl_bp_opts_t bo = {.samples = opts->samples ? opts->samples : 100, .seed = opts->seed,
+        const pl_bp_opts_t bo = {.samples = opts->samples ? opts->samples : 100,
+                                 .seed = opts->seed,
                                  .param_index = -1};
         pl_bp_point_t pt;
         st = pl_bp_sample(c, obs, &bo, &pt);
@@ -127,13 +129,17 @@ pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const dou
     if (st == PL_OK) st = propagation_part(c, obs, theta, a);
     free(angles);
     if (st != PL_OK) return st;
-    if (a->simulator == PL_SIM_NONE && a->light_cone <= AUDIT_LIGHT_CONE_MAX) a->simulator = PL_SIM_LIGHT_CONE;
+    if (a->simulator == PL_SIM_NONE && a->light_cone <= AUDIT_LIGHT_CONE_MAX)
+        a->simulator = PL_SIM_LIGHT_CONE;
     if (a->simulator == PL_SIM_NONE && a->truncated_w4 <= 0.01 * a->obs_norm1)
         a->simulator = PL_SIM_PAULI_PROPAGATION;
     const bool known = a->sampled || a->has_prediction;
     const double variance = a->sampled ? a->var_cost : a->predicted_variance;
-    if (known && variance < 10 * a->haar_variance) a->verdict = "barren plateau";
-    else if (a->simulator != PL_SIM_NONE) a->verdict = "trainable and classically simulable";
-    else a->verdict = "trainable, no efficient classical simulation known";
+    if (known && variance < 10 * a->haar_variance)
+        a->verdict = "barren plateau";
+    else if (a->simulator != PL_SIM_NONE)
+        a->verdict = "trainable and classically simulable";
+    else
+        a->verdict = "trainable, no efficient classical simulation known";
     return PL_OK;
 }

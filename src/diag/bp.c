@@ -115,8 +115,8 @@ static pl_status_t run_samples(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
     return core_thread_error_raise(&err);
 }
 
-pl_status_t pl_bp_sample(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
-                         const pl_bp_opts_t *opts, pl_bp_point_t *out) {
+pl_status_t pl_bp_sample(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const pl_bp_opts_t *opts,
+                         pl_bp_point_t *out) {
     PL_TRY(check_inputs(c, obs, opts));
     pl_timer_t timer = pl_timer_start();
     const int np = pl_circuit_num_params(c), S = opts->samples;

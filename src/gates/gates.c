@@ -10,6 +10,7 @@
 #include "plateau/core.h"
 
 /* The OpenQASM gates: enumerator, name, qubits, angles. */
+// clang-format off
 #define QASM_GATES(X)                                                                              \
     X(PL_GATE_ID, "id", 1, 0) X(PL_GATE_X, "x", 1, 0) X(PL_GATE_Y, "y", 1, 0)                      \
     X(PL_GATE_Z, "z", 1, 0) X(PL_GATE_H, "h", 1, 0) X(PL_GATE_S, "s", 1, 0)                        \
@@ -29,6 +30,8 @@
     X(PL_GATE_UNITARY2, "unitary2", 2, 0) X(PL_GATE_MCU, "mcu", -1, 0)                             \
     X(PL_GATE_PAULI_ROT, "pauli_rot", -1, 1)
 
+// clang-format on
+
 #define GATE_INFO(g, name, qubits, angles) [g] = {name, qubits, angles},
 #define GATE_NAME(g, name, qubits, angles) {g, name},
 
@@ -38,7 +41,8 @@ static const pl_gate_info_t gate_table[PL_GATE_COUNT] = {QASM_GATES(GATE_INFO)
 /* The names pl_gate_lookup knows: the OpenQASM gates and the spellings that
  * name the same gate as one of them. */
 static const pl_enum_entry_t gate_names[] = {
-    QASM_GATES(GATE_NAME){PL_GATE_P, "u1"},
+    QASM_GATES(GATE_NAME) /* then the aliases */
+    {PL_GATE_P, "u1"},
     {PL_GATE_CP, "cu1"},
     {PL_GATE_U3, "u"},
     {PL_GATE_U3, "U"},
@@ -79,28 +83,28 @@ static void set_1q(double complex u[4], double complex a, double complex b, doub
 static void matrix_1q(pl_gate_t g, const double *t, double complex u[4]) {
     const double r = sqrt(0.5);
     switch (g) {
-    case PL_GATE_ID: set_1q(u, 1, 0, 0, 1); break;
-    case PL_GATE_X: set_1q(u, 0, 1, 1, 0); break;
-    case PL_GATE_Y: set_1q(u, 0, -I, I, 0); break;
-    case PL_GATE_Z: set_1q(u, 1, 0, 0, -1); break;
-    case PL_GATE_H: set_1q(u, r, r, r, -r); break;
-    case PL_GATE_S: set_1q(u, 1, 0, 0, I); break;
-    case PL_GATE_SDG: set_1q(u, 1, 0, 0, -I); break;
-    case PL_GATE_T: set_1q(u, 1, 0, 0, cexp(I * PL_PI / 4)); break;
-    case PL_GATE_TDG: set_1q(u, 1, 0, 0, cexp(-I * PL_PI / 4)); break;
-    case PL_GATE_SX: set_1q(u, (1 + I) / 2, (1 - I) / 2, (1 - I) / 2, (1 + I) / 2); break;
-    case PL_GATE_SXDG: set_1q(u, (1 - I) / 2, (1 + I) / 2, (1 + I) / 2, (1 - I) / 2); break;
-    case PL_GATE_RX:
-        set_1q(u, cos(t[0] / 2), -I * sin(t[0] / 2), -I * sin(t[0] / 2), cos(t[0] / 2));
-        break;
-    case PL_GATE_RY:
-        set_1q(u, cos(t[0] / 2), -sin(t[0] / 2), sin(t[0] / 2), cos(t[0] / 2));
-        break;
-    case PL_GATE_RZ: set_1q(u, cexp(-I * t[0] / 2), 0, 0, cexp(I * t[0] / 2)); break;
-    case PL_GATE_P: set_1q(u, 1, 0, 0, cexp(I * t[0])); break;
-    case PL_GATE_U2: u3_matrix(PL_PI / 2, t[0], t[1], u); break;
-    case PL_GATE_U3: u3_matrix(t[0], t[1], t[2], u); break;
-    default: PL_ASSERT(!"not a 1-qubit gate");
+        case PL_GATE_ID: set_1q(u, 1, 0, 0, 1); break;
+        case PL_GATE_X: set_1q(u, 0, 1, 1, 0); break;
+        case PL_GATE_Y: set_1q(u, 0, -I, I, 0); break;
+        case PL_GATE_Z: set_1q(u, 1, 0, 0, -1); break;
+        case PL_GATE_H: set_1q(u, r, r, r, -r); break;
+        case PL_GATE_S: set_1q(u, 1, 0, 0, I); break;
+        case PL_GATE_SDG: set_1q(u, 1, 0, 0, -I); break;
+        case PL_GATE_T: set_1q(u, 1, 0, 0, cexp(I * PL_PI / 4)); break;
+        case PL_GATE_TDG: set_1q(u, 1, 0, 0, cexp(-I * PL_PI / 4)); break;
+        case PL_GATE_SX: set_1q(u, (1 + I) / 2, (1 - I) / 2, (1 - I) / 2, (1 + I) / 2); break;
+        case PL_GATE_SXDG: set_1q(u, (1 - I) / 2, (1 + I) / 2, (1 + I) / 2, (1 - I) / 2); break;
+        case PL_GATE_RX:
+            set_1q(u, cos(t[0] / 2), -I * sin(t[0] / 2), -I * sin(t[0] / 2), cos(t[0] / 2));
+            break;
+        case PL_GATE_RY:
+            set_1q(u, cos(t[0] / 2), -sin(t[0] / 2), sin(t[0] / 2), cos(t[0] / 2));
+            break;
+        case PL_GATE_RZ: set_1q(u, cexp(-I * t[0] / 2), 0, 0, cexp(I * t[0] / 2)); break;
+        case PL_GATE_P: set_1q(u, 1, 0, 0, cexp(I * t[0])); break;
+        case PL_GATE_U2: u3_matrix(PL_PI / 2, t[0], t[1], u); break;
+        case PL_GATE_U3: u3_matrix(t[0], t[1], t[2], u); break;
+        default: PL_ASSERT(!"not a 1-qubit gate");
     }
 }
 
@@ -208,41 +212,41 @@ void gates_form(pl_gate_t g, int nqubits, const double *angles, const double com
                 gates_form_t *out) {
     pl_gate_t base;
     switch (g) {
-    case PL_GATE_UNITARY1:
-    case PL_GATE_MCU:
-        out->ncontrols = nqubits - 1;
-        out->ntargets = 1;
-        memcpy(out->u, matrix, 4 * sizeof out->u[0]);
-        return;
-    case PL_GATE_UNITARY2:
-        out->ncontrols = 0;
-        out->ntargets = 2;
-        memcpy(out->u, matrix, 16 * sizeof out->u[0]);
-        return;
-    case PL_GATE_MCX:
-        out->ncontrols = nqubits - 1;
-        out->ntargets = 1;
-        matrix_1q(PL_GATE_X, NULL, out->u);
-        return;
-    case PL_GATE_CSWAP:
-        out->ncontrols = 1;
-        out->ntargets = 2;
-        gates_matrix(PL_GATE_SWAP, NULL, out->u);
-        return;
-    case PL_GATE_SWAP:
-    case PL_GATE_RXX:
-    case PL_GATE_RYY:
-    case PL_GATE_RZZ:
-        out->ncontrols = 0;
-        out->ntargets = 2;
-        gates_matrix(g, angles, out->u);
-        return;
-    default:
-        PL_ASSERT((unsigned)g < PL_GATE_MCX);
-        /* One target, the last qubit; any controls before it. */
-        out->ncontrols = nqubits - 1;
-        out->ntargets = 1;
-        gates_matrix(pl_gate_controlled_base(g, &base) ? base : g, angles, out->u);
-        return;
+        case PL_GATE_UNITARY1:
+        case PL_GATE_MCU:
+            out->ncontrols = nqubits - 1;
+            out->ntargets = 1;
+            memcpy(out->u, matrix, 4 * sizeof out->u[0]);
+            return;
+        case PL_GATE_UNITARY2:
+            out->ncontrols = 0;
+            out->ntargets = 2;
+            memcpy(out->u, matrix, 16 * sizeof out->u[0]);
+            return;
+        case PL_GATE_MCX:
+            out->ncontrols = nqubits - 1;
+            out->ntargets = 1;
+            matrix_1q(PL_GATE_X, NULL, out->u);
+            return;
+        case PL_GATE_CSWAP:
+            out->ncontrols = 1;
+            out->ntargets = 2;
+            gates_matrix(PL_GATE_SWAP, NULL, out->u);
+            return;
+        case PL_GATE_SWAP:
+        case PL_GATE_RXX:
+        case PL_GATE_RYY:
+        case PL_GATE_RZZ:
+            out->ncontrols = 0;
+            out->ntargets = 2;
+            gates_matrix(g, angles, out->u);
+            return;
+        default:
+            PL_ASSERT((unsigned)g < PL_GATE_MCX);
+            /* One target, the last qubit; any controls before it. */
+            out->ncontrols = nqubits - 1;
+            out->ntargets = 1;
+            gates_matrix(pl_gate_controlled_base(g, &base) ? base : g, angles, out->u);
+            return;
     }
 }

@@ -55,8 +55,8 @@ static pl_status_t step_op(const pl_op_t *op, const double *angles, pl_sv_t *psi
     return PL_OK;
 }
 
-pl_status_t grad_backward(const pl_circuit_t *c, const double *theta, pl_sv_t *psi,
-                          pl_sv_t *lam, double *grad) {
+pl_status_t grad_backward(const pl_circuit_t *c, const double *theta, pl_sv_t *psi, pl_sv_t *lam,
+                          double *grad) {
     /* The one size check of the sweep: each step below trusts its input (the
      * circuit validated qubits and matrices, binding checks the angles). */
     PL_ASSERT(pl_sv_qubits(psi) == pl_circuit_qubits(c) &&

@@ -11,21 +11,21 @@
 /* Loss of one output f with label y, and dL/df. */
 static pl_status_t loss_of(pl_loss_t kind, double f, double y, double *loss, double *dloss) {
     switch (kind) {
-    case PL_LOSS_MSE:
-        *loss = (f - y) * (f - y);
-        *dloss = 2.0 * (f - y);
-        return PL_OK;
-    case PL_LOSS_CROSS_ENTROPY: {
-        if (y != 0.0 && y != 1.0)
-            return pl_error(PL_EINVAL, "cross-entropy labels must be 0 or 1, got %g", y);
-        double p = 0.5 * (1.0 + f);
-        double pc = p < P_CLAMP ? P_CLAMP : (p > 1 - P_CLAMP ? 1 - P_CLAMP : p);
-        *loss = -(y * log(pc) + (1 - y) * log(1 - pc));
-        /* dL/df = dL/dp · dp/df with dp/df = 1/2; zero where the clamp is active. */
-        *dloss = (pc == p) ? 0.5 * (-(y / pc) + (1 - y) / (1 - pc)) : 0.0;
-        return PL_OK;
-    }
-    default: return pl_error(PL_EINVAL, "unknown loss kind %d", (int)kind);
+        case PL_LOSS_MSE:
+            *loss = (f - y) * (f - y);
+            *dloss = 2.0 * (f - y);
+            return PL_OK;
+        case PL_LOSS_CROSS_ENTROPY: {
+            if (y != 0.0 && y != 1.0)
+                return pl_error(PL_EINVAL, "cross-entropy labels must be 0 or 1, got %g", y);
+            double p = 0.5 * (1.0 + f);
+            double pc = p < P_CLAMP ? P_CLAMP : (p > 1 - P_CLAMP ? 1 - P_CLAMP : p);
+            *loss = -(y * log(pc) + (1 - y) * log(1 - pc));
+            /* dL/df = dL/dp · dp/df with dp/df = 1/2; zero where the clamp is active. */
+            *dloss = (pc == p) ? 0.5 * (-(y / pc) + (1 - y) / (1 - pc)) : 0.0;
+            return PL_OK;
+        }
+        default: return pl_error(PL_EINVAL, "unknown loss kind %d", (int)kind);
     }
 }
 
@@ -38,8 +38,8 @@ typedef struct {
 } batch_t;
 
 /* Loss, output and (when grad ≠ NULL) gradient of one sample. */
-static pl_status_t one_sample(const batch_t *b, const pl_sv_t *input, double label,
-                              double *loss, double *output, double *grad) {
+static pl_status_t one_sample(const batch_t *b, const pl_sv_t *input, double label, double *loss,
+                              double *output, double *grad) {
     const int n = pl_circuit_qubits(b->c);
     pl_sv_t *psi = NULL, *lam = NULL;
     double f = 0.0, dloss = 0.0;
@@ -58,9 +58,8 @@ static pl_status_t one_sample(const batch_t *b, const pl_sv_t *input, double lab
     return st;
 }
 
-static pl_status_t check_batch(const pl_circuit_t *c, const double *theta,
-                               const pl_pauli_sum_t *h, const pl_sv_t *const *inputs,
-                               const double *labels, int nsamples) {
+static pl_status_t check_batch(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
+                               const pl_sv_t *const *inputs, const double *labels, int nsamples) {
     if (nsamples < 1) return pl_error(PL_EINVAL, "batch of %d samples", nsamples);
     const int n = pl_circuit_qubits(c);
     PL_TRY(pl_pauli_sum_check_qubits(h, n, "circuit"));
@@ -74,8 +73,8 @@ static pl_status_t check_batch(const pl_circuit_t *c, const double *theta,
 }
 
 pl_status_t pl_grad_batch_loss(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
-                          const pl_sv_t *const *inputs, const double *labels, int nsamples,
-                          pl_loss_t kind, double *loss, double *grad, double *outputs) {
+                               const pl_sv_t *const *inputs, const double *labels, int nsamples,
+                               pl_loss_t kind, double *loss, double *grad, double *outputs) {
     PL_TRY(check_batch(c, theta, h, inputs, labels, nsamples));
     const batch_t b = {c, theta, h, kind, pl_circuit_num_params(c)};
     const size_t np = (size_t)(b.nparams ? b.nparams : 1);

@@ -14,10 +14,10 @@ static pl_gate_t matrix_kind(pl_gate_t g) {
 /* Frequency of angle j in the entries of the gate's target matrix. */
 static double angle_frequency(pl_gate_t kind, int j) {
     switch (matrix_kind(kind)) {
-    case PL_GATE_P:
-    case PL_GATE_U2: return 1.0;
-    case PL_GATE_U3: return j == 0 ? 0.5 : 1.0;
-    default: return 0.5;
+        case PL_GATE_P:
+        case PL_GATE_U2: return 1.0;
+        case PL_GATE_U3: return j == 0 ? 0.5 : 1.0;
+        default: return 0.5;
     }
 }
 
@@ -39,8 +39,8 @@ void grad_gate_derivs(const pl_op_t *op, const double *angles, const gates_form_
             for (int c = 0; c < d; c++) {
                 double complex sum = 0;
                 for (int m = 0; m < d; m++)
-                    sum += 0.5 * w * (plus.u[r * d + m] - minus.u[r * d + m]) *
-                           conj(g->u[c * d + m]);
+                    sum +=
+                        0.5 * w * (plus.u[r * d + m] - minus.u[r * d + m]) * conj(g->u[c * d + m]);
                 kj[r * d + c] = sum;
             }
     }

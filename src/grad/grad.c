@@ -4,8 +4,9 @@
 #include "grad/grad_internal.h"
 #include "plateau/core.h"
 
-static const pl_enum_entry_t method_names[] = {
-    {PL_GRAD_ADJOINT, "adjoint"}, {PL_GRAD_SHIFT, "shift"}, {PL_GRAD_FD, "fd"}};
+static const pl_enum_entry_t method_names[] = {{PL_GRAD_ADJOINT, "adjoint"},
+                                               {PL_GRAD_SHIFT, "shift"},
+                                               {PL_GRAD_FD, "fd"}};
 
 const char *pl_grad_method_name(pl_grad_method_t m) {
     const char *name =
@@ -20,8 +21,8 @@ pl_status_t pl_grad_method_lookup(const char *name, pl_grad_method_t *out) {
     return PL_OK;
 }
 
-static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
-                                const pl_pauli_sum_t *h, const pl_sv_t *initial) {
+static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
+                                const pl_sv_t *initial) {
     const int n = pl_circuit_qubits(c);
     PL_TRY(pl_pauli_sum_check_qubits(h, n, "circuit"));
     if (initial && pl_sv_qubits(initial) != n)
@@ -32,23 +33,22 @@ static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta,
 }
 
 pl_status_t pl_grad(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
-                    const pl_sv_t *initial, pl_grad_method_t method, double *energy,
-                    double *grad) {
+                    const pl_sv_t *initial, pl_grad_method_t method, double *energy, double *grad) {
     PL_TRY(check_inputs(c, theta, h, initial));
     switch (method) {
-    case PL_GRAD_ADJOINT: return grad_adjoint(c, theta, h, initial, energy, grad);
-    case PL_GRAD_SHIFT:
-    case PL_GRAD_FD:
-        if (energy) {
-            pl_sv_t *psi;
-            PL_TRY(pl_sv_create(pl_circuit_qubits(c), &psi));
-            pl_status_t st = grad_forward(c, theta, initial, h, psi, energy);
-            pl_sv_destroy(psi);
-            PL_TRY(st);
-        }
-        if (!grad) return PL_OK;
-        return method == PL_GRAD_SHIFT ? grad_shift(c, theta, h, initial, grad)
-                                       : grad_fd(c, theta, h, initial, grad);
-    default: return pl_error(PL_EINVAL, "unknown gradient method %d", (int)method);
+        case PL_GRAD_ADJOINT: return grad_adjoint(c, theta, h, initial, energy, grad);
+        case PL_GRAD_SHIFT:
+        case PL_GRAD_FD:
+            if (energy) {
+                pl_sv_t *psi;
+                PL_TRY(pl_sv_create(pl_circuit_qubits(c), &psi));
+                pl_status_t st = grad_forward(c, theta, initial, h, psi, energy);
+                pl_sv_destroy(psi);
+                PL_TRY(st);
+            }
+            if (!grad) return PL_OK;
+            return method == PL_GRAD_SHIFT ? grad_shift(c, theta, h, initial, grad)
+                                           : grad_fd(c, theta, h, initial, grad);
+        default: return pl_error(PL_EINVAL, "unknown gradient method %d", (int)method);
     }
 }

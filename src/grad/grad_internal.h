@@ -21,8 +21,8 @@ int grad_shift_terms(pl_gate_t g, int j);
 
 /* ψ ← initial (or |0…0⟩), then the circuit; E = ⟨ψ|H|ψ⟩ when energy ≠ NULL. */
 PL_NODISCARD pl_status_t grad_forward(const pl_circuit_t *c, const double *theta,
-                                      const pl_sv_t *initial, const pl_pauli_sum_t *h,
-                                      pl_sv_t *psi, double *energy);
+                                      const pl_sv_t *initial, const pl_pauli_sum_t *h, pl_sv_t *psi,
+                                      double *energy);
 
 /*
  * The adjoint backward sweep: ψ holds U|ψ_0⟩ and λ the adjoint state (e.g.

@@ -10,8 +10,8 @@
 
 /* E with angle j of operation i shifted by delta (op = SIZE_MAX: no shift). */
 static pl_status_t shifted_energy(const pl_circuit_t *c, const double *theta,
-                                  const pl_sv_t *initial, const pl_pauli_sum_t *h, size_t op,
-                                  int j, double delta, pl_sv_t *psi, double *e) {
+                                  const pl_sv_t *initial, const pl_pauli_sum_t *h, size_t op, int j,
+                                  double delta, pl_sv_t *psi, double *e) {
     if (initial) {
         PL_TRY(pl_sv_copy(psi, initial));
     } else {
@@ -57,8 +57,8 @@ pl_status_t grad_shift(const pl_circuit_t *c, const double *theta, const pl_paul
         for (int j = 0; j < op.nangles && st == PL_OK; j++) {
             if (op.angles[j].k < 0) continue;
             double d;
-            st = shift_derivative(c, theta, initial, h, i, j, grad_shift_terms(op.gate, j), psi,
-                                  &d);
+            st =
+                shift_derivative(c, theta, initial, h, i, j, grad_shift_terms(op.gate, j), psi, &d);
             if (st == PL_OK) grad[op.angles[j].k] += op.angles[j].a * d;
         }
     }

@@ -51,7 +51,8 @@ static pl_status_t out_check_mode(const char *path, mode_t mode) {
     if (S_ISDIR(mode)) return pl_error(PL_EINVAL, "'%s' is a directory", path);
     if (S_ISCHR(mode) || S_ISBLK(mode))
         return pl_error(PL_EINVAL, "'%s' is a device; refusing to replace it", path);
-    if (S_ISSOCK(mode)) return pl_error(PL_EINVAL, "'%s' is a socket; refusing to replace it", path);
+    if (S_ISSOCK(mode))
+        return pl_error(PL_EINVAL, "'%s' is a socket; refusing to replace it", path);
     return pl_error(PL_EINVAL, "'%s' is not a regular file; refusing to replace it", path);
 }
 
@@ -116,8 +117,9 @@ static pl_status_t out_follow(const char *path, char **target) {
         const int err = errno;
         free(rel);
         free(cur);
-        if (!next) return err == ENOMEM || !err ? pl_error_nomemf("the link target of '%s'", path)
-                                                : out_sys_error(path, err);
+        if (!next)
+            return err == ENOMEM || !err ? pl_error_nomemf("the link target of '%s'", path)
+                                         : out_sys_error(path, err);
         cur = next;
     }
     free(cur);
@@ -140,7 +142,8 @@ static pl_status_t out_resolve(const char *path, out_kind_t *kind, char **target
             return PL_OK;
         }
     } else if (errno != ENOENT) { /* ENOENT: a new file or a dangling link */
-        if (errno == ELOOP) return pl_error(PL_EINVAL, "'%s': too many levels of symbolic links", path);
+        if (errno == ELOOP)
+            return pl_error(PL_EINVAL, "'%s': too many levels of symbolic links", path);
         return out_sys_error(path, errno);
     }
     *kind = OUT_REPLACE;
@@ -157,7 +160,8 @@ pl_status_t pl_io_out_check(const char *path) {
 static pl_status_t out_mkstemp(const char *path, char *tmpl, mode_t mode, int *fd) {
     *fd = mkstemp(tmpl);
     if (*fd < 0)
-        return pl_error(PL_EIO, "cannot create a temporary file for '%s': %s", path, strerror(errno));
+        return pl_error(PL_EIO, "cannot create a temporary file for '%s': %s", path,
+                        strerror(errno));
     /* mkstemp creates mode 0600; children (gnuplot) need not inherit the descriptor. */
     if (fchmod(*fd, mode) != 0 || fcntl(*fd, F_SETFD, FD_CLOEXEC) != 0) {
         const int err = errno;
@@ -209,9 +213,13 @@ pl_status_t pl_io_out_begin(const char *path, pl_io_out_t **out) {
     return PL_OK;
 }
 
-const char *pl_io_out_temp_path(const pl_io_out_t *out) { return out->tmp; }
+const char *pl_io_out_temp_path(const pl_io_out_t *out) {
+    return out->tmp;
+}
 
-int pl_io_out_fd(const pl_io_out_t *out) { return out->fd; }
+int pl_io_out_fd(const pl_io_out_t *out) {
+    return out->fd;
+}
 
 void pl_io_out_abort(pl_io_out_t *out) {
     if (!out) return;
@@ -273,7 +281,8 @@ static int out_open_fifo(const char *path) {
 static pl_status_t out_deliver(pl_io_out_t *o) {
     if (o->kind == OUT_REPLACE) {
         /* Data on disk before the name moves, so a crash leaves the old file or the new one. */
-        if (fsync(o->fd) != 0 && errno != EINVAL && errno != ENOTSUP) return out_sys_error(o->path, errno);
+        if (fsync(o->fd) != 0 && errno != EINVAL && errno != ENOTSUP)
+            return out_sys_error(o->path, errno);
         const int fd = o->fd;
         o->fd = -1;
         if (close(fd) != 0) return out_sys_error(o->path, errno);
@@ -288,7 +297,8 @@ static pl_status_t out_deliver(pl_io_out_t *o) {
     }
     const int dst = out_open_fifo(o->path);
     if (dst < 0) {
-        if (errno == EINVAL) return pl_error(PL_EIO, "cannot write '%s': it is no longer a FIFO", o->path);
+        if (errno == EINVAL)
+            return pl_error(PL_EIO, "cannot write '%s': it is no longer a FIFO", o->path);
         return out_sys_error(o->path, errno);
     }
     bool ok = out_copy(o->fd, dst);
@@ -307,7 +317,8 @@ pl_status_t pl_io_out_commit(pl_io_out_t *out) {
     if (fstat(out->fd, &st) != 0)
         s = out_sys_error(out->path, errno);
     else if (st.st_size == 0)
-        s = pl_error(PL_EIO, "cannot write '%s': the output is empty (nothing was written)", out->path);
+        s = pl_error(PL_EIO, "cannot write '%s': the output is empty (nothing was written)",
+                     out->path);
     if (s == PL_OK) s = out_deliver(out);
     pl_io_out_abort(out); /* closes and removes what is left: the stream's or a failed temporary */
     return s;

@@ -39,8 +39,8 @@ bool io_h5_attr_num(hid_t obj, const char *name, hid_t file_type, hid_t mem_type
 /* A variable-length UTF-8 string attribute (h5py reads it as str). */
 bool io_h5_attr_str(hid_t obj, const char *name, const char *value) {
     hid_t type = H5Tcopy(H5T_C_S1);
-    bool ok = type >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-              H5Tset_cset(type, H5T_CSET_UTF8) >= 0;
+    bool ok =
+        type >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 && H5Tset_cset(type, H5T_CSET_UTF8) >= 0;
     if (ok) ok = io_h5_attr_num(obj, name, type, type, &value);
     if (type >= 0) H5Tclose(type);
     return ok;
@@ -60,18 +60,20 @@ pl_status_t io_h5_write(hid_t loc, const char *name, hid_t file_type, hid_t mem_
     PL_ASSERT(rank >= 1 && rank <= 4);
     for (int i = 0; i < rank; i++) h[i] = dims[i];
     hid_t space = H5Screate_simple(rank, h, NULL);
-    hid_t d = space >= 0 ? H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT,
-                                      H5P_DEFAULT)
-                         : -1;
+    hid_t d = space >= 0
+                  ? H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                  : -1;
     bool ok = d >= 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
     if (d >= 0) ok = H5Dclose(d) >= 0 && ok;
     if (space >= 0) H5Sclose(space);
-    return ok ? PL_OK : pl_error(PL_EIO, "cannot write '%s': writing dataset '%s' failed", path, name);
+    return ok ? PL_OK
+              : pl_error(PL_EIO, "cannot write '%s': writing dataset '%s' failed", path, name);
 }
 
 pl_status_t io_h5_open(const char *path, hid_t *file) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (access(path, R_OK) != 0) return pl_error(PL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (access(path, R_OK) != 0)
+        return pl_error(PL_EIO, "cannot read '%s': %s", path, strerror(errno));
     if (H5Fis_hdf5(path) <= 0)
         return pl_error(PL_EIO, "'%s' is not an HDF5 file (or it is truncated)", path);
     *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -90,7 +92,8 @@ pl_status_t io_h5_shape(hid_t loc, const char *name, int rank, uint64_t *dims, c
     if (have < 0)
         st = pl_error(PL_EIO, "'%s': cannot read dataset '%s'", path, name);
     else if (have != rank)
-        st = pl_error(PL_EIO, "'%s': dataset '%s' has rank %d, expected %d", path, name, have, rank);
+        st =
+            pl_error(PL_EIO, "'%s': dataset '%s' has rank %d, expected %d", path, name, have, rank);
     else if (H5Sget_simple_extent_dims(space, h, NULL) < 0)
         st = pl_error(PL_EIO, "'%s': cannot read the shape of '%s'", path, name);
     for (int i = 0; st == PL_OK && i < rank; i++) dims[i] = h[i];
@@ -106,13 +109,15 @@ pl_status_t io_h5_read(hid_t loc, const char *name, hid_t mem_type, int rank, co
     PL_TRY(io_h5_shape(loc, name, rank, have, path));
     for (int i = 0; i < rank; i++)
         if (have[i] != dims[i])
-            return pl_error(PL_EIO, "'%s': dataset '%s' has %llu entries along axis %d, expected %llu",
+            return pl_error(PL_EIO,
+                            "'%s': dataset '%s' has %llu entries along axis %d, expected %llu",
                             path, name, (unsigned long long)have[i], i,
                             (unsigned long long)dims[i]);
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
     const bool ok = d >= 0 && H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0;
     if (d >= 0) H5Dclose(d);
-    return ok ? PL_OK : pl_error(PL_EIO, "'%s': reading dataset '%s' failed (corrupt file?)", path, name);
+    return ok ? PL_OK
+              : pl_error(PL_EIO, "'%s': reading dataset '%s' failed (corrupt file?)", path, name);
 }
 
 pl_status_t io_h5_attr_read(hid_t obj, const char *name, hid_t mem_type, void *out,
@@ -135,15 +140,19 @@ pl_status_t io_h5_attr_read_str(hid_t obj, const char *name, char **out, const c
     } else if (H5Tis_variable_str(type) > 0) {
         char *v = NULL;
         hid_t mem = H5Tcopy(type); /* same size and character set as stored */
-        if (H5Aread(a, mem, &v) < 0 || !v) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
-        else if (!(*out = strdup(v))) st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
+        if (H5Aread(a, mem, &v) < 0 || !v)
+            st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
+        else if (!(*out = strdup(v)))
+            st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
         if (v) H5free_memory(v);
         H5Tclose(mem);
     } else {
         const size_t size = H5Tget_size(type);
         *out = calloc(size + 1, 1);
-        if (!*out) st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
-        else if (H5Aread(a, type, *out) < 0) st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
+        if (!*out)
+            st = pl_error_nomemf("attribute '%s' of '%s'", name, path);
+        else if (H5Aread(a, type, *out) < 0)
+            st = pl_error(PL_EIO, "'%s': cannot read '%s'", path, name);
     }
     if (type >= 0) H5Tclose(type);
     if (a >= 0) H5Aclose(a);

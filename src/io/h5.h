@@ -38,9 +38,9 @@ PL_NODISCARD pl_status_t io_h5_provenance(hid_t obj, const char *path, const cha
                                           uint64_t seed);
 
 /* A whole dataset of @p rank ≤ 4 with dimensions @p dims from @p data. */
-PL_NODISCARD pl_status_t io_h5_write(hid_t loc, const char *name, hid_t file_type,
-                                     hid_t mem_type, int rank, const uint64_t *dims,
-                                     const void *data, const char *path);
+PL_NODISCARD pl_status_t io_h5_write(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                                     int rank, const uint64_t *dims, const void *data,
+                                     const char *path);
 
 /* Open for reading: PL_EIO naming the file when it is missing or not HDF5. */
 PL_NODISCARD pl_status_t io_h5_open(const char *path, hid_t *file);

@@ -78,7 +78,8 @@ static pl_status_t qcnn_point_grad(const pl_clf_t *c, const pl_sv_t *in, const d
     pl_pauli_sum_t *h;
     PL_TRY(pl_pauli_sum_create(c->n, &h));
     pl_status_t st = PL_OK;
-    for (int o = 0; o < c->nreadout && st == PL_OK; o++) st = pl_pauli_sum_add_sum(h, c->readout[o], g[o]);
+    for (int o = 0; o < c->nreadout && st == PL_OK; o++)
+        st = pl_pauli_sum_add_sum(h, c->readout[o], g[o]);
     double e;
     if (st == PL_OK) st = pl_grad(c->circuit, c->theta, h, in, PL_GRAD_ADJOINT, &e, grad);
     pl_pauli_sum_destroy(h);
@@ -89,12 +90,14 @@ static pl_status_t qcnn_backward(const pl_clf_t *c, const pl_clf_data_t *d, cons
                                  double *grad) {
     const size_t np = (size_t)c->nparams;
     double *per = calloc((size_t)d->count * np, sizeof *per);
-    if (!per) return pl_error_nomemf("per-point gradients (%d points x %zu parameters)", d->count, np);
+    if (!per)
+        return pl_error_nomemf("per-point gradients (%d points x %zu parameters)", d->count, np);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < d->count; i++) {
         if (core_thread_error_any(&err)) continue;
-        pl_status_t st = qcnn_point_grad(c, d->states[i], g + (size_t)i * c->nreadout, per + i * np);
+        pl_status_t st =
+            qcnn_point_grad(c, d->states[i], g + (size_t)i * c->nreadout, per + i * np);
         if (st != PL_OK) core_thread_error_set(&err, st);
     }
     /* summed in point order: the same result at any thread count */
@@ -111,7 +114,7 @@ typedef struct {
     const pl_clf_data_t *d;
     pl_pauli_sum_t *dict; /* the strings, in order of discovery */
     double *E;
-    size_t cap;           /* strings E has room for */
+    size_t cap; /* strings E has room for */
 } cache_t;
 
 static void cache_free(cache_t *k) {
@@ -121,7 +124,8 @@ static void cache_free(cache_t *k) {
 
 /* Estimate strings [first, size) of the dictionary on every point. */
 static pl_status_t cache_fill(cache_t *k, size_t first) {
-    const size_t size = pl_pauli_sum_size(k->dict), count = (size_t)k->d->count, fresh = size - first;
+    const size_t size = pl_pauli_sum_size(k->dict), count = (size_t)k->d->count,
+                 fresh = size - first;
     if (fresh == 0) return PL_OK;
     /* k->E holds k->cap rows of count estimates, one row per string */
     if (count > 0)
@@ -153,7 +157,8 @@ static pl_status_t cache_fill(cache_t *k, size_t first) {
             else
                 for (size_t j = 0; j < fresh && st == PL_OK; j++)
                     st = pl_sv_expval_pauli(k->d->states[i], &views[j], &tmp[j]);
-            for (size_t j = 0; j < fresh && st == PL_OK; j++) k->E[(first + j) * count + i] = tmp[j];
+            for (size_t j = 0; j < fresh && st == PL_OK; j++)
+                k->E[(first + j) * count + i] = tmp[j];
             if (st != PL_OK) core_thread_error_set(&err, st);
         }
         free(tmp);
@@ -195,8 +200,9 @@ static pl_status_t propagate_readouts(const pl_clf_t *c, cache_t *k, bool diff, 
     memset(q, 0, sizeof *q);
     const pl_trunc_t trunc = {.max_weight = c->k < c->n ? c->k : 0};
     for (int o = 0; o < c->nreadout; o++) {
-        PL_TRY(diff ? pl_propagate_diff(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL)
-                    : pl_propagate(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL));
+        PL_TRY(
+            diff ? pl_propagate_diff(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL)
+                 : pl_propagate(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL));
         q->map[o] = malloc((pl_prop_size(q->prop[o]) + 1) * sizeof *q->map[o]);
         if (!q->map[o]) return pl_error_nomem("the propagated readout's term map");
         PL_TRY(cache_map(k, q->prop[o], q->map[o]));
@@ -205,7 +211,8 @@ static pl_status_t propagate_readouts(const pl_clf_t *c, cache_t *k, bool diff, 
 }
 
 /* r[i·nreadout + o] = Σ_t c_t ⟨P_t⟩_i. */
-static void surrogate_forward(const pl_clf_t *c, const cache_t *k, const propagated_t *q, double *r) {
+static void surrogate_forward(const pl_clf_t *c, const cache_t *k, const propagated_t *q,
+                              double *r) {
     const size_t count = (size_t)k->d->count;
     memset(r, 0, count * c->nreadout * sizeof *r);
     for (int o = 0; o < c->nreadout; o++)
@@ -248,9 +255,9 @@ pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, d
 typedef struct {
     pl_clf_t *c;
     const pl_clf_data_t *d;
-    double l2;           /* weight decay on the angles and the head slope */
-    cache_t cache;       /* surrogate */
-    double *r, *g;       /* readout values and dL/dr, count × nreadout */
+    double l2;     /* weight decay on the angles and the head slope */
+    cache_t cache; /* surrogate */
+    double *r, *g; /* readout values and dL/dr, count × nreadout */
     size_t strings;
 } fit_ctx_t;
 
@@ -282,8 +289,10 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
                                 f->g + (size_t)i * c->nreadout, &da, db);
     if (grad && *st == PL_OK) {
         memset(grad, 0, (size_t)P * sizeof *grad);
-        if (c->kind == PL_CLF_SURROGATE) surrogate_backward(c, &f->cache, &q, f->g, grad);
-        else *st = qcnn_backward(c, f->d, f->g, grad);
+        if (c->kind == PL_CLF_SURROGATE)
+            surrogate_backward(c, &f->cache, &q, f->g, grad);
+        else
+            *st = qcnn_backward(c, f->d, f->g, grad);
         for (int j = 0; j < P; j++) grad[j] = grad[j] / count + f->l2 * x[j];
         grad[P] = da / count + f->l2 * x[P];
         for (int l = 0; l < nl; l++) grad[P + 1 + l] = db[l] / count;

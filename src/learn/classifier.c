@@ -6,8 +6,9 @@
 #include "learn/learn_internal.h"
 #include "plateau/core.h"
 
-static const pl_enum_entry_t kind_names[] = {
-    {PL_CLF_QCNN, "qcnn"}, {PL_CLF_SURROGATE, "surrogate"}, {PL_CLF_LINEAR, "linear"}};
+static const pl_enum_entry_t kind_names[] = {{PL_CLF_QCNN, "qcnn"},
+                                             {PL_CLF_SURROGATE, "surrogate"},
+                                             {PL_CLF_LINEAR, "linear"}};
 
 pl_status_t pl_clf_lookup(const char *name, pl_clf_kind_t *out) {
     int k;
@@ -21,14 +22,20 @@ const char *pl_clf_name(pl_clf_kind_t kind) {
     return name ? name : "unknown";
 }
 
-int pl_clf_classes(const pl_clf_t *c) { return c->classes; }
+int pl_clf_classes(const pl_clf_t *c) {
+    return c->classes;
+}
 
 void pl_clf_set_shots(pl_clf_t *c, uint64_t shots, uint64_t seed) {
     c->shots = shots;
     c->shot_seed = seed;
 }
-int pl_clf_qubits(const pl_clf_t *c) { return c->n; }
-pl_clf_kind_t pl_clf_kind(const pl_clf_t *c) { return c->kind; }
+int pl_clf_qubits(const pl_clf_t *c) {
+    return c->n;
+}
+pl_clf_kind_t pl_clf_kind(const pl_clf_t *c) {
+    return c->kind;
+}
 
 void pl_clf_destroy(pl_clf_t *c) {
     if (!c) return;
@@ -50,12 +57,14 @@ static pl_status_t check_data(const pl_clf_opts_t *o, const pl_clf_data_t *d, bo
     if (need_states && !d->states)
         return pl_error(PL_EINVAL, "the QCNN needs the states themselves (state vectors)");
     if (!need_states && !d->shadows && !(o->kind == PL_CLF_SURROGATE && d->states))
-        return pl_error(PL_EINVAL, "the %s model needs shadows of the states", pl_clf_name(o->kind));
+        return pl_error(PL_EINVAL, "the %s model needs shadows of the states",
+                        pl_clf_name(o->kind));
     for (int i = 0; i < d->count; i++) {
         const int n = d->shadows && !need_states ? pl_shadows_qubits(d->shadows[i])
                                                  : pl_sv_qubits(d->states[i]);
         if (n != o->qubits)
-            return pl_error(PL_EINVAL, "data point %d has %d qubits, the model %d", i, n, o->qubits);
+            return pl_error(PL_EINVAL, "data point %d has %d qubits, the model %d", i, n,
+                            o->qubits);
     }
     if (!training) return PL_OK;
     int seen[LEARN_MAX_CLASSES] = {0}, distinct = 0;
@@ -66,7 +75,8 @@ static pl_status_t check_data(const pl_clf_opts_t *o, const pl_clf_data_t *d, bo
         distinct += !seen[d->labels[i]]++;
     }
     if (distinct < 2)
-        return pl_error(PL_EINVAL, "the training data holds one class only (label %d)", d->labels[0]);
+        return pl_error(PL_EINVAL, "the training data holds one class only (label %d)",
+                        d->labels[0]);
     return PL_OK;
 }
 

@@ -61,7 +61,8 @@ static pl_status_t read_linear(hid_t f, pl_clf_t *c, const char *path) {
     c->w0 = malloc((size_t)c->nlogits * sizeof *c->w0);
     c->mean = malloc(nf * sizeof *c->mean);
     c->std = malloc(nf * sizeof *c->std);
-    if (!c->w || !c->w0 || !c->mean || !c->std) return pl_error_nomem("the linear classifier's weights");
+    if (!c->w || !c->w0 || !c->mean || !c->std)
+        return pl_error_nomem("the linear classifier's weights");
     const uint64_t w[2] = {(uint64_t)c->nlogits, nf}, nl = w[0];
     PL_TRY(io_h5_read(f, "weights", H5T_NATIVE_DOUBLE, 2, w, c->w, path));
     PL_TRY(io_h5_read(f, "bias", H5T_NATIVE_DOUBLE, 1, &nl, c->w0, path));
@@ -94,10 +95,11 @@ static pl_status_t read_header(hid_t f, pl_clf_t *c, const char *path) {
     if (st == PL_OK) st = io_h5_attr_read(f, "classes", H5T_NATIVE_INT64, &classes, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "k", H5T_NATIVE_INT64, &k, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "shared", H5T_NATIVE_INT64, &shared, path);
-    if (st == PL_OK && (n < 2 || n > (1 << 20) || classes < 2 || classes > LEARN_MAX_CLASSES ||
-                        k < 1 || k > n))
-        st = pl_error(PL_EPARSE, "'%s': inconsistent classifier (qubits %lld, classes %lld, k %lld)",
-                      path, (long long)n, (long long)classes, (long long)k);
+    if (st == PL_OK &&
+        (n < 2 || n > (1 << 20) || classes < 2 || classes > LEARN_MAX_CLASSES || k < 1 || k > n))
+        st =
+            pl_error(PL_EPARSE, "'%s': inconsistent classifier (qubits %lld, classes %lld, k %lld)",
+                     path, (long long)n, (long long)classes, (long long)k);
     c->n = (int)n;
     c->classes = (int)classes;
     c->k = (int)k;

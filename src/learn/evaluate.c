@@ -13,7 +13,9 @@ static double measure(const pl_clf_t *c, const pl_clf_data_t *d, int *confusion,
         return 0.0;
     }
     *st = pl_clf_predict(c, d, pred, NULL);
-    const double acc = *st == PL_OK ? pl_clf_accuracy(d->labels, pred, d->count, pl_clf_classes(c), confusion) : 0.0;
+    const double acc =
+        *st == PL_OK ? pl_clf_accuracy(d->labels, pred, d->count, pl_clf_classes(c), confusion)
+                     : 0.0;
     free(pred);
     return acc;
 }
@@ -33,7 +35,9 @@ pl_status_t pl_clf_evaluate(const pl_clf_opts_t *o, const pl_clf_data_t *train,
     r->test_count = test->count;
     r->classes = o->classes;
     r->test_stderr = sqrt(r->test_accuracy * (1 - r->test_accuracy) / test->count);
-    if (st == PL_OK && model) *model = c;
-    else pl_clf_destroy(c);
+    if (st == PL_OK && model)
+        *model = c;
+    else
+        pl_clf_destroy(c);
     return st;
 }

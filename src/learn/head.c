@@ -8,7 +8,9 @@
 
 /* ---- the head -------------------------------------------------------------- */
 
-int learn_nlogits(const pl_clf_t *c) { return c->classes == 2 ? 1 : c->classes; }
+int learn_nlogits(const pl_clf_t *c) {
+    return c->classes == 2 ? 1 : c->classes;
+}
 
 void learn_softmax(const double *z, int nlogits, int classes, double *probs) {
     if (nlogits == 1) { /* binary: σ(z) is the probability of class 1 */
@@ -85,7 +87,8 @@ static pl_status_t z_string(int n, const int *qs, int count, pl_pauli_sum_t **ou
 }
 
 pl_status_t learn_setup_circuit(pl_clf_t *c) {
-    const pl_ansatz_opts_t ao = {.kind = PL_ANSATZ_QCNN, .qubits = c->n,
+    const pl_ansatz_opts_t ao = {.kind = PL_ANSATZ_QCNN,
+                                 .qubits = c->n,
                                  .share_angles = !c->unshared};
     PL_TRY(pl_ansatz_build(&ao, &c->circuit));
     PL_TRY(pl_ansatz_readout_pair(&ao, &c->q0, &c->q1));

@@ -104,7 +104,8 @@ static double linear_objective(const double *x, double *grad, void *ctx, pl_stat
 
 pl_status_t learn_fit_linear(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_data_t *d,
                              pl_clf_fit_info_t *info) {
-    if (c->k > c->n || c->k > 8) return pl_error(PL_EINVAL, "window size %d must lie in [1, min(8, %d)]", c->k, c->n);
+    if (c->k > c->n || c->k > 8)
+        return pl_error(PL_EINVAL, "window size %d must lie in [1, min(8, %d)]", c->k, c->n);
     const size_t nf = pl_shadows_window_count(c->n, c->k);
     c->nfeatures = (int)nf;
     c->nlogits = learn_nlogits(c);
@@ -116,13 +117,15 @@ pl_status_t learn_fit_linear(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_d
     c->w = calloc((size_t)c->nlogits * nf, sizeof *c->w);
     c->w0 = calloc((size_t)c->nlogits, sizeof *c->w0);
     double *x = calloc(nx, sizeof *x), *z = malloc((size_t)d->count * c->nlogits * sizeof *z);
-    pl_status_t st = c->mean && c->std && c->w && c->w0 && x && z ? PL_OK
-                                                                   : pl_error_nomem("the linear classifier's work space");
+    pl_status_t st = c->mean && c->std && c->w && c->w0 && x && z
+                         ? PL_OK
+                         : pl_error_nomem("the linear classifier's work space");
     for (size_t f = 0; f < nf && st == PL_OK; f++) {
         double m = 0, v = 0;
         for (int i = 0; i < d->count; i++) m += X[(size_t)i * nf + f];
         m /= d->count;
-        for (int i = 0; i < d->count; i++) v += (X[(size_t)i * nf + f] - m) * (X[(size_t)i * nf + f] - m);
+        for (int i = 0; i < d->count; i++)
+            v += (X[(size_t)i * nf + f] - m) * (X[(size_t)i * nf + f] - m);
         c->mean[f] = m;
         c->std[f] = v > 1e-12 * d->count ? sqrt(v / d->count) : 1.0; /* constant features stay 0 */
     }
@@ -130,7 +133,8 @@ pl_status_t learn_fit_linear(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_d
     if (st == PL_OK) {
         standardise(c, X, d->count);
         linear_fit_t lf = {c, d, X, o->l2 > 0 ? o->l2 : 1e-3, z};
-        const pl_optim_opts_t oo = {.method = PL_OPT_LBFGS, .max_iter = o->max_iter ? o->max_iter : 500,
+        const pl_optim_opts_t oo = {.method = PL_OPT_LBFGS,
+                                    .max_iter = o->max_iter ? o->max_iter : 500,
                                     .ftol_abs = 1e-10};
         st = pl_optimize(linear_objective, &lf, (int)nx, x, &oo, &res);
     }

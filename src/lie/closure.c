@@ -75,8 +75,10 @@ static pl_status_t check_method(const pl_lie_t *g, pl_lie_method_t m, bool *stri
             bad = i;
         }
     if (m == PL_LIE_STRINGS && !all_single)
-        return pl_error(PL_EINVAL, "generator %zu is a sum of %zu strings; the string closure "
-                                   "takes single Pauli strings", bad, g->gens[bad].n);
+        return pl_error(PL_EINVAL,
+                        "generator %zu is a sum of %zu strings; the string closure "
+                        "takes single Pauli strings",
+                        bad, g->gens[bad].n);
     if (m != PL_LIE_AUTO && m != PL_LIE_STRINGS && m != PL_LIE_SUMS)
         return pl_error(PL_EINVAL, "unknown closure method %d", (int)m);
     *strings = m == PL_LIE_STRINGS || (m == PL_LIE_AUTO && all_single);
@@ -136,8 +138,7 @@ pl_status_t pl_lie_closure_strings(const pl_pauli_t *const *gens, size_t ngens,
     return st;
 }
 
-pl_status_t pl_lie_from_circuit(const pl_circuit_t *c, const pl_lie_opts_t *opts,
-                                pl_lie_t **out) {
+pl_status_t pl_lie_from_circuit(const pl_circuit_t *c, const pl_lie_opts_t *opts, pl_lie_t **out) {
     *out = NULL;
     lie_program_t *prog = calloc(1, sizeof *prog);
     if (!prog) return pl_error_nomem("the DLA program of the circuit");

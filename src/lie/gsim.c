@@ -21,10 +21,10 @@
 
 typedef struct {
     size_t size;
-    size_t *idx;        /* element numbers */
-    double f;           /* size 2: F[idx[0]][idx[1]] */
-    double *w;          /* size > 2: eigenvalues of i·F_c */
-    double complex *v;  /* size > 2: eigenvectors (column-major) */
+    size_t *idx;       /* element numbers */
+    double f;          /* size 2: F[idx[0]][idx[1]] */
+    double *w;         /* size > 2: eigenvalues of i·F_c */
+    double complex *v; /* size > 2: eigenvectors (column-major) */
 } gsim_block_t;
 
 typedef struct {
@@ -54,7 +54,9 @@ struct pl_gsim {
 /* ------------------------------------------------------------------------ */
 
 /* Bytes of a dense block's eigenvectors (under the memory limit). */
-static size_t block_bytes(const gsim_block_t *k) { return k->size * k->size * sizeof *k->v; }
+static size_t block_bytes(const gsim_block_t *k) {
+    return k->size * k->size * sizeof *k->v;
+}
 
 /* Union-find roots of the elements F touches (SIZE_MAX: untouched). */
 static void components(const lie_triplets_t *f, size_t dim, size_t *parent) {
@@ -205,8 +207,7 @@ static pl_status_t build_strings(pl_gsim_t *s, const lie_program_t *prog, const 
     free(strings);
     if (st != PL_OK || s->g->capped) return st;
     size_t *gen_of = malloc(s->g->dim * sizeof *gen_of);
-    st = gen_of ? alloc_tables(s, prog->nrot, prog->nrot)
-                : pl_error_nomem("g-sim gates");
+    st = gen_of ? alloc_tables(s, prog->nrot, prog->nrot) : pl_error_nomem("g-sim gates");
     for (size_t j = 0; st == PL_OK && j < s->g->dim; j++) gen_of[j] = SIZE_MAX;
     for (size_t r = 0; r < prog->nrot && st == PL_OK; r++) {
         size_t k;
@@ -253,8 +254,7 @@ static pl_status_t build_sums(pl_gsim_t *s, const lie_program_t *prog, const pl_
 
 static pl_status_t build_algebra(pl_gsim_t *s, lie_program_t *prog, const pl_lie_opts_t *o) {
     const pl_lie_method_t m = o ? o->method : PL_LIE_AUTO;
-    if (prog->nrot == 0)
-        return pl_error(PL_EINVAL, "the circuit has no parameterised rotations");
+    if (prog->nrot == 0) return pl_error(PL_EINVAL, "the circuit has no parameterised rotations");
     if (m != PL_LIE_SUMS) {
         PL_TRY(build_strings(s, prog, o));
         if (!s->g->capped || m == PL_LIE_STRINGS) return PL_OK;
@@ -273,8 +273,10 @@ static pl_status_t build_algebra(pl_gsim_t *s, lie_program_t *prog, const pl_lie
 static pl_status_t finish(pl_gsim_t *s) {
     pl_lie_t *g = s->g;
     if (g->capped)
-        return pl_error(PL_EUNSUPPORTED, "g-sim: the algebra has at least %zu elements (the "
-                                         "cap); raise max_dim or use a state vector", g->dim);
+        return pl_error(PL_EUNSUPPORTED,
+                        "g-sim: the algebra has at least %zu elements (the "
+                        "cap); raise max_dim or use a state vector",
+                        g->dim);
     s->e0 = malloc((g->dim ? g->dim : 1) * sizeof *s->e0);
     if (!s->e0) return pl_error_nomem("the g-sim vector");
     PL_TRY(lie_state_coords(g, NULL, s->e0));
@@ -327,7 +329,9 @@ void pl_gsim_destroy(pl_gsim_t *s) {
     free(s);
 }
 
-const pl_lie_t *pl_gsim_algebra(const pl_gsim_t *s) { return s->g; }
+const pl_lie_t *pl_gsim_algebra(const pl_gsim_t *s) {
+    return s->g;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Expectation values and gradients                                         */
@@ -365,13 +369,16 @@ pl_status_t pl_gsim_expval(const pl_gsim_t *s, const double *theta, const pl_pau
     pl_status_t st = o && work ? lie_obs_coords(s->g, obs, o, &identity, &residual)
                                : pl_error_nomem("g-sim vectors");
     if (st == PL_OK && residual > 1e-8)
-        st = pl_error(PL_EINVAL, "the observable is outside the span of the %zu-dimensional "
-                                 "g-sim algebra (relative residual %.3g)", dim, residual);
+        st = pl_error(PL_EINVAL,
+                      "the observable is outside the span of the %zu-dimensional "
+                      "g-sim algebra (relative residual %.3g)",
+                      dim, residual);
     if (st == PL_OK) {
         double *e = o + dim;
         memcpy(e, s->e0, dim * sizeof *e);
         for (size_t t = 0; t < s->ngate; t++)
-            apply_gen(&s->gen[s->gate[t].gen], program_angle_value(&s->gate[t].angle, theta), e, work);
+            apply_gen(&s->gen[s->gate[t].gen], program_angle_value(&s->gate[t].angle, theta), e,
+                      work);
         double v = identity;
         for (size_t j = 0; j < dim; j++) v += o[j] * e[j];
         if (value) *value = v;

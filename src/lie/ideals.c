@@ -56,14 +56,14 @@ static pl_status_t push_ideal(pl_lie_t *g, const size_t *sup, size_t nsup, size_
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    size_t nd;          /* elements in the set */
-    const size_t *sup;  /* the elements */
-    const size_t *pos;  /* element → position in sup (SIZE_MAX outside) */
+    size_t nd;         /* elements in the set */
+    const size_t *sup; /* the elements */
+    const size_t *pos; /* element → position in sup (SIZE_MAX outside) */
     size_t ngen;
     lie_triplets_t *ad; /* ad matrices of the generators (columns in sup) */
     double *q;          /* nd × nd, found ideals' orthonormal columns */
     size_t nq;
-    double *w, *t;      /* work: nd × (ngen · nd) each */
+    double *w, *t; /* work: nd × (ngen · nd) each */
 } dense_t;
 
 /* W (nd × ncols) = F V on the set, F given by triplets over element numbers. */
@@ -96,8 +96,7 @@ static pl_status_t independent_columns(double *w, size_t nd, size_t ncols, doubl
     *r = 0;
     lapack_int *jpvt = calloc(ncols, sizeof *jpvt);
     double *tau = malloc(ncols * sizeof *tau);
-    pl_status_t st =
-        jpvt && tau ? PL_OK : pl_error_nomem("a QR factorisation");
+    pl_status_t st = jpvt && tau ? PL_OK : pl_error_nomem("a QR factorisation");
     if (st == PL_OK && LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (lapack_int)nd, (lapack_int)ncols, w,
                                       (lapack_int)nd, jpvt, tau) != 0)
         st = pl_error(PL_EINTERNAL, "LAPACKE_dgeqp3 failed: internal error, please report");
@@ -195,8 +194,10 @@ static pl_status_t seeds(dense_t *d, const double complex *h, const double *ev, 
     }
     free(v);
     if (st == PL_OK && d->nq != nd)
-        st = pl_error(PL_EINTERNAL, "simple ideals cover %zu of %zu dimensions: internal error, "
-                                    "please report", d->nq, nd);
+        st = pl_error(PL_EINTERNAL,
+                      "simple ideals cover %zu of %zu dimensions: internal error, "
+                      "please report",
+                      d->nq, nd);
     return st;
 }
 
@@ -321,9 +322,10 @@ static pl_status_t compute_ideals(pl_lie_t *g) {
     const size_t nd = g->dim_derived;
     if (nd == 0) return PL_OK;
     if (!g->pauli && nd > LIE_DENSE_MAX)
-        return pl_error(PL_EUNSUPPORTED, "the simple ideals of a %zu-dimensional derived algebra "
-                                         "given by Pauli sums: the dense method stops at %d", nd,
-                        (int)LIE_DENSE_MAX);
+        return pl_error(PL_EUNSUPPORTED,
+                        "the simple ideals of a %zu-dimensional derived algebra "
+                        "given by Pauli sums: the dense method stops at %d",
+                        nd, (int)LIE_DENSE_MAX);
     size_t *work = malloc((3 * nd + 1 + g->dim) * sizeof *work);
     if (!work) return pl_error_nomem("the ideals");
     size_t *pos = work + 3 * nd + 1; /* over every element, centre included */
@@ -342,8 +344,10 @@ static pl_status_t compute_ideals(pl_lie_t *g) {
 pl_status_t lie_ideals(pl_lie_t *g) {
     if (g->have_ideals) return PL_OK;
     if (g->capped)
-        return pl_error(PL_EINVAL, "the algebra was capped at %zu elements: its ideals and "
-                                   "purities need the whole algebra (raise max_dim)", g->dim);
+        return pl_error(PL_EINVAL,
+                        "the algebra was capped at %zu elements: its ideals and "
+                        "purities need the whole algebra (raise max_dim)",
+                        g->dim);
     pl_status_t st = compute_ideals(g);
     if (st != PL_OK) {
         lie_ideals_free(g);

@@ -140,11 +140,21 @@ void lie_coords(const pl_lie_t *g, const lie_acc_t *acc, lie_acc_t *coords) {
 /* Accessors                                                                */
 /* ------------------------------------------------------------------------ */
 
-int pl_lie_qubits(const pl_lie_t *g) { return g->n; }
-size_t pl_lie_dim(const pl_lie_t *g) { return g->dim; }
-bool pl_lie_capped(const pl_lie_t *g) { return g->capped; }
-size_t pl_lie_center_dim(const pl_lie_t *g) { return g->capped ? 0 : g->dim - g->dim_derived; }
-bool pl_lie_is_pauli(const pl_lie_t *g) { return g->pauli; }
+int pl_lie_qubits(const pl_lie_t *g) {
+    return g->n;
+}
+size_t pl_lie_dim(const pl_lie_t *g) {
+    return g->dim;
+}
+bool pl_lie_capped(const pl_lie_t *g) {
+    return g->capped;
+}
+size_t pl_lie_center_dim(const pl_lie_t *g) {
+    return g->capped ? 0 : g->dim - g->dim_derived;
+}
+bool pl_lie_is_pauli(const pl_lie_t *g) {
+    return g->pauli;
+}
 
 pl_status_t pl_lie_basis_element(const pl_lie_t *g, size_t j, pl_pauli_sum_t **out) {
     *out = NULL;
@@ -207,14 +217,16 @@ static pl_status_t ad_column(pl_lie_t *g, const lie_vec_t *gvec, size_t k, pl_pa
     }
     const double total = lie_acc_norm2(acc);
     if (total - in > 1e-10 * (total > 1.0 ? total : 1.0))
-        return pl_error(PL_EINTERNAL, "i[G, b_%zu] leaves the algebra (residual %.3g): "
-                                      "internal error, please report", k, sqrt(total - in));
+        return pl_error(PL_EINTERNAL,
+                        "i[G, b_%zu] leaves the algebra (residual %.3g): "
+                        "internal error, please report",
+                        k, sqrt(total - in));
     return PL_OK;
 }
 
 /* Fast path: a single string P on a string basis, F[R][Q] = 2s for iPQ = sR. */
-static pl_status_t ad_string(pl_lie_t *g, size_t pi, double scale, const size_t *cols,
-                             size_t ncols, lie_triplets_t *out) {
+static pl_status_t ad_string(pl_lie_t *g, size_t pi, double scale, const size_t *cols, size_t ncols,
+                             lie_triplets_t *out) {
     pl_pauli_t *prod;
     PL_TRY(pl_pauli_create(g->n, &prod));
     pl_pauli_t p, q;
@@ -227,8 +239,10 @@ static pl_status_t ad_string(pl_lie_t *g, size_t pi, double scale, const size_t 
         const double s = lie_i_product(&p, &q, prod);
         size_t r;
         if (!lie_dict_find(&g->dict, prod, &r) || r >= g->dim)
-            st = pl_error(PL_EINTERNAL, "i[P, b_%zu] leaves the algebra: internal error, "
-                                        "please report", k);
+            st = pl_error(PL_EINTERNAL,
+                          "i[P, b_%zu] leaves the algebra: internal error, "
+                          "please report",
+                          k);
         else
             st = triplet_push(out, r, k, 2.0 * s * scale);
     }

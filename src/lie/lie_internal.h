@@ -47,7 +47,7 @@ void lie_vec_free(lie_vec_t *v);
 
 /* Dense accumulator over dictionary numbers with the list of touched entries. */
 typedef struct {
-    size_t cap;      /* entries val/mark have room for */
+    size_t cap; /* entries val/mark have room for */
     double *val;
     unsigned char *mark;
     size_t *touched;
@@ -164,10 +164,10 @@ struct pl_lie {
     size_t dim_derived; /* elements [0, dim_derived) span [g, g]; the rest the centre */
     lie_post_t *post;   /* per dictionary string */
     size_t npost;
-    bool pauli;         /* every element is one string (dictionary number = element) */
+    bool pauli; /* every element is one string (dictionary number = element) */
     bool capped;
     size_t ngens;
-    lie_vec_t *gens;    /* the generators, unit norm */
+    lie_vec_t *gens;      /* the generators, unit norm */
     lie_program_t *frame; /* Cliffords of the circuit, or NULL */
     /* Simple ideals (ideals.c), computed on first use. */
     bool have_ideals;

@@ -94,12 +94,14 @@ static pl_status_t describe_fixed(const program_op_t *op, pl_status_t st) {
     for (int j = 0; j < op->nq && len + 16 < sizeof q; j++)
         len += (size_t)snprintf(q + len, sizeof q - len, "%s%d", j ? ", " : "", op->qubits[j]);
     if (op->kind == PROGRAM_ROTATION)
-        return pl_error(st, "a fixed rotation by %g on qubit%s %s (t, tdg or a constant angle) "
-                            "is not a Clifford gate; the DLA takes parameterised rotations and "
-                            "fixed Clifford gates only",
+        return pl_error(st,
+                        "a fixed rotation by %g on qubit%s %s (t, tdg or a constant angle) "
+                        "is not a Clifford gate; the DLA takes parameterised rotations and "
+                        "fixed Clifford gates only",
                         op->angle.offset, op->nq > 1 ? "s" : "", q);
-    return pl_error(st, "a fixed gate on qubit%s %s is not a Clifford gate; the DLA takes "
-                        "parameterised rotations and fixed Clifford gates only",
+    return pl_error(st,
+                    "a fixed gate on qubit%s %s is not a Clifford gate; the DLA takes "
+                    "parameterised rotations and fixed Clifford gates only",
                     op->nq > 1 ? "s" : "", q);
 }
 
@@ -167,8 +169,7 @@ static pl_status_t to_front_frame(lie_program_t *p) {
 static bool joins(const lie_program_t *p, const lie_block_t *b, size_t r) {
     const program_angle_t *a = &p->rot[r].angle;
     const double lambda = a->offset / a->coef[0];
-    if (a->k[0] != b->k || fabs(lambda - b->lambda) > 1e-12 * fmax(1.0, fabs(lambda)))
-        return false;
+    if (a->k[0] != b->k || fabs(lambda - b->lambda) > 1e-12 * fmax(1.0, fabs(lambda))) return false;
     for (size_t j = b->first; j < b->first + b->count; j++)
         if (!pl_pauli_commutes(p->rot[j].p, p->rot[r].p)) return false;
     return true;
@@ -276,8 +277,8 @@ static void keep_distinct(pl_pauli_sum_t **gens, size_t *ngens, pl_pauli_sum_t *
     gens[(*ngens)++] = s;
 }
 
-pl_status_t lie_program_generators(const lie_program_t *prog, pl_pauli_sum_t ***gens,
-                                   size_t *ngens, size_t *block_gen, double *block_scale) {
+pl_status_t lie_program_generators(const lie_program_t *prog, pl_pauli_sum_t ***gens, size_t *ngens,
+                                   size_t *block_gen, double *block_scale) {
     *gens = calloc(prog->nblock ? prog->nblock : 1, sizeof **gens);
     *ngens = 0;
     if (!*gens) return pl_error_nomem("the DLA program's generators");

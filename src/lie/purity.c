@@ -31,8 +31,10 @@ static pl_status_t expval_string(const pl_lie_t *g, const pl_sv_t *sv, pl_pauli_
 
 pl_status_t lie_state_coords(const pl_lie_t *g, const pl_sv_t *sv, double *s) {
     if (g->capped)
-        return pl_error(PL_EINVAL, "the algebra was capped at %zu elements: purities need the "
-                                   "whole algebra (raise max_dim)", g->dim);
+        return pl_error(PL_EINVAL,
+                        "the algebra was capped at %zu elements: purities need the "
+                        "whole algebra (raise max_dim)",
+                        g->dim);
     if (sv && pl_sv_qubits(sv) != g->n)
         return pl_error(PL_EINVAL, "state on %d qubits, the algebra on %d", pl_sv_qubits(sv), g->n);
     pl_pauli_t *p = NULL, *scratch = NULL;
@@ -76,8 +78,10 @@ pl_status_t pl_lie_purity_state(const pl_lie_t *g, const pl_sv_t *state, double 
 
 pl_status_t pl_lie_purity_obs(const pl_lie_t *g, const pl_pauli_sum_t *obs, double *out) {
     if (g->capped)
-        return pl_error(PL_EINVAL, "the algebra was capped at %zu elements: purities need the "
-                                   "whole algebra (raise max_dim)", g->dim);
+        return pl_error(PL_EINVAL,
+                        "the algebra was capped at %zu elements: purities need the "
+                        "whole algebra (raise max_dim)",
+                        g->dim);
     double *o, identity, residual;
     PL_TRY(alloc_coords(g, &o));
     pl_status_t st = lie_obs_coords(g, obs, o, &identity, &residual);
@@ -114,8 +118,8 @@ static pl_status_t variance(pl_lie_t *g, const double *s, const double *o, doubl
     return PL_OK;
 }
 
-pl_status_t pl_lie_predicted_variance(pl_lie_t *g, const pl_sv_t *state,
-                                      const pl_pauli_sum_t *obs, double *out) {
+pl_status_t pl_lie_predicted_variance(pl_lie_t *g, const pl_sv_t *state, const pl_pauli_sum_t *obs,
+                                      double *out) {
     double *s = NULL, *o = NULL, identity, residual;
     PL_TRY(lie_ideals(g));
     pl_status_t st = alloc_coords(g, &s);
@@ -123,9 +127,11 @@ pl_status_t pl_lie_predicted_variance(pl_lie_t *g, const pl_sv_t *state,
     if (st == PL_OK) st = lie_state_coords(g, state, s);
     if (st == PL_OK) st = lie_obs_coords(g, obs, o, &identity, &residual);
     if (st == PL_OK && residual > 1e-8)
-        st = pl_error(PL_EUNSUPPORTED, "the observable is not in i*g (relative residual %.3g "
-                                       "outside the span): the variance formula needs O in the "
-                                       "algebra", residual);
+        st = pl_error(PL_EUNSUPPORTED,
+                      "the observable is not in i*g (relative residual %.3g "
+                      "outside the span): the variance formula needs O in the "
+                      "algebra",
+                      residual);
     if (st == PL_OK) st = variance(g, s, o, out);
     free(s);
     free(o);

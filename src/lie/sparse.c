@@ -10,14 +10,18 @@
 /* Dictionary                                                               */
 /* ------------------------------------------------------------------------ */
 
-pl_status_t lie_dict_init(lie_dict_t *d, int n) { return pl_pauli_sum_create(n, &d->sum); }
+pl_status_t lie_dict_init(lie_dict_t *d, int n) {
+    return pl_pauli_sum_create(n, &d->sum);
+}
 
 void lie_dict_free(lie_dict_t *d) {
     pl_pauli_sum_destroy(d->sum);
     d->sum = NULL;
 }
 
-size_t lie_dict_size(const lie_dict_t *d) { return pl_pauli_sum_size(d->sum); }
+size_t lie_dict_size(const lie_dict_t *d) {
+    return pl_pauli_sum_size(d->sum);
+}
 
 void lie_dict_get(const lie_dict_t *d, size_t k, pl_pauli_t *view) {
     double complex c;

@@ -32,20 +32,22 @@ typedef struct {
     linalg_matvec_fn op;
     void *ctx;
     size_t dim;
-    int m;          /* most basis vectors held */
-    int keep;       /* Ritz vectors kept at a restart */
-    int nb;         /* basis vectors held now */
-    double *basis;  /* m vectors of dim doubles (pl_mem_alloc, with w) */
-    double *w;      /* the next direction, dim doubles */
+    int m;         /* most basis vectors held */
+    int keep;      /* Ritz vectors kept at a restart */
+    int nb;        /* basis vectors held now */
+    double *basis; /* m vectors of dim doubles (pl_mem_alloc, with w) */
+    double *w;     /* the next direction, dim doubles */
     size_t big_bytes;
-    double *t;      /* projected matrix Vᵀ A V, m x m, column-major (ld m) */
-    double *s;      /* eigenvectors of the leading nb x nb block of t (ld nb) */
-    double *theta;  /* its eigenvalues, ascending */
-    double *coef;   /* m projection coefficients */
+    double *t;       /* projected matrix Vᵀ A V, m x m, column-major (ld m) */
+    double *s;       /* eigenvectors of the leading nb x nb block of t (ld nb) */
+    double *theta;   /* its eigenvalues, ascending */
+    double *coef;    /* m projection coefficients */
     double *partial; /* CORE_REDUCE_CHUNKS x m partial inner products */
 } lanczos_t;
 
-static double *lz_vec(const lanczos_t *lz, int i) { return lz->basis + (size_t)i * lz->dim; }
+static double *lz_vec(const lanczos_t *lz, int i) {
+    return lz->basis + (size_t)i * lz->dim;
+}
 
 /* Σ_r a_r b_r with a thread-count-independent summation order. */
 static double lz_dot(const double *a, const double *b, size_t dim) {
@@ -167,8 +169,10 @@ static pl_status_t lz_step(lanczos_t *lz, double *beta) {
     }
     *beta = norm;
     if (!isfinite(alpha) || !isfinite(*beta))
-        return pl_error(PL_EINVAL, "Lanczos: the operator returned non-finite values "
-                                   "(step %d, dimension %zu)", j, lz->dim);
+        return pl_error(PL_EINVAL,
+                        "Lanczos: the operator returned non-finite values "
+                        "(step %d, dimension %zu)",
+                        j, lz->dim);
     lz->t[(size_t)j * m + (size_t)j] = alpha;
     return PL_OK;
 }
@@ -178,11 +182,14 @@ static pl_status_t lz_ritz(lanczos_t *lz) {
     const int nb = lz->nb;
     for (int c = 0; c < nb; c++)
         for (int r = 0; r < nb; r++)
-            lz->s[(size_t)c * (size_t)nb + (size_t)r] = lz->t[(size_t)c * (size_t)lz->m + (size_t)r];
+            lz->s[(size_t)c * (size_t)nb + (size_t)r] =
+                lz->t[(size_t)c * (size_t)lz->m + (size_t)r];
     lapack_int info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta);
     if (info != 0)
-        return pl_error(PL_EINTERNAL, "Lanczos: LAPACKE_dsyev failed (info %d) on the "
-                                      "%d x %d projected matrix", (int)info, nb, nb);
+        return pl_error(PL_EINTERNAL,
+                        "Lanczos: LAPACKE_dsyev failed (info %d) on the "
+                        "%d x %d projected matrix",
+                        (int)info, nb, nb);
     return PL_OK;
 }
 
@@ -218,8 +225,9 @@ static void lz_restart(lanczos_t *lz, double beta) {
 static pl_status_t lz_check_opts(const linalg_lanczos_opts_t *o) {
     if (o->max_iter < 0 || !(o->tol >= 0) || o->krylov_max < 0 || o->krylov_max == 1 ||
         o->krylov_max > LZ_MAX_KRYLOV)
-        return pl_error(PL_EINVAL, "Lanczos options: max_iter %d must be >= 0, tol %g >= 0, "
-                                   "krylov_max %d 0 (default) or in [2, %d]",
+        return pl_error(PL_EINVAL,
+                        "Lanczos options: max_iter %d must be >= 0, tol %g >= 0, "
+                        "krylov_max %d 0 (default) or in [2, %d]",
                         o->max_iter, o->tol, o->krylov_max, (int)LZ_MAX_KRYLOV);
     return PL_OK;
 }
@@ -227,8 +235,8 @@ static pl_status_t lz_check_opts(const linalg_lanczos_opts_t *o) {
 static pl_status_t lz_alloc(lanczos_t *lz) {
     const size_t nvec = (size_t)lz->m + 1;
     if (lz->dim > SIZE_MAX / sizeof(double) / nvec)
-        return pl_error(PL_ENOMEM, "Lanczos basis of %zu vectors of dimension %zu overflows",
-                        nvec, lz->dim);
+        return pl_error(PL_ENOMEM, "Lanczos basis of %zu vectors of dimension %zu overflows", nvec,
+                        lz->dim);
     char what[96];
     snprintf(what, sizeof what, "Lanczos basis of %zu vectors of dimension %zu", nvec, lz->dim);
     lz->big_bytes = nvec * lz->dim * sizeof(double);
@@ -286,8 +294,8 @@ pl_status_t linalg_lanczos_lowest(linalg_matvec_fn op, void *ctx, size_t dim, do
     const double tol = o.tol > 0 ? o.tol : LZ_DEFAULT_TOL;
     int m = o.krylov_max ? o.krylov_max : LZ_DEFAULT_KRYLOV;
     if ((size_t)m > dim) m = (int)dim;
-    lanczos_t lz = {.op = op, .ctx = ctx, .dim = dim, .m = m, .keep = m / 2 > 1 ? m / 2 : 1,
-                    .nb = 1};
+    lanczos_t lz =
+        {.op = op, .ctx = ctx, .dim = dim, .m = m, .keep = m / 2 > 1 ? m / 2 : 1, .nb = 1};
     PL_TRY(lz_alloc(&lz));
     lz_scale(lz.basis, v, 1.0 / norm, dim);
     int steps = 0;

@@ -9,8 +9,8 @@
 #include "plateau/models.h"
 
 enum {
-    EX_MAX_QUBITS = 63,          /* masks and indices in one 64-bit word */
-    EX_PARALLEL_MIN = 1 << 12,   /* smaller vectors stay on the calling thread */
+    EX_MAX_QUBITS = 63,        /* masks and indices in one 64-bit word */
+    EX_PARALLEL_MIN = 1 << 12, /* smaller vectors stay on the calling thread */
     EX_DEFAULT_MAX_ITER = 3000,
     EX_DEFAULT_KRYLOV = 40,
     EX_MIN_KRYLOV = 8,
@@ -56,8 +56,8 @@ static pl_status_t real_term(const pl_pauli_sum_t *h, size_t k, ex_entry_t *e) {
     pl_pauli_sum_term(h, k, &p, &c);
     const int ny = pl_pauli_count_y(&p);
     if (fabs(cimag(c)) > 1e-12 * fmax(1.0, fabs(creal(c))))
-        return pl_error(PL_EINVAL, "term %zu has the complex coefficient %g%+gi: H is not real",
-                        k, creal(c), cimag(c));
+        return pl_error(PL_EINVAL, "term %zu has the complex coefficient %g%+gi: H is not real", k,
+                        creal(c), cimag(c));
     if (ny % 2 && creal(c) != 0)
         return pl_error(PL_EINVAL, "term %zu has %d Y factors (odd): H is not real", k, ny);
     /* P|b⟩ = i^{ny} (−1)^{|b & z|} |b ⊕ x⟩; i^{ny} = (−1)^{ny/2} for even ny. */
@@ -152,8 +152,9 @@ pl_status_t pl_ground_exact_apply(const pl_pauli_sum_t *h, const double *x, doub
 static pl_status_t check_opts(const pl_ground_exact_opts_t *o) {
     if (!(o->tol >= 0) || !isfinite(o->tol) || o->max_iter < 0 || o->krylov_max < 0 ||
         o->krylov_max == 1)
-        return pl_error(PL_EINVAL, "exact options: tol %g must be finite and >= 0, max_iter %d "
-                                   ">= 0, krylov_max %d 0 (automatic) or >= 2",
+        return pl_error(PL_EINVAL,
+                        "exact options: tol %g must be finite and >= 0, max_iter %d "
+                        ">= 0, krylov_max %d 0 (automatic) or >= 2",
                         o->tol, o->max_iter, o->krylov_max);
     return PL_OK;
 }
@@ -173,8 +174,9 @@ static pl_status_t check_memory(int n, size_t dim, int krylov) {
     char a[32], b[32];
     pl_mem_format_bytes(need, a, sizeof a);
     pl_mem_format_bytes(room, b, sizeof b);
-    return pl_error(PL_ENOMEM, "exact diagonalisation of %d qubits needs %s (%d vectors of 2^%d "
-                               "doubles), over the %s left under the memory limit",
+    return pl_error(PL_ENOMEM,
+                    "exact diagonalisation of %d qubits needs %s (%d vectors of 2^%d "
+                    "doubles), over the %s left under the memory limit",
                     n, a, krylov + 2, n, b);
 }
 
@@ -204,10 +206,10 @@ static pl_status_t solve(const ex_op_t *op, const pl_ground_exact_opts_t *o, int
     pl_rng_t rng;
     pl_rng_seed(&rng, o->seed, 0);
     for (size_t i = 0; i < op->dim; i++) v[i] = pl_rng_uniform(&rng) - 0.5;
-    const linalg_lanczos_opts_t lo = {
-        .max_iter = o->max_iter ? o->max_iter : EX_DEFAULT_MAX_ITER,
-        .tol = o->tol > 0 ? o->tol : EX_DEFAULT_TOL,
-        .krylov_max = o->krylov_max ? o->krylov_max : default_krylov(op->dim)};
+    const linalg_lanczos_opts_t lo = {.max_iter = o->max_iter ? o->max_iter : EX_DEFAULT_MAX_ITER,
+                                      .tol = o->tol > 0 ? o->tol : EX_DEFAULT_TOL,
+                                      .krylov_max =
+                                          o->krylov_max ? o->krylov_max : default_krylov(op->dim)};
     int iters;
     pl_status_t st = linalg_lanczos_lowest(ex_matvec, (void *)op, op->dim, v, &lo, energy, &iters);
     if (st != PL_OK) {
@@ -218,21 +220,25 @@ static pl_status_t solve(const ex_op_t *op, const pl_ground_exact_opts_t *o, int
     double res;
     PL_TRY(true_residual(op, v, *energy, &res));
     if (res > lo.tol)
-        return pl_error(PL_EUNSUPPORTED, "exact diagonalisation of %d qubits did not converge: "
-                                         "residual %.3g > tol %.3g after %d Lanczos steps "
-                                         "(raise max_iter)", n, res, lo.tol, iters);
+        return pl_error(PL_EUNSUPPORTED,
+                        "exact diagonalisation of %d qubits did not converge: "
+                        "residual %.3g > tol %.3g after %d Lanczos steps "
+                        "(raise max_iter)",
+                        n, res, lo.tol, iters);
     return PL_OK;
 }
 
 pl_status_t pl_ground_exact(const pl_pauli_sum_t *h, const pl_ground_exact_opts_t *opts,
-                                  double *energy, pl_sv_t **state) {
+                            double *energy, pl_sv_t **state) {
     const pl_ground_exact_opts_t o = opts ? *opts : (pl_ground_exact_opts_t){0};
     if (state) *state = NULL;
     PL_TRY(check_opts(&o));
     const int n = pl_pauli_sum_qubits(h);
     if (n > PL_SV_MAX_QUBITS)
-        return pl_error(PL_ENOMEM, "exact diagonalisation of %d qubits: state vectors hold at "
-                                   "most %d", n, PL_SV_MAX_QUBITS);
+        return pl_error(PL_ENOMEM,
+                        "exact diagonalisation of %d qubits: state vectors hold at "
+                        "most %d",
+                        n, PL_SV_MAX_QUBITS);
     const size_t dim = (size_t)1 << n;
     PL_TRY(check_memory(n, dim, o.krylov_max ? o.krylov_max : default_krylov(dim)));
     ex_op_t op;

@@ -24,9 +24,9 @@ static int gcluster_roots_inside(double j1, double j2) {
 
 static int gcluster_label(double j1, double j2) {
     switch (gcluster_roots_inside(j1, j2)) {
-    case 0: return PL_GCLUSTER_TRIVIAL;
-    case 2: return PL_GCLUSTER_SPT;
-    default: return j1 > 0 ? PL_GCLUSTER_FERROMAGNETIC : PL_GCLUSTER_ANTIFERROMAGNETIC;
+        case 0: return PL_GCLUSTER_TRIVIAL;
+        case 2: return PL_GCLUSTER_SPT;
+        default: return j1 > 0 ? PL_GCLUSTER_FERROMAGNETIC : PL_GCLUSTER_ANTIFERROMAGNETIC;
     }
 }
 
@@ -62,17 +62,18 @@ typedef struct {
 } curve_pt_t;
 
 /* SPT below, paramagnet above. */
-static const curve_pt_t CI_SPT_UPPER[] = {
-    {0.0, 1.0},   {0.05, 0.86}, {0.1, 0.79}, {0.15, 0.74}, {0.2, 0.68},  {0.4, 0.48}, {0.5, 0.42},
-    {0.6, 0.33},  {0.8, 0.13},  {1.0, 0.0},  {1.2, -0.13}, {1.4, -0.28}, {1.6, -0.38}};
+static const curve_pt_t CI_SPT_UPPER[] = {{0.0, 1.0},  {0.05, 0.86}, {0.1, 0.79},  {0.15, 0.74},
+                                          {0.2, 0.68}, {0.4, 0.48},  {0.5, 0.42},  {0.6, 0.33},
+                                          {0.8, 0.13}, {1.0, 0.0},   {1.2, -0.13}, {1.4, -0.28},
+                                          {1.6, -0.38}};
 /* SPT above (up to CI_SPT_UPPER). */
-static const curve_pt_t CI_SPT_LOWER[] = {
-    {0.0, -1.0},  {0.2, -0.98}, {0.4, -0.98}, {0.6, -1.03}, {0.8, -1.08},
-    {0.9, -1.11}, {1.0, -1.13}, {1.2, -1.18}, {1.4, -1.23}, {1.6, -1.28}};
+static const curve_pt_t CI_SPT_LOWER[] = {{0.0, -1.0},  {0.2, -0.98}, {0.4, -0.98}, {0.6, -1.03},
+                                          {0.8, -1.08}, {0.9, -1.11}, {1.0, -1.13}, {1.2, -1.18},
+                                          {1.4, -1.23}, {1.6, -1.28}};
 /* Antiferromagnet below. */
-static const curve_pt_t CI_AFM_UPPER[] = {
-    {0.0, -1.0},  {0.2, -0.98}, {0.4, -0.98}, {0.6, -1.03}, {0.8, -1.08}, {0.9, -1.11},
-    {1.0, -1.23}, {1.1, -1.31}, {1.2, -1.43}, {1.4, -1.58}, {1.6, -1.78}};
+static const curve_pt_t CI_AFM_UPPER[] = {{0.0, -1.0},  {0.2, -0.98}, {0.4, -0.98}, {0.6, -1.03},
+                                          {0.8, -1.08}, {0.9, -1.11}, {1.0, -1.23}, {1.1, -1.31},
+                                          {1.2, -1.43}, {1.4, -1.58}, {1.6, -1.78}};
 
 #define CURVE_LEN(c) (sizeof(c) / sizeof((c)[0]))
 
@@ -97,21 +98,21 @@ static int cluster_ising_label(double h1, double h2) {
 pl_status_t pl_model_label(const pl_model_t *m, const double *q, int *label) {
     PL_TRY(models_check_params(m, q));
     switch (m->id) {
-    case PL_MODEL_TFIM:
-        *label = fabs(q[1]) < fabs(q[0]) ? PL_TFIM_FERROMAGNETIC : PL_TFIM_PARAMAGNETIC;
-        return PL_OK;
-    case PL_MODEL_CLUSTER_ISING:
-        if (!(q[0] > 0))
-            return pl_error(PL_EINVAL, "cluster-ising: the phase diagram needs J > 0, got J = %g",
-                            q[0]);
-        *label = cluster_ising_label(q[1] / q[0], q[2] / q[0]);
-        return PL_OK;
-    case PL_MODEL_GENERALIZED_CLUSTER: *label = gcluster_label(q[0], q[1]); return PL_OK;
-    case PL_MODEL_ANNNI: *label = annni_label(q[0], q[1]); return PL_OK;
-    case PL_MODEL_XXX_ALTERNATING:
-        *label = (q[0] == 0 ? q[1] > 0 : q[1] / q[0] > 1) ? PL_XXX_TOPOLOGICAL : PL_XXX_TRIVIAL;
-        return PL_OK;
-    case PL_MODEL_COUNT: break;
+        case PL_MODEL_TFIM:
+            *label = fabs(q[1]) < fabs(q[0]) ? PL_TFIM_FERROMAGNETIC : PL_TFIM_PARAMAGNETIC;
+            return PL_OK;
+        case PL_MODEL_CLUSTER_ISING:
+            if (!(q[0] > 0))
+                return pl_error(PL_EINVAL,
+                                "cluster-ising: the phase diagram needs J > 0, got J = %g", q[0]);
+            *label = cluster_ising_label(q[1] / q[0], q[2] / q[0]);
+            return PL_OK;
+        case PL_MODEL_GENERALIZED_CLUSTER: *label = gcluster_label(q[0], q[1]); return PL_OK;
+        case PL_MODEL_ANNNI: *label = annni_label(q[0], q[1]); return PL_OK;
+        case PL_MODEL_XXX_ALTERNATING:
+            *label = (q[0] == 0 ? q[1] > 0 : q[1] / q[0] > 1) ? PL_XXX_TOPOLOGICAL : PL_XXX_TRIVIAL;
+            return PL_OK;
+        case PL_MODEL_COUNT: break;
     }
     pl_error_internal(__FILE__, __LINE__, "unknown model id");
 }
@@ -236,12 +237,12 @@ pl_status_t pl_model_label_from_state(const pl_model_t *m, int n, const double *
     PL_TRY(pl_pauli_create(n, &pr.p));
     pl_status_t st = PL_OK;
     switch (m->id) {
-    case PL_MODEL_TFIM: st = tfim_from_state(&pr, params, label); break;
-    case PL_MODEL_CLUSTER_ISING: st = cluster_ising_from_state(&pr, label); break;
-    case PL_MODEL_GENERALIZED_CLUSTER: st = gcluster_from_state(&pr, label); break;
-    case PL_MODEL_XXX_ALTERNATING: st = xxx_from_state(&pr, label); break;
-    case PL_MODEL_ANNNI:
-    case PL_MODEL_COUNT: pl_error_internal(__FILE__, __LINE__, "unknown model id");
+        case PL_MODEL_TFIM: st = tfim_from_state(&pr, params, label); break;
+        case PL_MODEL_CLUSTER_ISING: st = cluster_ising_from_state(&pr, label); break;
+        case PL_MODEL_GENERALIZED_CLUSTER: st = gcluster_from_state(&pr, label); break;
+        case PL_MODEL_XXX_ALTERNATING: st = xxx_from_state(&pr, label); break;
+        case PL_MODEL_ANNNI:
+        case PL_MODEL_COUNT: pl_error_internal(__FILE__, __LINE__, "unknown model id");
     }
     pl_pauli_destroy(pr.p);
     return st;

@@ -10,24 +10,56 @@
 
 /* Dataset ranges: SCIENCE.md §8 "Default parameter ranges". */
 static const pl_model_t MODELS[PL_MODEL_COUNT] = {
-    {PL_MODEL_TFIM, "tfim", "-J sum Z_i Z_{i+1} - h sum X_i", 2, false, 2,
+    {PL_MODEL_TFIM,
+     "tfim",
+     "-J sum Z_i Z_{i+1} - h sum X_i",
+     2,
+     false,
+     2,
      {{"J", 1, 1, 1}, {"h", 0.5, 0, 2}},
-     2, {"ferromagnetic", "paramagnetic"}, false},
-    {PL_MODEL_CLUSTER_ISING, "cluster-ising",
-     "-J sum Z_{i-1} X_i Z_{i+1} - h1 sum X_i - h2 sum X_i X_{i+1}", 3, false, 3,
+     2,
+     {"ferromagnetic", "paramagnetic"},
+     false},
+    {PL_MODEL_CLUSTER_ISING,
+     "cluster-ising",
+     "-J sum Z_{i-1} X_i Z_{i+1} - h1 sum X_i - h2 sum X_i X_{i+1}",
+     3,
+     false,
+     3,
      {{"J", 1, 1, 1}, {"h1", 0.5, 0, 1.6}, {"h2", 0, -1.6, 1.6}},
-     3, {"spt", "paramagnetic", "antiferromagnetic"}, true},
-    {PL_MODEL_GENERALIZED_CLUSTER, "generalized-cluster",
-     "sum Z_j - J1 sum X_j X_{j+1} - J2 sum X_{j-1} Z_j X_{j+1}", 3, false, 2,
+     3,
+     {"spt", "paramagnetic", "antiferromagnetic"},
+     true},
+    {PL_MODEL_GENERALIZED_CLUSTER,
+     "generalized-cluster",
+     "sum Z_j - J1 sum X_j X_{j+1} - J2 sum X_{j-1} Z_j X_{j+1}",
+     3,
+     false,
+     2,
      {{"J1", 0.5, -4, 4}, {"J2", 0.5, -4, 4}},
-     4, {"trivial", "ferromagnetic", "antiferromagnetic", "spt"}, false},
-    {PL_MODEL_ANNNI, "annni", "-sum X_i X_{i+1} + kappa sum X_i X_{i+2} - h sum Z_i", 3, false,
-     2, {{"kappa", 0.25, 0, 1}, {"h", 0.25, 0, 2}},
-     4, {"ferromagnetic", "paramagnetic", "floating", "antiphase"}, false},
-    {PL_MODEL_XXX_ALTERNATING, "xxx-alternating",
-     "J1 sum_{i even} S_i.S_{i+1} + J2 sum_{i odd} S_i.S_{i+1}, S = sigma/2", 4, true, 2,
+     4,
+     {"trivial", "ferromagnetic", "antiferromagnetic", "spt"},
+     false},
+    {PL_MODEL_ANNNI,
+     "annni",
+     "-sum X_i X_{i+1} + kappa sum X_i X_{i+2} - h sum Z_i",
+     3,
+     false,
+     2,
+     {{"kappa", 0.25, 0, 1}, {"h", 0.25, 0, 2}},
+     4,
+     {"ferromagnetic", "paramagnetic", "floating", "antiphase"},
+     false},
+    {PL_MODEL_XXX_ALTERNATING,
+     "xxx-alternating",
+     "J1 sum_{i even} S_i.S_{i+1} + J2 sum_{i odd} S_i.S_{i+1}, S = sigma/2",
+     4,
+     true,
+     2,
      {{"J1", 1, 1, 1}, {"J2", 0.5, 0, 2}},
-     2, {"trivial", "topological"}, false},
+     2,
+     {"trivial", "topological"},
+     false},
 };
 
 const pl_model_t *pl_model_get(int id) {
@@ -95,7 +127,8 @@ static pl_status_t parse_entry(const pl_model_t *m, const char *begin, const cha
         return pl_error(PL_EINVAL, "parameter entry '%.20s...' is too long", entry);
     if (!entry[0]) return pl_error(PL_EINVAL, "empty parameter entry (write name=value,...)");
     const char *eq = strchr(entry, '=');
-    if (!eq) return pl_error(PL_EINVAL, "parameter '%s' has no value (write %s=<number>)", entry, entry);
+    if (!eq)
+        return pl_error(PL_EINVAL, "parameter '%s' has no value (write %s=<number>)", entry, entry);
     trimmed(entry, eq, name, sizeof name);
     trimmed(eq + 1, entry + strlen(entry), value, sizeof value);
     const int k = pl_model_param_index(m, name);
@@ -162,30 +195,30 @@ static pl_status_t add_pattern(pl_pauli_sum_t *s, pl_pauli_t *p, const char *pat
 
 static pl_status_t build(const pl_model_t *m, const double *q, pl_pauli_sum_t *s, pl_pauli_t *p) {
     switch (m->id) {
-    case PL_MODEL_TFIM: /* J, h */
-        PL_TRY(add_pattern(s, p, "ZZ", 0, 1, -q[0]));
-        return add_pattern(s, p, "X", 0, 1, -q[1]);
-    case PL_MODEL_CLUSTER_ISING: /* J, h1, h2 */
-        PL_TRY(add_pattern(s, p, "ZXZ", 0, 1, -q[0]));
-        PL_TRY(add_pattern(s, p, "XX", 0, 1, -q[2]));
-        return add_pattern(s, p, "X", 0, 1, -q[1]);
-    case PL_MODEL_GENERALIZED_CLUSTER: /* J1, J2 */
-        PL_TRY(add_pattern(s, p, "XX", 0, 1, -q[0]));
-        PL_TRY(add_pattern(s, p, "XZX", 0, 1, -q[1]));
-        return add_pattern(s, p, "Z", 0, 1, 1.0);
-    case PL_MODEL_ANNNI: /* kappa, h */
-        PL_TRY(add_pattern(s, p, "XX", 0, 1, -1.0));
-        PL_TRY(add_pattern(s, p, "XIX", 0, 1, q[0]));
-        return add_pattern(s, p, "Z", 0, 1, -q[1]);
-    case PL_MODEL_XXX_ALTERNATING: /* J1 on bonds (2k, 2k+1), J2 on (2k+1, 2k+2) */
-        for (int parity = 0; parity < 2; parity++) {
-            const double c = q[parity] / 4; /* S·S = (XX + YY + ZZ)/4 */
-            PL_TRY(add_pattern(s, p, "XX", parity, 2, c));
-            PL_TRY(add_pattern(s, p, "YY", parity, 2, c));
-            PL_TRY(add_pattern(s, p, "ZZ", parity, 2, c));
-        }
-        return PL_OK;
-    case PL_MODEL_COUNT: break;
+        case PL_MODEL_TFIM: /* J, h */
+            PL_TRY(add_pattern(s, p, "ZZ", 0, 1, -q[0]));
+            return add_pattern(s, p, "X", 0, 1, -q[1]);
+        case PL_MODEL_CLUSTER_ISING: /* J, h1, h2 */
+            PL_TRY(add_pattern(s, p, "ZXZ", 0, 1, -q[0]));
+            PL_TRY(add_pattern(s, p, "XX", 0, 1, -q[2]));
+            return add_pattern(s, p, "X", 0, 1, -q[1]);
+        case PL_MODEL_GENERALIZED_CLUSTER: /* J1, J2 */
+            PL_TRY(add_pattern(s, p, "XX", 0, 1, -q[0]));
+            PL_TRY(add_pattern(s, p, "XZX", 0, 1, -q[1]));
+            return add_pattern(s, p, "Z", 0, 1, 1.0);
+        case PL_MODEL_ANNNI: /* kappa, h */
+            PL_TRY(add_pattern(s, p, "XX", 0, 1, -1.0));
+            PL_TRY(add_pattern(s, p, "XIX", 0, 1, q[0]));
+            return add_pattern(s, p, "Z", 0, 1, -q[1]);
+        case PL_MODEL_XXX_ALTERNATING: /* J1 on bonds (2k, 2k+1), J2 on (2k+1, 2k+2) */
+            for (int parity = 0; parity < 2; parity++) {
+                const double c = q[parity] / 4; /* S·S = (XX + YY + ZZ)/4 */
+                PL_TRY(add_pattern(s, p, "XX", parity, 2, c));
+                PL_TRY(add_pattern(s, p, "YY", parity, 2, c));
+                PL_TRY(add_pattern(s, p, "ZZ", parity, 2, c));
+            }
+            return PL_OK;
+        case PL_MODEL_COUNT: break;
     }
     pl_error_internal(__FILE__, __LINE__, "unknown model id");
 }

@@ -48,10 +48,9 @@ size_t mps_env_work(int dl, int dr, int wl, int wr) {
     return 2 * (size_t)dl * (size_t)dr * ((size_t)wl + (size_t)wr);
 }
 
-void mps_env_update(const double *e, int dl, int wl, const double *a, int dr,
-                    const mpo_entry_t *nz, size_t nnz, int wr, bool mirror, double *out,
-                    double *work) {
-    double *t1 = work;                                  /* [a][w][t][b'] */
+void mps_env_update(const double *e, int dl, int wl, const double *a, int dr, const mpo_entry_t *nz,
+                    size_t nnz, int wr, bool mirror, double *out, double *work) {
+    double *t1 = work;                                    /* [a][w][t][b'] */
     double *t2 = work + 2 * (size_t)dl * wl * (size_t)dr; /* [a][s][w'][b'] */
     /* T1[(a w), (t b')] = Σ_{a'} E[(a w), a'] A[a', (t b')] */
     mps_gemm(false, false, dl * wl, 2 * dr, dl, e, dl, a, 2 * dr, t1, 2 * dr);
@@ -78,13 +77,15 @@ void mps_transpose_site(const double *a, int dl, int dr, double *out) {
                 out[((size_t)j * 2 + s) * dl + i] = a[((size_t)i * 2 + s) * dr + j];
 }
 
-size_t mps_transfer_work(int da, int db2) { return (size_t)da * 2 * (size_t)db2; }
+size_t mps_transfer_work(int da, int db2) {
+    return (size_t)da * 2 * (size_t)db2;
+}
 
 void mps_transfer(const double *e, const double *a, int da, int da2, const double *b, int db,
                   int db2, const double *op, double *out, double *work) {
     /* T[a, (t b')] = Σ_{a'} E[a, a'] B[a', (t b')] */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, da, 2 * db2, db, 1.0, e, db, b,
-                2 * db2, 0.0, work, 2 * db2);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, da, 2 * db2, db, 1.0, e, db, b, 2 * db2,
+                0.0, work, 2 * db2);
     if (op) { /* T[a][s][b'] <- Σ_t op[s][t] T[a][t][b'] */
         for (int i = 0; i < da; i++) {
             double *t0 = work + (size_t)i * 2 * db2, *t1 = t0 + db2;
@@ -96,8 +97,8 @@ void mps_transfer(const double *e, const double *a, int da, int da2, const doubl
         }
     }
     /* out[b, b'] = Σ_{(a s)} A[(a s), b] T[(a s), b'] */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, da2, db2, 2 * da, 1.0, a, da2, work,
-                db2, 0.0, out, db2);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, da2, db2, 2 * da, 1.0, a, da2, work, db2,
+                0.0, out, db2);
 }
 
 pl_status_t mps_svd(const double *m, int rows, int cols, double *u, double *s, double *vt) {
@@ -106,8 +107,8 @@ pl_status_t mps_svd(const double *m, int rows, int cols, double *u, double *s, d
     double *copy;
     PL_TRY(mps_alloc(&copy, len, "SVD scratch"));
     memcpy(copy, m, len * sizeof *copy);
-    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', rows, cols, copy, cols, s, u, k,
-                                     vt, cols);
+    lapack_int info =
+        LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', rows, cols, copy, cols, s, u, k, vt, cols);
     if (info > 0) { /* dgesdd did not converge: the slower, more robust dgesvd */
         memcpy(copy, m, len * sizeof *copy);
         double *superb = NULL;
@@ -116,14 +117,14 @@ pl_status_t mps_svd(const double *m, int rows, int cols, double *u, double *s, d
             mps_free(copy, len);
             return st;
         }
-        info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', rows, cols, copy, cols, s, u, k, vt,
-                              cols, superb);
+        info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', rows, cols, copy, cols, s, u, k, vt, cols,
+                              superb);
         mps_free(superb, (size_t)k);
     }
     mps_free(copy, len);
     if (info != 0)
-        return pl_error(PL_EINTERNAL, "SVD of a %d x %d matrix failed (LAPACK info %d)", rows,
-                        cols, (int)info);
+        return pl_error(PL_EINTERNAL, "SVD of a %d x %d matrix failed (LAPACK info %d)", rows, cols,
+                        (int)info);
     return PL_OK;
 }
 

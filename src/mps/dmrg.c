@@ -18,8 +18,13 @@
 #include "mps/mps_internal.h"
 #include "plateau/core.h"
 
-enum { DMRG_DEFAULT_MAX_SWEEPS = 30, DMRG_DEFAULT_MIN_SWEEPS = 2, DMRG_DEFAULT_CHI_START = 16,
-       DMRG_DEFAULT_LANCZOS_ITER = 12, DMRG_KRYLOV_MAX = 40 };
+enum {
+    DMRG_DEFAULT_MAX_SWEEPS = 30,
+    DMRG_DEFAULT_MIN_SWEEPS = 2,
+    DMRG_DEFAULT_CHI_START = 16,
+    DMRG_DEFAULT_LANCZOS_ITER = 12,
+    DMRG_KRYLOV_MAX = 40
+};
 #define DMRG_DEFAULT_ENERGY_TOL 1e-10
 /* Local solves need not be exact: the sweeps refine the state, and a few
  * Krylov steps from the previous two-site tensor are enough (TFIM n = 128 at
@@ -69,8 +74,7 @@ static pl_status_t resolve_opts(const pl_dmrg_opts_t *in, pl_dmrg_opts_t *o) {
     if (!in) return pl_error(PL_EINVAL, "DMRG options missing (chi_max is required)");
     *o = *in;
     if (o->chi_max < 1 || o->chi_max > PL_MPS_MAX_BOND)
-        return pl_error(PL_EINVAL, "chi_max %d out of range [1, %d]", o->chi_max,
-                        PL_MPS_MAX_BOND);
+        return pl_error(PL_EINVAL, "chi_max %d out of range [1, %d]", o->chi_max, PL_MPS_MAX_BOND);
     if (o->chi_start < 0 || o->chi_start > o->chi_max)
         return pl_error(PL_EINVAL, "chi_start %d out of range [0, chi_max = %d]", o->chi_start,
                         o->chi_max);
@@ -81,8 +85,10 @@ static pl_status_t resolve_opts(const pl_dmrg_opts_t *in, pl_dmrg_opts_t *o) {
     if (!(o->lanczos_tol >= 0) || !isfinite(o->lanczos_tol))
         return pl_error(PL_EINVAL, "lanczos_tol %g must be finite and >= 0", o->lanczos_tol);
     if (o->max_sweeps < 0 || o->min_sweeps < 0 || o->lanczos_max_iter < 0)
-        return pl_error(PL_EINVAL, "max_sweeps %d, min_sweeps %d and lanczos_max_iter %d must "
-                        "be >= 0", o->max_sweeps, o->min_sweeps, o->lanczos_max_iter);
+        return pl_error(PL_EINVAL,
+                        "max_sweeps %d, min_sweeps %d and lanczos_max_iter %d must "
+                        "be >= 0",
+                        o->max_sweeps, o->min_sweeps, o->lanczos_max_iter);
     if (!o->chi_start)
         o->chi_start = o->chi_max < DMRG_DEFAULT_CHI_START ? o->chi_max : DMRG_DEFAULT_CHI_START;
     if (o->energy_tol == 0) o->energy_tol = DMRG_DEFAULT_ENERGY_TOL;
@@ -113,7 +119,8 @@ static pl_status_t check_memory(const pl_mpo_t *h, int chi) {
         char need[32], have[32];
         pl_mem_format_bytes(bytes, need, sizeof need);
         pl_mem_format_bytes(avail > 0 ? avail : 0, have, sizeof have);
-        return pl_error(PL_ENOMEM, "DMRG of %d sites at bond dimension %d needs about %s, "
+        return pl_error(PL_ENOMEM,
+                        "DMRG of %d sites at bond dimension %d needs about %s, "
                         "over the %s left under the memory limit (see --max-memory)",
                         h->n, chi, need, have);
     }
@@ -159,8 +166,8 @@ static pl_status_t update_right(dmrg_t *d, int i) {
     PL_TRY(buf_need(&d->env_work, mps_env_work(dr, dl, wr, wl), "DMRG scratch"));
     PL_TRY(buf_need(&d->site_t, mps_site_len(p, i), "DMRG scratch"));
     mps_transpose_site(p->site[i], dl, dr, d->site_t.p);
-    mps_env_update(d->right[i + 1], dr, wr, d->site_t.p, dl, d->h->nz[i], d->h->nnz[i], wl,
-                   true, d->right[i], d->env_work.p);
+    mps_env_update(d->right[i + 1], dr, wr, d->site_t.p, dl, d->h->nz[i], d->h->nnz[i], wl, true,
+                   d->right[i], d->env_work.p);
     return PL_OK;
 }
 
@@ -196,8 +203,8 @@ static void dmrg_free(dmrg_t *d) {
     free(d->right);
     free(d->left_len);
     free(d->right_len);
-    buf_t *bufs[] = {&d->theta, &d->local1, &d->local2, &d->local3, &d->env_work, &d->site_t,
-                     &d->u, &d->s, &d->vt};
+    buf_t *bufs[] = {&d->theta,  &d->local1, &d->local2, &d->local3, &d->env_work,
+                     &d->site_t, &d->u,      &d->s,      &d->vt};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) buf_free(bufs[k]);
 }
 
@@ -210,9 +217,17 @@ static pl_status_t local_solve(dmrg_t *d, int i, double *energy) {
     const pl_mps_t *p = d->psi;
     const pl_mpo_t *h = d->h;
     const int dl = p->dim[i], dr = p->dim[i + 2];
-    dmrg_local_t op = {.left = d->left[i], .right = d->right[i + 2], .dl = dl, .dr = dr,
-                       .wl = h->dim[i], .wm = h->dim[i + 1], .wr = h->dim[i + 2],
-                       .w1 = h->nz[i], .n1 = h->nnz[i], .w2 = h->nz[i + 1], .n2 = h->nnz[i + 1]};
+    dmrg_local_t op = {.left = d->left[i],
+                       .right = d->right[i + 2],
+                       .dl = dl,
+                       .dr = dr,
+                       .wl = h->dim[i],
+                       .wm = h->dim[i + 1],
+                       .wr = h->dim[i + 2],
+                       .w1 = h->nz[i],
+                       .n1 = h->nnz[i],
+                       .w2 = h->nz[i + 1],
+                       .n2 = h->nnz[i + 1]};
     const size_t work = dmrg_local_work(dl, dr, op.wl, op.wm, op.wr);
     PL_TRY(buf_need(&d->local1, work, "DMRG local scratch"));
     PL_TRY(buf_need(&d->local2, work, "DMRG local scratch"));
@@ -220,12 +235,13 @@ static pl_status_t local_solve(dmrg_t *d, int i, double *energy) {
     op.buf1 = d->local1.p;
     op.buf2 = d->local2.p;
     op.buf3 = d->local3.p;
-    const int krylov = d->o.lanczos_max_iter + 1 < DMRG_KRYLOV_MAX ? d->o.lanczos_max_iter + 1
-                                                                    : DMRG_KRYLOV_MAX;
+    const int krylov =
+        d->o.lanczos_max_iter + 1 < DMRG_KRYLOV_MAX ? d->o.lanczos_max_iter + 1 : DMRG_KRYLOV_MAX;
     const linalg_lanczos_opts_t lo = {.max_iter = d->o.lanczos_max_iter,
-                                      .tol = d->o.lanczos_tol, .krylov_max = krylov};
-    pl_status_t st = linalg_lanczos_lowest(dmrg_local_apply, &op, (size_t)4 * dl * dr,
-                                           d->theta.p, &lo, energy, NULL);
+                                      .tol = d->o.lanczos_tol,
+                                      .krylov_max = krylov};
+    pl_status_t st = linalg_lanczos_lowest(dmrg_local_apply, &op, (size_t)4 * dl * dr, d->theta.p,
+                                           &lo, energy, NULL);
     d->res->matvec_seconds += op.seconds;
     d->res->matvecs += op.count;
     d->res->matvec_flops += (double)op.count * dmrg_local_flops(&op);
@@ -317,11 +333,12 @@ static pl_status_t dmrg_sweep(dmrg_t *d, int chi) {
 
 static pl_status_t check_args(const pl_mpo_t *h, const pl_mps_t *init) {
     if (h->n < 2)
-        return pl_error(PL_EINVAL, "DMRG needs at least 2 sites, got %d (use exact "
-                        "diagonalisation)", h->n);
-    if (init && init->n != h->n)
-        return pl_error(PL_EINVAL, "initial MPS has %d sites, the Hamiltonian %d", init->n,
+        return pl_error(PL_EINVAL,
+                        "DMRG needs at least 2 sites, got %d (use exact "
+                        "diagonalisation)",
                         h->n);
+    if (init && init->n != h->n)
+        return pl_error(PL_EINVAL, "initial MPS has %d sites, the Hamiltonian %d", init->n, h->n);
     return PL_OK;
 }
 

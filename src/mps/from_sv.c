@@ -33,7 +33,8 @@ static pl_status_t split(const double *m, int rows, int cols, double **u, double
     for (int i = 0; st == PL_OK && i < rows; i++)
         memcpy(*u + (size_t)i * keep, uu + (size_t)i * r, (size_t)keep * sizeof **u);
     for (int b = 0; st == PL_OK && b < keep; b++)
-        for (int j = 0; j < cols; j++) (*rest)[(size_t)b * cols + j] = s[b] * vt[(size_t)b * cols + j];
+        for (int j = 0; j < cols; j++)
+            (*rest)[(size_t)b * cols + j] = s[b] * vt[(size_t)b * cols + j];
     *k = keep;
     free(s);
     free(uu);
@@ -88,7 +89,8 @@ pl_status_t pl_mps_from_sv(const pl_sv_t *sv, pl_mps_t **out) {
         free(m);
     }
     if (st == PL_OK) st = pl_mps_create(n, bonds, out);
-    for (int i = 0; i < n && st == PL_OK; i++) st = pl_mps_set_site(*out, i, sites[i], bonds[i], bonds[i + 1]);
+    for (int i = 0; i < n && st == PL_OK; i++)
+        st = pl_mps_set_site(*out, i, sites[i], bonds[i], bonds[i + 1]);
     if (st != PL_OK) {
         pl_mps_destroy(*out);
         *out = NULL;

@@ -87,12 +87,14 @@ static pl_status_t read_term(const pl_pauli_t *p, double complex c, size_t k, bo
         char *text = NULL;
         if (pl_pauli_to_string(p, &text) != PL_OK) text = NULL;
         pl_status_t st = ny % 2
-            ? pl_error(PL_EINVAL, "term %zu (%s) has %d Y factors: an odd number of Y is "
-                                  "imaginary, and the MPO needs a real operator", k,
-                       text ? text : "?", ny)
-            : pl_error(PL_EINVAL, "term %zu (%s) has the complex coefficient %g%+gi; the MPO "
-                                  "needs real coefficients", k, text ? text : "?", creal(c),
-                       cimag(c));
+                             ? pl_error(PL_EINVAL,
+                                        "term %zu (%s) has %d Y factors: an odd number of Y is "
+                                        "imaginary, and the MPO needs a real operator",
+                                        k, text ? text : "?", ny)
+                             : pl_error(PL_EINVAL,
+                                        "term %zu (%s) has the complex coefficient %g%+gi; the MPO "
+                                        "needs real coefficients",
+                                        k, text ? text : "?", creal(c), cimag(c));
         free(text);
         return st;
     }
@@ -183,8 +185,10 @@ static pl_status_t build_trie(builder_t *b) {
         shared = shared < cur->k - 1 ? shared : cur->k - 1;
         for (int j = shared; j < cur->k - 1; j++) {
             node_t *nd = &b->nodes[b->nnodes];
-            *nd = (node_t){.parent = j ? path[j - 1] : -1, .site = cur->f[j].site,
-                           .op = cur->f[j].op, .far = cur->f[j + 1].site};
+            *nd = (node_t){.parent = j ? path[j - 1] : -1,
+                           .site = cur->f[j].site,
+                           .op = cur->f[j].op,
+                           .far = cur->f[j + 1].site};
             path[j] = (int)b->nnodes++;
         }
         for (int j = 0; j < cur->k - 1; j++) {
@@ -224,7 +228,9 @@ static int state_of(const builder_t *b, int k, int bond) {
 }
 
 /* State number of "done" on bond @p bond (1 … n). */
-static int done_state(const builder_t *b, int bond) { return bond == b->n ? 0 : 1; }
+static int done_state(const builder_t *b, int bond) {
+    return bond == b->n ? 0 : 1;
+}
 
 /* W_i[row][s][t][col] += v · σ(op). */
 static void add_op(pl_mpo_t *w, int i, int row, int col, int op, double v) {
@@ -270,8 +276,7 @@ static pl_status_t collect_nonzeros(pl_mpo_t *w) {
                 for (int t = 0; t < 2; t++)
                     for (int r = 0; r < wr; r++) {
                         const double v = w->w[i][((size_t)(l * 2 + s) * 2 + t) * wr + r];
-                        if (v != 0)
-                            w->nz[i][w->nnz[i]++] = (mpo_entry_t){l, r, s, t, v};
+                        if (v != 0) w->nz[i][w->nnz[i]++] = (mpo_entry_t){l, r, s, t, v};
                     }
     }
     return PL_OK;
@@ -351,9 +356,13 @@ void pl_mpo_destroy(pl_mpo_t *w) {
     free(w);
 }
 
-int pl_mpo_sites(const pl_mpo_t *w) { return w->n; }
+int pl_mpo_sites(const pl_mpo_t *w) {
+    return w->n;
+}
 
-int pl_mpo_bond_dim(const pl_mpo_t *w, int b) { return b >= 0 && b <= w->n ? w->dim[b] : 0; }
+int pl_mpo_bond_dim(const pl_mpo_t *w, int b) {
+    return b >= 0 && b <= w->n ? w->dim[b] : 0;
+}
 
 int pl_mpo_max_bond_dim(const pl_mpo_t *w) {
     int m = 1;
@@ -362,8 +371,7 @@ int pl_mpo_max_bond_dim(const pl_mpo_t *w) {
 }
 
 pl_status_t pl_mpo_site(const pl_mpo_t *w, int i, const double **data, int *wl, int *wr) {
-    if (i < 0 || i >= w->n)
-        return pl_error(PL_EINVAL, "site %d out of range [0, %d)", i, w->n);
+    if (i < 0 || i >= w->n) return pl_error(PL_EINVAL, "site %d out of range [0, %d)", i, w->n);
     *data = w->w[i];
     if (wl) *wl = w->dim[i];
     if (wr) *wr = w->dim[i + 1];

@@ -16,8 +16,7 @@
 
 static pl_status_t check_sites(int n) {
     if (n < 1 || n > PL_MPS_MAX_SITES)
-        return pl_error(PL_EINVAL, "number of sites %d out of range [1, %d]", n,
-                        PL_MPS_MAX_SITES);
+        return pl_error(PL_EINVAL, "number of sites %d out of range [1, %d]", n, PL_MPS_MAX_SITES);
     return PL_OK;
 }
 
@@ -123,8 +122,7 @@ pl_status_t pl_mps_create_random(int n, int chi, uint64_t seed, pl_mps_t **out) 
     *out = NULL;
     PL_TRY(check_sites(n));
     if (chi < 1 || chi > PL_MPS_MAX_BOND)
-        return pl_error(PL_EINVAL, "bond dimension %d out of range [1, %d]", chi,
-                        PL_MPS_MAX_BOND);
+        return pl_error(PL_EINVAL, "bond dimension %d out of range [1, %d]", chi, PL_MPS_MAX_BOND);
     pl_mps_t *psi;
     PL_TRY(mps_shell(n, &psi));
     for (int b = 1; b < n; b++) psi->dim[b] = random_bond(n, b, chi);
@@ -171,7 +169,9 @@ pl_status_t pl_mps_clone(const pl_mps_t *src, pl_mps_t **out) {
 /* Accessors                                                                */
 /* ------------------------------------------------------------------------ */
 
-int pl_mps_sites(const pl_mps_t *psi) { return psi->n; }
+int pl_mps_sites(const pl_mps_t *psi) {
+    return psi->n;
+}
 
 int pl_mps_bond_dim(const pl_mps_t *psi, int b) {
     return b >= 0 && b <= psi->n ? psi->dim[b] : 0;
@@ -183,7 +183,9 @@ int pl_mps_max_bond_dim(const pl_mps_t *psi) {
     return m;
 }
 
-int pl_mps_center(const pl_mps_t *psi) { return psi->center; }
+int pl_mps_center(const pl_mps_t *psi) {
+    return psi->center;
+}
 
 size_t pl_mps_bytes(const pl_mps_t *psi) {
     size_t total = 0;
@@ -192,8 +194,7 @@ size_t pl_mps_bytes(const pl_mps_t *psi) {
 }
 
 static pl_status_t check_site(const pl_mps_t *psi, int i) {
-    if (i < 0 || i >= psi->n)
-        return pl_error(PL_EINVAL, "site %d out of range [0, %d)", i, psi->n);
+    if (i < 0 || i >= psi->n) return pl_error(PL_EINVAL, "site %d out of range [0, %d)", i, psi->n);
     return PL_OK;
 }
 
@@ -298,8 +299,8 @@ static pl_status_t right_step(pl_mps_t *psi, int i, double *log_norm) {
     if (st == PL_OK) st = rescale(l, (size_t)m * k, log_norm);
     if (st == PL_OK) {
         memcpy(q, a, (size_t)k * n * sizeof *q); /* the first k rows of a */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m0, k, m, 1.0,
-                    psi->site[i - 1], m, l, k, 0.0, prev, k);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m0, k, m, 1.0, psi->site[i - 1], m,
+                    l, k, 0.0, prev, k);
         mps_site_replace(psi, i, q, (size_t)k * n);
         mps_site_replace(psi, i - 1, prev, (size_t)m0 * k);
         psi->dim[i] = k;
@@ -413,8 +414,7 @@ static pl_status_t overlap_scaled(const pl_mps_t *a, const pl_mps_t *b, double *
 }
 
 pl_status_t pl_mps_overlap(const pl_mps_t *a, const pl_mps_t *b, double *out) {
-    if (a->n != b->n)
-        return pl_error(PL_EINVAL, "overlap of MPS on %d and %d sites", a->n, b->n);
+    if (a->n != b->n) return pl_error(PL_EINVAL, "overlap of MPS on %d and %d sites", a->n, b->n);
     double mant, log_scale;
     PL_TRY(overlap_scaled(a, b, &mant, &log_scale));
     *out = mant == 0 ? 0.0 : mant * exp(log_scale);

@@ -19,7 +19,7 @@
 #define MPS_CHUNK ((hsize_t)1 << 16) /* doubles per checksummed chunk */
 #define MPS_ORTHO_TOL 1e-9           /* largest deviation from orthonormality on load */
 
-static const char *const RESERVED[] = {"format", "format_version", "sites", "center",
+static const char *const RESERVED[] = {"format",         "format_version",  "sites",   "center",
                                        "canonical_form", "plateau_version", "command", "seed"};
 
 /* ------------------------------------------------------------------------ */
@@ -55,15 +55,13 @@ static bool slab_io(hid_t d, uint64_t first, size_t count, double *data, bool wr
 }
 
 /* Dataset `tensors`: every site, in order. */
-static pl_status_t write_tensors(hid_t f, const pl_mps_t *psi, uint64_t total,
-                                 const char *path) {
+static pl_status_t write_tensors(hid_t f, const pl_mps_t *psi, uint64_t total, const char *path) {
     const hsize_t dims = total, chunk = total < MPS_CHUNK ? total : MPS_CHUNK;
     hid_t space = H5Screate_simple(1, &dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     bool ok = space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 &&
               H5Pset_fletcher32(dcpl) >= 0;
-    hid_t d = ok ? H5Dcreate2(f, "tensors", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
-                              H5P_DEFAULT)
-                 : -1;
+    hid_t d =
+        ok ? H5Dcreate2(f, "tensors", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT) : -1;
     ok = d >= 0;
     uint64_t first = 0;
     for (int i = 0; ok && i < psi->n; i++) {
@@ -99,8 +97,7 @@ static pl_status_t fill_file(hid_t f, void *ctx, const char *path) {
     const int n = psi->n;
     int64_t *dims = malloc((size_t)(n + 1) * sizeof *dims);
     int64_t *offsets = malloc((size_t)(n + 1) * sizeof *offsets);
-    pl_status_t st = dims && offsets ? PL_OK
-                                     : pl_error_nomemf("the bond layout of '%s'", path);
+    pl_status_t st = dims && offsets ? PL_OK : pl_error_nomemf("the bond layout of '%s'", path);
     if (st == PL_OK) {
         offsets[0] = 0;
         for (int b = 0; b <= n; b++) dims[b] = psi->dim[b];
@@ -108,8 +105,7 @@ static pl_status_t fill_file(hid_t f, void *ctx, const char *path) {
         const uint64_t len = (uint64_t)n + 1;
         st = io_h5_write(f, "bond_dims", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &len, dims, path);
         if (st == PL_OK)
-            st = io_h5_write(f, "offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &len, offsets,
-                             path);
+            st = io_h5_write(f, "offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &len, offsets, path);
         if (st == PL_OK) st = write_tensors(f, psi, (uint64_t)offsets[n], path);
     }
     if (st == PL_OK) st = write_attrs(f, c, path);
@@ -118,8 +114,8 @@ static pl_status_t fill_file(hid_t f, void *ctx, const char *path) {
     return st;
 }
 
-pl_status_t pl_mps_save(const pl_mps_t *psi, const char *path, const char *command,
-                        uint64_t seed, const pl_mps_attr_t *extra, size_t n_extra) {
+pl_status_t pl_mps_save(const pl_mps_t *psi, const char *path, const char *command, uint64_t seed,
+                        const pl_mps_attr_t *extra, size_t n_extra) {
     for (size_t k = 0; k < n_extra; k++) {
         if (!extra[k].name || !extra[k].name[0])
             return pl_error(PL_EINVAL, "extra attribute %zu has no name", k);
@@ -171,8 +167,10 @@ static bool read_str_attr(hid_t obj, const char *name, char *buf, size_t cap) {
 static pl_status_t read_header(hid_t f, const char *path, int *n, int *center) {
     char format[64] = "";
     if (!read_str_attr(f, "format", format, sizeof format) || strcmp(format, MPS_FORMAT))
-        return pl_error(PL_EPARSE, "'%s' is not a plateau MPS file (attribute 'format' is not "
-                        "'%s')", path, MPS_FORMAT);
+        return pl_error(PL_EPARSE,
+                        "'%s' is not a plateau MPS file (attribute 'format' is not "
+                        "'%s')",
+                        path, MPS_FORMAT);
     int64_t version, sites, c;
     PL_TRY(io_h5_attr_read(f, "format_version", H5T_NATIVE_INT64, &version, path));
     PL_TRY(io_h5_attr_read(f, "sites", H5T_NATIVE_INT64, &sites, path));
@@ -184,8 +182,8 @@ static pl_status_t read_header(hid_t f, const char *path, int *n, int *center) {
         return pl_error(PL_EPARSE, "'%s': number of sites %lld out of range [1, %d]", path,
                         (long long)sites, PL_MPS_MAX_SITES);
     if (c < -1 || c >= sites)
-        return pl_error(PL_EPARSE, "'%s': centre %lld out of range [-1, %lld)", path,
-                        (long long)c, (long long)sites);
+        return pl_error(PL_EPARSE, "'%s': centre %lld out of range [-1, %lld)", path, (long long)c,
+                        (long long)sites);
     *n = (int)sites;
     *center = (int)c;
     return PL_OK;
@@ -209,9 +207,10 @@ static pl_status_t read_layout(hid_t f, const char *path, int n, int *dims, uint
     for (int i = 0; st == PL_OK && i < n; i++) {
         const int64_t want = off[i] + 2 * d[i] * d[i + 1];
         if ((i == 0 && off[0] != 0) || off[i + 1] != want)
-            st = pl_error(PL_EPARSE, "'%s': offset %lld of site %d does not match the bond "
-                          "dimensions (expected %lld)", path, (long long)off[i + 1], i + 1,
-                          (long long)want);
+            st = pl_error(PL_EPARSE,
+                          "'%s': offset %lld of site %d does not match the bond "
+                          "dimensions (expected %lld)",
+                          path, (long long)off[i + 1], i + 1, (long long)want);
     }
     if (st == PL_OK) *total = (uint64_t)off[n];
     free(d);
@@ -224,17 +223,20 @@ static pl_status_t read_tensors(hid_t f, const char *path, pl_mps_t *psi, uint64
     uint64_t have;
     PL_TRY(io_h5_shape(f, "tensors", 1, &have, path));
     if (have != total)
-        return pl_error(PL_EPARSE, "'%s': dataset 'tensors' has %llu values, the bond "
-                        "dimensions need %llu", path, (unsigned long long)have,
-                        (unsigned long long)total);
+        return pl_error(PL_EPARSE,
+                        "'%s': dataset 'tensors' has %llu values, the bond "
+                        "dimensions need %llu",
+                        path, (unsigned long long)have, (unsigned long long)total);
     hid_t d = H5Dopen2(f, "tensors", H5P_DEFAULT);
     pl_status_t st = d >= 0 ? PL_OK : pl_error(PL_EIO, "'%s': cannot open 'tensors'", path);
     uint64_t first = 0;
     for (int i = 0; st == PL_OK && i < psi->n; i++) {
         const size_t len = mps_site_len(psi, i);
         if (!slab_io(d, first, len, psi->site[i], false))
-            st = pl_error(PL_EIO, "'%s': reading the tensor of site %d failed (checksum "
-                          "mismatch or truncated file)", path, i);
+            st = pl_error(PL_EIO,
+                          "'%s': reading the tensor of site %d failed (checksum "
+                          "mismatch or truncated file)",
+                          path, i);
         for (size_t k = 0; st == PL_OK && k < len; k++)
             if (!isfinite(psi->site[i][k]))
                 st = pl_error(PL_EPARSE, "'%s': site %d holds a non-finite value", path, i);
@@ -249,11 +251,11 @@ static pl_status_t read_tensors(hid_t f, const char *path, pl_mps_t *psi, uint64
 static double ortho_error(const pl_mps_t *psi, int i, bool left, double *g) {
     const int dl = psi->dim[i], dr = psi->dim[i + 1], m = left ? dr : dl;
     if (left)
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, m, 2 * dl, 1.0, psi->site[i], dr,
-                    0.0, g, m);
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, m, 2 * dl, 1.0, psi->site[i], dr, 0.0, g,
+                    m);
     else
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, m, 2 * dr, 1.0, psi->site[i],
-                    2 * dr, 0.0, g, m);
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, m, 2 * dr, 1.0, psi->site[i], 2 * dr,
+                    0.0, g, m);
     double worst = 0;
     for (int x = 0; x < m; x++)
         for (int y = x; y < m; y++) {
@@ -274,9 +276,10 @@ static pl_status_t check_center(const pl_mps_t *psi, int center, const char *pat
         if (i == center) continue;
         const double err = ortho_error(psi, i, i < center, g);
         if (!(err <= MPS_ORTHO_TOL))
-            st = pl_error(PL_EPARSE, "'%s': site %d is not %s-orthonormal (deviation %.3g) "
-                          "although the file claims centre %d", path, i,
-                          i < center ? "left" : "right", err, center);
+            st = pl_error(PL_EPARSE,
+                          "'%s': site %d is not %s-orthonormal (deviation %.3g) "
+                          "although the file claims centre %d",
+                          path, i, i < center ? "left" : "right", err, center);
     }
     mps_free(g, d * d);
     return st;

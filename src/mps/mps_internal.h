@@ -97,9 +97,8 @@ size_t mps_env_work(int dl, int dr, int wl, int wr);
  * with the site tensor transposed (mps_transpose_site) gives the right
  * environment update. @p work: mps_env_work doubles.
  */
-void mps_env_update(const double *e, int dl, int wl, const double *a, int dr,
-                    const mpo_entry_t *nz, size_t nnz, int wr, bool mirror, double *out,
-                    double *work);
+void mps_env_update(const double *e, int dl, int wl, const double *a, int dr, const mpo_entry_t *nz,
+                    size_t nnz, int wr, bool mirror, double *out, double *work);
 
 /* out[b][s][a] = a[a][s][b] for a (dl, 2, dr) tensor. */
 void mps_transpose_site(const double *a, int dl, int dr, double *out);
@@ -150,8 +149,8 @@ typedef struct {
     const mpo_entry_t *w1, *w2;
     size_t n1, n2;
     double *buf1, *buf2, *buf3; /* dmrg_local_work() doubles each */
-    unsigned long long count; /* products applied */
-    double seconds;           /* wall time in them */
+    unsigned long long count;   /* products applied */
+    double seconds;             /* wall time in them */
 } dmrg_local_t;
 
 /* Doubles of each of the three scratch buffers. */

@@ -10,8 +10,7 @@
 #include "mps/mps_internal.h"
 
 /* The real factors X, Z, iY as 2 x 2 row-major matrices (pl_pauli_op_t order). */
-static const double REAL_OP[4][4] = {
-    {1, 0, 0, 1}, {0, 1, 1, 0}, {1, 0, 0, -1}, {0, 1, -1, 0}};
+static const double REAL_OP[4][4] = {{1, 0, 0, 1}, {0, 1, 1, 0}, {1, 0, 0, -1}, {0, 1, -1, 0}};
 
 /* Squared norm of a canonical MPS: that of its centre tensor. */
 static double center_norm2(const pl_mps_t *psi) {
@@ -38,9 +37,8 @@ static pl_status_t contract_range(const pl_mps_t *psi, const pl_pauli_t *p, int 
         for (int a = 0; a < d0; a++) e[(size_t)a * d0 + a] = 1.0;
         for (int i = lo; i <= hi; i++) {
             const pl_pauli_op_t op = pl_pauli_get(p, i);
-            mps_transfer(e, psi->site[i], psi->dim[i], psi->dim[i + 1], psi->site[i],
-                         psi->dim[i], psi->dim[i + 1], op == PL_I ? NULL : REAL_OP[op], next,
-                         work);
+            mps_transfer(e, psi->site[i], psi->dim[i], psi->dim[i + 1], psi->site[i], psi->dim[i],
+                         psi->dim[i + 1], op == PL_I ? NULL : REAL_OP[op], next, work);
             double *t = e;
             e = next;
             next = t;

@@ -20,13 +20,13 @@ typedef struct {
     pl_objective_fn f;
     void *ctx;
     int n;
-    double *x;    /* current point (the caller's array) */
-    double *g;    /* gradient at x */
-    double *m;    /* first moment */
-    double *v;    /* second moment */
-    double fx;    /* f(x) */
-    double b1t;   /* β1^t */
-    double b2t;   /* β2^t */
+    double *x;  /* current point (the caller's array) */
+    double *g;  /* gradient at x */
+    double *m;  /* first moment */
+    double *v;  /* second moment */
+    double fx;  /* f(x) */
+    double b1t; /* β1^t */
+    double b2t; /* β2^t */
     optim_best_t best;
 } adam_state_t;
 
@@ -114,8 +114,8 @@ static pl_status_t adam_run(adam_state_t *s, const pl_optim_opts_t *o, pl_optim_
     return PL_OK;
 }
 
-pl_status_t optim_adam(pl_objective_fn f, void *ctx, int n, double *x,
-                       const pl_optim_opts_t *opts, pl_optim_result_t *res) {
+pl_status_t optim_adam(pl_objective_fn f, void *ctx, int n, double *x, const pl_optim_opts_t *opts,
+                       pl_optim_result_t *res) {
     adam_state_t s = {.f = f, .ctx = ctx, .n = n, .x = x, .b1t = 1.0, .b2t = 1.0};
     PL_TRY(adam_alloc(&s, n));
     s.best.n = n;

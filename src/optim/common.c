@@ -15,10 +15,12 @@ static const pl_enum_entry_t method_names[] = {{PL_OPT_ADAM, "adam"},
                                                {PL_OPT_COBYLA, "cobyla"},
                                                {PL_OPT_NELDER_MEAD, "nelder-mead"}};
 
-static const pl_enum_entry_t stop_names[] = {
-    {PL_STOP_FTOL, "ftol"},         {PL_STOP_GTOL, "gtol"},
-    {PL_STOP_MAX_ITER, "max_iter"}, {PL_STOP_MAX_TIME, "max_time"},
-    {PL_STOP_CALLBACK, "callback"}, {PL_STOP_CONVERGED, "converged"}};
+static const pl_enum_entry_t stop_names[] = {{PL_STOP_FTOL, "ftol"},
+                                             {PL_STOP_GTOL, "gtol"},
+                                             {PL_STOP_MAX_ITER, "max_iter"},
+                                             {PL_STOP_MAX_TIME, "max_time"},
+                                             {PL_STOP_CALLBACK, "callback"},
+                                             {PL_STOP_CONVERGED, "converged"}};
 
 const char *pl_optim_method_name(pl_optim_method_t m) {
     const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m);
@@ -27,7 +29,7 @@ const char *pl_optim_method_name(pl_optim_method_t m) {
 
 pl_status_t optim_check_method(pl_optim_method_t m) {
     return pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m) ? PL_OK
-                                                                                       : PL_EINVAL;
+                                                                                        : PL_EINVAL;
 }
 
 pl_status_t pl_optim_method_lookup(const char *name, pl_optim_method_t *out) {

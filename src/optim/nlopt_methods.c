@@ -19,11 +19,11 @@ typedef struct {
     const pl_optim_opts_t *opts;
     nlopt_opt opt;
     int evaluations;
-    pl_status_t status;  /* objective failure or non-finite value: stop with it */
-    bool callback_stop;  /* the callback returned false */
-    bool maxeval_stop;   /* max_iter evaluations made */
-    double f_first;      /* value at the first evaluation (the start point) */
-    double g_first;      /* ‖∇f‖∞ there (0 for derivative-free methods) */
+    pl_status_t status; /* objective failure or non-finite value: stop with it */
+    bool callback_stop; /* the callback returned false */
+    bool maxeval_stop;  /* max_iter evaluations made */
+    double f_first;     /* value at the first evaluation (the start point) */
+    double g_first;     /* ‖∇f‖∞ there (0 for derivative-free methods) */
     optim_best_t best;
 } nlopt_wrap_t;
 
@@ -77,21 +77,21 @@ static double wrap_objective(unsigned n, const double *x, double *grad, void *da
 /* The NLopt algorithm for a plateau method. */
 static nlopt_algorithm nlopt_algo(pl_optim_method_t m) {
     switch (m) {
-    case PL_OPT_LBFGS: return NLOPT_LD_LBFGS;
-    case PL_OPT_COBYLA: return NLOPT_LN_COBYLA;
-    case PL_OPT_NELDER_MEAD: return NLOPT_LN_NELDERMEAD;
-    default: pl_error_internal(__FILE__, __LINE__, "not an NLopt method");
+        case PL_OPT_LBFGS: return NLOPT_LD_LBFGS;
+        case PL_OPT_COBYLA: return NLOPT_LN_COBYLA;
+        case PL_OPT_NELDER_MEAD: return NLOPT_LN_NELDERMEAD;
+        default: pl_error_internal(__FILE__, __LINE__, "not an NLopt method");
     }
 }
 
 /* What a failing NLopt result means, in words. */
 static const char *nlopt_result_words(nlopt_result r) {
     switch (r) {
-    case NLOPT_FAILURE: return "generic failure";
-    case NLOPT_INVALID_ARGS: return "invalid arguments";
-    case NLOPT_ROUNDOFF_LIMITED: return "roundoff errors limited progress";
-    case NLOPT_FORCED_STOP: return "forced stop";
-    default: return "unexpected result";
+        case NLOPT_FAILURE: return "generic failure";
+        case NLOPT_INVALID_ARGS: return "invalid arguments";
+        case NLOPT_ROUNDOFF_LIMITED: return "roundoff errors limited progress";
+        case NLOPT_FORCED_STOP: return "forced stop";
+        default: return "unexpected result";
     }
 }
 
@@ -134,13 +134,12 @@ static pl_status_t nlopt_configure(nlopt_wrap_t *w) {
  * where the gradient already vanishes.
  */
 static bool nlopt_stalled(const nlopt_wrap_t *w, nlopt_result r) {
-    const bool stall_result = r == NLOPT_ROUNDOFF_LIMITED ||
-                              (r == NLOPT_FAILURE && w->opts->method == PL_OPT_LBFGS);
+    const bool stall_result =
+        r == NLOPT_ROUNDOFF_LIMITED || (r == NLOPT_FAILURE && w->opts->method == PL_OPT_LBFGS);
     /* A start at a stationary point (restarting from a converged run) cannot
      * improve either; a wrong gradient can't improve but is not small. */
     const bool at_stationary_start = w->g_first <= 1e-6 * fmax(1.0, fabs(w->f_first));
-    return stall_result && isfinite(w->best.f) &&
-           (w->best.f < w->f_first || at_stationary_start);
+    return stall_result && isfinite(w->best.f) && (w->best.f < w->f_first || at_stationary_start);
 }
 
 /* Map an NLopt result to a stop reason; PL_OK, or the failure. */
@@ -151,13 +150,13 @@ static pl_status_t nlopt_reason(const nlopt_wrap_t *w, nlopt_result r, pl_stop_r
         return PL_OK;
     }
     switch (r) {
-    case NLOPT_FTOL_REACHED: *reason = PL_STOP_FTOL; return PL_OK;
-    case NLOPT_MAXEVAL_REACHED: *reason = PL_STOP_MAX_ITER; return PL_OK;
-    case NLOPT_MAXTIME_REACHED: *reason = PL_STOP_MAX_TIME; return PL_OK;
-    case NLOPT_SUCCESS:
-    case NLOPT_STOPVAL_REACHED:
-    case NLOPT_XTOL_REACHED: *reason = PL_STOP_CONVERGED; return PL_OK;
-    default: break;
+        case NLOPT_FTOL_REACHED: *reason = PL_STOP_FTOL; return PL_OK;
+        case NLOPT_MAXEVAL_REACHED: *reason = PL_STOP_MAX_ITER; return PL_OK;
+        case NLOPT_MAXTIME_REACHED: *reason = PL_STOP_MAX_TIME; return PL_OK;
+        case NLOPT_SUCCESS:
+        case NLOPT_STOPVAL_REACHED:
+        case NLOPT_XTOL_REACHED: *reason = PL_STOP_CONVERGED; return PL_OK;
+        default: break;
     }
     if (nlopt_stalled(w, r)) {
         *reason = PL_STOP_CONVERGED;
@@ -169,8 +168,8 @@ static pl_status_t nlopt_reason(const nlopt_wrap_t *w, nlopt_result r, pl_stop_r
 /* Create, configure and run the optimiser; x ends wherever NLopt leaves it. */
 static pl_status_t nlopt_run(nlopt_wrap_t *w, int n, double *x, pl_stop_reason_t *reason) {
     w->opt = nlopt_create(nlopt_algo(w->opts->method), (unsigned)n);
-    if (!w->opt) return pl_error_nomemf("the NLopt %s optimiser",
-                                 pl_optim_method_name(w->opts->method));
+    if (!w->opt)
+        return pl_error_nomemf("the NLopt %s optimiser", pl_optim_method_name(w->opts->method));
     pl_status_t st = nlopt_configure(w);
     if (st == PL_OK) {
         double fmin = HUGE_VAL;
@@ -181,8 +180,8 @@ static pl_status_t nlopt_run(nlopt_wrap_t *w, int n, double *x, pl_stop_reason_t
     return st;
 }
 
-pl_status_t optim_nlopt(pl_objective_fn f, void *ctx, int n, double *x,
-                        const pl_optim_opts_t *opts, pl_optim_result_t *res) {
+pl_status_t optim_nlopt(pl_objective_fn f, void *ctx, int n, double *x, const pl_optim_opts_t *opts,
+                        pl_optim_result_t *res) {
     nlopt_wrap_t w = {.f = f, .ctx = ctx, .opts = opts, .status = PL_OK, .f_first = NAN};
     w.best.n = n;
     w.best.f = INFINITY;

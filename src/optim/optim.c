@@ -11,7 +11,9 @@
 /* ------------------------------------------------------------------------ */
 
 /* v if it is non-zero, otherwise the default d (NaN is kept for validation). */
-static double or_default(double v, double d) { return v == 0.0 ? d : v; }
+static double or_default(double v, double d) {
+    return v == 0.0 ? d : v;
+}
 
 /* A copy of *in (all zero when in is NULL) with the zero fields set to their defaults. */
 static pl_optim_opts_t resolve_opts(const pl_optim_opts_t *in) {
@@ -72,8 +74,8 @@ static pl_status_t check_problem(pl_objective_fn f, int n, const double *x) {
     return PL_OK;
 }
 
-pl_status_t pl_optimize(pl_objective_fn f, void *ctx, int n, double *x,
-                        const pl_optim_opts_t *opts, pl_optim_result_t *res) {
+pl_status_t pl_optimize(pl_objective_fn f, void *ctx, int n, double *x, const pl_optim_opts_t *opts,
+                        pl_optim_result_t *res) {
     pl_optim_result_t scratch;
     if (!res) res = &scratch;
     *res = (pl_optim_result_t){.f = NAN, .reason = PL_STOP_MAX_ITER};

@@ -40,8 +40,8 @@ PL_NODISCARD pl_status_t optim_check_method(pl_optim_method_t m);
  * NULL) has a non-finite component; PL_OK otherwise. @p unit is "iteration"
  * (Adam) or "evaluation" (NLopt methods).
  */
-PL_NODISCARD pl_status_t optim_check_finite(double f, const double *grad, int n,
-                                            const char *unit, int k);
+PL_NODISCARD pl_status_t optim_check_finite(double f, const double *grad, int n, const char *unit,
+                                            int k);
 
 /* ---- adam.c, nlopt_methods.c ------------------------------------------- */
 

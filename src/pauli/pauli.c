@@ -11,7 +11,9 @@ typedef struct {
     uint64_t words[];
 } pauli_block_t;
 
-static size_t word_bytes(const pl_pauli_t *p) { return (size_t)p->nwords * sizeof(uint64_t); }
+static size_t word_bytes(const pl_pauli_t *p) {
+    return (size_t)p->nwords * sizeof(uint64_t);
+}
 
 pl_status_t pl_pauli_create(int n, pl_pauli_t **out) {
     *out = NULL;

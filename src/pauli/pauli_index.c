@@ -22,7 +22,8 @@ pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t
         return pl_error(PL_ENOMEM, "%s: %zu entries are more than an index holds (%zu)", what,
                         count, PAULI_INDEX_MAX_ENTRIES);
     if (nslots != ix->nslots) {
-        if (nslots > SIZE_MAX / sizeof(uint32_t)) return pl_error_nomemf("%s (%zu slots)", what, nslots);
+        if (nslots > SIZE_MAX / sizeof(uint32_t))
+            return pl_error_nomemf("%s (%zu slots)", what, nslots);
         void *fresh;
         PL_TRY(pl_mem_alloc(&fresh, nslots * sizeof(uint32_t), what));
         pauli_index_destroy(ix);

@@ -82,8 +82,8 @@ static inline void pauli_index_set(pauli_index_t *ix, size_t slot, size_t entry)
  * pl_mem_alloc so it counts against the memory limit).
  * @return PL_OK, or PL_ENOMEM naming @p what (the index is then unchanged)
  */
-PL_NODISCARD pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots,
-                                             const uint64_t *hash, size_t count, const char *what);
+PL_NODISCARD pl_status_t pauli_index_rebuild(pauli_index_t *ix, size_t nslots, const uint64_t *hash,
+                                             size_t count, const char *what);
 
 /** The slot holding @p entry, whose cached hash is @p h (the entry must be indexed). */
 static inline size_t pauli_index_slot_of(const pauli_index_t *ix, uint64_t h, size_t entry) {

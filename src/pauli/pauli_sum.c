@@ -28,9 +28,13 @@ struct pl_pauli_sum {
 
 enum { SUM_MIN_CAP = 8 };
 
-static size_t term_words(const pl_pauli_sum_t *s) { return 2 * (size_t)s->nwords; }
+static size_t term_words(const pl_pauli_sum_t *s) {
+    return 2 * (size_t)s->nwords;
+}
 
-static uint64_t *term_x(const pl_pauli_sum_t *s, size_t k) { return s->words + k * term_words(s); }
+static uint64_t *term_x(const pl_pauli_sum_t *s, size_t k) {
+    return s->words + k * term_words(s);
+}
 
 /* Hash of the key (x words, then z words); x and z need not be adjacent. */
 static uint64_t key_hash(const uint64_t *x, const uint64_t *z, int nwords) {
@@ -45,12 +49,14 @@ static size_t find_slot(const pl_pauli_sum_t *s, uint64_t h, const uint64_t *x, 
 }
 
 /* The term in slot i, or PAULI_INDEX_NONE. */
-static size_t slot_term(const pl_pauli_sum_t *s, size_t i) { return pauli_index_entry(&s->index, i); }
+static size_t slot_term(const pl_pauli_sum_t *s, size_t i) {
+    return pauli_index_entry(&s->index, i);
+}
 
 /* Re-index the terms into the current slots (same size: cannot fail). */
 static void index_terms(pl_pauli_sum_t *s) {
-    pl_status_t st = pauli_index_rebuild(&s->index, s->index.nslots, s->hash, s->size,
-                                         "a Pauli sum's index");
+    pl_status_t st =
+        pauli_index_rebuild(&s->index, s->index.nslots, s->hash, s->size, "a Pauli sum's index");
     PL_ASSERT(st == PL_OK);
 }
 
@@ -157,9 +163,13 @@ pl_status_t pl_pauli_sum_clone(const pl_pauli_sum_t *s, pl_pauli_sum_t **out) {
     return st;
 }
 
-int pl_pauli_sum_qubits(const pl_pauli_sum_t *s) { return s->n; }
+int pl_pauli_sum_qubits(const pl_pauli_sum_t *s) {
+    return s->n;
+}
 
-size_t pl_pauli_sum_size(const pl_pauli_sum_t *s) { return s->size; }
+size_t pl_pauli_sum_size(const pl_pauli_sum_t *s) {
+    return s->size;
+}
 
 pl_status_t pl_pauli_sum_add(pl_pauli_sum_t *s, const pl_pauli_t *p, double complex c) {
     PL_TRY(check_same_qubits("Pauli string", p->n, s));
@@ -228,10 +238,10 @@ static double complex make_complex(double re, double im) {
 static double complex times_i_pow(double complex c, int k) {
     double re = creal(c), im = cimag(c);
     switch (k & 3) {
-    case 1: return make_complex(-im, re);
-    case 2: return make_complex(-re, -im);
-    case 3: return make_complex(im, -re);
-    default: return c;
+        case 1: return make_complex(-im, re);
+        case 2: return make_complex(-re, -im);
+        case 3: return make_complex(im, -re);
+        default: return c;
     }
 }
 

@@ -48,18 +48,26 @@ typedef struct {
 /* Scanning helpers                                                         */
 /* ------------------------------------------------------------------------ */
 
-static char peek(const parser_t *p) { return p->text[p->pos]; }
+static char peek(const parser_t *p) {
+    return p->text[p->pos];
+}
 
-static int column(size_t pos) { return (int)pos + 1; }
+static int column(size_t pos) {
+    return (int)pos + 1;
+}
 
 static void skip_space(parser_t *p) {
     while (isspace((unsigned char)peek(p))) p->pos++;
 }
 
-static bool is_sign(char c) { return c == '+' || c == '-'; }
+static bool is_sign(char c) {
+    return c == '+' || c == '-';
+}
 
 /* Characters that may follow a factor: the end, white space or a sign. */
-static bool ends_factor(char c) { return c == '\0' || isspace((unsigned char)c) || is_sign(c); }
+static bool ends_factor(char c) {
+    return c == '\0' || isspace((unsigned char)c) || is_sign(c);
+}
 
 /* Length of the token shown in messages: its first character and then up to
  * the next white space or sign. */
@@ -85,11 +93,11 @@ static pl_status_t syntax_error(const parser_t *p, size_t pos, const char *what)
 /* The operator for a factor letter, or -1. */
 static int letter_op(char c) {
     switch (toupper((unsigned char)c)) {
-    case 'I': return PL_I;
-    case 'X': return PL_X;
-    case 'Y': return PL_Y;
-    case 'Z': return PL_Z;
-    default: return -1;
+        case 'I': return PL_I;
+        case 'X': return PL_X;
+        case 'Y': return PL_Y;
+        case 'Z': return PL_Z;
+        default: return -1;
     }
 }
 

@@ -22,7 +22,7 @@
 /* One rotation to append: generator factors on up to 2 gate-local qubits. */
 typedef struct {
     int nq;
-    int local[2];         /* indices into the op's qubit list */
+    int local[2]; /* indices into the op's qubit list */
     pl_pauli_op_t ops[2];
     program_angle_t angle;
 } rot_spec_t;
@@ -85,47 +85,49 @@ static int controlled_rotation(pl_pauli_op_t p, program_angle_t half, rot_spec_t
     return 2;
 }
 
-static program_angle_t scaled(pl_angle_t t, double s) { return angle_from(t, s); }
+static program_angle_t scaled(pl_angle_t t, double s) {
+    return angle_from(t, s);
+}
 
 /* The rotations of a rotation-type gate in time order; 0 when it is not one. */
 static int rotations_of(const pl_op_t *op, rot_spec_t *r) {
     const pl_angle_t *a = op->angles;
     switch (op->gate) {
-    case PL_GATE_RX: r[0] = rot1(0, PL_X, scaled(a[0], 1)); return 1;
-    case PL_GATE_RY: r[0] = rot1(0, PL_Y, scaled(a[0], 1)); return 1;
-    case PL_GATE_RZ:
-    case PL_GATE_P: r[0] = rot1(0, PL_Z, scaled(a[0], 1)); return 1;
-    case PL_GATE_T: r[0] = rot1(0, PL_Z, angle_const(PL_PI / 4)); return 1;
-    case PL_GATE_TDG: r[0] = rot1(0, PL_Z, angle_const(-PL_PI / 4)); return 1;
-    case PL_GATE_U3:
-        r[0] = rot1(0, PL_Z, scaled(a[2], 1));
-        r[1] = rot1(0, PL_Y, scaled(a[0], 1));
-        r[2] = rot1(0, PL_Z, scaled(a[1], 1));
-        return 3;
-    case PL_GATE_U2:
-        r[0] = rot1(0, PL_Z, scaled(a[1], 1));
-        r[1] = rot1(0, PL_Y, angle_const(PL_PI / 2));
-        r[2] = rot1(0, PL_Z, scaled(a[0], 1));
-        return 3;
-    case PL_GATE_RXX: r[0] = rot2(PL_X, PL_X, scaled(a[0], 1)); return 1;
-    case PL_GATE_RYY: r[0] = rot2(PL_Y, PL_Y, scaled(a[0], 1)); return 1;
-    case PL_GATE_RZZ: r[0] = rot2(PL_Z, PL_Z, scaled(a[0], 1)); return 1;
-    case PL_GATE_CRX: return controlled_rotation(PL_X, scaled(a[0], 0.5), r);
-    case PL_GATE_CRY: return controlled_rotation(PL_Y, scaled(a[0], 0.5), r);
-    case PL_GATE_CRZ: return controlled_rotation(PL_Z, scaled(a[0], 0.5), r);
-    case PL_GATE_CP:
-        r[0] = rot1(0, PL_Z, scaled(a[0], 0.5));
-        r[1] = rot1(1, PL_Z, scaled(a[0], 0.5));
-        r[2] = rot2(PL_Z, PL_Z, scaled(a[0], -0.5));
-        return 3;
-    case PL_GATE_CU3: {
-        int m = controlled_rotation(PL_Z, scaled(a[2], 0.5), r);
-        m += controlled_rotation(PL_Y, scaled(a[0], 0.5), r + m);
-        m += controlled_rotation(PL_Z, scaled(a[1], 0.5), r + m);
-        r[m++] = rot1(0, PL_Z, angle_sum(a[1], a[2], 0.5));
-        return m;
-    }
-    default: return 0;
+        case PL_GATE_RX: r[0] = rot1(0, PL_X, scaled(a[0], 1)); return 1;
+        case PL_GATE_RY: r[0] = rot1(0, PL_Y, scaled(a[0], 1)); return 1;
+        case PL_GATE_RZ:
+        case PL_GATE_P: r[0] = rot1(0, PL_Z, scaled(a[0], 1)); return 1;
+        case PL_GATE_T: r[0] = rot1(0, PL_Z, angle_const(PL_PI / 4)); return 1;
+        case PL_GATE_TDG: r[0] = rot1(0, PL_Z, angle_const(-PL_PI / 4)); return 1;
+        case PL_GATE_U3:
+            r[0] = rot1(0, PL_Z, scaled(a[2], 1));
+            r[1] = rot1(0, PL_Y, scaled(a[0], 1));
+            r[2] = rot1(0, PL_Z, scaled(a[1], 1));
+            return 3;
+        case PL_GATE_U2:
+            r[0] = rot1(0, PL_Z, scaled(a[1], 1));
+            r[1] = rot1(0, PL_Y, angle_const(PL_PI / 2));
+            r[2] = rot1(0, PL_Z, scaled(a[0], 1));
+            return 3;
+        case PL_GATE_RXX: r[0] = rot2(PL_X, PL_X, scaled(a[0], 1)); return 1;
+        case PL_GATE_RYY: r[0] = rot2(PL_Y, PL_Y, scaled(a[0], 1)); return 1;
+        case PL_GATE_RZZ: r[0] = rot2(PL_Z, PL_Z, scaled(a[0], 1)); return 1;
+        case PL_GATE_CRX: return controlled_rotation(PL_X, scaled(a[0], 0.5), r);
+        case PL_GATE_CRY: return controlled_rotation(PL_Y, scaled(a[0], 0.5), r);
+        case PL_GATE_CRZ: return controlled_rotation(PL_Z, scaled(a[0], 0.5), r);
+        case PL_GATE_CP:
+            r[0] = rot1(0, PL_Z, scaled(a[0], 0.5));
+            r[1] = rot1(1, PL_Z, scaled(a[0], 0.5));
+            r[2] = rot2(PL_Z, PL_Z, scaled(a[0], -0.5));
+            return 3;
+        case PL_GATE_CU3: {
+            int m = controlled_rotation(PL_Z, scaled(a[2], 0.5), r);
+            m += controlled_rotation(PL_Y, scaled(a[0], 0.5), r + m);
+            m += controlled_rotation(PL_Z, scaled(a[1], 0.5), r + m);
+            r[m++] = rot1(0, PL_Z, angle_sum(a[1], a[2], 0.5));
+            return m;
+        }
+        default: return 0;
     }
 }
 
@@ -157,8 +159,10 @@ int program_local_index(const uint64_t *x, const uint64_t *z, const int *qubits,
 
 /* T[a][b] = Tr(P_a U† P_b U) / d for local Pauli strings a, b on nq qubits. */
 static void pauli_local_matrix(int idx, int nq, double complex *m) {
-    static const double complex single[4][4] = {
-        {1, 0, 0, 1}, {0, 1, 1, 0}, {1, 0, 0, -1}, {0, -I, I, 0}}; /* I X Z Y */
+    static const double complex single[4][4] = {{1, 0, 0, 1},
+                                                {0, 1, 1, 0},
+                                                {1, 0, 0, -1},
+                                                {0, -I, I, 0}}; /* I X Z Y */
     const int d = 1 << nq;
     for (int r = 0; r < d; r++)
         for (int c = 0; c < d; c++) {
@@ -173,7 +177,8 @@ static void pauli_local_matrix(int idx, int nq, double complex *m) {
 
 static pl_status_t make_ptm(const double complex *u, int nq, double *ptm) {
     const int d = 1 << nq, np = 1 << (2 * nq);
-    double complex *pa = malloc((size_t)d * d * sizeof *pa), *pb = malloc((size_t)d * d * sizeof *pb);
+    double complex *pa = malloc((size_t)d * d * sizeof *pa),
+                   *pb = malloc((size_t)d * d * sizeof *pb);
     double complex *t1 = malloc((size_t)d * d * sizeof *t1);
     if (!pa || !pb || !t1) {
         free(pa);
@@ -188,7 +193,8 @@ static pl_status_t make_ptm(const double complex *u, int nq, double *ptm) {
             for (int c = 0; c < d; c++) {
                 double complex s = 0;
                 for (int i = 0; i < d; i++)
-                    for (int j = 0; j < d; j++) s += conj(u[i * d + r]) * pb[i * d + j] * u[j * d + c];
+                    for (int j = 0; j < d; j++)
+                        s += conj(u[i * d + r]) * pb[i * d + j] * u[j * d + c];
                 t1[r * d + c] = s;
             }
         for (int a = 0; a < np; a++) {
@@ -218,10 +224,12 @@ static pl_status_t push_op(program_t *prog, size_t *cap, program_op_t op) {
 /* Append R_P(angle) for the factors ops[j] on qubits[j] (copied). */
 static pl_status_t push_rotation(program_t *prog, size_t *cap, int nq, const int *qubits,
                                  const pl_pauli_op_t *ops, program_angle_t angle) {
-    program_op_t op = {.kind = PROGRAM_ROTATION, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
-                    .ops = malloc((size_t)nq * sizeof(pl_pauli_op_t)), .angle = angle};
-    pl_status_t st = (op.qubits && op.ops) ? PL_OK
-                                           : pl_error_nomem("a compiled rotation's qubits");
+    program_op_t op = {.kind = PROGRAM_ROTATION,
+                       .nq = nq,
+                       .qubits = malloc((size_t)nq * sizeof(int)),
+                       .ops = malloc((size_t)nq * sizeof(pl_pauli_op_t)),
+                       .angle = angle};
+    pl_status_t st = (op.qubits && op.ops) ? PL_OK : pl_error_nomem("a compiled rotation's qubits");
     if (st == PL_OK) {
         memcpy(op.qubits, qubits, (size_t)nq * sizeof(int));
         memcpy(op.ops, ops, (size_t)nq * sizeof(pl_pauli_op_t));
@@ -245,23 +253,27 @@ static pl_status_t add_pauli_rot(program_t *prog, size_t *cap, const pl_op_t *sr
     pl_pauli_op_t *ops = malloc((size_t)src->nqubits * sizeof *ops);
     if (!ops) return pl_error_nomem("a Pauli rotation's factors");
     for (int j = 0; j < src->nqubits; j++) ops[j] = pl_pauli_get(src->pauli, src->qubits[j]);
-    pl_status_t st = push_rotation(prog, cap, src->nqubits, src->qubits, ops,
-                                   angle_from(src->angles[0], 1.0));
+    pl_status_t st =
+        push_rotation(prog, cap, src->nqubits, src->qubits, ops, angle_from(src->angles[0], 1.0));
     free(ops);
     return st;
 }
 
 static pl_status_t add_ptm(program_t *prog, size_t *cap, const pl_op_t *src) {
     if (src->nqubits > 3)
-        return pl_error(PL_EINVAL, "gate %s on %d qubits: Pauli propagation takes generic gates "
-                                   "on at most 3 qubits", pl_gate_info(src->gate)->name,
-                        src->nqubits);
+        return pl_error(PL_EINVAL,
+                        "gate %s on %d qubits: Pauli propagation takes generic gates "
+                        "on at most 3 qubits",
+                        pl_gate_info(src->gate)->name, src->nqubits);
     double complex u[64];
     int nq;
     PL_TRY(gate_matrix(src, u, &nq));
     const int np = 1 << (2 * nq);
-    program_op_t op = {.kind = PROGRAM_PTM, .nq = nq, .qubits = malloc((size_t)nq * sizeof(int)),
-                    .angle = angle_const(0), .ptm = malloc((size_t)np * np * sizeof(double))};
+    program_op_t op = {.kind = PROGRAM_PTM,
+                       .nq = nq,
+                       .qubits = malloc((size_t)nq * sizeof(int)),
+                       .angle = angle_const(0),
+                       .ptm = malloc((size_t)np * np * sizeof(double))};
     pl_status_t st = (op.qubits && op.ptm) ? make_ptm(u, nq, op.ptm)
                                            : pl_error_nomem("a compiled Pauli transfer matrix");
     if (st == PL_OK) {
@@ -311,7 +323,8 @@ pl_status_t program_compile(const pl_circuit_t *c, program_t *out) {
         if (op.gate == PL_GATE_PAULI_ROT)
             st = add_pauli_rot(out, &cap, &op);
         else if (nr > 0)
-            for (int j = 0; j < nr && st == PL_OK; j++) st = add_rotation(out, &cap, op.qubits, &r[j]);
+            for (int j = 0; j < nr && st == PL_OK; j++)
+                st = add_rotation(out, &cap, op.qubits, &r[j]);
         else if (op.gate != PL_GATE_ID)
             st = add_ptm(out, &cap, &op);
         if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);

@@ -95,8 +95,7 @@ static pl_status_t fill(hid_t f, void *ctx, const char *path) {
     return io_h5_provenance(f, path, pf->command, pf->seed);
 }
 
-pl_status_t pl_prop_save(const pl_prop_t *p, const char *path, const char *command,
-                         uint64_t seed) {
+pl_status_t pl_prop_save(const pl_prop_t *p, const char *path, const char *command, uint64_t seed) {
     prop_file_t pf = {p, command, seed};
     return io_h5_write_atomic(path, fill, &pf);
 }

@@ -48,12 +48,12 @@ static inline int weight(const uint64_t *w, int nw) {
  * still to be processed. Terms the gate leaves alone are not touched.
  */
 typedef struct {
-    size_t n, cap;       /* strings queued; room */
-    uint64_t *words;     /* string i at words + 2·nw·i */
+    size_t n, cap;   /* strings queued; room */
+    uint64_t *words; /* string i at words + 2·nw·i */
     double *coeff;
     uint16_t *freq;
-    double *grad;        /* ngrad derivatives per string */
-    size_t *marks;       /* table terms to judge (rotation) or replace (PTM) */
+    double *grad;  /* ngrad derivatives per string */
+    size_t *marks; /* table terms to judge (rotation) or replace (PTM) */
     size_t nmarks, marks_cap;
     double dropped;
     uint64_t updates;
@@ -64,8 +64,8 @@ typedef struct {
     const pl_trunc_t *trunc;
     int nw, ngrad;
     int nthreads;
-    spawn_t *spawn;      /* nthreads buffers */
-    size_t *remove;      /* table terms to delete, gathered from every spawn */
+    spawn_t *spawn; /* nthreads buffers */
+    size_t *remove; /* table terms to delete, gathered from every spawn */
     size_t nremove, remove_cap;
     double dropped;
     uint64_t updates;
@@ -87,8 +87,8 @@ static pl_status_t spawn_reserve(spawn_t *s, const run_t *r, size_t need) {
     while (cap < need) cap *= 2;
     void **const arrays[] = {(void **)&s->words, (void **)&s->coeff, (void **)&s->freq,
                              (void **)&s->grad};
-    const size_t elem[] = {2 * (size_t)r->nw * sizeof(uint64_t), sizeof(double),
-                           sizeof(uint16_t), (size_t)r->ngrad * sizeof(double)};
+    const size_t elem[] = {2 * (size_t)r->nw * sizeof(uint64_t), sizeof(double), sizeof(uint16_t),
+                           (size_t)r->ngrad * sizeof(double)};
     PL_TRY(prop_grow_arrays(arrays, elem, 4, s->cap, s->n, cap, s->n));
     s->cap = cap;
     return PL_OK;
@@ -260,7 +260,8 @@ static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, r
     {
         const int tid = nth > 1 ? omp_get_thread_num() : 0;
         /* contiguous chunks in thread order keep the serial order of the output */
-        const size_t lo = size * (size_t)tid / (size_t)nth, hi = size * (size_t)(tid + 1) / (size_t)nth;
+        const size_t lo = size * (size_t)tid / (size_t)nth,
+                     hi = size * (size_t)(tid + 1) / (size_t)nth;
         uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
         pl_status_t mine = scratch ? PL_OK : pl_error_nomem("a propagation scratch string");
         if (mine == PL_OK)
@@ -376,21 +377,23 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
                                size_t shift_op, double delta, pl_prop_t **out,
                                pl_prop_stats_t *stats) {
     pl_timer_t timer = pl_timer_start();
-    run_t r = {.trunc = trunc, .nw = PL_PAULI_WORDS(prog->n), .ngrad = ngrad,
+    run_t r = {.trunc = trunc,
+               .nw = PL_PAULI_WORDS(prog->n),
+               .ngrad = ngrad,
                .nthreads = pl_threads_get()};
     r.spawn = calloc((size_t)r.nthreads, sizeof *r.spawn);
     prop_terms_t t;
     size_t peak_terms = 0, peak_bytes = 0;
-    pl_status_t st = r.spawn ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
-                             : pl_error_nomemf("the propagation's %d per-thread queues",
-                                               r.nthreads);
+    pl_status_t st = r.spawn
+                         ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
+                         : pl_error_nomemf("the propagation's %d per-thread queues", r.nthreads);
     if (!r.spawn) memset(&t, 0, sizeof t);
     if (st == PL_OK) st = load_observable(obs, &t, &r);
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const program_op_t *op = &prog->ops[i];
-        const double alpha = op->kind == PROGRAM_ROTATION
-                                 ? program_angle_value(&op->angle, theta) + (i == shift_op ? delta : 0.0)
-                                 : 0.0;
+        const double alpha = op->kind == PROGRAM_ROTATION ? program_angle_value(&op->angle, theta) +
+                                                                (i == shift_op ? delta : 0.0)
+                                                          : 0.0;
         st = apply_op(op, alpha, &t, &r);
         if (t.size > peak_terms) peak_terms = t.size;
         const size_t bytes = prop_terms_bytes(&t) + run_bytes(&r);
@@ -446,15 +449,13 @@ pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta, const pl_pa
     return propagate(c, theta, obs, trunc, false, out, stats);
 }
 
-pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta,
-                              const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, pl_prop_t **out,
-                              pl_prop_stats_t *stats) {
+pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
+                              const pl_trunc_t *trunc, pl_prop_t **out, pl_prop_stats_t *stats) {
     return propagate(c, theta, obs, trunc, true, out, stats);
 }
 
-pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta,
-                              const pl_pauli_sum_t *obs, const pl_trunc_t *trunc, double *value,
-                              double *grad) {
+pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
+                              const pl_trunc_t *trunc, double *value, double *grad) {
     pl_prop_t *p;
     PL_TRY(pl_propagate_diff(c, theta, obs, trunc, &p, NULL));
     pl_status_t st = pl_prop_grad_zero(p, value, grad);

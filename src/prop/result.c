@@ -10,9 +10,15 @@ void pl_prop_destroy(pl_prop_t *p) {
     free(p);
 }
 
-size_t pl_prop_size(const pl_prop_t *p) { return p->t.size; }
-int pl_prop_qubits(const pl_prop_t *p) { return p->t.n; }
-int pl_prop_num_grad(const pl_prop_t *p) { return p->t.ngrad; }
+size_t pl_prop_size(const pl_prop_t *p) {
+    return p->t.size;
+}
+int pl_prop_qubits(const pl_prop_t *p) {
+    return p->t.n;
+}
+int pl_prop_num_grad(const pl_prop_t *p) {
+    return p->t.ngrad;
+}
 
 void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff) {
     view->n = p->t.n;

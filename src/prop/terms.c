@@ -70,9 +70,13 @@ pl_status_t prop_grow_arrays(void **const *arrays, const size_t *elem, int count
 /* Grow the term arrays to cap terms, copying the first t->size. */
 static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
     void **const arrays[] = {(void **)&t->words, (void **)&t->coeff, (void **)&t->freq,
-                             (void **)&t->hash, (void **)&t->sig, (void **)&t->grad};
-    const size_t elem[] = {2 * (size_t)t->nw * sizeof(uint64_t), sizeof(double), sizeof(uint16_t),
-                           sizeof(uint64_t), sizeof(uint64_t), (size_t)t->ngrad * sizeof(double)};
+                             (void **)&t->hash,  (void **)&t->sig,   (void **)&t->grad};
+    const size_t elem[] = {2 * (size_t)t->nw * sizeof(uint64_t),
+                           sizeof(double),
+                           sizeof(uint16_t),
+                           sizeof(uint64_t),
+                           sizeof(uint64_t),
+                           (size_t)t->ngrad * sizeof(double)};
     PL_TRY(prop_grow_arrays(arrays, elem, 6, t->cap, t->size, cap, t->size));
     t->cap = cap;
     return PL_OK;
@@ -108,8 +112,8 @@ void prop_terms_clear(prop_terms_t *t) {
     pauli_index_clear(&t->ix);
 }
 
-pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c,
-                           const double *grad, uint16_t freq, size_t *where) {
+pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, const double *grad,
+                           uint16_t freq, size_t *where) {
     const size_t ng = (size_t)t->ngrad;
     const size_t wn = 2 * (size_t)t->nw;
     /* one pass over the packed string; every entry of this table uses the same hash */

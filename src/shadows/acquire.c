@@ -29,8 +29,7 @@ static pl_status_t sv_shot(const pl_sv_t *sv, uint64_t seed, size_t s, char *let
     return pl_shadows_set_shot(sh, s, basis, outcome);
 }
 
-pl_status_t pl_shadows_from_sv(const pl_sv_t *sv, size_t shots, uint64_t seed,
-                               pl_shadows_t **out) {
+pl_status_t pl_shadows_from_sv(const pl_sv_t *sv, size_t shots, uint64_t seed, pl_shadows_t **out) {
     const int n = pl_sv_qubits(sv);
     if (n > 64) return pl_error(PL_EINVAL, "state vectors above 64 qubits are not supported");
     PL_TRY(pl_shadows_create(n, shots, out));
@@ -104,10 +103,10 @@ static pl_status_t mps_shot(const pl_mps_t *psi, uint64_t seed, size_t s, mps_wo
         int dl, dr;
         PL_TRY(pl_mps_site(psi, i, &a, &dl, &dr));
         /* m[s·dr + b] = Σ_a v[a] A[a][s][b]: the tensor is a dl × 2dr matrix */
-        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_re, 1, 0.0,
-                    w->m_re, 1);
-        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_im, 1, 0.0,
-                    w->m_im, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_re, 1, 0.0, w->m_re,
+                    1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_im, 1, 0.0, w->m_im,
+                    1);
         basis[i] = codes[pl_rng_below(&rng, 3)];
         double p[2];
         for (int o = 0; o < 2; o++) {
@@ -137,8 +136,7 @@ static pl_status_t mps_shot(const pl_mps_t *psi, uint64_t seed, size_t s, mps_wo
     return pl_shadows_set_shot(sh, s, basis, outcome);
 }
 
-static pl_status_t sample_mps(const pl_mps_t *psi, size_t shots, uint64_t seed,
-                              pl_shadows_t *sh) {
+static pl_status_t sample_mps(const pl_mps_t *psi, size_t shots, uint64_t seed, pl_shadows_t *sh) {
     const int n = pl_mps_sites(psi), chi = pl_mps_max_bond_dim(psi);
     const size_t blocks = (shots + 63) / 64;
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
@@ -146,9 +144,11 @@ static pl_status_t sample_mps(const pl_mps_t *psi, size_t shots, uint64_t seed,
     {
         mps_work_t w = {0};
         uint8_t *basis = malloc((size_t)n), *outcome = malloc((size_t)n);
-        pl_status_t mine = basis && outcome ? work_alloc(&w, chi) : pl_error_nomemf("the bases and outcomes of %d qubits", n);
+        pl_status_t mine = basis && outcome
+                               ? work_alloc(&w, chi)
+                               : pl_error_nomemf("the bases and outcomes of %d qubits", n);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
-        /* whole 64-shot blocks per thread: no two threads write one word */
+            /* whole 64-shot blocks per thread: no two threads write one word */
 #pragma omp for schedule(dynamic, 1)
         for (size_t b = 0; b < blocks; b++)
             for (size_t s = 64 * b; s < shots && s < 64 * (b + 1) && mine == PL_OK; s++) {

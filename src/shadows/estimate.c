@@ -20,9 +20,9 @@
 static inline uint64_t match_word(const pl_shadows_t *sh, int q, int op, size_t w) {
     const uint64_t lo = shadows_lo(sh, q)[w], hi = shadows_hi(sh, q)[w];
     switch (op) {
-    case PL_X: return lo & ~hi;
-    case PL_Z: return ~lo & hi;
-    default: return lo & hi; /* PL_Y */
+        case PL_X: return lo & ~hi;
+        case PL_Z: return ~lo & hi;
+        default: return lo & hi; /* PL_Y */
     }
 }
 
@@ -81,8 +81,9 @@ static pl_status_t check_string(const pl_shadows_t *sh, const pl_pauli_t *p) {
         /* allowed only when the extra qubits are identity */
         for (int q = sh->n; q < p->n; q++)
             if (pl_pauli_get(p, q) != PL_I)
-                return pl_error(PL_EINVAL, "string acts on qubit %d, but the shadows have %d qubits",
-                                q, sh->n);
+                return pl_error(PL_EINVAL,
+                                "string acts on qubit %d, but the shadows have %d qubits", q,
+                                sh->n);
     }
     return PL_OK;
 }
@@ -119,8 +120,8 @@ static double median_of_means(const double *per_shot, size_t shots, size_t k, do
 }
 
 /* Add c·3^w·sign of every matched shot of the string to per_shot[]. */
-static void add_per_shot(const pl_shadows_t *sh, const int *qs, const uint8_t *ops, int w,
-                         double c, uint64_t *plus, uint64_t *minus, double *per_shot) {
+static void add_per_shot(const pl_shadows_t *sh, const int *qs, const uint8_t *ops, int w, double c,
+                         uint64_t *plus, uint64_t *minus, double *per_shot) {
     signed_matches(sh, qs, ops, w, plus, minus);
     const double v = c * pow(3.0, w);
     for (size_t word = 0; word < sh->words; word++) {
@@ -203,7 +204,8 @@ pl_status_t pl_shadows_estimate_many(const pl_shadows_t *sh, const pl_pauli_t *c
     {
         int *qs = malloc((size_t)sh->n * sizeof *qs);
         uint8_t *ops = malloc((size_t)sh->n);
-        if (!qs || !ops) core_thread_error_set(&err, pl_error_nomemf("the support of a %d-qubit string", sh->n));
+        if (!qs || !ops)
+            core_thread_error_set(&err, pl_error_nomemf("the support of a %d-qubit string", sh->n));
 #pragma omp for schedule(static)
         for (size_t i = 0; i < count; i++) {
             if (!qs || !ops) continue;
@@ -218,7 +220,9 @@ pl_status_t pl_shadows_estimate_many(const pl_shadows_t *sh, const pl_pauli_t *c
 
 /* ---- window strings ------------------------------------------------------ */
 
-static int window_len(int n, int k, int a) { return n - a < k ? n - a : k; }
+static int window_len(int n, int k, int a) {
+    return n - a < k ? n - a : k;
+}
 
 size_t pl_shadows_window_count(int n, int k) {
     size_t total = 0;

@@ -29,9 +29,15 @@ void pl_shadows_destroy(pl_shadows_t *sh) {
     pl_mem_free(sh, sizeof *sh);
 }
 
-int pl_shadows_qubits(const pl_shadows_t *sh) { return sh->n; }
-size_t pl_shadows_shots(const pl_shadows_t *sh) { return sh->shots; }
-size_t pl_shadows_words(const pl_shadows_t *sh) { return sh->words; }
+int pl_shadows_qubits(const pl_shadows_t *sh) {
+    return sh->n;
+}
+size_t pl_shadows_shots(const pl_shadows_t *sh) {
+    return sh->shots;
+}
+size_t pl_shadows_words(const pl_shadows_t *sh) {
+    return sh->words;
+}
 size_t pl_shadows_bytes(const pl_shadows_t *sh) {
     return 3 * sh->words * (size_t)sh->n * sizeof(uint64_t);
 }
@@ -41,12 +47,13 @@ static void put_bit(uint64_t *v, size_t s, int bit) {
     v[s >> 6] = bit ? v[s >> 6] | m : v[s >> 6] & ~m;
 }
 
-static int get_bit(const uint64_t *v, size_t s) { return (int)(v[s >> 6] >> (s & 63) & 1); }
+static int get_bit(const uint64_t *v, size_t s) {
+    return (int)(v[s >> 6] >> (s & 63) & 1);
+}
 
 pl_status_t pl_shadows_set_shot(pl_shadows_t *sh, size_t s, const uint8_t *basis,
                                 const uint8_t *outcome) {
-    if (s >= sh->shots)
-        return pl_error(PL_EINVAL, "shot %zu out of range [0, %zu)", s, sh->shots);
+    if (s >= sh->shots) return pl_error(PL_EINVAL, "shot %zu out of range [0, %zu)", s, sh->shots);
     for (int q = 0; q < sh->n; q++) {
         if (basis[q] != PL_X && basis[q] != PL_Y && basis[q] != PL_Z)
             return pl_error(PL_EINVAL, "shot %zu, qubit %d: basis code %d is not X, Y or Z", s, q,
@@ -77,7 +84,9 @@ void pl_shadows_packed(const pl_shadows_t *sh, int q, const uint64_t **lo, const
     *outcome = shadows_out(sh, q);
 }
 
-const uint64_t *pl_shadows_bits(const pl_shadows_t *sh) { return sh->bits; }
+const uint64_t *pl_shadows_bits(const pl_shadows_t *sh) {
+    return sh->bits;
+}
 
 pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits, pl_shadows_t **out) {
     PL_TRY(pl_shadows_create(n, shots, out));

@@ -54,7 +54,8 @@ static pl_status_t parse_line(const char *line, shot_list_t *l, const char *path
         l->n = (int)nb;
         *basis = malloc(nb);
         *outcome = malloc(nb);
-        if (!*basis || !*outcome) return pl_error_nomemf("the bases and outcomes of %zu qubits", nb);
+        if (!*basis || !*outcome)
+            return pl_error_nomemf("the bases and outcomes of %zu qubits", nb);
     }
     if (nb != (size_t)l->n)
         return pl_error(PL_EPARSE, "%s:%zu: basis has %zu letters, expected %d", path, lineno, nb,
@@ -87,7 +88,8 @@ static pl_status_t read_lines(FILE *f, const char *path, shot_list_t *l) {
         if (*p == '\0' || *p == '#') continue;
         st = parse_line(p, l, path, lineno, &basis, &outcome);
     }
-    if (st == PL_OK && ferror(f)) st = pl_error(PL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (st == PL_OK && ferror(f))
+        st = pl_error(PL_EIO, "cannot read '%s': %s", path, strerror(errno));
     free(line);
     free(basis);
     free(outcome);
@@ -119,9 +121,8 @@ pl_status_t pl_shadows_write_text(const pl_shadows_t *sh, const char *path) {
     const size_t n = (size_t)sh->n, line = 2 * n + 2;
     char *text = malloc(sh->shots * line + 1);
     uint8_t *basis = malloc(n), *outcome = malloc(n);
-    pl_status_t st = text && basis && outcome
-                         ? PL_OK
-                         : pl_error_nomemf("the text of %zu shots", sh->shots);
+    pl_status_t st =
+        text && basis && outcome ? PL_OK : pl_error_nomemf("the text of %zu shots", sh->shots);
     for (size_t s = 0; st == PL_OK && s < sh->shots; s++) {
         char *row = text + s * line;
         pl_shadows_get_shot(sh, s, basis, outcome);
@@ -170,7 +171,8 @@ pl_status_t shadows_read_h5(hid_t loc, const char *path, pl_shadows_t **out) {
     pl_status_t st = io_h5_read(loc, "bits", H5T_NATIVE_UINT64, 3, dims, bits, path);
     if (st == PL_OK) {
         st = pl_shadows_from_bits((int)qubits, (size_t)shots, bits, out);
-        if (st != PL_OK) st = pl_error(PL_EIO, "'%s': %s (corrupt file?)", path, pl_error_message());
+        if (st != PL_OK)
+            st = pl_error(PL_EIO, "'%s': %s (corrupt file?)", path, pl_error_message());
     }
     pl_mem_free(bits, bytes);
     return st;
@@ -255,10 +257,9 @@ static pl_status_t fill_windows(hid_t f, void *ctx, const char *path) {
     if (st == PL_OK) st = io_h5_write(f, "x", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, dims, x, path);
     if (st == PL_OK) st = io_h5_write(f, "z", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, dims, z, path);
     const int64_t window = wf->k, qubits = n, shots = (int64_t)wf->sh->shots;
-    if (st == PL_OK &&
-        !(io_h5_attr_num(f, "window", H5T_STD_I64LE, H5T_NATIVE_INT64, &window) &&
-          io_h5_attr_num(f, "qubits", H5T_STD_I64LE, H5T_NATIVE_INT64, &qubits) &&
-          io_h5_attr_num(f, "shots", H5T_STD_I64LE, H5T_NATIVE_INT64, &shots)))
+    if (st == PL_OK && !(io_h5_attr_num(f, "window", H5T_STD_I64LE, H5T_NATIVE_INT64, &window) &&
+                         io_h5_attr_num(f, "qubits", H5T_STD_I64LE, H5T_NATIVE_INT64, &qubits) &&
+                         io_h5_attr_num(f, "shots", H5T_STD_I64LE, H5T_NATIVE_INT64, &shots)))
         st = pl_error(PL_EIO, "cannot write '%s': cannot write the attributes", path);
     if (st == PL_OK) st = io_h5_provenance(f, path, wf->command, wf->seed);
     free(features);

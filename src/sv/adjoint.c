@@ -26,7 +26,9 @@ typedef struct {
     v8d a, b;
 } cdot_t;
 
-static inline v8d swap_pairs(v8d v) { return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6); }
+static inline v8d swap_pairs(v8d v) {
+    return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
+}
 
 static inline void cdot_add(cdot_t *acc, v8d w, v8d v) {
     acc->a += w * v;
@@ -53,7 +55,9 @@ static inline vcoef_t vcoef(double complex c) {
     return k;
 }
 
-static inline v8d vscale(vcoef_t c, v8d v) { return c.re * v + c.im * swap_pairs(v); }
+static inline v8d vscale(vcoef_t c, v8d v) {
+    return c.re * v + c.im * swap_pairs(v);
+}
 
 /* Running sums of one chunk: vector accumulators for the vectorised path,
  * plain complex ones for short runs. */
@@ -219,8 +223,8 @@ static void sort_ints(int *v, int n) {
 }
 
 /* Fused backward step; qubits = controls then targets (1 or 2 targets). */
-static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
-                         int ntargets, const double complex *ud, int nk, const double complex *k,
+static void adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols, int ntargets,
+                         const double complex *ud, int nk, const double complex *k,
                          double complex *out) {
     const int nq = ncontrols + ntargets;
     int pos[PL_SV_MAX_QUBITS];
@@ -277,8 +281,8 @@ static bool all_diagonal(const double complex *u, int d, int nk, const double co
  * Amplitude i takes entry r = (bits of the targets) when all controls are set.
  * Runs of 2^(lowest involved qubit) amplitudes share r, so they go 4 at a time.
  */
-static void adjoint_diag(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
-                         int ntargets, const double complex *ud, int nk, const double complex *k,
+static void adjoint_diag(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols, int ntargets,
+                         const double complex *ud, int nk, const double complex *k,
                          double complex *out) {
     const int d = 2 * ntargets, nq = ncontrols + ntargets;
     uint64_t cmask = 0;
@@ -345,8 +349,8 @@ pl_status_t pl_sv_adjoint_step(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, in
 }
 
 void sv_adjoint_step_trusted(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
-                             int ntargets, const double complex *u, int nk,
-                             const double complex *k, double complex *out) {
+                             int ntargets, const double complex *u, int nk, const double complex *k,
+                             double complex *out) {
     const int d = 2 * ntargets; /* 2 or 4 */
     double complex ud[16];
     for (int r = 0; r < d; r++)

@@ -24,7 +24,7 @@ void sv_apply_pauli_rot_trusted(pl_sv_t *sv, const pl_pauli_t *p, double theta);
  * 1 <= ntargets <= 2, the ncontrols + ntargets qubits are distinct and in
  * range, 0 <= nk <= 4. */
 void sv_adjoint_step_trusted(pl_sv_t *psi, pl_sv_t *lam, const int *qubits, int ncontrols,
-                             int ntargets, const double complex *u, int nk,
-                             const double complex *k, double complex *out);
+                             int ntargets, const double complex *u, int nk, const double complex *k,
+                             double complex *out);
 
 #endif

@@ -31,7 +31,9 @@ typedef struct {
     size_t index; /* position in the caller's term list */
 } term_t;
 
-static inline double parity_sign(uint64_t v) { return (__builtin_popcountll(v) & 1) ? -1.0 : 1.0; }
+static inline double parity_sign(uint64_t v) {
+    return (__builtin_popcountll(v) & 1) ? -1.0 : 1.0;
+}
 
 /* Σ_j sign[j] · w[j] over len entries (a multiple of 8, or scalar for tiny states). */
 static double signed_sum(const double *sign, const double *w, size_t len) {

@@ -21,7 +21,9 @@
 #define WARM_MAX_DISTANCE 256
 
 /* (r0,i0,r1,i1,...) -> (i0,r0,i1,r1,...) */
-static inline v8d swap_re_im(v8d v) { return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6); }
+static inline v8d swap_re_im(v8d v) {
+    return __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
+}
 
 /* A complex coefficient per lane, split so that c·v = re·v + im·swap(v):
  * re = (cr, cr, ...), im = (−ci, ci, ...). */
@@ -44,7 +46,9 @@ static inline vcoef vcoef_splat(double complex c) {
     return vcoef_lanes(lanes);
 }
 
-static inline v8d vcmul(vcoef c, v8d v) { return c.re * v + c.im * swap_re_im(v); }
+static inline v8d vcmul(vcoef c, v8d v) {
+    return c.re * v + c.im * swap_re_im(v);
+}
 
 /* Insert zero bits at the ascending positions pos[0..npos). */
 static inline uint64_t insert_zero_bits(uint64_t k, const int *pos, int npos) {
@@ -171,8 +175,7 @@ static void kern_diag(double complex *amp, size_t dim, int q, const mat2 *m) {
     }
 }
 
-void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
-                const double complex u[4]) {
+void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask, const double complex u[4]) {
     const mat2 m = mat2_make(u);
     if (cmask == 0 && q < 2 && dim >= 4) {
         kern_1q_low(amp, dim, q, &m);

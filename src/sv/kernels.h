@@ -20,8 +20,7 @@
 
 /* u (2x2, row-major) on qubit q, on the basis states where all bits of
  * cmask are set (cmask = 0: uncontrolled). q's bit is not in cmask. */
-void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask,
-                const double complex u[4]);
+void sv_kern_1q(double complex *amp, size_t dim, int q, uint64_t cmask, const double complex u[4]);
 
 /* u (4x4; row r = b0 + 2 b1) on qubits (q0, q1), controlled by cmask. */
 void sv_kern_2q(double complex *amp, size_t dim, int q0, int q1, uint64_t cmask,

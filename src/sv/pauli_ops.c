@@ -16,8 +16,8 @@ static double complex i_power(int ny) {
 pl_status_t pl_sv_pauli_matrix_element(const pl_sv_t *a, const pl_pauli_t *p, const pl_sv_t *b,
                                        double complex *out) {
     if (a->n != b->n)
-        return pl_error(PL_EINVAL, "matrix element between a %d-qubit and a %d-qubit state",
-                        a->n, b->n);
+        return pl_error(PL_EINVAL, "matrix element between a %d-qubit and a %d-qubit state", a->n,
+                        b->n);
     sv_pauli_masks_t m;
     PL_TRY(sv_pauli_masks(a, p, &m));
     const double complex iny = i_power(m.ny);

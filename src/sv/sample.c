@@ -14,8 +14,9 @@ static pl_status_t check_basis(const pl_sv_t *sv, const char *basis) {
                         len, sv->n);
     for (int q = 0; q < sv->n; q++)
         if (basis[q] != 'X' && basis[q] != 'Y' && basis[q] != 'Z')
-            return pl_error(PL_EINVAL, "measurement basis letter '%c' for qubit %d is not X, Y or Z",
-                            basis[q], q);
+            return pl_error(PL_EINVAL,
+                            "measurement basis letter '%c' for qubit %d is not X, Y or Z", basis[q],
+                            q);
     return PL_OK;
 }
 

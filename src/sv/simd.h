@@ -28,7 +28,9 @@ static inline v8d vload(const void *p) {
     return v;
 }
 
-static inline void vstore(void *p, v8d v) { memcpy(p, &v, sizeof v); }
+static inline void vstore(void *p, v8d v) {
+    memcpy(p, &v, sizeof v);
+}
 
 /* Sum of the 8 lanes, in a fixed order. */
 static inline double vsum(v8d v) {

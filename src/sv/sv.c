@@ -16,8 +16,8 @@ static pl_status_t sv_alloc(int n, pl_sv_t **out) {
         pl_mem_format_bytes(16.0 * ldexp(1.0, n), need, sizeof need);
         pl_mem_format_bytes((double)pl_mem_limit(), have, sizeof have);
         return pl_error(PL_ENOMEM,
-                        "state vector of %d qubits needs %s, over the memory limit of %s", n,
-                        need, have);
+                        "state vector of %d qubits needs %s, over the memory limit of %s", n, need,
+                        have);
     }
     pl_sv_t *sv = calloc(1, sizeof *sv);
     if (!sv) return pl_error_nomem("a state vector");
@@ -64,10 +64,18 @@ pl_status_t pl_sv_clone(const pl_sv_t *sv, pl_sv_t **out) {
     return pl_sv_copy(*out, sv);
 }
 
-int pl_sv_qubits(const pl_sv_t *sv) { return sv->n; }
-size_t pl_sv_dim(const pl_sv_t *sv) { return sv->dim; }
-double complex *pl_sv_data(pl_sv_t *sv) { return sv->amp; }
-const double complex *pl_sv_data_const(const pl_sv_t *sv) { return sv->amp; }
+int pl_sv_qubits(const pl_sv_t *sv) {
+    return sv->n;
+}
+size_t pl_sv_dim(const pl_sv_t *sv) {
+    return sv->dim;
+}
+double complex *pl_sv_data(pl_sv_t *sv) {
+    return sv->amp;
+}
+const double complex *pl_sv_data_const(const pl_sv_t *sv) {
+    return sv->amp;
+}
 
 pl_status_t pl_sv_set_basis(pl_sv_t *sv, uint64_t index) {
     if (index >= sv->dim)

@@ -15,21 +15,21 @@ static_assert(sizeof(pl_complex) == 2 * sizeof(double), "pl_complex is two doubl
 
 static int failures = 0;
 
-static void check(bool ok, const char *what, int line)
-{
+static void check(bool ok, const char *what, int line) {
     if (!ok) {
-        std::fprintf(stderr, "test_cxx.cpp:%d: check failed: %s (last error: '%s')\n", line,
-                     what, pl_error_message());
+        std::fprintf(stderr, "test_cxx.cpp:%d: check failed: %s (last error: '%s')\n", line, what,
+                     pl_error_message());
         ++failures;
     }
 }
 #define CHECK(cond) check((cond), #cond, __LINE__)
 #define CHECK_OK(call) check((call) == PL_OK, #call, __LINE__)
 
-static bool near(pl_complex a, pl_complex b) { return std::abs(a - b) < 1e-12; }
+static bool near(pl_complex a, pl_complex b) {
+    return std::abs(a - b) < 1e-12;
+}
 
-int main()
-{
+int main() {
     const double r = 1.0 / std::sqrt(2.0);
 
     // Bell state with named gates: H on 0, CX 0 -> 1.

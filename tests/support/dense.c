@@ -15,7 +15,9 @@
 /* ------------------------------------------------------------------------ */
 
 /* re + i·im without CMPLX (which glibc does not provide to clang 14). */
-static double complex cx(double re, double im) { return re + im * I; }
+static double complex cx(double re, double im) {
+    return re + im * I;
+}
 
 static void *xcalloc(size_t count, size_t size) {
     void *p = calloc(count ? count : 1, size);
@@ -26,7 +28,9 @@ static void *xcalloc(size_t count, size_t size) {
     return p;
 }
 
-double complex *dense_zeros(size_t count) { return xcalloc(count, sizeof(double complex)); }
+double complex *dense_zeros(size_t count) {
+    return xcalloc(count, sizeof(double complex));
+}
 
 double complex *dense_identity(size_t d) {
     double complex *m = dense_zeros(d * d);
@@ -34,8 +38,8 @@ double complex *dense_identity(size_t d) {
     return m;
 }
 
-double complex *dense_kron(const double complex *a, size_t ra, size_t ca,
-                           const double complex *b, size_t rb, size_t cb) {
+double complex *dense_kron(const double complex *a, size_t ra, size_t ca, const double complex *b,
+                           size_t rb, size_t cb) {
     size_t rows = ra * rb, cols = ca * cb;
     double complex *out = dense_zeros(rows * cols);
     for (size_t i1 = 0; i1 < ra; i1++)
@@ -49,8 +53,7 @@ double complex *dense_kron(const double complex *a, size_t ra, size_t ca,
     return out;
 }
 
-void dense_matmul(size_t d, const double complex *a, const double complex *b,
-                  double complex *out) {
+void dense_matmul(size_t d, const double complex *a, const double complex *b, double complex *out) {
     for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++) {
             double complex s = 0;
@@ -64,8 +67,7 @@ void dense_dagger(size_t d, const double complex *a, double complex *out) {
         for (size_t j = 0; j < d; j++) out[j * d + i] = conj(a[i * d + j]);
 }
 
-void dense_matvec(size_t d, const double complex *m, const double complex *v,
-                  double complex *out) {
+void dense_matvec(size_t d, const double complex *m, const double complex *v, double complex *out) {
     for (size_t i = 0; i < d; i++) {
         double complex s = 0;
         for (size_t j = 0; j < d; j++) s += m[i * d + j] * v[j];
@@ -197,7 +199,8 @@ static double complex *mat_1q(const char *s, const double *a) {
     if (!strcmp(s, "tdg")) return mat2(1, 0, 0, cx(r, -r));
     if (!strcmp(s, "sx")) return mat2(cx(0.5, 0.5), cx(0.5, -0.5), cx(0.5, -0.5), cx(0.5, 0.5));
     if (!strcmp(s, "sxdg")) return mat2(cx(0.5, -0.5), cx(0.5, 0.5), cx(0.5, 0.5), cx(0.5, -0.5));
-    if (!strcmp(s, "rx")) return mat2(cos(a[0] / 2), -I * sin(a[0] / 2), -I * sin(a[0] / 2), cos(a[0] / 2));
+    if (!strcmp(s, "rx"))
+        return mat2(cos(a[0] / 2), -I * sin(a[0] / 2), -I * sin(a[0] / 2), cos(a[0] / 2));
     if (!strcmp(s, "ry")) return mat2(cos(a[0] / 2), -sin(a[0] / 2), sin(a[0] / 2), cos(a[0] / 2));
     if (!strcmp(s, "rz")) return mat2(cexp(-I * a[0] / 2), 0, 0, cexp(I * a[0] / 2));
     if (!strcmp(s, "p") || !strcmp(s, "u1")) return mat2(1, 0, 0, cexp(I * a[0]));
@@ -370,11 +373,11 @@ static const double complex pauli_z[4] = {1, 0, 0, -1};
 
 const double complex *dense_pauli1(char letter) {
     switch (letter) {
-    case 'I': return pauli_i;
-    case 'X': return pauli_x;
-    case 'Y': return pauli_y;
-    case 'Z': return pauli_z;
-    default: return NULL;
+        case 'I': return pauli_i;
+        case 'X': return pauli_x;
+        case 'Y': return pauli_y;
+        case 'Z': return pauli_z;
+        default: return NULL;
     }
 }
 
@@ -506,40 +509,40 @@ void dense_basis_probs(int n, const double complex *psi, const char *basis, doub
 
 const char *dense_gate_name(pl_gate_t g) {
     switch (g) {
-    case PL_GATE_ID: return "id";
-    case PL_GATE_X: return "x";
-    case PL_GATE_Y: return "y";
-    case PL_GATE_Z: return "z";
-    case PL_GATE_H: return "h";
-    case PL_GATE_S: return "s";
-    case PL_GATE_SDG: return "sdg";
-    case PL_GATE_T: return "t";
-    case PL_GATE_TDG: return "tdg";
-    case PL_GATE_SX: return "sx";
-    case PL_GATE_SXDG: return "sxdg";
-    case PL_GATE_RX: return "rx";
-    case PL_GATE_RY: return "ry";
-    case PL_GATE_RZ: return "rz";
-    case PL_GATE_P: return "p";
-    case PL_GATE_U2: return "u2";
-    case PL_GATE_U3: return "u3";
-    case PL_GATE_CX: return "cx";
-    case PL_GATE_CY: return "cy";
-    case PL_GATE_CZ: return "cz";
-    case PL_GATE_CH: return "ch";
-    case PL_GATE_CSX: return "csx";
-    case PL_GATE_SWAP: return "swap";
-    case PL_GATE_CRX: return "crx";
-    case PL_GATE_CRY: return "cry";
-    case PL_GATE_CRZ: return "crz";
-    case PL_GATE_CP: return "cp";
-    case PL_GATE_CU3: return "cu3";
-    case PL_GATE_RXX: return "rxx";
-    case PL_GATE_RYY: return "ryy";
-    case PL_GATE_RZZ: return "rzz";
-    case PL_GATE_CCX: return "ccx";
-    case PL_GATE_CSWAP: return "cswap";
-    default: return NULL;
+        case PL_GATE_ID: return "id";
+        case PL_GATE_X: return "x";
+        case PL_GATE_Y: return "y";
+        case PL_GATE_Z: return "z";
+        case PL_GATE_H: return "h";
+        case PL_GATE_S: return "s";
+        case PL_GATE_SDG: return "sdg";
+        case PL_GATE_T: return "t";
+        case PL_GATE_TDG: return "tdg";
+        case PL_GATE_SX: return "sx";
+        case PL_GATE_SXDG: return "sxdg";
+        case PL_GATE_RX: return "rx";
+        case PL_GATE_RY: return "ry";
+        case PL_GATE_RZ: return "rz";
+        case PL_GATE_P: return "p";
+        case PL_GATE_U2: return "u2";
+        case PL_GATE_U3: return "u3";
+        case PL_GATE_CX: return "cx";
+        case PL_GATE_CY: return "cy";
+        case PL_GATE_CZ: return "cz";
+        case PL_GATE_CH: return "ch";
+        case PL_GATE_CSX: return "csx";
+        case PL_GATE_SWAP: return "swap";
+        case PL_GATE_CRX: return "crx";
+        case PL_GATE_CRY: return "cry";
+        case PL_GATE_CRZ: return "crz";
+        case PL_GATE_CP: return "cp";
+        case PL_GATE_CU3: return "cu3";
+        case PL_GATE_RXX: return "rxx";
+        case PL_GATE_RYY: return "ryy";
+        case PL_GATE_RZZ: return "rzz";
+        case PL_GATE_CCX: return "ccx";
+        case PL_GATE_CSWAP: return "cswap";
+        default: return NULL;
     }
 }
 
@@ -555,37 +558,35 @@ int dense_run_circuit(const pl_circuit_t *c, const double *theta, double complex
             angles[a] = pl_angle_value(op.angles[a], theta);
         double complex *m = NULL;
         switch (op.gate) {
-        case PL_GATE_MCX:
-            m = controlled_take(mat_1q("x", angles), 1, op.nqubits - 1);
-            dense_apply(n, psi, m, op.nqubits, op.qubits);
-            break;
-        case PL_GATE_MCU:
-            m = dense_controlled(op.matrix, 1, op.nqubits - 1);
-            dense_apply(n, psi, m, op.nqubits, op.qubits);
-            break;
-        case PL_GATE_UNITARY1:
-        case PL_GATE_UNITARY2:
-            dense_apply(n, psi, op.matrix, op.nqubits, op.qubits);
-            break;
-        case PL_GATE_PAULI_ROT: {
-            char letters[DENSE_MAX_QUBITS + 1];
-            if (!op.pauli || op.pauli->n != n) return -1;
-            dense_pauli_letters(op.pauli, letters);
-            m = dense_pauli_rot_matrix_str(n, letters, angles[0]);
-            dense_apply_full(n, psi, m);
-            break;
-        }
-        default: {
-            const char *name = dense_gate_name(op.gate);
-            int k = 0;
-            if (name) m = dense_gate_matrix(name, angles, &k);
-            if (!m || k != op.nqubits) {
-                free(m);
-                return -1;
+            case PL_GATE_MCX:
+                m = controlled_take(mat_1q("x", angles), 1, op.nqubits - 1);
+                dense_apply(n, psi, m, op.nqubits, op.qubits);
+                break;
+            case PL_GATE_MCU:
+                m = dense_controlled(op.matrix, 1, op.nqubits - 1);
+                dense_apply(n, psi, m, op.nqubits, op.qubits);
+                break;
+            case PL_GATE_UNITARY1:
+            case PL_GATE_UNITARY2: dense_apply(n, psi, op.matrix, op.nqubits, op.qubits); break;
+            case PL_GATE_PAULI_ROT: {
+                char letters[DENSE_MAX_QUBITS + 1];
+                if (!op.pauli || op.pauli->n != n) return -1;
+                dense_pauli_letters(op.pauli, letters);
+                m = dense_pauli_rot_matrix_str(n, letters, angles[0]);
+                dense_apply_full(n, psi, m);
+                break;
             }
-            dense_apply(n, psi, m, k, op.qubits);
-            break;
-        }
+            default: {
+                const char *name = dense_gate_name(op.gate);
+                int k = 0;
+                if (name) m = dense_gate_matrix(name, angles, &k);
+                if (!m || k != op.nqubits) {
+                    free(m);
+                    return -1;
+                }
+                dense_apply(n, psi, m, k, op.qubits);
+                break;
+            }
         }
         free(m);
     }

@@ -55,19 +55,17 @@ double complex *dense_identity(size_t d);
  * out[(i1*rb + i2) * (ca*cb) + (j1*cb + j2)] = A[i1][j1] * B[i2][j2].
  * Returns a malloc'd (ra*rb) x (ca*cb) matrix.
  */
-double complex *dense_kron(const double complex *a, size_t ra, size_t ca,
-                           const double complex *b, size_t rb, size_t cb);
+double complex *dense_kron(const double complex *a, size_t ra, size_t ca, const double complex *b,
+                           size_t rb, size_t cb);
 
 /** out = A B for d x d matrices (out must not alias a or b). */
-void dense_matmul(size_t d, const double complex *a, const double complex *b,
-                  double complex *out);
+void dense_matmul(size_t d, const double complex *a, const double complex *b, double complex *out);
 
 /** out = A† for a d x d matrix (out must not alias a). */
 void dense_dagger(size_t d, const double complex *a, double complex *out);
 
 /** out = M v for a d x d matrix (out must not alias v). */
-void dense_matvec(size_t d, const double complex *m, const double complex *v,
-                  double complex *out);
+void dense_matvec(size_t d, const double complex *m, const double complex *v, double complex *out);
 
 /** max_i |a_i − b_i| over @p len entries. */
 double dense_max_diff(const double complex *a, const double complex *b, size_t len);

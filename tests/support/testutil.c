@@ -31,13 +31,13 @@ void test_fail_at(const char *file, int line, const char *fmt, ...) {
 
 const char *test_status_name(pl_status_t st) {
     switch (st) {
-    case PL_OK: return "PL_OK";
-    case PL_EINVAL: return "PL_EINVAL";
-    case PL_ENOMEM: return "PL_ENOMEM";
-    case PL_EIO: return "PL_EIO";
-    case PL_EPARSE: return "PL_EPARSE";
-    case PL_EUNSUPPORTED: return "PL_EUNSUPPORTED";
-    case PL_EINTERNAL: return "PL_EINTERNAL";
+        case PL_OK: return "PL_OK";
+        case PL_EINVAL: return "PL_EINVAL";
+        case PL_ENOMEM: return "PL_ENOMEM";
+        case PL_EIO: return "PL_EIO";
+        case PL_EPARSE: return "PL_EPARSE";
+        case PL_EUNSUPPORTED: return "PL_EUNSUPPORTED";
+        case PL_EINTERNAL: return "PL_EINTERNAL";
     }
     return "an unknown status";
 }

@@ -304,8 +304,8 @@ static pl_status_t check_opts(const pl_ansatz_opts_t *o, const family_t **f, siz
     *f = &families[o->kind];
     const char *name = (*f)->name;
     if (o->qubits < (*f)->min_qubits)
-        return pl_error(PL_EINVAL, "%s needs at least %d qubit%s, got %d", name,
-                        (*f)->min_qubits, (*f)->min_qubits == 1 ? "" : "s", o->qubits);
+        return pl_error(PL_EINVAL, "%s needs at least %d qubit%s, got %d", name, (*f)->min_qubits,
+                        (*f)->min_qubits == 1 ? "" : "s", o->qubits);
     if (o->qubits > PL_CIRCUIT_MAX_QUBITS)
         return pl_error(PL_EINVAL, "%s: %d qubits is more than the maximum %d", name, o->qubits,
                         PL_CIRCUIT_MAX_QUBITS);
@@ -313,8 +313,10 @@ static pl_status_t check_opts(const pl_ansatz_opts_t *o, const family_t **f, siz
         return pl_error(PL_EINVAL, "%s needs at least 1 layer, got %d", name, o->layers);
     *sz = (*f)->sizes(o);
     if (sz->params > INT_MAX)
-        return pl_error(PL_EINVAL, "%s on %d qubits with %d layers has %lld parameters, more "
-                        "than the maximum %d", name, o->qubits, o->layers, sz->params, INT_MAX);
+        return pl_error(PL_EINVAL,
+                        "%s on %d qubits with %d layers has %lld parameters, more "
+                        "than the maximum %d",
+                        name, o->qubits, o->layers, sz->params, INT_MAX);
     return PL_OK;
 }
 
@@ -332,9 +334,10 @@ pl_status_t pl_ansatz_build(const pl_ansatz_opts_t *o, pl_circuit_t **out) {
     sizes_t sz = {0, 0};
     PL_TRY(check_opts(o, &f, &sz));
     if (sz.ops > PL_ANSATZ_MAX_OPS)
-        return pl_error(PL_ENOMEM, "%s on %d qubits with %d layers has %lld operations, more "
-                        "than the limit of %lld", f->name, o->qubits, o->layers, sz.ops,
-                        PL_ANSATZ_MAX_OPS);
+        return pl_error(PL_ENOMEM,
+                        "%s on %d qubits with %d layers has %lld operations, more "
+                        "than the limit of %lld",
+                        f->name, o->qubits, o->layers, sz.ops, PL_ANSATZ_MAX_OPS);
     pl_circuit_t *c = NULL;
     PL_TRY(pl_circuit_create(o->qubits, &c));
     const pl_status_t st = f->build(o, c);

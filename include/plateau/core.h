@@ -146,6 +146,25 @@ PL_NODISCARD pl_status_t pl_enum_lookup(const pl_enum_entry_t *table, size_t n, 
  */
 const char *pl_enum_name(const pl_enum_entry_t *table, size_t n, const char *what, int value);
 
+/**
+ * Define an enum's public pair over its static table, the one shape every
+ * module uses: `const char *NAME_FN(TYPE value)` ("unknown" for a value in no
+ * row) and `pl_status_t LOOKUP_FN(const char *name, TYPE *out)` (PL_EINVAL
+ * "unknown WHAT 'x' (valid: ...)"). For a module's .c file, e.g.
+ * `PL_ENUM_DEFINE(pl_cost_kind_t, cost_names, "cost", pl_cost_name, pl_cost_lookup)`.
+ */
+#define PL_ENUM_DEFINE(TYPE, TABLE, WHAT, NAME_FN, LOOKUP_FN)                                      \
+    const char *NAME_FN(TYPE value) {                                                              \
+        const char *name_ = pl_enum_name(TABLE, PL_ENUM_COUNT(TABLE), WHAT, (int)value);           \
+        return name_ ? name_ : "unknown";                                                          \
+    }                                                                                              \
+    pl_status_t LOOKUP_FN(const char *name, TYPE *out) {                                           \
+        int value_;                                                                                \
+        PL_TRY(pl_enum_lookup(TABLE, PL_ENUM_COUNT(TABLE), WHAT, name, &value_));                  \
+        *out = (TYPE)value_;                                                                       \
+        return PL_OK;                                                                              \
+    }
+
 /* ------------------------------------------------------------------------ */
 /* Random numbers                                                           */
 /* ------------------------------------------------------------------------ */

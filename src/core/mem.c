@@ -63,7 +63,7 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
         atomic_fetch_sub(&mem_in_use, bytes);
         char need[32];
         pl_mem_format_bytes((double)bytes, need, sizeof need);
-        return pl_error(PL_ENOMEM, "%s: allocation of %s failed", what, need);
+        return pl_error_nomemf("%s (%s)", what, need);
     }
     *out = p;
     return PL_OK;

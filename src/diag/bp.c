@@ -19,17 +19,7 @@ enum { BP_PARALLEL_SAMPLES_MAX_QUBITS = 20 };
 
 static const pl_enum_entry_t cost_names[] = {{PL_COST_GLOBAL, "global"}, {PL_COST_LOCAL, "local"}};
 
-pl_status_t pl_cost_lookup(const char *name, pl_cost_kind_t *out) {
-    int kind;
-    PL_TRY(pl_enum_lookup(cost_names, PL_ENUM_COUNT(cost_names), "cost", name, &kind));
-    *out = (pl_cost_kind_t)kind;
-    return PL_OK;
-}
-
-const char *pl_cost_name(pl_cost_kind_t kind) {
-    const char *name = pl_enum_name(cost_names, PL_ENUM_COUNT(cost_names), "cost", (int)kind);
-    return name ? name : "unknown";
-}
+PL_ENUM_DEFINE(pl_cost_kind_t, cost_names, "cost", pl_cost_name, pl_cost_lookup)
 
 pl_status_t pl_cost_observable(pl_cost_kind_t kind, int n, pl_pauli_sum_t **out) {
     if (n < 1) return pl_error(PL_EINVAL, "a cost needs at least 1 qubit, got %d", n);

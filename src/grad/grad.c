@@ -8,18 +8,8 @@ static const pl_enum_entry_t method_names[] = {{PL_GRAD_ADJOINT, "adjoint"},
                                                {PL_GRAD_SHIFT, "shift"},
                                                {PL_GRAD_FD, "fd"}};
 
-const char *pl_grad_method_name(pl_grad_method_t m) {
-    const char *name =
-        pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "gradient method", (int)m);
-    return name ? name : "unknown";
-}
-
-pl_status_t pl_grad_method_lookup(const char *name, pl_grad_method_t *out) {
-    int m;
-    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "gradient method", name, &m));
-    *out = (pl_grad_method_t)m;
-    return PL_OK;
-}
+PL_ENUM_DEFINE(pl_grad_method_t, method_names, "gradient method", pl_grad_method_name,
+               pl_grad_method_lookup)
 
 static pl_status_t check_inputs(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *h,
                                 const pl_sv_t *initial) {

@@ -10,17 +10,7 @@ static const pl_enum_entry_t kind_names[] = {{PL_CLF_QCNN, "qcnn"},
                                              {PL_CLF_SURROGATE, "surrogate"},
                                              {PL_CLF_LINEAR, "linear"}};
 
-pl_status_t pl_clf_lookup(const char *name, pl_clf_kind_t *out) {
-    int k;
-    PL_TRY(pl_enum_lookup(kind_names, PL_ENUM_COUNT(kind_names), "classifier", name, &k));
-    *out = (pl_clf_kind_t)k;
-    return PL_OK;
-}
-
-const char *pl_clf_name(pl_clf_kind_t kind) {
-    const char *name = pl_enum_name(kind_names, PL_ENUM_COUNT(kind_names), "classifier", (int)kind);
-    return name ? name : "unknown";
-}
+PL_ENUM_DEFINE(pl_clf_kind_t, kind_names, "classifier", pl_clf_name, pl_clf_lookup)
 
 int pl_clf_classes(const pl_clf_t *c) {
     return c->classes;

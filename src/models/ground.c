@@ -8,17 +8,8 @@ static const pl_enum_entry_t method_names[] = {{PL_GROUND_AUTO, "auto"},
                                                {PL_GROUND_EXACT, "exact"},
                                                {PL_GROUND_DMRG, "dmrg"}};
 
-pl_status_t pl_ground_method_lookup(const char *name, pl_ground_method_t *out) {
-    int m;
-    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "method", name, &m));
-    *out = (pl_ground_method_t)m;
-    return PL_OK;
-}
-
-const char *pl_ground_method_name(pl_ground_method_t m) {
-    const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "method", (int)m);
-    return name ? name : "unknown";
-}
+PL_ENUM_DEFINE(pl_ground_method_t, method_names, "method", pl_ground_method_name,
+               pl_ground_method_lookup)
 
 /* ⟨P⟩ on an MPS, for pl_model_label_from_state. */
 static pl_status_t mps_expval(const pl_pauli_t *p, void *ctx, double *value) {

@@ -22,21 +22,12 @@ static const pl_enum_entry_t stop_names[] = {{PL_STOP_FTOL, "ftol"},
                                              {PL_STOP_CALLBACK, "callback"},
                                              {PL_STOP_CONVERGED, "converged"}};
 
-const char *pl_optim_method_name(pl_optim_method_t m) {
-    const char *name = pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m);
-    return name ? name : "unknown";
-}
+PL_ENUM_DEFINE(pl_optim_method_t, method_names, "optimizer", pl_optim_method_name,
+               pl_optim_method_lookup)
 
 pl_status_t optim_check_method(pl_optim_method_t m) {
     return pl_enum_name(method_names, PL_ENUM_COUNT(method_names), "optimizer", (int)m) ? PL_OK
                                                                                         : PL_EINVAL;
-}
-
-pl_status_t pl_optim_method_lookup(const char *name, pl_optim_method_t *out) {
-    int m;
-    PL_TRY(pl_enum_lookup(method_names, PL_ENUM_COUNT(method_names), "optimizer", name, &m));
-    *out = (pl_optim_method_t)m;
-    return PL_OK;
 }
 
 const char *pl_optim_stop_name(pl_stop_reason_t r) {

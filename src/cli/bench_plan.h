@@ -15,6 +15,12 @@ typedef struct {
     const char *claim; /* the paper's figure this row checks, or NULL */
 } bench_row_t;
 
+/* DIR/PREFIX<model>-<sites>SUFFIX, the name of each file a row writes: its
+ * dataset ("", ".h5") and its phase diagram ("phase-", ".png"). One place, so
+ * the early output check and the writers name the same files. */
+void bench_row_file(const char *dir, const char *prefix, const bench_row_t *r, const char *suffix,
+                    char *buf, size_t cap);
+
 /* Results of one classifier on one row. */
 typedef struct {
     bool ran;

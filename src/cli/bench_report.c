@@ -146,7 +146,7 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     }
     cli_text_add(&t, "unset multiplot\n");
     char path[4200];
-    snprintf(path, sizeof path, "%s/phase-%s-%d.png", dir, m->name, r->row->sites);
+    bench_row_file(dir, "phase-", r->row, ".png", path, sizeof path);
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
                               : cli_plot_png(path, 1000, 440, t.s);
     free(t.s);

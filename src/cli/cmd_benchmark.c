@@ -77,8 +77,9 @@ static void say(const bench_args_t *a, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void row_name(const bench_row_t *r, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s-%d", r->model, r->sites);
+void bench_row_file(const char *dir, const char *prefix, const bench_row_t *r, const char *suffix,
+                    char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/%s%s-%d%s", dir, prefix, r->model, r->sites, suffix);
 }
 
 /* The row's dataset, loaded: computed (or resumed) unless the file is already there. */
@@ -141,10 +142,9 @@ static pl_status_t predict_all(const pl_clf_t *c, const pl_dataset_t *d, bench_r
 }
 
 static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_result_t *r) {
-    char name[96], path[4096];
-    row_name(row, name, sizeof name);
-    snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
-    say(a, "%s: %d points, %llu shots per state", name, row->points,
+    char path[4096];
+    bench_row_file(a->dir, "", row, ".h5", path, sizeof path);
+    say(a, "%s-%d: %d points, %llu shots per state", row->model, row->sites, row->points,
         (unsigned long long)row->shots);
     r->row = row;
     pl_dataset_t *d;
@@ -159,23 +159,22 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
         if (st == PL_OK && model) st = predict_all(model, d, r);
         pl_clf_destroy(model);
     }
-    if (st != PL_OK) pl_error_prefix("%s", name);
+    if (st != PL_OK) pl_error_prefix("%s-%d", row->model, row->sites);
     pl_dataset_destroy(d);
     return st;
 }
 
 /* Surrogate accuracy against k and against the first S shots of each state. */
 static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench_tradeoff_t *t) {
-    char name[96], path[4096];
-    row_name(row, name, sizeof name);
-    snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
+    char path[4096];
+    bench_row_file(a->dir, "", row, ".h5", path, sizeof path);
     pl_dataset_t *d;
     PL_TRY(pl_dataset_load(path, &d));
     memset(t, 0, sizeof *t);
     t->model = row->model;
     t->sites = row->sites;
     pl_status_t st = PL_OK;
-    say(a, "trade-off on %s: surrogate accuracy against k and shots", name);
+    say(a, "trade-off on %s-%d: surrogate accuracy against k and shots", row->model, row->sites);
     for (int k = 1; k <= 3 && st == PL_OK; k++) {
         pl_eval_opts_t o = {.seed = a->seed,
                             .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
@@ -276,16 +275,15 @@ static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nr
  * refuse (pl_io_out_check): the datasets, report.md, results.json, the plots. */
 static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
     static const char *const fixed[] = {"report.md", "results.json", "tradeoff.png"};
-    char name[96], path[4200];
+    char path[4200];
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         snprintf(path, sizeof path, "%s/%s", a->dir, fixed[i]);
         PL_TRY(pl_io_out_check(path));
     }
     for (int i = 0; i < nrows; i++) {
-        row_name(rows[i], name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s.h5", a->dir, name);
+        bench_row_file(a->dir, "", rows[i], ".h5", path, sizeof path);
         PL_TRY(pl_io_out_check(path));
-        snprintf(path, sizeof path, "%s/phase-%s.png", a->dir, name);
+        bench_row_file(a->dir, "phase-", rows[i], ".png", path, sizeof path);
         PL_TRY(pl_io_out_check(path));
     }
     return PL_OK;

@@ -4,8 +4,10 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 CMAKE_ARGS ?=
+VENV       ?= .venv
+PREFIX     ?= /usr/local
 
-.PHONY: all deps build test check-deps format format-check test-sanitize build-clang ci demo bench clean
+.PHONY: all deps build venv python install test test-python check-deps format format-check test-sanitize build-clang ci demo bench clean
 
 all: build
 
@@ -16,8 +18,31 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# The project's virtual environment (Debian's Python) with the pinned packages of
+# requirements-test.txt; rebuilt when that file changes.
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt | deps
+	@/usr/bin/python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --upgrade pip
+	@$(VENV)/bin/pip install -q -r requirements-test.txt
+	@touch $@
+
+# The Python package, installed into the virtual environment (incremental: the
+# extension's build folder is build/python).
+python: venv
+	@$(VENV)/bin/pip install -q --no-build-isolation --no-deps .
+
+# `make install PREFIX=/opt/plateau DESTDIR=/tmp/stage`: libraries, program,
+# headers and plateau.pc.
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+test: build python
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) test-python
+
+test-python: python
+	@$(VENV)/bin/python -m pytest -q tests/python
 
 # Dependencies point one way (scripts/check_deps.py: no foreign *_internal.h,
 # folders use only lower layers, no file circles), read off the built library.

@@ -9,6 +9,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libhdf5-dev libcjson-dev libcmocka-dev libnlopt-dev libxxhash-dev
   python3-numpy python3-scipy python3-h5py gnuplot-nox
+  python3-venv python3-dev
 )
 
 missing=()

@@ -712,6 +712,27 @@ static void test_sum_clone_add_sum(void **state) {
     pl_pauli_sum_destroy(NULL);
 }
 
+/* Resizing keeps terms, order and coefficients, across a word boundary. */
+static void test_sum_resize(void **state) {
+    (void)state;
+    pl_pauli_sum_t *s = parse_ok("Z0 Z1 + (0.5+0.25i)*X2 - Y1 Z3 + 2*I", 0), *big, *back;
+    ASSERT_OK(pl_pauli_sum_resize(s, 70, &big));
+    assert_int_equal(pl_pauli_sum_qubits(big), 70);
+    assert_sum_prints(big, "Z0 Z1 + (0.5+0.25i)*X2 - Y1 Z3 + 2*I");
+    pl_pauli_sum_t *y69 = parse_ok("Y69", 70);
+    ASSERT_OK(pl_pauli_sum_add_sum(big, y69, 1.0));
+    pl_pauli_sum_destroy(y69);
+    EXPECT_ERROR(pl_pauli_sum_resize(big, 69, &back), PL_EINVAL,
+                 "observable acts on qubit 69, beyond the 69 qubits");
+    assert_null(back);
+    ASSERT_OK(pl_pauli_sum_resize(s, 4, &back));
+    assert_sums_identical(s, back);
+    pl_pauli_sum_destroy(back);
+    EXPECT_ERROR(pl_pauli_sum_resize(s, 3, &back), PL_EINVAL, "qubit 3, beyond the 3 qubits");
+    EXPECT_ERROR(pl_pauli_sum_resize(s, 0, &back), PL_EINVAL, "0 qubits");
+    pl_pauli_sum_destroy(s), pl_pauli_sum_destroy(big);
+}
+
 static void test_sum_errors(void **state) {
     (void)state;
     pl_pauli_sum_t *s = (pl_pauli_sum_t *)1;
@@ -788,6 +809,7 @@ int main(void) {
         cmocka_unit_test(test_sum_mul_vs_dense),
         cmocka_unit_test(test_sum_mul_by_hand),
         cmocka_unit_test(test_sum_clone_add_sum),
+        cmocka_unit_test(test_sum_resize),
         cmocka_unit_test(test_sum_errors),
         cmocka_unit_test(test_sum_checks),
     };

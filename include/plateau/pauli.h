@@ -116,6 +116,14 @@ void pl_pauli_sum_destroy(pl_pauli_sum_t *s);
 /** Deep copy. */
 PL_NODISCARD pl_status_t pl_pauli_sum_clone(const pl_pauli_sum_t *s, pl_pauli_sum_t **out);
 
+/**
+ * A copy of @p s on @p n qubits (more or fewer), terms in the same order; so
+ * that "Z0 Z1", parsed on 2 qubits, can be measured on a 10-qubit circuit.
+ * @return PL_EINVAL naming the qubit when a term acts on a qubit >= n (or a
+ *   bad n), PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_pauli_sum_resize(const pl_pauli_sum_t *s, int n, pl_pauli_sum_t **out);
+
 /** Number of qubits. */
 int pl_pauli_sum_qubits(const pl_pauli_sum_t *s);
 /** Number of distinct strings held. */

@@ -163,6 +163,41 @@ pl_status_t pl_pauli_sum_clone(const pl_pauli_sum_t *s, pl_pauli_sum_t **out) {
     return st;
 }
 
+/* The string @p src written on dst's qubit count; PL_EINVAL when a factor of
+ * src lies at or beyond it. */
+static pl_status_t copy_resized(pl_pauli_t *dst, const pl_pauli_t *src) {
+    pl_pauli_set_identity(dst);
+    for (int q = 0; q < src->n; ++q) {
+        pl_pauli_op_t op = pl_pauli_get(src, q);
+        if (op == PL_I) continue;
+        if (q >= dst->n)
+            return pl_error(PL_EINVAL, "observable acts on qubit %d, beyond the %d qubit%s", q,
+                            dst->n, dst->n == 1 ? "" : "s");
+        pl_pauli_set(dst, q, op);
+    }
+    return PL_OK;
+}
+
+pl_status_t pl_pauli_sum_resize(const pl_pauli_sum_t *s, int n, pl_pauli_sum_t **out) {
+    if (n == s->n) return pl_pauli_sum_clone(s, out);
+    pl_pauli_t *p = NULL;
+    PL_TRY(pl_pauli_create(n, &p));
+    pl_status_t st = pl_pauli_sum_create(n, out);
+    for (size_t k = 0; st == PL_OK && k < s->size; ++k) {
+        pl_pauli_t view;
+        double complex c;
+        pl_pauli_sum_term(s, k, &view, &c);
+        st = copy_resized(p, &view);
+        if (st == PL_OK) st = pl_pauli_sum_add(*out, p, c);
+    }
+    pl_pauli_destroy(p);
+    if (st != PL_OK) {
+        pl_pauli_sum_destroy(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 int pl_pauli_sum_qubits(const pl_pauli_sum_t *s) {
     return s->n;
 }

@@ -75,7 +75,7 @@ ci: test check-deps test-sanitize build-clang
 demo: build
 	@./examples/demo.sh $(BUILD)/plateau
 
-bench: build
+bench: build python
 	@./bench/run.sh $(BUILD)
 
 clean:

@@ -7,3 +7,9 @@ for b in "$build"/bench/bench_*; do
   echo "== $(basename "$b")"
   "$b"
 done
+# The Python package against C and against PennyLane (needs `make python`).
+venv=${VENV:-.venv}
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import plateau" 2>/dev/null; then
+  echo "== bench_python"
+  "$venv/bin/python" bench/bench_python.py "$build"
+fi

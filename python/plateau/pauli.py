@@ -89,7 +89,9 @@ class PauliSum:
         return a, b
 
     def _combine(self, other: Any, sign: float) -> "PauliSum":
-        if isinstance(other, numbers.Number):
+        if isinstance(other, str):
+            other = PauliSum(other)
+        elif isinstance(other, numbers.Number):
             other = PauliSum(f"{complex(other).real!r}*I", self.num_qubits) \
                 if complex(other).imag == 0 else PauliSum.from_terms([(other, "I")],
                                                                      self.num_qubits)

@@ -16,6 +16,7 @@ from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observa
                    fit_variances, gradient_variance, variance_scan)
 from .pauli import PauliSum
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
+from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
 
 __version__: str = _core.__version__
 
@@ -48,4 +49,5 @@ __all__ = [
     "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "expval",
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
+    "from_qiskit", "to_qiskit",
 ]

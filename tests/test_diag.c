@@ -188,6 +188,15 @@ static void test_errors(void **state) {
  * plateau (its cost variance is the 2-design value); the TFIM-HVA is simulable
  * with g-sim and its prediction is the Lie-algebraic one; the light cone of Z3
  * through one HEA layer (CZ ladder 0-1, …, 6-7) is qubits 0..4, by hand. */
+static void test_sim_names(void **state) {
+    (void)state;
+    assert_string_equal(pl_sim_name(PL_SIM_GSIM), "g-sim");
+    assert_string_equal(pl_sim_name(PL_SIM_LIGHT_CONE), "light-cone Pauli propagation");
+    assert_string_equal(pl_sim_name(PL_SIM_PAULI_PROPAGATION), "truncated Pauli propagation");
+    assert_null(pl_sim_name(PL_SIM_NONE));
+    assert_null(pl_sim_name((pl_sim_kind_t)99));
+}
+
 static void test_audit(void **state) {
     (void)state;
     pl_circuit_t *deep = ansatz(PL_ANSATZ_HEA, 6, 6), *shallow = ansatz(PL_ANSATZ_HEA, 8, 1);
@@ -235,6 +244,7 @@ int main(void) {
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_hea_costs),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sim_names),
         cmocka_unit_test(test_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,6 +107,10 @@ typedef enum {
     PL_SIM_PAULI_PROPAGATION
 } pl_sim_kind_t;
 
+/** The simulator's name ("g-sim", "light-cone Pauli propagation", "truncated Pauli
+ *  propagation"), or NULL for PL_SIM_NONE and values outside the enumeration. */
+const char *pl_sim_name(pl_sim_kind_t kind);
+
 /** The evidence and the verdict. */
 typedef struct {
     int qubits, params;

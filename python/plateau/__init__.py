@@ -12,8 +12,11 @@ from . import _core
 from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfMemoryError,
                       ParseError, UnsupportedError)
 from .circuit import Circuit, Operation, ansatz
+from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observable,
+                   fit_variances, gradient_variance, variance_scan)
 from .pauli import PauliSum
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
+from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
 
 __version__: str = _core.__version__
 
@@ -41,8 +44,10 @@ def get_memory_limit() -> int:
 
 
 __all__ = [
-    "Circuit", "Error", "FileError", "InternalError", "InvalidInputError", "Operation",
+    "Circuit", "Error", "VarianceFit", "VariancePoint", "VarianceScan", "audit",
+    "cost_observable", "fit_variances", "gradient_variance", "variance_scan", "FileError", "InternalError", "InvalidInputError", "Operation",
     "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "expval",
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
+    "from_qiskit", "to_qiskit",
 ]

@@ -79,8 +79,8 @@ void add_unitary(Circuit &c, const std::vector<int> &qubits, const ComplexArray 
     size_t dim = size_t(1) << qubits.size();
     if (qubits.size() < 1 || qubits.size() > 2 || u.size() != dim * dim)
         raise_invalid("a unitary acts on 1 or 2 qubits and has (2^k)^2 entries, got " +
-                      std::to_string(qubits.size()) + " qubit(s) and " +
-                      std::to_string(u.size()) + " entries");
+                      std::to_string(qubits.size()) + " qubit(s) and " + std::to_string(u.size()) +
+                      " entries");
     check(pl_circuit_add_unitary(c.c, qubits.data(), qubit_count(qubits), u.data()));
 }
 
@@ -103,9 +103,9 @@ void add_measure(Circuit &c, int qubit, int clbit) {
 }
 
 // (name, qubits, angles as (a, k, b), matrix or None, Pauli label or None)
-using OpTuple = std::tuple<std::string, std::vector<int>, std::vector<Angle>,
-                           std::optional<std::vector<std::complex<double>>>,
-                           std::optional<std::string>>;
+using OpTuple =
+    std::tuple<std::string, std::vector<int>, std::vector<Angle>,
+               std::optional<std::vector<std::complex<double>>>, std::optional<std::string>>;
 
 OpTuple op_tuple(const pl_circuit_t *c, size_t i) {
     pl_op_t op;
@@ -154,8 +154,7 @@ void bind(nb::module_ &m) {
              "OpenQASM 2.0 text, with parameters bound when given.")
         .def_prop_ro("num_qubits", [](const Circuit &c) { return pl_circuit_qubits(c.c); })
         .def_prop_ro("num_params", [](const Circuit &c) { return pl_circuit_num_params(c.c); })
-        .def_prop_ro("num_operations",
-                     [](const Circuit &c) { return pl_circuit_size(c.c); })
+        .def_prop_ro("num_operations", [](const Circuit &c) { return pl_circuit_size(c.c); })
         .def("add_gate", &add_gate, nb::arg("name"), nb::arg("qubits"), nb::arg("angles"),
              "Append a qelib1 gate; angles are (a, k, b) meaning a*theta[k] + b (k < 0: b).")
         .def("add_unitary", &add_unitary, nb::arg("qubits"), nb::arg("matrix"),

@@ -47,7 +47,9 @@ struct Circuit {
     explicit Circuit(pl_circuit_t *c_) : c(c_) {}
     Circuit(const Circuit &) = delete;
     Circuit &operator=(const Circuit &) = delete;
-    ~Circuit() { pl_circuit_destroy(c); }
+    ~Circuit() {
+        pl_circuit_destroy(c);
+    }
 };
 
 /** Owner of a Pauli sum (bound as _core.PauliSum). */
@@ -56,7 +58,9 @@ struct PauliSum {
     explicit PauliSum(pl_pauli_sum_t *s_) : s(s_) {}
     PauliSum(const PauliSum &) = delete;
     PauliSum &operator=(const PauliSum &) = delete;
-    ~PauliSum() { pl_pauli_sum_destroy(s); }
+    ~PauliSum() {
+        pl_pauli_sum_destroy(s);
+    }
 };
 
 /**
@@ -76,7 +80,9 @@ struct SumOnQubits {
     SumOnQubits(const PauliSum &obs, int n);
     SumOnQubits(const SumOnQubits &) = delete;
     SumOnQubits &operator=(const SumOnQubits &) = delete;
-    ~SumOnQubits() { pl_pauli_sum_destroy(owned); }
+    ~SumOnQubits() {
+        pl_pauli_sum_destroy(owned);
+    }
 };
 
 /** The text of Pauli string @p p ("X0 Z3", "I"). */
@@ -93,8 +99,7 @@ pl_sv_t *run_circuit(const Circuit &c, const std::optional<DoubleArray> &params,
 nb::ndarray<nb::numpy, std::complex<double>, nb::ndim<1>> sv_to_numpy(pl_sv_t *sv);
 
 /** A numpy array taking ownership of @p n elements at @p data (freed with free()). */
-template <class T>
-nb::ndarray<nb::numpy, T, nb::ndim<1>> owned_array(T *data, size_t n) {
+template <class T> nb::ndarray<nb::numpy, T, nb::ndim<1>> owned_array(T *data, size_t n) {
     nb::capsule owner(data, [](void *p) noexcept { free(p); });
     return nb::ndarray<nb::numpy, T, nb::ndim<1>>(data, {n}, owner);
 }

@@ -67,9 +67,8 @@ NB_MODULE(_core, m) {
     m.def("_register_errors", &plpy::register_errors,
           "Set the exception classes raised for each status (called by plateau._errors).");
     m.def(
-        "set_threads",
-        [](int threads) { plpy::check(pl_threads_set(threads)); }, nb::arg("threads"),
-        "Set the number of OpenMP threads plateau uses (>= 1).");
+        "set_threads", [](int threads) { plpy::check(pl_threads_set(threads)); },
+        nb::arg("threads"), "Set the number of OpenMP threads plateau uses (>= 1).");
     m.def("get_threads", &pl_threads_get, "The number of OpenMP threads plateau uses.");
     m.def(
         "set_memory_limit", [](size_t bytes) { pl_mem_set_limit(bytes); }, nb::arg("bytes"),

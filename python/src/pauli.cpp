@@ -60,8 +60,7 @@ PauliSum *combine(const PauliSum &x, std::complex<double> a, const PauliSum *y,
     int n = pl_pauli_sum_qubits(x.s);
     if (y && pl_pauli_sum_qubits(y->s) != n)
         raise_invalid("Pauli sums on different qubit counts (" + std::to_string(n) + " and " +
-                      std::to_string(pl_pauli_sum_qubits(y->s)) +
-                      "); give both the same `qubits`");
+                      std::to_string(pl_pauli_sum_qubits(y->s)) + "); give both the same `qubits`");
     pl_pauli_sum_t *s = nullptr;
     check(pl_pauli_sum_create(n, &s));
     PauliSum *out = new PauliSum(s);
@@ -104,13 +103,15 @@ void bind(nb::module_ &m) {
             nb::arg("a"), nb::arg("other").none(), nb::arg("b"), "a*self + b*other, a new sum.")
         .def("resize", &resize, nb::arg("qubits"), "A copy on n qubits.")
         .def("mul", &mul, nb::arg("other"), "The operator product self·other (same qubits).")
-        .def("prune", [](PauliSum &s, double tol) { pl_pauli_sum_prune(s.s, tol); },
-             nb::arg("tol"), "Drop terms with |c| <= tol.")
-        .def("check_hermitian",
-             [](const PauliSum &s, const std::string &what) {
-                 check(pl_pauli_sum_check_hermitian(s.s, what.c_str()));
-             },
-             nb::arg("what"), "Raise unless every coefficient is real and finite.")
+        .def(
+            "prune", [](PauliSum &s, double tol) { pl_pauli_sum_prune(s.s, tol); }, nb::arg("tol"),
+            "Drop terms with |c| <= tol.")
+        .def(
+            "check_hermitian",
+            [](const PauliSum &s, const std::string &what) {
+                check(pl_pauli_sum_check_hermitian(s.s, what.c_str()));
+            },
+            nb::arg("what"), "Raise unless every coefficient is real and finite.")
         .def_prop_ro("num_qubits", [](const PauliSum &s) { return pl_pauli_sum_qubits(s.s); })
         .def_prop_ro("num_terms", [](const PauliSum &s) { return pl_pauli_sum_size(s.s); });
 }

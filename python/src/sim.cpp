@@ -9,8 +9,8 @@ const double *params_for(const pl_circuit_t *c, const std::optional<DoubleArray>
     if (!params) return nullptr; // the library says "needs N parameters" when np > 0
     if (params->size() != static_cast<size_t>(np))
         raise_invalid("the circuit has " + std::to_string(np) + " parameter" +
-                      (np == 1 ? "" : "s") + ", got " + std::to_string(params->size()) +
-                      " value" + (params->size() == 1 ? "" : "s"));
+                      (np == 1 ? "" : "s") + ", got " + std::to_string(params->size()) + " value" +
+                      (params->size() == 1 ? "" : "s"));
     return params->data();
 }
 
@@ -68,12 +68,14 @@ namespace {
 
 struct SvOwner {
     pl_sv_t *sv;
-    ~SvOwner() { pl_sv_destroy(sv); }
+    ~SvOwner() {
+        pl_sv_destroy(sv);
+    }
 };
 
-nb::ndarray<nb::numpy, std::complex<double>, nb::ndim<1>>
-statevector(const Circuit &c, const std::optional<DoubleArray> &params,
-            const std::optional<ComplexArray> &initial) {
+nb::ndarray<nb::numpy, std::complex<double>, nb::ndim<1>> statevector(
+    const Circuit &c, const std::optional<DoubleArray> &params,
+    const std::optional<ComplexArray> &initial) {
     return sv_to_numpy(run_circuit(c, params, initial));
 }
 
@@ -100,9 +102,9 @@ double expval(const Circuit &c, const PauliSum &obs, const std::optional<DoubleA
     return value;
 }
 
-std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>>
-grad(const Circuit &c, const PauliSum &obs, const std::optional<DoubleArray> &params,
-     const std::string &method, const std::optional<ComplexArray> &initial) {
+std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>> grad(
+    const Circuit &c, const PauliSum &obs, const std::optional<DoubleArray> &params,
+    const std::string &method, const std::optional<ComplexArray> &initial) {
     pl_grad_method_t m;
     check(pl_grad_method_lookup(method.c_str(), &m));
     SumOnQubits h(obs, pl_circuit_qubits(c.c));
@@ -121,9 +123,9 @@ grad(const Circuit &c, const PauliSum &obs, const std::optional<DoubleArray> &pa
     return {energy, out};
 }
 
-nb::ndarray<nb::numpy, double, nb::ndim<1>>
-probabilities(const Circuit &c, const std::optional<DoubleArray> &params,
-              const std::optional<ComplexArray> &initial) {
+nb::ndarray<nb::numpy, double, nb::ndim<1>> probabilities(
+    const Circuit &c, const std::optional<DoubleArray> &params,
+    const std::optional<ComplexArray> &initial) {
     SvOwner state{run_circuit(c, params, initial)};
     size_t dim = pl_sv_dim(state.sv);
     double *p = alloc_array<double>(dim);
@@ -132,9 +134,11 @@ probabilities(const Circuit &c, const std::optional<DoubleArray> &params,
     return out;
 }
 
-nb::ndarray<nb::numpy, uint64_t, nb::ndim<1>>
-sample(const Circuit &c, const std::optional<DoubleArray> &params, uint64_t shots, uint64_t seed,
-       const std::optional<std::string> &basis, const std::optional<ComplexArray> &initial) {
+nb::ndarray<nb::numpy, uint64_t, nb::ndim<1>> sample(const Circuit &c,
+                                                     const std::optional<DoubleArray> &params,
+                                                     uint64_t shots, uint64_t seed,
+                                                     const std::optional<std::string> &basis,
+                                                     const std::optional<ComplexArray> &initial) {
     SvOwner state{run_circuit(c, params, initial)};
     uint64_t *bits = alloc_array<uint64_t>(shots);
     auto out = owned_array(bits, shots);
@@ -156,8 +160,8 @@ void bind(nb::module_ &m) {
           "The final state (2^n amplitudes, qubit 0 least significant).");
     m.def("expval", &expval, nb::arg("circuit"), nb::arg("obs"), p, nb::arg("shots") = 0,
           nb::arg("seed") = 1, init, "<obs> after the circuit; shots = 0 for the exact value.");
-    m.def("grad", &grad, nb::arg("circuit"), nb::arg("obs"), p, nb::arg("method") = "adjoint",
-          init, "(<obs>, d<obs>/dtheta) by adjoint, shift or fd.");
+    m.def("grad", &grad, nb::arg("circuit"), nb::arg("obs"), p, nb::arg("method") = "adjoint", init,
+          "(<obs>, d<obs>/dtheta) by adjoint, shift or fd.");
     m.def("probabilities", &probabilities, nb::arg("circuit"), p, init,
           "Probability of each basis state.");
     m.def("sample", &sample, nb::arg("circuit"), p, nb::arg("shots"), nb::arg("seed"),

@@ -35,15 +35,6 @@ typedef struct {
     cli_common_t common;
 } audit_args_t;
 
-static const char *sim_name(pl_sim_kind_t k) {
-    switch (k) {
-        case PL_SIM_GSIM: return "g-sim";
-        case PL_SIM_LIGHT_CONE: return "light-cone Pauli propagation";
-        case PL_SIM_PAULI_PROPAGATION: return "truncated Pauli propagation";
-        default: return NULL;
-    }
-}
-
 /* The command that runs the simulator found (into buf). */
 static void sim_command(const audit_args_t *a, const pl_audit_t *r, char *buf, size_t cap) {
     char params[1200] = "";
@@ -77,7 +68,7 @@ static char *markdown(const audit_args_t *a, const pl_audit_t *r, const char *co
     ADD("# plateau audit: %s\n\nObservable `%s`, %d qubits, %d parameters.\n\n", a->in.file,
         a->in.obs_text, r->qubits, r->params);
     ADD("**Verdict: %s%s%s.**\n\n", r->verdict, r->simulator ? " with " : "",
-        r->simulator && strcmp(r->verdict, "barren plateau") != 0 ? sim_name(r->simulator) : "");
+        r->simulator && strcmp(r->verdict, "barren plateau") != 0 ? pl_sim_name(r->simulator) : "");
     if (command[0] && strcmp(r->verdict, "barren plateau") != 0) ADD("Run it: `%s`\n\n", command);
     ADD("| evidence | value |\n|---|---|\n");
     if (r->dla_ok)
@@ -144,7 +135,7 @@ static void print_json(const audit_args_t *a, const pl_audit_t *r, const char *c
     cJSON_AddNumberToObject(prop, "truncated_w4", r->truncated_w4);
     cJSON_AddItemToObject(o, "propagation", prop);
     cJSON_AddStringToObject(o, "verdict", r->verdict);
-    const char *sim = strcmp(r->verdict, "barren plateau") != 0 ? sim_name(r->simulator) : NULL;
+    const char *sim = strcmp(r->verdict, "barren plateau") != 0 ? pl_sim_name(r->simulator) : NULL;
     if (sim)
         cJSON_AddStringToObject(o, "simulator", sim);
     else

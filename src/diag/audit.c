@@ -143,3 +143,12 @@ pl_status_t pl_audit(const pl_circuit_t *c, const pl_pauli_sum_t *obs, const dou
         a->verdict = "trainable, no efficient classical simulation known";
     return PL_OK;
 }
+
+const char *pl_sim_name(pl_sim_kind_t kind) {
+    switch (kind) {
+        case PL_SIM_GSIM: return "g-sim";
+        case PL_SIM_LIGHT_CONE: return "light-cone Pauli propagation";
+        case PL_SIM_PAULI_PROPAGATION: return "truncated Pauli propagation";
+        default: return NULL;
+    }
+}

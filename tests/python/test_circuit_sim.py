@@ -228,6 +228,12 @@ def test_too_large_for_memory():
     assert pl.get_memory_limit() == limit
 
 
+def test_state_beyond_physical_memory_refused_before_allocating():
+    with pytest.raises(pl.OutOfMemoryError) as e:
+        pl.expval(pl.Circuit(40), "Z0")
+    assert "40 qubits" in str(e.value) or "TB" in str(e.value) or "limit" in str(e.value)
+
+
 def test_statevector_shares_plateaus_buffer():
     psi = pl.statevector(pl.Circuit(3))
     assert psi.flags.owndata is False and psi.base is not None

@@ -304,6 +304,14 @@ def test_samples_are_reproducible_for_a_seed_and_distributed_right():
     assert sum(c1.values()) == shots and set(c1) <= {"00", "01", "10", "11"}
 
 
+def test_device_shots_and_seed():
+    with pytest.warns(qml.exceptions.PennyLaneDeprecationWarning):
+        dev = qml.device("plateau.qubit", wires=N, shots=50, seed=5)
+    f = qml.QNode(lambda: (_shot_circuit(), qml.sample(wires=[0, 1]))[1], dev)
+    s = f()
+    assert s.shape == (50, 2) and np.all(s[:, 0] == s[:, 1])  # a Bell pair on wires 0, 1
+
+
 def test_expval_and_var_with_shots_and_shot_vectors():
     def body():
         _shot_circuit()
@@ -339,6 +347,9 @@ def test_bad_input_raises_clear_errors():
             pnp.array(0.1, requires_grad=True))
     with pytest.raises(plateau.InvalidInputError, match="not finite"):
         qml.QNode(lambda: (qml.RX(np.nan, 0), qml.expval(qml.Z(0)))[1], dev)()
+    with pytest.raises(plateau.InvalidInputError, match="not finite"):
+        qml.grad(qml.QNode(lambda x: (qml.RX(x, 0), qml.expval(qml.Z(0)))[1], dev,
+                           diff_method="adjoint"))(pnp.array(np.nan, requires_grad=True))
     limit = plateau.get_memory_limit()
     plateau.set_memory_limit(1 << 20)
     try:
@@ -419,6 +430,25 @@ def test_pauliprop_200_wires_matches_the_light_cone():
     expect = np.zeros(len(x))
     expect[cols] = qml.grad(ref)(y)
     assert close(g, expect)
+
+
+@needs_propagate
+def test_pauliprop_truncations_reach_propagate():
+    x = np.random.default_rng(4).uniform(-np.pi, np.pi, 2 * 6 * 3)
+    circuit = plateau.Circuit(6)
+    for k in range(0, len(x), 2):
+        w = (k // 2) % 6
+        circuit.add("ry", [w], x[k]).add("rz", [w], x[k + 1])
+        if w == 5:
+            for a in range(5):
+                circuit.add("cz", [a, a + 1])
+    obs = qml.X(2) @ qml.Z(3) + 0.5 * qml.Y(1)
+    f = qml.QNode(lambda: (_hea(x, list(range(6)), 3), qml.expval(obs))[1],
+                  qml.device("plateau.pauliprop", wires=6, max_weight=2, min_abs_coeff=1e-3))
+    trunc = plateau.propagate(circuit, "X2 Z3 + 0.5*Y1", max_weight=2, min_abs_coeff=1e-3)
+    exact = plateau.expval(circuit, "X2 Z3 + 0.5*Y1")
+    assert abs(f() - trunc.expval()) < TOL
+    assert abs(f() - exact) > 1e-6  # the truncation did something
 
 
 @needs_propagate

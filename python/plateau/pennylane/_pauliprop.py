@@ -119,6 +119,7 @@ class PlateauPauliProp(Device):
     def _run(self, tape: QuantumScript, with_grad: bool) -> Tuple[Any, Any]:
         wires = list(self.wires)
         conv = to_circuit(tape, wires, symbolic=with_grad, initial_state=False)
+        with_grad = with_grad and conv.circuit.num_params > 0
         values = np.zeros(len(tape.measurements))
         jac = np.zeros((len(tape.measurements), len(tape.trainable_params)))
         for i, mp in enumerate(tape.measurements):

@@ -289,6 +289,8 @@ def test_samples_are_reproducible_for_a_seed_and_distributed_right():
                              shots=shots)()
 
     s1, c1, p1 = run(42)
+    assert c1 == {k: v for k, v in qml.counts(wires=[0, 2]).process_samples(
+        s1, wire_order=qml.wires.Wires(range(N))).items() if v}  # the same shots
     s2, c2, p2 = run(42)
     s3, _, _ = run(43)
     assert s1.shape == (shots, N) and np.array_equal(s1, s2) and c1 == c2

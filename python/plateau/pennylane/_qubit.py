@@ -62,6 +62,11 @@ class PlateauQubit(Device):
         shots: default shots (deprecated by PennyLane in favour of ``qml.set_shots``).
         seed: seed of the samples (reproducible for a seed; None draws one from the OS).
 
+    With shots, measurements in the computational basis (``sample``, ``counts``,
+    ``probs`` without observables) share one set of samples; each measurement of
+    another observable is sampled on its own, and ``expval`` of a Pauli sum is
+    estimated by plateau per group of qubit-wise commuting terms.
+
     Gradients: ``diff_method="adjoint"`` (and ``"best"``) run plateau's adjoint
     differentiation (one pass per measured expectation value).
     """
@@ -178,14 +183,23 @@ class PlateauQubit(Device):
         return mp.process_state(psi, qml.wires.Wires(wires))
 
     def _sampled(self, sv: np.ndarray, mp: MeasurementProcess, shots: int,
-                 wires: Sequence) -> Any:
+                 wires: Sequence, z_bits: dict) -> Any:
+        """One shot-based result; ``z_bits`` caches the computational-basis samples of
+        this shot copy, which every measurement without diagonalizing gates shares."""
         n = len(wires)
         if isinstance(mp, ExpectationMP) and is_pauli(mp.obs):
             return np.array(expval(Circuit(n), pauli_sum(mp.obs, wires), shots=shots,
                                    seed=self._seed(), initial=sv))
-        masks = sample(Circuit(n), shots, seed=self._seed(), initial=self._rotated(sv, mp, wires))
-        bits = (masks[:, None] >> np.arange(n, dtype=np.uint64)) & np.uint64(1)
-        return mp.process_samples(bits.astype(np.int64), qml.wires.Wires(wires))
+        rotated = self._rotated(sv, mp, wires)
+        if rotated is sv and "z" in z_bits:
+            bits = z_bits["z"]
+        else:
+            masks = sample(Circuit(n), shots, seed=self._seed(), initial=rotated)
+            bits = ((masks[:, None] >> np.arange(n, dtype=np.uint64)) & np.uint64(1)).astype(
+                np.int64)
+            if rotated is sv:
+                z_bits["z"] = bits
+        return mp.process_samples(bits, qml.wires.Wires(wires))
 
     def _simulate(self, tape: QuantumScript) -> Any:
         wires = self._wire_order(tape)
@@ -195,7 +209,8 @@ class PlateauQubit(Device):
             return res[0] if len(res) == 1 else res
         per_copy = []
         for shots in tape.shots:
-            res = tuple(self._sampled(sv, mp, shots, wires) for mp in tape.measurements)
+            z_bits: dict = {}
+            res = tuple(self._sampled(sv, mp, shots, wires, z_bits) for mp in tape.measurements)
             per_copy.append(res[0] if len(res) == 1 else res)
         return tuple(per_copy) if tape.shots.has_partitioned_shots else per_copy[0]
 

@@ -14,6 +14,8 @@ from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfM
 from .circuit import Circuit, Operation, ansatz
 from .pauli import PauliSum
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
+from .shadows import Shadows, load_shadows, shadows, window_strings
+from .data import Classifier, Dataset, load_classifier, load_dataset, make_dataset, train
 
 __version__: str = _core.__version__
 
@@ -45,4 +47,6 @@ __all__ = [
     "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "expval",
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
+    "Shadows", "load_shadows", "shadows", "window_strings",
+    "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
 ]

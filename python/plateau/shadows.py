@@ -20,7 +20,7 @@ mapping wire i to qubit i.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -152,8 +152,9 @@ class Shadows:
     @classmethod
     def from_arrays(cls, bases: Any, outcomes: Any) -> "Shadows":
         """Shadows from measured data: ``bases`` (shots, n) as plateau codes (1 = X,
-        2 = Z, 3 = Y; 0 = qubit not measured) or letters ``"X"``/``"Y"``/``"Z"`` (an array of single letters or
-        one string per shot), ``outcomes`` (shots, n) of 0/1 (1 = eigenvalue −1)."""
+        2 = Z, 3 = Y; 0 = qubit not measured) or letters ``"X"``/``"Y"``/``"Z"`` (an
+        array of single letters or one string per shot, qubit 0 first), ``outcomes``
+        (shots, n) of 0/1 (1 = eigenvalue −1). Packed with numpy, then copied into C."""
         b = _basis_codes(bases)
         o = np.asarray(outcomes)
         if o.dtype == bool:
@@ -201,11 +202,14 @@ class Shadows:
 
     @classmethod
     def from_pennylane(cls, shadow: Any) -> "Shadows":
-        """From a ``qml.ClassicalShadow`` or the pair ``(bits, recipes)`` that
-        ``qml.classical_shadow`` returns. Column j goes to qubit ``wire_map[j]`` (the
+        """From a ``qml.ClassicalShadow`` or the pair ``(bits, recipes)`` that a QNode
+        returning ``qml.classical_shadow`` gives (as a tuple or one (2, shots, wires)
+        array). Column j goes to qubit ``wire_map[j]`` (the
         shadow's integer wires; default j); qubits no column names are "not measured"."""
         wire_map = None
-        if isinstance(shadow, (tuple, list)) and len(shadow) == 2:
+        if isinstance(shadow, np.ndarray) and shadow.ndim == 3 and shadow.shape[0] == 2:
+            bits, recipes = shadow  # a QNode's result stacked into one array
+        elif isinstance(shadow, (tuple, list)) and len(shadow) == 2:
             bits, recipes = shadow
         elif hasattr(shadow, "bits") and hasattr(shadow, "recipes"):
             bits, recipes, wire_map = shadow.bits, shadow.recipes, list(shadow.wire_map)
@@ -290,7 +294,7 @@ def load_shadows(path: Union[str, os.PathLike]) -> Shadows:
     return Shadows(_core.Shadows.load(os.fspath(path)))
 
 
-def window_strings(num_qubits: int, k: int = 2) -> list:
+def window_strings(num_qubits: int, k: int = 2) -> List[str]:
     """Labels of every non-identity Pauli string on ``num_qubits`` qubits whose support
     fits in ``k`` adjacent qubits, in the order of :meth:`Shadows.window_features`."""
     return _core.window_strings(as_count(num_qubits, "num_qubits", 1), as_count(k, "k", 1))

@@ -17,6 +17,8 @@ from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observa
 from .pauli import PauliSum
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
 from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
+from .shadows import Shadows, load_shadows, shadows, window_strings
+from .data import Classifier, Dataset, load_classifier, load_dataset, make_dataset, train
 
 __version__: str = _core.__version__
 
@@ -50,4 +52,6 @@ __all__ = [
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
     "from_qiskit", "to_qiskit",
+    "Shadows", "load_shadows", "shadows", "window_strings",
+    "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
 ]

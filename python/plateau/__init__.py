@@ -13,6 +13,7 @@ from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfM
                       ParseError, UnsupportedError)
 from .circuit import Circuit, Operation, ansatz
 from .pauli import PauliSum
+from .propagation import Propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
 
 __version__: str = _core.__version__
@@ -45,4 +46,5 @@ __all__ = [
     "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "expval",
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
+    "Propagation", "propagate",
 ]

@@ -12,6 +12,7 @@ from . import _core
 from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfMemoryError,
                       ParseError, UnsupportedError)
 from .circuit import Circuit, Operation, ansatz
+from .lie import LieAlgebra, lie_closure
 from .pauli import PauliSum
 from .propagation import Propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
@@ -47,4 +48,5 @@ __all__ = [
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
     "Propagation", "propagate",
+    "LieAlgebra", "lie_closure",
 ]

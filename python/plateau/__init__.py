@@ -14,7 +14,9 @@ from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfM
 from .circuit import Circuit, Operation, ansatz
 from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observable,
                    fit_variances, gradient_variance, variance_scan)
+from .lie import LieAlgebra, lie_closure
 from .pauli import PauliSum
+from .propagation import Propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
 from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
 from .shadows import Shadows, load_shadows, shadows, window_strings
@@ -54,4 +56,6 @@ __all__ = [
     "from_qiskit", "to_qiskit",
     "Shadows", "load_shadows", "shadows", "window_strings",
     "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
+    "Propagation", "propagate",
+    "LieAlgebra", "lie_closure",
 ]

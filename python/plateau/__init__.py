@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import _core
 from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfMemoryError,
                       ParseError, UnsupportedError)
-from .circuit import Circuit, Operation, ansatz
+from .circuit import Circuit, Operation, ansatz, ansatz_readout
 from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observable,
                    fit_variances, gradient_variance, variance_scan)
 from .lie import LieAlgebra, lie_closure
@@ -50,7 +50,8 @@ def get_memory_limit() -> int:
 __all__ = [
     "Circuit", "Error", "VarianceFit", "VariancePoint", "VarianceScan", "audit",
     "cost_observable", "fit_variances", "gradient_variance", "variance_scan", "FileError", "InternalError", "InvalidInputError", "Operation",
-    "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "expval",
+    "OutOfMemoryError", "ParseError", "PauliSum", "UnsupportedError", "ansatz", "ansatz_readout",
+    "expval",
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
     "from_qiskit", "to_qiskit",

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _core
 from ._errors import InvalidInputError
 from ._util import as_count, as_params
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pauli import PauliSum
 
 #: An angle ``a * theta[k] + b``; ``k < 0`` for the constant ``b``.
 Angle = Tuple[float, int, float]
@@ -137,6 +140,23 @@ class Circuit:
         return [tuple(m) for m in self._c.measurements()]
 
 
+def _ansatz_opts(name: str, qubits: int, layers: Optional[int], share: bool) -> tuple:
+    if layers is None:
+        if name != "qcnn":
+            raise InvalidInputError(f"ansatz '{name}' needs layers=")
+        layers = 1
+    return (name, as_count(qubits, "qubits"), as_count(layers, "layers"), bool(share))
+
+
+def ansatz_readout(name: str, qubits: int, layers: Optional[int] = None,
+                   share: bool = False) -> "PauliSum":
+    """The observable the ansatz is read out with: Z on the qcnn's last active qubit;
+    Z0 (a local cost) for the others."""
+    from .pauli import PauliSum
+
+    return PauliSum._wrap(_core.ansatz_readout(*_ansatz_opts(name, qubits, layers, share)))
+
+
 def ansatz(name: str, qubits: int, layers: Optional[int] = None,
            share: bool = False) -> Circuit:
     """Build a named ansatz: ``"hea"``, ``"qcnn"``, ``"tfim-hva"`` or ``"su4-brickwork"``.
@@ -144,9 +164,4 @@ def ansatz(name: str, qubits: int, layers: Optional[int] = None,
     ``layers`` is required except for ``qcnn`` (whose depth is ⌈log2 n⌉); ``share``
     makes every gate of one qcnn layer share its angles.
     """
-    if layers is None:
-        if name != "qcnn":
-            raise InvalidInputError(f"ansatz '{name}' needs layers=")
-        layers = 1
-    return Circuit._wrap(_core.Circuit.ansatz(name, as_count(qubits, "qubits"),
-                                              as_count(layers, "layers"), bool(share)))
+    return Circuit._wrap(_core.Circuit.ansatz(*_ansatz_opts(name, qubits, layers, share)))

@@ -327,6 +327,17 @@ class Classifier:
                      self.seed)
 
 
+def _positive(value: Optional[float], name: str) -> float:
+    """0.0 (the C default) for None, else a finite value > 0."""
+    if value is None:
+        return 0.0
+    v = float(value)
+    if not (v > 0.0 and v < float("inf")):
+        raise InvalidInputError(f"{name} must be a positive finite number, got {value!r} "
+                                "(leave it out for the default)")
+    return v
+
+
 def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
           seed: Optional[int] = None, train_fraction: float = 0.5,
           iterations: Optional[int] = None, lr: Optional[float] = None,
@@ -347,11 +358,15 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
         raise InvalidInputError(f"train takes a plateau.Dataset, got {type(data).__name__} "
                                 "(Dataset.from_shadows builds one from shadows and labels)")
     s = as_seed(seed)
+    # The C options read 0 as "default": a 0 given here is refused, never reinterpreted.
+    fraction = float(train_fraction)
+    if not 0.0 < fraction < 1.0:
+        raise InvalidInputError(f"train_fraction must lie in (0, 1), got {train_fraction!r}")
     core, result = _core.train(
-        data._d, str(model), 0 if k is None else as_count(k, "k", 1), float(train_fraction),
+        data._d, str(model), 0 if k is None else as_count(k, "k", 1), fraction,
         0 if iterations is None else as_count(iterations, "iterations", 1),
-        0.0 if lr is None else float(lr), 0.0 if l2 is None else float(l2), bool(unshared),
-        0.0 if init_scale is None else float(init_scale), s)
+        _positive(lr, "lr"), _positive(l2, "l2"), bool(unshared),
+        _positive(init_scale, "init_scale"), s)
     return Classifier(core, dict(result), s)
 
 

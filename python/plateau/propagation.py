@@ -62,6 +62,14 @@ def _bloch(bloch: Any) -> np.ndarray:
     return b
 
 
+def _shadow_core(shadows: Any) -> Any:
+    from .shadows import Shadows
+
+    if not isinstance(shadows, Shadows):
+        raise InvalidInputError(f"shadows must be a plateau.Shadows, got {type(shadows).__name__}")
+    return shadows._sh
+
+
 class Propagation:
     """A propagated observable ``Σ_α c_α P_α`` (owner of the C library's pl_prop_t).
 
@@ -103,16 +111,24 @@ class Propagation:
         of the term table), ``seconds``, ``term_updates``."""
         return self._p.stats()
 
-    def expval(self, bloch: Optional[Any] = None) -> float:
-        """⟨0…0|O|0…0⟩ (the sum of the coefficients of the strings of I and Z), or with
+    def expval(self, bloch: Optional[Any] = None, shadows: Optional[Any] = None) -> float:
+        """⟨0…0|O|0…0⟩ (the sum of the coefficients of the strings of I and Z); with
         ``bloch`` (an (n, 3) array, row q = (⟨X⟩, ⟨Y⟩, ⟨Z⟩) of qubit q) the value on
-        that product state."""
+        that product state; with ``shadows`` (a :class:`plateau.Shadows` of some input
+        state ρ) the classical-shadow estimate ``Σ_α c_α ⟨P_α⟩_ρ`` — the surrogate's
+        prediction of Tr[U ρ U† O] from measured data (the hybrid paradigm)."""
+        if shadows is not None:
+            if bloch is not None:
+                raise InvalidInputError("give bloch or shadows, not both")
+            return _core.prop_expval_shadows(self._p, _shadow_core(shadows))
         if bloch is None:
             return self._p.expval_zero()
         return self._p.expval_product(_bloch(bloch))
 
-    def grad(self, bloch: Optional[Any] = None) -> Tuple[float, np.ndarray]:
-        """(value, gradient) of :meth:`expval` with respect to the circuit's parameters:
+    def grad(self, bloch: Optional[Any] = None,
+             shadows: Optional[Any] = None) -> Tuple[float, np.ndarray]:
+        """(value, gradient) of :meth:`expval` (on |0…0⟩, a product state or shadow
+        estimates) with respect to the circuit's parameters:
         the derivatives of the truncated propagation with the kept strings held fixed
         (exact for ``max_weight``/``max_freq``; see ``pl_propagate_diff``).
 
@@ -124,6 +140,10 @@ class Propagation:
         if self._diff is None:
             c, obs, params, mw, mc, mf = self._source
             self._diff = _core.propagate(c._c, obs._s, params, mw, mc, mf, True)
+        if shadows is not None:
+            if bloch is not None:
+                raise InvalidInputError("give bloch or shadows, not both")
+            return _core.prop_grad_shadows(self._diff, _shadow_core(shadows))
         b = None if bloch is None else _bloch(bloch)
         return self._diff.grad(b)
 

@@ -49,6 +49,17 @@ Circuit *ansatz(const std::string &name, int qubits, int layers, bool share) {
     return new Circuit(c);
 }
 
+PauliSum *ansatz_readout(const std::string &name, int qubits, int layers, bool share) {
+    pl_ansatz_opts_t o{};
+    check(pl_ansatz_lookup(name.c_str(), &o.kind));
+    o.qubits = qubits;
+    o.layers = layers;
+    o.share_angles = share;
+    pl_pauli_sum_t *s = nullptr;
+    check(pl_ansatz_readout(&o, &s));
+    return new PauliSum(s);
+}
+
 std::string to_qasm(const Circuit &c, const std::optional<DoubleArray> &params) {
     const double *theta = params ? params_for(c.c, params) : nullptr;
     char *text = nullptr;
@@ -143,6 +154,8 @@ std::vector<std::pair<int, int>> measurements(const Circuit &c) {
 }
 
 void bind(nb::module_ &m) {
+    m.def("ansatz_readout", &ansatz_readout, nb::arg("name"), nb::arg("qubits"), nb::arg("layers"),
+          nb::arg("share"), "The observable an ansatz is read out with.");
     nb::class_<Circuit>(m, "Circuit", "A plateau circuit (owner of a pl_circuit_t).")
         .def_static("from_qasm", &from_qasm, nb::arg("text"), nb::arg("name") = "<string>",
                     "Read OpenQASM 2.0 text (theta[k] marks symbolic parameters).")

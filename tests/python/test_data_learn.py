@@ -157,6 +157,12 @@ def test_bad_input_raises_plateau_errors(data, tmp_path):
         pl.train(data, "forest")
     with pytest.raises(pl.InvalidInputError, match="train_fraction"):
         pl.train(data, "linear", train_fraction=1.5)
+    # Zero never silently means "default" (the C options read 0 that way).
+    for kwargs, needle in [({"train_fraction": 0}, "train_fraction"), ({"lr": 0}, "lr"),
+                           ({"iterations": 0}, "iterations"), ({"k": 0}, "k"),
+                           ({"l2": float("nan")}, "l2"), ({"init_scale": -1}, "init_scale")]:
+        with pytest.raises(pl.InvalidInputError, match=needle):
+            pl.train(data, "surrogate", **kwargs)
     with pytest.raises(pl.InvalidInputError, match="Dataset"):
         pl.train([1, 2, 3], "linear")
     ds = pl.Dataset.from_shadows(data.shadows[:6], data.labels[:6] * 0 + [0, 1, 0, 1, 0, 1])

@@ -9,7 +9,7 @@ from conftest import ROOT
 
 def test_docs_python_tour_runs(tmp_path):
     text = open(os.path.join(ROOT, "docs", "python.md")).read()
-    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "qml.device" not in b]
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks, "docs/python.md has no python example"
     os.chdir(tmp_path)
     scope: dict = {}

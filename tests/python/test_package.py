@@ -107,3 +107,51 @@ def test_gil_released_during_long_calls():
     # With the GIL held the loop would not run at all until the call returns.
     print(f"main thread ran {ticks} times during a {elapsed * 1e3:.0f} ms call")
     assert ticks >= max(3, 0.3 * elapsed / 0.0011), (ticks, elapsed)
+
+
+CRASH_PROBE = r'''
+import random, sys
+import numpy as np
+import plateau as pl
+rng = random.Random(int(sys.argv[1]))
+seed_qasm = pl.ansatz("hea", 3, layers=1).to_qasm() + "cx q[0],q[2];\nu3(0.1,pi/2,-1) q[1];\n"
+seed_obs = "Z0 Z1 + 0.5*X2 - (0.5+0.25i)*Y1 Z2"
+alphabet = "qreg[];,()+-*/^ theta0123456789.eEpiXYZI\n\"\\\x00\xff"
+def mutate(text):
+    t = list(text)
+    for _ in range(rng.randint(1, 6)):
+        i = rng.randrange(len(t) + 1)
+        op = rng.random()
+        if op < 0.4 and t:
+            del t[min(i, len(t) - 1)]
+        elif op < 0.8:
+            t.insert(i, rng.choice(alphabet))
+        else:
+            t[i:i] = t[rng.randrange(len(t)):][:8]
+    return "".join(t)
+errors = 0
+for _ in range(1500):
+    for make in (lambda: pl.Circuit.from_qasm(mutate(seed_qasm)),
+                 lambda: pl.PauliSum(mutate(seed_obs))):
+        try:
+            obj = make()
+            if isinstance(obj, pl.Circuit) and obj.num_qubits <= 10:
+                pl.expval(obj, "Z0", np.full(obj.num_params, 0.3))
+        except pl.Error:
+            errors += 1
+print(errors)
+'''
+
+
+def test_mutated_text_never_crashes_the_interpreter(tmp_path):
+    """Malformed OpenQASM and Pauli text (random mutations of valid input, seeded) raise
+    plateau.Error and nothing else: the probe process ends normally."""
+    import subprocess
+    import sys
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(CRASH_PROBE)
+    p = subprocess.run([sys.executable, str(probe), "12345"], capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, f"probe (seed 12345) died: {p.returncode} {p.stderr[-2000:]}"
+    assert int(p.stdout) > 100  # most mutations are errors, and they were raised as such

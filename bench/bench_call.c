@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
         pl_timer_t t = pl_timer_start();
         for (int i = 0; i < calls; i++) {
             pl_sv_t *sv;
-            pl_complex e;
+            pl_complex e = 0;
             if (pl_sv_create(10, &sv) != PL_OK || pl_circuit_apply(c, theta, sv) != PL_OK ||
                 pl_sv_expval_sum(sv, h, &e) != PL_OK)
                 die();

@@ -25,8 +25,9 @@ pl_status_t estimate_strings(const pl_prop_t *p, const pl_shadows_t *sh,
 
 void check_sizes(const Propagation &prop, const Shadows &sh) {
     if (pl_prop_qubits(prop.p) != pl_shadows_qubits(sh.sh))
-        raise_invalid("the propagated observable acts on " + std::to_string(pl_prop_qubits(prop.p)) +
-                      " qubits, the shadows on " + std::to_string(pl_shadows_qubits(sh.sh)));
+        raise_invalid("the propagated observable acts on " +
+                      std::to_string(pl_prop_qubits(prop.p)) + " qubits, the shadows on " +
+                      std::to_string(pl_shadows_qubits(sh.sh)));
 }
 
 double expval_shadows(const Propagation &prop, const Shadows &sh) {
@@ -48,8 +49,8 @@ double expval_shadows(const Propagation &prop, const Shadows &sh) {
     return sum;
 }
 
-std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>>
-grad_shadows(const Propagation &prop, const Shadows &sh) {
+std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>> grad_shadows(const Propagation &prop,
+                                                                            const Shadows &sh) {
     check_sizes(prop, sh);
     const int np = pl_prop_num_grad(prop.p);
     if (np == 0) raise_invalid("the propagation carries no derivatives (propagate with grad=True)");

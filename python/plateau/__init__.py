@@ -13,6 +13,8 @@ from ._errors import (Error, FileError, InternalError, InvalidInputError, OutOfM
                       ParseError, UnsupportedError)
 from .circuit import Circuit, Operation, ansatz
 from .lie import LieAlgebra, lie_closure
+from .models import (GroundState, ModelInfo, ground_state, model_hamiltonian, model_info,
+                     model_names, model_params)
 from .pauli import PauliSum
 from .propagation import Propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
@@ -49,4 +51,6 @@ __all__ = [
     "set_memory_limit", "set_threads", "statevector",
     "Propagation", "propagate",
     "LieAlgebra", "lie_closure",
+    "GroundState", "ModelInfo", "ground_state", "model_hamiltonian", "model_info", "model_names",
+    "model_params",
 ]

@@ -15,6 +15,8 @@ from .circuit import Circuit, Operation, ansatz, ansatz_readout
 from .diag import (VarianceFit, VariancePoint, VarianceScan, audit, cost_observable,
                    fit_variances, gradient_variance, variance_scan)
 from .lie import LieAlgebra, lie_closure
+from .models import (GroundState, ModelInfo, ground_state, model_hamiltonian, model_info,
+                     model_names, model_params)
 from .pauli import PauliSum
 from .propagation import Propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
@@ -59,4 +61,6 @@ __all__ = [
     "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
     "Propagation", "propagate",
     "LieAlgebra", "lie_closure",
+    "GroundState", "ModelInfo", "ground_state", "model_hamiltonian", "model_info", "model_names",
+    "model_params",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Union
 
-import numpy as np
 
 from . import _core
 from ._errors import InvalidInputError

@@ -89,6 +89,16 @@ class Propagation:
         p._diff = core if core.num_grad > 0 else None
         return p
 
+    def _core(self, grad: bool = False) -> Any:
+        """The extension's owner of the pl_prop_t (python/src/prop.h), for other modules
+        of the package whose C++ evaluates it with a C callback
+        (pl_prop_expval_callback / pl_prop_grad_callback); ``grad=True`` gives the one
+        carrying derivatives, propagated once more if needed."""
+        if grad and self._diff is None:
+            c, obs, params, mw, mc, mf = self._source
+            self._diff = _core.propagate(c._c, obs._s, params, mw, mc, mf, True)
+        return self._diff if grad else self._p
+
     @property
     def num_terms(self) -> int:
         """Number of Pauli strings held."""
@@ -137,15 +147,12 @@ class Propagation:
         and that one is kept for later calls."""
         if self._source[0].num_params == 0:
             return self.expval(bloch), np.zeros(0)
-        if self._diff is None:
-            c, obs, params, mw, mc, mf = self._source
-            self._diff = _core.propagate(c._c, obs._s, params, mw, mc, mf, True)
         if shadows is not None:
             if bloch is not None:
                 raise InvalidInputError("give bloch or shadows, not both")
-            return _core.prop_grad_shadows(self._diff, _shadow_core(shadows))
+            return _core.prop_grad_shadows(self._core(grad=True), _shadow_core(shadows))
         b = None if bloch is None else _bloch(bloch)
-        return self._diff.grad(b)
+        return self._core(grad=True).grad(b)
 
     @property
     def terms(self) -> List[Tuple[float, str]]:

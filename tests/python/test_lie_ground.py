@@ -4,13 +4,12 @@ here (closures of commutators, eigvalsh of the Hamiltonian), against `plateau dl
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 import pytest
 
 import plateau as pl
-from conftest import dense_pauli, dense_sum, run_cli
+from conftest import dense_sum, run_cli
 
 HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
 
@@ -150,3 +149,127 @@ def test_lie_bad_input():
         g.purity(np.ones(2))
     with pytest.raises(pl.UnsupportedError, match="residual"):
         g.predicted_variance("Z1")
+
+
+# ---------------------------------------------------------------------------
+# Models and ground states
+# ---------------------------------------------------------------------------
+
+# (model, sites, params): defaults and a point in another phase of each model.
+GS_CASES = [
+    ("tfim", 8, None), ("tfim", 7, {"h": 1.7, "J": 0.9}),
+    ("cluster-ising", 8, None), ("cluster-ising", 7, {"h1": 1.2, "h2": -0.4}),
+    ("generalized-cluster", 8, None), ("generalized-cluster", 8, {"J1": 1.5, "J2": 0.1}),
+    ("annni", 8, None), ("annni", 9, {"kappa": 0.8, "h": 0.2}),
+    ("xxx-alternating", 8, None), ("xxx-alternating", 10, {"J1": 0.4, "J2": 1.0}),
+]
+
+
+def cli_param(params):
+    return ["--param", ",".join(f"{k}={v!r}" for k, v in params.items())] if params else []
+
+
+@pytest.mark.parametrize("model,sites,params", GS_CASES)
+def test_exact_ground_state(model, sites, params):
+    h = pl.model_hamiltonian(model, sites, params)
+    assert h.num_qubits == sites and all(isinstance(c, float) for c, _ in h.terms)
+    dense = dense_sum(h.terms, sites)
+    e0 = np.linalg.eigvalsh(dense)[0]
+    gs = pl.ground_state(model, sites, params, method="exact")
+    assert gs.method == "exact" and gs.max_truncation_error == 0
+    assert abs(gs.energy - e0) < 1e-9 * max(1.0, abs(e0))
+    psi = gs.statevector()
+    assert psi.shape == (2**sites,) and psi.dtype == np.complex128
+    assert abs(np.linalg.norm(psi) - 1) < 1e-12
+    assert abs(np.vdot(psi, dense @ psi).real - e0) < 1e-9 * max(1.0, abs(e0))
+    assert abs(gs.expval(h) - e0) < 1e-9 * max(1.0, abs(e0))
+    ref = run_cli("gs", "--model", model, "--sites", sites, *cli_param(params), "--quiet")
+    assert gs.energy == pytest.approx(ref["energy"], abs=1e-12)
+    for key in ("label", "label_index", "label_rule", "label_closed_form", "label_measured",
+                "method", "max_bond_dim", "params", "model", "sites"):
+        assert gs.info[key] == ref[key], key
+    assert gs.label == ref["label"] and gs.label_index == ref["label_index"]
+    assert gs.label in pl.model_info(model).labels
+
+
+def test_dmrg_against_exact_and_cli():
+    model, n, params = "tfim", 12, {"h": 1.3}
+    exact = pl.ground_state(model, n, params)  # auto: exact up to 14 sites
+    dmrg = pl.ground_state(model, n, params, method="dmrg", chi=24)
+    assert exact.method == "exact" and dmrg.method == "dmrg"
+    assert abs(dmrg.energy - exact.energy) < 1e-8
+    assert max(dmrg.bond_dims) <= 24 and dmrg.bond_dims[0] == dmrg.bond_dims[-1] == 1
+    assert dmrg.max_truncation_error < 1e-8 and dmrg.info["converged"]
+    overlap = abs(np.vdot(exact.statevector(), dmrg.statevector()))
+    assert overlap == pytest.approx(1.0, abs=1e-6)
+    for obs in ("Z3 Z4", "X5", "Z0 Z11 + 0.5*X2 X3"):
+        assert abs(dmrg.expval(obs) - exact.expval(obs)) < 1e-6
+    ref = run_cli("gs", "--model", model, "--sites", n, "--param", "h=1.3", "--method", "dmrg",
+                  "--chi", 24, "--quiet")
+    assert dmrg.energy == pytest.approx(ref["energy"], abs=1e-10)
+    assert dmrg.label == ref["label"] and dmrg.info["sweeps"] == ref["sweeps"]
+    assert dmrg.entropies().shape == (n - 1,)
+    big = pl.ground_state("xxx-alternating", 24, {"J2": 1.5}, chi=32)  # auto: DMRG above 14
+    ref = run_cli("gs", "--model", "xxx-alternating", "--sites", 24, "--param", "J2=1.5",
+                  "--chi", 32, "--quiet")
+    assert big.method == "dmrg" and big.energy == pytest.approx(ref["energy"], abs=1e-10)
+    assert big.label == ref["label"] == "topological"
+
+
+def test_model_table():
+    assert pl.model_names() == ["tfim", "cluster-ising", "generalized-cluster", "annni",
+                           "xxx-alternating"]
+    info = pl.model_info("cluster-ising")  # the table of models.h
+    assert info.params == {"J": 1.0, "h1": 0.5, "h2": 0.0}
+    assert info.min_sites == 3 and not info.even_sites and info.measured_labels
+    assert pl.model_info("xxx-alternating").even_sites
+    assert pl.model_params("annni", {"h": 0.75}) == {"kappa": 0.25, "h": 0.75}
+    assert pl.model_params("tfim", "h=2") == {"J": 1.0, "h": 2.0}
+    h = pl.model_hamiltonian("tfim", 3, {"J": 2.0, "h": 0.5})
+    assert h == pl.PauliSum("-2*Z0 Z1 - 2*Z1 Z2 - 0.5*X0 - 0.5*X1 - 0.5*X2")
+
+
+def test_save(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    gs = pl.ground_state("tfim", 6, {"h": 0.3})
+    gs.save(tmp_path / "gs.h5", seed=3)
+    with h5py.File(tmp_path / "gs.h5") as f:
+        assert f.attrs["format"] == "plateau-mps" and int(f.attrs["sites"]) == 6
+        assert f.attrs["model"] == "tfim" and f.attrs["label"] == gs.label
+        assert float(f.attrs["energy"]) == gs.energy and float(f.attrs["param_h"]) == 0.3
+    t = gs.site_tensor(2)
+    assert t.shape == (gs.bond_dims[2], 2, gs.bond_dims[3])
+
+
+def test_ground_bad_input():
+    with pytest.raises(pl.InvalidInputError, match=r"unknown model 'foo' \(valid: tfim, "):
+        pl.ground_state("foo", 4)
+    with pytest.raises(pl.InvalidInputError, match="unknown model"):
+        pl.model_info("foo")
+    with pytest.raises(pl.InvalidInputError, match="even number of sites, got 5"):
+        pl.ground_state("xxx-alternating", 5)
+    with pytest.raises(pl.InvalidInputError, match="needs 2 to .* sites, got 1"):
+        pl.model_hamiltonian("tfim", 1)
+    with pytest.raises(pl.InvalidInputError, match=r"unknown parameter 'g' .*valid: J, h"):
+        pl.ground_state("tfim", 4, {"g": 1.0})
+    with pytest.raises(pl.InvalidInputError, match="not finite"):
+        pl.ground_state("tfim", 4, {"h": float("nan")})
+    with pytest.raises(pl.InvalidInputError, match="method"):
+        pl.ground_state("tfim", 4, method="fast")
+    for kw, msg in [(dict(chi=0), "chi must be >= 1"), (dict(sweeps=-1), "sweeps must be"),
+                    (dict(cutoff=-1e-9), "cutoff must be a finite number > 0"),
+                    (dict(tol=0.0), "tol must be a finite number > 0")]:
+        with pytest.raises(pl.InvalidInputError, match=msg):
+            pl.ground_state("tfim", 4, method="dmrg", **kw)
+    gs = pl.ground_state("tfim", 4)
+    with pytest.raises(pl.InvalidInputError, match="qubit"):
+        gs.expval("Z7")
+    with pytest.raises(pl.InvalidInputError):
+        gs.site_tensor(4)
+    limit = pl.get_memory_limit()
+    try:
+        pl.set_memory_limit(100)  # 16 amplitudes need 768 bytes here
+        with pytest.raises(pl.OutOfMemoryError, match="memory limit"):
+            gs.statevector()
+    finally:
+        pl.set_memory_limit(limit)

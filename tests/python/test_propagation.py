@@ -189,6 +189,26 @@ def test_200_qubits_fast(rng):
         assert seconds < 1.0  # about 0.005 s and 0.08 s on a quiet core
 
 
+def test_threads_and_memory_limit(rng):
+    """Propagations run with the GIL released: threads give the serial numbers; a term
+    table over the memory limit raises OutOfMemoryError."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = CIRCUITS["su4-brickwork"]
+    thetas = [rng.uniform(-math.pi, math.pi, c.num_params) for _ in range(4)]
+    serial = [pl.propagate(c, OBS, t).expval() for t in thetas]
+    with ThreadPoolExecutor(2) as pool:
+        threaded = list(pool.map(lambda t: pl.propagate(c, OBS, t).expval(), thetas))
+    assert threaded == serial
+    limit = pl.get_memory_limit()
+    try:
+        pl.set_memory_limit(4096)
+        with pytest.raises(pl.OutOfMemoryError):
+            pl.propagate(c, OBS, thetas[0])
+    finally:
+        pl.set_memory_limit(limit)
+
+
 def test_no_parameters_grad_is_empty():
     c = pl.Circuit.from_qasm(HEADER + "qreg q[2]; h q[0]; cx q[0],q[1];")
     p = pl.propagate(c, "X0 X1")

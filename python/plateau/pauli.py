@@ -26,7 +26,7 @@ class PauliSum:
     a sum is measured on any circuit at least that wide.
     """
 
-    __slots__ = ("_s",)
+    __slots__ = ("_s", "_wide")
 
     def __init__(self, text: Union[str, Iterable[Tuple[Coefficient, str]], "PauliSum"] = "0",
                  qubits: Optional[int] = None) -> None:
@@ -44,6 +44,18 @@ class PauliSum:
         p = cls.__new__(cls)
         p._s = core
         return p
+
+    def _on(self, qubits: int) -> Any:
+        """The extension's sum on exactly ``qubits`` qubits, resized once and kept (sums
+        never change after construction), so repeated calls on a wider circuit do not
+        copy the sum each time. Terms beyond ``qubits`` raise InvalidInputError."""
+        if qubits == self._s.num_qubits:
+            return self._s
+        wide = getattr(self, "_wide", None)
+        if wide is None or wide.num_qubits != qubits:
+            wide = self._s.resize(qubits)
+            self._wide = wide
+        return wide
 
     @classmethod
     def from_terms(cls, terms: Iterable[Tuple[Coefficient, str]],

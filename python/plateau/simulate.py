@@ -36,8 +36,9 @@ def expval(circuit: Circuit, obs: Observable, params: Optional[Sequence[float]] 
     (default 1, the same numbers as ``plateau sim --shots N --seed S``).
     """
     n_shots = 0 if shots is None else as_count(shots, "shots", 1)
-    return _core.expval(circuit._c, as_pauli_sum(obs)._s, as_params(params), n_shots,
-                        as_seed(seed), as_state(initial))
+    h = as_pauli_sum(obs)._on(circuit.num_qubits)
+    return _core.expval(circuit._c, h, as_params(params), n_shots, as_seed(seed),
+                        as_state(initial))
 
 
 def grad(circuit: Circuit, obs: Observable, params: Optional[Sequence[float]] = None,
@@ -45,8 +46,8 @@ def grad(circuit: Circuit, obs: Observable, params: Optional[Sequence[float]] = 
     """(⟨obs⟩, its gradient with respect to the parameters) by ``"adjoint"``
     differentiation, the parameter-``"shift"`` rule or central finite differences
     (``"fd"``)."""
-    return _core.grad(circuit._c, as_pauli_sum(obs)._s, as_params(params), method,
-                      as_state(initial))
+    h = as_pauli_sum(obs)._on(circuit.num_qubits)
+    return _core.grad(circuit._c, h, as_params(params), method, as_state(initial))
 
 
 def probabilities(circuit: Circuit, params: Optional[Sequence[float]] = None,

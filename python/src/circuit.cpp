@@ -64,9 +64,7 @@ std::string to_qasm(const Circuit &c, const std::optional<DoubleArray> &params) 
     const double *theta = params ? params_for(c.c, params) : nullptr;
     char *text = nullptr;
     check(pl_qasm_write_string(c.c, theta, &text));
-    std::string out(text);
-    free(text);
-    return out;
+    return take_string(text);
 }
 
 int qubit_count(const std::vector<int> &qubits) {

@@ -85,6 +85,13 @@ struct SumOnQubits {
     }
 };
 
+/** A std::string from text the library allocated (freed here). */
+inline std::string take_string(char *text) {
+    std::string out(text ? text : "");
+    free(text);
+    return out;
+}
+
 /** The text of Pauli string @p p ("X0 Z3", "I"). */
 std::string pauli_label(const pl_pauli_t *p);
 

@@ -30,23 +30,36 @@ void check_sizes(const Propagation &prop, const Shadows &sh) {
                       std::to_string(pl_shadows_qubits(sh.sh)));
 }
 
+// Σ_α c_α ⟨P_α⟩ into *value and, when @p grad is set, Σ_α ∂c_α/∂θ ⟨P_α⟩ into grad
+// (pl_prop_num_grad entries). Runs without the GIL.
+pl_status_t evaluate(const pl_prop_t *p, const pl_shadows_t *sh, double *value, double *grad) {
+    std::vector<double> values;
+    PL_TRY(estimate_strings(p, sh, values));
+    const int np = grad ? pl_prop_num_grad(p) : 0;
+    std::fill(grad, grad + np, 0.0);
+    double sum = 0.0;
+    for (size_t k = 0; k < values.size(); ++k) {
+        pl_pauli_t view;
+        double c;
+        pl_prop_term(p, k, &view, &c);
+        sum += c * values[k];
+        const double *dc = np ? pl_prop_term_grad(p, k) : nullptr;
+        for (int j = 0; j < np; ++j) grad[j] += dc[j] * values[k];
+    }
+    *value = sum;
+    return PL_OK;
+}
+
 double expval_shadows(const Propagation &prop, const Shadows &sh) {
     check_sizes(prop, sh);
-    std::vector<double> values;
+    double value = 0.0;
     pl_status_t st;
-    double sum = 0.0;
     {
         nb::gil_scoped_release unlocked;
-        st = estimate_strings(prop.p, sh.sh, values);
-        for (size_t k = 0; st == PL_OK && k < values.size(); ++k) {
-            pl_pauli_t view;
-            double c;
-            pl_prop_term(prop.p, k, &view, &c);
-            sum += c * values[k];
-        }
+        st = evaluate(prop.p, sh.sh, &value, nullptr);
     }
     check(st);
-    return sum;
+    return value;
 }
 
 std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>> grad_shadows(const Propagation &prop,
@@ -56,24 +69,14 @@ std::pair<double, nb::ndarray<nb::numpy, double, nb::ndim<1>>> grad_shadows(cons
     if (np == 0) raise_invalid("the propagation carries no derivatives (propagate with grad=True)");
     double *g = alloc_array<double>(size_t(np));
     auto out = owned_array(g, size_t(np));
-    std::vector<double> values;
+    double value = 0.0;
     pl_status_t st;
-    double sum = 0.0;
     {
         nb::gil_scoped_release unlocked;
-        std::fill(g, g + np, 0.0);
-        st = estimate_strings(prop.p, sh.sh, values);
-        for (size_t k = 0; st == PL_OK && k < values.size(); ++k) {
-            pl_pauli_t view;
-            double c;
-            pl_prop_term(prop.p, k, &view, &c);
-            sum += c * values[k];
-            const double *dc = pl_prop_term_grad(prop.p, k);
-            for (int j = 0; j < np; ++j) g[j] += dc[j] * values[k];
-        }
+        st = evaluate(prop.p, sh.sh, &value, g);
     }
     check(st);
-    return {sum, out};
+    return {value, out};
 }
 
 void bind(nb::module_ &m) {

@@ -6,9 +6,7 @@ namespace plpy {
 std::string pauli_label(const pl_pauli_t *p) {
     char *text = nullptr;
     check(pl_pauli_to_string(p, &text));
-    std::string out(text);
-    free(text);
-    return out;
+    return take_string(text);
 }
 
 namespace {
@@ -28,9 +26,7 @@ PauliSum *create(int n) {
 std::string to_string(const PauliSum &s) {
     char *text = nullptr;
     check(pl_pauli_sum_to_string(s.s, &text));
-    std::string out(text);
-    free(text);
-    return out;
+    return take_string(text);
 }
 
 std::vector<std::pair<std::complex<double>, std::string>> terms(const PauliSum &s) {

@@ -17,3 +17,14 @@ def test_docs_python_tour_runs(tmp_path):
         exec(compile(block, "docs/python.md", "exec"), scope)
     assert scope["scan"].verdict == "barren plateau"
     assert 0.5 <= scope["clf"].test_accuracy <= 1.0
+
+
+def test_readme_python_example_runs(tmp_path, capsys):
+    text = open(os.path.join(ROOT, "README.md")).read()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S)
+              if "import plateau as pl" in b]
+    assert blocks, "README.md has no runnable python example"
+    os.chdir(tmp_path)
+    exec(compile(blocks[0], "README.md", "exec"), {})
+    out = capsys.readouterr().out.split()
+    assert out[0] == "barren" and "4095" in out

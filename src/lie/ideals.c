@@ -8,11 +8,12 @@
  * generators (i[P, Q] ∝ PQ anticommutes with P) and commutes with the other
  * components, so the components are ideals. A component need not be simple
  * ({X1, X2, Z1 Z2} spans so(4) = su(2) ⊕ su(2), whose ideals are not spanned
- * by strings), so every component up to LIE_DENSE_MAX elements is split by
- * the general method below; larger ones are taken as simple (by the
- * classification of Pauli Lie algebras into so, sp and su summands, Aguilar,
- * Cichy, Eisert, Bittel, arXiv:2408.00081, so(4) is the only non-simple
- * summand).
+ * by strings). By the classification of Pauli Lie algebras into so, sp and
+ * su summands (Aguilar, Cichy, Eisert, Bittel, arXiv:2408.00081) so(4), of
+ * dimension 6, is the only non-simple summand, so only small components need
+ * the general method below: those up to LIE_STRING_SPLIT_MAX elements are split
+ * by it (a check that costs little there), larger ones are taken as simple
+ * (splitting a 1,023-element component densely took seconds).
  *
  * General method (dense, per component; for other bases the component is
  * all of D, at most LIE_DENSE_MAX elements): for a random X in it the
@@ -33,7 +34,7 @@
 #include "lie/lie_internal.h"
 #include "plateau/core.h"
 
-enum { LIE_DENSE_MAX = 2048 };
+enum { LIE_DENSE_MAX = 2048, LIE_STRING_SPLIT_MAX = 256 };
 
 /* Append an ideal on a copy of sup[0..nsup) (vecs: taken over, may be NULL). */
 static pl_status_t push_ideal(pl_lie_t *g, const size_t *sup, size_t nsup, size_t dim,
@@ -307,7 +308,7 @@ static pl_status_t pauli_ideals(pl_lie_t *g, size_t *work, size_t *pos) {
     PL_TRY(string_components(g, parent, order, first, &ncomp));
     for (size_t c = 0; c < ncomp; c++) {
         const size_t *sup = order + first[c], n = first[c + 1] - first[c];
-        if (n > LIE_DENSE_MAX) {
+        if (n > LIE_STRING_SPLIT_MAX) {
             PL_TRY(push_ideal(g, sup, n, n, NULL));
             continue;
         }

@@ -38,23 +38,24 @@ Circuit *create(int n) {
     return new Circuit(c);
 }
 
-Circuit *ansatz(const std::string &name, int qubits, int layers, bool share) {
+pl_ansatz_opts_t ansatz_opts(const std::string &name, int qubits, int layers, bool share) {
     pl_ansatz_opts_t o{};
     check(pl_ansatz_lookup(name.c_str(), &o.kind));
     o.qubits = qubits;
     o.layers = layers;
     o.share_angles = share;
+    return o;
+}
+
+Circuit *ansatz(const std::string &name, int qubits, int layers, bool share) {
+    const pl_ansatz_opts_t o = ansatz_opts(name, qubits, layers, share);
     pl_circuit_t *c = nullptr;
     check(pl_ansatz_build(&o, &c));
     return new Circuit(c);
 }
 
 PauliSum *ansatz_readout(const std::string &name, int qubits, int layers, bool share) {
-    pl_ansatz_opts_t o{};
-    check(pl_ansatz_lookup(name.c_str(), &o.kind));
-    o.qubits = qubits;
-    o.layers = layers;
-    o.share_angles = share;
+    const pl_ansatz_opts_t o = ansatz_opts(name, qubits, layers, share);
     pl_pauli_sum_t *s = nullptr;
     check(pl_ansatz_readout(&o, &s));
     return new PauliSum(s);

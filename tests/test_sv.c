@@ -286,6 +286,63 @@ static void test_every_gate_every_placement(void **state) {
     }
 }
 
+/* psi ← (controlled) u on target, by index arithmetic (control < 0: none). */
+static void ref_apply_1q(int n, double complex *psi, const double complex u[4], int control,
+                         int target) {
+    const size_t dim = (size_t)1 << n, t = (size_t)1 << target;
+    for (size_t i = 0; i < dim; i++) {
+        if (i & t) continue;
+        if (control >= 0 && !(i >> control & 1)) continue;
+        const double complex a = psi[i], b = psi[i | t];
+        psi[i] = u[0] * a + u[1] * b;
+        psi[i | t] = u[2] * a + u[3] * b;
+    }
+}
+
+/* One-qubit gates on states of several tiles (n = 12, 13: the tiled, low-qubit,
+ * diagonal and real-matrix paths of the kernels), every qubit, controlled and
+ * not, against the dense reference. */
+static void test_one_qubit_kernels_large(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 11);
+    for (int n = 12; n <= 13; n++) {
+        const size_t dim = (size_t)1 << n;
+        double complex *psi = dense_zeros(dim);
+        dense_random_state(n, &rng, psi);
+        pl_sv_t *sv = sv_from(n, psi);
+        const char *names[] = {"h", "ry", "rz", "u3", "x", "s", "crx", "cry", "cp"};
+        for (size_t g = 0; g < sizeof names / sizeof *names; g++)
+            for (int q = 0; q < n; q++) {
+                pl_gate_t gate;
+                assert_true(pl_gate_lookup(names[g], &gate));
+                const int k = pl_gate_info(gate)->qubits;
+                int qs[2] = {k == 2 ? (q + 5) % n : q, q};
+                double angles[3] = {random_angle(&rng), random_angle(&rng), random_angle(&rng)};
+                ASSERT_OK(pl_sv_apply_gate(sv, gate, qs, angles));
+                /* The 2x2 block: the gate's own matrix, or its base's for the
+                 * controlled ones (from the test's dense gate table). */
+                int kd;
+                double complex *m = dense_gate_matrix(names[g], angles, &kd);
+                double complex u[4];
+                if (k == 1) {
+                    memcpy(u, m, sizeof u);
+                } else { /* rows/cols with the control (bit 0 of the index) set */
+                    u[0] = m[1 * 4 + 1], u[1] = m[1 * 4 + 3];
+                    u[2] = m[3 * 4 + 1], u[3] = m[3 * 4 + 3];
+                }
+                free(m);
+                ref_apply_1q(n, psi, u, k == 2 ? qs[0] : -1, q);
+                double err = dense_max_diff(pl_sv_data_const(sv), psi, dim);
+                if (!(err < TOL))
+                    test_fail("n=%d gate %s on qubit %d (seed %u): err %.3g", n, names[g], q, SEED,
+                              err);
+            }
+        free(psi);
+        pl_sv_destroy(sv);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Closed forms                                                             */
 /* ------------------------------------------------------------------------ */
@@ -966,6 +1023,7 @@ int main(void) {
         cmocka_unit_test(test_create_and_copy),
         cmocka_unit_test(test_random_circuits_vs_dense),
         cmocka_unit_test(test_every_gate_every_placement),
+        cmocka_unit_test(test_one_qubit_kernels_large),
         cmocka_unit_test(test_ghz_closed_form),
         cmocka_unit_test(test_qft_closed_form),
         cmocka_unit_test(test_norm_inner_normalize),

@@ -42,9 +42,13 @@ static double signed_sum(const double *sign, const double *w, size_t len) {
         for (size_t j = 0; j < len; j++) s += sign[j] * w[j];
         return s;
     }
-    v8d acc = {0};
-    for (size_t j = 0; j < len; j += 8) acc += vload(sign + j) * vload(w + j);
-    return vsum(acc);
+    /* Eight partial sums, lane l taking j ≡ l (mod 8), added in a fixed order:
+     * plain C the compiler vectorises at the target's width (an 8-double
+     * vector type spilled to the stack on AVX2). */
+    double acc[8] = {0};
+    for (size_t j = 0; j < len; j += 8)
+        for (int l = 0; l < 8; l++) acc[l] += sign[j + l] * w[j + l];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
 /* Add one tile's contribution to every term of the group. wi is NULL when the

@@ -6,17 +6,20 @@
 #include "sv/simd.h"
 #include "sv/sv_internal.h"
 
-/* Σ |a_i|² over [lo, hi), vectorised with independent accumulators so the
- * loop is limited by memory, not by the latency of a chain of additions. */
+/* Σ |a_i|² over [lo, hi), with 16 independent accumulators (lane l takes
+ * double l of each block of 8 amplitudes) so the loop is limited by memory,
+ * not by the latency of a chain of additions; plain C that vectorises at the
+ * target's width, summed in a fixed order. */
 static double sum_abs2(const double complex *a, size_t lo, size_t hi) {
-    v8d acc[4] = {{0}, {0}, {0}, {0}};
+    double acc[16] = {0};
     size_t i = lo;
-    for (; i + 16 <= hi; i += 16)
-        for (int u = 0; u < 4; u++) {
-            v8d v = vload(a + i + 4 * u);
-            acc[u] += v * v;
-        }
-    double s = vsum((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    for (; i + 8 <= hi; i += 8) {
+        const double *d = (const double *)(a + i);
+        for (int l = 0; l < 16; l++) acc[l] += d[l] * d[l];
+    }
+    for (int w = 8; w >= 1; w /= 2) /* pairwise, fixed order */
+        for (int l = 0; l < w; l++) acc[l] += acc[l + w];
+    double s = acc[0];
     for (; i < hi; i++) s += creal(a[i]) * creal(a[i]) + cimag(a[i]) * cimag(a[i]);
     return s;
 }

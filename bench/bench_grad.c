@@ -78,6 +78,8 @@ static void bench(int n, int max_shift_n) {
 int main(int argc, char **argv) {
     printf("bench_grad: plateau %s, hea with %d layers, H = sum Z_i Z_i+1, %d threads\n",
            PL_VERSION_STRING, LAYERS, pl_threads_get());
+    printf("kernels compiled for %s, running on a CPU with %s\n", pl_simd_compiled(),
+           pl_simd_cpu());
     if (argc > 1) {
         for (int i = 1; i < argc; i++) bench(atoi(argv[i]), 14);
         return 0;

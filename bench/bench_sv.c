@@ -173,6 +173,8 @@ int main(int argc, char **argv) {
     const int max_threads = omp_get_max_threads();
     printf("bench_sv: plateau %s, up to %d threads, best of %d runs\n", PL_VERSION_STRING,
            max_threads, REPS);
+    printf("kernels compiled for %s, running on a CPU with %s\n", pl_simd_compiled(),
+           pl_simd_cpu());
     for (int i = 0; i < nsizes; i++)
         for (int threads = 1; threads <= (max_threads < 2 ? max_threads : 2); threads++)
             bench_size(sizes[i], threads);

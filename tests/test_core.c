@@ -28,6 +28,20 @@
 /* Errors                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* The instruction-set names are among the documented ones, and a build can
+ * only run on a CPU with at least the set it was compiled for. */
+static void test_simd_names(void **state) {
+    (void)state;
+    const char *names[] = {"generic", "SSE2", "AVX", "AVX2", "AVX-512"};
+    int compiled = -1, cpu = -1;
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(pl_simd_compiled(), names[i]) == 0) compiled = i;
+        if (strcmp(pl_simd_cpu(), names[i]) == 0) cpu = i;
+    }
+    assert_true(compiled >= 0 && cpu >= 0);
+    assert_true(cpu >= compiled);
+}
+
 static void test_status_str(void **state) {
     (void)state;
     const pl_status_t all[] = {PL_OK,     PL_EINVAL,       PL_ENOMEM,   PL_EIO,
@@ -704,6 +718,7 @@ static void test_enum_tables(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simd_names),
         cmocka_unit_test(test_status_str),
         cmocka_unit_test(test_error_message_and_prefix),
         cmocka_unit_test(test_error_thread_local),

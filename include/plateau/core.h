@@ -198,6 +198,20 @@ PL_NODISCARD pl_status_t pl_threads_set(int threads);
 /** The number of threads kernels will use. */
 int pl_threads_get(void);
 
+/**
+ * The vector instruction set the library's kernels were compiled for:
+ * "AVX-512", "AVX2", "AVX" or "SSE2" (the portable x86-64 build), or "generic"
+ * off x86. Benchmarks print it beside their figures.
+ */
+const char *pl_simd_compiled(void);
+
+/**
+ * The widest of those instruction sets the running CPU supports (read with
+ * the compiler's CPU detection), so a portable build on an AVX-512 machine
+ * says both.
+ */
+const char *pl_simd_cpu(void);
+
 /* ------------------------------------------------------------------------ */
 /* Progress and timers                                                      */
 /* ------------------------------------------------------------------------ */

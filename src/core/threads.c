@@ -13,3 +13,28 @@ pl_status_t pl_threads_set(int threads) {
 int pl_threads_get(void) {
     return omp_get_max_threads();
 }
+
+const char *pl_simd_compiled(void) {
+#if defined(__AVX512F__)
+    return "AVX-512";
+#elif defined(__AVX2__)
+    return "AVX2";
+#elif defined(__AVX__)
+    return "AVX";
+#elif defined(__SSE2__)
+    return "SSE2";
+#else
+    return "generic";
+#endif
+}
+
+const char *pl_simd_cpu(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return "AVX-512";
+    if (__builtin_cpu_supports("avx2")) return "AVX2";
+    if (__builtin_cpu_supports("avx")) return "AVX";
+    if (__builtin_cpu_supports("sse2")) return "SSE2";
+#endif
+    return "generic";
+}

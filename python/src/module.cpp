@@ -49,6 +49,9 @@ void raise_status(pl_status_t st) {
     PyObject *cls = error_class(st);
     const char *msg = pl_error_message();
     std::string text = msg && *msg ? msg : pl_status_name(st);
+    // The library names the limit; from Python it is raised this way.
+    if (st == PL_ENOMEM && text.find("memory limit") != std::string::npos)
+        text += " (see plateau.set_memory_limit)";
     if (!cls) throw std::runtime_error(text);
     PyErr_SetString(cls, text.c_str());
     throw nb::python_error();

@@ -1,4 +1,5 @@
 /* Option parsing and error reporting shared by the subcommands. */
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -18,7 +19,10 @@ void cli_error(const char *command, const char *fmt, ...) {
 }
 
 int cli_fail(const char *command, pl_status_t st) {
-    cli_error(command, "%s", pl_error_message()[0] ? pl_error_message() : pl_status_name(st));
+    const char *msg = pl_error_message()[0] ? pl_error_message() : pl_status_name(st);
+    /* The library names the limit; how to raise it depends on the front end. */
+    const bool limit = st == PL_ENOMEM && strstr(msg, "memory limit") != NULL;
+    cli_error(command, "%s%s", msg, limit ? " (see --max-memory)" : "");
     return st == PL_EINTERNAL ? CLI_FAILURE : CLI_USAGE;
 }
 

@@ -54,8 +54,7 @@ pl_status_t pl_mem_alloc(void **out, size_t bytes, const char *what) {
         char need[32], have[32];
         pl_mem_format_bytes((double)bytes, need, sizeof need);
         pl_mem_format_bytes((double)limit, have, sizeof have);
-        return pl_error(PL_ENOMEM, "%s needs %s, over the memory limit of %s (see --max-memory)",
-                        what, need, have);
+        return pl_error(PL_ENOMEM, "%s needs %s, over the memory limit of %s", what, need, have);
     }
     size_t rounded = (bytes + PL_MEM_ALIGN - 1) / PL_MEM_ALIGN * PL_MEM_ALIGN;
     void *p = aligned_alloc(PL_MEM_ALIGN, rounded);

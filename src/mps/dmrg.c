@@ -121,7 +121,7 @@ static pl_status_t check_memory(const pl_mpo_t *h, int chi) {
         pl_mem_format_bytes(avail > 0 ? avail : 0, have, sizeof have);
         return pl_error(PL_ENOMEM,
                         "DMRG of %d sites at bond dimension %d needs about %s, "
-                        "over the %s left under the memory limit (see --max-memory)",
+                        "over the %s left under the memory limit",
                         h->n, chi, need, have);
     }
     return PL_OK;

@@ -74,7 +74,7 @@ def test_bad_input():
         f = write(tmp, "big.qasm", HEADER + "qreg q[60];\nh q[0];\n")
         expect_error(["sim", f, "--obs", "Z0"], "memory limit")
         f = write(tmp, "mid.qasm", HEADER + "qreg q[20];\nh q[0];\n")
-        expect_error(["sim", f, "--obs", "Z0", "--max-memory", "1M"], "memory limit")
+        expect_error(["sim", f, "--obs", "Z0", "--max-memory", "1M"], "memory limit of 1.0 MB (see --max-memory)")
         f = write(tmp, "if.qasm", HEADER + "qreg q[1];\ncreg c[1];\nmeasure q -> c;\n"
                   "if (c == 1) x q[0];\n")
         expect_error(["sim", f, "--obs", "Z0"], "not supported")

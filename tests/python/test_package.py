@@ -155,3 +155,15 @@ def test_mutated_text_never_crashes_the_interpreter(tmp_path):
                        timeout=300)
     assert p.returncode == 0, f"probe (seed 12345) died: {p.returncode} {p.stderr[-2000:]}"
     assert int(p.stdout) > 100  # most mutations are errors, and they were raised as such
+
+
+def test_memory_limit_message_names_the_python_setting():
+    limit = pl.get_memory_limit()
+    try:
+        pl.set_memory_limit(1 << 20)
+        with pytest.raises(pl.OutOfMemoryError) as e:
+            pl.statevector(pl.Circuit(24))
+    finally:
+        pl.set_memory_limit(limit)
+    assert "(see plateau.set_memory_limit)" in str(e.value)
+    assert "--max-memory" not in str(e.value)

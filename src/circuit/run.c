@@ -2,6 +2,8 @@
  * once, bind each operation's angles (the one finiteness check), build its
  * matrix once and hand it to the simulator's trusted entry point. */
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "gates/gate_form.h"
 #include "plateau/circuit.h"
@@ -17,17 +19,101 @@ pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *ou
     return PL_OK;
 }
 
-/* Apply one operation. Trusted: the circuit checked its qubits (distinct, in
- * range) and matrix (unitary) when it was added, apply_ops checked the state's
- * size, and its angles are bound (finite). The gate matrix is built once here. */
-static void apply_op(const pl_op_t *op, const double *angles, pl_sv_t *sv) {
+/*
+ * Gate fusion. One-qubit gates are not applied at once: each qubit keeps the
+ * product of its pending 1-qubit gates (one memory pass instead of several),
+ * and a following uncontrolled 2-qubit gate absorbs the pending gates of its
+ * qubits into its 4x4 matrix. A 1-controlled gate (CX, CZ, CRX, ...) absorbs
+ * them too when the state is larger than the caches, where its dense 4x4 pass
+ * costs one memory pass like the separate ones it replaces; in cache the dense
+ * product would cost more arithmetic than it saves. Anything else flushes the
+ * pending gates of its qubits first. Results equal gate-by-gate application up
+ * to rounding (tests/test_circuit.c checks 1e-12).
+ */
+#define FUSE_DENSE_MIN_QUBITS 18
+
+typedef struct {
+    double complex u[4];
+    bool set;
+} pending_t;
+
+/* a ← b · a for 2x2 matrices (b applied after a). */
+static void mat2_after(double complex a[4], const double complex b[4]) {
+    const double complex r[4] = {b[0] * a[0] + b[1] * a[2], b[0] * a[1] + b[1] * a[3],
+                                 b[2] * a[0] + b[3] * a[2], b[2] * a[1] + b[3] * a[3]};
+    memcpy(a, r, sizeof r);
+}
+
+static void flush_qubit(pending_t *pend, int q, pl_sv_t *sv) {
+    if (!pend[q].set) return;
+    sv_apply_matrix_trusted(sv, &q, 0, 1, pend[q].u);
+    pend[q].set = false;
+}
+
+/* u (4x4, row index b0 + 2 b1 for qubits (q0, q1)) ← u · (P1 ⊗ P0), the
+ * pending gates of q0 (P0) and q1 (P1) applied first. */
+static void absorb_pending(double complex u[16], pending_t *pend, int q0, int q1) {
+    static const double complex id[4] = {1, 0, 0, 1};
+    const double complex *p0 = pend[q0].set ? pend[q0].u : id;
+    const double complex *p1 = pend[q1].set ? pend[q1].u : id;
+    double complex m[16], r[16];
+    for (int row = 0; row < 4; row++)
+        for (int col = 0; col < 4; col++)
+            m[row * 4 + col] = p0[(row & 1) * 2 + (col & 1)] * p1[(row >> 1) * 2 + (col >> 1)];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            double complex acc = 0;
+            for (int k = 0; k < 4; k++) acc += u[i * 4 + k] * m[k * 4 + j];
+            r[i * 4 + j] = acc;
+        }
+    memcpy(u, r, sizeof r);
+    pend[q0].set = pend[q1].set = false;
+}
+
+/* The 4x4 of a 1-controlled 2x2 gate t: control = bit 0, target = bit 1. */
+static void controlled_dense(const double complex t[4], double complex u[16]) {
+    memset(u, 0, 16 * sizeof *u);
+    u[0 * 4 + 0] = u[2 * 4 + 2] = 1; /* control 0: identity on the target */
+    u[1 * 4 + 1] = t[0], u[1 * 4 + 3] = t[1];
+    u[3 * 4 + 1] = t[2], u[3 * 4 + 3] = t[3];
+}
+
+/* Apply (or defer) one operation. Trusted: the circuit checked its qubits
+ * (distinct, in range) and matrix (unitary) when it was added, apply_ops
+ * checked the state's size, and its angles are bound (finite). */
+static void apply_op(const pl_op_t *op, const double *angles, pending_t *pend, pl_sv_t *sv) {
     if (op->gate == PL_GATE_PAULI_ROT) {
+        for (int j = 0; j < op->nqubits; j++) flush_qubit(pend, op->qubits[j], sv);
         sv_apply_pauli_rot_trusted(sv, op->pauli, angles[0]);
         return;
     }
     gates_form_t f;
     gates_form(op->gate, op->nqubits, angles, op->matrix, &f);
-    sv_apply_matrix_trusted(sv, op->qubits, f.ncontrols, f.ntargets, f.u);
+    const int *q = op->qubits;
+    if (f.ncontrols == 0 && f.ntargets == 1) {
+        if (!pend[q[0]].set) {
+            memcpy(pend[q[0]].u, f.u, sizeof pend[q[0]].u);
+            pend[q[0]].set = true;
+        } else {
+            mat2_after(pend[q[0]].u, f.u);
+        }
+        return;
+    }
+    if (f.ncontrols == 0 && f.ntargets == 2) {
+        absorb_pending(f.u, pend, q[0], q[1]);
+        sv_apply_matrix_trusted(sv, q, 0, 2, f.u);
+        return;
+    }
+    if (f.ncontrols == 1 && f.ntargets == 1 && (pend[q[0]].set || pend[q[1]].set) &&
+        pl_sv_qubits(sv) >= FUSE_DENSE_MIN_QUBITS) {
+        double complex u[16];
+        controlled_dense(f.u, u);
+        absorb_pending(u, pend, q[0], q[1]);
+        sv_apply_matrix_trusted(sv, q, 0, 2, u);
+        return;
+    }
+    for (int j = 0; j < op->nqubits; j++) flush_qubit(pend, q[j], sv);
+    sv_apply_matrix_trusted(sv, q, f.ncontrols, f.ntargets, f.u);
 }
 
 /* A shifted angle is the one value not checked when binding. */
@@ -54,22 +140,24 @@ static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t 
         return pl_error(PL_EINVAL, "operation range [%zu, %zu) outside [0, %zu)", first, last,
                         pl_circuit_size(c));
     PL_TRY(pl_circuit_check_params(c, theta));
-    for (size_t i = first; i < last; i++) {
+    pending_t pend[PL_SV_MAX_QUBITS];
+    for (int q = 0; q < pl_sv_qubits(sv); q++) pend[q].set = false;
+    pl_status_t st = PL_OK;
+    for (size_t i = first; i < last && st == PL_OK; i++) {
         pl_op_t op;
         double angles[4];
         pl_circuit_op(c, i, &op);
-        PL_TRY(pl_op_bind_angles(&op, theta, angles));
-        if (shift && shift->op == i) {
+        st = pl_op_bind_angles(&op, theta, angles);
+        if (st == PL_OK && shift && shift->op == i) {
             angles[shift->angle] += shift->delta;
-            pl_status_t st = check_shifted(&op, angles, shift->angle);
-            if (st != PL_OK) {
-                pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
-                return st;
-            }
+            st = check_shifted(&op, angles, shift->angle);
+            if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
         }
-        apply_op(&op, angles, sv);
+        if (st == PL_OK) apply_op(&op, angles, pend, sv);
     }
-    return PL_OK;
+    /* The state always holds every operation applied before a failure. */
+    for (int q = 0; q < pl_sv_qubits(sv); q++) flush_qubit(pend, q, sv);
+    return st;
 }
 
 pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, size_t first,

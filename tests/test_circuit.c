@@ -11,11 +11,13 @@
 
 #include <complex.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plateau/circuit.h"
 #include "plateau/core.h"
+#include "plateau/pauli.h"
 #include "plateau/sv.h"
 #include "testutil.h"
 
@@ -301,64 +303,128 @@ static void test_many_ops(void **state) {
  * pl_circuit_apply_range call, which flushes at its end) to 1e-12, on random
  * circuits of every gate kind, in cache (n = 6) and where controlled gates are
  * fused into dense ones (n = 18); and it does not depend on the thread count. */
-static void test_fused_equals_gate_by_gate(void **state) {
-    (void)state;
+/* A random circuit of ngates gates: 1-, 2- and 3-qubit named gates; with
+ * `wide`, also Pauli rotations of weight 2-4 and, twice, an MCX and a Pauli
+ * rotation on n−2 qubits (wider than a cache block when n > 15). */
+static pl_circuit_t *random_circuit(int n, int ngates, bool wide, uint64_t stream) {
     const char *one[] = {"h", "x", "s", "t", "sx", "rx", "ry", "rz", "p", "u3"};
     const char *two[] = {"cx", "cz", "cy", "crx", "cp", "cu3", "rxx", "ryy", "rzz", "swap", "ch"};
+    const char *three[] = {"ccx", "cswap"};
+    pl_rng_t rng;
+    pl_rng_seed(&rng, 2026, stream);
+    pl_circuit_t *c;
+    ASSERT_OK(pl_circuit_create(n, &c));
+    for (int g = 0; g < ngates; g++) {
+        const int kind = (int)pl_rng_below(&rng, wide ? 11 : 10);
+        int qs[PL_SV_MAX_QUBITS];
+        for (int j = 0; j < n; j++) qs[j] = j;
+        for (int j = 0; j < n; j++) { /* a random permutation: distinct qubits */
+            const int k = j + (int)pl_rng_below(&rng, (uint64_t)(n - j));
+            const int t = qs[j];
+            qs[j] = qs[k], qs[k] = t;
+        }
+        double angles[3] = {6.28 * pl_rng_uniform(&rng), 6.28 * pl_rng_uniform(&rng),
+                            6.28 * pl_rng_uniform(&rng)};
+        pl_gate_t gate;
+        if (wide && (g == ngates / 3 || g == 2 * ngates / 3)) {
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_MCX, qs, n - 2, NULL));
+            char text[512] = "";
+            for (int j = 0; j < n - 2; j++)
+                snprintf(text + strlen(text), sizeof text - strlen(text), "%c%d ", "XYZ"[j % 3],
+                         qs[j]);
+            pl_pauli_t *p;
+            ASSERT_OK(pl_pauli_parse(text, n, &p));
+            ASSERT_OK(pl_circuit_add_pauli_rot(c, p, pl_angle_const(angles[0])));
+            pl_pauli_destroy(p);
+        } else if (kind < 6) {
+            assert_true(pl_gate_lookup(one[pl_rng_below(&rng, 10)], &gate));
+            ASSERT_OK(pl_circuit_add(c, gate, qs, 1, angles));
+        } else if (kind < 9) {
+            assert_true(pl_gate_lookup(two[pl_rng_below(&rng, 11)], &gate));
+            ASSERT_OK(pl_circuit_add(c, gate, qs, 2, angles));
+        } else if (kind == 9) {
+            assert_true(pl_gate_lookup(three[pl_rng_below(&rng, 2)], &gate));
+            ASSERT_OK(pl_circuit_add(c, gate, qs, 3, angles));
+        } else {
+            char text[64] = "";
+            const int w = 2 + (int)pl_rng_below(&rng, 3);
+            for (int j = 0; j < w; j++)
+                snprintf(text + strlen(text), sizeof text - strlen(text), "%c%d ",
+                         "XYZ"[pl_rng_below(&rng, 3)], qs[j]);
+            pl_pauli_t *p;
+            ASSERT_OK(pl_pauli_parse(text, n, &p));
+            ASSERT_OK(pl_circuit_add_pauli_rot(c, p, pl_angle_const(angles[0])));
+            pl_pauli_destroy(p);
+        }
+    }
+    return c;
+}
+
+/* The whole circuit at once (fused, or cache-blocked above 13 qubits) equals
+ * gate-by-gate application to 1e-12, and 1 thread gives the same bits. */
+static void check_against_gate_by_gate(pl_circuit_t *c, const char *what) {
+    const int n = pl_circuit_qubits(c);
+    pl_sv_t *fused, *ref;
+    ASSERT_OK(pl_sv_create(n, &fused));
+    ASSERT_OK(pl_sv_create(n, &ref));
+    ASSERT_OK(pl_circuit_apply(c, NULL, fused));
+    for (size_t i = 0; i < pl_circuit_size(c); i++)
+        ASSERT_OK(pl_circuit_apply_range(c, NULL, i, i + 1, ref));
+    double err = 0.0;
+    for (size_t i = 0; i < pl_sv_dim(ref); i++) {
+        const double d = cabs(pl_sv_data(fused)[i] - pl_sv_data(ref)[i]);
+        err = d > err ? d : err;
+    }
+    if (!(err < 1e-12)) fail_msg("%s, n=%d (seed 2026): vs gate by gate %.3g", what, n, err);
+    const int threads = pl_threads_get();
+    ASSERT_OK(pl_threads_set(1));
+    pl_sv_t *one_thread;
+    ASSERT_OK(pl_sv_create(n, &one_thread));
+    ASSERT_OK(pl_circuit_apply(c, NULL, one_thread));
+    ASSERT_OK(pl_threads_set(threads));
+    assert_memory_equal(pl_sv_data(one_thread), pl_sv_data(fused),
+                        pl_sv_dim(fused) * sizeof(pl_complex));
+    pl_sv_destroy(one_thread);
+    pl_sv_destroy(fused);
+    pl_sv_destroy(ref);
+}
+
+static void test_fused_equals_gate_by_gate(void **state) {
+    (void)state;
     for (int n = 6; n <= 18; n += 12) {
-        pl_rng_t rng;
-        pl_rng_seed(&rng, 2026, (uint64_t)n);
-        pl_circuit_t *c;
-        ASSERT_OK(pl_circuit_create(n, &c));
-        for (int g = 0; g < 120; g++) {
-            const int kind = (int)pl_rng_below(&rng, 10);
-            int qs[4];
-            qs[0] = (int)pl_rng_below(&rng, (uint64_t)n);
-            do qs[1] = (int)pl_rng_below(&rng, (uint64_t)n);
-            while (qs[1] == qs[0]);
-            do qs[2] = (int)pl_rng_below(&rng, (uint64_t)n);
-            while (qs[2] == qs[0] || qs[2] == qs[1]);
-            double angles[3] = {6.28 * pl_rng_uniform(&rng), 6.28 * pl_rng_uniform(&rng),
-                                6.28 * pl_rng_uniform(&rng)};
-            pl_gate_t gate;
-            if (kind < 6) {
-                assert_true(pl_gate_lookup(one[pl_rng_below(&rng, 10)], &gate));
-                ASSERT_OK(pl_circuit_add(c, gate, qs, 1, angles));
-            } else if (kind < 9) {
-                assert_true(pl_gate_lookup(two[pl_rng_below(&rng, 11)], &gate));
-                ASSERT_OK(pl_circuit_add(c, gate, qs, 2, angles));
-            } else {
-                const char *three[] = {"ccx", "cswap"};
-                assert_true(pl_gate_lookup(three[pl_rng_below(&rng, 2)], &gate));
-                ASSERT_OK(pl_circuit_add(c, gate, qs, 3, angles));
-            }
-        }
-        pl_sv_t *fused, *ref;
-        ASSERT_OK(pl_sv_create(n, &fused));
-        ASSERT_OK(pl_sv_create(n, &ref));
-        ASSERT_OK(pl_circuit_apply(c, NULL, fused));
-        for (size_t i = 0; i < pl_circuit_size(c); i++)
-            ASSERT_OK(pl_circuit_apply_range(c, NULL, i, i + 1, ref));
-        double err = 0.0;
-        for (size_t i = 0; i < pl_sv_dim(ref); i++) {
-            const double d = cabs(pl_sv_data(fused)[i] - pl_sv_data(ref)[i]);
-            err = d > err ? d : err;
-        }
-        if (!(err < 1e-12)) fail_msg("n=%d (seed 2026): fused vs gate by gate %.3g", n, err);
-        /* The same bits on 1 thread. */
-        const int threads = pl_threads_get();
-        ASSERT_OK(pl_threads_set(1));
-        pl_sv_t *one_thread;
-        ASSERT_OK(pl_sv_create(n, &one_thread));
-        ASSERT_OK(pl_circuit_apply(c, NULL, one_thread));
-        ASSERT_OK(pl_threads_set(threads));
-        assert_memory_equal(pl_sv_data(one_thread), pl_sv_data(fused),
-                            pl_sv_dim(fused) * sizeof(pl_complex));
-        pl_sv_destroy(one_thread);
-        pl_sv_destroy(fused);
-        pl_sv_destroy(ref);
+        pl_circuit_t *c = random_circuit(n, 120, false, (uint64_t)n);
+        check_against_gate_by_gate(c, "fused");
         pl_circuit_destroy(c);
     }
+}
+
+/* Cache blocking (states over 13 qubits): gates regrouped into blocks, Pauli
+ * rotations inside them, gates wider than a block applied alone in order. */
+static void test_blocked_equals_gate_by_gate(void **state) {
+    (void)state;
+    for (int n = 14; n <= 17; n += 3) {
+        pl_circuit_t *c = random_circuit(n, 400, true, 100 + (uint64_t)n);
+        check_against_gate_by_gate(c, "blocked");
+        pl_circuit_destroy(c);
+    }
+    /* A layered circuit (RY, RZ on every qubit, a CZ chain), where blocks span
+     * several layers. */
+    const int n = 16;
+    pl_circuit_t *c;
+    ASSERT_OK(pl_circuit_create(n, &c));
+    for (int layer = 0; layer < 6; layer++) {
+        for (int q = 0; q < n; q++) {
+            const double a = 0.1 + 0.37 * (layer * n + q), b = 0.2 + 0.11 * (layer * n + q);
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_RY, &q, 1, &a));
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_RZ, &q, 1, &b));
+        }
+        for (int q = 0; q + 1 < n; q++) {
+            const int qs[2] = {q, q + 1};
+            ASSERT_OK(pl_circuit_add(c, PL_GATE_CZ, qs, 2, NULL));
+        }
+    }
+    check_against_gate_by_gate(c, "layered");
+    pl_circuit_destroy(c);
 }
 
 int main(void) {
@@ -374,6 +440,7 @@ int main(void) {
         cmocka_unit_test(test_measurements),
         cmocka_unit_test(test_many_ops),
         cmocka_unit_test(test_fused_equals_gate_by_gate),
+        cmocka_unit_test(test_blocked_equals_gate_by_gate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,11 +3,14 @@
  * matrix once and hand it to the simulator's trusted entry point. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gates/gate_form.h"
 #include "plateau/circuit.h"
 #include "sv/apply_trusted.h"
+#include "sv/block.h"
 
 pl_status_t pl_op_bind_angles(const pl_op_t *op, const double *theta, double *out) {
     for (int k = 0; k < op->nangles; k++) {
@@ -131,6 +134,147 @@ typedef struct {
     double delta;
 } angle_shift_t;
 
+/* Bind operation i's angles into op/angles, with the shift if it names i. */
+static pl_status_t bind_op(const pl_circuit_t *c, const double *theta, size_t i,
+                           const angle_shift_t *shift, pl_op_t *op, double angles[4]) {
+    pl_circuit_op(c, i, op);
+    PL_TRY(pl_op_bind_angles(op, theta, angles));
+    if (shift && shift->op == i) {
+        angles[shift->angle] += shift->delta;
+        pl_status_t st = check_shifted(op, angles, shift->angle);
+        if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op->gate)->name);
+        return st;
+    }
+    return PL_OK;
+}
+
+/* States of up to SV_BLOCK_QUBITS qubits sit in the cache: gates one by one,
+ * with the 1-qubit fusion above. */
+static pl_status_t apply_ops_fused(const pl_circuit_t *c, const double *theta, size_t first,
+                                   size_t last, const angle_shift_t *shift, pl_sv_t *sv) {
+    pending_t pend[PL_SV_MAX_QUBITS];
+    for (int q = 0; q < pl_sv_qubits(sv); q++) pend[q].set = false;
+    pl_status_t st = PL_OK;
+    for (size_t i = first; i < last && st == PL_OK; i++) {
+        pl_op_t op;
+        double angles[4];
+        st = bind_op(c, theta, i, shift, &op, angles);
+        if (st == PL_OK) apply_op(&op, angles, pend, sv);
+    }
+    /* The state always holds every operation applied before a failure. */
+    for (int q = 0; q < pl_sv_qubits(sv); q++) flush_qubit(pend, q, sv);
+    return st;
+}
+
+/*
+ * Cache blocking for larger states. Operations are collected in a window and
+ * split into blocks of gates on at most SV_BLOCK_GATE_QUBITS qubits; each block is
+ * applied chunk by chunk in the cache (sv/block.h), one memory pass for the
+ * whole block. A block is formed greedily in circuit order: an operation joins
+ * it when its qubits fit and no earlier operation left out of the block acts
+ * on them (it then commutes with everything it overtakes). The left-out
+ * operations form the next blocks. Inside a block, consecutive 1-qubit gates
+ * on a qubit are multiplied into one.
+ */
+#define WINDOW_OPS 1024
+
+typedef struct {
+    sv_block_op_t *ops;   /* the window, global qubit numbers */
+    sv_block_op_t *block; /* the block being formed, local qubit numbers */
+    size_t n;
+    sv_block_scratch_t scratch;
+} window_t;
+
+static bool is_plain_1q(const sv_block_op_t *op) {
+    return op->kind == SV_BLOCK_MATRIX && op->t1 < 0 && op->cmask == 0;
+}
+
+/* Append op to the block, multiplying it into the previous gate on its qubit
+ * when both are uncontrolled 1-qubit gates. last[q]: the block's latest gate
+ * on local qubit q, or −1. */
+static void block_append(sv_block_op_t *block, size_t *nb, int *last, sv_block_op_t op,
+                         const sv_block_layout_t *lay) {
+    sv_block_op_localize(&op, lay);
+    if (is_plain_1q(&op) && last[op.t0] >= 0 && is_plain_1q(&block[last[op.t0]])) {
+        mat2_after(block[last[op.t0]].u, op.u);
+        return;
+    }
+    block[*nb] = op;
+    for (uint64_t m = sv_block_op_mask(&op); m; m &= m - 1) last[__builtin_ctzll(m)] = (int)*nb;
+    (*nb)++;
+}
+
+/* Apply every operation of the window, block by block. */
+static void window_flush(window_t *w, pl_sv_t *sv) {
+    const uint64_t all = (UINT64_C(1) << pl_sv_qubits(sv)) - 1;
+    size_t n = w->n;
+    while (n > 0) {
+        /* Select this block's operations; the rest move to the front of the window. */
+        uint64_t used = 0, blocked = 0;
+        size_t nrest = 0, count = 0;
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t m = sv_block_op_mask(&w->ops[i]);
+            if (!(m & blocked) && __builtin_popcountll(used | m) <= SV_BLOCK_GATE_QUBITS &&
+                blocked != all) {
+                used |= m;
+                w->block[count++] = w->ops[i]; /* global numbers for now */
+            } else {
+                blocked |= m;
+                w->ops[nrest++] = w->ops[i];
+            }
+        }
+        if (count == 1) {
+            sv_block_op_apply(sv, &w->block[0]); /* a lone gate needs no chunks */
+        } else {
+            sv_block_layout_t lay;
+            sv_block_layout(used, pl_sv_qubits(sv), &lay);
+            int last[SV_BLOCK_QUBITS];
+            for (int q = 0; q < SV_BLOCK_QUBITS; q++) last[q] = -1;
+            size_t nb = 0;
+            for (size_t k = 0; k < count; k++) block_append(w->block, &nb, last, w->block[k], &lay);
+            sv_apply_block_trusted(sv, &lay, w->block, nb, &w->scratch);
+        }
+        n = nrest;
+    }
+    w->n = 0;
+}
+
+static pl_status_t apply_ops_blocked(const pl_circuit_t *c, const double *theta, size_t first,
+                                     size_t last, const angle_shift_t *shift, pl_sv_t *sv) {
+    window_t w = {0};
+    w.ops = malloc(WINDOW_OPS * sizeof *w.ops);
+    w.block = malloc(WINDOW_OPS * sizeof *w.block);
+    pl_status_t st = w.ops && w.block ? sv_block_scratch_init(&w.scratch)
+                                      : pl_error_nomem("the circuit's gate window");
+    for (size_t i = first; i < last && st == PL_OK; i++) {
+        pl_op_t op;
+        double angles[4];
+        st = bind_op(c, theta, i, shift, &op, angles);
+        if (st != PL_OK) break;
+        sv_block_op_t *b = &w.ops[w.n];
+        if (op.gate == PL_GATE_PAULI_ROT) {
+            sv_block_op_pauli_rot(b, op.pauli, angles[0]);
+        } else {
+            gates_form_t f;
+            gates_form(op.gate, op.nqubits, angles, op.matrix, &f);
+            sv_block_op_matrix(b, op.qubits, f.ncontrols, f.ntargets, f.u);
+        }
+        if (__builtin_popcountll(sv_block_op_mask(b)) > SV_BLOCK_GATE_QUBITS) {
+            const sv_block_op_t wide = *b; /* too wide for a block: alone, in order */
+            window_flush(&w, sv);
+            sv_block_op_apply(sv, &wide);
+        } else if (++w.n == WINDOW_OPS) {
+            window_flush(&w, sv);
+        }
+    }
+    /* The state always holds every operation applied before a failure. */
+    if (w.scratch.bufs) window_flush(&w, sv);
+    sv_block_scratch_free(&w.scratch);
+    free(w.ops);
+    free(w.block);
+    return st;
+}
+
 static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t first, size_t last,
                              const angle_shift_t *shift, pl_sv_t *sv) {
     if (pl_circuit_qubits(c) != pl_sv_qubits(sv))
@@ -140,24 +284,9 @@ static pl_status_t apply_ops(const pl_circuit_t *c, const double *theta, size_t 
         return pl_error(PL_EINVAL, "operation range [%zu, %zu) outside [0, %zu)", first, last,
                         pl_circuit_size(c));
     PL_TRY(pl_circuit_check_params(c, theta));
-    pending_t pend[PL_SV_MAX_QUBITS];
-    for (int q = 0; q < pl_sv_qubits(sv); q++) pend[q].set = false;
-    pl_status_t st = PL_OK;
-    for (size_t i = first; i < last && st == PL_OK; i++) {
-        pl_op_t op;
-        double angles[4];
-        pl_circuit_op(c, i, &op);
-        st = pl_op_bind_angles(&op, theta, angles);
-        if (st == PL_OK && shift && shift->op == i) {
-            angles[shift->angle] += shift->delta;
-            st = check_shifted(&op, angles, shift->angle);
-            if (st != PL_OK) pl_error_prefix("operation %zu (%s)", i, pl_gate_info(op.gate)->name);
-        }
-        if (st == PL_OK) apply_op(&op, angles, pend, sv);
-    }
-    /* The state always holds every operation applied before a failure. */
-    for (int q = 0; q < pl_sv_qubits(sv); q++) flush_qubit(pend, q, sv);
-    return st;
+    if (pl_sv_qubits(sv) <= SV_BLOCK_QUBITS)
+        return apply_ops_fused(c, theta, first, last, shift, sv);
+    return apply_ops_blocked(c, theta, first, last, shift, sv);
 }
 
 pl_status_t pl_circuit_apply_range(const pl_circuit_t *c, const double *theta, size_t first,

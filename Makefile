@@ -7,7 +7,7 @@ CMAKE_ARGS ?=
 VENV       ?= .venv
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build venv python install test test-python check-deps format format-check test-sanitize build-clang ci demo bench clean
+.PHONY: all deps build venv python install test test-python check-deps format format-check test-sanitize build-clang ci demo bench bench-peers clean
 
 all: build
 
@@ -77,6 +77,13 @@ demo: build
 
 bench: build python
 	@./bench/run.sh $(BUILD)
+
+# The peers bench/peers/run.py measures plateau against (qulacs, Qiskit Aer,
+# PennyLane-Lightning, TeNPy, quimb, pauli-prop), pinned, into the project's venv;
+# then `make bench` runs bench/peers/run.py too.
+bench-peers: python
+	@$(VENV)/bin/pip install -q -r bench/peers/requirements-peers.txt
+	@$(VENV)/bin/python bench/peers/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-clang

@@ -13,3 +13,9 @@ if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import plateau" 2>/dev/nu
   echo "== bench_python"
   "$venv/bin/python" bench/bench_python.py "$build"
 fi
+# plateau against its peers, side by side (`make bench-peers` installs them; a peer
+# that is missing is reported by name).
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import plateau" 2>/dev/null; then
+  echo "== bench/peers/run.py"
+  "$venv/bin/python" bench/peers/run.py "$build"
+fi

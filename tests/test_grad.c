@@ -129,6 +129,43 @@ static void test_random_circuits(void **state) {
     }
 }
 
+/* Above 13 qubits the backward sweep runs in cache blocks: random circuits
+ * mixing gates that fit a block with wider ones (Pauli rotations over most
+ * qubits), and Pauli rotations of weight 2-3 inside blocks. The adjoint
+ * gradient against parameter shift (an independent method) and finite
+ * differences; 1 thread gives the same bits as 2. */
+static void test_blocked_sweep(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 2);
+    for (int trial = 0; trial < 2; trial++) {
+        const int n = 14 + trial, np = 12;
+        pl_circuit_t *c = random_circuit(&rng, n, np, 40);
+        for (int g = 0; g < 6; g++) {
+            int q[3];
+            test_random_qubits(&rng, n, 3, q);
+            pl_pauli_t *p;
+            ASSERT_OK(pl_pauli_create(n, &p));
+            for (int k = 0; k < 2 + g % 2; k++) pl_pauli_set(p, q[k], (pl_pauli_op_t)(1 + g % 3));
+            ASSERT_OK(pl_circuit_add_pauli_rot(c, p, random_angle(&rng, np)));
+            pl_pauli_destroy(p);
+        }
+        pl_pauli_sum_t *h = test_random_observable(&rng, n, 5, 0.5);
+        double theta[16];
+        random_theta(&rng, theta, pl_circuit_num_params(c));
+        check_methods(c, h, NULL, theta, trial);
+        const int threads = pl_threads_get();
+        double g2[64], g1[64], e2, e1;
+        ASSERT_OK(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &e2, g2));
+        ASSERT_OK(pl_threads_set(1));
+        ASSERT_OK(pl_grad(c, theta, h, NULL, PL_GRAD_ADJOINT, &e1, g1));
+        ASSERT_OK(pl_threads_set(threads));
+        assert_memory_equal(g1, g2, (size_t)pl_circuit_num_params(c) * sizeof *g1);
+        pl_pauli_sum_destroy(h);
+        pl_circuit_destroy(c);
+    }
+}
+
 /* Every ansatz family, random θ, a local and a global observable. */
 static void test_ansatz_circuits(void **state) {
     (void)state;
@@ -324,9 +361,10 @@ static void test_batch_loss(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_circuits), cmocka_unit_test(test_ansatz_circuits),
-        cmocka_unit_test(test_initial_state),   cmocka_unit_test(test_closed_form),
-        cmocka_unit_test(test_errors),          cmocka_unit_test(test_batch_loss),
+        cmocka_unit_test(test_random_circuits), cmocka_unit_test(test_blocked_sweep),
+        cmocka_unit_test(test_ansatz_circuits), cmocka_unit_test(test_initial_state),
+        cmocka_unit_test(test_closed_form),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_batch_loss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,23 +167,42 @@ static pl_status_t apply_ops_fused(const pl_circuit_t *c, const double *theta, s
 }
 
 /*
- * Cache blocking for larger states. Operations are collected in a window and
- * split into blocks of gates on at most SV_BLOCK_GATE_QUBITS qubits; each block is
- * applied chunk by chunk in the cache (sv/block.h), one memory pass for the
- * whole block. A block is formed greedily in circuit order: an operation joins
- * it when its qubits fit and no earlier operation left out of the block acts
- * on them (it then commutes with everything it overtakes). The left-out
- * operations form the next blocks. Inside a block, consecutive 1-qubit gates
- * on a qubit are multiplied into one.
+ * Cache blocking for larger states. Operations are collected in a window,
+ * split into blocks of gates on at most SV_BLOCK_GATE_QUBITS qubits
+ * (sv_block_plan) and each block is applied chunk by chunk in the cache
+ * (sv/block.h): one memory pass for the whole block. Inside a block,
+ * consecutive 1-qubit gates on a qubit are multiplied into one.
  */
 #define WINDOW_OPS 1024
 
 typedef struct {
     sv_block_op_t *ops;   /* the window, global qubit numbers */
     sv_block_op_t *block; /* the block being formed, local qubit numbers */
+    uint64_t *masks;
+    size_t *order, *ends, *pending;
     size_t n;
     sv_block_scratch_t scratch;
 } window_t;
+
+static pl_status_t window_init(window_t *w) {
+    w->ops = malloc(WINDOW_OPS * sizeof *w->ops);
+    w->block = malloc(WINDOW_OPS * sizeof *w->block);
+    w->masks = malloc(WINDOW_OPS * sizeof *w->masks);
+    w->order = malloc(3 * WINDOW_OPS * sizeof *w->order);
+    if (!w->ops || !w->block || !w->masks || !w->order)
+        return pl_error_nomem("the circuit's gate window");
+    w->ends = w->order + WINDOW_OPS;
+    w->pending = w->ends + WINDOW_OPS;
+    return sv_block_scratch_init(&w->scratch);
+}
+
+static void window_free(window_t *w) {
+    sv_block_scratch_free(&w->scratch);
+    free(w->ops);
+    free(w->block);
+    free(w->masks);
+    free(w->order);
+}
 
 static bool is_plain_1q(const sv_block_op_t *op) {
     return op->kind == SV_BLOCK_MATRIX && op->t1 < 0 && op->cmask == 0;
@@ -206,35 +225,24 @@ static void block_append(sv_block_op_t *block, size_t *nb, int *last, sv_block_o
 
 /* Apply every operation of the window, block by block. */
 static void window_flush(window_t *w, pl_sv_t *sv) {
-    const uint64_t all = (UINT64_C(1) << pl_sv_qubits(sv)) - 1;
-    size_t n = w->n;
-    while (n > 0) {
-        /* Select this block's operations; the rest move to the front of the window. */
-        uint64_t used = 0, blocked = 0;
-        size_t nrest = 0, count = 0;
-        for (size_t i = 0; i < n; i++) {
-            const uint64_t m = sv_block_op_mask(&w->ops[i]);
-            if (!(m & blocked) && __builtin_popcountll(used | m) <= SV_BLOCK_GATE_QUBITS &&
-                blocked != all) {
-                used |= m;
-                w->block[count++] = w->ops[i]; /* global numbers for now */
-            } else {
-                blocked |= m;
-                w->ops[nrest++] = w->ops[i];
-            }
-        }
+    for (size_t i = 0; i < w->n; i++) w->masks[i] = sv_block_op_mask(&w->ops[i]);
+    const size_t nblocks =
+        sv_block_plan(w->masks, w->n, pl_sv_qubits(sv), w->order, w->ends, w->pending);
+    for (size_t b = 0, start = 0; b < nblocks; start = w->ends[b++]) {
+        const size_t *idx = w->order + start, count = w->ends[b] - start;
         if (count == 1) {
-            sv_block_op_apply(sv, &w->block[0]); /* a lone gate needs no chunks */
-        } else {
-            sv_block_layout_t lay;
-            sv_block_layout(used, pl_sv_qubits(sv), &lay);
-            int last[SV_BLOCK_QUBITS];
-            for (int q = 0; q < SV_BLOCK_QUBITS; q++) last[q] = -1;
-            size_t nb = 0;
-            for (size_t k = 0; k < count; k++) block_append(w->block, &nb, last, w->block[k], &lay);
-            sv_apply_block_trusted(sv, &lay, w->block, nb, &w->scratch);
+            sv_block_op_apply(sv, &w->ops[idx[0]]); /* a lone gate needs no chunks */
+            continue;
         }
-        n = nrest;
+        uint64_t used = 0;
+        for (size_t k = 0; k < count; k++) used |= w->masks[idx[k]];
+        sv_block_layout_t lay;
+        sv_block_layout(used, pl_sv_qubits(sv), &lay);
+        int last[SV_BLOCK_QUBITS];
+        for (int q = 0; q < SV_BLOCK_QUBITS; q++) last[q] = -1;
+        size_t nb = 0;
+        for (size_t k = 0; k < count; k++) block_append(w->block, &nb, last, w->ops[idx[k]], &lay);
+        sv_apply_block_trusted(sv, &lay, w->block, nb, &w->scratch);
     }
     w->n = 0;
 }
@@ -242,10 +250,7 @@ static void window_flush(window_t *w, pl_sv_t *sv) {
 static pl_status_t apply_ops_blocked(const pl_circuit_t *c, const double *theta, size_t first,
                                      size_t last, const angle_shift_t *shift, pl_sv_t *sv) {
     window_t w = {0};
-    w.ops = malloc(WINDOW_OPS * sizeof *w.ops);
-    w.block = malloc(WINDOW_OPS * sizeof *w.block);
-    pl_status_t st = w.ops && w.block ? sv_block_scratch_init(&w.scratch)
-                                      : pl_error_nomem("the circuit's gate window");
+    pl_status_t st = window_init(&w);
     for (size_t i = first; i < last && st == PL_OK; i++) {
         pl_op_t op;
         double angles[4];
@@ -269,9 +274,7 @@ static pl_status_t apply_ops_blocked(const pl_circuit_t *c, const double *theta,
     }
     /* The state always holds every operation applied before a failure. */
     if (w.scratch.bufs) window_flush(&w, sv);
-    sv_block_scratch_free(&w.scratch);
-    free(w.ops);
-    free(w.block);
+    window_free(&w);
     return st;
 }
 

@@ -11,6 +11,9 @@
 
 #define LEN ((size_t)1 << SV_BLOCK_QUBITS)
 #define LANES ((size_t)1 << SV_BLOCK_LANE_BITS)
+/* Per thread: split buffers for two states (ψ and λ of adjoint
+ * differentiation), then a staging area of LEN complex numbers. */
+#define SCRATCH_DOUBLES (6 * LEN)
 
 /* Spread the low bits of x over the set bits of mask (x's bit k goes to the
  * k-th set bit of mask). */
@@ -63,8 +66,33 @@ void sv_block_op_apply(pl_sv_t *sv, const sv_block_op_t *op) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* Layout                                                                  */
+/* Planning and layout                                                     */
 /* ---------------------------------------------------------------------- */
+
+size_t sv_block_plan(const uint64_t *masks, size_t n, int nqubits, size_t *order, size_t *ends,
+                     size_t *pending) {
+    const uint64_t all = (UINT64_C(1) << nqubits) - 1;
+    for (size_t i = 0; i < n; i++) pending[i] = i;
+    size_t npending = n, nordered = 0, nblocks = 0;
+    while (npending > 0) {
+        uint64_t used = 0, blocked = 0;
+        size_t nrest = 0;
+        for (size_t j = 0; j < npending; j++) {
+            const uint64_t m = masks[pending[j]];
+            if (!(m & blocked) && blocked != all &&
+                __builtin_popcountll(used | m) <= SV_BLOCK_GATE_QUBITS) {
+                used |= m;
+                order[nordered++] = pending[j];
+            } else {
+                blocked |= m;
+                pending[nrest++] = pending[j];
+            }
+        }
+        ends[nblocks++] = nordered;
+        npending = nrest;
+    }
+    return nblocks;
+}
 
 void sv_block_layout(uint64_t used, int n, sv_block_layout_t *out) {
     uint64_t spect = 0, qmask = used;
@@ -277,7 +305,7 @@ pl_status_t sv_block_scratch_init(sv_block_scratch_t *s) {
     s->nthreads = omp_get_max_threads();
     s->run_offset = malloc(LEN * sizeof *s->run_offset);
     s->offset = malloc((LEN / LANES) * sizeof *s->offset);
-    s->bufs = aligned_alloc(64, (size_t)s->nthreads * 4 * LEN * sizeof *s->bufs);
+    s->bufs = aligned_alloc(64, (size_t)s->nthreads * SCRATCH_DOUBLES * sizeof *s->bufs);
     if (!s->run_offset || !s->offset || !s->bufs) {
         sv_block_scratch_free(s);
         return pl_error_nomem("cache-blocking buffers");
@@ -391,28 +419,216 @@ static void split_to_stage(const double *restrict re, const double *restrict im,
     }
 }
 
+/* The gather tables of one block, shared by its chunks. */
+typedef struct {
+    uint32_t lane[LANES];
+    permute_form_t form;
+    size_t run, nruns;
+    uint64_t rest;
+    long long nchunks;
+    const uint64_t *run_offset;
+    const uint32_t *offset;
+} chunk_map_t;
+
+static chunk_map_t chunk_map(const pl_sv_t *sv, const sv_block_layout_t *lay,
+                             sv_block_scratch_t *s) {
+    chunk_map_t m;
+    const int low = fill_tables(lay, s, m.lane);
+    m.form = permute_form(s->offset, m.lane);
+    m.run = (size_t)1 << low;
+    m.nruns = LEN >> low;
+    m.rest = (sv->dim - 1) & ~lay->qmask;
+    m.nchunks = (long long)(sv->dim >> SV_BLOCK_QUBITS);
+    m.run_offset = s->run_offset;
+    m.offset = s->offset;
+    return m;
+}
+
+/* Chunk c of amp into the split buffer (re, im), through stage. */
+static void chunk_load(const chunk_map_t *m, const double complex *amp, long long c,
+                       double complex *stage, double *re, double *im) {
+    const double complex *base = amp + deposit((uint64_t)c, m->rest);
+    for (size_t r = 0; r < m->nruns; r++)
+        memcpy(stage + r * m->run, base + m->run_offset[r], m->run * sizeof *stage);
+    stage_to_split(stage, re, im, m->offset, m->lane, m->form);
+}
+
+static void chunk_store(const chunk_map_t *m, double complex *amp, long long c,
+                        double complex *stage, const double *re, const double *im) {
+    double complex *base = amp + deposit((uint64_t)c, m->rest);
+    split_to_stage(re, im, stage, m->offset, m->lane, m->form);
+    for (size_t r = 0; r < m->nruns; r++)
+        memcpy(base + m->run_offset[r], stage + r * m->run, m->run * sizeof *stage);
+}
+
+/* Thread t's split buffers: (re, im) pairs for `pairs` states, then the stage. */
+static double *thread_buffers(const sv_block_scratch_t *s) {
+    return s->bufs + (size_t)omp_get_thread_num() * SCRATCH_DOUBLES;
+}
+
 void sv_apply_block_trusted(pl_sv_t *sv, const sv_block_layout_t *lay, const sv_block_op_t *ops,
                             size_t nops, sv_block_scratch_t *s) {
-    uint32_t lane[LANES];
-    const int low = fill_tables(lay, s, lane);
-    const permute_form_t form = permute_form(s->offset, lane);
-    const size_t run = (size_t)1 << low, nruns = LEN >> low;
-    const uint64_t rest = (sv->dim - 1) & ~lay->qmask;
-    const long long nchunks = (long long)(sv->dim >> SV_BLOCK_QUBITS);
-    const uint64_t *run_offset = s->run_offset;
-    const uint32_t *offset = s->offset;
-
+    const chunk_map_t m = chunk_map(sv, lay, s);
 #pragma omp parallel for schedule(static) num_threads(s->nthreads)
-    for (long long c = 0; c < nchunks; c++) {
-        double *re = s->bufs + (size_t)omp_get_thread_num() * 4 * LEN, *im = re + LEN;
-        double complex *stage = (double complex *)(im + LEN);
-        double complex *base = sv->amp + deposit((uint64_t)c, rest);
-        for (size_t r = 0; r < nruns; r++)
-            memcpy(stage + r * run, base + run_offset[r], run * sizeof *stage);
-        stage_to_split(stage, re, im, offset, lane, form);
+    for (long long c = 0; c < m.nchunks; c++) {
+        double *re = thread_buffers(s), *im = re + LEN;
+        double complex *stage = (double complex *)(im + 3 * LEN);
+        chunk_load(&m, sv->amp, c, stage, re, im);
         for (size_t k = 0; k < nops; k++) chunk_apply(re, im, &ops[k]);
-        split_to_stage(re, im, stage, offset, lane, form);
-        for (size_t r = 0; r < nruns; r++)
-            memcpy(base + run_offset[r], stage + r * run, run * sizeof *stage);
+        chunk_store(&m, sv->amp, c, stage, re, im);
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Adjoint differentiation                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* acc += Σ_l conj(λ_l)·(Kψ)_l over the d = 2 or 4 stretches of one gate
+ * application (λ and ψ at offsets o[0..d−1]), K as (re, im) pairs, in LANES
+ * accumulators: a fixed summation order the compiler can vectorise. */
+static inline void dot_1q(const double *restrict lre, const double *restrict lim,
+                          const double *restrict pre, const double *restrict pim, const size_t o[2],
+                          size_t n, const double k[8], double accr[LANES], double acci[LANES]) {
+    const double *lxr = lre + o[0], *lxi = lim + o[0], *lyr = lre + o[1], *lyi = lim + o[1];
+    const double *xr = pre + o[0], *xi = pim + o[0], *yr = pre + o[1], *yi = pim + o[1];
+    for (size_t b = 0; b < n; b += LANES)
+        for (size_t l = 0; l < LANES; l++) {
+            const size_t j = b + l;
+            const double ar = k[0] * xr[j] - k[1] * xi[j] + k[2] * yr[j] - k[3] * yi[j];
+            const double ai = k[0] * xi[j] + k[1] * xr[j] + k[2] * yi[j] + k[3] * yr[j];
+            const double br = k[4] * xr[j] - k[5] * xi[j] + k[6] * yr[j] - k[7] * yi[j];
+            const double bi = k[4] * xi[j] + k[5] * xr[j] + k[6] * yi[j] + k[7] * yr[j];
+            accr[l] += lxr[j] * ar + lxi[j] * ai + lyr[j] * br + lyi[j] * bi;
+            acci[l] += lxr[j] * ai - lxi[j] * ar + lyr[j] * bi - lyi[j] * br;
+        }
+}
+
+static inline void dot_2q(const double *restrict lre, const double *restrict lim,
+                          const double *restrict pre, const double *restrict pim, const size_t o[4],
+                          size_t n, const double kr[16], const double ki[16], double accr[LANES],
+                          double acci[LANES]) {
+    for (size_t b = 0; b < n; b += LANES)
+        for (size_t l = 0; l < LANES; l++) {
+            const size_t j = b + l;
+            const double xr[4] = {pre[o[0] + j], pre[o[1] + j], pre[o[2] + j], pre[o[3] + j]};
+            const double xi[4] = {pim[o[0] + j], pim[o[1] + j], pim[o[2] + j], pim[o[3] + j]};
+            double sr = 0.0, si = 0.0;
+            for (int r = 0; r < 4; r++) {
+                double vr = 0.0, vi = 0.0;
+                for (int c = 0; c < 4; c++) {
+                    vr += kr[4 * r + c] * xr[c] - ki[4 * r + c] * xi[c];
+                    vi += kr[4 * r + c] * xi[c] + ki[4 * r + c] * xr[c];
+                }
+                sr += lre[o[r] + j] * vr + lim[o[r] + j] * vi;
+                si += lre[o[r] + j] * vi - lim[o[r] + j] * vr;
+            }
+            accr[l] += sr;
+            acci[l] += si;
+        }
+}
+
+/* conj(λ_l)·c·ψ_l summed into acc (the Pauli string's pairs). */
+static inline void dot_scaled(const double *restrict lr, const double *restrict li,
+                              const double *restrict pr, const double *restrict pi, size_t n,
+                              double complex c, double accr[LANES], double acci[LANES]) {
+    const double cr = creal(c), ci = cimag(c);
+    for (size_t b = 0; b < n; b += LANES)
+        for (size_t l = 0; l < LANES; l++) {
+            const size_t j = b + l;
+            const double vr = cr * pr[j] - ci * pi[j], vi = cr * pi[j] + ci * pr[j];
+            accr[l] += lr[j] * vr + li[j] * vi;
+            acci[l] += lr[j] * vi - li[j] * vr;
+        }
+}
+
+static double complex lanes_sum(const double accr[LANES], const double acci[LANES]) {
+    double complex sum = 0;
+    for (size_t l = 0; l < LANES; l++) sum += CMPLX(accr[l], acci[l]);
+    return sum;
+}
+
+/* ⟨λ|K|ψ⟩ over the chunk for a matrix gate's target(s): K shaped as op->u. */
+static double complex chunk_dot_matrix(const double *lre, const double *lim, const double *pre,
+                                       const double *pim, const sv_block_op_t *op,
+                                       const double complex *k) {
+    const bool two = op->t1 >= 0;
+    const size_t s0 = (size_t)1 << op->t0, s1 = two ? (size_t)1 << op->t1 : 0;
+    const stretches_t st = stretches_of(op->cmask | s0 | s1);
+    double kr[16], ki[16], k2[8];
+    for (int e = 0; e < (two ? 16 : 4); e++) kr[e] = creal(k[e]), ki[e] = cimag(k[e]);
+    for (int e = 0; e < 4; e++) k2[2 * e] = kr[e], k2[2 * e + 1] = ki[e];
+    double accr[LANES] = {0}, acci[LANES] = {0};
+    for (size_t q = 0; q < st.count; q++) {
+        const size_t i = stretch_base(&st, q) | op->cmask;
+        const size_t o[4] = {i, i + s0, i + s1, i + s0 + s1};
+        if (two)
+            dot_2q(lre, lim, pre, pim, o, st.len, kr, ki, accr, acci);
+        else
+            dot_1q(lre, lim, pre, pim, o, st.len, k2, accr, acci);
+    }
+    return lanes_sum(accr, acci);
+}
+
+/* ⟨λ|P|ψ⟩ over the chunk for a Pauli rotation's string. */
+static double complex chunk_dot_pauli(const double *lre, const double *lim, const double *pre,
+                                      const double *pim, const sv_block_op_t *op) {
+    static const double complex i_pow[4] = {1, I, -1, -I};
+    const double complex iny = i_pow[op->ny & 3];
+    const uint64_t top = op->xm ? UINT64_C(1) << (63 - __builtin_clzll(op->xm)) : 0;
+    const uint64_t free_bits = (op->xm | op->zm) & ~top;
+    const stretches_t st = stretches_of(op->xm | op->zm);
+    double accr[LANES] = {0}, acci[LANES] = {0};
+    for (size_t q = 0; q < st.count; q++)
+        for (uint64_t z = 0; z < ((uint64_t)1 << (st.npos - (top != 0))); z++) {
+            const size_t i = stretch_base(&st, q) | deposit(z, free_bits), j = i ^ op->xm;
+            const double complex ci = (__builtin_popcountll(j & op->zm) & 1) ? -iny : iny;
+            dot_scaled(lre + i, lim + i, pre + j, pim + j, st.len, ci, accr, acci);
+            if (!top) continue;
+            const double complex cj = (__builtin_popcountll(i & op->zm) & 1) ? -iny : iny;
+            dot_scaled(lre + j, lim + j, pre + i, pim + i, st.len, cj, accr, acci);
+        }
+    return lanes_sum(accr, acci);
+}
+
+/* Chunks are summed in a fixed number of groups of consecutive chunks, each
+ * group on one thread in chunk order, the groups in order after: sums that do
+ * not depend on the thread count. */
+#define ADJ_GROUPS 64
+
+pl_status_t sv_adjoint_block_trusted(pl_sv_t *psi, pl_sv_t *lam, const sv_block_layout_t *lay,
+                                     const sv_block_adj_t *steps, size_t nsteps,
+                                     sv_block_scratch_t *s, double complex *out) {
+    size_t nout = 0;
+    for (size_t k = 0; k < nsteps; k++) nout += (size_t)steps[k].nk;
+    const chunk_map_t m = chunk_map(psi, lay, s);
+    const long long ngroups = m.nchunks < ADJ_GROUPS ? m.nchunks : ADJ_GROUPS;
+    double complex *partial = calloc((size_t)ngroups * (nout ? nout : 1), sizeof *partial);
+    if (!partial) return pl_error_nomem("adjoint partial sums");
+#pragma omp parallel for schedule(static) num_threads(s->nthreads)
+    for (long long g = 0; g < ngroups; g++) {
+        double *pre = thread_buffers(s), *pim = pre + LEN, *lre = pim + LEN, *lim = lre + LEN;
+        double complex *stage = (double complex *)(lim + LEN), *acc = partial + (size_t)g * nout;
+        for (long long c = g * m.nchunks / ngroups; c < (g + 1) * m.nchunks / ngroups; c++) {
+            chunk_load(&m, psi->amp, c, stage, pre, pim);
+            chunk_load(&m, lam->amp, c, stage, lre, lim);
+            size_t o = 0;
+            for (size_t k = 0; k < nsteps; k++) {
+                const sv_block_adj_t *a = &steps[k];
+                for (int j = 0; j < a->nk; j++)
+                    acc[o++] += a->op.kind == SV_BLOCK_PAULI_ROT
+                                    ? chunk_dot_pauli(lre, lim, pre, pim, &a->op)
+                                    : chunk_dot_matrix(lre, lim, pre, pim, &a->op, a->k[j]);
+                chunk_apply(pre, pim, &a->op);
+                chunk_apply(lre, lim, &a->op);
+            }
+            chunk_store(&m, psi->amp, c, stage, pre, pim);
+            chunk_store(&m, lam->amp, c, stage, lre, lim);
+        }
+    }
+    for (size_t o = 0; o < nout; o++) {
+        out[o] = 0;
+        for (long long g = 0; g < ngroups; g++) out[o] += partial[(size_t)g * nout + o];
+    }
+    free(partial);
+    return PL_OK;
 }

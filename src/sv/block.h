@@ -61,6 +61,18 @@ uint64_t sv_block_op_mask(const sv_block_op_t *op);
 /* Apply a gate on global qubits to the whole state (no blocking). */
 void sv_block_op_apply(pl_sv_t *sv, const sv_block_op_t *op);
 
+/*
+ * Split a window of n gates (masks[i]: the qubits of gate i, at most
+ * SV_BLOCK_GATE_QUBITS of them, on a state of nqubits) into blocks. A block is
+ * formed greedily in order: a gate joins it when its qubits fit and no earlier
+ * gate left out of the block acts on them (it then commutes with everything it
+ * overtakes); the left-out gates form the next blocks. order[] (n entries)
+ * receives the gate indices block after block, ends[b] the end of block b in
+ * order[]; pending[] (n entries) is workspace. Returns the number of blocks.
+ */
+size_t sv_block_plan(const uint64_t *masks, size_t n, int nqubits, size_t *order, size_t *ends,
+                     size_t *pending);
+
 /* Where a block's chunk qubits sit in its buffer. */
 typedef struct {
     uint64_t qmask; /* the chunk qubits (global) */
@@ -91,5 +103,25 @@ void sv_block_scratch_free(sv_block_scratch_t *s);
  * Chunks are independent, so the result does not depend on the thread count. */
 void sv_apply_block_trusted(pl_sv_t *sv, const sv_block_layout_t *lay, const sv_block_op_t *ops,
                             size_t nops, sv_block_scratch_t *s);
+
+/* One backward step of adjoint differentiation inside a block: the sums
+ * ⟨λ|K_j|ψ⟩ for j < nk (K_j shaped as the gate's matrix, on its targets and
+ * restricted to its controls; for a Pauli rotation nk = 1 and K_0 = P), then
+ * op applied to ψ and λ (the caller gives the inverse of the circuit's gate). */
+#define SV_BLOCK_ADJ_MAX_K 8
+typedef struct {
+    sv_block_op_t op;
+    int nk;
+    double complex k[SV_BLOCK_ADJ_MAX_K][16];
+} sv_block_adj_t;
+
+/* The localized steps in order on ψ and λ, chunk by chunk; out receives the
+ * nk sums of every step, step after step. Sums are taken in a fixed order,
+ * so they do not depend on the thread count. PL_ENOMEM (states unchanged)
+ * when the partial sums cannot be allocated. */
+PL_NODISCARD pl_status_t sv_adjoint_block_trusted(pl_sv_t *psi, pl_sv_t *lam,
+                                                  const sv_block_layout_t *lay,
+                                                  const sv_block_adj_t *steps, size_t nsteps,
+                                                  sv_block_scratch_t *s, double complex *out);
 
 #endif

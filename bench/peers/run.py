@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """plateau against its peers (make bench-peers): the same work, timed in the same run.
 
-Usage: bench/peers/run.py [BUILD] [--threads T] [--reps R] [--big]
+Usage: bench/peers/run.py [BUILD] [--threads T] [--reps R] [--big] [--only sv,adjoint,dmrg,prop]
 
 Every item runs plateau and each peer on identical input (circuits exported once as
 OpenQASM 2 by plateau and loaded by every peer from that text), checks that the answers
@@ -31,7 +31,10 @@ ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 ap.add_argument("build", nargs="?", default="build", help="CMake build folder (for plateau sim)")
 ap.add_argument("--threads", type=int, default=1, help="threads for every program (default 1)")
 ap.add_argument("--reps", type=int, default=3, help="timed repetitions (median; default 3)")
-ap.add_argument("--big", action="store_true", help="also DMRG at n = 128")
+ap.add_argument("--big", action="store_true",
+                help="also HEA n = 24, QASMBench knn_n25 and DMRG at n = 128")
+ap.add_argument("--only", default="sv,adjoint,dmrg,prop",
+                help="comma-separated items to run (default: sv,adjoint,dmrg,prop)")
 ARGS = ap.parse_args()
 T = max(1, ARGS.threads)
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
@@ -489,23 +492,28 @@ def main() -> int:
         print(f"{name}: not installed (make bench-peers) [{why}]")
     rng = np.random.default_rng(2024)
 
-    for name, n, layers in [("hea", 20, 10), ("su4-brickwork", 20, 4)] + \
-            ([("hea", 24, 10)] if ARGS.big else []):
-        c = pl.ansatz(name, n, layers=layers)
-        item_statevector(f"{name} n={n} L={layers}",
-                         c.to_qasm(rng.uniform(-np.pi, np.pi, c.num_params)))
-    here = os.path.dirname(os.path.abspath(__file__))
-    for f in ["dnn_n16"] + (["knn_n25_transpiled"] if ARGS.big else []):
-        with open(os.path.join(here, "..", "..", "tests", "conformance", "qasmbench",
-                               f + ".qasm")) as fh:
-            item_statevector(f"qasmbench {f}", fh.read())
-    item_adjoint(16, 10)
-    item_adjoint(20, 10)
-    item_dmrg(64)
-    if ARGS.big:
-        item_dmrg(128)
-    item_prop(64, 4, 0.1, None)
-    item_prop(64, 12, 0.1, 1e-5)
+    only = set(ARGS.only.split(","))
+    if "sv" in only:
+        for name, n, layers in [("hea", 20, 10), ("hea", 22, 10), ("su4-brickwork", 22, 4)] + \
+                ([("hea", 24, 10)] if ARGS.big else []):
+            c = pl.ansatz(name, n, layers=layers)
+            item_statevector(f"{name} n={n} L={layers}",
+                             c.to_qasm(rng.uniform(-np.pi, np.pi, c.num_params)))
+        here = os.path.dirname(os.path.abspath(__file__))
+        for f in ["dnn_n16"] + (["knn_n25_transpiled"] if ARGS.big else []):
+            with open(os.path.join(here, "..", "..", "tests", "conformance", "qasmbench",
+                                   f + ".qasm")) as fh:
+                item_statevector(f"qasmbench {f}", fh.read())
+    if "adjoint" in only:
+        item_adjoint(16, 10)
+        item_adjoint(20, 10)
+    if "dmrg" in only:
+        item_dmrg(64)
+        if ARGS.big:
+            item_dmrg(128)
+    if "prop" in only:
+        item_prop(64, 4, 0.1, None)
+        item_prop(64, 12, 0.1, 1e-5)
 
     print()
     print(f"{'item':<32} {'program':<40} {'time [s]':>10} {'ratio':>7}  check")

@@ -32,11 +32,12 @@ typedef struct {
     linalg_matvec_fn op;
     void *ctx;
     size_t dim;
-    int m;         /* most basis vectors held */
-    int keep;      /* Ritz vectors kept at a restart */
-    int nb;        /* basis vectors held now */
-    double *basis; /* m vectors of dim doubles (pl_mem_alloc, with w) */
-    double *w;     /* the next direction, dim doubles */
+    int m;          /* most basis vectors held */
+    int keep;       /* Ritz vectors kept at a restart */
+    int nb;         /* basis vectors held now */
+    bool restarted; /* t is tridiagonal until the first thick restart */
+    double *basis;  /* m vectors of dim doubles (pl_mem_alloc, with w) */
+    double *w;      /* the next direction, dim doubles */
     size_t big_bytes;
     double *t;       /* projected matrix Vᵀ A V, m x m, column-major (ld m) */
     double *s;       /* eigenvectors of the leading nb x nb block of t (ld nb) */
@@ -231,18 +232,27 @@ static pl_status_t lz_step(lanczos_t *lz, double *beta) {
 /* Eigen-decompose the leading nb x nb block of t into s and theta. */
 static pl_status_t lz_ritz(lanczos_t *lz) {
     const int nb = lz->nb;
-    for (int c = 0; c < nb; c++)
-        for (int r = 0; r < nb; r++)
-            lz->s[(size_t)c * (size_t)nb + (size_t)r] =
-                lz->t[(size_t)c * (size_t)lz->m + (size_t)r];
-    /* dsyev_work on the space held for the largest nb: no allocation per step */
-    lapack_int info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta,
-                                         lz->work, lz->lwork);
+    const size_t m = (size_t)lz->m;
+    lapack_int info;
+    if (!lz->restarted) {
+        /* tridiagonal (plain Lanczos so far): the QL iteration on its two
+         * diagonals (dstev) skips dsyev's Householder reduction */
+        double *e = lz->work, *work = lz->work + m;
+        for (int r = 0; r < nb; r++) lz->theta[r] = lz->t[(size_t)r * m + (size_t)r];
+        for (int r = 0; r + 1 < nb; r++) e[r] = lz->t[(size_t)(r + 1) * m + (size_t)r];
+        info = LAPACKE_dstev_work(LAPACK_COL_MAJOR, 'V', nb, lz->theta, e, lz->s, nb, work);
+    } else {
+        for (int c = 0; c < nb; c++)
+            for (int r = 0; r < nb; r++)
+                lz->s[(size_t)c * (size_t)nb + (size_t)r] = lz->t[(size_t)c * m + (size_t)r];
+        /* dsyev_work on the space held for the largest nb: no allocation per step */
+        info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta, lz->work,
+                                  lz->lwork);
+    }
     if (info != 0)
         return pl_error(PL_EINTERNAL,
-                        "Lanczos: LAPACKE_dsyev failed (info %d) on the "
-                        "%d x %d projected matrix",
-                        (int)info, nb, nb);
+                        "Lanczos: LAPACK %s failed (info %d) on the %d x %d projected matrix",
+                        lz->restarted ? "dsyev" : "dstev", (int)info, nb, nb);
     return PL_OK;
 }
 
@@ -273,6 +283,7 @@ static void lz_restart(lanczos_t *lz, double beta) {
     }
     lz_scale(lz_vec(lz, k), lz->w, 1.0 / beta, lz->dim);
     lz->nb = k + 1;
+    lz->restarted = true; /* t is now diag(θ) bordered by the couplings */
 }
 
 static pl_status_t lz_check_opts(const linalg_lanczos_opts_t *o) {

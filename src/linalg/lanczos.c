@@ -60,13 +60,27 @@ static double *lz_vec(const lanczos_t *lz, int i) {
  * branches split the work the same way, so the results are the same.
  */
 
+/* Σ_{lo <= r < hi} a_r b_r in eight interleaved partial sums (rows lo + 8q + j
+ * into sum j), added in a fixed tree: the compiler vectorises it, where one
+ * running sum is bound by the latency of each addition, and the order depends
+ * on lo and hi only. */
+static double lz_dot_range(const double *restrict a, const double *restrict b, size_t lo,
+                           size_t hi) {
+    double acc[8] = {0};
+    size_t r = lo;
+    for (; r + 8 <= hi; r += 8)
+        for (int j = 0; j < 8; j++) acc[j] += a[r + j] * b[r + j];
+    double tail = 0;
+    for (; r < hi; r++) tail += a[r] * b[r];
+    return (((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))) +
+           tail;
+}
+
 /* Σ_r a_r b_r over chunk c of nch (core_reduce_range). */
 static double lz_chunk_dot(const double *a, const double *b, size_t dim, int nch, int c) {
     size_t lo, hi;
     core_reduce_range(dim, nch, c, &lo, &hi);
-    double s = 0;
-    for (size_t r = lo; r < hi; r++) s += a[r] * b[r];
-    return s;
+    return lz_dot_range(a, b, lo, hi);
 }
 
 /* Σ_r a_r b_r with a thread-count-independent summation order. */
@@ -97,12 +111,9 @@ static void lz_scale(double *dst, const double *src, double a, size_t dim) {
 static void lz_project_chunk(lanczos_t *lz, int nch, int c) {
     size_t lo, hi;
     core_reduce_range(lz->dim, nch, c, &lo, &hi);
-    for (int i = 0; i < lz->nb; i++) {
-        const double *vi = lz_vec(lz, i);
-        double s = 0;
-        for (size_t r = lo; r < hi; r++) s += vi[r] * lz->w[r];
-        lz->partial[(size_t)c * (size_t)lz->nb + (size_t)i] = s;
-    }
+    for (int i = 0; i < lz->nb; i++)
+        lz->partial[(size_t)c * (size_t)lz->nb + (size_t)i] =
+            lz_dot_range(lz_vec(lz, i), lz->w, lo, hi);
 }
 
 /* coef_i = V_i · w for i < nb, in one pass over each chunk of the basis. */

@@ -3,11 +3,11 @@
  * chain up to 1,024 sites, and the exact (Lanczos) ground state at 20 sites.
  *
  * Model: H = −Σ Z_i Z_{i+1} − Σ X_i (pl_model "tfim", J = h = 1), open chain.
- * Exact energy from free fermions, computed here: with A the n x n matrix
- * A_ii = 2h, A_i,i+1 = A_i+1,i = −J and B_i,i+1 = −B_i+1,i = −J, the
- * single-particle energies are Λ_k = sqrt(eig_k((A − B)(A + B))) (LAPACKE_dsyev;
- * (A − B)(A + B) = (A + B)^T (A + B) is symmetric) and E0 = −Σ_k Λ_k / 2. The
- * formula is checked first against pl_ground_exact at n = 8, 10, 12.
+ * Exact energy from free fermions, computed here: E0 = −Σ_k σ_k, σ_k the
+ * singular values of the n x n upper bidiagonal matrix with h on the diagonal
+ * and J above it (LAPACKE_dbdsqr). The formula is checked first against
+ * pl_ground_exact at n = 8, 10, 12. Also printed first: a one-thread
+ * 1024³ dgemm, the BLAS peak of this machine in this run.
  *
  * (a) DMRG, n = 256 and 1,024: χ_max = 64, cutoff 1e-10, sweeps until the
  *     energy changes by less than 1e-9 per sweep (χ 16, 32, 64, then held),
@@ -22,11 +22,19 @@
  *     for its "χ held at 64" figures, two more sweeps per size at one thread
  *     with χ_start = χ_max = 64 and no cutoff (the second sweep's time).
  * (b) Lanczos (pl_ground_exact) at n = 20, h = 1: time and error.
+ * (c) Time to an energy error: χ_max 64, cutoff 1e-16, |dE| < 1e-13, one
+ *     thread, n = 64 (30 sweeps at most) and 256 (12): per sweep E − E0 and
+ *     seconds, and when E − E0 first fell to 1e-8, 1e-10, 1e-12 — the figure
+ *     to set beside a peer that stops at another error (TeNPy at n = 64:
+ *     bench/peers/run.py).
  *
  * Timings on a shared machine vary with its load (the dgemm baseline shows
  * it); compare the ratio rather than seconds across runs.
  *
- * usage: bench_dmrg [quick]   (quick: n = 256 only, no held-χ sweeps, Lanczos at n = 16)
+ * Every sweep line prints E − E0 and the sweep's seconds.
+ *
+ * usage: bench_dmrg [quick]   (quick: n = 256 only, no held-χ sweeps, Lanczos at n = 16,
+ *                              (c) at n = 64 only)
  */
 #include <cblas.h>
 #include <lapacke.h>
@@ -52,27 +60,24 @@ static pl_pauli_sum_t *tfim(int n) {
     return h;
 }
 
-/* Exact open-TFIM ground energy at J = h = 1 from free fermions:
- * E0 = −(1/2) Σ_k Λ_k, Λ_k² the eigenvalues of (A − B)(A + B). */
+/* Exact open-TFIM ground energy at J = h = 1 from free fermions: minus the sum
+ * of the singular values of the n x n upper bidiagonal matrix with h on the
+ * diagonal and J above it (the positive half of the Majorana spectrum), by
+ * LAPACKE_dbdsqr, which finds them to full relative accuracy. */
 static double tfim_exact(int n) {
     const double J = 1.0, h = 1.0;
-    double *apb = calloc((size_t)n * n, sizeof *apb), *m = calloc((size_t)n * n, sizeof *m),
-           *w = malloc((size_t)n * sizeof *w);
-    if (!apb || !m || !w) exit(1);
-    /* A + B: 2h on the diagonal, −2J above it (A's −J plus B's −J), 0 below. */
+    double *d = malloc((size_t)n * sizeof *d), *e = malloc((size_t)n * sizeof *e);
+    if (!d || !e) exit(1);
     for (int i = 0; i < n; i++) {
-        apb[(size_t)i * n + i] = 2 * h;
-        if (i + 1 < n) apb[(size_t)i * n + i + 1] = -2 * J;
+        d[i] = h;
+        e[i] = J; /* e[n − 1] unused */
     }
-    /* (A − B)(A + B) = (A + B)^T (A + B) since A is symmetric and B antisymmetric */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, n, 1.0, apb, n, apb, n, 0.0, m, n);
-    if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', n, m, n, w)) exit(1);
-    double e = 0;
-    for (int k = 0; k < n; k++) e -= 0.5 * sqrt(w[k] > 0 ? w[k] : 0.0);
-    free(apb);
-    free(m);
-    free(w);
-    return e;
+    if (LAPACKE_dbdsqr(LAPACK_COL_MAJOR, 'U', n, 0, 0, 0, d, e, NULL, 1, NULL, 1, NULL, 1)) exit(1);
+    double sum = 0;
+    for (int k = n - 1; k >= 0; k--) sum += d[k]; /* smallest first */
+    free(d);
+    free(e);
+    return -sum;
 }
 
 /* Lanczos ground energy of the critical TFIM on n sites; seconds into *sec. */
@@ -111,12 +116,24 @@ static double dgemm_gflops(int m, int n, int k) {
     return 2.0 * m * n * (double)k * (double)reps / s * 1e-9;
 }
 
+/* What the progress callback tracks: the exact energy, and the first time
+ * (seconds since the start) the error fell to 1e-8, 1e-10 and 1e-12. */
+typedef struct {
+    double exact;
+    double reached[3];
+} track_t;
+
+static const double thresholds[3] = {1e-8, 1e-10, 1e-12};
+
 static void on_sweep(const pl_dmrg_result_t *r, void *ctx) {
-    (void)ctx;
-    printf("    sweep %2d  chi %3d  E = %.10f  |dE| %8.1e  trunc %8.1e  max bond %3d  "
-           "%7.2f s\n",
-           r->sweeps, r->chi, r->energy, r->energy_change, r->max_truncation_error, r->max_bond_dim,
-           r->last_sweep_seconds);
+    track_t *t = ctx;
+    const double err = r->energy - t->exact;
+    printf("    sweep %2d  chi %3d  E = %.12f  E-E0 %9.2e  |dE| %8.1e  trunc %8.1e  max bond %3d  "
+           "%6.3f s/sweep\n",
+           r->sweeps, r->chi, r->energy, err, r->energy_change, r->max_truncation_error,
+           r->max_bond_dim, r->last_sweep_seconds);
+    for (int k = 0; k < 3; k++)
+        if (t->reached[k] < 0 && fabs(err) <= thresholds[k]) t->reached[k] = r->seconds;
 }
 
 /* Print the figures of a finished run. */
@@ -144,6 +161,7 @@ static void report(const pl_dmrg_result_t *r, int n, int chi, int threads, int m
  * |dE| < 1e-9 per sweep. Returns its total seconds. */
 static double run(const pl_mpo_t *w, int n, int threads, double exact) {
     const int chi = 64;
+    track_t track = {exact, {-1, -1, -1}};
     if (pl_threads_set(threads) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi_max = %d, %d thread%s (MPO bond dimension %d)\n", n, chi,
            threads, threads > 1 ? "s" : "", pl_mpo_max_bond_dim(w));
@@ -152,7 +170,8 @@ static double run(const pl_mpo_t *w, int n, int threads, double exact) {
                               .energy_tol = 1e-9,
                               .max_sweeps = 40,
                               .seed = 1,
-                              .progress = on_sweep};
+                              .progress = on_sweep,
+                              .progress_ctx = &track};
     pl_mps_t *psi;
     pl_dmrg_result_t r;
     if (pl_dmrg(w, &o, NULL, &psi, &r) != PL_OK) die();
@@ -166,6 +185,7 @@ static double run(const pl_mpo_t *w, int n, int threads, double exact) {
  * the time per sweep at χ = 64. */
 static void run_held(const pl_mpo_t *w, int n, double exact) {
     const int chi = 64;
+    track_t track = {exact, {-1, -1, -1}};
     if (pl_threads_set(1) != PL_OK) die();
     printf("\n  tfim h = 1, n = %d, chi held at %d (chi_start %d, cutoff 0), 2 sweeps, 1 thread\n",
            n, chi, chi);
@@ -174,7 +194,8 @@ static void run_held(const pl_mpo_t *w, int n, double exact) {
                               .max_sweeps = 2,
                               .min_sweeps = 2,
                               .seed = 1,
-                              .progress = on_sweep};
+                              .progress = on_sweep,
+                              .progress_ctx = &track};
     pl_mps_t *psi;
     pl_dmrg_result_t r;
     if (pl_dmrg(w, &o, NULL, &psi, &r) != PL_OK) die();
@@ -186,6 +207,39 @@ static void run_held(const pl_mpo_t *w, int n, double exact) {
            : n == 1024 ? "7.5 s"
                        : "-");
     pl_mps_destroy(psi);
+}
+
+/* (c) Time to an energy error: χ_max 64, cutoff 1e-16 (the SVD split), stop
+ * at |dE| < 1e-13 or after @p sweeps sweeps, one thread; the first time
+ * E − E0 fell to 1e-8, 1e-10, 1e-12 (TeNPy TwoSiteDMRG at n = 64 reaches
+ * 1e-13 in bench/peers/run.py). */
+static void run_to_error(int n, int sweeps) {
+    pl_pauli_sum_t *h = tfim(n);
+    pl_mpo_t *w;
+    if (pl_mpo_from_pauli_sum(h, &w) != PL_OK) die();
+    track_t track = {tfim_exact(n), {-1, -1, -1}};
+    if (pl_threads_set(1) != PL_OK) die();
+    printf("\n  tfim h = 1, n = %d, chi_max 64, cutoff 1e-16, stop at |dE| < 1e-13 or %d sweeps, "
+           "1 thread\n",
+           n, sweeps);
+    const pl_dmrg_opts_t o = {.chi_max = 64,
+                              .cutoff = 1e-16,
+                              .energy_tol = 1e-13,
+                              .max_sweeps = sweeps,
+                              .seed = 1,
+                              .progress = on_sweep,
+                              .progress_ctx = &track};
+    pl_mps_t *psi;
+    pl_dmrg_result_t r;
+    if (pl_dmrg(w, &o, NULL, &psi, &r) != PL_OK) die();
+    printf(
+        "  => n = %d: E - E0 = %.2e after %d sweeps (%.2f s); first at |E - E0| <= 1e-8: %.2f s, "
+        "1e-10: %.2f s, 1e-12: %.2f s (-1: not reached)\n",
+        n, r.energy - track.exact, r.sweeps, r.seconds, track.reached[0], track.reached[1],
+        track.reached[2]);
+    pl_mps_destroy(psi);
+    pl_mpo_destroy(w);
+    pl_pauli_sum_destroy(h);
 }
 
 static void bench_dmrg(const int *sizes, int nsizes, bool held) {
@@ -227,6 +281,8 @@ int main(int argc, char **argv) {
     }
     printf("\n");
 
+    printf("one-thread dgemm 1024 x 1024 x 1024 (the BLAS peak here): %.1f GFLOP/s\n",
+           dgemm_gflops(1024, 1024, 1024));
     const int full[] = {256, 1024}, small[] = {256};
     if (quick)
         bench_dmrg(small, 1, false);
@@ -240,5 +296,8 @@ int main(int argc, char **argv) {
     printf("\n(b) Lanczos (pl_ground_exact, full reorthogonalisation, tol 1e-10), tfim "
            "h = 1, n = %d, %d threads: %.3f s, E = %.12f, free fermions %.12f, error %.2e\n",
            n, pl_threads_get(), sec, e, ff, e - ff);
+    printf("\n(c) time to an energy error, tfim h = 1, chi_max 64, cutoff 1e-16\n");
+    run_to_error(64, 30);
+    if (!quick) run_to_error(256, 12);
     return 0;
 }

@@ -11,13 +11,14 @@
  * (b) Shots from the state vector (n = 16 and 20): shots per second.
  * (c) Shots from a matrix product state (pl_shadows_from_mps): a random MPS
  *     (pl_mps_create_random, seed 1) of 1,024 sites and bond dimension 32,
- *     1,000 shots, at 1 and at 2 threads: shots per second. Baseline, measured
- *     in the same run: one pass of a row vector through every site tensor
- *     (v ← v·A_i[s] by a 1-thread cblas_dgemv on the χ x 2χ tensor, keeping
- *     s = 0 and renormalising), the least work one shot must do; the ratio is
- *     time per shot per thread over that pass. The sampler carries a complex
- *     vector (two dgemv per site) and draws a basis and an outcome per site,
- *     so about 2x is its floor.
+ *     1,000 shots, at 1 and at 2 threads (alternated, median of 3): shots per
+ *     second. Floors, measured in the same run on one OpenBLAS thread: the
+ *     issue's, one pass of a row vector through every site tensor (v ← v·A_i[s]
+ *     by cblas_dgemv on the χ x 2χ tensor, keeping s = 0 and renormalising),
+ *     the least work a shot sampled on its own must do; and the batched one,
+ *     the same pass for 64 shots at once (one dgemm of a 128 x χ block — re and
+ *     im of 64 row vectors — per tensor, as the sampler does), per shot. The
+ *     ratios are time per shot per thread over each floor.
  *
  * usage: bench_shadows [CASES]   (letters abc; default all)
  */
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "plateau.h"
 
@@ -114,66 +116,97 @@ static void bench_sv_shots(void) {
     }
 }
 
-/* Seconds of one pass of a real row vector through every site tensor of @p psi
- * (the dgemv one shot needs per site), averaged over passes for about 0.3 s on
- * one OpenBLAS thread. */
-static double dgemv_pass(const pl_mps_t *psi, double *sink) {
+/* Seconds per shot of one pass of @p rows real row vectors through every site
+ * tensor of @p psi (v ← v·A_i[0], renormalised): cblas_dgemv for one row, one
+ * cblas_dgemm for several (then per row: divided by rows / 2, the rows being
+ * re and im of rows / 2 shots). Repeated for about 0.3 s on one OpenBLAS
+ * thread. */
+static double floor_pass(const pl_mps_t *psi, int rows, double *sink) {
     const int n = pl_mps_sites(psi), chi = pl_mps_max_bond_dim(psi);
-    double *v = malloc((size_t)chi * sizeof *v), *m = malloc(2 * (size_t)chi * sizeof *m);
+    double *v = calloc((size_t)rows * chi, sizeof *v),
+           *m = malloc(2 * (size_t)rows * chi * sizeof *m);
     if (!v || !m) exit(1);
     const int threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
     long passes = 0;
     const pl_timer_t t = pl_timer_start();
     do {
-        v[0] = 1.0;
+        for (int r = 0; r < rows; r++) v[(size_t)r * chi] = 1.0;
         for (int i = 0; i < n; i++) {
             const double *a;
             int dl, dr;
             if (pl_mps_site(psi, i, &a, &dl, &dr) != PL_OK) die();
-            /* m[s·dr + b] = Σ_a v[a] A[a][s][b]: the tensor is a dl × 2dr matrix */
-            cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, v, 1, 0.0, m, 1);
-            const double norm = cblas_dnrm2(dr, m, 1); /* keep outcome s = 0 */
-            for (int b = 0; b < dr; b++) v[b] = m[b] / norm;
+            /* m[r][s·dr + b] = Σ_a v[r][a] A[a][s][b]: the tensor is a dl × 2dr matrix */
+            if (rows == 1)
+                cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, v, 1, 0.0, m, 1);
+            else
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, 2 * dr, dl, 1.0, v,
+                            chi, a, 2 * dr, 0.0, m, 2 * dr);
+            for (int r = 0; r < rows; r++) { /* keep outcome s = 0 */
+                const double *mr = m + (size_t)r * 2 * dr;
+                const double inv = 1.0 / cblas_dnrm2(dr, mr, 1);
+                for (int b = 0; b < dr; b++) v[(size_t)r * chi + b] = mr[b] * inv;
+            }
         }
         *sink += v[0];
         passes++;
     } while (pl_timer_elapsed(&t) < 0.3);
-    const double sec = pl_timer_elapsed(&t) / (double)passes;
+    const double sec = pl_timer_elapsed(&t) / (double)passes / (rows == 1 ? 1.0 : rows / 2.0);
     openblas_set_num_threads(threads);
     free(v);
     free(m);
     return sec;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void bench_mps_shots(void) {
-    const int n = 1024, chi = 32;
+    const int n = 1024, chi = 32, reps = 3;
     const size_t shots = 1000;
     pl_mps_t *psi;
     if (pl_mps_create_random(n, chi, 1, &psi) != PL_OK) die();
     double sink = 0.0;
-    const double pass = dgemv_pass(psi, &sink);
+    const double pass = floor_pass(psi, 1, &sink), batched = floor_pass(psi, 128, &sink);
     printf("\n(c) shots from an MPS (pl_shadows_from_mps), random MPS n = %d, chi = %d (seed 1), "
-           "%zu shots\n  baseline: one dgemv pass over all %d site tensors (1 thread): %.1f us "
-           "(%.0f passes/s)\n",
-           n, chi, shots, n, 1e6 * pass, 1.0 / pass);
+           "%zu shots, median of %d\n  floor: one dgemv pass over all %d site tensors (1 thread): "
+           "%.1f us (%.0f passes/s)\n  batched floor: one dgemm pass of 64 shots (128 x %d "
+           "rows) over them, per shot: %.1f us (%.0f shots/s)\n",
+           n, chi, shots, reps, n, 1e6 * pass, 1.0 / pass, chi, 1e6 * batched, 1.0 / batched);
     const int threads = pl_threads_get();
+    double sec[2][8], cpu[2][8];
+    for (int r = 0; r < reps; r++)
+        for (int t = 1; t <= 2; t++) {
+            if (pl_threads_set(t) != PL_OK) die();
+            pl_shadows_t *sh;
+            const pl_timer_t timer = pl_timer_start();
+            const clock_t c0 = clock();
+            if (pl_shadows_from_mps(psi, shots, 1, &sh) != PL_OK) die();
+            sec[t - 1][r] = pl_timer_elapsed(&timer);
+            cpu[t - 1][r] = (double)(clock() - c0) / CLOCKS_PER_SEC;
+            pl_shadows_destroy(sh);
+        }
+    double med[2], med_cpu[2];
     for (int t = 1; t <= 2; t++) {
-        if (pl_threads_set(t) != PL_OK) die();
-        pl_shadows_t *sh;
-        const pl_timer_t timer = pl_timer_start();
-        if (pl_shadows_from_mps(psi, shots, 1, &sh) != PL_OK) die();
-        const double sec = pl_timer_elapsed(&timer);
-        const double per_shot = sec * t / (double)shots; /* thread-seconds per shot */
+        qsort(sec[t - 1], (size_t)reps, sizeof(double), cmp_double);
+        qsort(cpu[t - 1], (size_t)reps, sizeof(double), cmp_double);
+        med[t - 1] = sec[t - 1][reps / 2];
+        med_cpu[t - 1] = cpu[t - 1][reps / 2];
+        const double per_shot = med[t - 1] * t / (double)shots; /* thread-seconds per shot */
         printf("  %d thread%s: %zu shots in %.3f s: %.0f shots/s, %.1f us per shot per thread "
-               "(%.2f x the dgemv pass)\n",
-               t, t > 1 ? "s" : " ", shots, sec, (double)shots / sec, 1e6 * per_shot,
-               per_shot / pass);
-        pl_shadows_destroy(sh);
+               "(%.2f x the dgemv floor, %.2f x the batched floor); CPU %.3f s\n",
+               t, t > 1 ? "s" : " ", shots, med[t - 1], (double)shots / med[t - 1], 1e6 * per_shot,
+               per_shot / pass, per_shot / batched, med_cpu[t - 1]);
     }
+    printf("  2 threads vs 1: %.2f x wall; CPU seconds 2 threads / 1 thread %.2f (1.0: no "
+           "parallel overhead; a wall speedup under 2 with this near 1 means the second core "
+           "was busy with other work)\n",
+           med[0] / med[1], med_cpu[1] / med_cpu[0]);
     if (pl_threads_set(threads) != PL_OK) die();
     pl_mps_destroy(psi);
-    if (sink == 0.123) printf("%g\n", sink); /* keep the baseline loop */
+    if (sink == 0.123) printf("%g\n", sink); /* keep the floor loops */
 }
 
 int main(int argc, char **argv) {

@@ -457,6 +457,89 @@ static void test_mps_sampler(void **state) {
     pl_mps_destroy(psi);
 }
 
+/* Shot s of a right-canonical, normalised MPS the obvious way: one shot at a
+ * time, complex arithmetic, ⟨o| written out per basis, the generator (seed, s)
+ * drawing the basis then the outcome at each site (pl_shadows_from_mps's
+ * contract). */
+static void reference_shot(const pl_mps_t *psi, uint64_t seed, size_t s, uint8_t *basis,
+                           uint8_t *outcome) {
+    static const uint8_t codes[3] = {PL_X, PL_Y, PL_Z};
+    const double h = 1.0 / sqrt(2.0);
+    const int n = pl_mps_sites(psi);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, seed, s);
+    double complex v[64] = {1.0}, w[2][64];
+    for (int i = 0; i < n; i++) {
+        const double *a;
+        int dl, dr;
+        ASSERT_OK(pl_mps_site(psi, i, &a, &dl, &dr));
+        assert_true(dr <= 64);
+        basis[i] = codes[pl_rng_below(&rng, 3)];
+        double p[2] = {0, 0};
+        for (int o = 0; o < 2; o++) {
+            const double sg = o ? -1.0 : 1.0;
+            /* ⟨o| = bra[0] ⟨0| + bra[1] ⟨1| */
+            const double complex bra[2] = {basis[i] == PL_Z ? (o ? 0.0 : 1.0) : h,
+                                           basis[i] == PL_Z   ? (o ? 1.0 : 0.0)
+                                           : basis[i] == PL_X ? sg * h
+                                                              : -I * sg * h};
+            for (int b = 0; b < dr; b++) {
+                w[o][b] = 0.0;
+                for (int l = 0; l < dl; l++)
+                    for (int t = 0; t < 2; t++) w[o][b] += bra[t] * v[l] * a[(l * 2 + t) * dr + b];
+                p[o] += creal(w[o][b] * conj(w[o][b]));
+            }
+        }
+        const int o = pl_rng_uniform(&rng) * (p[0] + p[1]) < p[0] ? 0 : 1;
+        outcome[i] = (uint8_t)o;
+        for (int b = 0; b < dr; b++) v[b] = w[o][b] / sqrt(p[o]);
+    }
+}
+
+/* The block sampler (64 shots per dgemm) gives the reference's shots: same
+ * bases, same outcomes, shot for shot (a flip would need a uniform within
+ * rounding, ~1e-16, of a probability); on 1 and 2 threads bit for bit; and
+ * shot s does not depend on how many shots are drawn. */
+static void test_mps_sampler_reference(void **state) {
+    (void)state;
+    const int n = 14;
+    const size_t shots = 300; /* four full blocks of 64 and one of 44 */
+    const uint64_t seed = 99;
+    pl_mps_t *psi, *canon;
+    ASSERT_OK(pl_mps_create_random(n, 8, SEED + 3, &psi));
+    ASSERT_OK(pl_mps_clone(psi, &canon));
+    ASSERT_OK(pl_mps_canonicalize(canon, 0));
+    double norm;
+    ASSERT_OK(pl_mps_normalize(canon, &norm));
+    const int saved = pl_threads_get();
+    pl_shadows_t *sh[2];
+    for (int t = 1; t <= 2; t++) {
+        ASSERT_OK(pl_threads_set(t));
+        ASSERT_OK(pl_shadows_from_mps(psi, shots, seed, &sh[t - 1]));
+    }
+    ASSERT_OK(pl_threads_set(saved));
+    expect_same(sh[0], sh[1]);
+    uint8_t basis[14], outcome[14], want_b[14], want_o[14];
+    for (size_t s = 0; s < shots; s++) {
+        pl_shadows_get_shot(sh[0], s, basis, outcome);
+        reference_shot(canon, seed, s, want_b, want_o);
+        for (int q = 0; q < n; q++)
+            if (basis[q] != want_b[q] || outcome[q] != want_o[q])
+                test_fail("shot %zu qubit %d: basis %d outcome %d, reference %d %d (seed %llu)", s,
+                          q, basis[q], outcome[q], want_b[q], want_o[q], (unsigned long long)seed);
+    }
+    pl_shadows_t *head, *fewer;
+    ASSERT_OK(pl_shadows_from_mps(psi, 70, seed, &fewer));
+    ASSERT_OK(pl_shadows_head(sh[0], 70, &head));
+    expect_same(head, fewer);
+    pl_shadows_destroy(head);
+    pl_shadows_destroy(fewer);
+    pl_shadows_destroy(sh[0]);
+    pl_shadows_destroy(sh[1]);
+    pl_mps_destroy(canon);
+    pl_mps_destroy(psi);
+}
+
 /* pl_mps_from_sv: a random real state converted to an MPS and contracted back
  * (mps_to_sv above, independent of the conversion) is the same state. */
 static void test_mps_from_sv(void **state) {
@@ -496,6 +579,7 @@ int main(void) {
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_windows),
         cmocka_unit_test(test_mps_sampler),
+        cmocka_unit_test(test_mps_sampler_reference),
         cmocka_unit_test(test_mps_from_sv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

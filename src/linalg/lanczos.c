@@ -32,34 +32,74 @@ typedef struct {
     linalg_matvec_fn op;
     void *ctx;
     size_t dim;
-    int m;         /* most basis vectors held */
-    int keep;      /* Ritz vectors kept at a restart */
-    int nb;        /* basis vectors held now */
-    double *basis; /* m vectors of dim doubles (pl_mem_alloc, with w) */
-    double *w;     /* the next direction, dim doubles */
+    int m;          /* most basis vectors held */
+    int keep;       /* Ritz vectors kept at a restart */
+    int nb;         /* basis vectors held now */
+    bool restarted; /* t is tridiagonal until the first thick restart */
+    double *basis;  /* m vectors of dim doubles (pl_mem_alloc, with w) */
+    double *w;      /* the next direction, dim doubles */
     size_t big_bytes;
     double *t;       /* projected matrix Vᵀ A V, m x m, column-major (ld m) */
     double *s;       /* eigenvectors of the leading nb x nb block of t (ld nb) */
     double *theta;   /* its eigenvalues, ascending */
     double *coef;    /* m projection coefficients */
     double *partial; /* CORE_REDUCE_CHUNKS x m partial inner products */
+    double *work;    /* dsyev's work space, lwork doubles (fits nb = m) */
+    lapack_int lwork;
 } lanczos_t;
 
 static double *lz_vec(const lanczos_t *lz, int i) {
     return lz->basis + (size_t)i * lz->dim;
 }
 
+/*
+ * Every kernel below runs its rows in an OpenMP loop only from
+ * LZ_PARALLEL_MIN rows up, and otherwise in a plain loop with no OpenMP
+ * region at all: entering even a one-thread region costs microseconds, more
+ * than the arithmetic on the short vectors of DMRG's local problems. Both
+ * branches split the work the same way, so the results are the same.
+ */
+
+/* Four doubles (GCC/Clang vector extension; one AVX register, two SSE2). */
+typedef double lz_v4 __attribute__((vector_size(32)));
+
+/* Σ_{lo <= r < hi} a_r b_r in eight interleaved partial sums (row lo + 8q + j
+ * into sum j, held in two 4-double vectors), added in a fixed tree: one
+ * running sum would be bound by the latency of each addition. The order
+ * depends on lo and hi only. */
+static double lz_dot_range(const double *a, const double *b, size_t lo, size_t hi) {
+    lz_v4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
+    size_t r = lo;
+    for (; r + 8 <= hi; r += 8) {
+        lz_v4 a0, a1, b0, b1;
+        memcpy(&a0, a + r, sizeof a0);
+        memcpy(&a1, a + r + 4, sizeof a1);
+        memcpy(&b0, b + r, sizeof b0);
+        memcpy(&b1, b + r + 4, sizeof b1);
+        s0 += a0 * b0;
+        s1 += a1 * b1;
+    }
+    double tail = 0;
+    for (; r < hi; r++) tail += a[r] * b[r];
+    return (((s0[0] + s1[0]) + (s0[1] + s1[1])) + ((s0[2] + s1[2]) + (s0[3] + s1[3]))) + tail;
+}
+
+/* Σ_r a_r b_r over chunk c of nch (core_reduce_range). */
+static double lz_chunk_dot(const double *a, const double *b, size_t dim, int nch, int c) {
+    size_t lo, hi;
+    core_reduce_range(dim, nch, c, &lo, &hi);
+    return lz_dot_range(a, b, lo, hi);
+}
+
 /* Σ_r a_r b_r with a thread-count-independent summation order. */
 static double lz_dot(const double *a, const double *b, size_t dim) {
     double partial[CORE_REDUCE_CHUNKS];
     const int nch = core_reduce_chunks(dim);
-#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
-    for (int c = 0; c < nch; c++) {
-        size_t lo, hi;
-        core_reduce_range(dim, nch, c, &lo, &hi);
-        double s = 0;
-        for (size_t r = lo; r < hi; r++) s += a[r] * b[r];
-        partial[c] = s;
+    if (dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (int c = 0; c < nch; c++) partial[c] = lz_chunk_dot(a, b, dim, nch, c);
+    } else {
+        for (int c = 0; c < nch; c++) partial[c] = lz_chunk_dot(a, b, dim, nch, c);
     }
     double total = 0;
     for (int c = 0; c < nch; c++) total += partial[c];
@@ -67,23 +107,31 @@ static double lz_dot(const double *a, const double *b, size_t dim) {
 }
 
 static void lz_scale(double *dst, const double *src, double a, size_t dim) {
-#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
-    for (long long r = 0; r < (long long)dim; r++) dst[r] = a * src[r];
+    if (dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (long long r = 0; r < (long long)dim; r++) dst[r] = a * src[r];
+    } else {
+        for (size_t r = 0; r < dim; r++) dst[r] = a * src[r];
+    }
+}
+
+/* Chunk c of nch of the projections: partial[c][i] = Σ_{r in c} V_i[r] w[r]. */
+static void lz_project_chunk(lanczos_t *lz, int nch, int c) {
+    size_t lo, hi;
+    core_reduce_range(lz->dim, nch, c, &lo, &hi);
+    for (int i = 0; i < lz->nb; i++)
+        lz->partial[(size_t)c * (size_t)lz->nb + (size_t)i] =
+            lz_dot_range(lz_vec(lz, i), lz->w, lo, hi);
 }
 
 /* coef_i = V_i · w for i < nb, in one pass over each chunk of the basis. */
 static void lz_project_coefs(lanczos_t *lz) {
     const int nb = lz->nb, nch = core_reduce_chunks(lz->dim);
-#pragma omp parallel for schedule(static) if (lz->dim >= LZ_PARALLEL_MIN)
-    for (int c = 0; c < nch; c++) {
-        size_t lo, hi;
-        core_reduce_range(lz->dim, nch, c, &lo, &hi);
-        for (int i = 0; i < nb; i++) {
-            const double *vi = lz_vec(lz, i);
-            double s = 0;
-            for (size_t r = lo; r < hi; r++) s += vi[r] * lz->w[r];
-            lz->partial[(size_t)c * (size_t)nb + (size_t)i] = s;
-        }
+    if (lz->dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (int c = 0; c < nch; c++) lz_project_chunk(lz, nch, c);
+    } else {
+        for (int c = 0; c < nch; c++) lz_project_chunk(lz, nch, c);
     }
     for (int i = 0; i < nb; i++) {
         double s = 0;
@@ -92,18 +140,27 @@ static void lz_project_coefs(lanczos_t *lz) {
     }
 }
 
+/* Rows lo … hi − 1 of w ← w − Σ_{i<nb} coef_i V_i. */
+static void lz_subtract_rows(lanczos_t *lz, size_t lo, size_t hi) {
+    for (int i = 0; i < lz->nb; i++) {
+        const double *vi = lz_vec(lz, i);
+        const double ci = lz->coef[i];
+        for (size_t r = lo; r < hi; r++) lz->w[r] -= ci * vi[r];
+    }
+}
+
 /* w ← w − Σ_{i<nb} coef_i V_i, one block of rows at a time (element-wise). */
 static void lz_subtract(lanczos_t *lz) {
     const size_t dim = lz->dim;
     const long long nblocks = (long long)((dim + LZ_ROWS - 1) / LZ_ROWS);
-#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
-    for (long long b = 0; b < nblocks; b++) {
-        size_t lo = (size_t)b * LZ_ROWS, hi = lo + LZ_ROWS < dim ? lo + LZ_ROWS : dim;
-        for (int i = 0; i < lz->nb; i++) {
-            const double *vi = lz_vec(lz, i);
-            const double ci = lz->coef[i];
-            for (size_t r = lo; r < hi; r++) lz->w[r] -= ci * vi[r];
+    if (dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (long long b = 0; b < nblocks; b++) {
+            size_t lo = (size_t)b * LZ_ROWS, hi = lo + LZ_ROWS < dim ? lo + LZ_ROWS : dim;
+            lz_subtract_rows(lz, lo, hi);
         }
+    } else {
+        lz_subtract_rows(lz, 0, dim); /* element-wise: the blocking does not matter */
     }
 }
 
@@ -112,32 +169,46 @@ static void lz_subtract(lanczos_t *lz) {
  * may be the basis itself: each block of rows is read completely before any
  * of it is written.
  */
+/* Block b (rows lo … lo + len − 1, len <= rows) of lz_combine. */
+static void lz_combine_block(const double *basis, size_t dim, int nb, const double *s, int lds,
+                             int nk, double *out, size_t rows, long long b) {
+    double acc[LZ_COMBINE_BUF];
+    size_t lo = (size_t)b * rows, len = lo + rows < dim ? rows : dim - lo;
+    memset(acc, 0, sizeof(double) * len * (size_t)nk);
+    for (int i = 0; i < nb; i++) {
+        const double *vi = basis + (size_t)i * dim + lo;
+        for (int k = 0; k < nk; k++) {
+            const double sik = s[i + (size_t)k * (size_t)lds];
+            double *ak = acc + (size_t)k * len;
+            for (size_t r = 0; r < len; r++) ak[r] += sik * vi[r];
+        }
+    }
+    for (int k = 0; k < nk; k++)
+        memcpy(out + (size_t)k * dim + lo, acc + (size_t)k * len, sizeof(double) * len);
+}
+
 static void lz_combine(const double *basis, size_t dim, int nb, const double *s, int lds, int nk,
                        double *out) {
     const size_t rows = (size_t)(LZ_COMBINE_BUF / nk); /* nk <= LZ_MAX_KRYLOV, so rows >= 8 */
     const long long nblocks = (long long)((dim + rows - 1) / rows);
-#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
-    for (long long b = 0; b < nblocks; b++) {
-        double acc[LZ_COMBINE_BUF];
-        size_t lo = (size_t)b * rows, len = lo + rows < dim ? rows : dim - lo;
-        memset(acc, 0, sizeof(double) * len * (size_t)nk);
-        for (int i = 0; i < nb; i++) {
-            const double *vi = basis + (size_t)i * dim + lo;
-            for (int k = 0; k < nk; k++) {
-                const double sik = s[i + (size_t)k * (size_t)lds];
-                double *ak = acc + (size_t)k * len;
-                for (size_t r = 0; r < len; r++) ak[r] += sik * vi[r];
-            }
-        }
-        for (int k = 0; k < nk; k++)
-            memcpy(out + (size_t)k * dim + lo, acc + (size_t)k * len, sizeof(double) * len);
+    if (dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (long long b = 0; b < nblocks; b++)
+            lz_combine_block(basis, dim, nb, s, lds, nk, out, rows, b);
+    } else {
+        for (long long b = 0; b < nblocks; b++)
+            lz_combine_block(basis, dim, nb, s, lds, nk, out, rows, b);
     }
 }
 
 /* w ← w − c v. */
 static void lz_axpy(double *w, double c, const double *v, size_t dim) {
-#pragma omp parallel for schedule(static) if (dim >= LZ_PARALLEL_MIN)
-    for (long long r = 0; r < (long long)dim; r++) w[r] -= c * v[r];
+    if (dim >= LZ_PARALLEL_MIN) {
+#pragma omp parallel for schedule(static)
+        for (long long r = 0; r < (long long)dim; r++) w[r] -= c * v[r];
+    } else {
+        for (size_t r = 0; r < dim; r++) w[r] -= c * v[r];
+    }
 }
 
 /*
@@ -180,16 +251,27 @@ static pl_status_t lz_step(lanczos_t *lz, double *beta) {
 /* Eigen-decompose the leading nb x nb block of t into s and theta. */
 static pl_status_t lz_ritz(lanczos_t *lz) {
     const int nb = lz->nb;
-    for (int c = 0; c < nb; c++)
-        for (int r = 0; r < nb; r++)
-            lz->s[(size_t)c * (size_t)nb + (size_t)r] =
-                lz->t[(size_t)c * (size_t)lz->m + (size_t)r];
-    lapack_int info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta);
+    const size_t m = (size_t)lz->m;
+    lapack_int info;
+    if (!lz->restarted) {
+        /* tridiagonal (plain Lanczos so far): the QL iteration on its two
+         * diagonals (dstev) skips dsyev's Householder reduction */
+        double *e = lz->work, *work = lz->work + m;
+        for (int r = 0; r < nb; r++) lz->theta[r] = lz->t[(size_t)r * m + (size_t)r];
+        for (int r = 0; r + 1 < nb; r++) e[r] = lz->t[(size_t)(r + 1) * m + (size_t)r];
+        info = LAPACKE_dstev_work(LAPACK_COL_MAJOR, 'V', nb, lz->theta, e, lz->s, nb, work);
+    } else {
+        for (int c = 0; c < nb; c++)
+            for (int r = 0; r < nb; r++)
+                lz->s[(size_t)c * (size_t)nb + (size_t)r] = lz->t[(size_t)c * m + (size_t)r];
+        /* dsyev_work on the space held for the largest nb: no allocation per step */
+        info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', nb, lz->s, nb, lz->theta, lz->work,
+                                  lz->lwork);
+    }
     if (info != 0)
         return pl_error(PL_EINTERNAL,
-                        "Lanczos: LAPACKE_dsyev failed (info %d) on the "
-                        "%d x %d projected matrix",
-                        (int)info, nb, nb);
+                        "Lanczos: LAPACK %s failed (info %d) on the %d x %d projected matrix",
+                        lz->restarted ? "dsyev" : "dstev", (int)info, nb, nb);
     return PL_OK;
 }
 
@@ -220,6 +302,7 @@ static void lz_restart(lanczos_t *lz, double beta) {
     }
     lz_scale(lz_vec(lz, k), lz->w, 1.0 / beta, lz->dim);
     lz->nb = k + 1;
+    lz->restarted = true; /* t is now diag(θ) bordered by the couplings */
 }
 
 static pl_status_t lz_check_opts(const linalg_lanczos_opts_t *o) {
@@ -245,7 +328,10 @@ static pl_status_t lz_alloc(lanczos_t *lz) {
     lz->basis = big;
     lz->w = lz->basis + (size_t)lz->m * lz->dim;
     const size_t m = (size_t)lz->m;
-    lz->t = calloc(2 * m * m + 2 * m + CORE_REDUCE_CHUNKS * m, sizeof(double));
+    /* dsyev needs 3 nb − 1 doubles of work; its blocked tridiagonalisation
+     * likes (block size + 2) nb, and 66 m covers every block size LAPACK uses. */
+    lz->lwork = (lapack_int)(66 * m + 2);
+    lz->t = calloc(2 * m * m + 2 * m + CORE_REDUCE_CHUNKS * m + (size_t)lz->lwork, sizeof(double));
     if (!lz->t) {
         pl_mem_free(big, lz->big_bytes);
         return pl_error_nomemf("the %zu x %zu Lanczos projected matrix", m, m);
@@ -254,6 +340,7 @@ static pl_status_t lz_alloc(lanczos_t *lz) {
     lz->theta = lz->s + m * m;
     lz->coef = lz->theta + m;
     lz->partial = lz->coef + m;
+    lz->work = lz->partial + CORE_REDUCE_CHUNKS * m;
     return PL_OK;
 }
 

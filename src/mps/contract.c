@@ -28,24 +28,53 @@ void mps_blas_single_end(int threads) {
     if (threads > 1) openblas_set_num_threads(threads);
 }
 
+/* Rows r0 … r0 + rows − 1 of C = op(A) op(B): one single-threaded dgemm. */
+static void gemm_rows(bool ta, bool tb, int r0, int rows, int n, int k, const double *a, int lda,
+                      const double *b, int ldb, double *c, int ldc) {
+    /* rows r0… of op(A): rows of A, or columns of A when transposed */
+    const double *ab = ta ? a + r0 : a + (size_t)r0 * lda;
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, rows,
+                n, k, 1.0, ab, lda, b, ldb, 0.0, c + (size_t)r0 * ldc, ldc);
+}
+
 void mps_gemm(bool ta, bool tb, int m, int n, int k, const double *a, int lda, const double *b,
               int ldb, double *c, int ldc) {
     const int blocks = (m + MPS_GEMM_ROWS - 1) / MPS_GEMM_ROWS;
-    const bool parallel = blocks > 1 && 2.0 * m * n * (double)k >= MPS_GEMM_PARALLEL_FLOPS;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int blk = 0; blk < blocks; blk++) {
-        const int r0 = blk * MPS_GEMM_ROWS;
-        const int rows = m - r0 < MPS_GEMM_ROWS ? m - r0 : MPS_GEMM_ROWS;
-        /* rows r0… of op(A): rows of A, or columns of A when transposed */
-        const double *ab = ta ? a + r0 : a + (size_t)r0 * lda;
-        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    rows, n, k, 1.0, ab, lda, b, ldb, 0.0, c + (size_t)r0 * ldc, ldc);
+    if (blocks > 1 && 2.0 * m * n * (double)k >= MPS_GEMM_PARALLEL_FLOPS) {
+#pragma omp parallel for schedule(static)
+        for (int blk = 0; blk < blocks; blk++) {
+            const int r0 = blk * MPS_GEMM_ROWS;
+            const int rows = m - r0 < MPS_GEMM_ROWS ? m - r0 : MPS_GEMM_ROWS;
+            gemm_rows(ta, tb, r0, rows, n, k, a, lda, b, ldb, c, ldc);
+        }
+        return;
     }
+    /* Small: the same blocks in order, on this thread, outside any OpenMP
+     * region (entering one costs more than a small product). */
+    for (int r0 = 0; r0 < m; r0 += MPS_GEMM_ROWS)
+        gemm_rows(ta, tb, r0, m - r0 < MPS_GEMM_ROWS ? m - r0 : MPS_GEMM_ROWS, n, k, a, lda, b, ldb,
+                  c, ldc);
 }
 
 size_t mps_env_work(int dl, int dr, int wl, int wr) {
     /* T1 (dl, wl, 2, dr) then T2 (dl, 2, wr, dr). */
     return 2 * (size_t)dl * (size_t)dr * ((size_t)wl + (size_t)wr);
+}
+
+/* Row i of T2[a][s][w'][b'] = Σ_{w,t} W[w][s][t][w'] T1[a][w][t][b'], inline
+ * axpys over the non-zeros (rows of the bond dimension are too short for a
+ * cblas_daxpy call to pay). */
+static void env_sparse_row(const double *t1, int wl, int dr, const mpo_entry_t *nz, size_t nnz,
+                           int wr, bool mirror, int i, double *t2) {
+    double *t2i = t2 + (size_t)i * 2 * wr * dr;
+    memset(t2i, 0, 2 * (size_t)wr * dr * sizeof *t2i);
+    for (size_t k = 0; k < nnz; k++) {
+        const int win = mirror ? nz[k].r : nz[k].l, wout = mirror ? nz[k].l : nz[k].r;
+        const double *restrict src = t1 + (((size_t)i * wl + win) * 2 + nz[k].t) * dr;
+        double *restrict dst = t2i + ((size_t)nz[k].s * wr + wout) * dr;
+        const double v = nz[k].v;
+        for (int j = 0; j < dr; j++) dst[j] += v * src[j];
+    }
 }
 
 void mps_env_update(const double *e, int dl, int wl, const double *a, int dr, const mpo_entry_t *nz,
@@ -55,16 +84,11 @@ void mps_env_update(const double *e, int dl, int wl, const double *a, int dr, co
     /* T1[(a w), (t b')] = Σ_{a'} E[(a w), a'] A[a', (t b')] */
     mps_gemm(false, false, dl * wl, 2 * dr, dl, e, dl, a, 2 * dr, t1, 2 * dr);
     /* T2[a][s][w'][b'] = Σ_{w,t} W[w][s][t][w'] T1[a][w][t][b'] (sparse W), row a by row a */
-    const bool parallel = 2.0 * (double)nnz * dl * dr > 4e6;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int i = 0; i < dl; i++) {
-        double *t2i = t2 + (size_t)i * 2 * wr * dr;
-        memset(t2i, 0, 2 * (size_t)wr * dr * sizeof *t2i);
-        for (size_t k = 0; k < nnz; k++) {
-            const int win = mirror ? nz[k].r : nz[k].l, wout = mirror ? nz[k].l : nz[k].r;
-            const double *src = t1 + (((size_t)i * wl + win) * 2 + nz[k].t) * dr;
-            cblas_daxpy(dr, nz[k].v, src, 1, t2i + ((size_t)nz[k].s * wr + wout) * dr, 1);
-        }
+    if (2.0 * (double)nnz * dl * dr > 4e6) {
+#pragma omp parallel for schedule(static)
+        for (int i = 0; i < dl; i++) env_sparse_row(t1, wl, dr, nz, nnz, wr, mirror, i, t2);
+    } else {
+        for (int i = 0; i < dl; i++) env_sparse_row(t1, wl, dr, nz, nnz, wr, mirror, i, t2);
     }
     /* out[b, (w' b')] = Σ_{(a s)} A[(a s), b] T2[(a s), (w' b')] */
     mps_gemm(true, false, dr, wr * dr, 2 * dl, a, dr, t2, wr * dr, out, wr * dr);

@@ -10,6 +10,8 @@
  * about n of them are held at any time.
  */
 #include <cblas.h>
+#include <float.h>
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,13 +250,22 @@ static pl_status_t local_solve(dmrg_t *d, int i, double *energy) {
     return st;
 }
 
+/* Site tensors i (m x k) and i+1 (k x n) from a split replace the pair; the
+ * centre moves to i + 1 with @p to_right, else stays at i. */
+static void install(pl_mps_t *p, int i, double *a, double *b, int m, int k, int n, bool to_right) {
+    mps_site_replace(p, i, a, (size_t)m * k);
+    mps_site_replace(p, i + 1, b, (size_t)k * n);
+    p->dim[i + 1] = k;
+    p->center = to_right ? i + 1 : i;
+}
+
 /*
- * Split theta (2 dl x 2 dr) by a truncated SVD into sites i and i+1. With
+ * Split theta (2 dl x 2 dr) by a truncated SVD (dgesdd) into sites i and i+1. With
  * @p to_right the singular values go into site i+1 (the centre moves to
  * i + 1), else into site i (centre i). The kept values are renormalised, so
  * the state keeps norm 1.
  */
-static pl_status_t split(dmrg_t *d, int i, int chi, bool to_right) {
+static pl_status_t split_svd(dmrg_t *d, int i, int chi, bool to_right) {
     pl_mps_t *p = d->psi;
     const int m = 2 * p->dim[i], n = 2 * p->dim[i + 2], kf = m < n ? m : n;
     PL_TRY(buf_need(&d->u, (size_t)m * kf, "DMRG SVD"));
@@ -285,11 +296,94 @@ static pl_status_t split(dmrg_t *d, int i, int chi, bool to_right) {
         const double f = to_right ? s[j] : 1.0;
         for (int col = 0; col < n; col++) dst[col] = f * src[col];
     }
-    mps_site_replace(p, i, a, (size_t)m * k);
-    mps_site_replace(p, i + 1, b, (size_t)k * n);
-    p->dim[i + 1] = k;
-    p->center = to_right ? i + 1 : i;
+    install(p, i, a, b, m, k, n, to_right);
     return PL_OK;
+}
+
+/* Eigenvalues below this fraction of the largest are rounding noise of the
+ * density matrix (its absolute accuracy is ~ε λ_max): taken as exact zeros. */
+#define DMRG_RHO_FLOOR (16 * DBL_EPSILON)
+
+/*
+ * Split theta (m = 2 dl rows, n = 2 dr columns) into sites i and i+1, truncated
+ * as by its SVD θ = U S Vᵀ, through the density matrix of the side that stays
+ * orthonormal (White 1992; Schollwöck 2011, §4.2): with @p to_right
+ * ρ = θ θᵀ = U S² Uᵀ, site i = U_k (its k leading eigenvectors) and
+ * site i+1 = U_kᵀ θ = S_k V_kᵀ (the centre moves to i + 1); else ρ = θᵀ θ =
+ * V S² Vᵀ, site i+1 = V_kᵀ and site i = θ V_k = U_k S_k (centre i). k and the
+ * discarded weight follow mps_truncation_rank on s = √λ. The orthonormal
+ * side comes straight from the eigensolver and the other side is an exact
+ * projection of θ, so nothing is divided by a small singular value; the kept
+ * part is renormalised, so the state keeps norm 1. A symmetric eigensolve of
+ * the smaller side costs about half an SVD (dgesdd) at these sizes.
+ */
+static pl_status_t split_rho(dmrg_t *d, int i, int chi, bool to_right) {
+    pl_mps_t *p = d->psi;
+    const int m = 2 * p->dim[i], n = 2 * p->dim[i + 2], kf = m < n ? m : n;
+    const int side = to_right ? m : n; /* ρ is side x side */
+    PL_TRY(buf_need(&d->u, (size_t)side * side, "DMRG density matrix"));
+    PL_TRY(buf_need(&d->s, 2 * (size_t)side, "DMRG density matrix"));
+    PL_TRY(buf_need(&d->vt, (size_t)n * kf, "DMRG density matrix"));
+    double *rho = d->u.p, *lam = d->s.p, *s = d->s.p + side;
+    /* ρ = θ θᵀ (to_right) or θᵀ θ, upper triangle; row-major */
+    cblas_dsyrk(CblasRowMajor, CblasUpper, to_right ? CblasNoTrans : CblasTrans, side,
+                to_right ? n : m, 1.0, d->theta.p, n, 0.0, rho, side);
+    const lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', side, rho, side, lam);
+    if (info != 0)
+        return pl_error(PL_EINTERNAL,
+                        "DMRG: eigensolver failed (LAPACK dsyevd info %d) on a %d x %d density "
+                        "matrix",
+                        (int)info, side, side);
+    /* ascending eigenvalues; eigenvector c is column c of rho. s descending: */
+    const double top = lam[side - 1] > 0 ? lam[side - 1] : 0.0;
+    for (int j = 0; j < kf; j++) {
+        const double l = lam[side - 1 - j];
+        s[j] = l > DMRG_RHO_FLOOR * top ? sqrt(l) : 0.0;
+    }
+    double discarded;
+    const int k = mps_truncation_rank(s, kf, chi, d->o.cutoff, &discarded);
+    d->sweep_trunc = discarded > d->sweep_trunc ? discarded : d->sweep_trunc;
+    double *a = NULL, *b = NULL;
+    pl_status_t st = mps_alloc(&a, (size_t)m * k, "MPS site tensor");
+    if (st == PL_OK) st = mps_alloc(&b, (size_t)k * n, "MPS site tensor");
+    if (st != PL_OK) {
+        mps_free(a, (size_t)m * k);
+        return st;
+    }
+    if (to_right) {
+        for (int row = 0; row < m; row++) /* site i = U_k: the k leading eigenvectors */
+            for (int j = 0; j < k; j++)
+                a[(size_t)row * k + j] = rho[(size_t)row * side + (side - 1 - j)];
+        /* site i+1 = U_kᵀ θ (k x n) */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, a, k, d->theta.p, n, 0.0,
+                    b, n);
+        cblas_dscal(k * n, 1.0 / sqrt(mps_norm2(b, (size_t)k * n)), b, 1);
+    } else {
+        double *v = d->vt.p; /* V_k (n x k) */
+        for (int row = 0; row < n; row++)
+            for (int j = 0; j < k; j++)
+                v[(size_t)row * k + j] = rho[(size_t)row * side + (side - 1 - j)];
+        for (int j = 0; j < k; j++) /* site i+1 = V_kᵀ */
+            for (int col = 0; col < n; col++) b[(size_t)j * n + col] = v[(size_t)col * k + j];
+        /* site i = θ V_k (m x k) */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, k, n, 1.0, d->theta.p, n, v, k,
+                    0.0, a, k);
+        cblas_dscal(m * k, 1.0 / sqrt(mps_norm2(a, (size_t)m * k)), a, 1);
+    }
+    install(p, i, a, b, m, k, n, to_right);
+    return PL_OK;
+}
+
+/* The density matrix resolves weights down to ~ε λ_max only: cutoffs below
+ * this take the SVD (weights to ~ε², singular values to ~ε s_max). */
+#define DMRG_RHO_MIN_CUTOFF 1e-14
+
+/* Split theta after its local solve: through the density matrix at cutoffs
+ * it resolves (about twice as fast), else by the SVD. The choice depends on
+ * the options only. */
+static pl_status_t split(dmrg_t *d, int i, int chi, bool to_right) {
+    return d->o.cutoff >= DMRG_RHO_MIN_CUTOFF ? split_rho(d, i, chi, to_right)
+                                              : split_svd(d, i, chi, to_right);
 }
 
 /* Optimise the pair (i, i+1), split it and update the environment behind. */

@@ -59,106 +59,150 @@ pl_status_t pl_shadows_from_sv(const pl_sv_t *sv, size_t shots, uint64_t seed, p
 
 /* ---- matrix product states ----------------------------------------------- */
 
-/* ⟨o| in each basis (o = 0: eigenvalue +1), as (re, im) of the coefficients
- * of ⟨0| and ⟨1|: ⟨±| = (⟨0| ± ⟨1|)/√2, ⟨±y| = (⟨0| ∓ i⟨1|)/√2. */
-static void basis_bra(int basis, int o, double re[2], double im[2]) {
-    const double h = 0.70710678118654752440, sgn = o ? -1.0 : 1.0;
-    re[0] = basis == PL_Z ? (o ? 0.0 : 1.0) : h;
-    im[0] = 0.0;
-    re[1] = basis == PL_Z ? (o ? 1.0 : 0.0) : basis == PL_X ? sgn * h : 0.0;
-    im[1] = basis == PL_Y ? -sgn * h : 0.0;
-}
+enum {
+    MPS_SHOT_BLOCK = 64 /* shots sampled together: one 64-bit word of every bit vector */
+};
 
-/* Work space of one sampling thread: the row vector v (re, im) of the
- * outcomes so far and v·A_i[s] for s = 0, 1, each up to chi entries. */
+/*
+ * Work space of one sampling thread for a block of B <= MPS_SHOT_BLOCK shots
+ * sampled together, site by site. Shot j carries the complex row vector
+ * v_j = (re, im) of its outcomes so far; the 2B rows of v (re of every shot,
+ * then im) times the site tensor, a dl x 2dr matrix, is one dgemm per site
+ * and block, so each tensor is read once per block instead of once per shot.
+ */
 typedef struct {
-    double *v_re, *v_im, *m_re, *m_im, *w_re, *w_im;
+    int chi;          /* leading dimension of v */
+    double *v;        /* 2B x chi: row j = re v_j, row B + j = im v_j */
+    double *m;        /* 2B x 2chi: v·A_i, [s·dr + b] */
+    double *w;        /* 4 chi: the two outcomes' vectors (re, im) of one shot */
+    uint8_t *basis;   /* B x n */
+    uint8_t *outcome; /* B x n */
+    pl_rng_t rng[MPS_SHOT_BLOCK];
 } mps_work_t;
 
-static pl_status_t work_alloc(mps_work_t *w, int chi) {
-    double *all = calloc(10 * (size_t)chi, sizeof *all);
-    if (!all) return pl_error_nomemf("the work vectors to sample an MPS of bond dimension %d", chi);
-    w->v_re = all;
-    w->v_im = all + chi;
-    w->m_re = all + 2 * (size_t)chi; /* 2·chi: both physical values */
-    w->m_im = all + 4 * (size_t)chi;
-    w->w_re = all + 6 * (size_t)chi; /* 2·chi: both outcomes */
-    w->w_im = all + 8 * (size_t)chi;
+static pl_status_t work_alloc(mps_work_t *w, int n, int chi) {
+    const size_t b = MPS_SHOT_BLOCK;
+    w->chi = chi;
+    w->v = calloc(6 * b * (size_t)chi, sizeof *w->v);
+    w->basis = malloc(2 * b * (size_t)n);
+    if (!w->v || !w->basis)
+        return pl_error_nomemf("the work space to sample %zu shots of an MPS of %d sites and "
+                               "bond dimension %d at once",
+                               b, n, chi);
+    w->m = w->v + 2 * b * (size_t)chi;
+    w->outcome = w->basis + b * (size_t)n;
     return PL_OK;
 }
 
-/* One shot of a right-canonical MPS (centre 0): site by site, the outcome
- * probabilities in the drawn basis are ‖v·(Σ_s ⟨o|s⟩ A_i[s])‖², because the
- * sites to the right are right-orthonormal. */
-static pl_status_t mps_shot(const pl_mps_t *psi, uint64_t seed, size_t s, mps_work_t *w,
-                            uint8_t *basis, uint8_t *outcome, pl_shadows_t *sh) {
+static void work_free(mps_work_t *w) {
+    free(w->v);
+    free(w->basis);
+}
+
+/*
+ * Site i of the B shots of a block: given m = v·A_i (re in rows j, im in rows
+ * B + j; m0 = m[s = 0], m1 = m[s = 1]), draw shot j's basis and outcome o and
+ * set v_j ∝ ⟨o|·m_j = Σ_s ⟨o|s⟩ m_j[s]. Its probability is ‖⟨o|·m_j‖² over
+ * ‖m0‖² + ‖m1‖² because the sites to the right are right-orthonormal. With
+ * h = 1/√2, ± for o = 0 / 1: Z: ⟨o|·m = m_o; X: h (m0 ± m1), weight
+ * ½(‖m0‖² + ‖m1‖²) ± Re⟨m0, m1⟩; Y: h (m0 ∓ i m1), weight
+ * ½(‖m0‖² + ‖m1‖²) ± Im⟨m0, m1⟩. v_j's scale is free (the next site divides
+ * by its own total): it is kept at norm 1 against under- and overflow.
+ */
+static pl_status_t block_site(mps_work_t *w, int i, int n, int dr, int nb) {
     static const uint8_t codes[3] = {PL_X, PL_Y, PL_Z};
+    const double h = 0.70710678118654752440;
+    for (int j = 0; j < nb; j++) {
+        const double *m0r = w->m + (size_t)j * 2 * dr, *m0i = w->m + (size_t)(nb + j) * 2 * dr;
+        const double *m1r = m0r + dr, *m1i = m0i + dr;
+        pl_rng_t *rng = &w->rng[j];
+        const uint8_t basis = codes[pl_rng_below(rng, 3)];
+        w->basis[(size_t)j * n + i] = basis;
+        double a = 0.0, c = 0.0, cross_re = 0.0, cross_im = 0.0; /* ‖m0‖², ‖m1‖², ⟨m0, m1⟩ */
+        for (int b = 0; b < dr; b++) {
+            a += m0r[b] * m0r[b] + m0i[b] * m0i[b];
+            c += m1r[b] * m1r[b] + m1i[b] * m1i[b];
+        }
+        if (basis != PL_Z)
+            for (int b = 0; b < dr; b++) {
+                cross_re += m0r[b] * m1r[b] + m0i[b] * m1i[b];
+                cross_im += m0r[b] * m1i[b] - m0i[b] * m1r[b];
+            }
+        const double total = a + c;
+        if (!(total > 0)) return pl_error(PL_EINVAL, "the MPS has zero norm at site %d", i);
+        const double cross = basis == PL_X ? cross_re : cross_im;
+        const double p0 = basis == PL_Z ? a : 0.5 * total + cross;
+        const int o = pl_rng_uniform(rng) * total < p0 ? 0 : 1;
+        w->outcome[(size_t)j * n + i] = (uint8_t)o;
+        const double p = basis == PL_Z ? (o ? c : a) : o ? total - p0 : p0, sgn = o ? -1.0 : 1.0;
+        double *vr = w->v + (size_t)j * w->chi, *vi = w->v + (size_t)(nb + j) * w->chi;
+        if (basis == PL_Z) {
+            const double f = 1.0 / sqrt(p);
+            const double *mr = o ? m1r : m0r, *mi = o ? m1i : m0i;
+            for (int b = 0; b < dr; b++) {
+                vr[b] = f * mr[b];
+                vi[b] = f * mi[b];
+            }
+        } else {
+            /* X: re h(m0r ± m1r), im h(m0i ± m1i); Y: re h(m0r ± m1i), im h(m0i ∓ m1r) */
+            const double f = h / sqrt(p > 0 ? p : total);
+            const double *ur = basis == PL_X ? m1r : m1i, *ui = basis == PL_X ? m1i : m1r;
+            const double si = basis == PL_X ? sgn : -sgn;
+            for (int b = 0; b < dr; b++) {
+                vr[b] = f * (m0r[b] + sgn * ur[b]);
+                vi[b] = f * (m0i[b] + si * ui[b]);
+            }
+        }
+    }
+    return PL_OK;
+}
+
+/* Shots s0 … s0 + nb − 1 of a right-canonical MPS (centre 0); shot s draws
+ * from the generator (seed, s), basis then outcome site by site. */
+static pl_status_t mps_block(const pl_mps_t *psi, uint64_t seed, size_t s0, int nb, mps_work_t *w,
+                             pl_shadows_t *sh) {
     const int n = pl_mps_sites(psi);
-    pl_rng_t rng;
-    pl_rng_seed(&rng, seed, s);
-    w->v_re[0] = 1.0;
-    w->v_im[0] = 0.0;
+    for (int j = 0; j < nb; j++) {
+        pl_rng_seed(&w->rng[j], seed, s0 + (size_t)j);
+        w->v[(size_t)j * w->chi] = 1.0; /* v_j = 1 before site 0 */
+        w->v[(size_t)(nb + j) * w->chi] = 0.0;
+    }
     for (int i = 0; i < n; i++) {
         const double *a;
         int dl, dr;
         PL_TRY(pl_mps_site(psi, i, &a, &dl, &dr));
-        /* m[s·dr + b] = Σ_a v[a] A[a][s][b]: the tensor is a dl × 2dr matrix */
-        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_re, 1, 0.0, w->m_re,
-                    1);
-        cblas_dgemv(CblasRowMajor, CblasTrans, dl, 2 * dr, 1.0, a, 2 * dr, w->v_im, 1, 0.0, w->m_im,
-                    1);
-        basis[i] = codes[pl_rng_below(&rng, 3)];
-        double p[2];
-        for (int o = 0; o < 2; o++) {
-            double br[2], bi[2];
-            basis_bra(basis[i], o, br, bi);
-            double *wr = w->w_re + (size_t)o * dr, *wi = w->w_im + (size_t)o * dr;
-            p[o] = 0.0;
-            for (int b = 0; b < dr; b++) {
-                /* (br + i bi)·(m_re + i m_im), summed over the physical value */
-                wr[b] = br[0] * w->m_re[b] - bi[0] * w->m_im[b] + br[1] * w->m_re[dr + b] -
-                        bi[1] * w->m_im[dr + b];
-                wi[b] = br[0] * w->m_im[b] + bi[0] * w->m_re[b] + br[1] * w->m_im[dr + b] +
-                        bi[1] * w->m_re[dr + b];
-                p[o] += wr[b] * wr[b] + wi[b] * wi[b];
-            }
-        }
-        const double total = p[0] + p[1];
-        if (!(total > 0)) return pl_error(PL_EINVAL, "the MPS has zero norm at site %d", i);
-        const int o = pl_rng_uniform(&rng) * total < p[0] ? 0 : 1;
-        outcome[i] = (uint8_t)o;
-        const double scale = 1.0 / sqrt(p[o]);
-        for (int b = 0; b < dr; b++) {
-            w->v_re[b] = w->w_re[(size_t)o * dr + b] * scale;
-            w->v_im[b] = w->w_im[(size_t)o * dr + b] * scale;
-        }
+        /* m[(row), s·dr + b] = Σ_a v[row][a] A[a][s][b]: the tensor is a dl × 2dr matrix */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 2 * nb, 2 * dr, dl, 1.0, w->v,
+                    w->chi, a, 2 * dr, 0.0, w->m, 2 * dr);
+        PL_TRY(block_site(w, i, n, dr, nb));
     }
-    return pl_shadows_set_shot(sh, s, basis, outcome);
+    for (int j = 0; j < nb; j++)
+        PL_TRY(pl_shadows_set_shot(sh, s0 + (size_t)j, w->basis + (size_t)j * n,
+                                   w->outcome + (size_t)j * n));
+    return PL_OK;
 }
 
 static pl_status_t sample_mps(const pl_mps_t *psi, size_t shots, uint64_t seed, pl_shadows_t *sh) {
     const int n = pl_mps_sites(psi), chi = pl_mps_max_bond_dim(psi);
-    const size_t blocks = (shots + 63) / 64;
+    const size_t blocks = (shots + MPS_SHOT_BLOCK - 1) / MPS_SHOT_BLOCK;
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
-#pragma omp parallel
+    /* Blocks are fixed by the shot index (shots 64b … 64b + 63), whichever
+     * thread takes them, so the shots do not depend on the thread count; and
+     * no two threads write one 64-shot word. */
+#pragma omp parallel if (blocks > 1)
     {
         mps_work_t w = {0};
-        uint8_t *basis = malloc((size_t)n), *outcome = malloc((size_t)n);
-        pl_status_t mine = basis && outcome
-                               ? work_alloc(&w, chi)
-                               : pl_error_nomemf("the bases and outcomes of %d qubits", n);
+        pl_status_t mine = work_alloc(&w, n, chi);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
-            /* whole 64-shot blocks per thread: no two threads write one word */
 #pragma omp for schedule(dynamic, 1)
-        for (size_t b = 0; b < blocks; b++)
-            for (size_t s = 64 * b; s < shots && s < 64 * (b + 1) && mine == PL_OK; s++) {
-                if (core_thread_error_any(&err)) break;
-                pl_status_t st = mps_shot(psi, seed, s, &w, basis, outcome, sh);
-                if (st != PL_OK) core_thread_error_set(&err, st);
-            }
-        free(w.v_re);
-        free(basis);
-        free(outcome);
+        for (size_t b = 0; b < blocks; b++) {
+            if (mine != PL_OK || core_thread_error_any(&err)) continue;
+            const size_t s0 = b * MPS_SHOT_BLOCK;
+            const int nb = (int)(shots - s0 < MPS_SHOT_BLOCK ? shots - s0 : MPS_SHOT_BLOCK);
+            pl_status_t st = mps_block(psi, seed, s0, nb, &w, sh);
+            if (st != PL_OK) core_thread_error_set(&err, st);
+        }
+        work_free(&w);
     }
     return core_thread_error_raise(&err);
 }

@@ -27,7 +27,13 @@ void pl_mem_set_limit(size_t bytes) {
 
 size_t pl_mem_limit(void) {
     size_t limit = atomic_load(&mem_limit);
-    return limit ? limit : default_limit();
+    if (limit) return limit;
+    /* The machine's memory, asked once: sysconf cost 1-3 % of DMRG, which
+     * allocates per step. Threads racing here store the same value. */
+    static atomic_size_t physical;
+    size_t d = atomic_load(&physical);
+    if (!d) atomic_store(&physical, d = default_limit());
+    return d;
 }
 
 size_t pl_mem_in_use(void) {

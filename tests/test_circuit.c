@@ -425,6 +425,28 @@ static void test_blocked_equals_gate_by_gate(void **state) {
     }
     check_against_gate_by_gate(c, "layered");
     pl_circuit_destroy(c);
+    /* SU(4) bricks (u3 u3, rxx ryy rzz with the pair in both orders, u3 u3),
+     * which a block fuses into one 4x4 per brick. */
+    ASSERT_OK(pl_circuit_create(n, &c));
+    for (int layer = 0; layer < 4; layer++)
+        for (int q = layer % 2; q + 1 < n; q += 2) {
+            const int ab[2] = {q, q + 1}, ba[2] = {q + 1, q};
+            const pl_gate_t two[3] = {PL_GATE_RXX, PL_GATE_RYY, PL_GATE_RZZ};
+            for (int j = 0; j < 2; j++) {
+                const double a[3] = {0.3 + 0.1 * q, 0.7 * layer + 0.2, 1.1 - 0.05 * q};
+                ASSERT_OK(pl_circuit_add(c, PL_GATE_U3, &ab[j], 1, a));
+            }
+            for (int g = 0; g < 3; g++) {
+                const double t = 0.4 + 0.3 * g + 0.01 * q;
+                ASSERT_OK(pl_circuit_add(c, two[g], g == 1 ? ba : ab, 2, &t));
+            }
+            for (int j = 0; j < 2; j++) {
+                const double a[3] = {0.9 - 0.1 * q, 0.5, 0.25 * layer};
+                ASSERT_OK(pl_circuit_add(c, PL_GATE_U3, &ba[j], 1, a));
+            }
+        }
+    check_against_gate_by_gate(c, "su4 bricks");
+    pl_circuit_destroy(c);
 }
 
 int main(void) {

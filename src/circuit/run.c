@@ -180,6 +180,7 @@ typedef struct {
     sv_block_op_t *block; /* the block being formed, local qubit numbers */
     uint64_t *masks;
     size_t *order, *ends, *pending;
+    bool *dead; /* entries of the block fused into a later one */
     size_t n;
     sv_block_scratch_t scratch;
 } window_t;
@@ -189,7 +190,8 @@ static pl_status_t window_init(window_t *w) {
     w->block = malloc(WINDOW_OPS * sizeof *w->block);
     w->masks = malloc(WINDOW_OPS * sizeof *w->masks);
     w->order = malloc(3 * WINDOW_OPS * sizeof *w->order);
-    if (!w->ops || !w->block || !w->masks || !w->order)
+    w->dead = malloc(WINDOW_OPS * sizeof *w->dead);
+    if (!w->ops || !w->block || !w->masks || !w->order || !w->dead)
         return pl_error_nomem("the circuit's gate window");
     w->ends = w->order + WINDOW_OPS;
     w->pending = w->ends + WINDOW_OPS;
@@ -202,23 +204,95 @@ static void window_free(window_t *w) {
     free(w->block);
     free(w->masks);
     free(w->order);
+    free(w->dead);
 }
 
 static bool is_plain_1q(const sv_block_op_t *op) {
     return op->kind == SV_BLOCK_MATRIX && op->t1 < 0 && op->cmask == 0;
 }
 
-/* Append op to the block, multiplying it into the previous gate on its qubit
- * when both are uncontrolled 1-qubit gates. last[q]: the block's latest gate
- * on local qubit q, or −1. */
-static void block_append(sv_block_op_t *block, size_t *nb, int *last, sv_block_op_t op,
+static bool is_plain_2q(const sv_block_op_t *op) {
+    return op->kind == SV_BLOCK_MATRIX && op->t1 >= 0 && op->cmask == 0;
+}
+
+/* r ← a·b for 4x4 matrices. */
+static void mat4_mul(const double complex a[16], const double complex b[16], double complex r[16]) {
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            double complex acc = 0;
+            for (int k = 0; k < 4; k++) acc += a[i * 4 + k] * b[k * 4 + j];
+            r[i * 4 + j] = acc;
+        }
+}
+
+/* The 4x4 (row b0 + 2 b1) of a 2x2 p on bit `which` (0 or 1) of the pair. */
+static void kron_1q(const double complex p[4], int which, double complex m[16]) {
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++) {
+            const int rw = (r >> which) & 1, cw = (c >> which) & 1;
+            const bool other_equal = ((r >> (1 - which)) & 1) == ((c >> (1 - which)) & 1);
+            m[r * 4 + c] = other_equal ? p[rw * 2 + cw] : 0;
+        }
+}
+
+/* e.u ← x·e.u, x a 4x4 on the same pair as e (maybe in the other order). */
+static void mat4_after(sv_block_op_t *e, const sv_block_op_t *x) {
+    double complex xu[16], r[16];
+    const bool swapped = x->t0 != e->t0;
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            const int si = swapped ? ((i & 1) << 1) | (i >> 1) : i;
+            const int sj = swapped ? ((j & 1) << 1) | (j >> 1) : j;
+            xu[si * 4 + sj] = x->u[i * 4 + j];
+        }
+    mat4_mul(xu, e->u, r);
+    memcpy(e->u, r, sizeof r);
+}
+
+/*
+ * Append op to the block, fusing where it saves work in the cache (every
+ * entry op merges with is the latest on op's qubits, so the order on every
+ * qubit is kept):
+ * - a 1-qubit gate multiplies into the previous 1-qubit gate on its qubit,
+ *   or into the previous uncontrolled 2-qubit gate there;
+ * - an uncontrolled 2-qubit gate multiplies into the previous one on the same
+ *   pair, or absorbs the 1-qubit gates pending on its qubits (which die).
+ * last[q]: the block's latest entry on local qubit q, or −1.
+ */
+static void block_append(sv_block_op_t *block, bool *dead, size_t *nb, int *last, sv_block_op_t op,
                          const sv_block_layout_t *lay) {
     sv_block_op_localize(&op, lay);
-    if (is_plain_1q(&op) && last[op.t0] >= 0 && is_plain_1q(&block[last[op.t0]])) {
-        mat2_after(block[last[op.t0]].u, op.u);
-        return;
+    if (is_plain_1q(&op) && last[op.t0] >= 0) {
+        sv_block_op_t *e = &block[last[op.t0]];
+        if (is_plain_1q(e)) {
+            mat2_after(e->u, op.u);
+            return;
+        }
+        if (is_plain_2q(e)) {
+            sv_block_op_t x = {.kind = SV_BLOCK_MATRIX, .t0 = e->t0, .t1 = e->t1};
+            kron_1q(op.u, op.t0 == e->t0 ? 0 : 1, x.u);
+            mat4_after(e, &x);
+            return;
+        }
+    }
+    if (is_plain_2q(&op)) {
+        const int e0 = last[op.t0], e1 = last[op.t1];
+        if (e0 >= 0 && e0 == e1 && is_plain_2q(&block[e0])) {
+            mat4_after(&block[e0], &op);
+            return;
+        }
+        const int pend[2] = {e0, e1};
+        for (int w = 0; w < 2; w++) /* op · (P on bit w), the pending gate first */
+            if (pend[w] >= 0 && is_plain_1q(&block[pend[w]])) {
+                double complex m[16], r[16];
+                kron_1q(block[pend[w]].u, w, m);
+                mat4_mul(op.u, m, r);
+                memcpy(op.u, r, sizeof r);
+                dead[pend[w]] = true;
+            }
     }
     block[*nb] = op;
+    dead[*nb] = false;
     for (uint64_t m = sv_block_op_mask(&op); m; m &= m - 1) last[__builtin_ctzll(m)] = (int)*nb;
     (*nb)++;
 }
@@ -240,9 +314,12 @@ static void window_flush(window_t *w, pl_sv_t *sv) {
         sv_block_layout(used, pl_sv_qubits(sv), &lay);
         int last[SV_BLOCK_QUBITS];
         for (int q = 0; q < SV_BLOCK_QUBITS; q++) last[q] = -1;
-        size_t nb = 0;
-        for (size_t k = 0; k < count; k++) block_append(w->block, &nb, last, w->ops[idx[k]], &lay);
-        sv_apply_block_trusted(sv, &lay, w->block, nb, &w->scratch);
+        size_t nb = 0, live = 0;
+        for (size_t k = 0; k < count; k++)
+            block_append(w->block, w->dead, &nb, last, w->ops[idx[k]], &lay);
+        for (size_t k = 0; k < nb; k++)
+            if (!w->dead[k]) w->block[live++] = w->block[k];
+        sv_apply_block_trusted(sv, &lay, w->block, live, &w->scratch);
     }
     w->n = 0;
 }

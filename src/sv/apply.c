@@ -7,15 +7,9 @@
 #include "sv/kernels.h"
 #include "sv/sv_internal.h"
 
-static uint64_t qubit_mask(const int *qubits, int k) {
-    uint64_t mask = 0;
-    for (int j = 0; j < k; j++) mask |= UINT64_C(1) << qubits[j];
-    return mask;
-}
-
 void sv_apply_matrix_trusted(pl_sv_t *sv, const int *qubits, int ncontrols, int ntargets,
                              const double complex *u) {
-    const uint64_t cmask = qubit_mask(qubits, ncontrols);
+    const uint64_t cmask = sv_qubit_mask(qubits, ncontrols);
     if (ntargets == 1)
         sv_kern_1q(sv->amp, sv->dim, qubits[ncontrols], cmask, u);
     else

@@ -24,16 +24,10 @@ static uint64_t deposit(uint64_t x, uint64_t mask) {
     return out;
 }
 
-static uint64_t mask_of(const int *qubits, int k) {
-    uint64_t mask = 0;
-    for (int j = 0; j < k; j++) mask |= UINT64_C(1) << qubits[j];
-    return mask;
-}
-
 void sv_block_op_matrix(sv_block_op_t *op, const int *qubits, int ncontrols, int ntargets,
                         const double complex *u) {
     op->kind = SV_BLOCK_MATRIX;
-    op->cmask = mask_of(qubits, ncontrols);
+    op->cmask = sv_qubit_mask(qubits, ncontrols);
     op->t0 = qubits[ncontrols];
     op->t1 = ntargets == 2 ? qubits[ncontrols + 1] : -1;
     memcpy(op->u, u, (ntargets == 2 ? 16 : 4) * sizeof *u);
@@ -221,14 +215,7 @@ static inline void run_2q(double *restrict r0, double *restrict i0, double *rest
     for (size_t l = 0; l < n; l++) {
         const double xr[4] = {r0[l], r1[l], r2[l], r3[l]}, xi[4] = {i0[l], i1[l], i2[l], i3[l]};
         double yr[4], yi[4];
-        for (int r = 0; r < 4; r++) {
-            double sr = 0.0, si = 0.0;
-            for (int c = 0; c < 4; c++) {
-                sr += ur[4 * r + c] * xr[c] - ui[4 * r + c] * xi[c];
-                si += ur[4 * r + c] * xi[c] + ui[4 * r + c] * xr[c];
-            }
-            yr[r] = sr, yi[r] = si;
-        }
+        sv_mat4_apply(ur, ui, xr, xi, yr, yi);
         r0[l] = yr[0], r1[l] = yr[1], r2[l] = yr[2], r3[l] = yr[3];
         i0[l] = yi[0], i1[l] = yi[1], i2[l] = yi[2], i3[l] = yi[3];
     }

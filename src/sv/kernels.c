@@ -341,15 +341,7 @@ static void tile_2q(double complex *a[4], size_t len, const double *ur, const do
         const double xr[4] = {p0[j], p1[j], p2[j], p3[j]};
         const double xi[4] = {p0[j + 1], p1[j + 1], p2[j + 1], p3[j + 1]};
         double yr[4], yi[4];
-        for (int r = 0; r < 4; r++) {
-            double sr = 0.0, si = 0.0;
-            for (int c = 0; c < 4; c++) {
-                sr += ur[4 * r + c] * xr[c] - ui[4 * r + c] * xi[c];
-                si += ur[4 * r + c] * xi[c] + ui[4 * r + c] * xr[c];
-            }
-            yr[r] = sr;
-            yi[r] = si;
-        }
+        sv_mat4_apply(ur, ui, xr, xi, yr, yi);
         p0[j] = yr[0], p0[j + 1] = yi[0];
         p1[j] = yr[1], p1[j + 1] = yi[1];
         p2[j] = yr[2], p2[j + 1] = yi[2];

@@ -45,4 +45,19 @@ static inline double complex sv_cmul(double complex a, double complex b) {
     return CMPLX(ar * br - ai * bi, ar * bi + ai * br);
 }
 
+/* y = u·x for a 4x4 complex u split into (ur, ui) and x, y split into real
+ * and imaginary parts: the body of every 2-qubit tile. */
+static inline void sv_mat4_apply(const double ur[16], const double ui[16], const double xr[4],
+                                 const double xi[4], double yr[4], double yi[4]) {
+    for (int r = 0; r < 4; r++) {
+        double sr = 0.0, si = 0.0;
+        for (int c = 0; c < 4; c++) {
+            sr += ur[4 * r + c] * xr[c] - ui[4 * r + c] * xi[c];
+            si += ur[4 * r + c] * xi[c] + ui[4 * r + c] * xr[c];
+        }
+        yr[r] = sr;
+        yi[r] = si;
+    }
+}
+
 #endif

@@ -10,6 +10,13 @@ struct pl_sv {
     double complex *amp;
 };
 
+/* The bit mask of k qubits. */
+static inline uint64_t sv_qubit_mask(const int *qubits, int k) {
+    uint64_t mask = 0;
+    for (int j = 0; j < k; j++) mask |= UINT64_C(1) << qubits[j];
+    return mask;
+}
+
 /* PL_EINVAL unless the k qubits are distinct and in [0, n). */
 PL_NODISCARD pl_status_t sv_check_qubits(int n, const int *qubits, int k);
 

@@ -20,6 +20,7 @@
 
 #include "dense.h"
 #include "plateau.h"
+#include "prop/prop_internal.h"
 #include "testutil.h"
 
 #define SEED 1024u
@@ -592,6 +593,122 @@ static void test_save(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* Propagate with the key representation forced (1 dense, 2 sparse). */
+static pl_prop_t *propagate_as(int repr, bool diff, const pl_circuit_t *c, const double *theta,
+                               const pl_pauli_sum_t *obs, const pl_trunc_t *t) {
+    pl_prop_t *p;
+    prop_force_repr = repr;
+    pl_status_t st = diff ? pl_propagate_diff(c, theta, obs, t, &p, NULL)
+                          : pl_propagate(c, theta, obs, t, &p, NULL);
+    prop_force_repr = 0;
+    ASSERT_OK(st);
+    return p;
+}
+
+/* The same strings with coefficients (and derivatives) to 1e-12, in any order. */
+static void assert_same_terms(const pl_prop_t *a, const pl_prop_t *b) {
+    assert_int_equal(pl_prop_size(a), pl_prop_size(b));
+    pl_pauli_sum_t *sa;
+    ASSERT_OK(pl_prop_to_sum(a, &sa));
+    const int ng = pl_prop_num_grad(a);
+    assert_int_equal(ng, pl_prop_num_grad(b));
+    for (size_t k = 0; k < pl_prop_size(b); k++) {
+        pl_pauli_t v;
+        double c;
+        size_t j;
+        pl_prop_term(b, k, &v, &c);
+        assert_true(pl_pauli_sum_find(sa, &v, &j));
+        double ca;
+        pl_pauli_t va;
+        pl_prop_term(a, j, &va, &ca);
+        assert_true(pl_pauli_equal(&v, &va) && fabs(c - ca) < 1e-12);
+        for (int i = 0; i < ng; i++)
+            assert_true(fabs(pl_prop_term_grad(a, j)[i] - pl_prop_term_grad(b, k)[i]) < 1e-12);
+    }
+    assert_true(fabs(pl_prop_expval_zero(a) - pl_prop_expval_zero(b)) < 1e-12);
+    pl_pauli_sum_destroy(sa);
+}
+
+/* Sparse keys (max weight ≤ 16) give the strings of the packed ones:
+ * random circuits of every gate kind on 48 and 64 qubits, max weight 3 and 5
+ * (one and two key words), with and without derivatives and coefficient
+ * truncation; evaluation and saving read them alike. */
+static void test_sparse_matches_dense(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 11);
+    const int sizes[] = {48, 64};
+    for (int trial = 0; trial < 4; trial++) {
+        const int n = sizes[trial % 2], np = 20;
+        pl_circuit_t *c = random_circuit(&rng, n, 200, np);
+        double theta[20];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_pauli_sum_t *obs;
+        char text[96];
+        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
+        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        const pl_trunc_t t = {.max_weight = trial < 2 ? 3 : 5,
+                              .min_abs_coeff = trial == 3 ? 1e-4 : 0.0};
+        const bool diff = trial & 1;
+        pl_prop_t *dense = propagate_as(1, diff, c, theta, obs, &t);
+        pl_prop_t *sparse = propagate_as(2, diff, c, theta, obs, &t);
+        assert_true(!dense->t.sparse && sparse->t.sparse);
+        assert_true(pl_prop_size(dense) > 10);
+        assert_same_terms(dense, sparse);
+        double bloch[3 * 64];
+        for (int i = 0; i < 3 * n; i++) bloch[i] = pl_rng_uniform(&rng) - 0.5;
+        assert_true(fabs(pl_prop_expval_product(dense, bloch) -
+                         pl_prop_expval_product(sparse, bloch)) < 1e-12);
+        pl_prop_destroy(dense);
+        pl_prop_destroy(sparse);
+        pl_pauli_sum_destroy(obs);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* A table large enough to be scanned and merged in parallel (QCNN, 64
+ * qubits, max weight 3: 135k strings), in both representations: 1 and 2
+ * threads give the same terms in the same order, bitwise; the two
+ * representations agree to 1e-12. */
+static void test_sparse_thread_independence(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 64};
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    ASSERT_OK(pl_ansatz_build(&o, &c));
+    ASSERT_OK(pl_ansatz_readout(&o, &readout));
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 12);
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    const pl_trunc_t t = {.max_weight = 3};
+    pl_prop_t *p[2][2];
+    const int saved = pl_threads_get();
+    for (int repr = 1; repr <= 2; repr++)
+        for (int threads = 1; threads <= 2; threads++) {
+            ASSERT_OK(pl_threads_set(threads));
+            p[repr - 1][threads - 1] = propagate_as(repr, false, c, theta, readout, &t);
+        }
+    ASSERT_OK(pl_threads_set(saved));
+    assert_true(pl_prop_size(p[0][0]) > 32768);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(pl_prop_size(p[r][0]), pl_prop_size(p[r][1]));
+        for (size_t k = 0; k < pl_prop_size(p[r][0]); k++) {
+            pl_pauli_t v[2];
+            double coeff[2];
+            for (int i = 0; i < 2; i++) pl_prop_term(p[r][i], k, &v[i], &coeff[i]);
+            assert_true(pl_pauli_equal(&v[0], &v[1]) && coeff[0] == coeff[1]);
+        }
+    }
+    assert_same_terms(p[0][0], p[1][0]);
+    for (int r = 0; r < 2; r++)
+        for (int i = 0; i < 2; i++) pl_prop_destroy(p[r][i]);
+    free(theta);
+    pl_pauli_sum_destroy(readout);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_vs_state_vector),
@@ -603,6 +720,8 @@ int main(void) {
         cmocka_unit_test(test_pauli_propagation_jl_readme),
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_qcnn_1024),
+        cmocka_unit_test(test_sparse_matches_dense),
+        cmocka_unit_test(test_sparse_thread_independence),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_save),
     };

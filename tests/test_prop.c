@@ -666,6 +666,105 @@ static void test_sparse_matches_dense(void **state) {
     }
 }
 
+/* Propagate op by op (fuse 0) or in blocks (fuse 1), representation repr. */
+static pl_prop_t *propagate_fused(int fuse, int repr, const pl_circuit_t *c, const double *theta,
+                                  const pl_pauli_sum_t *obs, const pl_trunc_t *t,
+                                  pl_prop_stats_t *st) {
+    pl_prop_t *p;
+    prop_fuse_blocks = fuse;
+    prop_force_repr = repr;
+    pl_status_t s = pl_propagate(c, theta, obs, t, &p, st);
+    prop_fuse_blocks = 1;
+    prop_force_repr = 0;
+    ASSERT_OK(s);
+    return p;
+}
+
+/* Runs of gates on one or two qubits are applied in one scan (blocks) when
+ * only the max weight truncates: the same strings and coefficients (1e-12),
+ * the same expectation, as op by op, on circuits made of runs of random gates
+ * of every kind (unitaries and channels) on random pairs, single qubits and
+ * wider gates between them, dense and sparse keys, exact and at max weight
+ * 2 and 3; and on the QCNN (64 and 130 qubits, max weight 3). */
+static void test_blocks_match_op_by_op(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 13);
+    for (int trial = 0; trial < 6; trial++) {
+        const int n = trial < 2 ? 8 : (trial < 4 ? 24 : 48), np = 12;
+        pl_circuit_t *c;
+        ASSERT_OK(pl_circuit_create(n, &c));
+        for (int run = 0; run < 2 * n; run++) {
+            /* neighbours, so that the observable's light cone spreads */
+            const int i = (int)pl_rng_below(&rng, (uint64_t)n - 1), q[2] = {i, i + 1};
+            const int len = 1 + (int)pl_rng_below(&rng, 8);
+            for (int g = 0; g < len; g++) {
+                const pl_gate_t kind = all_kinds[pl_rng_below(&rng, NKINDS)];
+                const pl_gate_info_t *info = pl_gate_info(kind);
+                if (info->qubits > 2) {
+                    add_random_gate(c, &rng, kind, np); /* ends the block */
+                    continue;
+                }
+                const int flip = (int)pl_rng_below(&rng, 2), use[2] = {q[flip], q[1 - flip]};
+                if (pl_rng_below(&rng, 8) == 0) { /* a generic two-qubit unitary (a PTM) */
+                    double complex u[16];
+                    dense_random_unitary(4, &rng, u);
+                    ASSERT_OK(pl_circuit_add_unitary(c, use, 2, u));
+                    continue;
+                }
+                pl_angle_t a[3];
+                for (int j = 0; j < info->angles; j++) {
+                    a[j].a = 0.5 + pl_rng_uniform(&rng);
+                    a[j].k = (int)pl_rng_below(&rng, (uint64_t)np);
+                    a[j].b = pl_rng_uniform(&rng);
+                }
+                ASSERT_OK(pl_circuit_add_sym(c, kind, use, info->qubits, a));
+            }
+        }
+        double theta[12];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_pauli_sum_t *obs;
+        char text[96];
+        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
+        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        const pl_trunc_t t = {.max_weight = trial < 2 ? 0 : 2 + trial % 2};
+        for (int repr = 1; repr <= (t.max_weight ? 2 : 1); repr++) {
+            pl_prop_stats_t s0, s1;
+            pl_prop_t *op = propagate_fused(0, repr, c, theta, obs, &t, &s0);
+            pl_prop_t *bl = propagate_fused(1, repr, c, theta, obs, &t, &s1);
+            if (pl_prop_size(op) < 100) test_fail("trial %d: %zu strings", trial, pl_prop_size(op));
+            assert_same_terms(op, bl);
+            /* the dropped weight is summed before merging in blocks: not less */
+            assert_true(s1.truncated_weight >= s0.truncated_weight * (1 - 1e-12));
+            pl_prop_destroy(op);
+            pl_prop_destroy(bl);
+        }
+        pl_pauli_sum_destroy(obs);
+        pl_circuit_destroy(c);
+    }
+    for (int size = 64; size <= 130; size += 66) {
+        pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = size};
+        pl_circuit_t *c;
+        pl_pauli_sum_t *readout;
+        ASSERT_OK(pl_ansatz_build(&o, &c));
+        ASSERT_OK(pl_ansatz_readout(&o, &readout));
+        const int np = pl_circuit_num_params(c);
+        double *theta = malloc((size_t)np * sizeof *theta);
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        const pl_trunc_t t = {.max_weight = size == 64 ? 3 : 2};
+        for (int repr = 1; repr <= 2; repr++) {
+            pl_prop_t *op = propagate_fused(0, repr, c, theta, readout, &t, NULL);
+            pl_prop_t *bl = propagate_fused(1, repr, c, theta, readout, &t, NULL);
+            assert_same_terms(op, bl);
+            pl_prop_destroy(op);
+            pl_prop_destroy(bl);
+        }
+        free(theta);
+        pl_pauli_sum_destroy(readout);
+        pl_circuit_destroy(c);
+    }
+}
+
 /* A table large enough to be scanned and merged in parallel (QCNN, 64
  * qubits, max weight 3: 135k strings), in both representations: 1 and 2
  * threads give the same terms in the same order, bitwise; the two
@@ -722,6 +821,7 @@ int main(void) {
         cmocka_unit_test(test_qcnn_1024),
         cmocka_unit_test(test_sparse_matches_dense),
         cmocka_unit_test(test_sparse_thread_independence),
+        cmocka_unit_test(test_blocks_match_op_by_op),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_save),
     };

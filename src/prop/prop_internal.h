@@ -15,4 +15,8 @@ struct pl_prop {
  * (prop_terms_want_sparse), 1 dense, 2 sparse wherever the max weight allows. */
 extern int prop_force_repr;
 
+/* Apply runs of ops on at most two qubits in one scan where that is exact
+ * (propagate.c, block_t): 1 (default) yes, 0 op by op (tests). */
+extern int prop_fuse_blocks;
+
 #endif

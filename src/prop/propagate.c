@@ -461,6 +461,243 @@ static pl_status_t merge_spawned(prop_terms_t *t, run_t *r, int nsp, bool ptm) {
     return core_thread_error_raise(&err);
 }
 
+/*
+ * Runs of consecutive ops on at most BLOCK_QUBITS qubits ("blocks": the
+ * SU(4) blocks of a QCNN are ~15 rotations on a pair) applied in one scan.
+ * A term acting on the block's qubits is carried through the whole run as a
+ * vector over its 4^BLOCK_QUBITS local strings (the rest of the string is
+ * fixed); the vector's strings are merged into the table after the run.
+ * Every op is linear and the weight limit is a projection that depends on
+ * the string only, so this equals the op-by-op propagation up to rounding
+ * (sums taken in another order) when nothing else truncates; the branching
+ * counts are minima over paths, so they are equal too. Coefficient and
+ * branching-count truncation depend on the merged coefficients: blocks are
+ * used only without them (and without derivatives). Terms that do not act on
+ * the block's qubits are left alone, as by each of its ops.
+ */
+enum { BLOCK_QUBITS = 2, BLOCK_LOCAL = 1 << (2 * BLOCK_QUBITS), BLOCK_MAX_OPS = 64 };
+
+int prop_fuse_blocks = 1;
+
+/* What one op does to each local string a of its block: keep it (nt[a] = 0)
+ * or map it to nt[a] local strings tgt[a][i] with factors val[a][i]; inc is
+ * the branching-count increment (1 for rotations) and upd the updates counted. */
+typedef struct {
+    uint8_t nt[BLOCK_LOCAL];
+    uint8_t tgt[BLOCK_LOCAL][BLOCK_LOCAL];
+    double val[BLOCK_LOCAL][BLOCK_LOCAL];
+    uint8_t inc, upd;
+} block_op_t;
+
+typedef struct {
+    int nq;                   /* block qubits */
+    int qubits[BLOCK_QUBITS]; /* local string a: code of qubits[j] at bits 2j, 2j+1 */
+    uint64_t sig;
+    int nops;
+    block_op_t ops[BLOCK_MAX_OPS]; /* in propagation order (last gate first) */
+} block_t;
+
+/* Position of qubit q in the block, or -1. */
+static int block_pos(const block_t *b, int q) {
+    for (int j = 0; j < b->nq; j++)
+        if (b->qubits[j] == q) return j;
+    return -1;
+}
+
+/* Can op join block b (its qubits fit)? Adds its qubits when it can. */
+static bool block_take_qubits(block_t *b, const program_op_t *op) {
+    if (op->nq > BLOCK_QUBITS || b->nops == BLOCK_MAX_OPS) return false;
+    int nq = b->nq, q[BLOCK_QUBITS];
+    memcpy(q, b->qubits, sizeof q);
+    for (int j = 0; j < op->nq; j++) {
+        bool have = false;
+        for (int i = 0; i < nq; i++) have |= q[i] == op->qubits[j];
+        if (have) continue;
+        if (nq == BLOCK_QUBITS) return false;
+        q[nq++] = op->qubits[j];
+    }
+    b->nq = nq;
+    memcpy(b->qubits, q, sizeof q);
+    return true;
+}
+
+/* The local action of op (angle alpha) on block b's strings. */
+static void block_op_fill(const block_t *b, const program_op_t *op, double alpha, block_op_t *o) {
+    memset(o, 0, sizeof *o);
+    int pos[3];
+    for (int j = 0; j < op->nq; j++) pos[j] = block_pos(b, op->qubits[j]);
+    if (op->kind == PROGRAM_ROTATION) {
+        o->inc = 1;
+        o->upd = 2;
+        int g = 0;
+        for (int j = 0; j < op->nq; j++) g |= (int)op->ops[j] << (2 * pos[j]);
+        const double cs = cos(alpha), sn = sin(alpha);
+        for (int a = 0; a < BLOCK_LOCAL; a++) {
+            /* anticommutes when the symplectic product is odd */
+            int par = 0, phase = 1;
+            for (int j = 0; j < op->nq; j++) {
+                const int p = g >> (2 * pos[j]) & 3, s = a >> (2 * pos[j]) & 3;
+                par ^= ((p & 1) & (s >> 1)) ^ ((p >> 1) & (s & 1));
+                phase += phase_table[p][s];
+            }
+            if (!par) continue;
+            o->nt[a] = 2;
+            o->tgt[a][0] = (uint8_t)a;
+            o->val[a][0] = cs;
+            o->tgt[a][1] = (uint8_t)(a ^ g);
+            o->val[a][1] = (phase & 3) == 0 ? sn : -sn;
+        }
+        return;
+    }
+    o->upd = 1;
+    const int np = 1 << (2 * op->nq);
+    for (int a = 0; a < BLOCK_LOCAL; a++) {
+        int col = 0, rest = a;
+        for (int j = 0; j < op->nq; j++) {
+            col |= (a >> (2 * pos[j]) & 3) << (2 * j);
+            rest &= ~(3 << (2 * pos[j]));
+        }
+        if (col == 0) continue; /* identity on the op's qubits: untouched */
+        int entries = 0;
+        for (int r = 0; r < np; r++) entries += op->ptm[r * np + col] != 0.0;
+        if (entries == 1 && op->ptm[col * np + col] == 1.0) continue; /* P_b ↦ P_b */
+        for (int r = 0; r < np; r++) {
+            const double v = op->ptm[r * np + col];
+            if (v == 0.0) continue;
+            int t = rest;
+            for (int j = 0; j < op->nq; j++) t |= (r >> (2 * j) & 3) << (2 * pos[j]);
+            o->tgt[a][o->nt[a]] = (uint8_t)t;
+            o->val[a][o->nt[a]++] = v;
+        }
+    }
+}
+
+/* Weight of a local string. */
+static inline int local_weight(int a) {
+    return __builtin_popcount((unsigned)((a | a >> 1) & 0x5555));
+}
+
+/* A block on shard s: carry each term acting on its qubits through the run,
+ * update it in place (or mark it for deletion when no path keeps it) and
+ * queue the other local strings reached. */
+static pl_status_t block_shard(const block_t *b, prop_terms_t *t, run_t *r, spawn_t *s, int sidx) {
+    prop_shard_t *sh = &t->sh[sidx];
+    shard_lists_t *ls = &r->lists[sidx];
+    const int nw = t->nw;
+    const size_t wn = 2 * (size_t)nw;
+    const int maxw = r->trunc->max_weight > 0 ? r->trunc->max_weight : INT32_MAX;
+    uint64_t *dec = s->scratch, *out = s->scratch + wn;
+    double cur[BLOCK_LOCAL], nxt[BLOCK_LOCAL];
+    unsigned fcur[BLOCK_LOCAL], fnxt[BLOCK_LOCAL];
+    for (size_t base = 0; base < sh->size; base += 64)
+        for (uint64_t bits = candidates(sh->sig, base, sh->size, b->sig); bits; bits &= bits - 1) {
+            const size_t k = base + (size_t)__builtin_ctzll(bits);
+            const uint64_t *w;
+            if (r->sparse) {
+                const uint64_t *key = sh->keys + (size_t)t->kw * k;
+                if (!key_touches(key, t->kw, r->hit)) continue;
+                prop_terms_decode(t, key, dec);
+                w = dec;
+            } else {
+                w = sh->keys + (size_t)t->kw * k;
+            }
+            int a0 = 0;
+            for (int j = 0; j < b->nq; j++) a0 |= get_op(w, nw, b->qubits[j]) << (2 * j);
+            if (a0 == 0) continue;
+            const int wout = weight(w, nw) - local_weight(a0);
+            cur[a0] = sh->coeff[k];
+            fcur[a0] = sh->freq[k];
+            uint32_t live = 1u << a0;
+            for (int o = 0; o < b->nops; o++) {
+                const block_op_t *op = &b->ops[o];
+                uint32_t next = 0;
+                for (uint32_t m = live; m; m &= m - 1) {
+                    const int a = __builtin_ctz(m);
+                    if (op->nt[a] == 0) { /* kept as it is */
+                        if (next >> a & 1) {
+                            nxt[a] += cur[a];
+                            if (fcur[a] < fnxt[a]) fnxt[a] = fcur[a];
+                        } else {
+                            nxt[a] = cur[a];
+                            fnxt[a] = fcur[a];
+                            next |= 1u << a;
+                        }
+                        continue;
+                    }
+                    const unsigned f = fcur[a] + op->inc;
+                    s->updates += op->upd == 2 ? 2u : op->nt[a]; /* as apply_op counts */
+                    for (int i = 0; i < op->nt[a]; i++) {
+                        const int tg = op->tgt[a][i];
+                        const double v = op->val[a][i] * cur[a];
+                        if (wout + local_weight(tg) > maxw) {
+                            s->dropped += fabs(v);
+                            continue;
+                        }
+                        if (next >> tg & 1) {
+                            nxt[tg] += v;
+                            if (f < fnxt[tg]) fnxt[tg] = f;
+                        } else {
+                            nxt[tg] = v;
+                            fnxt[tg] = f;
+                            next |= 1u << tg;
+                        }
+                    }
+                }
+                live = next;
+                for (uint32_t m = live; m; m &= m - 1) {
+                    const int a = __builtin_ctz(m);
+                    cur[a] = nxt[a];
+                    fcur[a] = fnxt[a];
+                }
+            }
+            if (live >> a0 & 1) {
+                sh->coeff[k] = cur[a0];
+                sh->freq[k] = (uint16_t)(fcur[a0] > UINT16_MAX ? UINT16_MAX : fcur[a0]);
+            } else {
+                PL_TRY(push_index(&ls->marks, &ls->nmarks, &ls->marks_cap, k));
+            }
+            live &= ~(1u << a0);
+            if (!live) continue;
+            memcpy(out, w, wn * sizeof *w);
+            for (uint32_t m = live; m; m &= m - 1) {
+                const int a = __builtin_ctz(m);
+                for (int j = 0; j < b->nq; j++) set_op(out, nw, b->qubits[j], a >> (2 * j) & 3);
+                double *g_new;
+                PL_TRY(queue(s, r, t, out, cur[a], fcur[a], &g_new));
+            }
+        }
+    return PL_OK;
+}
+
+/* A block: scan like scan(), then merge as after a PTM (delete the terms no
+ * path kept, then merge the queued strings). */
+static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
+    const int nth = threads_for(r, prop_terms_size(t));
+    prop_terms_number(t);
+    const size_t size = t->total;
+    if (r->sparse) {
+        memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
+        for (int j = 0; j < b->nq; j++)
+            r->hit[b->qubits[j] >> 6] |= UINT64_C(1) << (b->qubits[j] & 63);
+    }
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel num_threads(nth) if (nth > 1)
+    {
+        const int tid = nth > 1 ? omp_get_thread_num() : 0;
+        spawn_t *sp = &r->spawn[tid];
+        pl_status_t mine = PL_OK;
+        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
+            const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
+            if ((owner < nth ? owner : nth - 1) != tid) continue;
+            mine = block_shard(b, t, r, sp, s);
+        }
+        if (mine == PL_OK) sort_spawn(sp);
+        if (mine != PL_OK) core_thread_error_set(&err, mine);
+    }
+    PL_TRY(core_thread_error_raise(&err));
+    return merge_spawned(t, r, nth, true);
+}
+
 /* One op: scan, then merge and truncate. */
 static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     const int nth = threads_for(r, prop_terms_size(t));
@@ -527,17 +764,48 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
         if (!r.spawn[i].scratch) st = pl_error_nomem("a propagation scratch string");
     }
     if (st == PL_OK) st = load_observable(obs, &t, &r);
+    /* blocks only where they are exact (see block_t) */
+    const bool fuse =
+        prop_fuse_blocks && ngrad == 0 && trunc->min_abs_coeff == 0.0 && trunc->max_freq == 0;
+    block_t *blk = NULL;
+    if (st == PL_OK && fuse && !(blk = malloc(sizeof *blk)))
+        st = pl_error_nomem("a propagation block");
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const program_op_t *op = &prog->ops[i];
+        if (blk) {
+            /* the longest run of ops from i down on at most BLOCK_QUBITS qubits */
+            blk->nq = 0;
+            blk->nops = 0;
+            size_t j = i + 1;
+            while (j-- > 0 && block_take_qubits(blk, &prog->ops[j])) blk->nops++;
+            const size_t first = i + 1 - (size_t)blk->nops;
+            if (blk->nops >= 2) {
+                for (int o = 0; o < blk->nops; o++) {
+                    const program_op_t *bo = &prog->ops[i - (size_t)o];
+                    const double a = bo->kind == PROGRAM_ROTATION
+                                         ? program_angle_value(&bo->angle, theta) +
+                                               (i - (size_t)o == shift_op ? delta : 0.0)
+                                         : 0.0;
+                    block_op_fill(blk, bo, a, &blk->ops[o]);
+                }
+                blk->sig = 0;
+                for (int q = 0; q < blk->nq; q++) blk->sig |= UINT64_C(1) << (blk->qubits[q] & 63);
+                st = apply_block(blk, &t, &r);
+                i = first; /* the loop steps to first − 1 */
+                goto measured;
+            }
+        }
         const double alpha = op->kind == PROGRAM_ROTATION ? program_angle_value(&op->angle, theta) +
                                                                 (i == shift_op ? delta : 0.0)
                                                           : 0.0;
         st = apply_op(op, alpha, &t, &r);
+    measured:;
         const size_t size = prop_terms_size(&t);
         if (size > peak_terms) peak_terms = size;
         const size_t bytes = prop_terms_bytes(&t) + run_bytes(&r);
         if (bytes > peak_bytes) peak_bytes = bytes;
     }
+    free(blk);
     run_free(&r);
     pl_prop_t *p = st == PL_OK ? malloc(sizeof *p) : NULL;
     if (st == PL_OK && !p) st = pl_error_nomem("a propagation result");

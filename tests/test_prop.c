@@ -20,6 +20,7 @@
 
 #include "dense.h"
 #include "plateau.h"
+#include "prop/prop_internal.h"
 #include "testutil.h"
 
 #define SEED 1024u
@@ -592,6 +593,221 @@ static void test_save(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* Propagate with the key representation forced (1 dense, 2 sparse). */
+static pl_prop_t *propagate_as(int repr, bool diff, const pl_circuit_t *c, const double *theta,
+                               const pl_pauli_sum_t *obs, const pl_trunc_t *t) {
+    pl_prop_t *p;
+    prop_force_repr = repr;
+    pl_status_t st = diff ? pl_propagate_diff(c, theta, obs, t, &p, NULL)
+                          : pl_propagate(c, theta, obs, t, &p, NULL);
+    prop_force_repr = 0;
+    ASSERT_OK(st);
+    return p;
+}
+
+/* The same strings with coefficients (and derivatives) to 1e-12, in any order. */
+static void assert_same_terms(const pl_prop_t *a, const pl_prop_t *b) {
+    assert_int_equal(pl_prop_size(a), pl_prop_size(b));
+    pl_pauli_sum_t *sa;
+    ASSERT_OK(pl_prop_to_sum(a, &sa));
+    const int ng = pl_prop_num_grad(a);
+    assert_int_equal(ng, pl_prop_num_grad(b));
+    for (size_t k = 0; k < pl_prop_size(b); k++) {
+        pl_pauli_t v;
+        double c;
+        size_t j;
+        pl_prop_term(b, k, &v, &c);
+        assert_true(pl_pauli_sum_find(sa, &v, &j));
+        double ca;
+        pl_pauli_t va;
+        pl_prop_term(a, j, &va, &ca);
+        assert_true(pl_pauli_equal(&v, &va) && fabs(c - ca) < 1e-12);
+        for (int i = 0; i < ng; i++)
+            assert_true(fabs(pl_prop_term_grad(a, j)[i] - pl_prop_term_grad(b, k)[i]) < 1e-12);
+    }
+    assert_true(fabs(pl_prop_expval_zero(a) - pl_prop_expval_zero(b)) < 1e-12);
+    pl_pauli_sum_destroy(sa);
+}
+
+/* Sparse keys (max weight ≤ 16) give the strings of the packed ones:
+ * random circuits of every gate kind on 48 and 64 qubits, max weight 3 and 5
+ * (one and two key words), with and without derivatives and coefficient
+ * truncation; evaluation and saving read them alike. */
+static void test_sparse_matches_dense(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 11);
+    const int sizes[] = {48, 64};
+    for (int trial = 0; trial < 4; trial++) {
+        const int n = sizes[trial % 2], np = 20;
+        pl_circuit_t *c = random_circuit(&rng, n, 200, np);
+        double theta[20];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_pauli_sum_t *obs;
+        char text[96];
+        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
+        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        const pl_trunc_t t = {.max_weight = trial < 2 ? 3 : 5,
+                              .min_abs_coeff = trial == 3 ? 1e-4 : 0.0};
+        const bool diff = trial & 1;
+        pl_prop_t *dense = propagate_as(1, diff, c, theta, obs, &t);
+        pl_prop_t *sparse = propagate_as(2, diff, c, theta, obs, &t);
+        assert_true(!dense->t.sparse && sparse->t.sparse);
+        assert_true(pl_prop_size(dense) > 10);
+        assert_same_terms(dense, sparse);
+        double bloch[3 * 64];
+        for (int i = 0; i < 3 * n; i++) bloch[i] = pl_rng_uniform(&rng) - 0.5;
+        assert_true(fabs(pl_prop_expval_product(dense, bloch) -
+                         pl_prop_expval_product(sparse, bloch)) < 1e-12);
+        pl_prop_destroy(dense);
+        pl_prop_destroy(sparse);
+        pl_pauli_sum_destroy(obs);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* Propagate op by op (fuse 0) or in blocks (fuse 1), representation repr. */
+static pl_prop_t *propagate_fused(int fuse, int repr, const pl_circuit_t *c, const double *theta,
+                                  const pl_pauli_sum_t *obs, const pl_trunc_t *t,
+                                  pl_prop_stats_t *st) {
+    pl_prop_t *p;
+    prop_fuse_blocks = fuse;
+    prop_force_repr = repr;
+    pl_status_t s = pl_propagate(c, theta, obs, t, &p, st);
+    prop_fuse_blocks = 1;
+    prop_force_repr = 0;
+    ASSERT_OK(s);
+    return p;
+}
+
+/* Runs of gates on one or two qubits are applied in one scan (blocks) when
+ * only the max weight truncates: the same strings and coefficients (1e-12),
+ * the same expectation, as op by op, on circuits made of runs of random gates
+ * of every kind (unitaries and channels) on random pairs, single qubits and
+ * wider gates between them, dense and sparse keys, exact and at max weight
+ * 2 and 3; and on the QCNN (64 and 130 qubits, max weight 3). */
+static void test_blocks_match_op_by_op(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 13);
+    for (int trial = 0; trial < 6; trial++) {
+        const int n = trial < 2 ? 8 : (trial < 4 ? 24 : 48), np = 12;
+        pl_circuit_t *c;
+        ASSERT_OK(pl_circuit_create(n, &c));
+        for (int run = 0; run < 2 * n; run++) {
+            /* neighbours, so that the observable's light cone spreads */
+            const int i = (int)pl_rng_below(&rng, (uint64_t)n - 1), q[2] = {i, i + 1};
+            const int len = 1 + (int)pl_rng_below(&rng, 8);
+            for (int g = 0; g < len; g++) {
+                const pl_gate_t kind = all_kinds[pl_rng_below(&rng, NKINDS)];
+                const pl_gate_info_t *info = pl_gate_info(kind);
+                if (info->qubits > 2) {
+                    add_random_gate(c, &rng, kind, np); /* ends the block */
+                    continue;
+                }
+                const int flip = (int)pl_rng_below(&rng, 2), use[2] = {q[flip], q[1 - flip]};
+                if (pl_rng_below(&rng, 8) == 0) { /* a generic two-qubit unitary (a PTM) */
+                    double complex u[16];
+                    dense_random_unitary(4, &rng, u);
+                    ASSERT_OK(pl_circuit_add_unitary(c, use, 2, u));
+                    continue;
+                }
+                pl_angle_t a[3];
+                for (int j = 0; j < info->angles; j++) {
+                    a[j].a = 0.5 + pl_rng_uniform(&rng);
+                    a[j].k = (int)pl_rng_below(&rng, (uint64_t)np);
+                    a[j].b = pl_rng_uniform(&rng);
+                }
+                ASSERT_OK(pl_circuit_add_sym(c, kind, use, info->qubits, a));
+            }
+        }
+        double theta[12];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_pauli_sum_t *obs;
+        char text[96];
+        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
+        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        const pl_trunc_t t = {.max_weight = trial < 2 ? 0 : 2 + trial % 2};
+        for (int repr = 1; repr <= (t.max_weight ? 2 : 1); repr++) {
+            pl_prop_stats_t s0, s1;
+            pl_prop_t *op = propagate_fused(0, repr, c, theta, obs, &t, &s0);
+            pl_prop_t *bl = propagate_fused(1, repr, c, theta, obs, &t, &s1);
+            if (pl_prop_size(op) < 100) test_fail("trial %d: %zu strings", trial, pl_prop_size(op));
+            assert_same_terms(op, bl);
+            /* the dropped weight is summed before merging in blocks: not less */
+            assert_true(s1.truncated_weight >= s0.truncated_weight * (1 - 1e-12));
+            pl_prop_destroy(op);
+            pl_prop_destroy(bl);
+        }
+        pl_pauli_sum_destroy(obs);
+        pl_circuit_destroy(c);
+    }
+    for (int size = 64; size <= 130; size += 66) {
+        pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = size};
+        pl_circuit_t *c;
+        pl_pauli_sum_t *readout;
+        ASSERT_OK(pl_ansatz_build(&o, &c));
+        ASSERT_OK(pl_ansatz_readout(&o, &readout));
+        const int np = pl_circuit_num_params(c);
+        double *theta = malloc((size_t)np * sizeof *theta);
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        const pl_trunc_t t = {.max_weight = size == 64 ? 3 : 2};
+        for (int repr = 1; repr <= 2; repr++) {
+            pl_prop_t *op = propagate_fused(0, repr, c, theta, readout, &t, NULL);
+            pl_prop_t *bl = propagate_fused(1, repr, c, theta, readout, &t, NULL);
+            assert_same_terms(op, bl);
+            pl_prop_destroy(op);
+            pl_prop_destroy(bl);
+        }
+        free(theta);
+        pl_pauli_sum_destroy(readout);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* A table large enough to be scanned and merged in parallel (QCNN, 64
+ * qubits, max weight 3: 135k strings), in both representations: 1 and 2
+ * threads give the same terms in the same order, bitwise; the two
+ * representations agree to 1e-12. */
+static void test_sparse_thread_independence(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 64};
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    ASSERT_OK(pl_ansatz_build(&o, &c));
+    ASSERT_OK(pl_ansatz_readout(&o, &readout));
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 12);
+    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    const pl_trunc_t t = {.max_weight = 3};
+    pl_prop_t *p[2][2];
+    const int saved = pl_threads_get();
+    for (int repr = 1; repr <= 2; repr++)
+        for (int threads = 1; threads <= 2; threads++) {
+            ASSERT_OK(pl_threads_set(threads));
+            p[repr - 1][threads - 1] = propagate_as(repr, false, c, theta, readout, &t);
+        }
+    ASSERT_OK(pl_threads_set(saved));
+    assert_true(pl_prop_size(p[0][0]) > 32768);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(pl_prop_size(p[r][0]), pl_prop_size(p[r][1]));
+        for (size_t k = 0; k < pl_prop_size(p[r][0]); k++) {
+            pl_pauli_t v[2];
+            double coeff[2];
+            for (int i = 0; i < 2; i++) pl_prop_term(p[r][i], k, &v[i], &coeff[i]);
+            assert_true(pl_pauli_equal(&v[0], &v[1]) && coeff[0] == coeff[1]);
+        }
+    }
+    assert_same_terms(p[0][0], p[1][0]);
+    for (int r = 0; r < 2; r++)
+        for (int i = 0; i < 2; i++) pl_prop_destroy(p[r][i]);
+    free(theta);
+    pl_pauli_sum_destroy(readout);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_vs_state_vector),
@@ -603,6 +819,9 @@ int main(void) {
         cmocka_unit_test(test_pauli_propagation_jl_readme),
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_qcnn_1024),
+        cmocka_unit_test(test_sparse_matches_dense),
+        cmocka_unit_test(test_sparse_thread_independence),
+        cmocka_unit_test(test_blocks_match_op_by_op),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_save),
     };

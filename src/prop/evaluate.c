@@ -4,6 +4,7 @@
  * caller's function.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "prop/prop_internal.h"
 
@@ -40,17 +41,32 @@ static pl_status_t accumulate(const pl_prop_t *p, pl_pauli_expval_fn f, void *ct
     const size_t ng = (size_t)p->t.ngrad;
     if (grad && ng == 0)
         return pl_error(PL_EINVAL, "the propagation carried no derivatives: use pl_propagate_diff");
+    const prop_terms_t *t = &p->t;
+    uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
+    if (!scratch) return pl_error_nomem("a Pauli string");
     double s = 0.0;
     for (size_t j = 0; grad && j < ng; j++) grad[j] = 0.0;
-    for (size_t k = 0; k < p->t.size; k++) {
-        pl_pauli_t v;
-        double c, e;
-        pl_prop_term(p, k, &v, &c);
-        PL_TRY(f(&v, ctx, &e));
-        if (e == 0.0) continue;
-        s += c * e;
-        for (size_t j = 0; grad && j < ng; j++) grad[j] += p->t.grad[ng * k + j] * e;
+    pl_status_t st = PL_OK;
+    /* terms in storage order: shard by shard */
+    for (int b = 0; b < PROP_SHARDS && st == PL_OK; b++) {
+        const prop_shard_t *sh = &t->sh[b];
+        for (size_t k = 0; k < sh->size && st == PL_OK; k++) {
+            const uint64_t *key = sh->keys + (size_t)t->kw * k;
+            if (t->sparse) prop_terms_decode(t, key, scratch);
+            const uint64_t *w = t->sparse ? scratch : key;
+            const pl_pauli_t v = {.n = t->n,
+                                  .nwords = t->nw,
+                                  .x = (uint64_t *)w,
+                                  .z = (uint64_t *)w + t->nw};
+            double e;
+            st = f(&v, ctx, &e);
+            if (st != PL_OK || e == 0.0) continue;
+            s += sh->coeff[k] * e;
+            for (size_t j = 0; grad && j < ng; j++) grad[j] += sh->grad[ng * k + j] * e;
+        }
     }
+    free(scratch);
+    PL_TRY(st);
     if (value) *value = s;
     return PL_OK;
 }

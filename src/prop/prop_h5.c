@@ -10,6 +10,7 @@
 
 #include "io/h5.h"
 #include "plateau/prop.h"
+#include "prop/prop_internal.h"
 
 /* Terms copied and written per block, so the copy stays small for big sums. */
 #define PROP_H5_BLOCK ((size_t)1 << 16)
@@ -18,11 +19,12 @@
 static bool write_block(const pl_prop_t *p, hid_t dx, hid_t dz, hid_t dc, size_t first,
                         size_t count, uint64_t *xbuf, uint64_t *zbuf, double *cbuf) {
     const int nw = PL_PAULI_WORDS(pl_prop_qubits(p));
+    uint64_t scratch[2 * PL_PAULI_WORDS(PROP_SPARSE_MAX_QUBITS)];
     for (size_t i = 0; i < count; i++) {
-        pl_pauli_t v;
-        pl_prop_term(p, first + i, &v, &cbuf[i]);
-        memcpy(xbuf + i * (size_t)nw, v.x, (size_t)nw * sizeof *xbuf);
-        memcpy(zbuf + i * (size_t)nw, v.z, (size_t)nw * sizeof *zbuf);
+        /* sparse keys decoded one by one (pl_prop_term would expand them all) */
+        const uint64_t *w = prop_terms_words(&p->t, first + i, scratch, &cbuf[i]);
+        memcpy(xbuf + i * (size_t)nw, w, (size_t)nw * sizeof *xbuf);
+        memcpy(zbuf + i * (size_t)nw, w + nw, (size_t)nw * sizeof *zbuf);
     }
     const hsize_t start[2] = {first, 0}, rows[2] = {count, (hsize_t)nw};
     hid_t mem2 = H5Screate_simple(2, rows, NULL), mem1 = H5Screate_simple(1, rows, NULL);

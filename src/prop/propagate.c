@@ -43,30 +43,48 @@ static inline int weight(const uint64_t *w, int nw) {
 
 /*
  * Strings a gate creates, collected per thread while the gate scans the table
- * and merged afterwards (in thread order, so the result does not depend on
- * the thread count): a new string never meets a term of the same gate that is
- * still to be processed. Terms the gate leaves alone are not touched.
+ * (each thread a contiguous run of shards) and merged afterwards, each shard
+ * by one thread taking the threads' strings for it in thread order: the order
+ * of the serial scan, so the result does not depend on the thread count. A new
+ * string never meets a term of the same gate that is still to be processed.
+ * Terms the gate leaves alone are not touched.
  */
 typedef struct {
-    size_t n, cap;   /* strings queued; room */
-    uint64_t *words; /* string i at words + 2·nw·i */
+    size_t n, cap;  /* strings queued; room */
+    uint64_t *keys; /* string i at keys + kw·i */
+    uint64_t *hash;
     double *coeff;
     uint16_t *freq;
-    double *grad;  /* ngrad derivatives per string */
-    size_t *marks; /* table terms to judge (rotation) or replace (PTM) */
-    size_t nmarks, marks_cap;
+    uint8_t *shard;
+    double *grad;    /* ngrad derivatives per string */
+    uint32_t *order; /* strings by shard (stable), after sort_spawn */
+    size_t start[PROP_SHARDS + 1];
+    uint64_t *scratch; /* 3 strings: the term's words, the product, its key */
     double dropped;
     uint64_t updates;
 } spawn_t;
 
+/* Per-shard lists: table terms to judge (rotation) or replace (PTM), then
+ * the terms to delete. */
+typedef struct {
+    size_t *marks;
+    size_t nmarks, marks_cap;
+    size_t *remove;
+    size_t nremove, remove_cap;
+    double dropped;
+} shard_lists_t;
+
+int prop_force_repr = 0;
+
 /* One propagation's settings and buffers. */
 typedef struct {
     const pl_trunc_t *trunc;
-    int nw, ngrad;
+    int nw, kw, ngrad;
+    bool sparse;
     int nthreads;
     spawn_t *spawn; /* nthreads buffers */
-    size_t *remove; /* table terms to delete, gathered from every spawn */
-    size_t nremove, remove_cap;
+    shard_lists_t lists[PROP_SHARDS];
+    uint64_t *hit; /* sparse: the op's qubits as a bit set (nw words) */
     double dropped;
     uint64_t updates;
 } run_t;
@@ -77,19 +95,23 @@ typedef struct {
 enum { PROP_PARALLEL_MIN = 1 << 15 };
 
 static size_t spawn_bytes_per_string(const run_t *r) {
-    return 2 * (size_t)r->nw * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t) +
-           (size_t)r->ngrad * sizeof(double);
+    return ((size_t)r->kw + 1) * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t) + 1 +
+           sizeof(uint32_t) + (size_t)r->ngrad * sizeof(double);
 }
 
 static pl_status_t spawn_reserve(spawn_t *s, const run_t *r, size_t need) {
     if (need <= s->cap) return PL_OK;
     size_t cap = s->cap ? s->cap : 64;
     while (cap < need) cap *= 2;
-    void **const arrays[] = {(void **)&s->words, (void **)&s->coeff, (void **)&s->freq,
-                             (void **)&s->grad};
-    const size_t elem[] = {2 * (size_t)r->nw * sizeof(uint64_t), sizeof(double), sizeof(uint16_t),
-                           (size_t)r->ngrad * sizeof(double)};
-    PL_TRY(prop_grow_arrays(arrays, elem, 4, s->cap, s->n, cap, s->n));
+    if (cap > UINT32_MAX)
+        return pl_error(PL_ENOMEM, "Pauli propagation: a gate spawned 2^32 strings");
+    void **const arrays[] = {(void **)&s->keys, (void **)&s->hash,  (void **)&s->coeff,
+                             (void **)&s->freq, (void **)&s->shard, (void **)&s->grad,
+                             (void **)&s->order};
+    const size_t elem[] = {
+        (size_t)r->kw * sizeof(uint64_t),  sizeof(uint64_t), sizeof(double), sizeof(uint16_t), 1,
+        (size_t)r->ngrad * sizeof(double), sizeof(uint32_t)};
+    PL_TRY(prop_grow_arrays(arrays, elem, 7, s->cap, s->n, cap, s->n));
     s->cap = cap;
     return PL_OK;
 }
@@ -105,24 +127,31 @@ static pl_status_t push_index(size_t **list, size_t *n, size_t *cap, size_t k) {
 }
 
 static void spawn_free(spawn_t *s, const run_t *r) {
-    const size_t wn = 2 * (size_t)r->nw;
-    pl_mem_free(s->words, s->cap * wn * sizeof(uint64_t));
+    pl_mem_free(s->keys, s->cap * (size_t)r->kw * sizeof(uint64_t));
+    pl_mem_free(s->hash, s->cap * sizeof(uint64_t));
     pl_mem_free(s->coeff, s->cap * sizeof(double));
     pl_mem_free(s->freq, s->cap * sizeof(uint16_t));
+    pl_mem_free(s->shard, s->cap);
     pl_mem_free(s->grad, s->cap * (size_t)r->ngrad * sizeof(double));
-    pl_mem_free(s->marks, s->marks_cap * sizeof(size_t));
+    pl_mem_free(s->order, s->cap * sizeof(uint32_t));
+    free(s->scratch);
 }
 
 static void run_free(run_t *r) {
     for (int i = 0; r->spawn && i < r->nthreads; i++) spawn_free(&r->spawn[i], r);
     free(r->spawn);
-    pl_mem_free(r->remove, r->remove_cap * sizeof(size_t));
+    free(r->hit);
+    for (int s = 0; s < PROP_SHARDS; s++) {
+        pl_mem_free(r->lists[s].marks, r->lists[s].marks_cap * sizeof(size_t));
+        pl_mem_free(r->lists[s].remove, r->lists[s].remove_cap * sizeof(size_t));
+    }
 }
 
 static size_t run_bytes(const run_t *r) {
-    size_t b = r->remove_cap * sizeof(size_t);
-    for (int i = 0; i < r->nthreads; i++)
-        b += r->spawn[i].cap * spawn_bytes_per_string(r) + r->spawn[i].marks_cap * sizeof(size_t);
+    size_t b = 0;
+    for (int s = 0; s < PROP_SHARDS; s++)
+        b += (r->lists[s].marks_cap + r->lists[s].remove_cap) * sizeof(size_t);
+    for (int i = 0; i < r->nthreads; i++) b += r->spawn[i].cap * spawn_bytes_per_string(r);
     return b;
 }
 
@@ -131,26 +160,45 @@ static bool truncated(const pl_trunc_t *t, double c, unsigned freq) {
     return (t->max_freq > 0 && freq > (unsigned)t->max_freq) || fabs(c) < t->min_abs_coeff;
 }
 
-/* Queue a new string with coefficient c and derivatives grad (may be NULL:
- * filled by the caller through *grad_out). Only the weight limit drops it
- * here: merging cannot change a string's weight, while its coefficient and
- * branching count are judged after merging (as PauliPropagation.jl does). */
-static pl_status_t queue(spawn_t *s, const run_t *r, const uint64_t *w, double c, unsigned freq,
-                         double **grad_out) {
+/* Queue a new string (packed words w) with coefficient c and derivatives grad
+ * (may be NULL: filled by the caller through *grad_out). Only the weight
+ * limit drops it here: merging cannot change a string's weight, while its
+ * coefficient and branching count are judged after merging (as
+ * PauliPropagation.jl does). */
+static pl_status_t queue(spawn_t *s, const run_t *r, const prop_terms_t *t, const uint64_t *w,
+                         double c, unsigned freq, double **grad_out) {
     *grad_out = NULL;
-    const pl_trunc_t *t = r->trunc;
-    if (t->max_weight > 0 && weight(w, r->nw) > t->max_weight) {
+    const pl_trunc_t *tr = r->trunc;
+    if (tr->max_weight > 0 && weight(w, r->nw) > tr->max_weight) {
         s->dropped += fabs(c);
         return PL_OK;
     }
     PL_TRY(spawn_reserve(s, r, s->n + 1));
-    const size_t wn = 2 * (size_t)r->nw;
-    memcpy(s->words + wn * s->n, w, wn * sizeof *w);
+    const size_t kw = (size_t)r->kw;
+    uint64_t *key = s->keys + kw * s->n;
+    if (r->sparse)
+        prop_terms_encode(t, w, key);
+    else
+        memcpy(key, w, kw * sizeof *w);
+    const uint64_t h = prop_terms_hash(t, key);
+    s->hash[s->n] = h;
+    s->shard[s->n] = (uint8_t)prop_shard_of(h);
     s->coeff[s->n] = c;
     s->freq[s->n] = (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq);
     if (r->ngrad) *grad_out = s->grad + (size_t)r->ngrad * s->n;
     s->n++;
     return PL_OK;
+}
+
+/* Stable counting sort of a spawn's strings by shard. */
+static void sort_spawn(spawn_t *s) {
+    size_t count[PROP_SHARDS] = {0};
+    for (size_t i = 0; i < s->n; i++) count[s->shard[i]]++;
+    s->start[0] = 0;
+    for (int b = 0; b < PROP_SHARDS; b++) s->start[b + 1] = s->start[b] + count[b];
+    size_t at[PROP_SHARDS];
+    memcpy(at, s->start, sizeof at);
+    for (size_t i = 0; i < s->n; i++) s->order[at[s->shard[i]]++] = (uint32_t)i;
 }
 
 /* Does string w anticommute with the rotation's generator? */
@@ -170,6 +218,20 @@ static inline bool touches(const program_mask_t *m, const uint64_t *w, int nw) {
     return false;
 }
 
+/* Does a sparse key have a factor on a qubit of the set hit? */
+static inline bool key_touches(const uint64_t *key, int kw, const uint64_t *hit) {
+    for (int i = 0; i < kw; i++) {
+        const uint64_t w = key[i];
+        for (int j = 0; j < 4; j++) {
+            const unsigned e = (unsigned)(w >> (16 * j)) & 0xFFFF;
+            if (e == PROP_SPARSE_PAD) return false;
+            const unsigned q = e >> 2;
+            if (hit[q >> 6] >> (q & 63) & 1) return true;
+        }
+    }
+    return false;
+}
+
 /* Sign of i·P·Q = ±R for anticommuting P (the generator) and Q. */
 static double product_sign(const program_op_t *op, const uint64_t *w, int nw) {
     int phase = 1; /* the factor i */
@@ -178,97 +240,140 @@ static double product_sign(const program_op_t *op, const uint64_t *w, int nw) {
     return (phase & 3) == 0 ? 1.0 : -1.0;
 }
 
-/* R_P(α) on terms [lo, hi): an anticommuting term keeps its string with
- * c·cos α (in place) and spawns iPQ with c·sin α; derivatives follow by the
- * product rule with ∂α/∂θ_k = angle.coef. Terms that may fall to a truncation
- * are marked and judged after the merge. */
-static pl_status_t rotation_range(const program_op_t *op, double alpha, prop_terms_t *t,
-                                  const run_t *r, spawn_t *s, size_t lo, size_t hi,
-                                  uint64_t *scratch) {
+/* Bit j set when term base + j (j < 64, base + j < size) may meet the op:
+ * its signature shares a bit with the op's. A branch-free pass the compiler
+ * vectorises; the scan then visits only the candidates. */
+static inline uint64_t candidates(const uint64_t *sig, size_t base, size_t size, uint64_t msig) {
+    const size_t n = size - base < 64 ? size - base : 64;
+    uint64_t bits = 0;
+    for (size_t j = 0; j < n; j++) bits |= (uint64_t)((sig[base + j] & msig) != 0) << j;
+    return bits;
+}
+
+/* The packed words of term k of a shard that the op may act on, or NULL
+ * when the op leaves it alone (its support misses the op's qubits). */
+static inline const uint64_t *term_words(const prop_terms_t *t, const prop_shard_t *sh,
+                                         const run_t *r, const program_mask_t *m, size_t k,
+                                         uint64_t *dec) {
+    (void)m; /* the signature was checked by candidates() */
+    if (r->sparse) {
+        const uint64_t *key = sh->keys + (size_t)t->kw * k;
+        if (!key_touches(key, t->kw, r->hit)) return NULL;
+        prop_terms_decode(t, key, dec);
+        return dec;
+    }
+    return sh->keys + (size_t)t->kw * k;
+}
+
+/* R_P(α) on shard s: an anticommuting term keeps its string with c·cos α
+ * (in place) and spawns iPQ with c·sin α; derivatives follow by the product
+ * rule with ∂α/∂θ_k = angle.coef. Terms that may fall to a truncation are
+ * marked and judged after the merge. */
+static pl_status_t rotation_shard(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r,
+                                  spawn_t *s, int sidx) {
+    prop_shard_t *sh = &t->sh[sidx];
+    shard_lists_t *ls = &r->lists[sidx];
     const int nw = t->nw, ng = t->ngrad;
     const size_t wn = 2 * (size_t)nw;
     const double cs = cos(alpha), sn = sin(alpha);
     const program_mask_t *m = &op->mask;
-    for (size_t k = lo; k < hi; k++) {
-        /* the signature array is small and dense: most terms stop here
-         * without touching their (long, at 1,024 qubits) strings */
-        if (!(t->sig[k] & m->sig)) continue;
-        const uint64_t *w = t->words + wn * k;
-        if (!anticommutes(m, w, nw)) continue;
-        const unsigned f = t->freq[k] + 1u;
-        const double sign = product_sign(op, w, nw), c = t->coeff[k];
-        memcpy(scratch, w, wn * sizeof *w);
-        for (int e = 0; e < m->nwords; e++) {
-            scratch[m->word[e]] ^= m->x[e];
-            scratch[nw + m->word[e]] ^= m->z[e];
+    uint64_t *dec = s->scratch, *prod = s->scratch + wn;
+    for (size_t base = 0; base < sh->size; base += 64)
+        for (uint64_t bits = candidates(sh->sig, base, sh->size, m->sig); bits; bits &= bits - 1) {
+            const size_t k = base + (size_t)__builtin_ctzll(bits);
+            /* the signature array is small: most terms stop there without
+         * touching their (long, at 1,024 qubits) strings */
+            const uint64_t *w = term_words(t, sh, r, m, k, dec);
+            if (!w || !anticommutes(m, w, nw)) continue;
+            const unsigned f = sh->freq[k] + 1u;
+            const double sign = product_sign(op, w, nw), c = sh->coeff[k];
+            memcpy(prod, w, wn * sizeof *w);
+            for (int e = 0; e < m->nwords; e++) {
+                prod[m->word[e]] ^= m->x[e];
+                prod[nw + m->word[e]] ^= m->z[e];
+            }
+            double *g_new;
+            PL_TRY(queue(s, r, t, prod, sign * c * sn, f, &g_new));
+            if (ng) {
+                double *g = sh->grad + (size_t)ng * k;
+                for (int j = 0; g_new && j < ng; j++) g_new[j] = sign * sn * g[j];
+                for (int j = 0; g_new && j < op->angle.nsrc; j++)
+                    g_new[op->angle.k[j]] += sign * cs * c * op->angle.coef[j];
+                for (int j = 0; j < ng; j++) g[j] *= cs;
+                for (int j = 0; j < op->angle.nsrc; j++)
+                    g[op->angle.k[j]] -= sn * c * op->angle.coef[j];
+            }
+            sh->coeff[k] = c * cs;
+            sh->freq[k] = (uint16_t)(f > UINT16_MAX ? UINT16_MAX : f);
+            if (truncated(r->trunc, sh->coeff[k], f))
+                PL_TRY(push_index(&ls->marks, &ls->nmarks, &ls->marks_cap, k));
+            s->updates += 2;
         }
-        double *g_new;
-        PL_TRY(queue(s, r, scratch, sign * c * sn, f, &g_new));
-        if (ng) {
-            double *g = t->grad + (size_t)ng * k;
-            for (int j = 0; g_new && j < ng; j++) g_new[j] = sign * sn * g[j];
-            for (int j = 0; g_new && j < op->angle.nsrc; j++)
-                g_new[op->angle.k[j]] += sign * cs * c * op->angle.coef[j];
-            for (int j = 0; j < ng; j++) g[j] *= cs;
-            for (int j = 0; j < op->angle.nsrc; j++)
-                g[op->angle.k[j]] -= sn * c * op->angle.coef[j];
-        }
-        t->coeff[k] = c * cs;
-        t->freq[k] = (uint16_t)(f > UINT16_MAX ? UINT16_MAX : f);
-        if (truncated(r->trunc, t->coeff[k], f))
-            PL_TRY(push_index(&s->marks, &s->nmarks, &s->marks_cap, k));
-        s->updates += 2;
-    }
     return PL_OK;
 }
 
-/* A Pauli transfer matrix on terms [lo, hi): a term with a non-identity local
- * part is replaced by the column of its local index (unless it maps to itself). */
-static pl_status_t ptm_range(const program_op_t *op, const prop_terms_t *t, const run_t *r,
-                             spawn_t *s, size_t lo, size_t hi, uint64_t *scratch) {
+/* A Pauli transfer matrix on shard s: a term with a non-identity local part
+ * is replaced by the column of its local index (unless it maps to itself). */
+static pl_status_t ptm_shard(const program_op_t *op, prop_terms_t *t, run_t *r, spawn_t *s,
+                             int sidx) {
+    const prop_shard_t *sh = &t->sh[sidx];
+    shard_lists_t *ls = &r->lists[sidx];
     const int nw = t->nw, ng = t->ngrad, np = 1 << (2 * op->nq);
     const size_t wn = 2 * (size_t)nw;
-    for (size_t k = lo; k < hi; k++) {
-        if (!(t->sig[k] & op->mask.sig)) continue;
-        const uint64_t *w = t->words + wn * k;
-        if (!touches(&op->mask, w, nw)) continue;
-        const int b = program_local_index(w, w + nw, op->qubits, op->nq);
-        int entries = 0;
-        for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
-        if (entries == 1 && op->ptm[b * np + b] == 1.0) continue; /* P_b ↦ P_b */
-        memcpy(scratch, w, wn * sizeof *w);
-        for (int a = 0; a < np; a++) {
-            const double v = op->ptm[a * np + b];
-            if (v == 0.0) continue;
-            for (int j = 0; j < op->nq; j++) set_op(scratch, nw, op->qubits[j], a >> (2 * j) & 3);
-            double *g_new;
-            PL_TRY(queue(s, r, scratch, t->coeff[k] * v, t->freq[k], &g_new));
-            for (int j = 0; g_new && j < ng; j++) g_new[j] = v * t->grad[(size_t)ng * k + j];
-            s->updates++;
+    uint64_t *dec = s->scratch, *out = s->scratch + wn;
+    for (size_t base = 0; base < sh->size; base += 64)
+        for (uint64_t bits = candidates(sh->sig, base, sh->size, op->mask.sig); bits;
+             bits &= bits - 1) {
+            const size_t k = base + (size_t)__builtin_ctzll(bits);
+            const uint64_t *w = term_words(t, sh, r, &op->mask, k, dec);
+            if (!w || !touches(&op->mask, w, nw)) continue;
+            const int b = program_local_index(w, w + nw, op->qubits, op->nq);
+            int entries = 0;
+            for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
+            if (entries == 1 && op->ptm[b * np + b] == 1.0) continue; /* P_b ↦ P_b */
+            memcpy(out, w, wn * sizeof *w);
+            for (int a = 0; a < np; a++) {
+                const double v = op->ptm[a * np + b];
+                if (v == 0.0) continue;
+                for (int j = 0; j < op->nq; j++) set_op(out, nw, op->qubits[j], a >> (2 * j) & 3);
+                double *g_new;
+                PL_TRY(queue(s, r, t, out, sh->coeff[k] * v, sh->freq[k], &g_new));
+                for (int j = 0; g_new && j < ng; j++) g_new[j] = v * sh->grad[(size_t)ng * k + j];
+                s->updates++;
+            }
+            PL_TRY(push_index(&ls->marks, &ls->nmarks, &ls->marks_cap, k));
         }
-        PL_TRY(push_index(&s->marks, &s->nmarks, &s->marks_cap, k));
-    }
     return PL_OK;
 }
 
-/* Scan the table with one op, in parallel when it is large. */
-static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
-    const int nth = t->size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
-    const size_t size = t->size;
+/* The thread count for a table of `size` terms. */
+static int threads_for(const run_t *r, size_t size) {
+    return size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
+}
+
+/* Scan the table with one op, in parallel when it is large: thread tid takes
+ * the shards whose first term falls in its share of the terms. */
+static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r, int nth) {
+    prop_terms_number(t);
+    const size_t size = t->total;
+    if (r->sparse) {
+        memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
+        for (int j = 0; j < op->nq; j++)
+            r->hit[op->qubits[j] >> 6] |= UINT64_C(1) << (op->qubits[j] & 63);
+    }
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
         const int tid = nth > 1 ? omp_get_thread_num() : 0;
-        /* contiguous chunks in thread order keep the serial order of the output */
-        const size_t lo = size * (size_t)tid / (size_t)nth,
-                     hi = size * (size_t)(tid + 1) / (size_t)nth;
-        uint64_t *scratch = malloc(2 * (size_t)t->nw * sizeof *scratch);
-        pl_status_t mine = scratch ? PL_OK : pl_error_nomem("a propagation scratch string");
-        if (mine == PL_OK)
-            mine = op->kind == PROGRAM_ROTATION
-                       ? rotation_range(op, alpha, t, r, &r->spawn[tid], lo, hi, scratch)
-                       : ptm_range(op, t, r, &r->spawn[tid], lo, hi, scratch);
-        free(scratch);
+        spawn_t *sp = &r->spawn[tid];
+        pl_status_t mine = PL_OK;
+        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
+            const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
+            if ((owner < nth ? owner : nth - 1) != tid) continue;
+            mine = op->kind == PROGRAM_ROTATION ? rotation_shard(op, alpha, t, r, sp, s)
+                                                : ptm_shard(op, t, r, sp, s);
+        }
+        if (mine == PL_OK) sort_spawn(sp);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
     }
     return core_thread_error_raise(&err);
@@ -279,66 +384,325 @@ static int by_value_desc(const void *a, const void *b) {
     return x < y ? 1 : (x > y ? -1 : 0);
 }
 
-/* Delete the listed terms in descending order, so that moving the last term
- * into a freed place never disturbs a term still to be deleted. The list is
- * deduplicated; with `recheck`, a term is only deleted (and its |c| counted
- * as dropped) if it still falls to a truncation. */
-static void remove_listed(prop_terms_t *t, run_t *r, bool recheck) {
-    if (r->nremove == 0) return;
-    qsort(r->remove, r->nremove, sizeof *r->remove, by_value_desc);
-    for (size_t i = 0; i < r->nremove; i++) {
-        const size_t k = r->remove[i];
-        if (i > 0 && k == r->remove[i - 1]) continue;
+/* Delete the listed terms of shard s in descending order, so that moving the
+ * last term into a freed place never disturbs a term still to be deleted.
+ * The list is deduplicated; with `recheck`, a term is only deleted (and its
+ * |c| counted as dropped) if it still falls to a truncation. */
+static void remove_listed(prop_terms_t *t, run_t *r, int s, size_t *list, size_t *n, bool recheck) {
+    if (*n == 0) return;
+    prop_shard_t *sh = &t->sh[s];
+    qsort(list, *n, sizeof *list, by_value_desc);
+    for (size_t i = 0; i < *n; i++) {
+        const size_t k = list[i];
+        if (i > 0 && k == list[i - 1]) continue;
         if (recheck) {
-            if (!truncated(r->trunc, t->coeff[k], t->freq[k])) continue;
-            r->dropped += fabs(t->coeff[k]);
+            if (!truncated(r->trunc, sh->coeff[k], sh->freq[k])) continue;
+            r->lists[s].dropped += fabs(sh->coeff[k]);
         }
-        prop_terms_remove(t, k);
+        prop_shard_remove(t, s, k);
     }
-    r->nremove = 0;
+    *n = 0;
 }
 
-/* Move every spawn's marks into the removal list. */
-static pl_status_t gather_marks(run_t *r) {
-    for (int i = 0; i < r->nthreads; i++) {
-        spawn_t *s = &r->spawn[i];
-        for (size_t j = 0; j < s->nmarks; j++)
-            PL_TRY(push_index(&r->remove, &r->nremove, &r->remove_cap, s->marks[j]));
-        s->nmarks = 0;
-    }
-    return PL_OK;
-}
-
-/* Merge the queued strings in thread order, then drop every marked or merged
- * term that falls to a truncation (truncating after the whole gate, as
+/* Shard s after a scan by nsp threads: (PTM) delete the replaced terms, merge
+ * the queued strings in thread order, then drop every marked or merged term
+ * that falls to a truncation (truncating after the whole gate, as
  * PauliPropagation.jl does). */
-static pl_status_t merge_spawned(prop_terms_t *t, run_t *r) {
-    const size_t wn = 2 * (size_t)r->nw, ng = (size_t)r->ngrad;
-    for (int i = 0; i < r->nthreads; i++) {
-        spawn_t *s = &r->spawn[i];
-        for (size_t q = 0; q < s->n; q++) {
-            size_t k;
-            PL_TRY(prop_terms_add(t, s->words + wn * q, s->coeff[q], ng ? s->grad + ng * q : NULL,
-                                  s->freq[q], &k));
-            if (truncated(r->trunc, t->coeff[k], t->freq[k]))
-                PL_TRY(push_index(&r->remove, &r->nremove, &r->remove_cap, k));
-        }
-        s->n = 0;
-        r->dropped += s->dropped;
-        r->updates += s->updates;
-        s->dropped = 0.0;
-        s->updates = 0;
+static pl_status_t merge_shard(prop_terms_t *t, run_t *r, int s, int nsp, bool ptm) {
+    shard_lists_t *ls = &r->lists[s];
+    const size_t kw = (size_t)r->kw, ng = (size_t)r->ngrad;
+    if (ptm) {
+        remove_listed(t, r, s, ls->marks, &ls->nmarks, false);
+    } else {
+        for (size_t j = 0; j < ls->nmarks; j++)
+            PL_TRY(push_index(&ls->remove, &ls->nremove, &ls->remove_cap, ls->marks[j]));
+        ls->nmarks = 0;
     }
-    remove_listed(t, r, true);
+    const prop_shard_t *sh = &t->sh[s];
+    for (int i = 0; i < nsp; i++) {
+        const spawn_t *sp = &r->spawn[i];
+        for (size_t o = sp->start[s]; o < sp->start[s + 1]; o++) {
+            const size_t q = sp->order[o];
+            size_t k;
+            PL_TRY(prop_shard_add(t, s, sp->keys + kw * q, sp->hash[q], sp->coeff[q],
+                                  ng ? sp->grad + ng * q : NULL, sp->freq[q], &k));
+            if (truncated(r->trunc, sh->coeff[k], sh->freq[k]))
+                PL_TRY(push_index(&ls->remove, &ls->nremove, &ls->remove_cap, k));
+        }
+    }
+    remove_listed(t, r, s, ls->remove, &ls->nremove, true);
     return PL_OK;
 }
 
-/* One op: scan, then (PTM) delete the replaced strings, merge, truncate. */
+/* Merge every shard (in parallel when there is much to merge), then gather
+ * the counters in a fixed order. */
+static pl_status_t merge_spawned(prop_terms_t *t, run_t *r, int nsp, bool ptm) {
+    size_t queued = 0;
+    for (int i = 0; i < nsp; i++) queued += r->spawn[i].n;
+    const int nth = threads_for(r, queued > t->total ? queued : t->total);
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel for num_threads(nth) if (nth > 1) schedule(static)
+    for (int s = 0; s < PROP_SHARDS; s++) {
+        pl_status_t st = merge_shard(t, r, s, nsp, ptm);
+        if (st != PL_OK) core_thread_error_set(&err, st);
+    }
+    for (int s = 0; s < PROP_SHARDS; s++) {
+        r->dropped += r->lists[s].dropped;
+        r->lists[s].dropped = 0.0;
+    }
+    for (int i = 0; i < nsp; i++) {
+        spawn_t *sp = &r->spawn[i];
+        sp->n = 0;
+        r->dropped += sp->dropped;
+        r->updates += sp->updates;
+        sp->dropped = 0.0;
+        sp->updates = 0;
+    }
+    return core_thread_error_raise(&err);
+}
+
+/*
+ * Runs of consecutive ops on at most BLOCK_QUBITS qubits ("blocks": the
+ * SU(4) blocks of a QCNN are ~15 rotations on a pair) applied in one scan.
+ * A term acting on the block's qubits is carried through the whole run as a
+ * vector over its 4^BLOCK_QUBITS local strings (the rest of the string is
+ * fixed); the vector's strings are merged into the table after the run.
+ * Every op is linear and the weight limit is a projection that depends on
+ * the string only, so this equals the op-by-op propagation up to rounding
+ * (sums taken in another order) when nothing else truncates; the branching
+ * counts are minima over paths, so they are equal too. Coefficient and
+ * branching-count truncation depend on the merged coefficients: blocks are
+ * used only without them (and without derivatives). Terms that do not act on
+ * the block's qubits are left alone, as by each of its ops.
+ */
+enum { BLOCK_QUBITS = 2, BLOCK_LOCAL = 1 << (2 * BLOCK_QUBITS), BLOCK_MAX_OPS = 64 };
+
+int prop_fuse_blocks = 1;
+
+/* What one op does to each local string a of its block: keep it (nt[a] = 0)
+ * or map it to nt[a] local strings tgt[a][i] with factors val[a][i]; inc is
+ * the branching-count increment (1 for rotations) and upd the updates counted. */
+typedef struct {
+    uint8_t nt[BLOCK_LOCAL];
+    uint8_t tgt[BLOCK_LOCAL][BLOCK_LOCAL];
+    double val[BLOCK_LOCAL][BLOCK_LOCAL];
+    uint8_t inc, upd;
+} block_op_t;
+
+typedef struct {
+    int nq;                   /* block qubits */
+    int qubits[BLOCK_QUBITS]; /* local string a: code of qubits[j] at bits 2j, 2j+1 */
+    uint64_t sig;
+    int nops;
+    block_op_t ops[BLOCK_MAX_OPS]; /* in propagation order (last gate first) */
+} block_t;
+
+/* Position of qubit q in the block, or -1. */
+static int block_pos(const block_t *b, int q) {
+    for (int j = 0; j < b->nq; j++)
+        if (b->qubits[j] == q) return j;
+    return -1;
+}
+
+/* Can op join block b (its qubits fit)? Adds its qubits when it can. */
+static bool block_take_qubits(block_t *b, const program_op_t *op) {
+    if (op->nq > BLOCK_QUBITS || b->nops == BLOCK_MAX_OPS) return false;
+    int nq = b->nq, q[BLOCK_QUBITS];
+    memcpy(q, b->qubits, sizeof q);
+    for (int j = 0; j < op->nq; j++) {
+        bool have = false;
+        for (int i = 0; i < nq; i++) have |= q[i] == op->qubits[j];
+        if (have) continue;
+        if (nq == BLOCK_QUBITS) return false;
+        q[nq++] = op->qubits[j];
+    }
+    b->nq = nq;
+    memcpy(b->qubits, q, sizeof q);
+    return true;
+}
+
+/* The local action of op (angle alpha) on block b's strings. */
+static void block_op_fill(const block_t *b, const program_op_t *op, double alpha, block_op_t *o) {
+    memset(o, 0, sizeof *o);
+    int pos[3];
+    for (int j = 0; j < op->nq; j++) pos[j] = block_pos(b, op->qubits[j]);
+    if (op->kind == PROGRAM_ROTATION) {
+        o->inc = 1;
+        o->upd = 2;
+        int g = 0;
+        for (int j = 0; j < op->nq; j++) g |= (int)op->ops[j] << (2 * pos[j]);
+        const double cs = cos(alpha), sn = sin(alpha);
+        for (int a = 0; a < BLOCK_LOCAL; a++) {
+            /* anticommutes when the symplectic product is odd */
+            int par = 0, phase = 1;
+            for (int j = 0; j < op->nq; j++) {
+                const int p = g >> (2 * pos[j]) & 3, s = a >> (2 * pos[j]) & 3;
+                par ^= ((p & 1) & (s >> 1)) ^ ((p >> 1) & (s & 1));
+                phase += phase_table[p][s];
+            }
+            if (!par) continue;
+            o->nt[a] = 2;
+            o->tgt[a][0] = (uint8_t)a;
+            o->val[a][0] = cs;
+            o->tgt[a][1] = (uint8_t)(a ^ g);
+            o->val[a][1] = (phase & 3) == 0 ? sn : -sn;
+        }
+        return;
+    }
+    o->upd = 1;
+    const int np = 1 << (2 * op->nq);
+    for (int a = 0; a < BLOCK_LOCAL; a++) {
+        int col = 0, rest = a;
+        for (int j = 0; j < op->nq; j++) {
+            col |= (a >> (2 * pos[j]) & 3) << (2 * j);
+            rest &= ~(3 << (2 * pos[j]));
+        }
+        if (col == 0) continue; /* identity on the op's qubits: untouched */
+        int entries = 0;
+        for (int r = 0; r < np; r++) entries += op->ptm[r * np + col] != 0.0;
+        if (entries == 1 && op->ptm[col * np + col] == 1.0) continue; /* P_b ↦ P_b */
+        for (int r = 0; r < np; r++) {
+            const double v = op->ptm[r * np + col];
+            if (v == 0.0) continue;
+            int t = rest;
+            for (int j = 0; j < op->nq; j++) t |= (r >> (2 * j) & 3) << (2 * pos[j]);
+            o->tgt[a][o->nt[a]] = (uint8_t)t;
+            o->val[a][o->nt[a]++] = v;
+        }
+    }
+}
+
+/* Weight of a local string. */
+static inline int local_weight(int a) {
+    return __builtin_popcount((unsigned)((a | a >> 1) & 0x5555));
+}
+
+/* A block on shard s: carry each term acting on its qubits through the run,
+ * update it in place (or mark it for deletion when no path keeps it) and
+ * queue the other local strings reached. */
+static pl_status_t block_shard(const block_t *b, prop_terms_t *t, run_t *r, spawn_t *s, int sidx) {
+    prop_shard_t *sh = &t->sh[sidx];
+    shard_lists_t *ls = &r->lists[sidx];
+    const int nw = t->nw;
+    const size_t wn = 2 * (size_t)nw;
+    const int maxw = r->trunc->max_weight > 0 ? r->trunc->max_weight : INT32_MAX;
+    uint64_t *dec = s->scratch, *out = s->scratch + wn;
+    double cur[BLOCK_LOCAL], nxt[BLOCK_LOCAL];
+    unsigned fcur[BLOCK_LOCAL], fnxt[BLOCK_LOCAL];
+    for (size_t base = 0; base < sh->size; base += 64)
+        for (uint64_t bits = candidates(sh->sig, base, sh->size, b->sig); bits; bits &= bits - 1) {
+            const size_t k = base + (size_t)__builtin_ctzll(bits);
+            const uint64_t *w;
+            if (r->sparse) {
+                const uint64_t *key = sh->keys + (size_t)t->kw * k;
+                if (!key_touches(key, t->kw, r->hit)) continue;
+                prop_terms_decode(t, key, dec);
+                w = dec;
+            } else {
+                w = sh->keys + (size_t)t->kw * k;
+            }
+            int a0 = 0;
+            for (int j = 0; j < b->nq; j++) a0 |= get_op(w, nw, b->qubits[j]) << (2 * j);
+            if (a0 == 0) continue;
+            const int wout = weight(w, nw) - local_weight(a0);
+            cur[a0] = sh->coeff[k];
+            fcur[a0] = sh->freq[k];
+            uint32_t live = 1u << a0;
+            for (int o = 0; o < b->nops; o++) {
+                const block_op_t *op = &b->ops[o];
+                uint32_t next = 0;
+                for (uint32_t m = live; m; m &= m - 1) {
+                    const int a = __builtin_ctz(m);
+                    if (op->nt[a] == 0) { /* kept as it is */
+                        if (next >> a & 1) {
+                            nxt[a] += cur[a];
+                            if (fcur[a] < fnxt[a]) fnxt[a] = fcur[a];
+                        } else {
+                            nxt[a] = cur[a];
+                            fnxt[a] = fcur[a];
+                            next |= 1u << a;
+                        }
+                        continue;
+                    }
+                    const unsigned f = fcur[a] + op->inc;
+                    s->updates += op->upd == 2 ? 2u : op->nt[a]; /* as apply_op counts */
+                    for (int i = 0; i < op->nt[a]; i++) {
+                        const int tg = op->tgt[a][i];
+                        const double v = op->val[a][i] * cur[a];
+                        if (wout + local_weight(tg) > maxw) {
+                            s->dropped += fabs(v);
+                            continue;
+                        }
+                        if (next >> tg & 1) {
+                            nxt[tg] += v;
+                            if (f < fnxt[tg]) fnxt[tg] = f;
+                        } else {
+                            nxt[tg] = v;
+                            fnxt[tg] = f;
+                            next |= 1u << tg;
+                        }
+                    }
+                }
+                live = next;
+                for (uint32_t m = live; m; m &= m - 1) {
+                    const int a = __builtin_ctz(m);
+                    cur[a] = nxt[a];
+                    fcur[a] = fnxt[a];
+                }
+            }
+            if (live >> a0 & 1) {
+                sh->coeff[k] = cur[a0];
+                sh->freq[k] = (uint16_t)(fcur[a0] > UINT16_MAX ? UINT16_MAX : fcur[a0]);
+            } else {
+                PL_TRY(push_index(&ls->marks, &ls->nmarks, &ls->marks_cap, k));
+            }
+            live &= ~(1u << a0);
+            if (!live) continue;
+            memcpy(out, w, wn * sizeof *w);
+            for (uint32_t m = live; m; m &= m - 1) {
+                const int a = __builtin_ctz(m);
+                for (int j = 0; j < b->nq; j++) set_op(out, nw, b->qubits[j], a >> (2 * j) & 3);
+                double *g_new;
+                PL_TRY(queue(s, r, t, out, cur[a], fcur[a], &g_new));
+            }
+        }
+    return PL_OK;
+}
+
+/* A block: scan like scan(), then merge as after a PTM (delete the terms no
+ * path kept, then merge the queued strings). */
+static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
+    const int nth = threads_for(r, prop_terms_size(t));
+    prop_terms_number(t);
+    const size_t size = t->total;
+    if (r->sparse) {
+        memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
+        for (int j = 0; j < b->nq; j++)
+            r->hit[b->qubits[j] >> 6] |= UINT64_C(1) << (b->qubits[j] & 63);
+    }
+    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
+#pragma omp parallel num_threads(nth) if (nth > 1)
+    {
+        const int tid = nth > 1 ? omp_get_thread_num() : 0;
+        spawn_t *sp = &r->spawn[tid];
+        pl_status_t mine = PL_OK;
+        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
+            const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
+            if ((owner < nth ? owner : nth - 1) != tid) continue;
+            mine = block_shard(b, t, r, sp, s);
+        }
+        if (mine == PL_OK) sort_spawn(sp);
+        if (mine != PL_OK) core_thread_error_set(&err, mine);
+    }
+    PL_TRY(core_thread_error_raise(&err));
+    return merge_spawned(t, r, nth, true);
+}
+
+/* One op: scan, then merge and truncate. */
 static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
-    PL_TRY(scan(op, alpha, t, r));
-    PL_TRY(gather_marks(r));
-    if (op->kind == PROGRAM_PTM) remove_listed(t, r, false);
-    return merge_spawned(t, r);
+    const int nth = threads_for(r, prop_terms_size(t));
+    PL_TRY(scan(op, alpha, t, r, nth));
+    return merge_spawned(t, r, nth, op->kind == PROGRAM_PTM);
 }
 
 static pl_status_t check_trunc(const pl_trunc_t *t) {
@@ -362,11 +726,14 @@ static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, r
         memcpy(w, p.x, (size_t)t->nw * sizeof *w);
         memcpy(w + t->nw, p.z, (size_t)t->nw * sizeof *w);
         double *g;
-        st = queue(&r->spawn[0], r, w, creal(c), 0, &g);
+        st = queue(&r->spawn[0], r, t, w, creal(c), 0, &g);
         if (g) memset(g, 0, (size_t)r->ngrad * sizeof *g); /* the observable does not depend on θ */
     }
     free(w);
-    return st == PL_OK ? merge_spawned(t, r) : st;
+    if (st != PL_OK) return st;
+    sort_spawn(&r->spawn[0]);
+    prop_terms_number(t);
+    return merge_spawned(t, r, 1, false);
 }
 
 /* Propagate a compiled program, carrying ngrad derivatives per term (0 or
@@ -377,28 +744,68 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
                                size_t shift_op, double delta, pl_prop_t **out,
                                pl_prop_stats_t *stats) {
     pl_timer_t timer = pl_timer_start();
+    const bool sparse = prop_terms_want_sparse(prog->n, trunc->max_weight, prop_force_repr);
     run_t r = {.trunc = trunc,
                .nw = PL_PAULI_WORDS(prog->n),
                .ngrad = ngrad,
+               .sparse = sparse,
                .nthreads = pl_threads_get()};
-    r.spawn = calloc((size_t)r.nthreads, sizeof *r.spawn);
+    r.kw = sparse ? (trunc->max_weight + 3) / 4 : 2 * r.nw;
     prop_terms_t t;
+    prop_terms_init(&t, prog->n, ngrad, sparse, trunc->max_weight);
     size_t peak_terms = 0, peak_bytes = 0;
-    pl_status_t st = r.spawn
-                         ? prop_terms_init(&t, prog->n, ngrad, pl_pauli_sum_size(obs))
-                         : pl_error_nomemf("the propagation's %d per-thread queues", r.nthreads);
-    if (!r.spawn) memset(&t, 0, sizeof t);
+    pl_status_t st = PL_OK;
+    r.spawn = calloc((size_t)r.nthreads, sizeof *r.spawn);
+    r.hit = calloc((size_t)r.nw, sizeof *r.hit);
+    if (!r.spawn || !r.hit)
+        st = pl_error_nomemf("the propagation's %d per-thread queues", r.nthreads);
+    for (int i = 0; st == PL_OK && i < r.nthreads; i++) {
+        r.spawn[i].scratch = malloc(4 * (size_t)r.nw * sizeof(uint64_t));
+        if (!r.spawn[i].scratch) st = pl_error_nomem("a propagation scratch string");
+    }
     if (st == PL_OK) st = load_observable(obs, &t, &r);
+    /* blocks only where they are exact (see block_t) */
+    const bool fuse =
+        prop_fuse_blocks && ngrad == 0 && trunc->min_abs_coeff == 0.0 && trunc->max_freq == 0;
+    block_t *blk = NULL;
+    if (st == PL_OK && fuse && !(blk = malloc(sizeof *blk)))
+        st = pl_error_nomem("a propagation block");
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const program_op_t *op = &prog->ops[i];
+        if (blk) {
+            /* the longest run of ops from i down on at most BLOCK_QUBITS qubits */
+            blk->nq = 0;
+            blk->nops = 0;
+            size_t j = i + 1;
+            while (j-- > 0 && block_take_qubits(blk, &prog->ops[j])) blk->nops++;
+            const size_t first = i + 1 - (size_t)blk->nops;
+            if (blk->nops >= 2) {
+                for (int o = 0; o < blk->nops; o++) {
+                    const program_op_t *bo = &prog->ops[i - (size_t)o];
+                    const double a = bo->kind == PROGRAM_ROTATION
+                                         ? program_angle_value(&bo->angle, theta) +
+                                               (i - (size_t)o == shift_op ? delta : 0.0)
+                                         : 0.0;
+                    block_op_fill(blk, bo, a, &blk->ops[o]);
+                }
+                blk->sig = 0;
+                for (int q = 0; q < blk->nq; q++) blk->sig |= UINT64_C(1) << (blk->qubits[q] & 63);
+                st = apply_block(blk, &t, &r);
+                i = first; /* the loop steps to first − 1 */
+                goto measured;
+            }
+        }
         const double alpha = op->kind == PROGRAM_ROTATION ? program_angle_value(&op->angle, theta) +
                                                                 (i == shift_op ? delta : 0.0)
                                                           : 0.0;
         st = apply_op(op, alpha, &t, &r);
-        if (t.size > peak_terms) peak_terms = t.size;
+    measured:;
+        const size_t size = prop_terms_size(&t);
+        if (size > peak_terms) peak_terms = size;
         const size_t bytes = prop_terms_bytes(&t) + run_bytes(&r);
         if (bytes > peak_bytes) peak_bytes = bytes;
     }
+    free(blk);
     run_free(&r);
     pl_prop_t *p = st == PL_OK ? malloc(sizeof *p) : NULL;
     if (st == PL_OK && !p) st = pl_error_nomem("a propagation result");
@@ -406,10 +813,12 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
         prop_terms_free(&t);
         return st;
     }
+    prop_terms_number(&t);
+    if (t.total > peak_terms) peak_terms = t.total;
     p->t = t;
     *out = p;
     if (stats) {
-        stats->terms = t.size;
+        stats->terms = t.total;
         stats->max_terms = peak_terms;
         stats->truncated_weight = r.dropped;
         stats->bytes = peak_bytes;

@@ -11,7 +11,7 @@ void pl_prop_destroy(pl_prop_t *p) {
 }
 
 size_t pl_prop_size(const pl_prop_t *p) {
-    return p->t.size;
+    return p->t.total;
 }
 int pl_prop_qubits(const pl_prop_t *p) {
     return p->t.n;
@@ -21,29 +21,47 @@ int pl_prop_num_grad(const pl_prop_t *p) {
 }
 
 void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff) {
-    view->n = p->t.n;
-    view->nwords = p->t.nw;
-    view->x = p->t.words + 2 * (size_t)p->t.nw * k;
-    view->z = view->x + p->t.nw;
-    *coeff = p->t.coeff[k];
+    prop_terms_t *t = (prop_terms_t *)&p->t; /* the packed view is made once, on demand */
+    view->n = t->n;
+    view->nwords = t->nw;
+    int s;
+    size_t j;
+    prop_terms_locate(t, k, &s, &j);
+    *coeff = t->sh[s].coeff[j];
+    if (t->sparse) {
+        prop_terms_densify(t);
+        view->x = t->dense + 2 * (size_t)t->nw * k;
+    } else {
+        view->x = t->sh[s].keys + (size_t)t->kw * j;
+    }
+    view->z = view->x + t->nw;
 }
 
 const double *pl_prop_term_grad(const pl_prop_t *p, size_t k) {
-    return p->t.ngrad ? p->t.grad + (size_t)p->t.ngrad * k : NULL;
+    if (!p->t.ngrad) return NULL;
+    int s;
+    size_t j;
+    prop_terms_locate(&p->t, k, &s, &j);
+    return p->t.sh[s].grad + (size_t)p->t.ngrad * j;
 }
 
 pl_status_t pl_prop_to_sum(const pl_prop_t *p, pl_pauli_sum_t **out) {
     PL_TRY(pl_pauli_sum_create(p->t.n, out));
-    for (size_t k = 0; k < p->t.size; k++) {
-        pl_pauli_t v;
+    uint64_t *scratch = malloc(2 * (size_t)p->t.nw * sizeof *scratch);
+    pl_status_t st = scratch ? PL_OK : pl_error_nomem("a Pauli string");
+    for (size_t k = 0; k < p->t.total && st == PL_OK; k++) {
         double c;
-        pl_prop_term(p, k, &v, &c);
-        pl_status_t st = pl_pauli_sum_add(*out, &v, c);
-        if (st != PL_OK) {
-            pl_pauli_sum_destroy(*out);
-            *out = NULL;
-            return st;
-        }
+        const uint64_t *w = prop_terms_words(&p->t, k, scratch, &c);
+        const pl_pauli_t v = {.n = p->t.n,
+                              .nwords = p->t.nw,
+                              .x = (uint64_t *)w,
+                              .z = (uint64_t *)w + p->t.nw};
+        st = pl_pauli_sum_add(*out, &v, c);
     }
-    return PL_OK;
+    free(scratch);
+    if (st != PL_OK) {
+        pl_pauli_sum_destroy(*out);
+        *out = NULL;
+    }
+    return st;
 }

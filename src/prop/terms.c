@@ -1,38 +1,159 @@
 /*
- * The term table of a propagation: packed strings (x words then z words per
- * term), real coefficients and branching counts, merged through the shared
- * Pauli hash index (src/pauli/pauli_index.h). Storage goes through
+ * The term table of a propagation (terms.h): keys (packed or sparse
+ * strings), real coefficients and branching counts in hash-picked shards,
+ * each merged through its own open-addressing index (the slot array and
+ * backward-shift deletion of src/pauli/pauli_index.h). Storage goes through
  * pl_mem_alloc, so an exploding propagation stops at the memory limit with a
  * clear message.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "prop/terms.h"
 
 static size_t term_bytes(const prop_terms_t *t) {
-    return (2 * (size_t)t->nw + 2) * sizeof(uint64_t) + (1 + (size_t)t->ngrad) * sizeof(double) +
+    return ((size_t)t->kw + 2) * sizeof(uint64_t) + (1 + (size_t)t->ngrad) * sizeof(double) +
            sizeof(uint16_t);
 }
 
 size_t prop_terms_bytes(const prop_terms_t *t) {
-    return t->cap * term_bytes(t) + t->ix.nslots * sizeof(uint32_t);
+    size_t b = t->dense_bytes;
+    for (int s = 0; s < PROP_SHARDS; s++)
+        b += t->sh[s].cap * term_bytes(t) + t->sh[s].ix.nslots * sizeof(uint32_t);
+    return b;
 }
 
-static void free_arrays(prop_terms_t *t) {
-    pl_mem_free(t->words, t->cap * 2 * (size_t)t->nw * sizeof(uint64_t));
-    pl_mem_free(t->coeff, t->cap * sizeof(double));
-    pl_mem_free(t->freq, t->cap * sizeof(uint16_t));
-    pl_mem_free(t->hash, t->cap * sizeof(uint64_t));
-    pl_mem_free(t->sig, t->cap * sizeof(uint64_t));
-    pl_mem_free(t->grad, t->cap * (size_t)t->ngrad * sizeof(double));
-    pauli_index_destroy(&t->ix);
+bool prop_terms_want_sparse(int n, int max_weight, int force) {
+    if (force == 1 || max_weight <= 0 || max_weight > PROP_SPARSE_MAX_WEIGHT ||
+        n > PROP_SPARSE_MAX_QUBITS)
+        return false;
+    if (force == 2) return true;
+    /* fewer key words, and enough qubits that skipping the words pays */
+    return n > 64 && (max_weight + 3) / 4 < 2 * PL_PAULI_WORDS(n);
+}
+
+void prop_terms_init(prop_terms_t *t, int n, int ngrad, bool sparse, int max_weight) {
+    memset(t, 0, sizeof *t);
+    t->n = n;
+    t->ngrad = ngrad;
+    t->nw = PL_PAULI_WORDS(n);
+    t->sparse = sparse;
+    t->kw = sparse ? (max_weight + 3) / 4 : 2 * t->nw;
+}
+
+static void shard_free(prop_terms_t *t, prop_shard_t *sh) {
+    pl_mem_free(sh->keys, sh->cap * (size_t)t->kw * sizeof(uint64_t));
+    pl_mem_free(sh->coeff, sh->cap * sizeof(double));
+    pl_mem_free(sh->freq, sh->cap * sizeof(uint16_t));
+    pl_mem_free(sh->hash, sh->cap * sizeof(uint64_t));
+    pl_mem_free(sh->sig, sh->cap * sizeof(uint64_t));
+    pl_mem_free(sh->grad, sh->cap * (size_t)t->ngrad * sizeof(double));
+    pauli_index_destroy(&sh->ix);
 }
 
 void prop_terms_free(prop_terms_t *t) {
-    if (t->words || t->ix.slots) free_arrays(t);
+    for (int s = 0; s < PROP_SHARDS; s++) shard_free(t, &t->sh[s]);
+    pl_mem_free(t->dense, t->dense_bytes);
     memset(t, 0, sizeof *t);
+}
+
+size_t prop_terms_size(const prop_terms_t *t) {
+    size_t n = 0;
+    for (int s = 0; s < PROP_SHARDS; s++) n += t->sh[s].size;
+    return n;
+}
+
+void prop_terms_number(prop_terms_t *t) {
+    t->first[0] = 0;
+    for (int s = 0; s < PROP_SHARDS; s++) t->first[s + 1] = t->first[s] + t->sh[s].size;
+    t->total = t->first[PROP_SHARDS];
+}
+
+void prop_terms_locate(const prop_terms_t *t, size_t k, int *shard, size_t *local) {
+    int lo = 0, hi = PROP_SHARDS; /* the last s with first[s] <= k */
+    while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        if (t->first[mid] <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *shard = lo;
+    *local = k - t->first[lo];
+}
+
+void prop_terms_encode(const prop_terms_t *t, const uint64_t *xz, uint64_t *key) {
+    const int nw = t->nw;
+    uint16_t e[4 * PROP_SPARSE_MAX_WEIGHT / 4 * 4];
+    int m = 0;
+    for (int i = 0; i < nw; i++) {
+        uint64_t sup = xz[i] | xz[nw + i];
+        while (sup) {
+            const int b = __builtin_ctzll(sup);
+            sup &= sup - 1;
+            const int code = (int)(xz[i] >> b & 1) | (int)(xz[nw + i] >> b & 1) << 1;
+            e[m++] = (uint16_t)((64 * i + b) << 2 | code);
+        }
+    }
+    PL_ASSERT(m <= 4 * t->kw);
+    for (; m < 4 * t->kw; m++) e[m] = PROP_SPARSE_PAD;
+    memcpy(key, e, (size_t)t->kw * sizeof *key);
+}
+
+void prop_terms_decode(const prop_terms_t *t, const uint64_t *key, uint64_t *xz) {
+    const int nw = t->nw;
+    memset(xz, 0, 2 * (size_t)nw * sizeof *xz);
+    uint16_t e[4 * PROP_SPARSE_MAX_WEIGHT / 4 * 4];
+    memcpy(e, key, (size_t)t->kw * sizeof *key);
+    for (int m = 0; m < 4 * t->kw && e[m] != PROP_SPARSE_PAD; m++) {
+        const int q = e[m] >> 2;
+        const uint64_t bit = UINT64_C(1) << (q & 63);
+        if (e[m] & 1) xz[q >> 6] |= bit;
+        if (e[m] & 2) xz[nw + (q >> 6)] |= bit;
+    }
+}
+
+uint64_t prop_terms_hash(const prop_terms_t *t, const uint64_t *key) {
+    return XXH3_64bits(key, (size_t)t->kw * sizeof *key);
+}
+
+const uint64_t *prop_terms_words(const prop_terms_t *t, size_t k, uint64_t *scratch,
+                                 double *coeff) {
+    int s;
+    size_t j;
+    prop_terms_locate(t, k, &s, &j);
+    const prop_shard_t *sh = &t->sh[s];
+    *coeff = sh->coeff[j];
+    const uint64_t *key = sh->keys + (size_t)t->kw * j;
+    if (!t->sparse) return key;
+    prop_terms_decode(t, key, scratch);
+    return scratch;
+}
+
+void prop_terms_densify(prop_terms_t *t) {
+    if (!t->sparse || t->dense_ready) return;
+#pragma omp critical(prop_terms_densify)
+    if (!t->dense_ready) {
+        const size_t wn = 2 * (size_t)t->nw, bytes = (t->total ? t->total : 1) * wn * 8;
+        void *d;
+        char what[96];
+        snprintf(what, sizeof what, "pl_prop_term's packed view of %zu Pauli strings", t->total);
+        if (pl_mem_alloc(&d, bytes, what) != PL_OK) {
+            /* pl_prop_term cannot fail: stop with the reason */
+            fprintf(stderr, "plateau: %s\n", pl_error_message());
+            abort();
+        }
+        uint64_t *w = d;
+        for (int s = 0; s < PROP_SHARDS; s++)
+            for (size_t j = 0; j < t->sh[s].size; j++, w += wn)
+                prop_terms_decode(t, t->sh[s].keys + (size_t)t->kw * j, w);
+        t->dense = d;
+        t->dense_bytes = bytes;
+#pragma omp flush
+        t->dense_ready = 1;
+    }
 }
 
 /* The noun of a refusal: "Pauli propagation after N terms". */
@@ -67,105 +188,97 @@ pl_status_t prop_grow_arrays(void **const *arrays, const size_t *elem, int count
     return PL_OK;
 }
 
-/* Grow the term arrays to cap terms, copying the first t->size. */
-static pl_status_t grow_terms(prop_terms_t *t, size_t cap) {
-    void **const arrays[] = {(void **)&t->words, (void **)&t->coeff, (void **)&t->freq,
-                             (void **)&t->hash,  (void **)&t->sig,   (void **)&t->grad};
-    const size_t elem[] = {2 * (size_t)t->nw * sizeof(uint64_t),
+/* Grow a shard's arrays to cap terms (and its index to 2·cap slots). */
+static pl_status_t grow_shard(prop_terms_t *t, prop_shard_t *sh, size_t cap) {
+    void **const arrays[] = {(void **)&sh->keys, (void **)&sh->coeff, (void **)&sh->freq,
+                             (void **)&sh->hash, (void **)&sh->sig,   (void **)&sh->grad};
+    const size_t elem[] = {(size_t)t->kw * sizeof(uint64_t),
                            sizeof(double),
                            sizeof(uint16_t),
                            sizeof(uint64_t),
                            sizeof(uint64_t),
                            (size_t)t->ngrad * sizeof(double)};
-    PL_TRY(prop_grow_arrays(arrays, elem, 6, t->cap, t->size, cap, t->size));
-    t->cap = cap;
-    return PL_OK;
-}
-
-/* Rebuild the index with cap slots (a power of two). */
-static pl_status_t rebuild_index(prop_terms_t *t, size_t cap) {
+    const size_t approx = t->total > sh->size ? t->total : sh->size;
+    PL_TRY(prop_grow_arrays(arrays, elem, 6, sh->cap, sh->size, cap, approx));
+    sh->cap = cap;
     char what[80];
-    name_terms(what, sizeof what, t->size);
-    return pauli_index_rebuild(&t->ix, cap, t->hash, t->size, what);
+    name_terms(what, sizeof what, approx);
+    return pauli_index_rebuild(&sh->ix, 2 * cap, sh->hash, sh->size, what);
 }
 
-/* The index's view of the table. */
-static pauli_index_keys_t keys_of(const prop_terms_t *t) {
-    return (pauli_index_keys_t){.words = t->words, .hash = t->hash, .nwords = t->nw};
+/* The slot holding key (hash h), or the empty slot where it would go. */
+static inline size_t find_slot(const prop_terms_t *t, const prop_shard_t *sh, uint64_t h,
+                               const uint64_t *key) {
+    const size_t mask = sh->ix.nslots - 1, kw = (size_t)t->kw;
+    size_t i = (size_t)h & mask;
+    while (sh->ix.slots[i] != 0) {
+        const size_t k = (size_t)sh->ix.slots[i] - 1;
+        if (sh->hash[k] == h && memcmp(sh->keys + k * kw, key, kw * sizeof *key) == 0) break;
+        i = (i + 1) & mask;
+    }
+    return i;
 }
 
-pl_status_t prop_terms_init(prop_terms_t *t, int n, int ngrad, size_t expected) {
-    memset(t, 0, sizeof *t);
-    t->n = n;
-    t->ngrad = ngrad;
-    t->nw = PL_PAULI_WORDS(n);
-    size_t cap = 16;
-    while (cap < expected) cap *= 2;
-    PL_TRY(grow_terms(t, cap));
-    pl_status_t st = rebuild_index(t, 2 * cap);
-    if (st != PL_OK) prop_terms_free(t);
-    return st;
-}
-
-void prop_terms_clear(prop_terms_t *t) {
-    t->size = 0;
-    pauli_index_clear(&t->ix);
-}
-
-pl_status_t prop_terms_add(prop_terms_t *t, const uint64_t *words, double c, const double *grad,
-                           uint16_t freq, size_t *where) {
-    const size_t ng = (size_t)t->ngrad;
-    const size_t wn = 2 * (size_t)t->nw;
-    /* one pass over the packed string; every entry of this table uses the same hash */
-    const uint64_t h = pauli_index_hash_packed(words, t->nw);
-    const pauli_index_keys_t keys = keys_of(t);
-    const size_t slot = pauli_index_find_slot(&t->ix, &keys, h, words, words + t->nw);
-    const size_t found = pauli_index_entry(&t->ix, slot);
+pl_status_t prop_shard_add(prop_terms_t *t, int s, const uint64_t *key, uint64_t h, double c,
+                           const double *grad, uint16_t freq, size_t *where) {
+    prop_shard_t *sh = &t->sh[s];
+    const size_t ng = (size_t)t->ngrad, kw = (size_t)t->kw;
+    if (sh->cap == 0) PL_TRY(grow_shard(t, sh, 16));
+    const size_t slot = find_slot(t, sh, h, key);
+    const size_t found = pauli_index_entry(&sh->ix, slot);
     if (found != PAULI_INDEX_NONE) {
         const size_t k = found;
-        t->coeff[k] += c;
-        for (size_t j = 0; j < ng; j++) t->grad[k * ng + j] += grad[j];
+        sh->coeff[k] += c;
+        for (size_t j = 0; j < ng; j++) sh->grad[k * ng + j] += grad[j];
         /* Merged paths keep the smaller branching count: the string is
          * reachable through the shallower one. */
-        if (freq < t->freq[k]) t->freq[k] = freq;
+        if (freq < sh->freq[k]) sh->freq[k] = freq;
         if (where) *where = k;
         return PL_OK;
     }
-    if (t->size >= PAULI_INDEX_MAX_ENTRIES)
-        return pl_error(PL_ENOMEM, "Pauli propagation: more than %zu terms",
-                        PAULI_INDEX_MAX_ENTRIES);
-    if (t->size == t->cap) {
-        PL_TRY(grow_terms(t, 2 * t->cap));
-        PL_TRY(rebuild_index(t, 2 * t->cap));
-        return prop_terms_add(t, words, c, grad, freq, where);
+    if (sh->size >= PAULI_INDEX_MAX_ENTRIES)
+        return pl_error(PL_ENOMEM, "Pauli propagation: more than %zu terms in one of %d shards",
+                        PAULI_INDEX_MAX_ENTRIES, PROP_SHARDS);
+    if (sh->size == sh->cap) {
+        PL_TRY(grow_shard(t, sh, 2 * sh->cap));
+        return prop_shard_add(t, s, key, h, c, grad, freq, where);
     }
-    const size_t k = t->size++;
-    memcpy(t->words + k * wn, words, wn * sizeof *words);
-    t->coeff[k] = c;
-    if (ng) memcpy(t->grad + k * ng, grad, ng * sizeof *grad);
-    t->freq[k] = freq;
-    t->hash[k] = h;
+    const size_t k = sh->size++;
+    memcpy(sh->keys + k * kw, key, kw * sizeof *key);
+    sh->coeff[k] = c;
+    if (ng) memcpy(sh->grad + k * ng, grad, ng * sizeof *grad);
+    sh->freq[k] = freq;
+    sh->hash[k] = h;
     uint64_t sig = 0;
-    for (int i = 0; i < t->nw; i++) sig |= words[i] | words[t->nw + i];
-    t->sig[k] = sig;
-    pauli_index_set(&t->ix, slot, k);
+    if (t->sparse) {
+        for (int i = 0; i < 4 * t->kw; i++) {
+            const unsigned e = (unsigned)(key[i / 4] >> (16 * (i % 4))) & 0xFFFF;
+            if (e == PROP_SPARSE_PAD) break;
+            sig |= UINT64_C(1) << ((e >> 2) & 63);
+        }
+    } else {
+        for (int i = 0; i < t->nw; i++) sig |= key[i] | key[t->nw + i];
+    }
+    sh->sig[k] = sig;
+    pauli_index_set(&sh->ix, slot, k);
     if (where) *where = k;
     return PL_OK;
 }
 
-void prop_terms_remove(prop_terms_t *t, size_t k) {
-    const size_t wn = 2 * (size_t)t->nw, last = t->size - 1;
-    pauli_index_remove(&t->ix, t->hash, pauli_index_slot_of(&t->ix, t->hash[k], k));
+void prop_shard_remove(prop_terms_t *t, int s, size_t k) {
+    prop_shard_t *sh = &t->sh[s];
+    const size_t kw = (size_t)t->kw, last = sh->size - 1;
+    pauli_index_remove(&sh->ix, sh->hash, pauli_index_slot_of(&sh->ix, sh->hash[k], k));
     if (k != last) {
-        const pauli_index_keys_t keys = keys_of(t);
-        pauli_index_renumber(&t->ix, &keys, last, k);
-        memcpy(t->words + k * wn, t->words + last * wn, wn * sizeof *t->words);
-        t->coeff[k] = t->coeff[last];
-        t->freq[k] = t->freq[last];
-        t->hash[k] = t->hash[last];
-        t->sig[k] = t->sig[last];
+        const pauli_index_keys_t keys = {.words = NULL, .hash = sh->hash, .nwords = 0};
+        pauli_index_renumber(&sh->ix, &keys, last, k);
+        memcpy(sh->keys + k * kw, sh->keys + last * kw, kw * sizeof *sh->keys);
+        sh->coeff[k] = sh->coeff[last];
+        sh->freq[k] = sh->freq[last];
+        sh->hash[k] = sh->hash[last];
+        sh->sig[k] = sh->sig[last];
         const size_t ng = (size_t)t->ngrad;
-        if (ng) memcpy(t->grad + k * ng, t->grad + last * ng, ng * sizeof *t->grad);
+        if (ng) memcpy(sh->grad + k * ng, sh->grad + last * ng, ng * sizeof *sh->grad);
     }
-    t->size--;
+    sh->size--;
 }

@@ -351,16 +351,25 @@ static int threads_for(const run_t *r, size_t size) {
     return size >= PROP_PARALLEL_MIN ? r->nthreads : 1;
 }
 
+/* Sparse keys: the mask of the qubits a scan touches. */
+static void mark_hit(run_t *r, const prop_terms_t *t, const int *qubits, int nq) {
+    memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
+    for (int j = 0; j < nq; j++) r->hit[qubits[j] >> 6] |= UINT64_C(1) << (qubits[j] & 63);
+}
+
+/* The thread that scans shard s: the one whose share of the size terms holds
+ * the shard's first term. */
+static int shard_owner(const prop_terms_t *t, int s, int nth, size_t size) {
+    const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
+    return owner < nth ? owner : nth - 1;
+}
+
 /* Scan the table with one op, in parallel when it is large: thread tid takes
  * the shards whose first term falls in its share of the terms. */
 static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r, int nth) {
     prop_terms_number(t);
     const size_t size = t->total;
-    if (r->sparse) {
-        memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
-        for (int j = 0; j < op->nq; j++)
-            r->hit[op->qubits[j] >> 6] |= UINT64_C(1) << (op->qubits[j] & 63);
-    }
+    if (r->sparse) mark_hit(r, t, op->qubits, op->nq);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
@@ -368,8 +377,7 @@ static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, r
         spawn_t *sp = &r->spawn[tid];
         pl_status_t mine = PL_OK;
         for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
-            const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
-            if ((owner < nth ? owner : nth - 1) != tid) continue;
+            if (shard_owner(t, s, nth, size) != tid) continue;
             mine = op->kind == PROGRAM_ROTATION ? rotation_shard(op, alpha, t, r, sp, s)
                                                 : ptm_shard(op, t, r, sp, s);
         }
@@ -675,11 +683,7 @@ static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
     const int nth = threads_for(r, prop_terms_size(t));
     prop_terms_number(t);
     const size_t size = t->total;
-    if (r->sparse) {
-        memset(r->hit, 0, (size_t)t->nw * sizeof *r->hit);
-        for (int j = 0; j < b->nq; j++)
-            r->hit[b->qubits[j] >> 6] |= UINT64_C(1) << (b->qubits[j] & 63);
-    }
+    if (r->sparse) mark_hit(r, t, b->qubits, b->nq);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
@@ -687,8 +691,7 @@ static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
         spawn_t *sp = &r->spawn[tid];
         pl_status_t mine = PL_OK;
         for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
-            const int owner = size ? (int)(t->first[s] * (size_t)nth / size) : 0;
-            if ((owner < nth ? owner : nth - 1) != tid) continue;
+            if (shard_owner(t, s, nth, size) != tid) continue;
             mine = block_shard(b, t, r, sp, s);
         }
         if (mine == PL_OK) sort_spawn(sp);

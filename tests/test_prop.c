@@ -808,6 +808,47 @@ static void test_sparse_thread_independence(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* A sparse result is unpacked for pl_prop_term when it is handed out, under
+ * the memory limit: every limit too small for the propagation or for that
+ * copy gives PL_ENOMEM with a message, never an abort; a limit large enough
+ * gives the same terms as no limit. */
+static void test_sparse_view_under_memory_limit(void **state) {
+    (void)state;
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 128};
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    ASSERT_OK(pl_ansatz_build(&o, &c));
+    ASSERT_OK(pl_ansatz_readout(&o, &readout));
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    for (int k = 0; k < np; k++) theta[k] = 0.3 + 0.1 * k;
+    const pl_trunc_t t = {.max_weight = 2};
+    pl_prop_t *full;
+    ASSERT_OK(pl_propagate(c, theta, readout, &t, &full, NULL));
+    const size_t saved = pl_mem_limit();
+    bool refused = false;
+    for (size_t limit = (size_t)1 << 26; limit >= ((size_t)1 << 12); limit /= 2) {
+        pl_mem_set_limit(pl_mem_in_use() + limit);
+        pl_prop_t *p = NULL;
+        const pl_status_t st = pl_propagate(c, theta, readout, &t, &p, NULL);
+        pl_mem_set_limit(saved); /* the checks below allocate */
+        if (st == PL_OK) {
+            assert_same_terms(p, full);
+            pl_prop_destroy(p);
+        } else {
+            assert_int_equal(st, PL_ENOMEM);
+            assert_null(p);
+            assert_non_null(strstr(pl_error_message(), "memory limit"));
+            refused = true;
+        }
+    }
+    assert_true(refused);
+    pl_prop_destroy(full);
+    free(theta);
+    pl_pauli_sum_destroy(readout);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_vs_state_vector),
@@ -821,6 +862,7 @@ int main(void) {
         cmocka_unit_test(test_qcnn_1024),
         cmocka_unit_test(test_sparse_matches_dense),
         cmocka_unit_test(test_sparse_thread_independence),
+        cmocka_unit_test(test_sparse_view_under_memory_limit),
         cmocka_unit_test(test_blocks_match_op_by_op),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_save),

@@ -60,6 +60,11 @@ typedef struct {
  *   truncation settings (negative, NaN) or unsupported gates (a generic gate
  *   on more than 3 qubits); PL_ENOMEM when the terms outgrow the memory limit
  *   ("... after 12345678 terms").
+ *
+ * With a max weight of at most 16 on more than 64 qubits the terms are held
+ * as their non-identity factors while propagating (a few bytes per factor);
+ * the result also holds them unpacked, for pl_prop_term's views, and that
+ * copy counts against the memory limit too. Terms come in no particular order.
  */
 PL_NODISCARD pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta,
                                       const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,

@@ -856,20 +856,31 @@ static pl_status_t propagate(const pl_circuit_t *c, const double *theta, const p
     return st;
 }
 
+/* A result handed to the caller: sparse keys are unpacked once here, so that
+ * pl_prop_term (which cannot fail) has its views; a refusal is reported now. */
+static pl_status_t hand_out(pl_status_t st, pl_prop_t **out) {
+    if (st == PL_OK) st = prop_terms_densify(&(*out)->t);
+    if (st != PL_OK && *out) {
+        pl_prop_destroy(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 pl_status_t pl_propagate(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
                          const pl_trunc_t *trunc, pl_prop_t **out, pl_prop_stats_t *stats) {
-    return propagate(c, theta, obs, trunc, false, out, stats);
+    return hand_out(propagate(c, theta, obs, trunc, false, out, stats), out);
 }
 
 pl_status_t pl_propagate_diff(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
                               const pl_trunc_t *trunc, pl_prop_t **out, pl_prop_stats_t *stats) {
-    return propagate(c, theta, obs, trunc, true, out, stats);
+    return hand_out(propagate(c, theta, obs, trunc, true, out, stats), out);
 }
 
 pl_status_t pl_propagate_grad(const pl_circuit_t *c, const double *theta, const pl_pauli_sum_t *obs,
                               const pl_trunc_t *trunc, double *value, double *grad) {
-    pl_prop_t *p;
-    PL_TRY(pl_propagate_diff(c, theta, obs, trunc, &p, NULL));
+    pl_prop_t *p; /* the terms are only evaluated here: no unpacked view */
+    PL_TRY(propagate(c, theta, obs, trunc, true, &p, NULL));
     pl_status_t st = pl_prop_grad_zero(p, value, grad);
     pl_prop_destroy(p);
     return st;

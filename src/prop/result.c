@@ -21,7 +21,7 @@ int pl_prop_num_grad(const pl_prop_t *p) {
 }
 
 void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff) {
-    prop_terms_t *t = (prop_terms_t *)&p->t; /* the packed view is made once, on demand */
+    const prop_terms_t *t = &p->t;
     view->n = t->n;
     view->nwords = t->nw;
     int s;
@@ -29,7 +29,7 @@ void pl_prop_term(const pl_prop_t *p, size_t k, pl_pauli_t *view, double *coeff)
     prop_terms_locate(t, k, &s, &j);
     *coeff = t->sh[s].coeff[j];
     if (t->sparse) {
-        prop_terms_densify(t);
+        PL_ASSERT(t->dense_ready); /* unpacked when the result was handed out */
         view->x = t->dense + 2 * (size_t)t->nw * k;
     } else {
         view->x = t->sh[s].keys + (size_t)t->kw * j;

@@ -132,28 +132,21 @@ const uint64_t *prop_terms_words(const prop_terms_t *t, size_t k, uint64_t *scra
     return scratch;
 }
 
-void prop_terms_densify(prop_terms_t *t) {
-    if (!t->sparse || t->dense_ready) return;
-#pragma omp critical(prop_terms_densify)
-    if (!t->dense_ready) {
-        const size_t wn = 2 * (size_t)t->nw, bytes = (t->total ? t->total : 1) * wn * 8;
-        void *d;
-        char what[96];
-        snprintf(what, sizeof what, "pl_prop_term's packed view of %zu Pauli strings", t->total);
-        if (pl_mem_alloc(&d, bytes, what) != PL_OK) {
-            /* pl_prop_term cannot fail: stop with the reason */
-            fprintf(stderr, "plateau: %s\n", pl_error_message());
-            abort();
-        }
-        uint64_t *w = d;
-        for (int s = 0; s < PROP_SHARDS; s++)
-            for (size_t j = 0; j < t->sh[s].size; j++, w += wn)
-                prop_terms_decode(t, t->sh[s].keys + (size_t)t->kw * j, w);
-        t->dense = d;
-        t->dense_bytes = bytes;
-#pragma omp flush
-        t->dense_ready = 1;
-    }
+pl_status_t prop_terms_densify(prop_terms_t *t) {
+    if (!t->sparse || t->dense_ready) return PL_OK;
+    const size_t wn = 2 * (size_t)t->nw, bytes = (t->total ? t->total : 1) * wn * 8;
+    void *d;
+    char what[96];
+    snprintf(what, sizeof what, "the unpacked view of %zu Pauli strings", t->total);
+    PL_TRY(pl_mem_alloc(&d, bytes, what));
+    uint64_t *w = d;
+    for (int s = 0; s < PROP_SHARDS; s++)
+        for (size_t j = 0; j < t->sh[s].size; j++, w += wn)
+            prop_terms_decode(t, t->sh[s].keys + (size_t)t->kw * j, w);
+    t->dense = d;
+    t->dense_bytes = bytes;
+    t->dense_ready = 1;
+    return PL_OK;
 }
 
 /* The noun of a refusal: "Pauli propagation after N terms". */

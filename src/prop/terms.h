@@ -59,7 +59,7 @@ typedef struct {
      * views, made on its first call (2·nw words per term, numbered globally) */
     uint64_t *dense;
     size_t dense_bytes;
-    volatile int dense_ready;
+    int dense_ready;
 } prop_terms_t;
 
 /* Should a propagation on n qubits truncated at max_weight (0: none) use the
@@ -98,6 +98,6 @@ PL_NODISCARD pl_status_t prop_grow_arrays(void **const *arrays, const size_t *el
 /* Bytes held by the arrays. */
 size_t prop_terms_bytes(const prop_terms_t *t);
 /* Expand a sparse table into t->dense (once; thread-safe). */
-void prop_terms_densify(prop_terms_t *t);
+PL_NODISCARD pl_status_t prop_terms_densify(prop_terms_t *t);
 
 #endif

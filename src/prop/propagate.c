@@ -364,27 +364,41 @@ static int shard_owner(const prop_terms_t *t, int s, int nth, size_t size) {
     return owner < nth ? owner : nth - 1;
 }
 
-/* Scan the table with one op, in parallel when it is large: thread tid takes
- * the shards whose first term falls in its share of the terms. */
-static pl_status_t scan(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r, int nth) {
+/* Scan every shard of the table with visit(ctx, ..., s), in parallel when it
+ * is large: thread tid takes the shards whose first term falls in its share
+ * of the terms; each thread's spawned strings are sorted for the merge.
+ * qubits: the ones the visit acts on (the sparse keys' hit mask). */
+typedef pl_status_t (*shard_visit_t)(const void *ctx, prop_terms_t *t, run_t *r, spawn_t *sp,
+                                     int s);
+
+static pl_status_t scan_shards(shard_visit_t visit, const void *ctx, const int *qubits, int nq,
+                               prop_terms_t *t, run_t *r, int nth) {
     prop_terms_number(t);
     const size_t size = t->total;
-    if (r->sparse) mark_hit(r, t, op->qubits, op->nq);
+    if (r->sparse) mark_hit(r, t, qubits, nq);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
         const int tid = nth > 1 ? omp_get_thread_num() : 0;
         spawn_t *sp = &r->spawn[tid];
         pl_status_t mine = PL_OK;
-        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
-            if (shard_owner(t, s, nth, size) != tid) continue;
-            mine = op->kind == PROGRAM_ROTATION ? rotation_shard(op, alpha, t, r, sp, s)
-                                                : ptm_shard(op, t, r, sp, s);
-        }
+        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++)
+            if (shard_owner(t, s, nth, size) == tid) mine = visit(ctx, t, r, sp, s);
         if (mine == PL_OK) sort_spawn(sp);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
     }
     return core_thread_error_raise(&err);
+}
+
+typedef struct {
+    const program_op_t *op;
+    double alpha;
+} op_visit_t;
+
+static pl_status_t visit_op(const void *ctx, prop_terms_t *t, run_t *r, spawn_t *sp, int s) {
+    const op_visit_t *v = ctx;
+    return v->op->kind == PROGRAM_ROTATION ? rotation_shard(v->op, v->alpha, t, r, sp, s)
+                                           : ptm_shard(v->op, t, r, sp, s);
 }
 
 static int by_value_desc(const void *a, const void *b) {
@@ -677,34 +691,23 @@ static pl_status_t block_shard(const block_t *b, prop_terms_t *t, run_t *r, spaw
     return PL_OK;
 }
 
-/* A block: scan like scan(), then merge as after a PTM (delete the terms no
+static pl_status_t visit_block(const void *ctx, prop_terms_t *t, run_t *r, spawn_t *sp, int s) {
+    return block_shard(ctx, t, r, sp, s);
+}
+
+/* A block: scan like one op, then merge as after a PTM (delete the terms no
  * path kept, then merge the queued strings). */
 static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
     const int nth = threads_for(r, prop_terms_size(t));
-    prop_terms_number(t);
-    const size_t size = t->total;
-    if (r->sparse) mark_hit(r, t, b->qubits, b->nq);
-    core_thread_error_t err = CORE_THREAD_ERROR_INIT;
-#pragma omp parallel num_threads(nth) if (nth > 1)
-    {
-        const int tid = nth > 1 ? omp_get_thread_num() : 0;
-        spawn_t *sp = &r->spawn[tid];
-        pl_status_t mine = PL_OK;
-        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++) {
-            if (shard_owner(t, s, nth, size) != tid) continue;
-            mine = block_shard(b, t, r, sp, s);
-        }
-        if (mine == PL_OK) sort_spawn(sp);
-        if (mine != PL_OK) core_thread_error_set(&err, mine);
-    }
-    PL_TRY(core_thread_error_raise(&err));
+    PL_TRY(scan_shards(visit_block, b, b->qubits, b->nq, t, r, nth));
     return merge_spawned(t, r, nth, true);
 }
 
 /* One op: scan, then merge and truncate. */
 static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     const int nth = threads_for(r, prop_terms_size(t));
-    PL_TRY(scan(op, alpha, t, r, nth));
+    const op_visit_t v = {op, alpha};
+    PL_TRY(scan_shards(visit_op, &v, op->qubits, op->nq, t, r, nth));
     return merge_spawned(t, r, nth, op->kind == PROGRAM_PTM);
 }
 

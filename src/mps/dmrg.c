@@ -252,6 +252,26 @@ static pl_status_t local_solve(dmrg_t *d, int i, double *energy) {
 
 /* Site tensors i (m x k) and i+1 (k x n) from a split replace the pair; the
  * centre moves to i + 1 with @p to_right, else stays at i. */
+/* The kept rank of singular values s[0 .. kf−1] under chi and the cutoff;
+ * the sweep's largest discarded weight is updated. */
+static int truncation_rank(dmrg_t *d, const double *s, int kf, int chi) {
+    double discarded;
+    const int k = mps_truncation_rank(s, kf, chi, d->o.cutoff, &discarded);
+    d->sweep_trunc = discarded > d->sweep_trunc ? discarded : d->sweep_trunc;
+    return k;
+}
+
+/* The two new site tensors of a split: a (m x k) and b (k x n). */
+static pl_status_t alloc_split(int m, int k, int n, double **a, double **b) {
+    PL_TRY(mps_alloc(a, (size_t)m * k, "MPS site tensor"));
+    pl_status_t st = mps_alloc(b, (size_t)k * n, "MPS site tensor");
+    if (st != PL_OK) {
+        mps_free(*a, (size_t)m * k);
+        *a = NULL;
+    }
+    return st;
+}
+
 static void install(pl_mps_t *p, int i, double *a, double *b, int m, int k, int n, bool to_right) {
     mps_site_replace(p, i, a, (size_t)m * k);
     mps_site_replace(p, i + 1, b, (size_t)k * n);
@@ -272,19 +292,12 @@ static pl_status_t split_svd(dmrg_t *d, int i, int chi, bool to_right) {
     PL_TRY(buf_need(&d->s, (size_t)kf, "DMRG SVD"));
     PL_TRY(buf_need(&d->vt, (size_t)kf * n, "DMRG SVD"));
     PL_TRY(mps_svd(d->theta.p, m, n, d->u.p, d->s.p, d->vt.p));
-    double discarded;
-    const int k = mps_truncation_rank(d->s.p, kf, chi, d->o.cutoff, &discarded);
-    d->sweep_trunc = discarded > d->sweep_trunc ? discarded : d->sweep_trunc;
+    const int k = truncation_rank(d, d->s.p, kf, chi);
     double *s = d->s.p;
     const double scale = 1.0 / sqrt(mps_norm2(s, (size_t)k));
     for (int j = 0; j < k; j++) s[j] *= scale;
     double *a = NULL, *b = NULL;
-    pl_status_t st = mps_alloc(&a, (size_t)m * k, "MPS site tensor");
-    if (st == PL_OK) st = mps_alloc(&b, (size_t)k * n, "MPS site tensor");
-    if (st != PL_OK) {
-        mps_free(a, (size_t)m * k);
-        return st;
-    }
+    PL_TRY(alloc_split(m, k, n, &a, &b));
     for (int row = 0; row < m; row++) { /* the first k columns of U */
         const double *src = d->u.p + (size_t)row * kf;
         double *dst = a + (size_t)row * k;
@@ -340,16 +353,9 @@ static pl_status_t split_rho(dmrg_t *d, int i, int chi, bool to_right) {
         const double l = lam[side - 1 - j];
         s[j] = l > DMRG_RHO_FLOOR * top ? sqrt(l) : 0.0;
     }
-    double discarded;
-    const int k = mps_truncation_rank(s, kf, chi, d->o.cutoff, &discarded);
-    d->sweep_trunc = discarded > d->sweep_trunc ? discarded : d->sweep_trunc;
+    const int k = truncation_rank(d, s, kf, chi);
     double *a = NULL, *b = NULL;
-    pl_status_t st = mps_alloc(&a, (size_t)m * k, "MPS site tensor");
-    if (st == PL_OK) st = mps_alloc(&b, (size_t)k * n, "MPS site tensor");
-    if (st != PL_OK) {
-        mps_free(a, (size_t)m * k);
-        return st;
-    }
+    PL_TRY(alloc_split(m, k, n, &a, &b));
     if (to_right) {
         for (int row = 0; row < m; row++) /* site i = U_k: the k leading eigenvectors */
             for (int j = 0; j < k; j++)

@@ -40,6 +40,12 @@ ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
 ap.add_argument("--only", default="sv,adjoint,dmrg,prop",
                 help="comma-separated items to run (default: sv,adjoint,dmrg,prop)")
 ARGS = ap.parse_args()
+ITEMS = ("sv", "adjoint", "dmrg", "prop")
+_unknown = sorted(set(ARGS.only.split(",")) - set(ITEMS))
+if _unknown:
+    ap.error(f"--only: unknown item {', '.join(_unknown)} (valid: {', '.join(ITEMS)})")
+if ARGS.reps < 1:
+    ap.error(f"--reps must be at least 1, got {ARGS.reps}")
 T = max(1, ARGS.threads)
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
             "QULACS_NUM_THREADS", "RAYON_NUM_THREADS"):

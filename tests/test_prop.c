@@ -808,6 +808,43 @@ static void test_sparse_thread_independence(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* A table is one shard while it is small and PROP_SHARDS from
+ * prop_reshard_min terms on: the strings, coefficients and derivatives do not
+ * depend on when it is split (one shard throughout, 64 from the first term,
+ * the default in between), op by op (coefficient truncation, derivatives)
+ * and in blocks (max weight only), dense and sparse keys. */
+static void test_shard_count_independence(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 14);
+    for (int trial = 0; trial < 4; trial++) {
+        const int n = trial < 2 ? 24 : 64, np = 16, repr = trial < 2 ? 1 : 2;
+        pl_circuit_t *c = random_circuit(&rng, n, 150, np);
+        double theta[16];
+        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        pl_pauli_sum_t *obs;
+        char text[96];
+        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X1 Y%d - Z0 Z%d", n / 2, n - 1, n / 3);
+        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        const pl_trunc_t t = {.max_weight = 5, .min_abs_coeff = trial & 1 ? 1e-5 : 0.0};
+        const bool diff = trial & 1;
+        const size_t mins[3] = {1, (size_t)1 << 15, SIZE_MAX};
+        pl_prop_t *p[3];
+        for (int i = 0; i < 3; i++) {
+            prop_reshard_min = mins[i];
+            p[i] = propagate_as(repr, diff, c, theta, obs, &t);
+        }
+        prop_reshard_min = (size_t)1 << 15;
+        printf("  trial %d: %zu terms%s\n", trial, pl_prop_size(p[0]), diff ? ", derivatives" : "");
+        assert_true(pl_prop_size(p[0]) > 100);
+        assert_true(p[0]->t.nshards == PROP_SHARDS && p[2]->t.nshards == 1);
+        for (int i = 1; i < 3; i++) assert_same_terms(p[0], p[i]);
+        for (int i = 0; i < 3; i++) pl_prop_destroy(p[i]);
+        pl_pauli_sum_destroy(obs);
+        pl_circuit_destroy(c);
+    }
+}
+
 /* A sparse result is unpacked for pl_prop_term when it is handed out, under
  * the memory limit: every limit too small for the propagation or for that
  * copy gives PL_ENOMEM with a message, never an abort; a limit large enough
@@ -862,6 +899,7 @@ int main(void) {
         cmocka_unit_test(test_qcnn_1024),
         cmocka_unit_test(test_sparse_matches_dense),
         cmocka_unit_test(test_sparse_thread_independence),
+        cmocka_unit_test(test_shard_count_independence),
         cmocka_unit_test(test_sparse_view_under_memory_limit),
         cmocka_unit_test(test_blocks_match_op_by_op),
         cmocka_unit_test(test_errors),

@@ -48,7 +48,7 @@ static pl_status_t accumulate(const pl_prop_t *p, pl_pauli_expval_fn f, void *ct
     for (size_t j = 0; grad && j < ng; j++) grad[j] = 0.0;
     pl_status_t st = PL_OK;
     /* terms in storage order: shard by shard */
-    for (int b = 0; b < PROP_SHARDS && st == PL_OK; b++) {
+    for (int b = 0; b < t->nshards && st == PL_OK; b++) {
         const prop_shard_t *sh = &t->sh[b];
         for (size_t k = 0; k < sh->size && st == PL_OK; k++) {
             const uint64_t *key = sh->keys + (size_t)t->kw * k;

@@ -117,11 +117,9 @@ static pl_status_t spawn_reserve(spawn_t *s, const run_t *r, size_t need) {
 }
 
 static pl_status_t push_index(size_t **list, size_t *n, size_t *cap, size_t k) {
-    if (*n == *cap) {
-        char what[80];
-        snprintf(what, sizeof what, "Pauli propagation after %zu terms", *n);
-        PL_TRY(pl_mem_grow_limited((void **)list, cap, *n + 1, sizeof **list, what));
-    }
+    if (*n == *cap)
+        PL_TRY(pl_mem_grow_limited((void **)list, cap, *n + 1, sizeof **list,
+                                   "the Pauli propagation's lists of terms to update"));
     (*list)[(*n)++] = k;
     return PL_OK;
 }
@@ -182,7 +180,7 @@ static pl_status_t queue(spawn_t *s, const run_t *r, const prop_terms_t *t, cons
         memcpy(key, w, kw * sizeof *w);
     const uint64_t h = prop_terms_hash(t, key);
     s->hash[s->n] = h;
-    s->shard[s->n] = (uint8_t)prop_shard_of(h);
+    s->shard[s->n] = (uint8_t)prop_shard_of(t, h);
     s->coeff[s->n] = c;
     s->freq[s->n] = (uint16_t)(freq > UINT16_MAX ? UINT16_MAX : freq);
     if (r->ngrad) *grad_out = s->grad + (size_t)r->ngrad * s->n;
@@ -191,11 +189,11 @@ static pl_status_t queue(spawn_t *s, const run_t *r, const prop_terms_t *t, cons
 }
 
 /* Stable counting sort of a spawn's strings by shard. */
-static void sort_spawn(spawn_t *s) {
+static void sort_spawn(spawn_t *s, int nshards) {
     size_t count[PROP_SHARDS] = {0};
     for (size_t i = 0; i < s->n; i++) count[s->shard[i]]++;
     s->start[0] = 0;
-    for (int b = 0; b < PROP_SHARDS; b++) s->start[b + 1] = s->start[b] + count[b];
+    for (int b = 0; b < nshards; b++) s->start[b + 1] = s->start[b] + count[b];
     size_t at[PROP_SHARDS];
     memcpy(at, s->start, sizeof at);
     for (size_t i = 0; i < s->n; i++) s->order[at[s->shard[i]]++] = (uint32_t)i;
@@ -269,13 +267,12 @@ static inline const uint64_t *term_words(const prop_terms_t *t, const prop_shard
  * (in place) and spawns iPQ with c·sin α; derivatives follow by the product
  * rule with ∂α/∂θ_k = angle.coef. Terms that may fall to a truncation are
  * marked and judged after the merge. */
-static pl_status_t rotation_shard(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r,
-                                  spawn_t *s, int sidx) {
+static pl_status_t rotation_shard(const program_op_t *op, double cs, double sn, prop_terms_t *t,
+                                  run_t *r, spawn_t *s, int sidx) {
     prop_shard_t *sh = &t->sh[sidx];
     shard_lists_t *ls = &r->lists[sidx];
     const int nw = t->nw, ng = t->ngrad;
     const size_t wn = 2 * (size_t)nw;
-    const double cs = cos(alpha), sn = sin(alpha);
     const program_mask_t *m = &op->mask;
     uint64_t *dec = s->scratch, *prod = s->scratch + wn;
     for (size_t base = 0; base < sh->size; base += 64)
@@ -376,15 +373,21 @@ static pl_status_t scan_shards(shard_visit_t visit, const void *ctx, const int *
     prop_terms_number(t);
     const size_t size = t->total;
     if (r->sparse) mark_hit(r, t, qubits, nq);
+    if (nth == 1) { /* no parallel region: even an inactive one costs a futex call */
+        pl_status_t st = PL_OK;
+        for (int s = 0; s < t->nshards && st == PL_OK; s++) st = visit(ctx, t, r, &r->spawn[0], s);
+        if (st == PL_OK) sort_spawn(&r->spawn[0], t->nshards);
+        return st;
+    }
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
-#pragma omp parallel num_threads(nth) if (nth > 1)
+#pragma omp parallel num_threads(nth)
     {
         const int tid = nth > 1 ? omp_get_thread_num() : 0;
         spawn_t *sp = &r->spawn[tid];
         pl_status_t mine = PL_OK;
-        for (int s = 0; s < PROP_SHARDS && mine == PL_OK; s++)
+        for (int s = 0; s < t->nshards && mine == PL_OK; s++)
             if (shard_owner(t, s, nth, size) == tid) mine = visit(ctx, t, r, sp, s);
-        if (mine == PL_OK) sort_spawn(sp);
+        if (mine == PL_OK) sort_spawn(sp, t->nshards);
         if (mine != PL_OK) core_thread_error_set(&err, mine);
     }
     return core_thread_error_raise(&err);
@@ -392,12 +395,12 @@ static pl_status_t scan_shards(shard_visit_t visit, const void *ctx, const int *
 
 typedef struct {
     const program_op_t *op;
-    double alpha;
+    double cs, sn; /* cos and sin of a rotation's angle */
 } op_visit_t;
 
 static pl_status_t visit_op(const void *ctx, prop_terms_t *t, run_t *r, spawn_t *sp, int s) {
     const op_visit_t *v = ctx;
-    return v->op->kind == PROGRAM_ROTATION ? rotation_shard(v->op, v->alpha, t, r, sp, s)
+    return v->op->kind == PROGRAM_ROTATION ? rotation_shard(v->op, v->cs, v->sn, t, r, sp, s)
                                            : ptm_shard(v->op, t, r, sp, s);
 }
 
@@ -463,10 +466,17 @@ static pl_status_t merge_spawned(prop_terms_t *t, run_t *r, int nsp, bool ptm) {
     for (int i = 0; i < nsp; i++) queued += r->spawn[i].n;
     const int nth = threads_for(r, queued > t->total ? queued : t->total);
     core_thread_error_t err = CORE_THREAD_ERROR_INIT;
-#pragma omp parallel for num_threads(nth) if (nth > 1) schedule(static)
-    for (int s = 0; s < PROP_SHARDS; s++) {
-        pl_status_t st = merge_shard(t, r, s, nsp, ptm);
-        if (st != PL_OK) core_thread_error_set(&err, st);
+    if (nth == 1) {
+        for (int s = 0; s < t->nshards; s++) {
+            pl_status_t st = merge_shard(t, r, s, nsp, ptm);
+            if (st != PL_OK) core_thread_error_set(&err, st);
+        }
+    } else {
+#pragma omp parallel for num_threads(nth) schedule(static)
+        for (int s = 0; s < t->nshards; s++) {
+            pl_status_t st = merge_shard(t, r, s, nsp, ptm);
+            if (st != PL_OK) core_thread_error_set(&err, st);
+        }
     }
     for (int s = 0; s < PROP_SHARDS; s++) {
         r->dropped += r->lists[s].dropped;
@@ -706,7 +716,7 @@ static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
 /* One op: scan, then merge and truncate. */
 static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
     const int nth = threads_for(r, prop_terms_size(t));
-    const op_visit_t v = {op, alpha};
+    const op_visit_t v = {op, cos(alpha), sin(alpha)};
     PL_TRY(scan_shards(visit_op, &v, op->qubits, op->nq, t, r, nth));
     return merge_spawned(t, r, nth, op->kind == PROGRAM_PTM);
 }
@@ -737,7 +747,7 @@ static pl_status_t load_observable(const pl_pauli_sum_t *obs, prop_terms_t *t, r
     }
     free(w);
     if (st != PL_OK) return st;
-    sort_spawn(&r->spawn[0]);
+    sort_spawn(&r->spawn[0], t->nshards);
     prop_terms_number(t);
     return merge_spawned(t, r, 1, false);
 }
@@ -778,6 +788,7 @@ static pl_status_t run_program(const program_t *prog, const double *theta,
         st = pl_error_nomem("a propagation block");
     for (size_t i = prog->nops; i-- > 0 && st == PL_OK;) {
         const program_op_t *op = &prog->ops[i];
+        if ((st = prop_terms_reshard(&t)) != PL_OK) break;
         if (blk) {
             /* the longest run of ops from i down on at most BLOCK_QUBITS qubits */
             blk->nq = 0;

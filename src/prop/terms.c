@@ -20,7 +20,7 @@ static size_t term_bytes(const prop_terms_t *t) {
 
 size_t prop_terms_bytes(const prop_terms_t *t) {
     size_t b = t->dense_bytes;
-    for (int s = 0; s < PROP_SHARDS; s++)
+    for (int s = 0; s < t->nshards; s++)
         b += t->sh[s].cap * term_bytes(t) + t->sh[s].ix.nslots * sizeof(uint32_t);
     return b;
 }
@@ -41,6 +41,7 @@ void prop_terms_init(prop_terms_t *t, int n, int ngrad, bool sparse, int max_wei
     t->nw = PL_PAULI_WORDS(n);
     t->sparse = sparse;
     t->kw = sparse ? (max_weight + 3) / 4 : 2 * t->nw;
+    t->nshards = 1;
 }
 
 static void shard_free(prop_terms_t *t, prop_shard_t *sh) {
@@ -53,6 +54,29 @@ static void shard_free(prop_terms_t *t, prop_shard_t *sh) {
     pauli_index_destroy(&sh->ix);
 }
 
+size_t prop_reshard_min = 1 << 15;
+
+pl_status_t prop_terms_reshard(prop_terms_t *t) {
+    if (t->nshards != 1 || t->sh[0].size < prop_reshard_min) return PL_OK;
+    prop_terms_t split = *t;
+    memset(split.sh, 0, sizeof split.sh);
+    split.nshards = PROP_SHARDS;
+    const prop_shard_t *old = &t->sh[0];
+    const size_t kw = (size_t)t->kw, ng = (size_t)t->ngrad;
+    pl_status_t st = PL_OK;
+    for (size_t k = 0; k < old->size && st == PL_OK; k++)
+        st = prop_shard_add(&split, prop_shard_of(&split, old->hash[k]), old->keys + kw * k,
+                            old->hash[k], old->coeff[k], ng ? old->grad + ng * k : NULL,
+                            old->freq[k], NULL);
+    if (st != PL_OK) {
+        for (int s = 0; s < PROP_SHARDS; s++) shard_free(&split, &split.sh[s]);
+        return st;
+    }
+    shard_free(t, &t->sh[0]);
+    *t = split;
+    return PL_OK;
+}
+
 void prop_terms_free(prop_terms_t *t) {
     for (int s = 0; s < PROP_SHARDS; s++) shard_free(t, &t->sh[s]);
     pl_mem_free(t->dense, t->dense_bytes);
@@ -61,18 +85,18 @@ void prop_terms_free(prop_terms_t *t) {
 
 size_t prop_terms_size(const prop_terms_t *t) {
     size_t n = 0;
-    for (int s = 0; s < PROP_SHARDS; s++) n += t->sh[s].size;
+    for (int s = 0; s < t->nshards; s++) n += t->sh[s].size;
     return n;
 }
 
 void prop_terms_number(prop_terms_t *t) {
     t->first[0] = 0;
-    for (int s = 0; s < PROP_SHARDS; s++) t->first[s + 1] = t->first[s] + t->sh[s].size;
-    t->total = t->first[PROP_SHARDS];
+    for (int s = 0; s < t->nshards; s++) t->first[s + 1] = t->first[s] + t->sh[s].size;
+    t->total = t->first[t->nshards];
 }
 
 void prop_terms_locate(const prop_terms_t *t, size_t k, int *shard, size_t *local) {
-    int lo = 0, hi = PROP_SHARDS; /* the last s with first[s] <= k */
+    int lo = 0, hi = t->nshards; /* the last s with first[s] <= k */
     while (hi - lo > 1) {
         const int mid = (lo + hi) / 2;
         if (t->first[mid] <= k)
@@ -140,7 +164,7 @@ pl_status_t prop_terms_densify(prop_terms_t *t) {
     snprintf(what, sizeof what, "the unpacked view of %zu Pauli strings", t->total);
     PL_TRY(pl_mem_alloc(&d, bytes, what));
     uint64_t *w = d;
-    for (int s = 0; s < PROP_SHARDS; s++)
+    for (int s = 0; s < t->nshards; s++)
         for (size_t j = 0; j < t->sh[s].size; j++, w += wn)
             prop_terms_decode(t, t->sh[s].keys + (size_t)t->kw * j, w);
     t->dense = d;

@@ -7,9 +7,11 @@
  *   non-identity factors as uint16 entries (qubit << 2 | code, code I=0,
  *   X=1, Z=2, Y=3) in increasing qubit order, 4 per word, the unused ones
  *   PROP_SPARSE_PAD (kw = ⌈k/4⌉: 8 bytes at k ≤ 4 instead of 256 at n = 1,024).
- * The table is split into PROP_SHARDS shards by the top bits of the key's
- * hash, so that threads merge new strings into disjoint shards; each shard
- * has its own arrays and hash index. The numbering of the result (result.c)
+ * A large table is split into PROP_SHARDS shards by the top bits of the
+ * key's hash, so that threads merge new strings into disjoint shards; each
+ * shard has its own arrays and hash index. A small one is one shard: a gate
+ * visits every shard twice (scan, merge), which costs more than the work on a
+ * few thousand strings. The shard count depends on the size only. The numbering of the result (result.c)
  * runs shard by shard, so it does not depend on the thread count.
  */
 #ifndef PLATEAU_PROP_TERMS_H
@@ -31,10 +33,6 @@ enum {
     PROP_SPARSE_PAD = 0xFFFF
 };
 
-/* Which shard a hash goes to. */
-static inline int prop_shard_of(uint64_t h) {
-    return (int)(h >> (64 - PROP_SHARD_BITS));
-}
 
 typedef struct {
     size_t size, cap; /* terms held; room */
@@ -53,6 +51,7 @@ typedef struct {
     bool sparse;  /* key representation (see above) */
     int ngrad;    /* derivative coefficients carried per term (0: none) */
     size_t total; /* terms at the last prop_terms_number (for messages) */
+    int nshards;  /* 1 while the table is small (prop_terms_reshard), then PROP_SHARDS */
     prop_shard_t sh[PROP_SHARDS];
     size_t first[PROP_SHARDS + 1]; /* global number of shard s's term 0 */
     /* sparse: every string expanded into packed words for pl_prop_term's
@@ -66,6 +65,16 @@ typedef struct {
  * sparse keys? `force`: 0 decides (fewer key words), 1 dense, 2 sparse when possible. */
 bool prop_terms_want_sparse(int n, int max_weight, int force);
 void prop_terms_init(prop_terms_t *t, int n, int ngrad, bool sparse, int max_weight);
+/* Which shard a hash goes to. */
+static inline int prop_shard_of(const prop_terms_t *t, uint64_t h) {
+    return t->nshards == 1 ? 0 : (int)(h >> (64 - PROP_SHARD_BITS));
+}
+/* Terms at which a one-shard table is split into PROP_SHARDS (1 << 15;
+ * tests change it). */
+extern size_t prop_reshard_min;
+/* Split a one-shard table of at least prop_reshard_min terms into
+ * PROP_SHARDS (else nothing); on failure the table is as it was. */
+PL_NODISCARD pl_status_t prop_terms_reshard(prop_terms_t *t);
 void prop_terms_free(prop_terms_t *t);
 /* Total terms held (sums the shards). */
 size_t prop_terms_size(const prop_terms_t *t);

@@ -33,7 +33,6 @@ enum {
     PROP_SPARSE_PAD = 0xFFFF
 };
 
-
 typedef struct {
     size_t size, cap; /* terms held; room */
     uint64_t *keys;   /* term k: kw words at keys + kw·k */

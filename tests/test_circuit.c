@@ -447,6 +447,24 @@ static void test_blocked_equals_gate_by_gate(void **state) {
         }
     check_against_gate_by_gate(c, "su4 bricks");
     pl_circuit_destroy(c);
+    /* Chains of 1-qubit gates and controlled gates on pairs (QASMBench dnn):
+     * a controlled gate with gates pending on both qubits, or after a fused
+     * 4x4 on its pair, becomes a dense 4x4 (both orientations, CX, CZ, CRX,
+     * CRZ, CU3); with a gate pending on one qubit only it stays controlled. */
+    ASSERT_OK(pl_circuit_create(n, &c));
+    const pl_gate_t ctrl[5] = {PL_GATE_CX, PL_GATE_CZ, PL_GATE_CRX, PL_GATE_CRZ, PL_GATE_CU3};
+    for (int layer = 0; layer < 3; layer++)
+        for (int q = layer % 2; q + 1 < n; q += 2)
+            for (int step = 0; step < 5; step++) {
+                const int ab[2] = {q, q + 1}, ba[2] = {q + 1, q};
+                const double a[3] = {0.3 + 0.1 * q + step, 0.7 * layer + 0.2, 1.1 - 0.05 * q};
+                if (step != 2) ASSERT_OK(pl_circuit_add(c, PL_GATE_U3, &ab[0], 1, a));
+                if (step % 2 == 0) ASSERT_OK(pl_circuit_add(c, PL_GATE_RX, &ab[1], 1, a));
+                const pl_gate_t g = ctrl[(step + q + layer) % 5];
+                ASSERT_OK(pl_circuit_add(c, g, step % 2 ? ba : ab, 2, a));
+            }
+    check_against_gate_by_gate(c, "controlled chains");
+    pl_circuit_destroy(c);
 }
 
 int main(void) {

@@ -249,6 +249,20 @@ static void mat4_after(sv_block_op_t *e, const sv_block_op_t *x) {
     memcpy(e->u, r, sizeof r);
 }
 
+/* Should a 1-controlled 1-qubit gate (CX, CZ, CRX, ...) become a dense 4x4
+ * so that it fuses: into the block's previous 2-qubit gate on the same pair
+ * (one pass fewer), or with 1-qubit gates pending on both its qubits (a 4x4
+ * pass instead of three: the control's, the target's, the controlled one)?
+ * With one pending gate the dense pass would cost more than the two. */
+static bool controlled_fuses(const sv_block_op_t *block, const int *last, const sv_block_op_t *op) {
+    if (op->kind != SV_BLOCK_MATRIX || op->t1 >= 0 || __builtin_popcountll(op->cmask) != 1)
+        return false;
+    const int e0 = last[__builtin_ctzll(op->cmask)], e1 = last[op->t0];
+    if (e0 < 0 || e1 < 0) return false;
+    if (e0 == e1) return is_plain_2q(&block[e0]);
+    return is_plain_1q(&block[e0]) && is_plain_1q(&block[e1]);
+}
+
 /*
  * Append op to the block, fusing where it saves work in the cache (every
  * entry op merges with is the latest on op's qubits, so the order on every
@@ -256,12 +270,21 @@ static void mat4_after(sv_block_op_t *e, const sv_block_op_t *x) {
  * - a 1-qubit gate multiplies into the previous 1-qubit gate on its qubit,
  *   or into the previous uncontrolled 2-qubit gate there;
  * - an uncontrolled 2-qubit gate multiplies into the previous one on the same
- *   pair, or absorbs the 1-qubit gates pending on its qubits (which die).
+ *   pair, or absorbs the 1-qubit gates pending on its qubits (which die);
+ * - a 1-controlled 1-qubit gate joins in as a dense 4x4 where that saves a
+ *   pass (controlled_fuses).
  * last[q]: the block's latest entry on local qubit q, or −1.
  */
 static void block_append(sv_block_op_t *block, bool *dead, size_t *nb, int *last, sv_block_op_t op,
                          const sv_block_layout_t *lay) {
     sv_block_op_localize(&op, lay);
+    if (controlled_fuses(block, last, &op)) {
+        double complex u[16];
+        controlled_dense(op.u, u);
+        sv_block_op_t d = {.kind = SV_BLOCK_MATRIX, .t0 = __builtin_ctzll(op.cmask), .t1 = op.t0};
+        memcpy(d.u, u, sizeof u);
+        op = d;
+    }
     if (is_plain_1q(&op) && last[op.t0] >= 0) {
         sv_block_op_t *e = &block[last[op.t0]];
         if (is_plain_1q(e)) {

@@ -443,20 +443,38 @@ static void test_thread_independence(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* An observable on n qubits whose terms sit across the register:
+ * 0.5 Z(n/2) + 0.25 X1 Y(n−1) − Z0 Z(n/3). */
+static pl_pauli_sum_t *spread_observable(int n) {
+    pl_pauli_sum_t *obs;
+    char text[96];
+    snprintf(text, sizeof text, "0.5*Z%d + 0.25*X1 Y%d - Z0 Z%d", n / 2, n - 1, n / 3);
+    ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+    return obs;
+}
+
+/* The QCNN ansatz on n qubits and its readout, with angles 6·U(0, 1) drawn
+ * from rng, or 0.3 + 0.1·k when rng is NULL (free the result). */
+static double *qcnn_with_angles(int n, pl_rng_t *rng, pl_circuit_t **c, pl_pauli_sum_t **readout) {
+    const pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = n};
+    ASSERT_OK(pl_ansatz_build(&o, c));
+    ASSERT_OK(pl_ansatz_readout(&o, readout));
+    const int np = pl_circuit_num_params(*c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    assert_non_null(theta);
+    for (int k = 0; k < np; k++) theta[k] = rng ? 6 * pl_rng_uniform(rng) : 0.3 + 0.1 * k;
+    return theta;
+}
+
 /* 1,024 qubits: a QCNN read out with Z at weight 2 finishes with finite
  * coefficients, and every surviving string has weight <= 2. */
 static void test_qcnn_1024(void **state) {
     (void)state;
-    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 1024};
-    pl_circuit_t *c;
-    pl_pauli_sum_t *readout;
-    ASSERT_OK(pl_ansatz_build(&o, &c));
-    ASSERT_OK(pl_ansatz_readout(&o, &readout));
-    const int np = pl_circuit_num_params(c);
-    double *theta = malloc((size_t)np * sizeof *theta);
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 6);
-    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    double *theta = qcnn_with_angles(1024, &rng, &c, &readout);
     pl_trunc_t t = {.max_weight = 2};
     pl_prop_t *p;
     pl_prop_stats_t st;
@@ -643,10 +661,7 @@ static void test_sparse_matches_dense(void **state) {
         pl_circuit_t *c = random_circuit(&rng, n, 200, np);
         double theta[20];
         for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
-        pl_pauli_sum_t *obs;
-        char text[96];
-        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
-        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        pl_pauli_sum_t *obs = spread_observable(n);
         const pl_trunc_t t = {.max_weight = trial < 2 ? 3 : 5,
                               .min_abs_coeff = trial == 3 ? 1e-4 : 0.0};
         const bool diff = trial & 1;
@@ -723,10 +738,7 @@ static void test_blocks_match_op_by_op(void **state) {
         }
         double theta[12];
         for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
-        pl_pauli_sum_t *obs;
-        char text[96];
-        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X%d Y%d - Z0 Z%d", n / 2, 1, n - 1, n / 3);
-        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        pl_pauli_sum_t *obs = spread_observable(n);
         const pl_trunc_t t = {.max_weight = trial < 2 ? 0 : 2 + trial % 2};
         for (int repr = 1; repr <= (t.max_weight ? 2 : 1); repr++) {
             pl_prop_stats_t s0, s1;
@@ -743,14 +755,9 @@ static void test_blocks_match_op_by_op(void **state) {
         pl_circuit_destroy(c);
     }
     for (int size = 64; size <= 130; size += 66) {
-        pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = size};
         pl_circuit_t *c;
         pl_pauli_sum_t *readout;
-        ASSERT_OK(pl_ansatz_build(&o, &c));
-        ASSERT_OK(pl_ansatz_readout(&o, &readout));
-        const int np = pl_circuit_num_params(c);
-        double *theta = malloc((size_t)np * sizeof *theta);
-        for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+        double *theta = qcnn_with_angles(size, &rng, &c, &readout);
         const pl_trunc_t t = {.max_weight = size == 64 ? 3 : 2};
         for (int repr = 1; repr <= 2; repr++) {
             pl_prop_t *op = propagate_fused(0, repr, c, theta, readout, &t, NULL);
@@ -771,16 +778,11 @@ static void test_blocks_match_op_by_op(void **state) {
  * representations agree to 1e-12. */
 static void test_sparse_thread_independence(void **state) {
     (void)state;
-    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 64};
-    pl_circuit_t *c;
-    pl_pauli_sum_t *readout;
-    ASSERT_OK(pl_ansatz_build(&o, &c));
-    ASSERT_OK(pl_ansatz_readout(&o, &readout));
-    const int np = pl_circuit_num_params(c);
-    double *theta = malloc((size_t)np * sizeof *theta);
     pl_rng_t rng;
     pl_rng_seed(&rng, SEED, 12);
-    for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+    pl_circuit_t *c;
+    pl_pauli_sum_t *readout;
+    double *theta = qcnn_with_angles(64, &rng, &c, &readout);
     const pl_trunc_t t = {.max_weight = 3};
     pl_prop_t *p[2][2];
     const int saved = pl_threads_get();
@@ -822,19 +824,16 @@ static void test_shard_count_independence(void **state) {
         pl_circuit_t *c = random_circuit(&rng, n, 150, np);
         double theta[16];
         for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
-        pl_pauli_sum_t *obs;
-        char text[96];
-        snprintf(text, sizeof text, "0.5*Z%d + 0.25*X1 Y%d - Z0 Z%d", n / 2, n - 1, n / 3);
-        ASSERT_OK(pl_pauli_sum_parse(text, n, &obs));
+        pl_pauli_sum_t *obs = spread_observable(n);
         const pl_trunc_t t = {.max_weight = 5, .min_abs_coeff = trial & 1 ? 1e-5 : 0.0};
         const bool diff = trial & 1;
-        const size_t mins[3] = {1, (size_t)1 << 15, SIZE_MAX};
+        const size_t mins[3] = {1, PROP_PARALLEL_MIN, SIZE_MAX};
         pl_prop_t *p[3];
         for (int i = 0; i < 3; i++) {
             prop_reshard_min = mins[i];
             p[i] = propagate_as(repr, diff, c, theta, obs, &t);
         }
-        prop_reshard_min = (size_t)1 << 15;
+        prop_reshard_min = PROP_PARALLEL_MIN;
         printf("  trial %d: %zu terms%s\n", trial, pl_prop_size(p[0]), diff ? ", derivatives" : "");
         assert_true(pl_prop_size(p[0]) > 100);
         assert_true(p[0]->t.nshards == PROP_SHARDS && p[2]->t.nshards == 1);
@@ -851,14 +850,9 @@ static void test_shard_count_independence(void **state) {
  * gives the same terms as no limit. */
 static void test_sparse_view_under_memory_limit(void **state) {
     (void)state;
-    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = 128};
     pl_circuit_t *c;
     pl_pauli_sum_t *readout;
-    ASSERT_OK(pl_ansatz_build(&o, &c));
-    ASSERT_OK(pl_ansatz_readout(&o, &readout));
-    const int np = pl_circuit_num_params(c);
-    double *theta = malloc((size_t)np * sizeof *theta);
-    for (int k = 0; k < np; k++) theta[k] = 0.3 + 0.1 * k;
+    double *theta = qcnn_with_angles(128, NULL, &c, &readout);
     const pl_trunc_t t = {.max_weight = 2};
     pl_prop_t *full;
     ASSERT_OK(pl_propagate(c, theta, readout, &t, &full, NULL));

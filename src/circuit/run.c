@@ -279,10 +279,8 @@ static void block_append(sv_block_op_t *block, bool *dead, size_t *nb, int *last
                          const sv_block_layout_t *lay) {
     sv_block_op_localize(&op, lay);
     if (controlled_fuses(block, last, &op)) {
-        double complex u[16];
-        controlled_dense(op.u, u);
         sv_block_op_t d = {.kind = SV_BLOCK_MATRIX, .t0 = __builtin_ctzll(op.cmask), .t1 = op.t0};
-        memcpy(d.u, u, sizeof u);
+        controlled_dense(op.u, d.u);
         op = d;
     }
     if (is_plain_1q(&op) && last[op.t0] >= 0) {

@@ -89,11 +89,6 @@ typedef struct {
     uint64_t updates;
 } run_t;
 
-/* Tables smaller than this are scanned by one thread: every gate is a parallel
- * region, and on a loaded machine its barrier can cost milliseconds (a
- * 1,024-qubit QCNN at 21k strings ran 6x slower on 2 threads than on 1). */
-enum { PROP_PARALLEL_MIN = 1 << 15 };
-
 static size_t spawn_bytes_per_string(const run_t *r) {
     return ((size_t)r->kw + 1) * sizeof(uint64_t) + sizeof(double) + sizeof(uint16_t) + 1 +
            sizeof(uint32_t) + (size_t)r->ngrad * sizeof(double);

@@ -54,7 +54,7 @@ static void shard_free(prop_terms_t *t, prop_shard_t *sh) {
     pauli_index_destroy(&sh->ix);
 }
 
-size_t prop_reshard_min = 1 << 15;
+size_t prop_reshard_min = PROP_PARALLEL_MIN;
 
 pl_status_t prop_terms_reshard(prop_terms_t *t) {
     if (t->nshards != 1 || t->sh[0].size < prop_reshard_min) return PL_OK;

@@ -68,8 +68,12 @@ void prop_terms_init(prop_terms_t *t, int n, int ngrad, bool sparse, int max_wei
 static inline int prop_shard_of(const prop_terms_t *t, uint64_t h) {
     return t->nshards == 1 ? 0 : (int)(h >> (64 - PROP_SHARD_BITS));
 }
-/* Terms at which a one-shard table is split into PROP_SHARDS (1 << 15;
- * tests change it). */
+/* Tables smaller than this are scanned by one thread: every gate is a parallel
+ * region, and on a loaded machine its barrier can cost milliseconds (a
+ * 1,024-qubit QCNN at 21k strings ran 6x slower on 2 threads than on 1). */
+enum { PROP_PARALLEL_MIN = 1 << 15 };
+/* Terms at which a one-shard table is split into PROP_SHARDS: by default
+ * PROP_PARALLEL_MIN, where threads start sharing the shards (tests change it). */
 extern size_t prop_reshard_min;
 /* Split a one-shard table of at least prop_reshard_min terms into
  * PROP_SHARDS (else nothing); on failure the table is as it was. */

@@ -453,10 +453,12 @@ static pl_pauli_sum_t *spread_observable(int n) {
     return obs;
 }
 
-/* The QCNN ansatz on n qubits and its readout, with angles 6·U(0, 1) drawn
- * from rng, or 0.3 + 0.1·k when rng is NULL (free the result). */
-static double *qcnn_with_angles(int n, pl_rng_t *rng, pl_circuit_t **c, pl_pauli_sum_t **readout) {
-    const pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = n};
+/* The QCNN ansatz on n qubits (angles shared per layer or not) and its
+ * readout, with angles 6·U(0, 1) drawn from rng, or 0.3 + 0.1·k when rng is
+ * NULL (free the result). */
+static double *qcnn_angles_shared(int n, bool shared, pl_rng_t *rng, pl_circuit_t **c,
+                                  pl_pauli_sum_t **readout) {
+    const pl_ansatz_opts_t o = {.kind = PL_ANSATZ_QCNN, .qubits = n, .share_angles = shared};
     ASSERT_OK(pl_ansatz_build(&o, c));
     ASSERT_OK(pl_ansatz_readout(&o, readout));
     const int np = pl_circuit_num_params(*c);
@@ -464,6 +466,10 @@ static double *qcnn_with_angles(int n, pl_rng_t *rng, pl_circuit_t **c, pl_pauli
     assert_non_null(theta);
     for (int k = 0; k < np; k++) theta[k] = rng ? 6 * pl_rng_uniform(rng) : 0.3 + 0.1 * k;
     return theta;
+}
+
+static double *qcnn_with_angles(int n, pl_rng_t *rng, pl_circuit_t **c, pl_pauli_sum_t **readout) {
+    return qcnn_angles_shared(n, false, rng, c, readout);
 }
 
 /* 1,024 qubits: a QCNN read out with Z at weight 2 finishes with finite
@@ -880,6 +886,212 @@ static void test_sparse_view_under_memory_limit(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* ---- compiled plans ----------------------------------------------------- */
+
+/* Plan p evaluated at theta against pl_propagate_diff with the same weight
+ * limit (forward-mode derivatives, another algorithm): the same strings, the
+ * same coefficients, and for weights w[t] = sin(t + 1) the same Σ_t w_t ∂c_t/∂θ. */
+static void check_plan(pl_prop_plan_t *plan, const pl_circuit_t *c, const double *theta,
+                       const pl_pauli_sum_t *obs, int max_weight, const char *what) {
+    const pl_trunc_t t = {.max_weight = max_weight};
+    pl_prop_t *ref;
+    ASSERT_OK(pl_propagate_diff(c, theta, obs, &t, &ref, NULL));
+    const size_t nt = pl_prop_plan_size(plan);
+    const int np = pl_circuit_num_params(c);
+    if (nt != pl_prop_size(ref))
+        test_fail("%s (seed %u): plan has %zu strings, propagation %zu", what, SEED, nt,
+                  pl_prop_size(ref));
+    double *coeff = malloc((nt + 1) * sizeof *coeff), *w = malloc((nt + 1) * sizeof *w);
+    double *grad = calloc((size_t)np + 1, sizeof *grad),
+           *want = calloc((size_t)np + 1, sizeof *want);
+    assert_true(coeff && w && grad && want);
+    ASSERT_OK(pl_prop_plan_eval(plan, theta, coeff));
+    pl_pauli_sum_t *sref;
+    ASSERT_OK(pl_prop_to_sum(ref, &sref));
+    for (size_t k = 0; k < nt; k++) {
+        pl_pauli_t v, vr;
+        double cr;
+        size_t j;
+        pl_prop_plan_term(plan, k, &v);
+        if (!pl_pauli_sum_find(sref, &v, &j))
+            test_fail("%s: plan string %zu not propagated", what, k);
+        pl_prop_term(ref, j, &vr, &cr);
+        assert_true(pl_pauli_equal(&v, &vr));
+        if (fabs(coeff[k] - cr) > 1e-12 * (1 + fabs(cr)))
+            test_fail("%s (seed %u): string %zu plan %.15g, propagation %.15g", what, SEED, k,
+                      coeff[k], cr);
+        w[k] = sin((double)k + 1);
+        const double *dc = pl_prop_term_grad(ref, j);
+        for (int i = 0; i < np; i++) want[i] += w[k] * dc[i];
+    }
+    ASSERT_OK(pl_prop_plan_vjp(plan, w, grad));
+    for (int i = 0; i < np; i++)
+        if (fabs(grad[i] - want[i]) > 1e-11 * (1 + fabs(want[i])))
+            test_fail("%s (seed %u): d/dtheta_%d plan %.15g, forward mode %.15g", what, SEED, i,
+                      grad[i], want[i]);
+    pl_pauli_sum_destroy(sref);
+    pl_prop_destroy(ref);
+    free(coeff);
+    free(w);
+    free(grad);
+    free(want);
+}
+
+/* Plans on random circuits of every gate kind (rotations, Cliffords, generic
+ * 2-qubit unitaries, Pauli rotations), exact and weight-truncated, dense and
+ * sparse keys, each evaluated at two sets of angles: the same strings,
+ * coefficients and gradients as pl_propagate_diff; exact plans also give the
+ * state vector's expectation. */
+static void test_plan_matches_propagation(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 21);
+    const int sizes[] = {4, 7, 10, 48, 64}, weights[] = {0, 2, 3, 3, 4};
+    for (int trial = 0; trial < 10; trial++) {
+        const int n = sizes[trial % 5], maxw = weights[trial % 5], np = 6;
+        pl_circuit_t *c = random_circuit(&rng, n, n < 48 ? 30 : 120, np);
+        pl_pauli_sum_t *h = n < 48 ? test_random_observable(&rng, n, 4, 0.6) : spread_observable(n);
+        const pl_trunc_t t = {.max_weight = maxw};
+        pl_prop_plan_t *plan;
+        ASSERT_OK(pl_prop_plan_create(c, h, &t, &plan));
+        for (int rep = 0; rep < 2; rep++) {
+            double theta[6];
+            for (int k = 0; k < np; k++) theta[k] = 6 * pl_rng_uniform(&rng);
+            char what[64];
+            snprintf(what, sizeof what, "trial %d (n=%d, w<=%d, angles %d)", trial, n, maxw, rep);
+            check_plan(plan, c, theta, h, maxw, what);
+            if (maxw == 0) { /* ⟨0|O|0⟩: the sum over strings of I and Z */
+                double *coeff = malloc(pl_prop_plan_size(plan) * sizeof *coeff), e = 0.0;
+                ASSERT_OK(pl_prop_plan_eval(plan, theta, coeff));
+                for (size_t k = 0; k < pl_prop_plan_size(plan); k++) {
+                    pl_pauli_t v;
+                    pl_prop_plan_term(plan, k, &v);
+                    bool diag = true;
+                    for (int i = 0; i < v.nwords; i++) diag &= v.x[i] == 0;
+                    if (diag) e += coeff[k];
+                }
+                const double want = sv_expval(c, theta, h);
+                if (fabs(e - want) > 1e-10)
+                    test_fail("%s: plan %.15g, state vector %.15g", what, e, want);
+                free(coeff);
+            }
+        }
+        pl_prop_plan_destroy(plan);
+        pl_pauli_sum_destroy(h);
+        pl_circuit_destroy(c);
+    }
+}
+
+/* The surrogate's case: QCNN readouts on 64 qubits at weight 3 and on 1,024
+ * at weight 2, angles shared per layer (as the surrogate trains them); and the gradient against central differences
+ * of the plan's own values (step 1e-5, to 1e-6). */
+static void test_plan_qcnn(void **state) {
+    (void)state;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, SEED, 22);
+    const int sizes[] = {64, 1024}, weights[] = {3, 2};
+    for (int i = 0; i < 2; i++) {
+        pl_circuit_t *c;
+        pl_pauli_sum_t *readout;
+        double *theta = qcnn_angles_shared(sizes[i], true, &rng, &c, &readout);
+        const pl_trunc_t t = {.max_weight = weights[i]};
+        pl_prop_plan_t *plan;
+        ASSERT_OK(pl_prop_plan_create(c, readout, &t, &plan));
+        check_plan(plan, c, theta, readout, weights[i], sizes[i] == 64 ? "qcnn64" : "qcnn1024");
+        const size_t nt = pl_prop_plan_size(plan);
+        const int np = pl_circuit_num_params(c);
+        double *w = malloc(nt * sizeof *w), *coeff = malloc(nt * sizeof *coeff);
+        double *grad = malloc((size_t)np * sizeof *grad);
+        for (size_t k = 0; k < nt; k++) w[k] = cos(0.7 * (double)k);
+        ASSERT_OK(pl_prop_plan_eval(plan, theta, NULL));
+        ASSERT_OK(pl_prop_plan_vjp(plan, w, grad));
+        for (int j = 0; j < np; j += np / 5 + 1) {
+            double f[2];
+            for (int s = 0; s < 2; s++) {
+                const double keep = theta[j];
+                theta[j] += s ? -1e-5 : 1e-5;
+                ASSERT_OK(pl_prop_plan_eval(plan, theta, coeff));
+                theta[j] = keep;
+                f[s] = 0.0;
+                for (size_t k = 0; k < nt; k++) f[s] += w[k] * coeff[k];
+            }
+            const double fd = (f[0] - f[1]) / 2e-5;
+            if (fabs(fd - grad[j]) > 1e-6 * (1 + fabs(fd)))
+                test_fail("qcnn%d (seed %u): d/dtheta_%d reverse %.12g, differences %.12g",
+                          sizes[i], SEED, j, grad[j], fd);
+        }
+        free(w);
+        free(coeff);
+        free(grad);
+        pl_prop_plan_destroy(plan);
+        free(theta);
+        pl_pauli_sum_destroy(readout);
+        pl_circuit_destroy(c);
+    }
+}
+
+static void test_plan_errors(void **state) {
+    (void)state;
+    pl_circuit_t *c;
+    ASSERT_OK(pl_circuit_create(2, &c));
+    int q = 0;
+    pl_angle_t a = {1.0, 0, 0.0};
+    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a));
+    pl_pauli_sum_t *h, *h3, *hc;
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 2, &h));
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, &h3));
+    ASSERT_OK(pl_pauli_sum_parse("0.5i*Z0", 2, &hc));
+    pl_prop_plan_t *plan = NULL;
+    assert_int_equal(pl_prop_plan_create(c, h3, NULL, &plan), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "observable on 3 qubits for a 2-qubit circuit");
+    assert_int_equal(pl_prop_plan_create(c, hc, NULL, &plan), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "must be real");
+    const pl_trunc_t bad[3] = {{.max_weight = -1}, {.min_abs_coeff = 1e-3}, {.max_freq = 2}};
+    const char *msgs[3] = {"max weight -1 is negative", "by weight only", "by weight only"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pl_prop_plan_create(c, h, &bad[i], &plan), PL_EINVAL);
+        test_expect_contains(pl_error_message(), msgs[i]);
+    }
+    assert_null(plan);
+    ASSERT_OK(pl_prop_plan_create(c, h, NULL, &plan));
+    double w[2] = {1, 1}, grad[1], coeff[2];
+    assert_int_equal(pl_prop_plan_vjp(plan, w, grad), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "needs a pl_prop_plan_eval first");
+    const double nan_theta = NAN, theta = 0.4;
+    assert_int_equal(pl_prop_plan_eval(plan, &nan_theta, coeff), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "must be finite");
+    /* Z0 through RX(θ): cos θ Z0 + sin θ Y0 (the generator X, iXZ = Y) */
+    assert_int_equal(pl_prop_plan_size(plan), 2);
+    ASSERT_OK(pl_prop_plan_eval(plan, &theta, coeff));
+    for (size_t k = 0; k < 2; k++) {
+        pl_pauli_t v;
+        pl_prop_plan_term(plan, k, &v);
+        const double want = pl_pauli_get(&v, 0) == PL_Z ? cos(theta) : sin(theta);
+        assert_true(fabs(coeff[k] - want) < 1e-15);
+    }
+    pl_prop_plan_destroy(plan);
+    pl_prop_plan_destroy(NULL);
+    /* moves beyond the memory limit are refused with the limit named */
+    pl_ansatz_opts_t o = {.kind = PL_ANSATZ_HEA, .qubits = 12, .layers = 4};
+    pl_circuit_t *big;
+    ASSERT_OK(pl_ansatz_build(&o, &big));
+    pl_pauli_sum_t *z;
+    ASSERT_OK(pl_pauli_sum_parse("Z6", 12, &z));
+    const size_t saved = pl_mem_limit();
+    pl_mem_set_limit(pl_mem_in_use() + (1 << 16));
+    const pl_status_t st = pl_prop_plan_create(big, z, NULL, &plan);
+    pl_mem_set_limit(saved);
+    assert_int_equal(st, PL_ENOMEM);
+    test_expect_contains(pl_error_message(), "memory limit");
+    assert_null(plan);
+    pl_pauli_sum_destroy(z);
+    pl_circuit_destroy(big);
+    pl_pauli_sum_destroy(h);
+    pl_pauli_sum_destroy(h3);
+    pl_pauli_sum_destroy(hc);
+    pl_circuit_destroy(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_vs_state_vector),
@@ -897,6 +1109,9 @@ int main(void) {
         cmocka_unit_test(test_sparse_view_under_memory_limit),
         cmocka_unit_test(test_blocks_match_op_by_op),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_plan_matches_propagation),
+        cmocka_unit_test(test_plan_qcnn),
+        cmocka_unit_test(test_plan_errors),
         cmocka_unit_test(test_save),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

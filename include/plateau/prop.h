@@ -153,6 +153,65 @@ PL_NODISCARD pl_status_t pl_propagate_grad_shift(const pl_circuit_t *c, const do
                                                  const pl_pauli_sum_t *obs, const pl_trunc_t *trunc,
                                                  double *value, double *grad);
 
+/* ---- Compiled propagations ------------------------------------------------ */
+
+/**
+ * A propagation compiled once for a circuit, an observable and a weight
+ * limit, then evaluated for any parameter values: what an optimiser calls
+ * many times. When only the weight limit truncates, the strings a
+ * propagation meets do not depend on the angles, so the plan records the
+ * linear map from the observable's coefficients to the result's
+ * ("moves": src string, dst string, factor cos α, ±sin α or a PTM entry)
+ * and an evaluation streams over it without hashing. Its gradient is a
+ * reverse pass over the same moves: Σ_t w_t ∂c_t/∂θ costs about two
+ * evaluations whatever the number of parameters (pl_propagate_diff carries
+ * one derivative per parameter on every string).
+ *
+ * Evaluations equal pl_propagate with the same weight limit up to rounding
+ * (the same strings; sums taken in another order). A plan holds its work
+ * arrays: evaluate one plan from one thread at a time.
+ */
+typedef struct pl_prop_plan pl_prop_plan_t;
+
+/**
+ * Compile the propagation of @p obs (real coefficients) through @p c.
+ * @param[in] trunc NULL or a truncation with max_weight only
+ * @return PL_EINVAL for mismatched qubit counts, complex coefficients, a
+ *   negative weight limit, min_abs_coeff or max_freq set (they depend on the
+ *   angles) or an unsupported gate; PL_ENOMEM when the moves outgrow the
+ *   memory limit (16 bytes per move and 8 more for evaluating).
+ */
+PL_NODISCARD pl_status_t pl_prop_plan_create(const pl_circuit_t *c, const pl_pauli_sum_t *obs,
+                                             const pl_trunc_t *trunc, pl_prop_plan_t **out);
+
+/** Free (NULL is fine). */
+void pl_prop_plan_destroy(pl_prop_plan_t *p);
+
+/** Strings of the result (the same for every evaluation). */
+size_t pl_prop_plan_size(const pl_prop_plan_t *p);
+
+/** Moves recorded (the cost of one evaluation). */
+size_t pl_prop_plan_moves(const pl_prop_plan_t *p);
+
+/** String @p k of the result (a read-only view, valid while the plan lives). */
+void pl_prop_plan_term(const pl_prop_plan_t *p, size_t k, pl_pauli_t *view);
+
+/**
+ * Coefficients of the result's strings at parameter values @p theta
+ * (pl_circuit_num_params entries, finite): @p coeff gets pl_prop_plan_size
+ * values (may be NULL, to prepare pl_prop_plan_vjp only).
+ * @return PL_EINVAL for a non-finite parameter.
+ */
+PL_NODISCARD pl_status_t pl_prop_plan_eval(pl_prop_plan_t *p, const double *theta, double *coeff);
+
+/**
+ * grad[k] = Σ_t w[t] ∂c_t/∂θ_k at the parameters of the last
+ * pl_prop_plan_eval (vector-Jacobian product; w has pl_prop_plan_size
+ * entries, grad pl_circuit_num_params).
+ * @return PL_EINVAL before any evaluation.
+ */
+PL_NODISCARD pl_status_t pl_prop_plan_vjp(pl_prop_plan_t *p, const double *w, double *grad);
+
 /* ---- Files --------------------------------------------------------------- */
 
 /**

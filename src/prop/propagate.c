@@ -15,31 +15,7 @@
 #include "program/program.h"
 #include "prop/prop_internal.h"
 #include "prop/terms.h"
-
-/* P·Q = i^phase[P][Q] (P ^ Q) for single-qubit codes I=0, X=1, Z=2, Y=3. */
-static const uint8_t phase_table[4][4] = {
-    {0, 0, 0, 0}, /* I·Q */
-    {0, 0, 3, 1}, /* X·I, X·X, X·Z = −iY, X·Y = iZ */
-    {0, 1, 0, 3}, /* Z·X = iY, Z·Z, Z·Y = −iX */
-    {0, 3, 1, 0}, /* Y·X = −iZ, Y·Z = iX, Y·Y */
-};
-
-static inline int get_op(const uint64_t *w, int nw, int q) {
-    const uint64_t bit = UINT64_C(1) << (q & 63);
-    return ((w[q >> 6] & bit) != 0) | (((w[nw + (q >> 6)] & bit) != 0) << 1);
-}
-
-static inline void set_op(uint64_t *w, int nw, int q, int op) {
-    const uint64_t bit = UINT64_C(1) << (q & 63);
-    w[q >> 6] = (op & 1) ? w[q >> 6] | bit : w[q >> 6] & ~bit;
-    w[nw + (q >> 6)] = (op & 2) ? w[nw + (q >> 6)] | bit : w[nw + (q >> 6)] & ~bit;
-}
-
-static inline int weight(const uint64_t *w, int nw) {
-    int s = 0;
-    for (int i = 0; i < nw; i++) s += __builtin_popcountll(w[i] | w[nw + i]);
-    return s;
-}
+#include "prop/words.h"
 
 /*
  * Strings a gate creates, collected per thread while the gate scans the table
@@ -162,7 +138,7 @@ static pl_status_t queue(spawn_t *s, const run_t *r, const prop_terms_t *t, cons
                          double c, unsigned freq, double **grad_out) {
     *grad_out = NULL;
     const pl_trunc_t *tr = r->trunc;
-    if (tr->max_weight > 0 && weight(w, r->nw) > tr->max_weight) {
+    if (tr->max_weight > 0 && prop_weight(w, r->nw) > tr->max_weight) {
         s->dropped += fabs(c);
         return PL_OK;
     }
@@ -194,23 +170,6 @@ static void sort_spawn(spawn_t *s, int nshards) {
     for (size_t i = 0; i < s->n; i++) s->order[at[s->shard[i]]++] = (uint32_t)i;
 }
 
-/* Does string w anticommute with the rotation's generator? */
-static inline bool anticommutes(const program_mask_t *m, const uint64_t *w, int nw) {
-    int parity = 0;
-    for (int e = 0; e < m->nwords; e++) {
-        const uint64_t x = w[m->word[e]], z = w[nw + m->word[e]];
-        parity ^= __builtin_popcountll((x & m->z[e]) ^ (z & m->x[e])) & 1;
-    }
-    return parity;
-}
-
-/* Does string w act on any qubit of the op? */
-static inline bool touches(const program_mask_t *m, const uint64_t *w, int nw) {
-    for (int e = 0; e < m->nwords; e++)
-        if ((w[m->word[e]] | w[nw + m->word[e]]) & m->x[e]) return true;
-    return false;
-}
-
 /* Does a sparse key have a factor on a qubit of the set hit? */
 static inline bool key_touches(const uint64_t *key, int kw, const uint64_t *hit) {
     for (int i = 0; i < kw; i++) {
@@ -223,14 +182,6 @@ static inline bool key_touches(const uint64_t *key, int kw, const uint64_t *hit)
         }
     }
     return false;
-}
-
-/* Sign of i·P·Q = ±R for anticommuting P (the generator) and Q. */
-static double product_sign(const program_op_t *op, const uint64_t *w, int nw) {
-    int phase = 1; /* the factor i */
-    for (int j = 0; j < op->nq; j++) phase += phase_table[op->ops[j]][get_op(w, nw, op->qubits[j])];
-    PL_ASSERT((phase & 1) == 0);
-    return (phase & 3) == 0 ? 1.0 : -1.0;
 }
 
 /* Bit j set when term base + j (j < 64, base + j < size) may meet the op:
@@ -276,14 +227,11 @@ static pl_status_t rotation_shard(const program_op_t *op, double cs, double sn, 
             /* the signature array is small: most terms stop there without
          * touching their (long, at 1,024 qubits) strings */
             const uint64_t *w = term_words(t, sh, r, m, k, dec);
-            if (!w || !anticommutes(m, w, nw)) continue;
+            if (!w || !prop_anticommutes(m, w, nw)) continue;
             const unsigned f = sh->freq[k] + 1u;
-            const double sign = product_sign(op, w, nw), c = sh->coeff[k];
+            const double sign = prop_product_sign(op, w, nw), c = sh->coeff[k];
             memcpy(prod, w, wn * sizeof *w);
-            for (int e = 0; e < m->nwords; e++) {
-                prod[m->word[e]] ^= m->x[e];
-                prod[nw + m->word[e]] ^= m->z[e];
-            }
+            prop_apply_generator(m, prod, nw);
             double *g_new;
             PL_TRY(queue(s, r, t, prod, sign * c * sn, f, &g_new));
             if (ng) {
@@ -318,7 +266,7 @@ static pl_status_t ptm_shard(const program_op_t *op, prop_terms_t *t, run_t *r, 
              bits &= bits - 1) {
             const size_t k = base + (size_t)__builtin_ctzll(bits);
             const uint64_t *w = term_words(t, sh, r, &op->mask, k, dec);
-            if (!w || !touches(&op->mask, w, nw)) continue;
+            if (!w || !prop_touches(&op->mask, w, nw)) continue;
             const int b = program_local_index(w, w + nw, op->qubits, op->nq);
             int entries = 0;
             for (int a = 0; a < np; a++) entries += op->ptm[a * np + b] != 0.0;
@@ -327,7 +275,8 @@ static pl_status_t ptm_shard(const program_op_t *op, prop_terms_t *t, run_t *r, 
             for (int a = 0; a < np; a++) {
                 const double v = op->ptm[a * np + b];
                 if (v == 0.0) continue;
-                for (int j = 0; j < op->nq; j++) set_op(out, nw, op->qubits[j], a >> (2 * j) & 3);
+                for (int j = 0; j < op->nq; j++)
+                    prop_set_op(out, nw, op->qubits[j], a >> (2 * j) & 3);
                 double *g_new;
                 PL_TRY(queue(s, r, t, out, sh->coeff[k] * v, sh->freq[k], &g_new));
                 for (int j = 0; g_new && j < ng; j++) g_new[j] = v * sh->grad[(size_t)ng * k + j];
@@ -565,7 +514,7 @@ static void block_op_fill(const block_t *b, const program_op_t *op, double alpha
             for (int j = 0; j < op->nq; j++) {
                 const int p = g >> (2 * pos[j]) & 3, s = a >> (2 * pos[j]) & 3;
                 par ^= ((p & 1) & (s >> 1)) ^ ((p >> 1) & (s & 1));
-                phase += phase_table[p][s];
+                phase += prop_phase_table[p][s];
             }
             if (!par) continue;
             o->nt[a] = 2;
@@ -629,9 +578,9 @@ static pl_status_t block_shard(const block_t *b, prop_terms_t *t, run_t *r, spaw
                 w = sh->keys + (size_t)t->kw * k;
             }
             int a0 = 0;
-            for (int j = 0; j < b->nq; j++) a0 |= get_op(w, nw, b->qubits[j]) << (2 * j);
+            for (int j = 0; j < b->nq; j++) a0 |= prop_get_op(w, nw, b->qubits[j]) << (2 * j);
             if (a0 == 0) continue;
-            const int wout = weight(w, nw) - local_weight(a0);
+            const int wout = prop_weight(w, nw) - local_weight(a0);
             cur[a0] = sh->coeff[k];
             fcur[a0] = sh->freq[k];
             uint32_t live = 1u << a0;
@@ -688,7 +637,8 @@ static pl_status_t block_shard(const block_t *b, prop_terms_t *t, run_t *r, spaw
             memcpy(out, w, wn * sizeof *w);
             for (uint32_t m = live; m; m &= m - 1) {
                 const int a = __builtin_ctz(m);
-                for (int j = 0; j < b->nq; j++) set_op(out, nw, b->qubits[j], a >> (2 * j) & 3);
+                for (int j = 0; j < b->nq; j++)
+                    prop_set_op(out, nw, b->qubits[j], a >> (2 * j) & 3);
                 double *g_new;
                 PL_TRY(queue(s, r, t, out, cur[a], fcur[a], &g_new));
             }

@@ -168,13 +168,12 @@ static pl_status_t cache_fill(cache_t *k, size_t first) {
     return core_thread_error_raise(&err);
 }
 
-/* Dictionary index of every term of p (new strings are estimated). */
-static pl_status_t cache_map(cache_t *k, const pl_prop_t *p, size_t *map) {
+/* Dictionary index of every string of plan p (new strings are estimated). */
+static pl_status_t cache_map(cache_t *k, const pl_prop_plan_t *p, size_t *map) {
     const size_t first = pl_pauli_sum_size(k->dict);
-    for (size_t t = 0; t < pl_prop_size(p); t++) {
+    for (size_t t = 0; t < pl_prop_plan_size(p); t++) {
         pl_pauli_t v;
-        double coeff;
-        pl_prop_term(p, t, &v, &coeff);
+        pl_prop_plan_term(p, t, &v);
         if (!pl_pauli_sum_find(k->dict, &v, &map[t])) {
             PL_TRY(pl_pauli_sum_add(k->dict, &v, 1.0));
             map[t] = pl_pauli_sum_size(k->dict) - 1;
@@ -183,69 +182,89 @@ static pl_status_t cache_map(cache_t *k, const pl_prop_t *p, size_t *map) {
     return cache_fill(k, first);
 }
 
-/* The propagated readouts of the current angles, their terms mapped. */
+/* The readouts propagated through the QCNN, compiled once (the strings kept
+ * at weight <= k do not depend on the angles; prop.h, pl_prop_plan_t): per
+ * readout its plan, the dictionary index of each of its strings, their
+ * coefficients at the current angles and the work space of the gradient. */
 typedef struct {
-    pl_prop_t *prop[LEARN_MAX_READOUT];
+    pl_prop_plan_t *plan[LEARN_MAX_READOUT];
     size_t *map[LEARN_MAX_READOUT];
-} propagated_t;
+    double *coeff[LEARN_MAX_READOUT];
+    double *weight[LEARN_MAX_READOUT]; /* Σ_i g_{i,o} ⟨P_t⟩_i */
+    double *dtheta;                    /* one readout's share of the gradient */
+} compiled_t;
 
-static void propagated_free(propagated_t *q, int nreadout) {
+static void compiled_free(compiled_t *q, int nreadout) {
     for (int o = 0; o < nreadout; o++) {
-        pl_prop_destroy(q->prop[o]);
+        pl_prop_plan_destroy(q->plan[o]);
         free(q->map[o]);
+        free(q->coeff[o]);
+        free(q->weight[o]);
     }
+    free(q->dtheta);
 }
 
-static pl_status_t propagate_readouts(const pl_clf_t *c, cache_t *k, bool diff, propagated_t *q) {
+static pl_status_t compile_readouts(const pl_clf_t *c, cache_t *k, compiled_t *q) {
     memset(q, 0, sizeof *q);
     const pl_trunc_t trunc = {.max_weight = c->k < c->n ? c->k : 0};
+    q->dtheta = malloc(((size_t)c->nparams + 1) * sizeof *q->dtheta);
+    if (!q->dtheta) return pl_error_nomemf("%d circuit parameters", c->nparams);
     for (int o = 0; o < c->nreadout; o++) {
-        PL_TRY(
-            diff ? pl_propagate_diff(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL)
-                 : pl_propagate(c->circuit, c->theta, c->readout[o], &trunc, &q->prop[o], NULL));
-        q->map[o] = malloc((pl_prop_size(q->prop[o]) + 1) * sizeof *q->map[o]);
-        if (!q->map[o]) return pl_error_nomem("the propagated readout's term map");
-        PL_TRY(cache_map(k, q->prop[o], q->map[o]));
+        PL_TRY(pl_prop_plan_create(c->circuit, c->readout[o], &trunc, &q->plan[o]));
+        const size_t nt = pl_prop_plan_size(q->plan[o]) + 1;
+        q->map[o] = malloc(nt * sizeof *q->map[o]);
+        q->coeff[o] = malloc(nt * sizeof *q->coeff[o]);
+        q->weight[o] = malloc(nt * sizeof *q->weight[o]);
+        if (!q->map[o] || !q->coeff[o] || !q->weight[o])
+            return pl_error_nomemf("the %zu propagated strings of a readout", nt - 1);
+        PL_TRY(cache_map(k, q->plan[o], q->map[o]));
     }
     return PL_OK;
 }
 
+/* The coefficients at the classifier's current angles. */
+static pl_status_t eval_readouts(const pl_clf_t *c, compiled_t *q) {
+    for (int o = 0; o < c->nreadout; o++)
+        PL_TRY(pl_prop_plan_eval(q->plan[o], c->theta, q->coeff[o]));
+    return PL_OK;
+}
+
 /* r[i·nreadout + o] = Σ_t c_t ⟨P_t⟩_i. */
-static void surrogate_forward(const pl_clf_t *c, const cache_t *k, const propagated_t *q,
-                              double *r) {
+static void surrogate_forward(const pl_clf_t *c, const cache_t *k, const compiled_t *q, double *r) {
     const size_t count = (size_t)k->d->count;
     memset(r, 0, count * c->nreadout * sizeof *r);
     for (int o = 0; o < c->nreadout; o++)
-        for (size_t t = 0; t < pl_prop_size(q->prop[o]); t++) {
-            pl_pauli_t v;
-            double coeff;
-            pl_prop_term(q->prop[o], t, &v, &coeff);
-            const double *e = k->E + q->map[o][t] * count;
+        for (size_t t = 0; t < pl_prop_plan_size(q->plan[o]); t++) {
+            const double coeff = q->coeff[o][t], *e = k->E + q->map[o][t] * count;
             for (size_t i = 0; i < count; i++) r[i * c->nreadout + o] += coeff * e[i];
         }
 }
 
-/* grad += Σ_o Σ_t (Σ_i g_{i,o} ⟨P_t⟩_i) ∂c_t/∂θ. */
-static void surrogate_backward(const pl_clf_t *c, const cache_t *k, const propagated_t *q,
-                               const double *g, double *grad) {
+/* grad += Σ_o Σ_t (Σ_i g_{i,o} ⟨P_t⟩_i) ∂c_t/∂θ, a reverse pass per readout. */
+static pl_status_t surrogate_backward(const pl_clf_t *c, const cache_t *k, compiled_t *q,
+                                      const double *g, double *grad) {
     const size_t count = (size_t)k->d->count;
-    for (int o = 0; o < c->nreadout; o++)
-        for (size_t t = 0; t < pl_prop_size(q->prop[o]); t++) {
+    for (int o = 0; o < c->nreadout; o++) {
+        for (size_t t = 0; t < pl_prop_plan_size(q->plan[o]); t++) {
             const double *e = k->E + q->map[o][t] * count;
             double w = 0.0;
             for (size_t i = 0; i < count; i++) w += g[i * c->nreadout + o] * e[i];
-            const double *dc = pl_prop_term_grad(q->prop[o], t);
-            for (int j = 0; j < c->nparams; j++) grad[j] += w * dc[j];
+            q->weight[o][t] = w;
         }
+        PL_TRY(pl_prop_plan_vjp(q->plan[o], q->weight[o], q->dtheta));
+        for (int j = 0; j < c->nparams; j++) grad[j] += q->dtheta[j];
+    }
+    return PL_OK;
 }
 
 pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, double *out) {
     cache_t k = {.d = d};
-    propagated_t q = {0};
+    compiled_t q = {0};
     pl_status_t st = pl_pauli_sum_create(c->n, &k.dict);
-    if (st == PL_OK) st = propagate_readouts(c, &k, false, &q);
+    if (st == PL_OK) st = compile_readouts(c, &k, &q);
+    if (st == PL_OK) st = eval_readouts(c, &q);
     if (st == PL_OK) surrogate_forward(c, &k, &q, out);
-    propagated_free(&q, c->nreadout);
+    compiled_free(&q, c->nreadout);
     cache_free(&k);
     return st;
 }
@@ -255,9 +274,10 @@ pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, d
 typedef struct {
     pl_clf_t *c;
     const pl_clf_data_t *d;
-    double l2;     /* weight decay on the angles and the head slope */
-    cache_t cache; /* surrogate */
-    double *r, *g; /* readout values and dL/dr, count × nreadout */
+    double l2;           /* weight decay on the angles and the head slope */
+    cache_t cache;       /* surrogate: the strings' estimates */
+    compiled_t compiled; /* surrogate: the readouts' plans */
+    double *r, *g;       /* readout values and dL/dr, count × nreadout */
     size_t strings;
 } fit_ctx_t;
 
@@ -274,11 +294,9 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
     pl_clf_t *c = f->c;
     const int count = f->d->count, nl = learn_nlogits(c), P = c->nparams;
     set_params(c, x);
-    propagated_t q = {0};
     if (c->kind == PL_CLF_SURROGATE) {
-        *st = propagate_readouts(c, &f->cache, grad != NULL, &q);
-        if (*st == PL_OK) surrogate_forward(c, &f->cache, &q, f->r);
-        f->strings = pl_pauli_sum_size(f->cache.dict);
+        *st = eval_readouts(c, &f->compiled);
+        if (*st == PL_OK) surrogate_forward(c, &f->cache, &f->compiled, f->r);
     } else {
         *st = learn_qcnn_outputs(c, f->d, 0, 0, f->r); /* trained on exact expectations */
     }
@@ -290,14 +308,13 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
     if (grad && *st == PL_OK) {
         memset(grad, 0, (size_t)P * sizeof *grad);
         if (c->kind == PL_CLF_SURROGATE)
-            surrogate_backward(c, &f->cache, &q, f->g, grad);
+            *st = surrogate_backward(c, &f->cache, &f->compiled, f->g, grad);
         else
             *st = qcnn_backward(c, f->d, f->g, grad);
         for (int j = 0; j < P; j++) grad[j] = grad[j] / count + f->l2 * x[j];
         grad[P] = da / count + f->l2 * x[P];
         for (int l = 0; l < nl; l++) grad[P + 1 + l] = db[l] / count;
     }
-    propagated_free(&q, c->nreadout);
     double penalty = 0.0;
     for (int j = 0; j <= P; j++) penalty += 0.5 * f->l2 * x[j] * x[j];
     return loss / count + penalty;
@@ -331,6 +348,10 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     const double scale = o->init_scale > 0 ? o->init_scale : 0.1;
     for (int j = 0; j < c->nparams; j++) x[j] = scale * (2 * pl_rng_uniform(&rng) - 1);
     x[c->nparams] = c->classes == 2 ? 2.0 : 4.0;
+    if (st == PL_OK && c->kind == PL_CLF_SURROGATE) {
+        st = compile_readouts(c, &f.cache, &f.compiled);
+        f.strings = pl_pauli_sum_size(f.cache.dict);
+    }
     pl_optim_result_t res = {0};
     if (st == PL_OK) {
         const pl_optim_opts_t oo = {.method = PL_OPT_ADAM,
@@ -350,6 +371,7 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     free(x);
     free(f.r);
     free(f.g);
+    compiled_free(&f.compiled, c->nreadout);
     cache_free(&f.cache);
     return st;
 }

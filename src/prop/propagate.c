@@ -653,6 +653,7 @@ static pl_status_t visit_block(const void *ctx, prop_terms_t *t, run_t *r, spawn
 /* A block: scan like one op, then merge as after a PTM (delete the terms no
  * path kept, then merge the queued strings). */
 static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
+    if (!prop_terms_may_touch(t, b->sig)) return PL_OK; /* outside the light cone so far */
     const int nth = threads_for(r, prop_terms_size(t));
     PL_TRY(scan_shards(visit_block, b, b->qubits, b->nq, t, r, nth));
     return merge_spawned(t, r, nth, true);
@@ -660,6 +661,7 @@ static pl_status_t apply_block(const block_t *b, prop_terms_t *t, run_t *r) {
 
 /* One op: scan, then merge and truncate. */
 static pl_status_t apply_op(const program_op_t *op, double alpha, prop_terms_t *t, run_t *r) {
+    if (!prop_terms_may_touch(t, op->mask.sig)) return PL_OK; /* outside the light cone so far */
     const int nth = threads_for(r, prop_terms_size(t));
     const op_visit_t v = {op, cos(alpha), sin(alpha)};
     PL_TRY(scan_shards(visit_op, &v, op->qubits, op->nq, t, r, nth));

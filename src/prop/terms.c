@@ -277,6 +277,7 @@ pl_status_t prop_shard_add(prop_terms_t *t, int s, const uint64_t *key, uint64_t
         for (int i = 0; i < t->nw; i++) sig |= key[i] | key[t->nw + i];
     }
     sh->sig[k] = sig;
+    sh->sig_any |= sig;
     pauli_index_set(&sh->ix, slot, k);
     if (where) *where = k;
     return PL_OK;

@@ -41,6 +41,7 @@ typedef struct {
     double *grad;     /* term k: ∂c_k/∂θ_j at grad + ngrad·k + j */
     uint64_t *hash;   /* XXH3 of each key */
     uint64_t *sig;    /* support signature: bit q mod 64 for each factor on qubit q */
+    uint64_t sig_any; /* OR of every signature the shard has held (never cleared) */
     pauli_index_t ix; /* key -> term number; load <= 1/2 */
 } prop_shard_t;
 
@@ -79,6 +80,13 @@ extern size_t prop_reshard_min;
  * PROP_SHARDS (else nothing); on failure the table is as it was. */
 PL_NODISCARD pl_status_t prop_terms_reshard(prop_terms_t *t);
 void prop_terms_free(prop_terms_t *t);
+/* May a term of the table act on a qubit of signature sig? False only when
+ * no term ever held does: an op there changes nothing. */
+static inline bool prop_terms_may_touch(const prop_terms_t *t, uint64_t sig) {
+    uint64_t any = 0;
+    for (int s = 0; s < t->nshards; s++) any |= t->sh[s].sig_any;
+    return (any & sig) != 0;
+}
 /* Total terms held (sums the shards). */
 size_t prop_terms_size(const prop_terms_t *t);
 /* Fill first[] and total. */

@@ -18,7 +18,7 @@ from .lie import LieAlgebra, lie_closure
 from .models import (GroundState, ModelInfo, ground_state, model_hamiltonian, model_info,
                      model_names, model_params)
 from .pauli import PauliSum
-from .propagation import Propagation, propagate
+from .propagation import Propagation, PropagationPlan, compile_propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
 from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
 from .shadows import Shadows, load_shadows, shadows, window_strings
@@ -59,7 +59,7 @@ __all__ = [
     "from_qiskit", "to_qiskit",
     "Shadows", "load_shadows", "shadows", "window_strings",
     "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
-    "Propagation", "propagate",
+    "Propagation", "PropagationPlan", "compile_propagation", "propagate",
     "LieAlgebra", "lie_closure",
     "GroundState", "ModelInfo", "ground_state", "model_hamiltonian", "model_info", "model_names",
     "model_params",

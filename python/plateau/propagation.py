@@ -214,3 +214,97 @@ def propagate(circuit: Circuit, obs: Observable, params: Optional[Sequence[float
     mf = _limit(max_freq, "max_freq")
     core = _core.propagate(circuit._c, o._s, p, mw, mc, mf, bool(grad))
     return Propagation._wrap(core, (circuit, o, p, mw, mc, mf))
+
+
+class PropagationPlan:
+    """A propagation compiled once and evaluated for any parameters (:func:`compile_propagation`).
+
+    With only a weight limit truncating, the strings a propagation keeps do not depend on
+    the angles, so the plan records the linear map from the observable to the result and
+    each evaluation streams over it (no hashing); :meth:`vjp` is a reverse pass over the
+    same map: ``Σ_t w_t ∂c_t/∂θ`` for every parameter at the cost of about two evaluations.
+    What an optimiser that calls the propagation many times wants. Calls on one plan are
+    serialised (it holds its work arrays); they run with the GIL released.
+    """
+
+    def __init__(self) -> None:
+        raise TypeError("use plateau.compile_propagation(circuit, obs, max_weight)")
+
+    @classmethod
+    def _wrap(cls, core: Any) -> "PropagationPlan":
+        self = object.__new__(cls)
+        self._p = core
+        return self
+
+    @property
+    def num_terms(self) -> int:
+        """Strings of the result (the same at every parameter value)."""
+        return self._p.num_terms
+
+    @property
+    def num_moves(self) -> int:
+        """Recorded moves: the work of one evaluation."""
+        return self._p.num_moves
+
+    @property
+    def num_params(self) -> int:
+        """Parameters of the circuit (the length of :meth:`vjp`'s result)."""
+        return self._p.num_params
+
+    @property
+    def num_qubits(self) -> int:
+        """Qubits of the circuit."""
+        return self._p.num_qubits
+
+    @property
+    def labels(self) -> List[str]:
+        """The result's strings (e.g. ``"X0 Z3"``), in the order of :meth:`coefficients`."""
+        return self._p.labels()
+
+    def coefficients(self, params: Sequence[float]) -> np.ndarray:
+        """The coefficients c_t(θ) at ``params`` (finite, one per circuit parameter)."""
+        p = as_params(params)
+        if p is None:
+            raise InvalidInputError("coefficients needs the circuit's parameter values")
+        return self._p.coefficients(p)
+
+    def vjp(self, weights: Sequence[float]) -> np.ndarray:
+        """``Σ_t weights[t] ∂c_t/∂θ_k`` for every k, at the parameters of the last
+        :meth:`coefficients` call (one weight per string)."""
+        try:
+            w = np.ascontiguousarray(weights, dtype=np.float64)
+        except (TypeError, ValueError) as e:
+            raise InvalidInputError(f"weights must be real numbers: {e}") from None
+        if w.ndim != 1:
+            raise InvalidInputError(f"weights must be one-dimensional, got shape {w.shape}")
+        if not np.all(np.isfinite(w)):
+            raise InvalidInputError("weights must be finite")
+        return self._p.vjp(w)
+
+    def value_and_grad(self, params: Sequence[float],
+                       weights: Sequence[float]) -> Tuple[float, np.ndarray]:
+        """``f(θ) = Σ_t weights[t] c_t(θ)`` and its gradient: e.g. weights = ⟨P_t⟩ on
+        the data (shadow estimates) for a surrogate's output."""
+        c = self.coefficients(params)
+        g = self.vjp(weights)
+        return float(np.dot(np.asarray(weights, dtype=np.float64), c)), g
+
+    def __len__(self) -> int:
+        return self.num_terms
+
+    def __repr__(self) -> str:
+        return (f"<plateau.PropagationPlan: {self.num_terms} terms on {self.num_qubits} qubits,"
+                f" {self.num_moves} moves, {self.num_params} parameters>")
+
+
+def compile_propagation(circuit: Circuit, obs: Observable,
+                        max_weight: Optional[int] = None) -> PropagationPlan:
+    """Compile the propagation of ``obs`` (real coefficients) through ``circuit``, keeping
+    strings of weight <= ``max_weight`` (``None``: all). The coefficients at any parameters
+    equal :func:`propagate` with the same ``max_weight`` up to rounding. Coefficient and
+    frequency truncations depend on the angles and cannot be compiled."""
+    if not isinstance(circuit, Circuit):
+        raise InvalidInputError(f"circuit must be a plateau.Circuit, got {type(circuit).__name__}")
+    o = as_pauli_sum(obs)
+    return PropagationPlan._wrap(
+        _core.compile_propagation(circuit._c, o._s, _limit(max_weight, "max_weight")))

@@ -255,3 +255,67 @@ def test_bad_input():
     c4 = pl.Circuit.from_qasm(HEADER + "qreg q[4]; c3x q[0],q[1],q[2],q[3];")
     with pytest.raises(pl.Error, match="3 qubits|unsupported|generic"):
         pl.propagate(c4, "Z3")
+
+
+# ---- compiled propagations ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CIRCUITS))
+@pytest.mark.parametrize("max_weight", [None, 2])
+def test_plan_matches_propagate(name, max_weight):
+    """A compiled plan gives propagate(grad=True)'s strings and coefficients at two sets
+    of parameters, and its vjp equals weights @ coefficient_grads (forward mode)."""
+    c = CIRCUITS[name]
+    plan = pl.compile_propagation(c, OBS, max_weight=max_weight)
+    rng = np.random.default_rng(7)
+    for _ in range(2):
+        theta = rng.uniform(-np.pi, np.pi, c.num_params)
+        ref = pl.propagate(c, OBS, theta, max_weight=max_weight, grad=True)
+        assert plan.num_terms == ref.num_terms == len(plan)
+        index = {label: k for k, (_, label) in enumerate(ref.terms)}
+        order = [index[label] for label in plan.labels]
+        coeff = plan.coefficients(theta)
+        np.testing.assert_allclose(coeff, ref.coefficients[order], rtol=0, atol=1e-12)
+        w = np.sin(np.arange(plan.num_terms) + 1.0)
+        want = w @ ref.coefficient_grads[order]
+        np.testing.assert_allclose(plan.vjp(w), want, rtol=0, atol=1e-11)
+        value, g = plan.value_and_grad(theta, w)
+        assert value == pytest.approx(float(w @ coeff), abs=1e-12)
+        np.testing.assert_allclose(g, want, rtol=0, atol=1e-11)
+
+
+def test_plan_exact_equals_statevector():
+    """Untruncated, Σ over I/Z strings of the plan's coefficients is <0|U†OU|0> from the
+    state vector; its vjp with those weights is the adjoint gradient."""
+    c = CIRCUITS["many-gates"]
+    theta = np.linspace(-1.0, 1.2, c.num_params)
+    plan = pl.compile_propagation(c, OBS)
+    w = np.array([0.0 if any(p in lab for p in "XY") else 1.0 for lab in plan.labels])
+    value, g = plan.value_and_grad(theta, w)
+    e, g_adj = pl.grad(c, OBS, theta, method="adjoint")
+    assert value == pytest.approx(pl.expval(c, OBS, theta), abs=1e-10)
+    assert value == pytest.approx(e, abs=1e-10)
+    np.testing.assert_allclose(g, g_adj, rtol=0, atol=1e-10)
+
+
+def test_plan_errors():
+    c = CIRCUITS["hea"]
+    plan = pl.compile_propagation(c, "Z0", max_weight=2)
+    assert "PropagationPlan" in repr(plan) and plan.num_moves > 0 and plan.num_qubits == 4
+    with pytest.raises(pl.InvalidInputError, match="needs a pl_prop_plan_eval first"):
+        plan.vjp(np.ones(plan.num_terms))
+    with pytest.raises(pl.InvalidInputError, match="parameters, got 3"):
+        plan.coefficients([0.1, 0.2, 0.3])
+    with pytest.raises(pl.InvalidInputError, match="must be finite"):
+        plan.coefficients(np.full(c.num_params, np.nan))
+    plan.coefficients(np.zeros(c.num_params))
+    with pytest.raises(pl.InvalidInputError, match="weights"):
+        plan.vjp(np.ones(plan.num_terms + 1))
+    with pytest.raises(pl.InvalidInputError, match="weights must be finite"):
+        plan.vjp(np.full(plan.num_terms, np.inf))
+    with pytest.raises(pl.InvalidInputError, match="max_weight"):
+        pl.compile_propagation(c, "Z0", max_weight=0)
+    with pytest.raises(pl.InvalidInputError):
+        pl.compile_propagation("not a circuit", "Z0")
+    with pytest.raises(TypeError):
+        pl.PropagationPlan()

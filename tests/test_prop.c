@@ -501,17 +501,24 @@ static void test_qcnn_1024(void **state) {
     pl_circuit_destroy(c);
 }
 
+/* RX(θ0) on qubit 0 of 2, and the observables Z0 on 2 qubits, Z0 on 3 (the
+ * wrong size) and 0.5i·Z0 (not Hermitian): the bad-input checks' fixture. */
+static void bad_input_fixture(pl_circuit_t **c, pl_pauli_sum_t **h, pl_pauli_sum_t **h3,
+                              pl_pauli_sum_t **hc) {
+    ASSERT_OK(pl_circuit_create(2, c));
+    int q = 0;
+    pl_angle_t t = {1.0, 0, 0.0};
+    ASSERT_OK(pl_circuit_add_sym(*c, PL_GATE_RX, &q, 1, &t));
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 2, h));
+    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, h3));
+    ASSERT_OK(pl_pauli_sum_parse("0.5i*Z0", 2, hc));
+}
+
 static void test_errors(void **state) {
     (void)state;
     pl_circuit_t *c;
-    ASSERT_OK(pl_circuit_create(2, &c));
-    int q = 0;
-    pl_angle_t t = {1.0, 0, 0.0};
-    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &t));
     pl_pauli_sum_t *h, *h3, *hc;
-    ASSERT_OK(pl_pauli_sum_parse("Z0", 2, &h));
-    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, &h3));
-    ASSERT_OK(pl_pauli_sum_parse("0.5i*Z0", 2, &hc));
+    bad_input_fixture(&c, &h, &h3, &hc);
     pl_prop_t *p = NULL;
     const double theta = 0.3, nan_theta = NAN;
     assert_int_equal(pl_propagate(c, &theta, h3, NULL, &p, NULL), PL_EINVAL);
@@ -1033,14 +1040,8 @@ static void test_plan_qcnn(void **state) {
 static void test_plan_errors(void **state) {
     (void)state;
     pl_circuit_t *c;
-    ASSERT_OK(pl_circuit_create(2, &c));
-    int q = 0;
-    pl_angle_t a = {1.0, 0, 0.0};
-    ASSERT_OK(pl_circuit_add_sym(c, PL_GATE_RX, &q, 1, &a));
     pl_pauli_sum_t *h, *h3, *hc;
-    ASSERT_OK(pl_pauli_sum_parse("Z0", 2, &h));
-    ASSERT_OK(pl_pauli_sum_parse("Z0", 3, &h3));
-    ASSERT_OK(pl_pauli_sum_parse("0.5i*Z0", 2, &hc));
+    bad_input_fixture(&c, &h, &h3, &hc);
     pl_prop_plan_t *plan = NULL;
     assert_int_equal(pl_prop_plan_create(c, h3, NULL, &plan), PL_EINVAL);
     test_expect_contains(pl_error_message(), "observable on 3 qubits for a 2-qubit circuit");

@@ -9,18 +9,19 @@ import numpy as np
 from ._errors import InvalidInputError
 
 
-def as_params(params: Any) -> Optional[np.ndarray]:
-    """None, or the parameter values as a contiguous 1-D float64 array."""
+def as_params(params: Any, name: str = "parameters") -> Optional[np.ndarray]:
+    """None, or the parameter values (or other real numbers, called ``name`` in the
+    messages) as a contiguous 1-D float64 array."""
     if params is None:
         return None
     try:
         a = np.ascontiguousarray(params, dtype=np.float64)
     except (TypeError, ValueError) as e:
-        raise InvalidInputError(f"parameters must be real numbers: {e}") from None
+        raise InvalidInputError(f"{name} must be real numbers: {e}") from None
     if a.ndim == 0:
         a = a.reshape(1)
     if a.ndim != 1:
-        raise InvalidInputError(f"parameters must be a 1-D sequence, got shape {a.shape}")
+        raise InvalidInputError(f"{name} must be a 1-D sequence, got shape {a.shape}")
     return a
 
 

@@ -271,13 +271,8 @@ class PropagationPlan:
     def vjp(self, weights: Sequence[float]) -> np.ndarray:
         """``Σ_t weights[t] ∂c_t/∂θ_k`` for every k, at the parameters of the last
         :meth:`coefficients` call (one weight per string)."""
-        try:
-            w = np.ascontiguousarray(weights, dtype=np.float64)
-        except (TypeError, ValueError) as e:
-            raise InvalidInputError(f"weights must be real numbers: {e}") from None
-        if w.ndim != 1:
-            raise InvalidInputError(f"weights must be one-dimensional, got shape {w.shape}")
-        if not np.all(np.isfinite(w)):
+        w = as_params(weights, "weights")
+        if w is None or not np.all(np.isfinite(w)):
             raise InvalidInputError("weights must be finite")
         return self._p.vjp(w)
 

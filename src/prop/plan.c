@@ -414,6 +414,13 @@ void pl_prop_plan_term(const pl_prop_plan_t *p, size_t k, pl_pauli_t *view) {
 
 /* ---- evaluating ------------------------------------------------------------ */
 
+/* cos and sin of an op's angle (a PTM's factors do not use them). */
+static inline void op_cos_sin(const plan_op_t *op, const double *theta, double *cs, double *sn) {
+    const double a = op->rotation ? program_angle_value(&op->angle, theta) : 0.0;
+    *cs = cos(a);
+    *sn = sin(a);
+}
+
 /* A move's factor and its derivative by the op's angle. */
 static inline void move_factor(const plan_op_t *op, double v, double cs, double sn, double *f,
                                double *df) {
@@ -440,9 +447,8 @@ pl_status_t pl_prop_plan_eval(pl_prop_plan_t *p, const double *theta, double *co
     for (size_t o = 0; o < p->nops; o++) {
         const plan_op_t *op = &p->ops[o];
         const plan_move_t *m = p->moves + op->first;
-        double *tmp = p->tmp + op->first;
-        const double a = op->rotation ? program_angle_value(&op->angle, theta) : 0.0;
-        const double cs = cos(a), sn = sin(a);
+        double *tmp = p->tmp + op->first, cs, sn;
+        op_cos_sin(op, theta, &cs, &sn);
         for (size_t i = 0; i < op->count; i++) tmp[i] = c[m[i].src];
         for (size_t i = 0; i < op->count; i++) c[m[i].src] = 0.0;
         for (size_t i = 0; i < op->count; i++) {
@@ -469,9 +475,8 @@ pl_status_t pl_prop_plan_vjp(pl_prop_plan_t *p, const double *w, double *grad) {
         const plan_op_t *op = &p->ops[o];
         const plan_move_t *m = p->moves + op->first;
         const double *tmp = p->tmp + op->first;
-        const double a = op->rotation ? program_angle_value(&op->angle, p->theta) : 0.0;
-        const double cs = cos(a), sn = sin(a);
-        double *g = p->g, da = 0.0;
+        double *g = p->g, da = 0.0, cs, sn;
+        op_cos_sin(op, p->theta, &cs, &sn);
         for (size_t i = 0; i < op->count; i++) g[i] = adj[m[i].dst];
         for (size_t i = 0; i < op->count; i++) adj[m[i].src] = 0.0;
         for (size_t i = 0; i < op->count; i++) {

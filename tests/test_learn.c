@@ -309,6 +309,46 @@ static void test_dataset_split(void **state) {
     set_free(&s);
 }
 
+/* Balanced accuracy and the majority baseline against counts worked by hand,
+ * and as pl_clf_evaluate reports them (recomputed here from its confusion
+ * matrix and the split's labels). */
+static void test_balanced_and_majority(void **state) {
+    (void)state;
+    /* 17 of class 0 (16 right), 3 of class 1 (1 right), none of class 2 */
+    const int conf[9] = {16, 1, 0, 2, 1, 0, 0, 0, 0};
+    assert_true(fabs(pl_clf_balanced_accuracy(conf, 3) - (16.0 / 17 + 1.0 / 3) / 2) < 1e-15);
+    const int zero[4] = {0};
+    assert_true(pl_clf_balanced_accuracy(zero, 2) == 0.0);
+    /* always answering the larger class: accuracy 0.85, balanced 0.5 */
+    const int major[4] = {17, 0, 3, 0};
+    assert_true(fabs(pl_clf_balanced_accuracy(major, 2) - 0.5) < 1e-15);
+    const int train[6] = {1, 2, 2, 1, 2, 0}, test[5] = {2, 2, 0, 1, 2};
+    assert_true(fabs(pl_clf_majority_accuracy(train, 6, test, 5, 3) - 0.6) < 1e-15);
+    const int tie[4] = {1, 0, 0, 1}; /* a tie picks the lowest label, 0 */
+    assert_true(fabs(pl_clf_majority_accuracy(tie, 4, test, 5, 3) - 0.2) < 1e-15);
+    assert_true(pl_clf_majority_accuracy(tie, 4, test, 0, 3) == 0.0);
+
+    set_t s = make_set("tfim", 6, 16, 50, SEED + 8);
+    const pl_clf_data_t tr = {8, s.labels, s.shadows, NULL};
+    const pl_clf_data_t te = {8, s.labels + 8, s.shadows + 8, NULL};
+    const pl_clf_opts_t co =
+        {.kind = PL_CLF_LINEAR, .qubits = 6, .classes = 2, .k = 2, .max_iter = 50, .seed = 3};
+    pl_eval_result_t r;
+    assert_int_equal(pl_clf_evaluate(&co, &tr, &te, 50, 3, &r, NULL), PL_OK);
+    double recall[2] = {0}, present = 0;
+    for (int t = 0; t < 2; t++) {
+        const int row = r.confusion[2 * t] + r.confusion[2 * t + 1];
+        if (row) recall[t] = (double)r.confusion[3 * t] / row, present++;
+    }
+    assert_true(fabs(r.balanced_accuracy - (recall[0] + recall[1]) / present) < 1e-15);
+    int ones = 0, right = 0;
+    for (int i = 0; i < 8; i++) ones += s.labels[i];
+    const int m = ones > 4 ? 1 : 0; /* 4 of 8: a tie, label 0 */
+    for (int i = 8; i < 16; i++) right += s.labels[i] == m;
+    assert_true(fabs(r.majority_accuracy - right / 8.0) < 1e-15);
+    set_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binary_tfim),
@@ -316,6 +356,7 @@ int main(void) {
         cmocka_unit_test(test_four_classes_and_files),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_dataset_split),
+        cmocka_unit_test(test_balanced_and_majority),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

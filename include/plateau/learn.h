@@ -129,14 +129,33 @@ PL_NODISCARD pl_status_t pl_clf_load(const char *path, pl_clf_t **out);
 /** Accuracy and confusion matrix (conf[true·classes + predicted]). */
 double pl_clf_accuracy(const int *labels, const int *pred, int count, int classes, int *conf);
 
+/**
+ * Balanced accuracy from a confusion matrix (conf[true·classes + predicted]):
+ * the mean over the classes present (a non-empty row) of the share of their
+ * points predicted right. Unlike plain accuracy it does not reward always
+ * answering the largest class (that scores 1/classes present). 0 for an
+ * empty matrix.
+ */
+double pl_clf_balanced_accuracy(const int *conf, int classes);
+
+/**
+ * The majority-class baseline: the accuracy on @p test_labels of always
+ * answering the class most frequent in @p train_labels (ties: the lowest
+ * label) — what a classifier must beat to have learnt anything.
+ */
+double pl_clf_majority_accuracy(const int *train_labels, int ntrain, const int *test_labels,
+                                int ntest, int classes);
+
 /* ---- train and test ------------------------------------------------------ */
 
 /** What a train/test run measured. */
 typedef struct {
     int train_count, test_count, classes;
     double train_accuracy, test_accuracy;
-    double test_stderr; /**< sqrt(a(1 − a)/n_test): the binomial standard error */
-    int confusion[16];  /**< test set, confusion[true·classes + predicted] */
+    double test_stderr;       /**< sqrt(a(1 − a)/n_test): the binomial standard error */
+    double balanced_accuracy; /**< test set (pl_clf_balanced_accuracy) */
+    double majority_accuracy; /**< test set, the majority-class baseline */
+    int confusion[16];        /**< test set, confusion[true·classes + predicted] */
     pl_clf_fit_info_t fit;
 } pl_eval_result_t;
 

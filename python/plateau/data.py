@@ -228,8 +228,8 @@ class Classifier:
     """A trained phase classifier (``"qcnn"``, ``"surrogate"`` or ``"linear"``).
 
     From :func:`train`, it also carries what the train/test run measured:
-    ``train_accuracy``, ``test_accuracy``, ``test_stderr``, ``confusion`` (test set,
-    rows true, columns predicted) and ``result`` (every figure of ``plateau train
+    ``train_accuracy``, ``test_accuracy``, ``test_stderr``, ``balanced_accuracy``,
+    ``majority_baseline``, ``confusion`` (test set, rows true, columns predicted) and ``result`` (every figure of ``plateau train
     --json``: iterations, loss, params, strings, seconds, train_points, test_points).
     """
 
@@ -277,6 +277,17 @@ class Classifier:
     def test_stderr(self) -> Optional[float]:
         """Binomial standard error sqrt(a (1 − a) / n_test) of the test accuracy."""
         return self.result.get("test_stderr")
+
+    @property
+    def balanced_accuracy(self) -> Optional[float]:
+        """Mean over the test set's classes of the share classified right (None for a
+        loaded model): always answering one class scores 1 / classes."""
+        return self.result.get("balanced_accuracy")
+
+    @property
+    def majority_baseline(self) -> Optional[float]:
+        """Test accuracy of always answering the training set's most frequent class."""
+        return self.result.get("majority_baseline")
 
     @property
     def confusion(self) -> Optional[np.ndarray]:

@@ -224,6 +224,8 @@ nb::dict result_dict(const pl_eval_result_t &r) {
     o["train_accuracy"] = r.train_accuracy;
     o["test_accuracy"] = r.test_accuracy;
     o["test_stderr"] = r.test_stderr;
+    o["balanced_accuracy"] = r.balanced_accuracy;
+    o["majority_baseline"] = r.majority_accuracy;
     std::vector<std::vector<int>> conf(size_t(r.classes), std::vector<int>(size_t(r.classes)));
     for (int t = 0; t < r.classes; ++t)
         for (int p = 0; p < r.classes; ++p) conf[t][p] = r.confusion[t * r.classes + p];

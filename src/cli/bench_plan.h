@@ -21,16 +21,36 @@ typedef struct {
 void bench_row_file(const char *dir, const char *prefix, const bench_row_t *r, const char *suffix,
                     char *buf, size_t cap);
 
-/* Results of one classifier on one row. */
+/* Independent train/test runs per row at most (split, initial angles,
+ * readout shots from seed + s). */
+enum { BENCH_MAX_SEEDS = 16 };
+
+/* Results of one classifier on one row, over the seeds. */
 typedef struct {
     bool ran;
-    pl_eval_result_t eval;
-    double seconds;
+    int seeds;
+    pl_eval_result_t eval[BENCH_MAX_SEEDS];
+    double acc_mean, acc_sd, acc_best; /* test accuracy: mean, sample sd, best seed */
+    double bal_mean, bal_sd;           /* balanced accuracy */
+    double train_mean;
+    int confusion[16]; /* summed over the seeds */
+    double seconds;    /* all seeds */
 } bench_score_t;
+
+/* Fill the summary fields of s from its eval[0 .. seeds − 1]. */
+void bench_score_summarise(bench_score_t *s);
+
+/* A score as JSON: test_accuracy (the mean over seeds), test_stderr (of the
+ * mean: sd / sqrt(seeds)), test_accuracy_sd, test_accuracy_best,
+ * balanced_accuracy, balanced_accuracy_sd; with @p full also train_accuracy,
+ * test_points, seconds, strings, the confusion matrix summed over the seeds
+ * and the per-seed accuracies. */
+cJSON *bench_score_json(const bench_score_t *s, bool full);
 
 typedef struct {
     const bench_row_t *row;
-    int train_points;
+    int train_points, seeds;
+    double majority; /* mean over the seeds of the majority-class baseline */
     double dataset_seconds;
     bench_score_t score[PL_CLF_COUNT];
     int *predicted; /* surrogate's prediction of every point (phase diagrams) */

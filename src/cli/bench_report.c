@@ -5,42 +5,145 @@
 
 #include "cli/bench_plan.h"
 
-/* " 85.0 ± 8.0 (k) |" or " – |" */
-static void cell(cli_text_t *t, const bench_score_t *s, int k) {
+#include <math.h>
+
+void bench_score_summarise(bench_score_t *s) {
+    const int n = s->seeds;
+    double sa = 0, sb = 0, st = 0;
+    s->acc_best = 0;
+    memset(s->confusion, 0, sizeof s->confusion);
+    for (int j = 0; j < n; j++) {
+        const pl_eval_result_t *e = &s->eval[j];
+        sa += e->test_accuracy;
+        sb += e->balanced_accuracy;
+        st += e->train_accuracy;
+        if (e->test_accuracy > s->acc_best) s->acc_best = e->test_accuracy;
+        for (int c = 0; c < 16; c++) s->confusion[c] += e->confusion[c];
+    }
+    s->acc_mean = n ? sa / n : 0;
+    s->bal_mean = n ? sb / n : 0;
+    s->train_mean = n ? st / n : 0;
+    double va = 0, vb = 0;
+    for (int j = 0; j < n; j++) {
+        va += (s->eval[j].test_accuracy - s->acc_mean) * (s->eval[j].test_accuracy - s->acc_mean);
+        vb += (s->eval[j].balanced_accuracy - s->bal_mean) *
+              (s->eval[j].balanced_accuracy - s->bal_mean);
+    }
+    s->acc_sd = n > 1 ? sqrt(va / (n - 1)) : 0; /* sample standard deviation */
+    s->bal_sd = n > 1 ? sqrt(vb / (n - 1)) : 0;
+}
+
+cJSON *bench_score_json(const bench_score_t *s, bool full) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "test_accuracy", s->acc_mean);
+    cJSON_AddNumberToObject(o, "test_stderr", s->acc_sd / sqrt(s->seeds > 0 ? s->seeds : 1));
+    cJSON_AddNumberToObject(o, "test_accuracy_sd", s->acc_sd);
+    cJSON_AddNumberToObject(o, "test_accuracy_best", s->acc_best);
+    cJSON_AddNumberToObject(o, "balanced_accuracy", s->bal_mean);
+    cJSON_AddNumberToObject(o, "balanced_accuracy_sd", s->bal_sd);
+    if (!full) return o;
+    cJSON_AddNumberToObject(o, "train_accuracy", s->train_mean);
+    cJSON_AddNumberToObject(o, "test_points", s->eval[0].test_count);
+    cJSON_AddNumberToObject(o, "seconds", s->seconds);
+    cJSON_AddNumberToObject(o, "strings", (double)s->eval[0].fit.strings);
+    const int c = s->eval[0].classes;
+    double flat[16], acc[BENCH_MAX_SEEDS], bal[BENCH_MAX_SEEDS];
+    for (int j = 0; j < c * c && j < 16; j++) flat[j] = s->confusion[j];
+    cJSON_AddItemToObject(o, "confusion", cli_number_array(flat, c * c));
+    for (int j = 0; j < s->seeds; j++) {
+        acc[j] = s->eval[j].test_accuracy;
+        bal[j] = s->eval[j].balanced_accuracy;
+    }
+    cJSON_AddItemToObject(o, "test_accuracy_per_seed", cli_number_array(acc, s->seeds));
+    cJSON_AddItemToObject(o, "balanced_accuracy_per_seed", cli_number_array(bal, s->seeds));
+    return o;
+}
+
+/* " 85.0 ± 3.1 (best 90.0) (k) |" (accuracy) or " 80.2 ± 4.0 |" (balanced), or " – |" */
+static void cell(cli_text_t *t, const bench_score_t *s, int k, bool balanced) {
     if (!s->ran) {
         cli_text_add(t, " – |");
         return;
     }
-    cli_text_add(t, " %.1f ± %.1f", 100 * s->eval.test_accuracy, 100 * s->eval.test_stderr);
+    if (balanced)
+        cli_text_add(t, " %.1f ± %.1f", 100 * s->bal_mean, 100 * s->bal_sd);
+    else
+        cli_text_add(t, " %.1f ± %.1f (best %.1f)", 100 * s->acc_mean, 100 * s->acc_sd,
+                     100 * s->acc_best);
     if (k > 0) cli_text_add(t, " (%d)", k);
     cli_text_add(t, " |");
+}
+
+/* One table: plain or balanced accuracy per row and classifier. */
+static void score_table(cli_text_t *t, const bench_result_t *r, int nrows, bool balanced) {
+    cli_text_add(t,
+                 "| dataset | n | shots / state | shots in all | training points | %s | QCNN | "
+                 "surrogate (k) | linear (k) |%s\n|---|---|---|---|---|---|---|---|---|%s\n",
+                 balanced ? "one phase always" : "majority class", balanced ? "" : " paper |",
+                 balanced ? "" : "---|");
+    for (int i = 0; i < nrows; i++) {
+        const bench_row_t *row = r[i].row;
+        /* the baseline: the majority class; balanced, any single phase scores 1/phases */
+        const double base = balanced ? 1.0 / r[i].model->nlabels : r[i].majority;
+        cli_text_add(t, "| %s | %d | %llu | %llu | %d | %.1f |", row->model, row->sites,
+                     (unsigned long long)row->shots,
+                     (unsigned long long)row->shots * (unsigned long long)row->points,
+                     r[i].train_points, 100 * base);
+        cell(t, &r[i].score[PL_CLF_QCNN], 0, balanced);
+        cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate, balanced);
+        cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear, balanced);
+        if (!balanced) cli_text_add(t, " %s |", row->claim ? row->claim : "");
+        cli_text_add(t, "\n");
+    }
+}
+
+/* The confusion matrices summed over the seeds, one line per row and classifier. */
+static void confusions(cli_text_t *t, const bench_result_t *r, int nrows) {
+    cli_text_add(t, "\n## Confusion matrices (test points, summed over the seeds; rows: true "
+                    "phase, columns: predicted, in the model's label order)\n\n");
+    for (int i = 0; i < nrows; i++)
+        for (int k = 0; k < PL_CLF_COUNT; k++) {
+            const bench_score_t *s = &r[i].score[k];
+            if (!s->ran) continue;
+            const int c = s->eval[0].classes;
+            cli_text_add(t, "- %s-%d, %s:", r[i].row->model, r[i].row->sites,
+                         pl_clf_name((pl_clf_kind_t)k));
+            for (int a = 0; a < c; a++) {
+                cli_text_add(t, " [");
+                for (int b = 0; b < c; b++)
+                    cli_text_add(t, "%s%d", b ? " " : "", s->confusion[a * c + b]);
+                cli_text_add(t, "]");
+            }
+            cli_text_add(t, "\n");
+        }
 }
 
 static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nrows,
                      const bench_tradeoff_t *tr, double seconds) {
     cli_text_add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n",
                  quick ? " (quick)" : "");
+    const int seeds = nrows ? r[0].seeds : 0;
     cli_text_add(
         t,
-        "Test accuracy (%%, ± binomial standard error) on held-out ground states; half of "
-        "each dataset trains, half tests. QCNN: state-vector QCNN on the exact states "
-        "(shared angles). Surrogate: the QCNN's readout propagated keeping Pauli strings of "
-        "weight ≤ k, fed with each state's classical shadows. Linear: logistic regression on "
-        "the shadow estimates of every string inside k adjacent sites. Made by `plateau "
-        "benchmark%s` in %.0f s.\n\n",
-        quick ? " --quick" : "", seconds);
-    cli_text_add(
-        t, "| dataset | n | shots / state | training points | QCNN | surrogate (k) | linear (k) "
-           "| paper |\n|---|---|---|---|---|---|---|---|\n");
-    for (int i = 0; i < nrows; i++) {
-        const bench_row_t *row = r[i].row;
-        cli_text_add(t, "| %s | %d | %llu | %d |", row->model, row->sites,
-                     (unsigned long long)row->shots, r[i].train_points);
-        cell(t, &r[i].score[PL_CLF_QCNN], 0);
-        cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate);
-        cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear);
-        cli_text_add(t, " %s |\n", row->claim ? row->claim : "");
-    }
+        "Test accuracy (%%) on held-out ground states over %d independent runs per row (split, "
+        "initial angles and readout shots from --seed, --seed + 1, …): mean ± standard deviation "
+        "across the runs, and the best run (the paper reports the best of 5). Half of each "
+        "dataset trains, half tests. Majority class: the accuracy of always answering the "
+        "training set's most frequent phase (mean over the runs) — the score to beat. QCNN: "
+        "state-vector QCNN trained on the exact states (shared angles), tested with the "
+        "dataset's shots per state on its readout qubits. Surrogate: the QCNN's readout "
+        "propagated keeping Pauli strings of weight ≤ k, fed with each state's classical "
+        "shadows. Linear: logistic regression on the shadow estimates of every string inside "
+        "k adjacent sites. Shots in all: shots per state × states (training and test); every "
+        "model is measured with the same shots per state. Made by `plateau benchmark%s` in "
+        "%.0f s.\n\n",
+        seeds, quick ? " --quick" : "", seconds);
+    score_table(t, r, nrows, false);
+    cli_text_add(t, "\nBalanced accuracy (%%: the mean over phases of the share of each phase's "
+                    "test points classified right; always answering one phase scores 100 / "
+                    "phases), mean ± sd over the runs:\n\n");
+    score_table(t, r, nrows, true);
+    confusions(t, r, nrows);
     cli_text_add(
         t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
     for (int i = 0; i < nrows; i++)
@@ -65,21 +168,6 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
     cli_text_add(t, "\n![trade-off](tradeoff.png)\n");
 }
 
-static cJSON *score_json(const bench_score_t *s) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "test_accuracy", s->eval.test_accuracy);
-    cJSON_AddNumberToObject(o, "test_stderr", s->eval.test_stderr);
-    cJSON_AddNumberToObject(o, "train_accuracy", s->eval.train_accuracy);
-    cJSON_AddNumberToObject(o, "test_points", s->eval.test_count);
-    cJSON_AddNumberToObject(o, "seconds", s->seconds);
-    cJSON_AddNumberToObject(o, "strings", (double)s->eval.fit.strings);
-    const int c = s->eval.classes;
-    double flat[16];
-    for (int j = 0; j < c * c; j++) flat[j] = s->eval.confusion[j];
-    cJSON_AddItemToObject(o, "confusion", cli_number_array(flat, c * c));
-    return o;
-}
-
 static char *results_json(const bench_result_t *r, int nrows, const bench_tradeoff_t *tr,
                           double seconds) {
     cJSON *o = cJSON_CreateObject(), *rows = cJSON_CreateArray();
@@ -91,14 +179,17 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
         cJSON_AddNumberToObject(row, "sites", r[i].row->sites);
         cJSON_AddNumberToObject(row, "shots", (double)r[i].row->shots);
         cJSON_AddNumberToObject(row, "points", r[i].row->points);
+        cJSON_AddNumberToObject(row, "shots_total", (double)r[i].row->shots * r[i].row->points);
         cJSON_AddNumberToObject(row, "train_points", r[i].train_points);
+        cJSON_AddNumberToObject(row, "seeds", r[i].seeds);
+        cJSON_AddNumberToObject(row, "majority_baseline", r[i].majority);
         cJSON_AddNumberToObject(row, "k_surrogate", r[i].row->k_surrogate);
         cJSON_AddNumberToObject(row, "k_linear", r[i].row->k_linear);
         cJSON_AddNumberToObject(row, "dataset_seconds", r[i].dataset_seconds);
         for (int k = 0; k < PL_CLF_COUNT; k++)
             if (r[i].score[k].ran)
                 cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k),
-                                      score_json(&r[i].score[k]));
+                                      bench_score_json(&r[i].score[k], true));
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);

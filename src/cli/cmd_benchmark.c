@@ -29,10 +29,16 @@ const char cli_benchmark_usage[] =
     "\n"
     "  --quick      small sizes (8 sites), under two minutes on 2 cores\n"
     "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
+    "  --seeds S    independent train/test runs per row (split, initial angles and\n"
+    "               readout shots from seed, seed + 1, ...; default 5, at most 16):\n"
+    "               mean ± sd across them, and the best (as the paper reports)\n"
     "  --out DIR    output folder (default benchmark-quick or benchmark)\n"
     "  --seed S     datasets, splits and initial angles\n"
-    "  --json       one JSON object: rows (model, sites, shots, train_points, and per\n"
-    "               classifier test_accuracy, test_stderr), report, seconds\n"
+    "  --json       one JSON object: rows (model, sites, shots, shots_total,\n"
+    "               train_points, seeds, majority_baseline, and per classifier\n"
+    "               test_accuracy (the mean), test_stderr (of the mean),\n"
+    "               test_accuracy_sd, test_accuracy_best, balanced_accuracy,\n"
+    "               balanced_accuracy_sd), report, seconds\n"
     "  --quiet      no progress on stderr\n";
 
 /* Quick: every model at 8 sites, all three classifiers. */
@@ -62,6 +68,7 @@ typedef struct {
     const char *only; /* comma-separated model names, or NULL for every row */
     bool quick, quiet, json;
     uint64_t seed;
+    int seeds; /* train/test runs per row */
     const char *command;
     const cli_common_t *common; /* for the JSON answer's seed and elapsed_s */
 } bench_args_t;
@@ -112,16 +119,23 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
     return st == PL_OK ? pl_dataset_load(path, d) : st;
 }
 
+/* The classifier trained and tested once per seed (the first seed's model
+ * handed out through @p model, may be NULL). */
 static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, const pl_dataset_t *d,
                              pl_clf_kind_t kind, bench_score_t *s, pl_clf_t **model) {
-    pl_eval_opts_t o = {.seed = a->seed, .clf = {.kind = kind, .seed = a->seed}};
-    o.clf.k = kind == PL_CLF_LINEAR ? row->k_linear : row->k_surrogate;
     pl_timer_t t = pl_timer_start();
-    PL_TRY(pl_dataset_train_test(d, &o, &s->eval, model));
+    for (int j = 0; j < a->seeds; j++) {
+        const uint64_t seed = a->seed + (uint64_t)j;
+        pl_eval_opts_t o = {.seed = seed, .clf = {.kind = kind, .seed = seed}};
+        o.clf.k = kind == PL_CLF_LINEAR ? row->k_linear : row->k_surrogate;
+        PL_TRY(pl_dataset_train_test(d, &o, &s->eval[j], j == 0 ? model : NULL));
+    }
     s->seconds = pl_timer_elapsed(&t);
+    s->seeds = a->seeds;
     s->ran = true;
-    say(a, "  %-9s test accuracy %.3f +- %.3f (train %.3f, %.1f s)", pl_clf_name(kind),
-        s->eval.test_accuracy, s->eval.test_stderr, s->eval.train_accuracy, s->seconds);
+    bench_score_summarise(s);
+    say(a, "  %-9s test accuracy %.3f +- %.3f over %d seeds (best %.3f; balanced %.3f; %.1f s)",
+        pl_clf_name(kind), s->acc_mean, s->acc_sd, s->seeds, s->acc_best, s->bal_mean, s->seconds);
     return PL_OK;
 }
 
@@ -150,6 +164,8 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
     pl_dataset_t *d;
     PL_TRY(make_dataset(a, row, path, &r->dataset_seconds, &d));
     r->train_points = (int)(0.5 * d->points + 0.5);
+    r->seeds = a->seeds;
+    r->model = d->model;
     pl_status_t st = PL_OK;
     for (int k = 0; k < PL_CLF_COUNT && st == PL_OK; k++) {
         if (k == PL_CLF_QCNN && !row->qcnn) continue;
@@ -159,6 +175,10 @@ static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_
         if (st == PL_OK && model) st = predict_all(model, d, r);
         pl_clf_destroy(model);
     }
+    /* the baseline depends on the split only: the same for every classifier */
+    const bench_score_t *any = &r->score[PL_CLF_LINEAR];
+    for (int j = 0; st == PL_OK && j < any->seeds; j++)
+        r->majority += any->eval[j].majority_accuracy / any->seeds;
     if (st != PL_OK) pl_error_prefix("%s-%d", row->model, row->sites);
     pl_dataset_destroy(d);
     return st;
@@ -219,14 +239,14 @@ static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows
         cJSON_AddStringToObject(row, "model", r[i].row->model);
         cJSON_AddNumberToObject(row, "sites", r[i].row->sites);
         cJSON_AddNumberToObject(row, "shots", (double)r[i].row->shots);
+        cJSON_AddNumberToObject(row, "shots_total", (double)r[i].row->shots * r[i].row->points);
         cJSON_AddNumberToObject(row, "train_points", r[i].train_points);
-        for (int k = 0; k < PL_CLF_COUNT; k++) {
-            if (!r[i].score[k].ran) continue;
-            cJSON *s = cJSON_CreateObject();
-            cJSON_AddNumberToObject(s, "test_accuracy", r[i].score[k].eval.test_accuracy);
-            cJSON_AddNumberToObject(s, "test_stderr", r[i].score[k].eval.test_stderr);
-            cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k), s);
-        }
+        cJSON_AddNumberToObject(row, "seeds", r[i].seeds);
+        cJSON_AddNumberToObject(row, "majority_baseline", r[i].majority);
+        for (int k = 0; k < PL_CLF_COUNT; k++)
+            if (r[i].score[k].ran)
+                cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k),
+                                      bench_score_json(&r[i].score[k], false));
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);
@@ -329,17 +349,22 @@ static pl_status_t run(const bench_args_t *a) {
 }
 
 int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
-    bench_args_t a = {0};
+    bench_args_t a = {.seeds = 5};
     cli_common_t common = {0};
     const cli_opt_t opts[] = {
         {"--quick", CLI_FLAG, &a.quick, NULL},
         {"--out", CLI_STRING, &a.dir, NULL},
         {"--only", CLI_STRING, &a.only, NULL},
+        {"--seeds", CLI_INT, &a.seeds, NULL},
     };
     int npos = 0;
     int rc = CLI_PARSE(cmd, argc, argv, opts, &common, NULL, &npos);
     if (rc != CLI_CONTINUE) return rc;
     if (!a.dir) a.dir = a.quick ? "benchmark-quick" : "benchmark";
+    if (a.seeds < 1 || a.seeds > BENCH_MAX_SEEDS) {
+        cli_error("benchmark", "--seeds %d: give 1 to %d", a.seeds, BENCH_MAX_SEEDS);
+        return CLI_USAGE;
+    }
     a.quiet = common.quiet;
     a.json = common.json;
     a.seed = common.seed;

@@ -29,8 +29,9 @@ const char cli_train_usage[] =
     "  --out MODEL.h5      where to save the model (default DATA.MODEL.h5)\n"
     "  --seed S            split and initial angles\n"
     "  --json              one JSON object: train_accuracy, test_accuracy,\n"
-    "                      test_stderr, confusion, train_points, test_points,\n"
-    "                      iterations, loss, strings, seconds, out\n"
+    "                      test_stderr, balanced_accuracy, majority_baseline,\n"
+    "                      confusion, train_points, test_points, iterations,\n"
+    "                      loss, strings, seconds, out\n"
     "  --quiet             no progress on stderr\n";
 
 typedef struct {
@@ -53,6 +54,9 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     if (!a->common.json) {
         printf("train accuracy %.4f (%d points)\ntest accuracy  %.4f +- %.4f (%d points)\n",
                r->train_accuracy, r->train_count, r->test_accuracy, r->test_stderr, r->test_count);
+        printf("balanced accuracy %.4f (mean recall over the classes); always answering the "
+               "training set's majority class: %.4f\n",
+               r->balanced_accuracy, r->majority_accuracy);
         printf("confusion (rows: true %s; columns: predicted)\n", "labels");
         for (int t = 0; t < r->classes; t++) {
             printf("  %-20s", d->model->labels[t]);
@@ -73,6 +77,8 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     cJSON_AddNumberToObject(o, "train_accuracy", r->train_accuracy);
     cJSON_AddNumberToObject(o, "test_accuracy", r->test_accuracy);
     cJSON_AddNumberToObject(o, "test_stderr", r->test_stderr);
+    cJSON_AddNumberToObject(o, "balanced_accuracy", r->balanced_accuracy);
+    cJSON_AddNumberToObject(o, "majority_baseline", r->majority_accuracy);
     cJSON_AddItemToObject(o, "confusion", cli_confusion_json(r->confusion, r->classes));
     cJSON *names = cJSON_CreateArray();
     for (int t = 0; t < r->classes; t++)

@@ -146,6 +146,32 @@ double pl_clf_accuracy(const int *labels, const int *pred, int count, int classe
     return count ? (double)right / count : 0.0;
 }
 
+double pl_clf_balanced_accuracy(const int *conf, int classes) {
+    double sum = 0.0;
+    int present = 0;
+    for (int t = 0; t < classes; t++) {
+        int row = 0;
+        for (int p = 0; p < classes; p++) row += conf[t * classes + p];
+        if (row == 0) continue;
+        sum += (double)conf[t * classes + t] / row;
+        present++;
+    }
+    return present ? sum / present : 0.0;
+}
+
+double pl_clf_majority_accuracy(const int *train_labels, int ntrain, const int *test_labels,
+                                int ntest, int classes) {
+    int count[LEARN_MAX_CLASSES] = {0}, major = 0;
+    for (int i = 0; i < ntrain; i++)
+        if (train_labels[i] >= 0 && train_labels[i] < classes && classes <= LEARN_MAX_CLASSES)
+            count[train_labels[i]]++;
+    for (int c = 1; c < classes && c < LEARN_MAX_CLASSES; c++)
+        if (count[c] > count[major]) major = c;
+    int right = 0;
+    for (int i = 0; i < ntest; i++) right += test_labels[i] == major;
+    return ntest ? (double)right / ntest : 0.0;
+}
+
 pl_status_t pl_clf_surrogate_of(const pl_clf_t *q, int k, pl_clf_t **out) {
     *out = NULL;
     if (q->kind != PL_CLF_QCNN) return pl_error(PL_EINVAL, "pl_clf_surrogate_of needs a QCNN");

@@ -35,6 +35,9 @@ pl_status_t pl_clf_evaluate(const pl_clf_opts_t *o, const pl_clf_data_t *train,
     r->test_count = test->count;
     r->classes = o->classes;
     r->test_stderr = sqrt(r->test_accuracy * (1 - r->test_accuracy) / test->count);
+    r->balanced_accuracy = pl_clf_balanced_accuracy(r->confusion, o->classes);
+    r->majority_accuracy = pl_clf_majority_accuracy(train->labels, train->count, test->labels,
+                                                    test->count, o->classes);
     if (st == PL_OK && model)
         *model = c;
     else

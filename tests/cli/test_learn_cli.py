@@ -87,7 +87,15 @@ def test_benchmark():
         for name in ("report.md", "results.json", "phase-tfim-8.png", "tradeoff.png", "tfim-8.h5"):
             check(os.path.exists(os.path.join(out, name)), f"benchmark writes {name}")
         text = open(os.path.join(out, "report.md")).read()
-        check("| tfim | 8 | 200 | 40 |" in text, "the report's table has the row")
+        check("| tfim | 8 | 200 | 16000 | 40 |" in text, "the report's table has the row")
+        check("(best " in text and "Balanced accuracy" in text and "Confusion" in text,
+              "the report gives the best run, balanced accuracy and confusion matrices")
+        for k in ("qcnn", "surrogate", "linear"):
+            s = row[k]
+            check(s["test_accuracy_sd"] >= 0 and s["test_accuracy_best"] >= s["test_accuracy"]
+                  and 0 <= s["balanced_accuracy"] <= 1, f"{k}: statistics over seeds {s}")
+        check(row["seeds"] == 5 and 0 <= row["majority_baseline"] <= 1
+              and row["shots_total"] == 200 * 80, f"row statistics {row}")
         with open(os.path.join(out, "results.json")) as f:
             res = json.load(f)
         check(len(res["rows"]) == 1 and "tradeoff" in res, "results.json")
@@ -96,6 +104,10 @@ def test_benchmark():
         check(rc == 0 and json.loads(so)["rows"][0]["surrogate"] == row["surrogate"],
               "a second run gives the same scores")
         expect_error(["benchmark", "--quick", "--only", "nope", "--out", out], "nope", "benchmark")
+        expect_error(["benchmark", "--quick", "--seeds", "0", "--out", out], "--seeds 0",
+                     "benchmark")
+        expect_error(["benchmark", "--quick", "--seeds", "17", "--out", out], "give 1 to 16",
+                     "benchmark")
 
 
 finish("learn CLI", [test_train_predict, test_bad_input, test_benchmark])

@@ -83,6 +83,13 @@ def test_train_matches_plateau_train(data, data_file, tmp_path, kind, k, iterati
         assert clf.result[key] == cli[key], key
     assert clf.result["loss"] == pytest.approx(cli["loss"], rel=1e-13)  # 15 JSON digits
     assert clf.test_stderr == pytest.approx(cli["test_stderr"], rel=1e-13)
+    for key in ("balanced_accuracy", "majority_baseline"):  # the CLI's figures, to 15 digits
+        assert clf.result[key] == pytest.approx(cli[key], rel=1e-13), key
+    conf = clf.confusion  # balanced accuracy from the confusion matrix, recomputed here
+    rows = conf.sum(axis=1)
+    recall = [conf[t, t] / rows[t] for t in range(len(rows)) if rows[t]]
+    assert clf.balanced_accuracy == pytest.approx(float(np.mean(recall)), abs=1e-15)
+    assert 0 <= clf.majority_baseline <= 1
     # predictions: the CLI's model file and ours, through `plateau predict`
     if kind == "qcnn":
         shot_pred = clf.predict(data)  # tested with the dataset's 50 shots per state

@@ -349,6 +349,56 @@ static void test_balanced_and_majority(void **state) {
     set_free(&s);
 }
 
+/* Stratified points: every phase of the closed-form diagram gets points
+ * (counts within one of each other, summing to the total), every point lies
+ * in the model's range, the same seed gives the same points, another seed
+ * others; a grid cannot be stratified. */
+static void test_stratified_points(void **state) {
+    (void)state;
+    const char *names[] = {"tfim", "cluster-ising", "generalized-cluster", "annni",
+                           "xxx-alternating"};
+    const int phases[] = {2, 3, 4, 4, 2};
+    for (int i = 0; i < 5; i++) {
+        pl_dataset_opts_t o = {.sites = 8, .points = 101, .stratified = true, .seed = 11};
+        assert_int_equal(pl_model_lookup(names[i], &o.model), PL_OK);
+        const int np = o.model->nparams;
+        int count = 0;
+        double *x = malloc(101 * (size_t)np * sizeof *x), *y = malloc(101 * (size_t)np * sizeof *y);
+        assert_int_equal(pl_dataset_points(&o, &count, x), PL_OK);
+        assert_int_equal(count, 101);
+        int per[PL_MODEL_MAX_LABELS] = {0};
+        for (int j = 0; j < count; j++) {
+            int label;
+            assert_int_equal(pl_model_label(o.model, x + (size_t)j * np, &label), PL_OK);
+            per[label]++;
+            for (int k = 0; k < np; k++) {
+                const pl_model_param_t *p = &o.model->params[k];
+                const double v = x[(size_t)j * np + k];
+                assert_true(p->lo < p->hi ? v >= p->lo && v <= p->hi : v == p->def);
+            }
+        }
+        int lo = 101, hi = 0, present = 0;
+        for (int l = 0; l < o.model->nlabels; l++) {
+            present += per[l] > 0;
+            if (per[l] < lo) lo = per[l];
+            if (per[l] > hi) hi = per[l];
+        }
+        if (present != phases[i] || hi - lo > 1)
+            test_fail("%s: %d phases with %d to %d points each (seed 11)", names[i], present, lo,
+                      hi);
+        assert_int_equal(pl_dataset_points(&o, &count, y), PL_OK);
+        assert_memory_equal(x, y, 101 * (size_t)np * sizeof *x);
+        o.seed = 12;
+        assert_int_equal(pl_dataset_points(&o, &count, y), PL_OK);
+        assert_true(memcmp(x, y, 101 * (size_t)np * sizeof *x) != 0);
+        o.grid = true;
+        assert_int_equal(pl_dataset_points(&o, &count, y), PL_EINVAL);
+        test_expect_contains(pl_error_message(), "not with a grid");
+        free(x);
+        free(y);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binary_tfim),
@@ -357,6 +407,7 @@ int main(void) {
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_dataset_split),
         cmocka_unit_test(test_balanced_and_majority),
+        cmocka_unit_test(test_stratified_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

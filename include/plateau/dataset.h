@@ -42,6 +42,9 @@ typedef struct {
     int sites;
     int points; /**< random points; with grid: points per swept parameter */
     bool grid;  /**< a regular grid over the swept parameters (points^d in all) */
+    /** random points, as many in every phase of the closed-form phase diagram
+     *  (pl_model_label) as the count allows, so that no phase is missing */
+    bool stratified;
     uint64_t shots;
     uint64_t seed;                   /**< parameter points, start vectors, shots (per point) */
     bool fixed[PL_MODEL_MAX_PARAMS]; /**< parameters held at fixed_value instead of swept */
@@ -57,10 +60,15 @@ typedef struct {
  * Total number of points and the parameter values of point i at
  * params[i·nparams + k]. Swept parameters take the model's documented range
  * (pl_model_param_t lo … hi, lo < hi); random points are uniform (generator
- * (seed, 0)), grid points evenly spaced including both ends.
+ * (seed, 0)), grid points evenly spaced including both ends. Stratified
+ * points are the uniform draws accepted while their phase (pl_model_label)
+ * has room: the phases met among 20,000 probe draws (generator (seed, 2))
+ * share the points equally (the first points % phases of them, in label
+ * order, one more), in the order accepted.
  * @param[out] params may be NULL (count only); else *count · nparams values.
- * @return PL_EINVAL for points < 1, a grid of more than 10^6 points, or no
- *   swept parameter.
+ * @return PL_EINVAL for points < 1, a grid of more than 10^6 points, no
+ *   swept parameter, grid and stratified together, or a phase too small to
+ *   fill (named, with the draws made).
  */
 PL_NODISCARD pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *params);
 
@@ -91,6 +99,7 @@ typedef struct pl_dataset {
     const pl_model_t *model;
     int sites, points, nparams;
     uint64_t shots;
+    bool stratified;        /**< made with stratified points (pl_dataset_opts_t) */
     double *params;         /**< [points · nparams] */
     int *labels;            /**< [points] */
     double *energies;       /**< [points] */

@@ -188,10 +188,12 @@ def load_dataset(path: PathLike) -> Dataset:
 def make_dataset(model: str, sites: int, points: int, shots: int = 0,
                  out: Optional[PathLike] = None, seed: Optional[int] = None,
                  grid: bool = False, fixed: Optional[Mapping[str, float]] = None,
-                 method: Optional[str] = None, chi: Optional[int] = None) -> Dataset:
+                 method: Optional[str] = None, chi: Optional[int] = None,
+                 stratified: bool = False) -> Dataset:
     """Ground states of ``model`` on ``sites`` sites at ``points`` random parameter points
-    (with ``grid``: ``points`` evenly spaced values per swept parameter), labelled by
-    phase, each with ``shots`` shadow shots: the file ``plateau dataset --model M
+    (with ``grid``: ``points`` evenly spaced values per swept parameter; with
+    ``stratified``: random points, equally many in every phase of the closed-form phase
+    diagram, as ``--stratified``), labelled by phase, each with ``shots`` shadow shots: the file ``plateau dataset --model M
     --sites N --points P --shots S --seed SEED`` writes (``fixed={"h": 0.5}`` is
     ``--param h=0.5``; ``method``/``chi`` as ``--method``/``--chi``). Written to ``out``
     (kept) or a temporary file (removed after loading). Points run in parallel in C with
@@ -200,6 +202,7 @@ def make_dataset(model: str, sites: int, points: int, shots: int = 0,
     fixed_text = ",".join(f"{k}={float(v)!r}" for k, v in (fixed or {}).items())
     args = ["--model", model, "--sites", sites, "--points", points, "--shots", shots,
             "--seed", s] + (["--grid"] if grid else []) \
+        + (["--stratified"] if stratified else []) \
         + (["--param", fixed_text] if fixed_text else []) \
         + (["--method", method] if method else []) + (["--chi", chi] if chi else [])
     command = "python: plateau.make_dataset " + " ".join(shlex.quote(str(a)) for a in args)
@@ -209,13 +212,13 @@ def make_dataset(model: str, sites: int, points: int, shots: int = 0,
     chi_ = 0 if chi is None else as_count(chi, "chi", 1)
     if out is not None:
         path = os.fspath(out)
-        _core.make_dataset(model, sites_, points_, bool(grid), shots_, s, fixed_text,
-                           method or "", chi_, path, command)
+        _core.make_dataset(model, sites_, points_, bool(grid), bool(stratified), shots_, s,
+                           fixed_text, method or "", chi_, path, command)
         return load_dataset(path)
     with tempfile.TemporaryDirectory(prefix="plateau-dataset-") as tmp:
         path = os.path.join(tmp, "dataset.h5")
-        _core.make_dataset(model, sites_, points_, bool(grid), shots_, s, fixed_text,
-                           method or "", chi_, path, command)
+        _core.make_dataset(model, sites_, points_, bool(grid), bool(stratified), shots_, s,
+                           fixed_text, method or "", chi_, path, command)
         d = load_dataset(path)
         for name in ("labels_closed_form", "labels_measured", "max_truncation_error",
                      "converged"):

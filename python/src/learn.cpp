@@ -108,9 +108,10 @@ Dataset *from_shadows(const std::vector<const Shadows *> &shadows, const IntArra
 }
 
 // As `plateau dataset --model M --sites N --points P ... --out OUT` (with its seed).
-nb::dict make_dataset(const std::string &model, int sites, int points, bool grid, uint64_t shots,
-                      uint64_t seed, const std::string &fixed, const std::string &method, int chi,
-                      const std::string &out, const std::string &command) {
+nb::dict make_dataset(const std::string &model, int sites, int points, bool grid, bool stratified,
+                      uint64_t shots, uint64_t seed, const std::string &fixed,
+                      const std::string &method, int chi, const std::string &out,
+                      const std::string &command) {
     pl_dataset_opts_t o;
     std::memset(&o, 0, sizeof o);
     check(pl_model_lookup(model.c_str(), &o.model));
@@ -134,6 +135,7 @@ nb::dict make_dataset(const std::string &model, int sites, int points, bool grid
     o.sites = sites;
     o.points = points;
     o.grid = grid;
+    o.stratified = stratified;
     o.shots = shots;
     o.seed = seed;
     o.rank = 0;
@@ -508,8 +510,8 @@ void bind(nb::module_ &m) {
         .def_prop_ro("qubits", [](const Classifier &c) { return pl_clf_qubits(c.c); })
         .def_prop_ro("classes", [](const Classifier &c) { return pl_clf_classes(c.c); });
     m.def("make_dataset", &make_dataset, nb::arg("model"), nb::arg("sites"), nb::arg("points"),
-          nb::arg("grid"), nb::arg("shots"), nb::arg("seed"), nb::arg("fixed"), nb::arg("method"),
-          nb::arg("chi"), nb::arg("out"), nb::arg("command"),
+          nb::arg("grid"), nb::arg("stratified"), nb::arg("shots"), nb::arg("seed"),
+          nb::arg("fixed"), nb::arg("method"), nb::arg("chi"), nb::arg("out"), nb::arg("command"),
           "Compute and merge a dataset file, as `plateau dataset`.");
     m.def("train", &train, nb::arg("data"), nb::arg("kind"), nb::arg("k"),
           nb::arg("train_fraction"), nb::arg("iterations"), nb::arg("lr"), nb::arg("l2"),

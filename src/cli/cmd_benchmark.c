@@ -95,7 +95,7 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
     pl_timer_t t = pl_timer_start();
     *seconds = 0.0;
     if (pl_dataset_load(path, d) == PL_OK && (*d)->points == row->points &&
-        (*d)->sites == row->sites && (*d)->shots == row->shots)
+        (*d)->sites == row->sites && (*d)->shots == row->shots && (*d)->stratified)
         return PL_OK;
     pl_dataset_destroy(*d);
     *d = NULL;
@@ -103,6 +103,7 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
                            .points = row->points,
                            .shots = row->shots,
                            .seed = a->seed,
+                           .stratified = true, /* every phase in the data, equally */
                            .nranks = 1};
     PL_TRY(pl_model_lookup(row->model, &o.model));
     o.gs.chi_max = row->chi;

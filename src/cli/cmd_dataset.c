@@ -10,7 +10,8 @@
 #include "cli/cli.h"
 
 const char cli_dataset_usage[] =
-    "usage: plateau dataset --model M --sites N --points P [--grid] [--shots S] --out F.h5\n"
+    "usage: plateau dataset --model M --sites N --points P [--grid | --stratified]\n"
+    "                       [--shots S] --out F.h5\n"
     "                       [--param k=v,...] [--method auto|exact|dmrg] [--chi X]\n"
     "                       [--cutoff C] [--sweeps S] [--tol T] [options]\n"
     "\n"
@@ -26,6 +27,8 @@ const char cli_dataset_usage[] =
     "  --sites N       chain length\n"
     "  --points P      random points, uniform over the model's range; with --grid,\n"
     "                  P evenly spaced values per swept parameter (P^d points)\n"
+    "  --stratified    random points, equally many in every phase of the model's\n"
+    "                  closed-form phase diagram (no phase left out)\n"
     "  --param k=v,... hold these parameters fixed instead of sweeping them\n"
     "  --shots S       shadow shots per point (default 0: none)\n"
     "  --method, --chi, --cutoff, --sweeps, --tol: as in 'plateau gs'\n"
@@ -38,7 +41,7 @@ const char cli_dataset_usage[] =
 typedef struct {
     const char *model, *params, *method, *out;
     int sites, points;
-    bool grid;
+    bool grid, stratified;
     uint64_t shots;
     pl_ground_opts_t gs;
     cli_common_t common;
@@ -146,6 +149,7 @@ static pl_status_t make_opts(dataset_args_t *a, const world_t *w, pl_dataset_opt
     o->sites = a->sites;
     o->points = a->points;
     o->grid = a->grid;
+    o->stratified = a->stratified;
     o->shots = a->shots;
     o->seed = a->common.seed;
     o->gs = a->gs;
@@ -204,6 +208,7 @@ int cli_cmd_dataset(const cli_command_t *cmd, int argc, char **argv) {
         {"--sites", CLI_INT, &a.sites, &sites_given},
         {"--points", CLI_INT, &a.points, NULL},
         {"--grid", CLI_FLAG, &a.grid, NULL},
+        {"--stratified", CLI_FLAG, &a.stratified, NULL},
         {"--shots", CLI_U64, &a.shots, NULL},
         {"--param", CLI_STRING, &a.params, NULL},
         {"--method", CLI_STRING, &a.method, NULL},

@@ -24,6 +24,56 @@ static int swept(const pl_dataset_opts_t *o, int k) {
     return !o->fixed[k] && p->lo < p->hi;
 }
 
+/* One uniform draw over the swept parameters (the others fixed or default). */
+static void draw_point(const pl_dataset_opts_t *o, pl_rng_t *rng, double *x) {
+    const pl_model_t *m = o->model;
+    for (int k = 0; k < m->nparams; k++) {
+        const pl_model_param_t *p = &m->params[k];
+        x[k] = o->fixed[k] ? o->fixed_value[k] : p->def;
+        if (swept(o, k)) x[k] = p->lo + pl_rng_uniform(rng) * (p->hi - p->lo);
+    }
+}
+
+enum { STRATA_PROBES = 20000 };
+
+/* Stratified points (pl_dataset_points): quotas over the phases a probe
+ * finds, then uniform draws kept while their phase has room. */
+static pl_status_t stratified_points(const pl_dataset_opts_t *o, int count, double *params) {
+    const pl_model_t *m = o->model;
+    double x[PL_MODEL_MAX_PARAMS];
+    int seen[PL_MODEL_MAX_LABELS] = {0}, quota[PL_MODEL_MAX_LABELS] = {0}, label, phases = 0;
+    pl_rng_t rng;
+    pl_rng_seed(&rng, o->seed, 2);
+    for (int i = 0; i < STRATA_PROBES; i++) {
+        draw_point(o, &rng, x);
+        PL_TRY(pl_model_label(m, x, &label));
+        seen[label]++;
+    }
+    for (int l = 0; l < m->nlabels; l++) phases += seen[l] > 0;
+    for (int l = 0, j = 0; l < m->nlabels; l++)
+        if (seen[l]) quota[l] = count / phases + (j++ < count % phases);
+    pl_rng_seed(&rng, o->seed, 0);
+    /* a phase of area a needs about quota / a draws: allow a share down to 1e-4 */
+    const double max_draws = 1e4 * (double)count + 1e6;
+    int done = 0;
+    for (double draws = 0; done < count; draws++) {
+        if (draws >= max_draws) {
+            int l = 0;
+            while (quota[l] == 0) l++;
+            return pl_error(PL_EINVAL,
+                            "model %s: phase '%s' covers too little of the parameter range for "
+                            "%d stratified points (%d still missing after %.0f draws)",
+                            m->name, m->labels[l], count, quota[l], draws);
+        }
+        draw_point(o, &rng, x);
+        PL_TRY(pl_model_label(m, x, &label));
+        if (quota[label] == 0) continue;
+        quota[label]--;
+        memcpy(params + (size_t)done++ * m->nparams, x, (size_t)m->nparams * sizeof *x);
+    }
+    return PL_OK;
+}
+
 pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *params) {
     const pl_model_t *m = o->model;
     int d = 0;
@@ -33,8 +83,11 @@ pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *pa
     if (o->points < 1) return pl_error(PL_EINVAL, "need at least 1 point, got %d", o->points);
     double total = o->grid ? pow(o->points, d) : o->points;
     if (total > 1e6) return pl_error(PL_EINVAL, "%.0f points is more than 10^6", total);
+    if (o->grid && o->stratified)
+        return pl_error(PL_EINVAL, "stratified points are random: not with a grid");
     *count = (int)total;
     if (!params) return PL_OK;
+    if (o->stratified) return stratified_points(o, *count, params);
     pl_rng_t rng;
     pl_rng_seed(&rng, o->seed, 0);
     for (int i = 0; i < *count; i++) {
@@ -66,6 +119,8 @@ static void signature(const pl_dataset_opts_t *o, char *buf, size_t cap) {
                  o->model->name, o->sites, o->points, (int)o->grid, (unsigned long long)o->shots,
                  (unsigned long long)o->seed, pl_ground_method_name(o->gs.method), o->gs.chi_max,
                  o->gs.cutoff, o->gs.max_sweeps, o->gs.energy_tol);
+    if (o->stratified && len < cap) /* only then: older parts stay valid */
+        len += (size_t)snprintf(buf + len, cap - len, " stratified=1");
     for (int k = 0; k < o->model->nparams && len < cap; k++)
         if (o->fixed[k])
             len += (size_t)snprintf(buf + len, cap - len, " %s=%.17g", o->model->params[k].name,

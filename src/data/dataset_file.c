@@ -110,7 +110,8 @@ static pl_status_t write_attrs(hid_t f, const merged_t *m, const char *path) {
     char params[256], labels[256];
     join(params, sizeof params, pnames, o->model->nparams);
     join(labels, sizeof labels, o->model->labels, o->model->nlabels);
-    const int64_t sites = o->sites, points = m->count, grid = o->grid, chi = o->gs.chi_max;
+    const int64_t sites = o->sites, points = m->count, grid = o->grid, chi = o->gs.chi_max,
+                  stratified = o->stratified;
     const uint64_t shots = o->shots;
     if (!(io_h5_attr_str(f, "format", "plateau-dataset") &&
           io_h5_attr_str(f, "model", o->model->name) &&
@@ -118,6 +119,7 @@ static pl_status_t write_attrs(hid_t f, const merged_t *m, const char *path) {
           io_h5_attr_num(f, "points", H5T_STD_I64LE, H5T_NATIVE_INT64, &points) &&
           io_h5_attr_num(f, "shots", H5T_STD_U64LE, H5T_NATIVE_UINT64, &shots) &&
           io_h5_attr_num(f, "grid", H5T_STD_I64LE, H5T_NATIVE_INT64, &grid) &&
+          io_h5_attr_num(f, "stratified", H5T_STD_I64LE, H5T_NATIVE_INT64, &stratified) &&
           io_h5_attr_str(f, "method", pl_ground_method_name(o->gs.method)) &&
           io_h5_attr_num(f, "chi", H5T_STD_I64LE, H5T_NATIVE_INT64, &chi) &&
           io_h5_attr_str(f, "param_names", params) && io_h5_attr_str(f, "label_names", labels)))
@@ -207,6 +209,10 @@ static pl_status_t read_header(hid_t f, const char *path, pl_dataset_t *d) {
     if (st == PL_OK) st = io_h5_attr_read(f, "sites", H5T_NATIVE_INT64, &sites, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "points", H5T_NATIVE_INT64, &points, path);
     if (st == PL_OK) st = io_h5_attr_read(f, "shots", H5T_NATIVE_UINT64, &d->shots, path);
+    int64_t stratified = 0; /* absent in files made before it existed: not stratified */
+    if (st == PL_OK && H5Aexists(f, "stratified") > 0)
+        st = io_h5_attr_read(f, "stratified", H5T_NATIVE_INT64, &stratified, path);
+    d->stratified = stratified != 0;
     if (st == PL_OK && (sites < 1 || sites > (1 << 20) || points < 1 || points > 1000000))
         st = pl_error(PL_EPARSE, "'%s': %lld sites and %lld points make no dataset", path,
                       (long long)sites, (long long)points);

@@ -119,6 +119,18 @@ def test_dataset_layout():
         if res2:
             with h5py.File(out2) as f:
                 check(np.allclose(f["params"][:, 1], [0, 0.5, 1, 1.5, 2]), "grid values of h")
+                check(f.attrs["stratified"] == 0, "a grid is not stratified")
+        # stratified: both phases equally, labels from the closed form (h < 1 ferromagnetic)
+        out3, res3 = dataset(tmp, "strat.h5", "--stratified", "--points", 11)
+        if res3:
+            check(res3["labels"] in ({"ferromagnetic": 6, "paramagnetic": 5},
+                                     {"ferromagnetic": 5, "paramagnetic": 6}),
+                  f"stratified labels {res3['labels']}")
+            with h5py.File(out3) as f:
+                check(f.attrs["stratified"] == 1, "the file records stratified points")
+                h = f["params"][:, 1]
+                check(np.all((h >= 0) & (h <= 2)) and abs(int(np.sum(h < 1)) - 5.5) == 0.5,
+                      f"stratified h {h}")
 
 
 def test_resume_and_mpi():
@@ -192,6 +204,8 @@ def test_bad_input():
         expect_error(["dataset", "--model", "tfim", "--sites", 8, "--points", 2, "--out", out,
                       "--param", "h=0.5"], "nothing to sweep")
         expect_error(["dataset", "--model", "tfim", "--sites", 8, "--points", 2], "--out")
+        expect_error(["dataset", "--model", "tfim", "--sites", 8, "--points", 2, "--grid",
+                      "--stratified", "--out", out], "not with a grid")
         check(os.listdir(tmp) == [], f"nothing written on bad input: {os.listdir(tmp)}")
         expect_error(["gs", "--model", "tfim", "--sites", 8, "--param", "g=1"], "g", "gs")
         expect_error(["gs", "--model", "tfim", "--sites", 8, "--param", "h=nan"], "h", "gs")

@@ -67,6 +67,10 @@ def test_make_dataset_equals_the_cli_file(data, tmp_path):
     assert again.labels_closed_form is not None and again.path is None
     fixed = pl.make_dataset("tfim", 6, 5, fixed={"J": 1.0}, seed=3)
     assert np.all(fixed.params[:, 0] == 1.0) and not fixed.has_shadows and fixed.shots == 0
+    strat = pl.make_dataset("annni", 6, 8, seed=2, stratified=True)  # four phases, 2 each
+    closed = np.bincount(strat.labels_closed_form, minlength=4)
+    assert closed.tolist() == [2, 2, 2, 2], closed
+    assert strat.metadata["stratified"] == 1 and data.metadata["stratified"] == 0
 
 
 @pytest.mark.parametrize("kind, k, iterations", [("surrogate", 2, 150), ("linear", 2, 500),

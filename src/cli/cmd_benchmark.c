@@ -7,6 +7,7 @@
  * retrains (training is the cheap part).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 #include "cli/bench_plan.h"
 
 const char cli_benchmark_usage[] =
-    "usage: plateau benchmark [--quick] [--out DIR] [options]\n"
+    "usage: plateau benchmark [--quick | --full] [--out DIR] [options]\n"
     "\n"
     "Reproduce the QCNN-versus-surrogate benchmark (docs/benchmark.md): for each\n"
     "spin-chain model, a labelled dataset of ground states with classical shadows,\n"
@@ -27,7 +28,10 @@ const char cli_benchmark_usage[] =
     "surrogate's accuracy against its truncation k and against shots per state.\n"
     "Run it again after an interruption: finished datasets and points are kept.\n"
     "\n"
-    "  --quick      small sizes (8 sites), under two minutes on 2 cores\n"
+    "  --quick      small sizes (8 sites), about 80 s on 2 cores (the demo)\n"
+    "  --full       the paper's sizes and 12-site rows with the QCNN. Without --quick\n"
+    "               or --full the plan is printed (rows, sizes, estimated time) and\n"
+    "               runs only if it is estimated under 10 minutes\n"
     "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
     "  --seeds S    independent train/test runs per row (split, initial angles and\n"
     "               readout shots from seed, seed + 1, ...; default 5, at most 16):\n"
@@ -66,7 +70,7 @@ static const bench_row_t full_rows[] = {
 typedef struct {
     const char *dir;
     const char *only; /* comma-separated model names, or NULL for every row */
-    bool quick, quiet, json;
+    bool quick, full, quiet, json;
     uint64_t seed;
     int seeds; /* train/test runs per row */
     const char *command;
@@ -310,6 +314,46 @@ static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const
     return PL_OK;
 }
 
+/*
+ * Rough wall seconds of a row on @p threads threads, from constants measured
+ * on a 2-core AVX-512 machine (2026-12-03; docs/learn.md): DMRG points cost
+ * ~4.5e-7 s × sites × χ³ each, exact ground states ~2e-7 s × 2^n × n; the
+ * QCNN's training ~2e-5 s × 2^n × n × training points per seed (12 sites, 40
+ * points: 38 s); the shadow models ~0.02 s + 4e-8 s × sites × points × shots
+ * per seed. A plan, not a promise: other machines differ by several times.
+ */
+static double row_estimate(const bench_row_t *r, int seeds, int threads) {
+    const double n = r->sites, pts = r->points, train = 0.5 * pts;
+    const double chi = r->chi ? r->chi : 64;
+    const double per_point = r->sites > 20 ? 4.5e-7 * n * chi * chi * chi : 2e-7 * pow(2, n) * n;
+    double t = per_point * pts / threads;
+    if (r->qcnn) t += seeds * 2e-5 * pow(2, n) * n * train;
+    t += 2 * seeds * (0.02 + 4e-8 * n * pts * (double)r->shots);
+    return t;
+}
+
+/* The plan: one line per row, and the estimated total. */
+static double print_plan(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
+    const int threads = pl_threads_get();
+    double total = 0;
+    printf("plateau benchmark%s: %d rows, %d runs each (--seeds), %d threads\n",
+           a->quick ? " --quick" : "", nrows, a->seeds, threads);
+    printf("  %-20s %6s %7s %6s %5s  %-24s %10s\n", "dataset", "sites", "points", "shots", "chi",
+           "classifiers", "about");
+    for (int i = 0; i < nrows; i++) {
+        const bench_row_t *r = rows[i];
+        const double t = row_estimate(r, a->seeds, threads);
+        total += t;
+        char chi[16];
+        snprintf(chi, sizeof chi, r->chi ? "%d" : "auto", r->chi);
+        printf("  %-20s %6d %7d %6llu %5s  %-24s %8.1f min\n", r->model, r->sites, r->points,
+               (unsigned long long)r->shots, chi,
+               r->qcnn ? "qcnn, surrogate, linear" : "surrogate, linear", t / 60);
+    }
+    printf("  estimated in all: %.0f min (rough: measured on a 2-core machine)\n", total / 60);
+    return total;
+}
+
 static pl_status_t run(const bench_args_t *a) {
     const bench_row_t *rows[16];
     int nrows;
@@ -321,7 +365,17 @@ static pl_status_t run(const bench_args_t *a) {
     if (!res) return pl_error_nomemf("the results of %d benchmark rows", nrows);
     pl_timer_t t = pl_timer_start();
     pl_status_t st = PL_OK;
-    for (int i = 0; i < nrows && st == PL_OK; i++) st = run_row(a, rows[i], &res[i]);
+    double planned = 0, done_planned = 0;
+    for (int i = 0; i < nrows; i++) planned += row_estimate(rows[i], a->seeds, pl_threads_get());
+    for (int i = 0; i < nrows && st == PL_OK; i++) {
+        st = run_row(a, rows[i], &res[i]);
+        done_planned += row_estimate(rows[i], a->seeds, pl_threads_get());
+        /* the plan's remainder, scaled by how the rows so far compared with it */
+        const double spent = pl_timer_elapsed(&t), left = (planned - done_planned) * spent /
+                                                          (done_planned > 0 ? done_planned : 1);
+        if (st == PL_OK && i + 1 < nrows)
+            say(a, "row %d of %d done after %.0f s; about %.0f s left", i + 1, nrows, spent, left);
+    }
     bench_tradeoff_t trade;
     /* the trade-off on the cluster-Ising row (the paper's Haldane chain) when it ran */
     int tr = 0;
@@ -353,9 +407,8 @@ int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     bench_args_t a = {.seeds = 5};
     cli_common_t common = {0};
     const cli_opt_t opts[] = {
-        {"--quick", CLI_FLAG, &a.quick, NULL},
-        {"--out", CLI_STRING, &a.dir, NULL},
-        {"--only", CLI_STRING, &a.only, NULL},
+        {"--quick", CLI_FLAG, &a.quick, NULL}, {"--full", CLI_FLAG, &a.full, NULL},
+        {"--out", CLI_STRING, &a.dir, NULL},   {"--only", CLI_STRING, &a.only, NULL},
         {"--seeds", CLI_INT, &a.seeds, NULL},
     };
     int npos = 0;
@@ -370,6 +423,24 @@ int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     a.json = common.json;
     a.seed = common.seed;
     a.common = &common;
+    if (a.quick && a.full) {
+        cli_error("benchmark", "--quick and --full: give one");
+        return CLI_USAGE;
+    }
+    if (!a.quick && !a.full) { /* the plan first; a long run needs --full */
+        const bench_row_t *rows[16];
+        int nrows;
+        pl_status_t st = plan(&a, rows, &nrows);
+        if (st != PL_OK) return cli_fail("benchmark", st);
+        const double seconds = print_plan(&a, rows, nrows);
+        if (seconds > 600) {
+            fprintf(stderr,
+                    "plateau benchmark: about %.0f min: run it with --full (or --quick for the "
+                    "8-site demo)\n",
+                    seconds / 60);
+            return CLI_OK;
+        }
+    }
     char *command = cli_command_line(argc, argv);
     a.command = command;
     pl_status_t st = command ? run(&a) : pl_error_nomem("the command line");

@@ -106,6 +106,13 @@ def test_benchmark():
         expect_error(["benchmark", "--quick", "--only", "nope", "--out", out], "nope", "benchmark")
         expect_error(["benchmark", "--quick", "--seeds", "0", "--out", out], "--seeds 0",
                      "benchmark")
+        expect_error(["benchmark", "--quick", "--full", "--out", out], "give one", "benchmark")
+        # without --quick or --full: the plan, and a long run is not started
+        plan_dir = os.path.join(tmp, "plan")
+        rc, so, err = run("benchmark", "--out", plan_dir)
+        check(rc == 0 and "estimated in all" in so and "xxx-alternating" in so and "1024" in so
+              and "--full" in err and not os.path.exists(plan_dir),
+              f"benchmark without --full prints its plan and runs nothing: {rc} {so!r} {err!r}")
         expect_error(["benchmark", "--quick", "--seeds", "17", "--out", out], "give 1 to 16",
                      "benchmark")
 

@@ -306,6 +306,10 @@ static void test_dataset_split(void **state) {
     d.shadows = NULL;
     assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_EINVAL);
     test_expect_contains(pl_error_message(), "no shadows");
+    pl_eval_opts_t lin = {.seed = 7, .clf = {.kind = PL_CLF_LINEAR}, .exact_features = true};
+    assert_int_equal(pl_dataset_train_test(&d, &lin, &r, NULL), PL_EINVAL);
+    test_expect_contains(pl_error_message(),
+                         "exact features are for the surrogate, not the linear");
     set_free(&s);
 }
 

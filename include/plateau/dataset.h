@@ -160,6 +160,10 @@ typedef struct {
     double train_fraction; /**< share of the points used for training (0: 0.5) */
     uint64_t seed;         /**< the split (a seeded permutation) */
     pl_clf_opts_t clf;     /**< kind, k, iterations, ...; qubits and classes come from the data */
+    /** surrogate: train and test on the exact expectation values ⟨P⟩ of the
+     *  recomputed ground states instead of shadow estimates (at most 20 sites)
+     *  — the information the exact-trained QCNN gets, no shot noise */
+    bool exact_features;
 } pl_eval_opts_t;
 
 /**
@@ -172,7 +176,9 @@ typedef struct {
  * Qubits = the dataset's sites, classes = the model's label count.
  * @param[out] result  what the run measured
  * @param[out] model   may be NULL; else the trained classifier
- * @return PL_EINVAL for a bad split (pl_dataset_split), a shadow model on a
+ * With exact_features the surrogate reads the states instead of the shadows.
+ * @return PL_EINVAL for a bad split (pl_dataset_split), exact features for
+ *   another kind than the surrogate, a shadow model on a
  *   dataset without shadows, and the errors of pl_clf_evaluate; PL_ENOMEM.
  */
 PL_NODISCARD pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o,

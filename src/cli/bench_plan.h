@@ -53,8 +53,9 @@ typedef struct {
     double majority; /* mean over the seeds of the majority-class baseline */
     double dataset_seconds;
     bench_score_t score[PL_CLF_COUNT];
-    int *predicted; /* surrogate's prediction of every point (phase diagrams) */
-    double *params; /* the points' parameters */
+    bench_score_t exact; /* the surrogate on exact ⟨P⟩ (rows with the QCNN) */
+    int *predicted;      /* surrogate's prediction of every point (phase diagrams) */
+    double *params;      /* the points' parameters */
     int *labels;
     int nparams, points;
     const pl_model_t *model;

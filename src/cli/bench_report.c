@@ -78,7 +78,8 @@ static void cell(cli_text_t *t, const bench_score_t *s, int k, bool balanced) {
 static void score_table(cli_text_t *t, const bench_result_t *r, int nrows, bool balanced) {
     cli_text_add(t,
                  "| dataset | n | shots / state | shots in all | training points | %s | QCNN | "
-                 "surrogate (k) | linear (k) |%s\n|---|---|---|---|---|---|---|---|---|%s\n",
+                 "surrogate (k) | linear (k) | surrogate on exact ⟨P⟩ (k) |%s\n"
+                 "|---|---|---|---|---|---|---|---|---|---|%s\n",
                  balanced ? "one phase always" : "majority class", balanced ? "" : " paper |",
                  balanced ? "" : "---|");
     for (int i = 0; i < nrows; i++) {
@@ -92,6 +93,7 @@ static void score_table(cli_text_t *t, const bench_result_t *r, int nrows, bool 
         cell(t, &r[i].score[PL_CLF_QCNN], 0, balanced);
         cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate, balanced);
         cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear, balanced);
+        cell(t, &r[i].exact, row->k_surrogate, balanced);
         if (!balanced) cli_text_add(t, " %s |", row->claim ? row->claim : "");
         cli_text_add(t, "\n");
     }
@@ -134,7 +136,10 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
         "dataset's shots per state on its readout qubits. Surrogate: the QCNN's readout "
         "propagated keeping Pauli strings of weight ≤ k, fed with each state's classical "
         "shadows. Linear: logistic regression on the shadow estimates of every string inside "
-        "k adjacent sites. Shots in all: shots per state × states (training and test); every "
+        "k adjacent sites. Surrogate on exact ⟨P⟩: the same surrogate trained and tested on "
+        "the exact expectation values of the ground states (where the QCNN runs): the "
+        "information the exact-trained QCNN gets, so the two compare at equal (infinite) "
+        "budget. Shots in all: shots per state × states (training and test); every "
         "model is measured with the same shots per state. Made by `plateau benchmark%s` in "
         "%.0f s.\n\n",
         seeds, quick ? " --quick" : "", seconds);
@@ -145,11 +150,13 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
     score_table(t, r, nrows, true);
     confusions(t, r, nrows);
     cli_text_add(
-        t, "\nTime per row (s): dataset (ground states + shadows) / QCNN / surrogate / linear\n\n");
+        t, "\nTime per row (s, all runs): dataset (ground states + shadows) / QCNN / surrogate / "
+           "linear / surrogate on exact ⟨P⟩\n\n");
     for (int i = 0; i < nrows; i++)
-        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f\n", r[i].row->model,
+        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f / %.1f\n", r[i].row->model,
                      r[i].row->sites, r[i].dataset_seconds, r[i].score[PL_CLF_QCNN].seconds,
-                     r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds);
+                     r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds,
+                     r[i].exact.seconds);
     cli_text_add(t,
                  "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
                  "point (training and test):\n\n");
@@ -190,6 +197,8 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
             if (r[i].score[k].ran)
                 cJSON_AddItemToObject(row, pl_clf_name((pl_clf_kind_t)k),
                                       bench_score_json(&r[i].score[k], true));
+        if (r[i].exact.ran)
+            cJSON_AddItemToObject(row, "surrogate_exact", bench_score_json(&r[i].exact, true));
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);
@@ -207,6 +216,45 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;
+}
+
+/* The data behind a phase diagram: one line per point with its parameters,
+ * true and predicted phase (names) and whether the surrogate got it wrong. */
+static pl_status_t phase_csv(const char *dir, const bench_result_t *r) {
+    if (!r->predicted) return PL_OK;
+    const pl_model_t *m = r->model;
+    cli_text_t t = {0};
+    for (int k = 0; k < m->nparams; k++) cli_text_add(&t, "%s,", m->params[k].name);
+    cli_text_add(&t, "label,predicted,misclassified\n");
+    for (int i = 0; i < r->points; i++) {
+        for (int k = 0; k < m->nparams; k++)
+            cli_text_add(&t, "%.17g,", r->params[(size_t)i * r->nparams + k]);
+        cli_text_add(&t, "%s,%s,%d\n", m->labels[r->labels[i]], m->labels[r->predicted[i]],
+                     r->labels[i] != r->predicted[i]);
+    }
+    char path[4200];
+    bench_row_file(dir, "phase-", r->row, ".csv", path, sizeof path);
+    pl_status_t st =
+        t.failed ? pl_error_nomemf("the text of '%s'", path) : pl_io_write_text_atomic(path, t.s);
+    free(t.s);
+    return st;
+}
+
+/* The trade-off's numbers: what, value, accuracy, standard error. */
+static pl_status_t tradeoff_csv(const char *dir, const bench_tradeoff_t *tr) {
+    cli_text_t t = {0};
+    cli_text_add(&t, "sweep,value,test_accuracy,test_stderr\n");
+    for (int j = 0; j < tr->nk; j++)
+        cli_text_add(&t, "k,%d,%.17g,%.17g\n", tr->k[j], tr->acc_k[j], tr->err_k[j]);
+    for (int j = 0; j < tr->nshots; j++)
+        cli_text_add(&t, "shots,%d,%.17g,%.17g\n", tr->shots[j], tr->acc_shots[j],
+                     tr->err_shots[j]);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/tradeoff.csv", dir);
+    pl_status_t st =
+        t.failed ? pl_error_nomemf("the text of '%s'", path) : pl_io_write_text_atomic(path, t.s);
+    free(t.s);
+    return st;
 }
 
 /* True labels beside predictions; x, y = the swept parameters (one swept: y = label). */
@@ -282,6 +330,8 @@ pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t
         st = json ? pl_io_write_text_atomic(path, json) : pl_error_nomemf("the text of '%s'", path);
     free(json);
     for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_plot(dir, &r[i]);
+    for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_csv(dir, &r[i]);
     if (st == PL_OK) st = tradeoff_plot(dir, tr);
+    if (st == PL_OK) st = tradeoff_csv(dir, tr);
     return st;
 }

@@ -65,11 +65,18 @@ pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o
     if (model) *model = NULL;
     memset(r, 0, sizeof *r);
     const bool qcnn = o->clf.kind == PL_CLF_QCNN;
+    if (o->exact_features && o->clf.kind != PL_CLF_SURROGATE)
+        return pl_error(PL_EINVAL, "exact features are for the surrogate, not the %s",
+                        pl_clf_name(o->clf.kind));
     pl_dataset_split_t s;
-    PL_TRY(pl_dataset_split(d, o->train_fraction, o->seed, qcnn, &s));
+    PL_TRY(pl_dataset_split(d, o->train_fraction, o->seed, qcnn || o->exact_features, &s));
     pl_status_t st = PL_OK;
-    if (!qcnn && !d->shadows)
+    if (!qcnn && !o->exact_features && !d->shadows)
         st = pl_error(PL_EINVAL, "the dataset has no shadows (make it with --shots)");
+    if (o->exact_features) { /* the surrogate then reads ⟨P⟩ of the states */
+        s.train.shadows = NULL;
+        s.test.shadows = NULL;
+    }
     pl_clf_opts_t co = o->clf;
     co.qubits = d->sites;
     co.classes = d->model->nlabels;

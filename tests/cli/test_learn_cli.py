@@ -84,8 +84,20 @@ def test_benchmark():
         r = json.loads(so)
         row = r["rows"][0]
         check(row["model"] == "tfim" and {"qcnn", "surrogate", "linear"} <= set(row), f"row {row}")
-        for name in ("report.md", "results.json", "phase-tfim-8.png", "tradeoff.png", "tfim-8.h5"):
+        for name in ("report.md", "results.json", "phase-tfim-8.png", "tradeoff.png", "tfim-8.h5",
+                     "phase-tfim-8.csv", "tradeoff.csv"):
             check(os.path.exists(os.path.join(out, name)), f"benchmark writes {name}")
+        with open(os.path.join(out, "phase-tfim-8.csv")) as f:
+            lines = f.read().splitlines()
+        check(lines[0] == "J,h,label,predicted,misclassified" and len(lines) == 81,
+              f"phase CSV header and one line per point: {lines[:2]}, {len(lines)} lines")
+        wrong = sum(int(line.split(",")[-1]) for line in lines[1:])
+        check(all((line.split(",")[2] != line.split(",")[3]) == (line.split(",")[4] == "1")
+                  for line in lines[1:]) and 0 <= wrong < 40, "misclassified marks")
+        with open(os.path.join(out, "tradeoff.csv")) as f:
+            trade = f.read().splitlines()
+        check(trade[0] == "sweep,value,test_accuracy,test_stderr" and trade[1].startswith("k,1,"),
+              f"trade-off CSV {trade[:2]}")
         text = open(os.path.join(out, "report.md")).read()
         check("| tfim | 8 | 200 | 16000 | 40 |" in text, "the report's table has the row")
         check("(best " in text and "Balanced accuracy" in text and "Confusion" in text,
@@ -94,6 +106,9 @@ def test_benchmark():
             s = row[k]
             check(s["test_accuracy_sd"] >= 0 and s["test_accuracy_best"] >= s["test_accuracy"]
                   and 0 <= s["balanced_accuracy"] <= 1, f"{k}: statistics over seeds {s}")
+        ex = row.get("surrogate_exact", {})
+        check(0.5 < ex.get("test_accuracy", 0) <= 1 and ex.get("test_accuracy_best", 0) <= 1,
+              f"the surrogate on exact <P> where the QCNN runs: {ex}")
         check(row["seeds"] == 5 and 0 <= row["majority_baseline"] <= 1
               and row["shots_total"] == 200 * 80, f"row statistics {row}")
         with open(os.path.join(out, "results.json")) as f:

@@ -278,12 +278,13 @@ def test_ground_bad_input():
 def test_full_algebra_variance_is_haar_and_fast():
     """The HEA's DLA is all of su(2^n): the predicted Var[C] of Z0 is the unitary
     2-design value 1/(2^n + 1), and the ideal decomposition of a 1,023-element
-    algebra takes no dense eigensolve (it took seconds before)."""
+    algebra takes no dense eigensolve (it took seconds of CPU before). CPU seconds of
+    this process, not wall time: other jobs on the machine do not count."""
     import time
 
     for n in (4, 5, 6):
         g = pl.lie_closure(pl.ansatz("hea", n, layers=2))
         assert g.dim == 4**n - 1 and g.is_full
-        t = time.perf_counter()
+        t = time.process_time()
         assert g.predicted_variance("Z0") == pytest.approx(1 / (2**n + 1), rel=1e-12)
-        assert time.perf_counter() - t < 2.0
+        assert time.process_time() - t < 2.0

@@ -356,7 +356,7 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
           seed: Optional[int] = None, train_fraction: float = 0.5,
           iterations: Optional[int] = None, lr: Optional[float] = None,
           l2: Optional[float] = None, unshared: bool = False,
-          init_scale: Optional[float] = None) -> Classifier:
+          init_scale: Optional[float] = None, exact_features: bool = False) -> Classifier:
     """Split ``data`` (a seeded permutation, ``train_fraction`` of the points for training),
     train a classifier and measure it, as ``plateau train --data F --model MODEL --k K
     --seed SEED --train-fraction f --iterations N --lr R --l2 L [--unshared]``: the same
@@ -366,7 +366,9 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
     sites), ``"surrogate"`` (weight-``k`` Pauli propagation on the shadows) or
     ``"linear"`` (logistic regression on the window-``k`` shadow features). Defaults
     (None): k 2, 150 iterations (linear 500), lr 0.05, l2 1e-3 (linear), init_scale 0.1.
-    Training runs in C with the GIL released.
+    ``exact_features`` (surrogate only, ``--exact-features``): train and test on the exact
+    expectation values of the recomputed ground states instead of the shadows — the
+    information the exact-trained QCNN gets. Training runs in C with the GIL released.
     """
     if not isinstance(data, Dataset):
         raise InvalidInputError(f"train takes a plateau.Dataset, got {type(data).__name__} "
@@ -380,7 +382,7 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
         data._d, str(model), 0 if k is None else as_count(k, "k", 1), fraction,
         0 if iterations is None else as_count(iterations, "iterations", 1),
         _positive(lr, "lr"), _positive(l2, "l2"), bool(unshared),
-        _positive(init_scale, "init_scale"), s)
+        _positive(init_scale, "init_scale"), bool(exact_features), s)
     return Classifier(core, dict(result), s)
 
 

@@ -245,7 +245,8 @@ nb::dict result_dict(const pl_eval_result_t &r) {
 // (from shadows) takes the same split and pl_clf_evaluate with its class count.
 std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &kind, int k,
                                         double train_fraction, int iterations, double lr, double l2,
-                                        bool unshared, double init_scale, uint64_t seed) {
+                                        bool unshared, double init_scale, bool exact_features,
+                                        uint64_t seed) {
     pl_eval_opts_t o;
     std::memset(&o, 0, sizeof o);
     check(pl_clf_lookup(kind.c_str(), &o.clf.kind));
@@ -262,8 +263,9 @@ std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &ki
     o.clf.unshared = unshared;
     o.clf.init_scale = init_scale;
     o.clf.seed = seed;
+    o.exact_features = exact_features;
     const pl_dataset_t *d = ds.d;
-    if (!d->model && o.clf.kind == PL_CLF_QCNN)
+    if (!d->model && (o.clf.kind == PL_CLF_QCNN || exact_features))
         raise_invalid("the QCNN trains on exact ground states, recomputed from a dataset's "
                       "model and parameters; this dataset was built from shadows");
     pl_eval_result_t r;
@@ -515,7 +517,7 @@ void bind(nb::module_ &m) {
           "Compute and merge a dataset file, as `plateau dataset`.");
     m.def("train", &train, nb::arg("data"), nb::arg("kind"), nb::arg("k"),
           nb::arg("train_fraction"), nb::arg("iterations"), nb::arg("lr"), nb::arg("l2"),
-          nb::arg("unshared"), nb::arg("init_scale"), nb::arg("seed"),
+          nb::arg("unshared"), nb::arg("init_scale"), nb::arg("exact_features"), nb::arg("seed"),
           "Split, train and test, as `plateau train`: (classifier, result).");
     m.def("h5_attributes", &h5_attributes, nb::arg("path"),
           "The scalar attributes of an HDF5 file's root group.");

@@ -26,6 +26,9 @@ const char cli_train_usage[] =
     "  --lr R              Adam step (default 0.05)\n"
     "  --l2 L              linear: L2 penalty (default 1e-3)\n"
     "  --unshared          QCNN/surrogate: independent angles per gate\n"
+    "  --exact-features    surrogate: train and test on the exact expectation values\n"
+    "                      of the recomputed ground states (at most 20 sites), not\n"
+    "                      the shadows: what the exact-trained QCNN gets\n"
     "  --out MODEL.h5      where to save the model (default DATA.MODEL.h5)\n"
     "  --seed S            split and initial angles\n"
     "  --json              one JSON object: train_accuracy, test_accuracy,\n"
@@ -137,6 +140,7 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
         {"--lr", CLI_DOUBLE, &a.eval.clf.lr, NULL},
         {"--l2", CLI_DOUBLE, &a.eval.clf.l2, NULL},
         {"--unshared", CLI_FLAG, &a.eval.clf.unshared, NULL},
+        {"--exact-features", CLI_FLAG, &a.eval.exact_features, NULL},
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;

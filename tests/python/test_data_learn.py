@@ -54,6 +54,20 @@ def test_load_dataset_matches_the_file(data, data_file):
     np.testing.assert_array_equal(feats[3], d.shadows[3].window_features(2))
 
 
+def test_exact_features_surrogate(data, data_file, tmp_path):
+    """The surrogate on exact <P> (exact_features / --exact-features): the same figures
+    from Python and the CLI, and only for the surrogate."""
+    clf = pl.train(data, "surrogate", k=2, seed=3, iterations=40, exact_features=True)
+    cli = run_cli("train", "--data", data_file, "--model", "surrogate", "--k", 2, "--seed", 3,
+                  "--iterations", 40, "--exact-features", "--out", tmp_path / "ex.h5", "--quiet")
+    assert clf.test_accuracy == cli["test_accuracy"] and clf.result["loss"] == pytest.approx(
+        cli["loss"], rel=1e-13)
+    shadow = pl.train(data, "surrogate", k=2, seed=3, iterations=40)
+    assert clf.result["loss"] != shadow.result["loss"]  # other features: another fit
+    with pytest.raises(pl.InvalidInputError, match="exact features are for the surrogate"):
+        pl.train(data, "linear", seed=3, exact_features=True)
+
+
 def test_make_dataset_equals_the_cli_file(data, tmp_path):
     made = pl.make_dataset("tfim", 8, 20, shots=50, seed=1, out=tmp_path / "py.h5")
     assert (tmp_path / "py.h5").exists() and made.metadata["seed"] == 1

@@ -257,7 +257,53 @@ static pl_status_t tradeoff_csv(const char *dir, const bench_tradeoff_t *tr) {
     return st;
 }
 
-/* True labels beside predictions; x, y = the swept parameters (one swept: y = label). */
+/* Colours of phases 0–3 (Dark2, legible on white and for most colour-blind
+ * readers) and the light tints of their regions. */
+static const char *const phase_colour[4] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
+static const char *const phase_tint[4] = {"#d2ede5", "#f8dccb", "#e0dfee", "#f9d4e7"};
+
+/* The closed-form phase regions behind the points: a 160 × 120 grid of
+ * pl_model_label over the two swept parameters as an image (two swept), or
+ * the boundary positions as vertical lines (one swept). The others sit at the
+ * first point's values. */
+static void phase_regions(cli_text_t *t, const bench_result_t *r, const int *swept, int ns) {
+    const pl_model_t *m = r->model;
+    double x[PL_MODEL_MAX_PARAMS];
+    memcpy(x, r->params, (size_t)m->nparams * sizeof *x);
+    const pl_model_param_t *px = &m->params[swept[0]];
+    if (ns == 1) {
+        int prev = -1;
+        for (int i = 0; i <= 2000; i++) {
+            x[swept[0]] = px->lo + (px->hi - px->lo) * i / 2000.0;
+            int lab;
+            if (pl_model_label(m, x, &lab) != PL_OK) return;
+            if (prev >= 0 && lab != prev)
+                cli_text_add(t,
+                             "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lc "
+                             "rgb '#555555'\n",
+                             x[swept[0]], x[swept[0]]);
+            prev = lab;
+        }
+        return;
+    }
+    const pl_model_param_t *py = &m->params[swept[1]];
+    cli_text_add(t, "$regions << EOD\n");
+    for (int j = 0; j < 120; j++) {
+        for (int i = 0; i < 160; i++) {
+            x[swept[0]] = px->lo + (px->hi - px->lo) * (i + 0.5) / 160;
+            x[swept[1]] = py->lo + (py->hi - py->lo) * (j + 0.5) / 120;
+            int lab = 0;
+            if (pl_model_label(m, x, &lab) != PL_OK) lab = 0;
+            cli_text_add(t, "%.6g %.6g %d\n", x[swept[0]], x[swept[1]], lab);
+        }
+        cli_text_add(t, "\n");
+    }
+    cli_text_add(t, "EOD\n");
+}
+
+/* True labels beside the surrogate's predictions over the swept parameters
+ * (one swept: y = the phase), each phase in its colour and named in the key,
+ * misclassified points crossed, the closed-form regions behind; PNG and SVG. */
 static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     if (!r->predicted) return PL_OK;
     const pl_model_t *m = r->model;
@@ -265,29 +311,58 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     for (int k = 0; k < m->nparams && ns < 2; k++)
         if (m->params[k].lo < m->params[k].hi) swept[ns++] = k;
     cli_text_t t = {0};
-    cli_text_add(
-        &t,
-        "set multiplot layout 1,2 title '%s, n = %d'\nset key off\nset palette maxcolors 4\n"
-        "set cbrange [-0.5:3.5]\nunset colorbox\n",
-        m->name, r->row->sites);
+    cli_text_add(&t,
+                 "set multiplot layout 1,2 title '%s, n = %d, %d points, %llu shots per state, "
+                 "surrogate k = %d (run 1 of %d); shading: closed-form phases'\n"
+                 "set key outside bottom center horizontal\n",
+                 m->name, r->row->sites, r->points, (unsigned long long)r->row->shots,
+                 r->row->k_surrogate, r->seeds);
+    cli_text_add(&t, "set palette defined (");
+    for (int l = 0; l < m->nlabels && l < 4; l++)
+        cli_text_add(&t, "%s%d '%s'", l ? ", " : "", l, phase_tint[l]);
+    cli_text_add(&t, ")\nset cbrange [0:%d]\nunset colorbox\n", m->nlabels - 1);
+    phase_regions(&t, r, swept, ns);
+    const pl_model_param_t *px = &m->params[swept[0]];
+    cli_text_add(&t, "set xrange [%.6g:%.6g]\n", px->lo, px->hi);
+    if (ns > 1)
+        cli_text_add(&t, "set yrange [%.6g:%.6g]\n", m->params[swept[1]].lo,
+                     m->params[swept[1]].hi);
+    else { /* the phases by name on the y axis */
+        cli_text_add(&t, "set yrange [-0.5:%d.5]\nset ytics (", m->nlabels - 1);
+        for (int l = 0; l < m->nlabels; l++)
+            cli_text_add(&t, "%s'%s' %d", l ? ", " : "", m->labels[l], l);
+        cli_text_add(&t, ")\n");
+    }
     for (int panel = 0; panel < 2; panel++) {
         const int *lab = panel ? r->predicted : r->labels;
-        cli_text_add(&t, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
-                     panel ? "surrogate prediction" : "true label", m->params[swept[0]].name,
-                     ns > 1 ? m->params[swept[1]].name : "label");
-        cli_text_add(&t, "plot '-' using 1:2:3 with points pt 7 ps 0.8 palette\n");
-        for (int i = 0; i < r->points; i++) {
-            const double x = r->params[(size_t)i * r->nparams + swept[0]];
-            const double y = ns > 1 ? r->params[(size_t)i * r->nparams + swept[1]] : lab[i];
-            cli_text_add(&t, "%.6g %.6g %d\n", x, y, lab[i]);
+        cli_text_add(&t, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nplot ",
+                     panel ? "surrogate prediction (x: misclassified)" : "true phase", px->name,
+                     ns > 1 ? m->params[swept[1]].name : "phase");
+        if (ns > 1) cli_text_add(&t, "$regions using 1:2:3 with image notitle, ");
+        for (int l = 0; l < m->nlabels && l < 4; l++)
+            cli_text_add(&t, "'-' using 1:2 with points pt 7 ps 0.8 lc rgb '%s' title '%s', ",
+                         phase_colour[l], m->labels[l]);
+        cli_text_add(&t, "'-' using 1:2 with points pt 2 ps 1.4 lw 1.5 lc rgb '#000000' title "
+                         "'misclassified'\n");
+        for (int l = 0; l <= m->nlabels && l <= 4; l++) { /* one block per series */
+            const bool wrong_block = l == m->nlabels || l == 4;
+            for (int i = 0; i < r->points; i++) {
+                const bool wrong = panel && r->predicted[i] != r->labels[i];
+                if (wrong_block ? !wrong : lab[i] != l) continue;
+                const double xv = r->params[(size_t)i * r->nparams + swept[0]];
+                const double yv = ns > 1 ? r->params[(size_t)i * r->nparams + swept[1]] : lab[i];
+                cli_text_add(&t, "%.6g %.6g\n", xv, yv);
+            }
+            cli_text_add(&t, "e\n");
         }
-        cli_text_add(&t, "e\n");
     }
     cli_text_add(&t, "unset multiplot\n");
-    char path[4200];
-    bench_row_file(dir, "phase-", r->row, ".png", path, sizeof path);
-    pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
-                              : cli_plot_png(path, 1000, 440, t.s);
+    char png[4200], svg[4200];
+    bench_row_file(dir, "phase-", r->row, ".png", png, sizeof png);
+    bench_row_file(dir, "phase-", r->row, ".svg", svg, sizeof svg);
+    pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", png)
+                              : cli_plot_png(png, 1100, 520, t.s);
+    if (st == PL_OK) st = cli_plot_svg(svg, 1100, 520, t.s);
     free(t.s);
     return st;
 }
@@ -307,10 +382,12 @@ static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
     for (int j = 0; j < tr->nshots; j++)
         cli_text_add(&t, "%d %.6g %.6g\n", tr->shots[j], tr->acc_shots[j], tr->err_shots[j]);
     cli_text_add(&t, "e\nunset multiplot\n");
-    char path[4200];
+    char path[4200], svg[4200];
     snprintf(path, sizeof path, "%s/tradeoff.png", dir);
+    snprintf(svg, sizeof svg, "%s/tradeoff.svg", dir);
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", path)
                               : cli_plot_png(path, 1000, 420, t.s);
+    if (st == PL_OK) st = cli_plot_svg(svg, 1000, 420, t.s);
     free(t.s);
     return st;
 }

@@ -132,6 +132,8 @@ char *cli_command_line(int argc, char **argv);
 /* Render @p script (gnuplot commands after terminal and output are set) to a
  * PNG at @p path, atomically. PL_EIO when gnuplot is missing or fails. */
 PL_NODISCARD pl_status_t cli_plot_png(const char *path, int width, int height, const char *script);
+/* The same as an SVG (gnuplot's svg terminal, white background). */
+PL_NODISCARD pl_status_t cli_plot_svg(const char *path, int width, int height, const char *script);
 
 /* pl_dataset_opts_t progress callback drawing a bar on stderr; ctx is a
  * pl_progress_t * (NULL until the first call), ended by the caller. */

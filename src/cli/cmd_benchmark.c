@@ -309,7 +309,7 @@ static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nr
 /* Refuse, before any work, a file in the output folder that the write would
  * refuse (pl_io_out_check): the datasets, report.md, results.json, the plots. */
 static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
-    static const char *const fixed[] = {"report.md", "results.json", "tradeoff.png",
+    static const char *const fixed[] = {"report.md", "results.json", "tradeoff.png", "tradeoff.svg",
                                         "tradeoff.csv"};
     char path[4200];
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
@@ -322,6 +322,8 @@ static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const
         bench_row_file(a->dir, "phase-", rows[i], ".png", path, sizeof path);
         PL_TRY(pl_io_out_check(path));
         bench_row_file(a->dir, "phase-", rows[i], ".csv", path, sizeof path);
+        PL_TRY(pl_io_out_check(path));
+        bench_row_file(a->dir, "phase-", rows[i], ".svg", path, sizeof path);
         PL_TRY(pl_io_out_check(path));
     }
     return PL_OK;

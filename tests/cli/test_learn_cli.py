@@ -85,7 +85,7 @@ def test_benchmark():
         row = r["rows"][0]
         check(row["model"] == "tfim" and {"qcnn", "surrogate", "linear"} <= set(row), f"row {row}")
         for name in ("report.md", "results.json", "phase-tfim-8.png", "tradeoff.png", "tfim-8.h5",
-                     "phase-tfim-8.csv", "tradeoff.csv"):
+                     "phase-tfim-8.csv", "tradeoff.csv", "phase-tfim-8.svg", "tradeoff.svg"):
             check(os.path.exists(os.path.join(out, name)), f"benchmark writes {name}")
         with open(os.path.join(out, "phase-tfim-8.csv")) as f:
             lines = f.read().splitlines()
@@ -94,6 +94,10 @@ def test_benchmark():
         wrong = sum(int(line.split(",")[-1]) for line in lines[1:])
         check(all((line.split(",")[2] != line.split(",")[3]) == (line.split(",")[4] == "1")
                   for line in lines[1:]) and 0 <= wrong < 40, "misclassified marks")
+        with open(os.path.join(out, "phase-tfim-8.svg")) as f:
+            svg = f.read()
+        check(svg.lstrip().startswith("<?xml") and "ferromagnetic" in svg and "misclassified" in svg
+              and "tfim, n = 8" in svg, "the SVG phase diagram names the phases and the row")
         with open(os.path.join(out, "tradeoff.csv")) as f:
             trade = f.read().splitlines()
         check(trade[0] == "sweep,value,test_accuracy,test_stderr" and trade[1].startswith("k,1,"),

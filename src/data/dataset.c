@@ -91,18 +91,20 @@ pl_status_t pl_dataset_points(const pl_dataset_opts_t *o, int *count, double *pa
     pl_rng_t rng;
     pl_rng_seed(&rng, o->seed, 0);
     for (int i = 0; i < *count; i++) {
-        int rest = i; /* grid: digit j of i in base `points` indexes swept parameter j */
+        double *x = params + (size_t)i * m->nparams;
+        if (!o->grid) {
+            draw_point(o, &rng, x);
+            continue;
+        }
+        int rest = i; /* digit j of i in base `points` indexes swept parameter j */
         for (int k = 0; k < m->nparams; k++) {
             const pl_model_param_t *p = &m->params[k];
-            double v = o->fixed[k] ? o->fixed_value[k] : p->def;
+            x[k] = o->fixed[k] ? o->fixed_value[k] : p->def;
             if (swept(o, k)) {
-                const double t =
-                    o->grid ? (o->points > 1 ? (double)(rest % o->points) / (o->points - 1) : 0.5)
-                            : pl_rng_uniform(&rng);
-                v = p->lo + t * (p->hi - p->lo);
+                const double t = o->points > 1 ? (double)(rest % o->points) / (o->points - 1) : 0.5;
+                x[k] = p->lo + t * (p->hi - p->lo);
                 rest /= o->points;
             }
-            params[(size_t)i * m->nparams + k] = v;
         }
     }
     return PL_OK;

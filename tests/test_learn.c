@@ -313,6 +313,111 @@ static void test_dataset_split(void **state) {
     set_free(&s);
 }
 
+/* pl_dataset_train_test with explicit training and test counts and a shot
+ * range: the same run as the split and pl_clf_evaluate on shadows sliced here;
+ * counts and ranges that do not fit are refused. */
+static void test_eval_counts_and_shots(void **state) {
+    (void)state;
+    set_t s = make_set("tfim", 6, 12, 50, SEED + 9);
+    pl_dataset_t d = {.sites = 6,
+                      .points = s.count,
+                      .shots = 50,
+                      .labels = s.labels,
+                      .shadows = s.shadows};
+    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
+    pl_eval_opts_t eo = {.seed = 3,
+                         .train_points = 4,
+                         .test_points = 5,
+                         .shots = 20,
+                         .shot_first = 30,
+                         .clf = {.kind = PL_CLF_SURROGATE, .max_iter = 5, .seed = 3}};
+    pl_eval_result_t r, e;
+    ASSERT_OK(pl_dataset_train_test(&d, &eo, &r, NULL));
+    assert_int_equal(r.train_count, 4);
+    assert_int_equal(r.test_count, 5);
+    /* the reference: shots 30..49 of every state, split 4 / 8, the first 5 tested */
+    pl_shadows_t *part[12];
+    for (int i = 0; i < 12; i++) ASSERT_OK(pl_shadows_slice(s.shadows[i], 30, 20, &part[i]));
+    pl_dataset_t dp = d;
+    dp.shadows = part;
+    dp.shots = 20;
+    pl_dataset_split_t sp;
+    ASSERT_OK(pl_dataset_split(&dp, 4.0 / 12, 3, false, &sp));
+    sp.test.count = 5;
+    pl_clf_opts_t co = eo.clf;
+    co.qubits = 6;
+    co.classes = 2;
+    ASSERT_OK(pl_clf_evaluate(&co, &sp.train, &sp.test, 20, 0, &e, NULL));
+    assert_true(r.train_accuracy == e.train_accuracy && r.test_accuracy == e.test_accuracy);
+    assert_true(r.fit.loss == e.fit.loss);
+    assert_memory_equal(r.confusion, e.confusion, sizeof r.confusion);
+    pl_dataset_split_destroy(&sp);
+    for (int i = 0; i < 12; i++) pl_shadows_destroy(part[i]);
+    /* counts and ranges that do not fit */
+    const struct {
+        int train, test;
+        uint64_t shots, first;
+        const char *msg;
+    } bad[] = {{1, 0, 0, 0, "1 training points: give 2 to 11"},
+               {12, 0, 0, 0, "12 training points"},
+               {4, 9, 0, 0, "4 training and 9 test points"},
+               {0, 7, 0, 0, "6 training and 7 test points"},
+               {0, 0, 30, 30, "shots 30 to 60: the dataset has 50"},
+               {0, 0, 0, 50, "shots 50 to 50"}};
+    for (size_t t = 0; t < sizeof bad / sizeof *bad; t++) {
+        eo.train_points = bad[t].train;
+        eo.test_points = bad[t].test;
+        eo.shots = bad[t].shots;
+        eo.shot_first = bad[t].first;
+        assert_int_equal(pl_dataset_train_test(&d, &eo, &r, NULL), PL_EINVAL);
+        test_expect_contains(pl_error_message(), bad[t].msg);
+    }
+    set_free(&s);
+}
+
+/* The device-realistic QCNN (readouts from shots at every training step):
+ * seeded (the same run twice, at 1 and 2 threads, bit for bit), noisy (not
+ * the exact run), converging to the exact run as the shots grow, and still
+ * learning binary TFIM on few shots; refused for other kinds. */
+static void test_qcnn_train_shots(void **state) {
+    (void)state;
+    set_t train = make_set("tfim", 6, 20, 10, SEED + 10),
+          test = make_set("tfim", 6, 30, 10, SEED + 11);
+    const pl_clf_data_t d = data_of(&train, true, false);
+    pl_clf_opts_t o = {.kind = PL_CLF_QCNN, .qubits = 6, .classes = 2, .max_iter = 40, .seed = 5};
+    pl_clf_fit_info_t exact, noisy, again, many;
+    pl_clf_t *c;
+    ASSERT_OK(pl_clf_fit(&o, &d, &c, &exact));
+    pl_clf_destroy(c);
+    o.train_shots = 50000;
+    ASSERT_OK(pl_clf_fit(&o, &d, &c, &many));
+    pl_clf_destroy(c);
+    o.train_shots = 20;
+    const int threads = pl_threads_get();
+    ASSERT_OK(pl_threads_set(1));
+    ASSERT_OK(pl_clf_fit(&o, &d, &c, &noisy));
+    pl_clf_destroy(c);
+    ASSERT_OK(pl_threads_set(2));
+    ASSERT_OK(pl_clf_fit(&o, &d, &c, &again));
+    ASSERT_OK(pl_threads_set(threads));
+    printf("# QCNN training loss, 40 steps (seed %u): exact %.6f, 5e4 shots %.6f, 20 shots "
+           "%.6f\n",
+           SEED, exact.loss, many.loss, noisy.loss);
+    assert_true(noisy.loss == again.loss);
+    assert_true(noisy.loss != exact.loss);
+    if (!(fabs(many.loss - exact.loss) < 5e-3))
+        test_fail("5e4 shots per step: loss %.6f, exact %.6f", many.loss, exact.loss);
+    const double acc = accuracy(c, &test, true, false);
+    if (acc < 0.8) test_fail("trained on 20 shots per step: test accuracy %.3f", acc);
+    pl_clf_destroy(c);
+    o.kind = PL_CLF_SURROGATE;
+    const pl_clf_data_t sd = data_of(&train, false, true);
+    assert_int_equal(pl_clf_fit(&o, &sd, &c, NULL), PL_EINVAL);
+    test_expect_contains(pl_error_message(), "training shots are for the QCNN, not the surrogate");
+    set_free(&train);
+    set_free(&test);
+}
+
 /* Balanced accuracy and the majority baseline against counts worked by hand,
  * and as pl_clf_evaluate reports them (recomputed here from its confusion
  * matrix and the split's labels). */
@@ -410,6 +515,8 @@ int main(void) {
         cmocka_unit_test(test_four_classes_and_files),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_dataset_split),
+        cmocka_unit_test(test_eval_counts_and_shots),
+        cmocka_unit_test(test_qcnn_train_shots),
         cmocka_unit_test(test_balanced_and_majority),
         cmocka_unit_test(test_stratified_points),
     };

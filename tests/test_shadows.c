@@ -246,6 +246,27 @@ static void test_round_trips(void **state) {
     }
     assert_int_equal(pl_shadows_head(sh[0], 334, &back), PL_EINVAL);
     pl_shadows_destroy(head);
+    /* slices at offsets that do and do not fall on a 64-shot word, shot by shot,
+     * with the bits past their end clear (pl_shadows_from_bits refuses others) */
+    static const size_t slices[][2] = {{0, 333}, {64, 100}, {37, 150}, {200, 133}, {332, 1}};
+    for (size_t t = 0; t < sizeof slices / sizeof *slices; t++) {
+        pl_shadows_t *part, *copy;
+        ASSERT_OK(pl_shadows_slice(sh[0], slices[t][0], slices[t][1], &part));
+        assert_int_equal(pl_shadows_shots(part), slices[t][1]);
+        for (size_t s = 0; s < slices[t][1]; s++) {
+            pl_shadows_get_shot(sh[0], slices[t][0] + s, b1, o1);
+            pl_shadows_get_shot(part, s, b2, o2);
+            assert_memory_equal(b1, b2, 5);
+            assert_memory_equal(o1, o2, 5);
+        }
+        ASSERT_OK(pl_shadows_from_bits(5, slices[t][1], pl_shadows_bits(part), &copy));
+        pl_shadows_destroy(copy);
+        pl_shadows_destroy(part);
+    }
+    assert_int_equal(pl_shadows_slice(sh[0], 300, 34, &back), PL_EINVAL);
+    assert_null(back);
+    assert_int_equal(pl_shadows_slice(sh[0], 334, 1, &back), PL_EINVAL);
+    assert_int_equal(pl_shadows_slice(sh[0], 0, 0, &back), PL_EINVAL);
     assert_int_equal(truncate(h5, 1000), 0);
     assert_int_equal(pl_shadows_load(h5, &back), PL_EIO);
     assert_null(back);

@@ -164,6 +164,14 @@ typedef struct {
      *  recomputed ground states instead of shadow estimates (at most 20 sites)
      *  — the information the exact-trained QCNN gets, no shot noise */
     bool exact_features;
+    /** training points (0: train_fraction of the points); overrides train_fraction */
+    int train_points;
+    /** test points, the next ones of the permutation (0: all the others) */
+    int test_points;
+    /** shots per state the shadow models read and the QCNN is tested with:
+     *  shots [shot_first, shot_first + shots) of each state's shadows, so
+     *  disjoint ranges give independent runs (0: all of them, from the first) */
+    uint64_t shots, shot_first;
 } pl_eval_opts_t;
 
 /**
@@ -173,13 +181,15 @@ typedef struct {
  * (pl_ground_exact; PL_EINVAL above 20 sites); it trains on exact
  * expectations and is measured, like the shadow models, with the dataset's
  * shots per state (pl_clf_set_shots; exact when the dataset has none).
- * Qubits = the dataset's sites, classes = the model's label count.
+ * Qubits = the dataset's sites, classes = o->clf.classes when set, else the
+ * model's label count (a dataset without a model needs o->clf.classes).
  * @param[out] result  what the run measured
  * @param[out] model   may be NULL; else the trained classifier
  * With exact_features the surrogate reads the states instead of the shadows.
- * @return PL_EINVAL for a bad split (pl_dataset_split), exact features for
- *   another kind than the surrogate, a shadow model on a
- *   dataset without shadows, and the errors of pl_clf_evaluate; PL_ENOMEM.
+ * @return PL_EINVAL for a bad split (pl_dataset_split), training or test
+ *   points that do not fit in the dataset, a shot range past the dataset's
+ *   shots, exact features for another kind than the surrogate, a shadow model
+ *   on a dataset without shadows, and the errors of pl_clf_evaluate; PL_ENOMEM.
  */
 PL_NODISCARD pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o,
                                                pl_eval_result_t *result, pl_clf_t **model);

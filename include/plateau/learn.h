@@ -64,6 +64,14 @@ typedef struct {
     double l2;         /**< linear: L2 penalty (0: 1e-3); QCNN/surrogate: weight decay on
                             the angles and the head slope (0: none) */
     double init_scale; /**< initial angles uniform in ±init_scale (0: 0.1) */
+    /** QCNN, the device-realistic variant: the readout of every training state
+     *  estimated from this many measurements at every training step (fresh
+     *  draws each step, from the generator (seed, step, point)) instead of
+     *  exactly; the readout's angle derivatives stay exact (adjoint), so this
+     *  models the shot noise of the values and not that of a device's
+     *  parameter-shift gradient (which would cost 2 circuits per gate more).
+     *  0: exact training. Other kinds refuse it. */
+    uint64_t train_shots;
     uint64_t seed;
     pl_clf_progress_fn progress;
     void *progress_ctx;
@@ -84,7 +92,8 @@ typedef struct {
 /**
  * Train on @p train. @return PL_EINVAL for mismatched qubit counts between
  * options and data, labels outside [0, classes), fewer than two classes
- * present, missing states (QCNN) or shadows (linear), k < 1; PL_ENOMEM.
+ * present, missing states (QCNN) or shadows (linear), k < 1, training shots
+ * for another kind than the QCNN or on more than 64 qubits; PL_ENOMEM.
  */
 PL_NODISCARD pl_status_t pl_clf_fit(const pl_clf_opts_t *opts, const pl_clf_data_t *train,
                                     pl_clf_t **out, pl_clf_fit_info_t *info);

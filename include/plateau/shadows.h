@@ -71,6 +71,14 @@ PL_NODISCARD pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_
 PL_NODISCARD pl_status_t pl_shadows_head(const pl_shadows_t *sh, size_t shots, pl_shadows_t **out);
 
 /**
+ * Shots [first, first + shots) of @p sh as a new set (shots ≥ 1): disjoint
+ * slices of one set are independent shadow sets of the same state.
+ * @return PL_EINVAL naming the range when it does not fit; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_shadows_slice(const pl_shadows_t *sh, size_t first, size_t shots,
+                                          pl_shadows_t **out);
+
+/**
  * @p shots exact shots of the state vector, each in an independent uniformly
  * random Pauli basis per qubit. Shot s draws from the generator seeded with
  * (@p seed, s), so the set does not depend on the thread count; shots run in

@@ -356,7 +356,10 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
           seed: Optional[int] = None, train_fraction: float = 0.5,
           iterations: Optional[int] = None, lr: Optional[float] = None,
           l2: Optional[float] = None, unshared: bool = False,
-          init_scale: Optional[float] = None, exact_features: bool = False) -> Classifier:
+          init_scale: Optional[float] = None, exact_features: bool = False,
+          train_shots: Optional[int] = None, train_points: Optional[int] = None,
+          test_points: Optional[int] = None, shots: Optional[int] = None,
+          shot_first: int = 0) -> Classifier:
     """Split ``data`` (a seeded permutation, ``train_fraction`` of the points for training),
     train a classifier and measure it, as ``plateau train --data F --model MODEL --k K
     --seed SEED --train-fraction f --iterations N --lr R --l2 L [--unshared]``: the same
@@ -368,7 +371,15 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
     (None): k 2, 150 iterations (linear 500), lr 0.05, l2 1e-3 (linear), init_scale 0.1.
     ``exact_features`` (surrogate only, ``--exact-features``): train and test on the exact
     expectation values of the recomputed ground states instead of the shadows — the
-    information the exact-trained QCNN gets. Training runs in C with the GIL released.
+    information the exact-trained QCNN gets. ``train_shots`` (QCNN only,
+    ``--train-shots``): the device-realistic QCNN, its readout of every training state
+    estimated from that many measurements at every step (fresh draws; the readout's angle
+    derivatives stay exact). ``train_points`` / ``test_points`` (``--train-points``,
+    ``--test-points``): counts instead of ``train_fraction`` (test: the next points of the
+    permutation; default all the rest). ``shots`` / ``shot_first`` (``--shots``,
+    ``--shot-first``): use shots ``[shot_first, shot_first + shots)`` of every state's
+    shadows — disjoint ranges are independent measurements. Training runs in C with the
+    GIL released.
     """
     if not isinstance(data, Dataset):
         raise InvalidInputError(f"train takes a plateau.Dataset, got {type(data).__name__} "
@@ -378,11 +389,18 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
     fraction = float(train_fraction)
     if not 0.0 < fraction < 1.0:
         raise InvalidInputError(f"train_fraction must lie in (0, 1), got {train_fraction!r}")
+    if train_points is not None:
+        fraction = 0.0  # the count decides
     core, result = _core.train(
         data._d, str(model), 0 if k is None else as_count(k, "k", 1), fraction,
         0 if iterations is None else as_count(iterations, "iterations", 1),
         _positive(lr, "lr"), _positive(l2, "l2"), bool(unshared),
-        _positive(init_scale, "init_scale"), bool(exact_features), s)
+        _positive(init_scale, "init_scale"), bool(exact_features),
+        0 if train_shots is None else as_count(train_shots, "train_shots", 1),
+        0 if train_points is None else as_count(train_points, "train_points", 2),
+        0 if test_points is None else as_count(test_points, "test_points", 1),
+        0 if shots is None else as_count(shots, "shots", 1),
+        as_count(shot_first, "shot_first", 0), s)
     return Classifier(core, dict(result), s)
 
 

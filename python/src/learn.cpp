@@ -246,15 +246,20 @@ nb::dict result_dict(const pl_eval_result_t &r) {
 std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &kind, int k,
                                         double train_fraction, int iterations, double lr, double l2,
                                         bool unshared, double init_scale, bool exact_features,
-                                        uint64_t seed) {
+                                        uint64_t train_shots, int train_points, int test_points,
+                                        uint64_t shots, uint64_t shot_first, uint64_t seed) {
     pl_eval_opts_t o;
     std::memset(&o, 0, sizeof o);
     check(pl_clf_lookup(kind.c_str(), &o.clf.kind));
     if (train_fraction < 0 || train_fraction >= 1 || k < 0 || iterations < 0 || lr < 0 || l2 < 0 ||
-        init_scale < 0)
-        raise_invalid("train_fraction must lie in (0, 1); k, iterations, lr, l2, init_scale "
-                      "must not be negative");
+        init_scale < 0 || train_points < 0 || test_points < 0)
+        raise_invalid("train_fraction must lie in (0, 1); k, iterations, lr, l2, init_scale, "
+                      "train_points, test_points must not be negative");
     o.train_fraction = train_fraction;
+    o.train_points = train_points;
+    o.test_points = test_points;
+    o.shots = shots;
+    o.shot_first = shot_first;
     o.seed = seed;
     o.clf.k = k;
     o.clf.max_iter = iterations;
@@ -262,7 +267,9 @@ std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &ki
     o.clf.l2 = l2;
     o.clf.unshared = unshared;
     o.clf.init_scale = init_scale;
+    o.clf.train_shots = train_shots;
     o.clf.seed = seed;
+    o.clf.classes = ds.classes;
     o.exact_features = exact_features;
     const pl_dataset_t *d = ds.d;
     if (!d->model && (o.clf.kind == PL_CLF_QCNN || exact_features))
@@ -273,20 +280,7 @@ std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &ki
     pl_status_t st;
     {
         nb::gil_scoped_release unlocked;
-        if (d->model) {
-            st = pl_dataset_train_test(d, &o, &r, &c);
-        } else {
-            std::memset(&r, 0, sizeof r);
-            pl_dataset_split_t s;
-            st = pl_dataset_split(d, o.train_fraction, o.seed, false, &s);
-            pl_clf_opts_t co = o.clf;
-            co.qubits = d->sites;
-            co.classes = ds.classes;
-            if (st == PL_OK) // the shot seed of pl_dataset_train_test
-                st =
-                    pl_clf_evaluate(&co, &s.train, &s.test, d->shots, o.seed ^ 0x5bd1e995u, &r, &c);
-            pl_dataset_split_destroy(&s);
-        }
+        st = pl_dataset_train_test(d, &o, &r, &c);
     }
     check(st);
     return {new Classifier(c), result_dict(r)};
@@ -517,7 +511,9 @@ void bind(nb::module_ &m) {
           "Compute and merge a dataset file, as `plateau dataset`.");
     m.def("train", &train, nb::arg("data"), nb::arg("kind"), nb::arg("k"),
           nb::arg("train_fraction"), nb::arg("iterations"), nb::arg("lr"), nb::arg("l2"),
-          nb::arg("unshared"), nb::arg("init_scale"), nb::arg("exact_features"), nb::arg("seed"),
+          nb::arg("unshared"), nb::arg("init_scale"), nb::arg("exact_features"),
+          nb::arg("train_shots"), nb::arg("train_points"), nb::arg("test_points"), nb::arg("shots"),
+          nb::arg("shot_first"), nb::arg("seed"),
           "Split, train and test, as `plateau train`: (classifier, result).");
     m.def("h5_attributes", &h5_attributes, nb::arg("path"),
           "The scalar attributes of an HDF5 file's root group.");

@@ -8,7 +8,8 @@
 const char cli_train_usage[] =
     "usage: plateau train --data F.h5 --model qcnn|surrogate|linear [--k K]\n"
     "                     [--train-fraction f] [--iterations N] [--lr R] [--l2 L]\n"
-    "                     [--unshared] [--out MODEL.h5] [options]\n"
+    "                     [--unshared] [--train-shots S] [--train-points N]\n"
+    "                     [--test-points N] [--shots S] [--out MODEL.h5] [options]\n"
     "\n"
     "Split a dataset (plateau dataset) into training and test points, train a phase\n"
     "classifier and report its accuracies (docs/learn.md):\n"
@@ -29,11 +30,21 @@ const char cli_train_usage[] =
     "  --exact-features    surrogate: train and test on the exact expectation values\n"
     "                      of the recomputed ground states (at most 20 sites), not\n"
     "                      the shadows: what the exact-trained QCNN gets\n"
+    "  --train-shots S     qcnn, device-realistic: the readout of every training\n"
+    "                      state from S measurements at every step (fresh draws),\n"
+    "                      not exactly; its angle derivatives stay exact\n"
+    "  --train-points N    training points (instead of --train-fraction)\n"
+    "  --test-points N     test points, from the rest (default all of them)\n"
+    "  --shots S           use S shots per state (default all the dataset's): the\n"
+    "                      shadow models' estimates and the QCNN's test readout\n"
+    "  --shot-first F      ... starting at shot F (default 0): disjoint ranges are\n"
+    "                      independent measurements of the same states\n"
     "  --out MODEL.h5      where to save the model (default DATA.MODEL.h5)\n"
     "  --seed S            split and initial angles\n"
     "  --json              one JSON object: train_accuracy, test_accuracy,\n"
     "                      test_stderr, balanced_accuracy, majority_baseline,\n"
-    "                      confusion, train_points, test_points, iterations,\n"
+    "                      confusion, train_points, test_points, shots (per\n"
+    "                      state), train_shots, iterations,\n"
     "                      loss, strings, seconds, out\n"
     "  --quiet             no progress on stderr\n";
 
@@ -73,7 +84,10 @@ static void report_train(const train_args_t *a, const pl_dataset_t *d, const pl_
     cJSON_AddStringToObject(o, "model", a->model);
     cJSON_AddStringToObject(o, "dataset_model", d->model->name);
     cJSON_AddNumberToObject(o, "qubits", d->sites);
-    cJSON_AddNumberToObject(o, "shots", (double)d->shots);
+    cJSON_AddNumberToObject(o, "shots",
+                            (double)(a->eval.shots ? a->eval.shots
+                                                   : d->shots - a->eval.shot_first));
+    cJSON_AddNumberToObject(o, "train_shots", (double)a->eval.clf.train_shots);
     cJSON_AddNumberToObject(o, "k", a->eval.clf.k ? a->eval.clf.k : 2);
     cJSON_AddNumberToObject(o, "train_points", r->train_count);
     cJSON_AddNumberToObject(o, "test_points", r->test_count);
@@ -141,6 +155,11 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
         {"--l2", CLI_DOUBLE, &a.eval.clf.l2, NULL},
         {"--unshared", CLI_FLAG, &a.eval.clf.unshared, NULL},
         {"--exact-features", CLI_FLAG, &a.eval.exact_features, NULL},
+        {"--train-shots", CLI_U64, &a.eval.clf.train_shots, NULL},
+        {"--train-points", CLI_INT, &a.eval.train_points, NULL},
+        {"--test-points", CLI_INT, &a.eval.test_points, NULL},
+        {"--shots", CLI_U64, &a.eval.shots, NULL},
+        {"--shot-first", CLI_U64, &a.eval.shot_first, NULL},
         {"--out", CLI_STRING, &a.out, NULL},
     };
     int npos = 0;
@@ -154,6 +173,12 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
         a.eval.clf.max_iter < 0 || a.eval.clf.lr < 0 || a.eval.clf.l2 < 0) {
         cli_error("train",
                   "--train-fraction must lie in (0, 1); --k, --iterations, --lr, --l2 >= 0");
+        return CLI_USAGE;
+    }
+    if (a.eval.train_points < 0 || a.eval.test_points < 0 ||
+        (a.eval.train_points && a.eval.train_fraction > 0)) {
+        cli_error("train", "--train-points and --test-points >= 0; give --train-points or "
+                           "--train-fraction, not both");
         return CLI_USAGE;
     }
     pl_status_t st = pl_clf_lookup(a.model, &a.eval.clf.kind);

@@ -60,18 +60,70 @@ void pl_dataset_split_destroy(pl_dataset_split_t *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* Checks of the counts and the shot range of @p o against @p d. */
+static pl_status_t check_eval(const pl_dataset_t *d, const pl_eval_opts_t *o) {
+    if (o->exact_features && o->clf.kind != PL_CLF_SURROGATE)
+        return pl_error(PL_EINVAL, "exact features are for the surrogate, not the %s",
+                        pl_clf_name(o->clf.kind));
+    if (!d->model && !o->clf.classes)
+        return pl_error(PL_EINVAL, "a dataset without a model needs its class count");
+    if (o->train_points < 0 || o->test_points < 0)
+        return pl_error(PL_EINVAL, "training and test points must be >= 0");
+    if (o->train_points && (o->train_points < 2 || o->train_points >= d->points))
+        return pl_error(PL_EINVAL, "%d training points: give 2 to %d for %d points",
+                        o->train_points, d->points - 1, d->points);
+    if ((o->shots || o->shot_first) &&
+        (!d->shadows || o->shot_first >= d->shots || o->shots > d->shots - o->shot_first))
+        return pl_error(PL_EINVAL, "shots %llu to %llu: the dataset has %llu per state",
+                        (unsigned long long)o->shot_first,
+                        (unsigned long long)(o->shot_first + o->shots),
+                        (unsigned long long)d->shots);
+    return PL_OK;
+}
+
+/* Every state's shots [first, first + count) (the dataset's own sets for all of them). */
+static pl_status_t slice_shadows(const pl_dataset_t *d, uint64_t first, uint64_t count,
+                                 pl_shadows_t ***out) {
+    *out = NULL;
+    if (!d->shadows || (first == 0 && (count == 0 || count == d->shots))) return PL_OK;
+    if (count == 0) count = d->shots - first;
+    pl_shadows_t **sl = calloc((size_t)d->points, sizeof *sl);
+    if (!sl) return pl_error_nomemf("the shadows of %d points", d->points);
+    pl_status_t st = PL_OK;
+    for (int i = 0; i < d->points && st == PL_OK; i++)
+        st = pl_shadows_slice(d->shadows[i], (size_t)first, (size_t)count, &sl[i]);
+    *out = sl;
+    return st;
+}
+
+static void free_slices(pl_shadows_t **sl, int points) {
+    for (int i = 0; sl && i < points; i++) pl_shadows_destroy(sl[i]);
+    free(sl);
+}
+
 pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o,
                                   pl_eval_result_t *r, pl_clf_t **model) {
     if (model) *model = NULL;
     memset(r, 0, sizeof *r);
     const bool qcnn = o->clf.kind == PL_CLF_QCNN;
-    if (o->exact_features && o->clf.kind != PL_CLF_SURROGATE)
-        return pl_error(PL_EINVAL, "exact features are for the surrogate, not the %s",
-                        pl_clf_name(o->clf.kind));
+    PL_TRY(check_eval(d, o));
+    pl_shadows_t **sliced;
+    PL_TRY(slice_shadows(d, o->shot_first, o->shots, &sliced));
+    pl_dataset_t view = *d; /* the dataset with the shots of this run */
+    if (sliced) view.shadows = sliced;
+    const double frac = o->train_points ? (double)o->train_points / d->points : o->train_fraction;
     pl_dataset_split_t s;
-    PL_TRY(pl_dataset_split(d, o->train_fraction, o->seed, qcnn || o->exact_features, &s));
-    pl_status_t st = PL_OK;
-    if (!qcnn && !o->exact_features && !d->shadows)
+    pl_status_t st = pl_dataset_split(&view, frac, o->seed, qcnn || o->exact_features, &s);
+    if (st != PL_OK) {
+        free_slices(sliced, d->points);
+        return st;
+    }
+    if (o->test_points > s.test.count)
+        st = pl_error(PL_EINVAL, "%d training and %d test points: the dataset has %d",
+                      s.train.count, o->test_points, d->points);
+    else if (o->test_points)
+        s.test.count = o->test_points;
+    if (st == PL_OK && !qcnn && !o->exact_features && !d->shadows)
         st = pl_error(PL_EINVAL, "the dataset has no shadows (make it with --shots)");
     if (o->exact_features) { /* the surrogate then reads ⟨P⟩ of the states */
         s.train.shadows = NULL;
@@ -79,9 +131,12 @@ pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o
     }
     pl_clf_opts_t co = o->clf;
     co.qubits = d->sites;
-    co.classes = d->model->nlabels;
+    co.classes = o->clf.classes ? o->clf.classes : d->model ? d->model->nlabels : 0;
+    const uint64_t shots = o->shots ? o->shots : d->shots - o->shot_first;
     if (st == PL_OK)
-        st = pl_clf_evaluate(&co, &s.train, &s.test, d->shots, o->seed ^ 0x5bd1e995u, r, model);
+        st = pl_clf_evaluate(&co, &s.train, &s.test, d->shadows ? shots : 0,
+                             (o->seed + o->shot_first) ^ 0x5bd1e995u, r, model);
     pl_dataset_split_destroy(&s);
+    free_slices(sliced, d->points);
     return st;
 }

@@ -274,7 +274,10 @@ pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, d
 typedef struct {
     pl_clf_t *c;
     const pl_clf_data_t *d;
-    double l2;           /* weight decay on the angles and the head slope */
+    double l2;      /* weight decay on the angles and the head slope */
+    uint64_t shots; /* QCNN: readout measurements per state and step (0: exact) */
+    uint64_t seed;  /* their generator's seed, and how many steps drew */
+    uint64_t draws;
     cache_t cache;       /* surrogate: the strings' estimates */
     compiled_t compiled; /* surrogate: the readouts' plans */
     double *r, *g;       /* readout values and dL/dr, count × nreadout */
@@ -298,7 +301,10 @@ static double objective(const double *x, double *grad, void *ctx, pl_status_t *s
         *st = eval_readouts(c, &f->compiled);
         if (*st == PL_OK) surrogate_forward(c, &f->cache, &f->compiled, f->r);
     } else {
-        *st = learn_qcnn_outputs(c, f->d, 0, 0, f->r); /* trained on exact expectations */
+        /* exact expectations, or (device-realistic) fresh shots at every evaluation */
+        pl_rng_t step;
+        pl_rng_seed(&step, f->seed, ++f->draws);
+        *st = learn_qcnn_outputs(c, f->d, f->shots, f->shots ? pl_rng_u64(&step) : 0, f->r);
     }
     double loss = 0.0, da = 0.0, db[LEARN_MAX_CLASSES] = {0};
     memset(f->g, 0, (size_t)count * c->nreadout * sizeof *f->g);
@@ -337,7 +343,12 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     const int nl = learn_nlogits(c), nx = c->nparams + 1 + nl;
     c->theta = calloc((size_t)c->nparams, sizeof *c->theta);
     double *x = calloc((size_t)nx, sizeof *x);
-    fit_ctx_t f = {.c = c, .d = d, .l2 = o->l2, .cache = {.d = d}};
+    fit_ctx_t f = {.c = c,
+                   .d = d,
+                   .l2 = o->l2,
+                   .shots = o->train_shots,
+                   .seed = o->seed ^ UINT64_C(0x7f4a7c15),
+                   .cache = {.d = d}};
     f.r = malloc((size_t)d->count * c->nreadout * sizeof *f.r);
     f.g = malloc((size_t)d->count * c->nreadout * sizeof *f.g);
     pl_status_t st = c->theta && x && f.r && f.g ? pl_pauli_sum_create(c->n, &f.cache.dict)

@@ -77,6 +77,11 @@ static pl_status_t check_opts(const pl_clf_opts_t *o) {
     if (o->qubits < 2) return pl_error(PL_EINVAL, "a classifier needs at least 2 qubits");
     if (o->k < 0 || o->max_iter < 0 || !(o->lr >= 0) || !(o->l2 >= 0) || !(o->init_scale >= 0))
         return pl_error(PL_EINVAL, "k, iterations, learning rate, L2 and init scale must be >= 0");
+    if (o->train_shots && o->kind != PL_CLF_QCNN)
+        return pl_error(PL_EINVAL, "training shots are for the QCNN, not the %s",
+                        pl_clf_name(o->kind));
+    if (o->train_shots && o->qubits > 64)
+        return pl_error(PL_EINVAL, "training shots need at most 64 qubits, not %d", o->qubits);
     return PL_OK;
 }
 

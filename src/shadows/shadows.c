@@ -102,14 +102,30 @@ pl_status_t pl_shadows_from_bits(int n, size_t shots, const uint64_t *bits, pl_s
 }
 
 pl_status_t pl_shadows_head(const pl_shadows_t *sh, size_t shots, pl_shadows_t **out) {
+    return pl_shadows_slice(sh, 0, shots, out);
+}
+
+/* 64 bits of plane @p src starting at bit @p bit (zeros past its end). */
+static uint64_t plane_word(const uint64_t *src, size_t words, size_t bit) {
+    const size_t q = bit / 64, r = bit % 64;
+    const uint64_t lo = q < words ? src[q] >> r : 0;
+    const uint64_t hi = r && q + 1 < words ? src[q + 1] << (64 - r) : 0;
+    return lo | hi;
+}
+
+pl_status_t pl_shadows_slice(const pl_shadows_t *sh, size_t first, size_t shots,
+                             pl_shadows_t **out) {
     *out = NULL;
-    if (shots < 1 || shots > sh->shots)
-        return pl_error(PL_EINVAL, "cannot take %zu of %zu shots", shots, sh->shots);
+    if (shots < 1 || first > sh->shots || shots > sh->shots - first)
+        return pl_error(PL_EINVAL, "cannot take shots %zu to %zu of %zu", first,
+                        first + (shots ? shots - 1 : 0), sh->shots);
     PL_TRY(pl_shadows_create(sh->n, shots, out));
     const size_t tail = shots % 64;
     for (size_t v = 0; v < 3 * (size_t)sh->n; v++) {
+        const uint64_t *src = sh->bits + v * sh->words;
         uint64_t *dst = (*out)->bits + v * (*out)->words;
-        memcpy(dst, sh->bits + v * sh->words, (*out)->words * sizeof *dst);
+        for (size_t w = 0; w < (*out)->words; w++)
+            dst[w] = plane_word(src, sh->words, first + 64 * w);
         if (tail) dst[(*out)->words - 1] &= (UINT64_C(1) << tail) - 1; /* clear past the end */
     }
     return PL_OK;

@@ -39,6 +39,26 @@ def test_train_predict():
             p = json.loads(so) if rc == 0 else {}
             check(rc == 0 and len(p["predictions"]) == 60 and p["accuracy"] >= 0.8,
                   f"predict {model}: {err.strip()} {p.get('accuracy')}")
+        # explicit counts and a shot range; the device-realistic QCNN
+        rc, so, err = run("train", "--data", data, "--model", "surrogate", "--json", "--quiet",
+                          "--train-points", 10, "--test-points", 20, "--shots", 100,
+                          "--shot-first", 50, "--iterations", 40, "--out", os.path.join(tmp, "c.h5"))
+        r = json.loads(so) if rc == 0 else {}
+        check(rc == 0 and r["train_points"] == 10 and r["test_points"] == 20 and r["shots"] == 100
+              and sum(map(sum, r["confusion"])) == 20, f"counts and shots ({err.strip()}) {r}")
+        rc, so, err = run("train", "--data", data, "--model", "qcnn", "--json", "--quiet",
+                          "--train-shots", 20, "--iterations", 60, "--out", os.path.join(tmp, "d.h5"))
+        r = json.loads(so) if rc == 0 else {}
+        check(rc == 0 and r["train_shots"] == 20 and r["test_accuracy"] >= 0.7,
+              f"qcnn trained on 20 shots per step ({err.strip()}) {r.get('test_accuracy')}")
+        expect_error(["train", "--data", data, "--model", "linear", "--train-shots", 20],
+                     "training shots are for the QCNN", "train")
+        expect_error(["train", "--data", data, "--model", "linear", "--train-points", 60],
+                     "60 training points", "train")
+        expect_error(["train", "--data", data, "--model", "linear", "--shots", 150,
+                      "--shot-first", 100], "the dataset has 200 per state", "train")
+        expect_error(["train", "--data", data, "--model", "linear", "--train-points", 10,
+                      "--train-fraction", 0.3], "not both", "train")
         # the default model path: DATA.MODEL.h5
         rc, _, err = run("train", "--data", data, "--model", "linear", "--quiet")
         check(rc == 0 and os.path.exists(os.path.join(tmp, "tfim.linear.h5")),

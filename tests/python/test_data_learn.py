@@ -68,6 +68,32 @@ def test_exact_features_surrogate(data, data_file, tmp_path):
         pl.train(data, "linear", seed=3, exact_features=True)
 
 
+def test_counts_shot_ranges_and_train_shots(data, data_file, tmp_path):
+    """train_points / test_points / shots / shot_first and the device-realistic QCNN
+    (train_shots): the CLI's figures for the same options, and bad values refused."""
+    opts = dict(train_points=6, test_points=10, shots=20, shot_first=25)
+    clf = pl.train(data, "surrogate", seed=4, iterations=30, **opts)
+    cli = run_cli("train", "--data", data_file, "--model", "surrogate", "--seed", 4,
+                  "--iterations", 30, "--train-points", 6, "--test-points", 10, "--shots", 20,
+                  "--shot-first", 25, "--out", tmp_path / "c.h5", "--quiet")
+    assert (clf.result["train_points"], clf.result["test_points"]) == (6, 10)
+    assert clf.test_accuracy == cli["test_accuracy"] and cli["shots"] == 20
+    assert clf.result["loss"] == pytest.approx(cli["loss"], rel=1e-13)
+    other = pl.train(data, "surrogate", seed=4, iterations=30, train_points=6, test_points=10,
+                     shots=20, shot_first=0)
+    assert other.result["loss"] != clf.result["loss"]  # other shots: another fit
+    q = pl.train(data, "qcnn", seed=4, iterations=10, train_shots=30)
+    qc = run_cli("train", "--data", data_file, "--model", "qcnn", "--seed", 4, "--iterations", 10,
+                 "--train-shots", 30, "--out", tmp_path / "q.h5", "--quiet")
+    assert q.result["loss"] == pytest.approx(qc["loss"], rel=1e-13) and qc["train_shots"] == 30
+    with pytest.raises(pl.InvalidInputError, match="training shots are for the QCNN"):
+        pl.train(data, "linear", train_shots=10)
+    with pytest.raises(pl.InvalidInputError, match="the dataset has 50 per state"):
+        pl.train(data, "linear", shots=30, shot_first=30)
+    with pytest.raises(pl.InvalidInputError, match="train_points must be >= 2"):
+        pl.train(data, "linear", train_points=1)
+
+
 def test_make_dataset_equals_the_cli_file(data, tmp_path):
     made = pl.make_dataset("tfim", 8, 20, shots=50, seed=1, out=tmp_path / "py.h5")
     assert (tmp_path / "py.h5").exists() and made.metadata["seed"] == 1

@@ -375,6 +375,76 @@ static void test_eval_counts_and_shots(void **state) {
     set_free(&s);
 }
 
+/* The surrogate's shrunk estimates: a saved model predicts the same after
+ * loading (its factors travel with it), raw estimates give another fit, and
+ * at 20,000 shots per state shrinking changes the fit little (loss within 0.02). */
+static void test_surrogate_shrinkage(void **state) {
+    (void)state;
+    set_t few = make_set("tfim", 6, 16, 60, SEED + 12),
+          many = make_set("tfim", 6, 16, 20000, SEED + 12);
+    pl_clf_opts_t o =
+        {.kind = PL_CLF_SURROGATE, .qubits = 6, .classes = 2, .k = 2, .max_iter = 30, .seed = 9};
+    const pl_clf_data_t d = data_of(&few, false, true), dm = data_of(&many, false, true);
+    pl_clf_t *shrunk, *raw, *back;
+    pl_clf_fit_info_t is, ir, ims, imr;
+    ASSERT_OK(pl_clf_fit(&o, &d, &shrunk, &is));
+    o.unshrunk = true;
+    ASSERT_OK(pl_clf_fit(&o, &d, &raw, &ir));
+    assert_true(is.loss != ir.loss);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/pl_shrink_%d.h5", (int)getpid());
+    ASSERT_OK(pl_clf_save(shrunk, path, "test", 9));
+    ASSERT_OK(pl_clf_load(path, &back));
+    double a[16], b[16], c[16];
+    ASSERT_OK(pl_clf_outputs(shrunk, &d, a));
+    ASSERT_OK(pl_clf_outputs(back, &d, b));
+    ASSERT_OK(pl_clf_outputs(raw, &d, c));
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(memcmp(a, c, sizeof a) != 0);
+    pl_clf_destroy(back);
+    unlink(path);
+    pl_clf_destroy(shrunk);
+    pl_clf_destroy(raw);
+    ASSERT_OK(pl_clf_fit(&o, &dm, &raw, &imr));
+    o.unshrunk = false;
+    ASSERT_OK(pl_clf_fit(&o, &dm, &shrunk, &ims));
+    printf("# surrogate loss, 60 shots: shrunk %.5f raw %.5f; 20000 shots: shrunk %.5f raw %.5f\n",
+           is.loss, ir.loss, ims.loss, imr.loss);
+    if (!(fabs(ims.loss - imr.loss) < 2e-2)) /* strings with ⟨P⟩² ~ 9/20000 still shrink */
+        test_fail("20000 shots: shrunk loss %.5f, raw %.5f", ims.loss, imr.loss);
+    pl_clf_destroy(shrunk);
+    pl_clf_destroy(raw);
+    set_free(&few);
+    set_free(&many);
+}
+
+/* Exact states handed in (pl_eval_opts_t.states) give the run that computes
+ * them itself, bit for bit, and stay the caller's. */
+static void test_eval_given_states(void **state) {
+    (void)state;
+    double params[10 * 2];
+    int labels[10];
+    pl_dataset_t d = {.sites = 6, .points = 10, .nparams = 2, .params = params, .labels = labels};
+    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
+    for (int i = 0; i < 10; i++) {
+        params[2 * i] = 1.0;
+        params[2 * i + 1] = 0.2 + 0.2 * i; /* h from 0.2 to 2.0 */
+        ASSERT_OK(pl_model_label(d.model, params + 2 * i, &labels[i]));
+    }
+    pl_sv_t **states;
+    ASSERT_OK(pl_dataset_exact_states(&d, 7, &states));
+    pl_eval_opts_t eo = {.seed = 7, .clf = {.kind = PL_CLF_QCNN, .max_iter = 5, .seed = 7}};
+    pl_eval_result_t a, b, c;
+    ASSERT_OK(pl_dataset_train_test(&d, &eo, &a, NULL));
+    eo.states = states;
+    ASSERT_OK(pl_dataset_train_test(&d, &eo, &b, NULL));
+    ASSERT_OK(pl_dataset_train_test(&d, &eo, &c, NULL)); /* still there after the first run */
+    assert_true(a.fit.loss == b.fit.loss && b.fit.loss == c.fit.loss);
+    assert_true(a.test_accuracy == b.test_accuracy);
+    for (int i = 0; i < 10; i++) pl_sv_destroy(states[i]);
+    free(states);
+}
+
 /* The device-realistic QCNN (readouts from shots at every training step):
  * seeded (the same run twice, at 1 and 2 threads, bit for bit), noisy (not
  * the exact run), converging to the exact run as the shots grow, and still
@@ -517,6 +587,8 @@ int main(void) {
         cmocka_unit_test(test_dataset_split),
         cmocka_unit_test(test_eval_counts_and_shots),
         cmocka_unit_test(test_qcnn_train_shots),
+        cmocka_unit_test(test_eval_given_states),
+        cmocka_unit_test(test_surrogate_shrinkage),
         cmocka_unit_test(test_balanced_and_majority),
         cmocka_unit_test(test_stratified_points),
     };

@@ -207,6 +207,52 @@ static void expect_same(const pl_shadows_t *a, const pl_shadows_t *b) {
     }
 }
 
+/* The shrinkage factor: worked by hand on fixed numbers, and on real shadows
+ * of |0000>, where Z0 Z1 (<P> = 1) keeps about 1 − (9 − 1)/300 and X0
+ * (<P> = 0, pure noise) about nothing. */
+static void test_shrink_factor(void **state) {
+    (void)state;
+    const double est[3] = {0.9, -0.8, 0.7};
+    const size_t shots[3] = {1000, 1000, 500};
+    /* noise (3 − 0.81)/1000 + (3 − 0.64)/1000 + (3 − 0.49)/500 = 0.00957; second 1.94 */
+    const double want = 1 - 0.00957 / 1.94;
+    if (fabs(pl_shadows_shrink_factor(est, shots, 3, 1) - want) > 1e-15)
+        test_fail("shrink factor %.17g, by hand %.17g", pl_shadows_shrink_factor(est, shots, 3, 1),
+                  want);
+    assert_true(pl_shadows_shrink_factor(est, shots, 3, 6) == 0.0); /* 729/1000: noise wins */
+    const double zeros[2] = {0, 0};
+    assert_true(pl_shadows_shrink_factor(zeros, shots, 2, 1) == 0.0);
+    assert_true(pl_shadows_shrink_factor(est, shots, 0, 1) == 0.0);
+    pl_sv_t *sv;
+    ASSERT_OK(pl_sv_create(4, &sv));
+    pl_pauli_t *zz, *x;
+    ASSERT_OK(pl_pauli_parse("Z0 Z1", 4, &zz));
+    ASSERT_OK(pl_pauli_parse("X0", 4, &x));
+    double ezz[20], ex[20];
+    size_t n[20];
+    for (int t = 0; t < 20; t++) {
+        pl_shadows_t *sh;
+        ASSERT_OK(pl_shadows_from_sv(sv, 300, SEED + 100 + (uint64_t)t, &sh));
+        const pl_pauli_t *ps[2] = {zz, x};
+        double e[2];
+        ASSERT_OK(pl_shadows_estimate_many(sh, ps, 2, e));
+        ezz[t] = e[0];
+        ex[t] = e[1];
+        n[t] = 300;
+        pl_shadows_destroy(sh);
+    }
+    const double lzz = pl_shadows_shrink_factor(ezz, n, 20, 2),
+                 lx = pl_shadows_shrink_factor(ex, n, 20, 1);
+    printf("# shrink factors on |0000>, 20 sets of 300 shots (seed %u): Z0Z1 %.4f, X0 %.4f\n",
+           SEED + 100, lzz, lx);
+    if (fabs(lzz - (1 - 8.0 / 300)) > 0.03 || lx > 0.4)
+        test_fail("shrink factors Z0Z1 %.4f (want about %.4f), X0 %.4f (want about 0)", lzz,
+                  1 - 8.0 / 300, lx);
+    pl_pauli_destroy(zz);
+    pl_pauli_destroy(x);
+    pl_sv_destroy(sv);
+}
+
 /* Text and HDF5 round trips are exact; acquisition does not depend on the
  * thread count; a truncated HDF5 file is refused. */
 static void test_round_trips(void **state) {
@@ -594,6 +640,7 @@ static void test_mps_from_sv(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_estimates_within_bounds),
+        cmocka_unit_test(test_shrink_factor),
         cmocka_unit_test(test_bases_uniform),
         cmocka_unit_test(test_hand_written_file),
         cmocka_unit_test(test_bad_files),

@@ -137,6 +137,7 @@ typedef struct {
     int *labels;
     pl_shadows_t **shadows;
     pl_sv_t **states;
+    bool borrowed_states; /* the states are the caller's (pl_eval_opts_t.states) */
 } pl_dataset_split_t;
 
 /**
@@ -172,6 +173,10 @@ typedef struct {
      *  shots [shot_first, shot_first + shots) of each state's shadows, so
      *  disjoint ranges give independent runs (0: all of them, from the first) */
     uint64_t shots, shot_first;
+    /** the points' exact ground states in point order, when the caller has
+     *  them (pl_dataset_exact_states; borrowed): runs on the same dataset then
+     *  skip recomputing them (NULL: computed when needed) */
+    pl_sv_t *const *states;
 } pl_eval_opts_t;
 
 /**

@@ -16,9 +16,11 @@
  * one logit) on the standardised window features, with an L2 penalty.
  *
  * The surrogate propagates the readout observables through the QCNN keeping
- * strings of weight ≤ k (any support) and evaluates f = Σ_α c_α(θ) ⟨P_α⟩ with
- * ⟨P_α⟩ estimated from each state's shadows (or exact, from a state vector,
- * when the data carries states and no shadows). Its angles are trained with
+ * strings of weight ≤ k (any support) and evaluates f = Σ_α c_α(θ) λ_α ⟨P_α⟩
+ * with ⟨P_α⟩ estimated from each state's shadows and λ_α the string's
+ * shrinkage factor fitted on the training shadows (pl_shadows_shrink_factor;
+ * 1 with unshrunk), or ⟨P_α⟩ exact, from a state vector, when the data
+ * carries states and no shadows (λ_α = 1). Its angles are trained with
  * the derivatives carried through the propagation (pl_propagate_diff).
  */
 #ifndef PLATEAU_LEARN_H
@@ -56,9 +58,14 @@ typedef bool (*pl_clf_progress_fn)(int iter, double loss, void *ctx);
 typedef struct {
     pl_clf_kind_t kind;
     int qubits;
-    int classes;       /**< 2, 3 or 4 */
-    int k;             /**< surrogate: max Pauli weight (0: 2); linear: window (0: 2) */
-    bool unshared;     /**< QCNN/surrogate: independent angles per gate (default shared) */
+    int classes;   /**< 2, 3 or 4 */
+    int k;         /**< surrogate: max Pauli weight (0: 2); linear: window (0: 2) */
+    bool unshared; /**< QCNN/surrogate: independent angles per gate (default shared) */
+    /** surrogate on shadows: use the raw shadow estimates. By default each
+     *  string's estimates are shrunk towards zero by its factor
+     *  pl_shadows_shrink_factor over the training states (saved with the model
+     *  and applied to the shadows it predicts on; exact ⟨P⟩ are never shrunk) */
+    bool unshrunk;
     int max_iter;      /**< training iterations (0: 150 for QCNN/surrogate, 500 for linear) */
     double lr;         /**< Adam step (0: 0.05) */
     double l2;         /**< linear: L2 penalty (0: 1e-3); QCNN/surrogate: weight decay on

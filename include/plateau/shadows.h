@@ -141,6 +141,18 @@ PL_NODISCARD pl_status_t pl_shadows_estimate_many(const pl_shadows_t *sh,
                                                   double *out);
 
 /**
+ * The shrinkage factor of one string's shadow estimates across @p count
+ * states: λ = max(0, 1 − mean_i v_i / mean_i est_i²), v_i = (3^w − est_i²) /
+ * shots_i the shot-noise variance of a weight-w mean estimate from shots_i
+ * shots (a single shot's estimate is ±3^w on a basis match, else 0). λ·est
+ * is the estimate shrunk towards zero by the share of its second moment that
+ * is signal (empirical Bayes, the Wiener factor m²/(m² + v) for a signal
+ * spread over the states): ~1 for well-measured strings, ~0 for strings
+ * whose estimates are mostly noise. 0 for count 0 or all-zero estimates.
+ */
+double pl_shadows_shrink_factor(const double *est, const size_t *shots, size_t count, int weight);
+
+/**
  * The number of "window" strings on @p n qubits for window size @p k: every
  * non-identity string whose support fits in k adjacent qubits
  * (max − min < k). For (1024, 2), (512, 3), (32, 4): 12,279; 24,495; 5,631.

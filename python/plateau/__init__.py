@@ -21,7 +21,7 @@ from .pauli import PauliSum
 from .propagation import Propagation, PropagationPlan, compile_propagation, propagate
 from .simulate import expval, grad, probabilities, sample, sample_bits, statevector
 from ._qiskit_lazy import from_qiskit, to_qiskit  # qiskit is imported on first use
-from .shadows import Shadows, load_shadows, shadows, window_strings
+from .shadows import Shadows, load_shadows, shadows, shrink_factor, window_strings
 from .data import Classifier, Dataset, load_classifier, load_dataset, make_dataset, train
 
 __version__: str = _core.__version__
@@ -57,7 +57,7 @@ __all__ = [
     "get_memory_limit", "get_threads", "grad", "probabilities", "sample", "sample_bits",
     "set_memory_limit", "set_threads", "statevector",
     "from_qiskit", "to_qiskit",
-    "Shadows", "load_shadows", "shadows", "window_strings",
+    "Shadows", "load_shadows", "shadows", "shrink_factor", "window_strings",
     "Classifier", "Dataset", "load_classifier", "load_dataset", "make_dataset", "train",
     "Propagation", "PropagationPlan", "compile_propagation", "propagate",
     "LieAlgebra", "lie_closure",

@@ -359,7 +359,7 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
           init_scale: Optional[float] = None, exact_features: bool = False,
           train_shots: Optional[int] = None, train_points: Optional[int] = None,
           test_points: Optional[int] = None, shots: Optional[int] = None,
-          shot_first: int = 0) -> Classifier:
+          shot_first: int = 0, unshrunk: bool = False) -> Classifier:
     """Split ``data`` (a seeded permutation, ``train_fraction`` of the points for training),
     train a classifier and measure it, as ``plateau train --data F --model MODEL --k K
     --seed SEED --train-fraction f --iterations N --lr R --l2 L [--unshared]``: the same
@@ -371,7 +371,10 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
     (None): k 2, 150 iterations (linear 500), lr 0.05, l2 1e-3 (linear), init_scale 0.1.
     ``exact_features`` (surrogate only, ``--exact-features``): train and test on the exact
     expectation values of the recomputed ground states instead of the shadows — the
-    information the exact-trained QCNN gets. ``train_shots`` (QCNN only,
+    information the exact-trained QCNN gets. ``unshrunk`` (surrogate, ``--unshrunk``): the
+    raw shadow estimates; by default each string's estimates are shrunk towards zero by
+    the share of their second moment over the training states that is not shot noise
+    (:func:`shrink_factor`). ``train_shots`` (QCNN only,
     ``--train-shots``): the device-realistic QCNN, its readout of every training state
     estimated from that many measurements at every step (fresh draws; the readout's angle
     derivatives stay exact). ``train_points`` / ``test_points`` (``--train-points``,
@@ -395,7 +398,7 @@ def train(data: Dataset, model: str = "surrogate", k: Optional[int] = None,
         data._d, str(model), 0 if k is None else as_count(k, "k", 1), fraction,
         0 if iterations is None else as_count(iterations, "iterations", 1),
         _positive(lr, "lr"), _positive(l2, "l2"), bool(unshared),
-        _positive(init_scale, "init_scale"), bool(exact_features),
+        _positive(init_scale, "init_scale"), bool(exact_features), bool(unshrunk),
         0 if train_shots is None else as_count(train_shots, "train_shots", 1),
         0 if train_points is None else as_count(train_points, "train_points", 2),
         0 if test_points is None else as_count(test_points, "test_points", 1),

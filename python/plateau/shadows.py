@@ -298,3 +298,17 @@ def window_strings(num_qubits: int, k: int = 2) -> List[str]:
     """Labels of every non-identity Pauli string on ``num_qubits`` qubits whose support
     fits in ``k`` adjacent qubits, in the order of :meth:`Shadows.window_features`."""
     return _core.window_strings(as_count(num_qubits, "num_qubits", 1), as_count(k, "k", 1))
+
+
+def shrink_factor(estimates, shots, weight: int) -> float:
+    """The shrinkage factor the surrogate applies to one Pauli string's shadow estimates
+    (``pl_shadows_shrink_factor``): ``max(0, 1 - mean(v) / mean(est**2))`` over the
+    states, ``v = (3**weight - est**2) / shots`` the shot-noise variance of a weight-``weight``
+    estimate from ``shots`` shots. ``estimates`` and ``shots``: one entry per state."""
+    est = np.ascontiguousarray(estimates, dtype=np.float64)
+    n = np.ascontiguousarray(shots)
+    if est.ndim != 1 or n.ndim != 1:
+        raise InvalidInputError("estimates and shots must be one-dimensional")
+    if n.size and (not np.issubdtype(n.dtype, np.integer) or n.min() < 1):
+        raise InvalidInputError("shots must be positive integers")
+    return _core.shrink_factor(est, n.astype(np.uint64), as_count(weight, "weight", 0))

@@ -246,8 +246,9 @@ nb::dict result_dict(const pl_eval_result_t &r) {
 std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &kind, int k,
                                         double train_fraction, int iterations, double lr, double l2,
                                         bool unshared, double init_scale, bool exact_features,
-                                        uint64_t train_shots, int train_points, int test_points,
-                                        uint64_t shots, uint64_t shot_first, uint64_t seed) {
+                                        bool unshrunk, uint64_t train_shots, int train_points,
+                                        int test_points, uint64_t shots, uint64_t shot_first,
+                                        uint64_t seed) {
     pl_eval_opts_t o;
     std::memset(&o, 0, sizeof o);
     check(pl_clf_lookup(kind.c_str(), &o.clf.kind));
@@ -268,6 +269,7 @@ std::pair<Classifier *, nb::dict> train(const Dataset &ds, const std::string &ki
     o.clf.unshared = unshared;
     o.clf.init_scale = init_scale;
     o.clf.train_shots = train_shots;
+    o.clf.unshrunk = unshrunk;
     o.clf.seed = seed;
     o.clf.classes = ds.classes;
     o.exact_features = exact_features;
@@ -512,8 +514,8 @@ void bind(nb::module_ &m) {
     m.def("train", &train, nb::arg("data"), nb::arg("kind"), nb::arg("k"),
           nb::arg("train_fraction"), nb::arg("iterations"), nb::arg("lr"), nb::arg("l2"),
           nb::arg("unshared"), nb::arg("init_scale"), nb::arg("exact_features"),
-          nb::arg("train_shots"), nb::arg("train_points"), nb::arg("test_points"), nb::arg("shots"),
-          nb::arg("shot_first"), nb::arg("seed"),
+          nb::arg("unshrunk"), nb::arg("train_shots"), nb::arg("train_points"),
+          nb::arg("test_points"), nb::arg("shots"), nb::arg("shot_first"), nb::arg("seed"),
           "Split, train and test, as `plateau train`: (classifier, result).");
     m.def("h5_attributes", &h5_attributes, nb::arg("path"),
           "The scalar attributes of an HDF5 file's root group.");

@@ -219,6 +219,19 @@ std::vector<std::string> window_strings(int n, int k) {
     return out;
 }
 
+using DoubleVec = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using U64Vec = nb::ndarray<const uint64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+double shrink_factor(DoubleVec est, U64Vec shots, int weight) {
+    if (est.shape(0) != shots.shape(0))
+        raise_invalid("estimates and shots differ in length (" + std::to_string(est.shape(0)) +
+                      " and " + std::to_string(shots.shape(0)) + ")");
+    if (weight < 0) raise_invalid("weight must not be negative");
+    std::vector<size_t> n(shots.shape(0));
+    for (size_t i = 0; i < n.size(); ++i) n[i] = (size_t)shots.data()[i];
+    return pl_shadows_shrink_factor(est.data(), n.data(), n.size(), weight);
+}
+
 void bind(nb::module_ &m) {
     nb::class_<Shadows>(m, "Shadows", "A classical shadow set (owner of a pl_shadows_t).")
         .def_static("from_sv", &from_sv, nb::arg("amplitudes"), nb::arg("shots"), nb::arg("seed"),
@@ -244,6 +257,8 @@ void bind(nb::module_ &m) {
         .def_prop_ro("nbytes", [](const Shadows &s) { return pl_shadows_bytes(s.sh); });
     m.def("window_strings", &window_strings, nb::arg("qubits"), nb::arg("k"),
           "The window strings on n qubits for window k, in the canonical order.");
+    m.def("shrink_factor", &shrink_factor, nb::arg("estimates"), nb::arg("shots"),
+          nb::arg("weight"), "pl_shadows_shrink_factor.");
     m.def("window_count", &pl_shadows_window_count, nb::arg("qubits"), nb::arg("k"),
           "How many window strings n qubits have for window k.");
 }

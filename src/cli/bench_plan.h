@@ -8,18 +8,29 @@
 typedef struct {
     const char *model;
     int sites, points;
-    uint64_t shots;
-    int chi; /* DMRG bond dimension (0: plateau gs default) */
+    uint64_t shots; /* per state and run: run j reads shots [j·shots, (j + 1)·shots) */
+    int chi;        /* DMRG bond dimension (0: plateau gs default) */
     int k_surrogate, k_linear;
     bool qcnn;         /* small enough for the state-vector QCNN */
     const char *claim; /* the paper's figure this row checks, or NULL */
+    int train, test;   /* training and test points (0: half the points, the rest) */
 } bench_row_t;
 
-/* DIR/PREFIX<model>-<sites>SUFFIX, the name of each file a row writes: its
- * dataset ("", ".h5") and its phase diagram ("phase-", ".png"). One place, so
- * the early output check and the writers name the same files. */
-void bench_row_file(const char *dir, const char *prefix, const bench_row_t *r, const char *suffix,
-                    char *buf, size_t cap);
+/* DIR/<model>-<sites>SUFFIX, a row's dataset (rows that differ only in their
+ * training and test points share it), and DIR/phase-<model>-<sites>[-train<N>]
+ * SUFFIX, its phase diagram. One place, so the early output check and the
+ * writers name the same files. */
+void bench_data_file(const char *dir, const bench_row_t *r, const char *suffix, char *buf,
+                     size_t cap);
+void bench_phase_file(const char *dir, const bench_row_t *r, const char *suffix, char *buf,
+                      size_t cap);
+
+/* Training iterations of the QCNN and the surrogate (the library's default),
+ * and the device-realistic QCNN's shots per training state and step: the
+ * row's shots per state spread over the iterations, so its training measures
+ * each state about as often as a shadow set does. */
+enum { BENCH_ITERATIONS = 150 };
+uint64_t bench_device_shots(const bench_row_t *r);
 
 /* Independent train/test runs per row at most (split, initial angles,
  * readout shots from seed + s). */
@@ -53,9 +64,11 @@ typedef struct {
     double majority; /* mean over the seeds of the majority-class baseline */
     double dataset_seconds;
     bench_score_t score[PL_CLF_COUNT];
-    bench_score_t exact; /* the surrogate on exact ⟨P⟩ (rows with the QCNN) */
-    int *predicted;      /* surrogate's prediction of every point (phase diagrams) */
-    double *params;      /* the points' parameters */
+    bench_score_t exact;  /* the surrogate on exact ⟨P⟩ (rows with the QCNN) */
+    bench_score_t device; /* the QCNN trained on shots (rows with the QCNN) */
+    int test_points;
+    int *predicted; /* surrogate's prediction of every point (phase diagrams) */
+    double *params; /* the points' parameters */
     int *labels;
     int nparams, points;
     const pl_model_t *model;
@@ -72,8 +85,56 @@ typedef struct {
     double acc_shots[8], err_shots[8];
 } bench_tradeoff_t;
 
+/* Shots a run spends (S × (training + test states)), and those of the QCNN
+ * trained on shots (its training steps' and its test readout's). */
+uint64_t bench_shots_total(const bench_result_t *r);
+uint64_t bench_device_shots_total(const bench_result_t *r);
+
+/* The QCNN on shots as "qcnn_shots" of a row's JSON (with its shots per step
+ * and its total), when it ran. */
+void bench_device_json(cJSON *row, const bench_result_t *r, bool full);
+
+/* Learning curves of one dataset: the three classifiers' test accuracy
+ * against training states (bench_curve_train, BENCH_CURVE_FIXED_SHOTS shots
+ * per state) and against shots per state (bench_curve_shots,
+ * BENCH_CURVE_FIXED_TRAIN training states), BENCH_CURVE_TEST test points;
+ * run j reads its own shots, as the rows do. mean/sd/bal[curve][kind][step]:
+ * curve 0 against training states, 1 against shots. */
+enum {
+    BENCH_CURVE_STEPS = 5,
+    BENCH_CURVE_TEST = 100,
+    BENCH_CURVE_POINTS = 300, /* 200 training states at most + the test points */
+    BENCH_CURVE_FIXED_SHOTS = 100,
+    BENCH_CURVE_FIXED_TRAIN = 100,
+    BENCH_CURVE_SITES = 8,
+};
+extern const int bench_curve_train[BENCH_CURVE_STEPS], bench_curve_shots[BENCH_CURVE_STEPS];
+typedef struct {
+    const char *model;
+    int sites, seeds;
+    double mean[2][PL_CLF_COUNT][BENCH_CURVE_STEPS], sd[2][PL_CLF_COUNT][BENCH_CURVE_STEPS];
+    double bal[2][PL_CLF_COUNT][BENCH_CURVE_STEPS];
+    double seconds;
+} bench_curve_t;
+
+/* The curves of @p d (BENCH_CURVE_POINTS points, at least 1000 × seeds shots
+ * per state; PL_EINVAL otherwise), progress on stderr unless @p quiet. */
+PL_NODISCARD pl_status_t bench_curve_compute(const pl_dataset_t *d, int seeds, uint64_t seed,
+                                             int k_surrogate, int k_linear, bool quiet,
+                                             bench_curve_t *out);
+/* DIR/curves-<model>-<sites>SUFFIX: the curves' dataset (.h5), plot and CSV. */
+void bench_curve_file(const char *dir, const char *model, int sites, const char *suffix, char *buf,
+                      size_t cap);
+/* The plot (PNG, SVG) and the CSV of the curves. */
+PL_NODISCARD pl_status_t bench_curve_write(const char *dir, const bench_curve_t *cv);
+void bench_curve_markdown(cli_text_t *t, const bench_curve_t *cv);
+cJSON *bench_curve_json(const bench_curve_t *cv);
+
 /* The report: report.md, results.json and the PNG plots in @p dir. */
+/* @p t may be NULL (no rows ran); @p curves, ncurves: the learning curves. */
 PL_NODISCARD pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t *r,
-                                            int nrows, const bench_tradeoff_t *t, double seconds);
+                                            int nrows, const bench_tradeoff_t *t,
+                                            const bench_curve_t *curves, int ncurves,
+                                            double seconds);
 
 #endif

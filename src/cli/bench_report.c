@@ -77,20 +77,21 @@ static void cell(cli_text_t *t, const bench_score_t *s, int k, bool balanced) {
 /* One table: plain or balanced accuracy per row and classifier. */
 static void score_table(cli_text_t *t, const bench_result_t *r, int nrows, bool balanced) {
     cli_text_add(t,
-                 "| dataset | n | shots / state | shots in all | training points | %s | QCNN | "
-                 "surrogate (k) | linear (k) | surrogate on exact ⟨P⟩ (k) |%s\n"
-                 "|---|---|---|---|---|---|---|---|---|---|%s\n",
+                 "| dataset | n | shots / state | shots in all | training / test points | %s | "
+                 "QCNN | QCNN on shots | surrogate (k) | linear (k) | surrogate on exact ⟨P⟩ (k) "
+                 "|%s\n"
+                 "|---|---|---|---|---|---|---|---|---|---|---|%s\n",
                  balanced ? "one phase always" : "majority class", balanced ? "" : " paper |",
                  balanced ? "" : "---|");
     for (int i = 0; i < nrows; i++) {
         const bench_row_t *row = r[i].row;
         /* the baseline: the majority class; balanced, any single phase scores 1/phases */
         const double base = balanced ? 1.0 / r[i].model->nlabels : r[i].majority;
-        cli_text_add(t, "| %s | %d | %llu | %llu | %d | %.1f |", row->model, row->sites,
-                     (unsigned long long)row->shots,
-                     (unsigned long long)row->shots * (unsigned long long)row->points,
-                     r[i].train_points, 100 * base);
+        cli_text_add(t, "| %s | %d | %llu | %llu | %d / %d | %.1f |", row->model, row->sites,
+                     (unsigned long long)row->shots, (unsigned long long)bench_shots_total(&r[i]),
+                     r[i].train_points, r[i].test_points, 100 * base);
         cell(t, &r[i].score[PL_CLF_QCNN], 0, balanced);
+        cell(t, &r[i].device, 0, balanced);
         cell(t, &r[i].score[PL_CLF_SURROGATE], row->k_surrogate, balanced);
         cell(t, &r[i].score[PL_CLF_LINEAR], row->k_linear, balanced);
         cell(t, &r[i].exact, row->k_surrogate, balanced);
@@ -99,17 +100,27 @@ static void score_table(cli_text_t *t, const bench_result_t *r, int nrows, bool 
     }
 }
 
+uint64_t bench_shots_total(const bench_result_t *r) {
+    return r->row->shots * (uint64_t)(r->train_points + r->test_points);
+}
+
+uint64_t bench_device_shots_total(const bench_result_t *r) {
+    return bench_device_shots(r->row) * BENCH_ITERATIONS * (uint64_t)r->train_points +
+           r->row->shots * (uint64_t)r->test_points;
+}
+
 /* The confusion matrices summed over the seeds, one line per row and classifier. */
 static void confusions(cli_text_t *t, const bench_result_t *r, int nrows) {
     cli_text_add(t, "\n## Confusion matrices (test points, summed over the seeds; rows: true "
                     "phase, columns: predicted, in the model's label order)\n\n");
     for (int i = 0; i < nrows; i++)
-        for (int k = 0; k < PL_CLF_COUNT; k++) {
-            const bench_score_t *s = &r[i].score[k];
+        for (int k = 0; k <= PL_CLF_COUNT; k++) {
+            const bench_score_t *s = k < PL_CLF_COUNT ? &r[i].score[k] : &r[i].device;
             if (!s->ran) continue;
             const int c = s->eval[0].classes;
-            cli_text_add(t, "- %s-%d, %s:", r[i].row->model, r[i].row->sites,
-                         pl_clf_name((pl_clf_kind_t)k));
+            cli_text_add(t, "- %s-%d, %d training points, %s:", r[i].row->model, r[i].row->sites,
+                         r[i].train_points,
+                         k < PL_CLF_COUNT ? pl_clf_name((pl_clf_kind_t)k) : "qcnn on shots");
             for (int a = 0; a < c; a++) {
                 cli_text_add(t, " [");
                 for (int b = 0; b < c; b++)
@@ -120,29 +131,59 @@ static void confusions(cli_text_t *t, const bench_result_t *r, int nrows) {
         }
 }
 
+/* The learning curves' section. */
+static void curves_markdown(cli_text_t *t, const bench_curve_t *cv, int n) {
+    if (n == 0) return;
+    cli_text_add(t,
+                 "\n## Learning curves\n\nTest accuracy (%%, mean ± sd over the runs, %d test "
+                 "points per run) of the three classifiers against the training states (%d shots "
+                 "per state) and against the shots per state (%d training states), on %d-site "
+                 "datasets of %d stratified points; run j reads its own shots, as the rows do. "
+                 "The QCNN (exact-trained) does not see shots in training: its shot curve is its "
+                 "test readout's.\n",
+                 BENCH_CURVE_TEST, BENCH_CURVE_FIXED_SHOTS, BENCH_CURVE_FIXED_TRAIN,
+                 BENCH_CURVE_SITES, BENCH_CURVE_POINTS);
+    for (int i = 0; i < n; i++) bench_curve_markdown(t, &cv[i]);
+}
+
 static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nrows,
-                     const bench_tradeoff_t *tr, double seconds) {
+                     const bench_tradeoff_t *tr, const bench_curve_t *cv, int ncurves,
+                     double seconds) {
     cli_text_add(t, "# plateau benchmark%s: QCNN versus its classical surrogate\n\n",
                  quick ? " (quick)" : "");
+    if (nrows == 0) {
+        cli_text_add(t, "Made by `plateau benchmark --curves` in %.0f s.\n", seconds);
+        curves_markdown(t, cv, ncurves);
+        return;
+    }
     const int seeds = nrows ? r[0].seeds : 0;
     cli_text_add(
         t,
-        "Test accuracy (%%) on held-out ground states over %d independent runs per row (split, "
-        "initial angles and readout shots from --seed, --seed + 1, …): mean ± standard deviation "
-        "across the runs, and the best run (the paper reports the best of 5). Half of each "
-        "dataset trains, half tests. Majority class: the accuracy of always answering the "
-        "training set's most frequent phase (mean over the runs) — the score to beat. QCNN: "
-        "state-vector QCNN trained on the exact states (shared angles), tested with the "
-        "dataset's shots per state on its readout qubits. Surrogate: the QCNN's readout "
-        "propagated keeping Pauli strings of weight ≤ k, fed with each state's classical "
-        "shadows. Linear: logistic regression on the shadow estimates of every string inside "
-        "k adjacent sites. Surrogate on exact ⟨P⟩: the same surrogate trained and tested on "
-        "the exact expectation values of the ground states (where the QCNN runs): the "
-        "information the exact-trained QCNN gets, so the two compare at equal (infinite) "
-        "budget. Shots in all: shots per state × states (training and test); every "
-        "model is measured with the same shots per state. Made by `plateau benchmark%s` in "
+        "Test accuracy (%%) on held-out ground states over %d independent runs per row: run j "
+        "takes its split and initial angles from --seed + j and its own shots (shots "
+        "[j·S, (j + 1)·S) of every state's shadows, S the shots per state), so the runs are "
+        "independent in split, initialisation and measurement. Mean ± standard deviation "
+        "across the runs, and the best run (the paper reports the best of 5). Training / test "
+        "points: half and half unless the row says (rows of the paper's training-set sizes). "
+        "Majority class: the accuracy of always answering the training set's most frequent "
+        "phase (mean over the runs) — the score to beat. QCNN: state-vector QCNN trained on "
+        "the exact states (shared angles, %d Adam steps), tested with S shots per state on its "
+        "readout qubits. QCNN on shots: the same QCNN trained as on a device, its readout of "
+        "every training state estimated at every step from ⌈S / %d⌉ fresh shots (so that "
+        "training measures each state about as often as a shadow set does; the readout's "
+        "angle derivatives stay exact, which a device's parameter-shift rule would pay for "
+        "with two more circuits per gate and step), tested like the QCNN. Surrogate: the "
+        "QCNN's readout propagated keeping Pauli strings of weight ≤ k, fed with each state's "
+        "S-shot classical shadows. Linear: logistic regression on the shadow estimates of "
+        "every string inside k adjacent sites. Surrogate on exact ⟨P⟩: the same surrogate "
+        "trained and tested on the exact expectation values of the ground states (where the "
+        "QCNN runs): the information the exact-trained QCNN gets, so the two compare at equal "
+        "(infinite) budget. Shots in all (one run): S × (training + test states), the same for "
+        "the surrogate, the linear model and the QCNN's test readout; the QCNN on shots spends "
+        "⌈S / %d⌉ × %d × training states + S × test states. Made by `plateau benchmark%s` in "
         "%.0f s.\n\n",
-        seeds, quick ? " --quick" : "", seconds);
+        seeds, BENCH_ITERATIONS, BENCH_ITERATIONS, BENCH_ITERATIONS, BENCH_ITERATIONS,
+        quick ? " --quick" : "", seconds);
     score_table(t, r, nrows, false);
     cli_text_add(t, "\nBalanced accuracy (%%: the mean over phases of the share of each phase's "
                     "test points classified right; always answering one phase scores 100 / "
@@ -150,19 +191,23 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
     score_table(t, r, nrows, true);
     confusions(t, r, nrows);
     cli_text_add(
-        t, "\nTime per row (s, all runs): dataset (ground states + shadows) / QCNN / surrogate / "
-           "linear / surrogate on exact ⟨P⟩\n\n");
+        t, "\nTime per row (s, all runs): dataset (ground states + shadows; 0 when an earlier "
+           "row made it) / QCNN / QCNN on shots / surrogate / linear / surrogate on exact ⟨P⟩\n\n");
     for (int i = 0; i < nrows; i++)
-        cli_text_add(t, "- %s, n = %d: %.1f / %.1f / %.1f / %.1f / %.1f\n", r[i].row->model,
-                     r[i].row->sites, r[i].dataset_seconds, r[i].score[PL_CLF_QCNN].seconds,
+        cli_text_add(t,
+                     "- %s, n = %d, %d training points: %.1f / %.1f / %.1f / %.1f / %.1f / %.1f\n",
+                     r[i].row->model, r[i].row->sites, r[i].train_points, r[i].dataset_seconds,
+                     r[i].score[PL_CLF_QCNN].seconds, r[i].device.seconds,
                      r[i].score[PL_CLF_SURROGATE].seconds, r[i].score[PL_CLF_LINEAR].seconds,
                      r[i].exact.seconds);
     cli_text_add(t,
                  "\n## Phase diagrams\n\nTrue labels beside the surrogate's predictions over every "
                  "point (training and test):\n\n");
-    for (int i = 0; i < nrows; i++)
-        cli_text_add(t, "![%s-%d](phase-%s-%d.png)\n", r[i].row->model, r[i].row->sites,
-                     r[i].row->model, r[i].row->sites);
+    for (int i = 0; i < nrows; i++) {
+        char png[4200];
+        bench_phase_file(".", r[i].row, ".png", png, sizeof png);
+        cli_text_add(t, "![%s-%d](%s)\n", r[i].row->model, r[i].row->sites, png + 2);
+    }
     cli_text_add(t, "\n## Surrogate: accuracy against k and against shots (%s, n = %d)\n\n",
                  tr->model, tr->sites);
     cli_text_add(t, "| k | test accuracy |\n|---|---|\n");
@@ -173,10 +218,19 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
         cli_text_add(t, "| %d | %.1f ± %.1f |\n", tr->shots[j], 100 * tr->acc_shots[j],
                      100 * tr->err_shots[j]);
     cli_text_add(t, "\n![trade-off](tradeoff.png)\n");
+    curves_markdown(t, cv, ncurves);
+}
+
+void bench_device_json(cJSON *row, const bench_result_t *r, bool full) {
+    if (!r->device.ran) return;
+    cJSON *o = bench_score_json(&r->device, full);
+    cJSON_AddNumberToObject(o, "train_shots_per_step", (double)bench_device_shots(r->row));
+    cJSON_AddNumberToObject(o, "shots_total", (double)bench_device_shots_total(r));
+    cJSON_AddItemToObject(row, "qcnn_shots", o);
 }
 
 static char *results_json(const bench_result_t *r, int nrows, const bench_tradeoff_t *tr,
-                          double seconds) {
+                          const bench_curve_t *cv, int ncurves, double seconds) {
     cJSON *o = cJSON_CreateObject(), *rows = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "version", PL_VERSION_STRING);
     cJSON_AddNumberToObject(o, "seconds", seconds);
@@ -186,8 +240,9 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
         cJSON_AddNumberToObject(row, "sites", r[i].row->sites);
         cJSON_AddNumberToObject(row, "shots", (double)r[i].row->shots);
         cJSON_AddNumberToObject(row, "points", r[i].row->points);
-        cJSON_AddNumberToObject(row, "shots_total", (double)r[i].row->shots * r[i].row->points);
+        cJSON_AddNumberToObject(row, "shots_total", (double)bench_shots_total(&r[i]));
         cJSON_AddNumberToObject(row, "train_points", r[i].train_points);
+        cJSON_AddNumberToObject(row, "test_points", r[i].test_points);
         cJSON_AddNumberToObject(row, "seeds", r[i].seeds);
         cJSON_AddNumberToObject(row, "majority_baseline", r[i].majority);
         cJSON_AddNumberToObject(row, "k_surrogate", r[i].row->k_surrogate);
@@ -199,9 +254,18 @@ static char *results_json(const bench_result_t *r, int nrows, const bench_tradeo
                                       bench_score_json(&r[i].score[k], true));
         if (r[i].exact.ran)
             cJSON_AddItemToObject(row, "surrogate_exact", bench_score_json(&r[i].exact, true));
+        bench_device_json(row, &r[i], true);
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);
+    cJSON *curves = cJSON_CreateArray();
+    for (int i = 0; i < ncurves; i++) cJSON_AddItemToArray(curves, bench_curve_json(&cv[i]));
+    cJSON_AddItemToObject(o, "curves", curves);
+    if (!tr) {
+        char *s = cJSON_Print(o);
+        cJSON_Delete(o);
+        return s;
+    }
     cJSON *t = cJSON_CreateObject();
     cJSON_AddStringToObject(t, "model", tr->model);
     cJSON_AddNumberToObject(t, "sites", tr->sites);
@@ -233,7 +297,7 @@ static pl_status_t phase_csv(const char *dir, const bench_result_t *r) {
                      r->labels[i] != r->predicted[i]);
     }
     char path[4200];
-    bench_row_file(dir, "phase-", r->row, ".csv", path, sizeof path);
+    bench_phase_file(dir, r->row, ".csv", path, sizeof path);
     pl_status_t st =
         t.failed ? pl_error_nomemf("the text of '%s'", path) : pl_io_write_text_atomic(path, t.s);
     free(t.s);
@@ -312,11 +376,11 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
         if (m->params[k].lo < m->params[k].hi) swept[ns++] = k;
     cli_text_t t = {0};
     cli_text_add(&t,
-                 "set multiplot layout 1,2 title '%s, n = %d, %d points, %llu shots per state, "
-                 "surrogate k = %d (run 1 of %d); shading: closed-form phases'\n"
+                 "set multiplot layout 1,2 title '%s, n = %d, %d points (%d trained), %llu shots "
+                 "per state, surrogate k = %d (run 1 of %d); shading: closed-form phases'\n"
                  "set key outside bottom center horizontal\n",
-                 m->name, r->row->sites, r->points, (unsigned long long)r->row->shots,
-                 r->row->k_surrogate, r->seeds);
+                 m->name, r->row->sites, r->points, r->train_points,
+                 (unsigned long long)r->row->shots, r->row->k_surrogate, r->seeds);
     cli_text_add(&t, "set palette defined (");
     for (int l = 0; l < m->nlabels && l < 4; l++)
         cli_text_add(&t, "%s%d '%s'", l ? ", " : "", l, phase_tint[l]);
@@ -358,8 +422,8 @@ static pl_status_t phase_plot(const char *dir, const bench_result_t *r) {
     }
     cli_text_add(&t, "unset multiplot\n");
     char png[4200], svg[4200];
-    bench_row_file(dir, "phase-", r->row, ".png", png, sizeof png);
-    bench_row_file(dir, "phase-", r->row, ".svg", svg, sizeof svg);
+    bench_phase_file(dir, r->row, ".png", png, sizeof png);
+    bench_phase_file(dir, r->row, ".svg", svg, sizeof svg);
     pl_status_t st = t.failed ? pl_error_nomemf("the plot script of '%s'", png)
                               : cli_plot_png(png, 1100, 520, t.s);
     if (st == PL_OK) st = cli_plot_svg(svg, 1100, 520, t.s);
@@ -393,22 +457,24 @@ static pl_status_t tradeoff_plot(const char *dir, const bench_tradeoff_t *tr) {
 }
 
 pl_status_t bench_write_report(const char *dir, bool quick, const bench_result_t *r, int nrows,
-                               const bench_tradeoff_t *tr, double seconds) {
+                               const bench_tradeoff_t *tr, const bench_curve_t *cv, int ncurves,
+                               double seconds) {
     cli_text_t md = {0};
-    markdown(&md, quick, r, nrows, tr, seconds);
+    markdown(&md, quick, r, nrows, tr, cv, ncurves, seconds);
     char path[4200];
     snprintf(path, sizeof path, "%s/report.md", dir);
     pl_status_t st =
         md.failed ? pl_error_nomemf("the text of '%s'", path) : pl_io_write_text_atomic(path, md.s);
     free(md.s);
-    char *json = st == PL_OK ? results_json(r, nrows, tr, seconds) : NULL;
+    char *json = st == PL_OK ? results_json(r, nrows, tr, cv, ncurves, seconds) : NULL;
     snprintf(path, sizeof path, "%s/results.json", dir);
     if (st == PL_OK)
         st = json ? pl_io_write_text_atomic(path, json) : pl_error_nomemf("the text of '%s'", path);
     free(json);
     for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_plot(dir, &r[i]);
     for (int i = 0; i < nrows && st == PL_OK; i++) st = phase_csv(dir, &r[i]);
-    if (st == PL_OK) st = tradeoff_plot(dir, tr);
-    if (st == PL_OK) st = tradeoff_csv(dir, tr);
+    if (st == PL_OK && tr) st = tradeoff_plot(dir, tr);
+    if (st == PL_OK && tr) st = tradeoff_csv(dir, tr);
+    for (int i = 0; i < ncurves && st == PL_OK; i++) st = bench_curve_write(dir, &cv[i]);
     return st;
 }

@@ -29,49 +29,73 @@ const char cli_benchmark_usage[] =
     "Run it again after an interruption: finished datasets and points are kept.\n"
     "\n"
     "  --quick      small sizes (8 sites), under two minutes on 2 cores (the demo)\n"
-    "  --full       the paper's sizes and 12-site rows with the QCNN. Without --quick\n"
-    "               or --full the plan is printed (rows, sizes, estimated time) and\n"
-    "               runs only if it is estimated under 10 minutes\n"
+    "  --full       the paper's sizes (with 20, 60 and 200 training points where\n"
+    "               the paper varies them), 12- and 16-site rows with the QCNN, and\n"
+    "               the learning curves. Without --quick or --full the plan is\n"
+    "               printed (rows, sizes, estimated time) and runs only if it is\n"
+    "               estimated under 10 minutes\n"
+    "  --curves     only the learning curves: accuracy of the three models against\n"
+    "               training states (10-200) and shots per state (10-1000) on 8-site\n"
+    "               datasets of 300 points (DIR/curves-MODEL-8.png, .svg, .csv)\n"
     "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
-    "  --seeds S    independent train/test runs per row (split, initial angles and\n"
-    "               readout shots from seed, seed + 1, ...; default 5, at most 16):\n"
+    "  --seeds S    independent train/test runs per row (split and initial angles\n"
+    "               from seed, seed + 1, ..., and each run its own shots: the\n"
+    "               datasets hold shots per state x S; default 5, at most 16):\n"
     "               mean ± sd across them, and the best (as the paper reports)\n"
     "  --out DIR    output folder (default benchmark-quick or benchmark)\n"
     "  --seed S     datasets, splits and initial angles\n"
-    "  --json       one JSON object: rows (model, sites, shots, shots_total,\n"
-    "               train_points, seeds, majority_baseline, and per classifier\n"
-    "               test_accuracy (the mean), test_stderr (of the mean),\n"
-    "               test_accuracy_sd, test_accuracy_best, balanced_accuracy,\n"
-    "               balanced_accuracy_sd; surrogate_exact: the surrogate trained\n"
-    "               and tested on exact <P> where the QCNN runs), report, seconds\n"
+    "  --json       one JSON object: rows (model, sites, shots (per state and run),\n"
+    "               shots_total (one run), train_points, test_points, seeds,\n"
+    "               majority_baseline, and per classifier test_accuracy (the mean),\n"
+    "               test_stderr (of the mean), test_accuracy_sd, test_accuracy_best,\n"
+    "               balanced_accuracy, balanced_accuracy_sd; where the QCNN runs,\n"
+    "               surrogate_exact (the surrogate trained and tested on exact <P>)\n"
+    "               and qcnn_shots (the QCNN trained on shots, with\n"
+    "               train_shots_per_step and its shots_total)), report, seconds\n"
     "  --quiet      no progress on stderr\n";
 
 /* Quick: every model at 8 sites, all three classifiers. */
 static const bench_row_t quick_rows[] = {
-    {"tfim", 8, 80, 200, 0, 2, 2, true, NULL},
-    {"xxx-alternating", 8, 80, 200, 0, 2, 2, true, NULL},
-    {"cluster-ising", 8, 100, 200, 0, 2, 2, true, NULL},
-    {"generalized-cluster", 8, 100, 200, 0, 2, 3, true, NULL},
-    {"annni", 8, 100, 200, 0, 3, 3, true, NULL},
+    {"tfim", 8, 80, 200, 0, 2, 2, true, NULL, 0, 0},
+    {"xxx-alternating", 8, 80, 200, 0, 2, 2, true, NULL, 0, 0},
+    {"cluster-ising", 8, 100, 200, 0, 2, 2, true, NULL, 0, 0},
+    {"generalized-cluster", 8, 100, 200, 0, 2, 3, true, NULL, 0, 0},
+    {"annni", 8, 100, 200, 0, 3, 3, true, NULL, 0, 0},
 };
 
-/* Full: the paper's sizes, plus 12-site rows where the QCNN runs too. */
+/* Full: 12- and 16-site rows where both QCNNs run; the paper's sizes, with 20,
+ * 60 and 200 training points (100 test points) where the paper varies them;
+ * 128-site ANNNI and generalized cluster, beyond the paper. */
 static const bench_row_t full_rows[] = {
-    {"tfim", 12, 80, 100, 0, 2, 2, true, NULL},
-    {"xxx-alternating", 12, 80, 100, 0, 2, 2, true, NULL},
-    {"cluster-ising", 12, 120, 100, 0, 2, 2, true, NULL},
-    {"generalized-cluster", 12, 120, 100, 0, 3, 3, true, NULL},
-    {"annni", 12, 120, 100, 0, 3, 3, true, NULL},
-    {"xxx-alternating", 1024, 200, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)"},
-    {"cluster-ising", 512, 400, 100, 16, 2, 2, false, "~86 % with 200 training points"},
-    {"generalized-cluster", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)"},
-    {"annni", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)"},
+    {"tfim", 12, 80, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"xxx-alternating", 12, 80, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"cluster-ising", 12, 120, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"generalized-cluster", 12, 120, 100, 0, 3, 3, true, NULL, 0, 0},
+    {"annni", 12, 120, 100, 0, 3, 3, true, NULL, 0, 0},
+    {"tfim", 16, 60, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"xxx-alternating", 16, 60, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"cluster-ising", 16, 60, 100, 0, 2, 2, true, NULL, 0, 0},
+    {"generalized-cluster", 16, 60, 100, 0, 3, 3, true, NULL, 0, 0},
+    {"annni", 16, 60, 100, 0, 3, 3, true, NULL, 0, 0},
+    {"xxx-alternating", 256, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 20, 100},
+    {"xxx-alternating", 256, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 60, 100},
+    {"xxx-alternating", 256, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 200, 100},
+    {"xxx-alternating", 1024, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 20, 100},
+    {"xxx-alternating", 1024, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 60, 100},
+    {"xxx-alternating", 1024, 300, 100, 16, 2, 2, false, "> 90 % (Bermejo et al.)", 200, 100},
+    {"cluster-ising", 512, 300, 100, 16, 2, 2, false, "80.2 % with 20 training points", 20, 100},
+    {"cluster-ising", 512, 300, 100, 16, 2, 2, false, "85.8 % with 200 training points", 200, 100},
+    {"generalized-cluster", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)", 0, 0},
+    {"annni", 32, 200, 100, 32, 3, 3, false, "80-85 % (four phases)", 0, 0},
+    {"generalized-cluster", 128, 200, 100, 32, 3, 3, false, NULL, 0, 0},
+    {"annni", 128, 200, 100, 32, 3, 3, false, NULL, 0, 0},
 };
 
 typedef struct {
     const char *dir;
     const char *only; /* comma-separated model names, or NULL for every row */
     bool quick, full, quiet, json;
+    bool curves; /* the learning curves only */
     uint64_t seed;
     int seeds; /* train/test runs per row */
     const char *command;
@@ -89,24 +113,39 @@ static void say(const bench_args_t *a, const char *fmt, ...) {
     va_end(ap);
 }
 
-void bench_row_file(const char *dir, const char *prefix, const bench_row_t *r, const char *suffix,
-                    char *buf, size_t cap) {
-    snprintf(buf, cap, "%s/%s%s-%d%s", dir, prefix, r->model, r->sites, suffix);
+void bench_data_file(const char *dir, const bench_row_t *r, const char *suffix, char *buf,
+                     size_t cap) {
+    snprintf(buf, cap, "%s/%s-%d%s", dir, r->model, r->sites, suffix);
 }
 
-/* The row's dataset, loaded: computed (or resumed) unless the file is already there. */
+void bench_phase_file(const char *dir, const bench_row_t *r, const char *suffix, char *buf,
+                      size_t cap) {
+    if (r->train)
+        snprintf(buf, cap, "%s/phase-%s-%d-train%d%s", dir, r->model, r->sites, r->train, suffix);
+    else
+        snprintf(buf, cap, "%s/phase-%s-%d%s", dir, r->model, r->sites, suffix);
+}
+
+uint64_t bench_device_shots(const bench_row_t *r) {
+    return (r->shots + BENCH_ITERATIONS - 1) / BENCH_ITERATIONS;
+}
+
+/* The row's dataset, loaded: computed (or resumed) unless the file is already
+ * there with at least the shots the runs read (row shots × seeds: every run
+ * its own). */
 static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, const char *path,
                                 double *seconds, pl_dataset_t **d) {
     pl_timer_t t = pl_timer_start();
     *seconds = 0.0;
+    const uint64_t shots = row->shots * (uint64_t)a->seeds;
     if (pl_dataset_load(path, d) == PL_OK && (*d)->points == row->points &&
-        (*d)->sites == row->sites && (*d)->shots == row->shots && (*d)->stratified)
+        (*d)->sites == row->sites && (*d)->shots >= shots && (*d)->stratified)
         return PL_OK;
     pl_dataset_destroy(*d);
     *d = NULL;
     pl_dataset_opts_t o = {.sites = row->sites,
                            .points = row->points,
-                           .shots = row->shots,
+                           .shots = shots,
                            .seed = a->seed,
                            .stratified = true, /* every phase in the data, equally */
                            .nranks = 1};
@@ -125,17 +164,39 @@ static pl_status_t make_dataset(const bench_args_t *a, const bench_row_t *row, c
     return st == PL_OK ? pl_dataset_load(path, d) : st;
 }
 
-/* The classifier trained and tested once per seed (the first seed's model
- * handed out through @p model, may be NULL). */
+/* What a row trains besides the three classifiers. */
+typedef enum {
+    BENCH_PLAIN,  /* the classifier as it is */
+    BENCH_EXACT,  /* the surrogate on exact ⟨P⟩ */
+    BENCH_DEVICE, /* the QCNN trained on shots */
+} bench_variant_t;
+
+static const char *variant_name(pl_clf_kind_t kind, bench_variant_t v) {
+    return v == BENCH_EXACT    ? "surrogate on exact <P>"
+           : v == BENCH_DEVICE ? "qcnn on shots"
+                               : pl_clf_name(kind);
+}
+
+/* The classifier trained and tested once per seed, run j on shots
+ * [j·shots, (j + 1)·shots) of every state (the first seed's model handed out
+ * through @p model, may be NULL). */
 static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, const pl_dataset_t *d,
-                             pl_clf_kind_t kind, bool exact, bench_score_t *s, pl_clf_t **model) {
+                             pl_sv_t *const *states, pl_clf_kind_t kind, bench_variant_t variant,
+                             bench_score_t *s, pl_clf_t **model) {
     pl_timer_t t = pl_timer_start();
     for (int j = 0; j < a->seeds; j++) {
         const uint64_t seed = a->seed + (uint64_t)j;
         pl_eval_opts_t o = {.seed = seed,
-                            .clf = {.kind = kind, .seed = seed},
-                            .exact_features = exact};
+                            .train_points = row->train,
+                            .test_points = row->test,
+                            .shots = row->shots,
+                            .shot_first = (uint64_t)j * row->shots,
+                            .states = states,
+                            .clf = {.kind = kind, .seed = seed, .max_iter = BENCH_ITERATIONS},
+                            .exact_features = variant == BENCH_EXACT};
         o.clf.k = kind == PL_CLF_LINEAR ? row->k_linear : row->k_surrogate;
+        if (kind == PL_CLF_LINEAR) o.clf.max_iter = 0; /* its own default */
+        if (variant == BENCH_DEVICE) o.clf.train_shots = bench_device_shots(row);
         PL_TRY(pl_dataset_train_test(d, &o, &s->eval[j], j == 0 ? model : NULL));
     }
     s->seconds = pl_timer_elapsed(&t);
@@ -143,64 +204,88 @@ static pl_status_t train_one(const bench_args_t *a, const bench_row_t *row, cons
     s->ran = true;
     bench_score_summarise(s);
     say(a, "  %-9s test accuracy %.3f +- %.3f over %d seeds (best %.3f; balanced %.3f; %.1f s)",
-        exact ? "surrogate on exact <P>" : pl_clf_name(kind), s->acc_mean, s->acc_sd, s->seeds,
-        s->acc_best, s->bal_mean, s->seconds);
+        variant_name(kind, variant), s->acc_mean, s->acc_sd, s->seeds, s->acc_best, s->bal_mean,
+        s->seconds);
     return PL_OK;
 }
 
 /* The surrogate's prediction of every point, for the phase-diagram plot. */
-static pl_status_t predict_all(const pl_clf_t *c, const pl_dataset_t *d, bench_result_t *r) {
+static pl_status_t predict_all(const pl_clf_t *c, const pl_dataset_t *d, uint64_t shots,
+                               bench_result_t *r) {
     r->points = d->points;
     r->nparams = d->nparams;
     r->model = d->model;
     r->predicted = malloc((size_t)d->points * sizeof *r->predicted);
     r->labels = malloc((size_t)d->points * sizeof *r->labels);
     r->params = malloc((size_t)d->points * d->nparams * sizeof *r->params);
-    if (!r->predicted || !r->labels || !r->params)
-        return pl_error_nomemf("the predictions for %d points", d->points);
-    memcpy(r->labels, d->labels, (size_t)d->points * sizeof *r->labels);
-    memcpy(r->params, d->params, (size_t)d->points * d->nparams * sizeof *r->params);
-    const pl_clf_data_t all = {d->points, d->labels, d->shadows, NULL};
-    return pl_clf_predict(c, &all, r->predicted, NULL);
+    pl_shadows_t **first = calloc((size_t)d->points, sizeof *first);
+    pl_status_t st = PL_OK;
+    if (!r->predicted || !r->labels || !r->params || !first)
+        st = pl_error_nomemf("the predictions for %d points", d->points);
+    /* the first run's shots, as the model was trained and tested on */
+    for (int i = 0; i < d->points && st == PL_OK; i++)
+        st = pl_shadows_slice(d->shadows[i], 0, (size_t)shots, &first[i]);
+    if (st == PL_OK) {
+        memcpy(r->labels, d->labels, (size_t)d->points * sizeof *r->labels);
+        memcpy(r->params, d->params, (size_t)d->points * d->nparams * sizeof *r->params);
+        const pl_clf_data_t all = {d->points, d->labels, first, NULL};
+        st = pl_clf_predict(c, &all, r->predicted, NULL);
+    }
+    for (int i = 0; first && i < d->points; i++) pl_shadows_destroy(first[i]);
+    free(first);
+    return st;
+}
+
+static void free_states(pl_sv_t **states, int points) {
+    for (int i = 0; states && i < points; i++) pl_sv_destroy(states[i]);
+    free(states);
 }
 
 static pl_status_t run_row(const bench_args_t *a, const bench_row_t *row, bench_result_t *r) {
     char path[4096];
-    bench_row_file(a->dir, "", row, ".h5", path, sizeof path);
-    say(a, "%s-%d: %d points, %llu shots per state", row->model, row->sites, row->points,
-        (unsigned long long)row->shots);
+    bench_data_file(a->dir, row, ".h5", path, sizeof path);
+    say(a, "%s-%d: %d points, %llu shots per state and run%s", row->model, row->sites, row->points,
+        (unsigned long long)row->shots, row->train ? " (training-set size row)" : "");
     r->row = row;
     pl_dataset_t *d;
     PL_TRY(make_dataset(a, row, path, &r->dataset_seconds, &d));
-    r->train_points = (int)(0.5 * d->points + 0.5);
+    r->train_points = row->train ? row->train : (int)lround(0.5 * d->points);
+    r->test_points = row->test ? row->test : d->points - r->train_points;
     r->seeds = a->seeds;
     r->model = d->model;
-    pl_status_t st = PL_OK;
+    /* the exact states once for every run that needs them (QCNN, surrogate on ⟨P⟩) */
+    pl_sv_t **states = NULL;
+    pl_status_t st = row->qcnn ? pl_dataset_exact_states(d, a->seed, &states) : PL_OK;
     for (int k = 0; k < PL_CLF_COUNT && st == PL_OK; k++) {
         if (k == PL_CLF_QCNN && !row->qcnn) continue;
         pl_clf_t *model = NULL;
-        st = train_one(a, row, d, (pl_clf_kind_t)k, false, &r->score[k],
+        st = train_one(a, row, d, states, (pl_clf_kind_t)k, BENCH_PLAIN, &r->score[k],
                        k == PL_CLF_SURROGATE ? &model : NULL);
-        if (st == PL_OK && model) st = predict_all(model, d, r);
+        if (st == PL_OK && model) st = predict_all(model, d, row->shots, r);
         pl_clf_destroy(model);
     }
-    /* where the QCNN runs, the surrogate also on the information the QCNN trains on:
-     * exact expectation values, no shot noise */
+    /* where the QCNN runs: the surrogate on the information the exact-trained QCNN
+     * gets (exact expectation values, no shot noise), and the QCNN trained, as on a
+     * device, on shots */
     if (st == PL_OK && row->qcnn)
-        st = train_one(a, row, d, PL_CLF_SURROGATE, true, &r->exact, NULL);
+        st = train_one(a, row, d, states, PL_CLF_SURROGATE, BENCH_EXACT, &r->exact, NULL);
+    if (st == PL_OK && row->qcnn)
+        st = train_one(a, row, d, states, PL_CLF_QCNN, BENCH_DEVICE, &r->device, NULL);
     /* the baseline depends on the split only: the same for every classifier */
     const bench_score_t *any = &r->score[PL_CLF_LINEAR];
     for (int j = 0; st == PL_OK && j < any->seeds; j++)
         r->majority += any->eval[j].majority_accuracy / any->seeds;
     if (st != PL_OK) pl_error_prefix("%s-%d", row->model, row->sites);
+    free_states(states, d->points);
     pl_dataset_destroy(d);
     return st;
 }
 
-/* Surrogate accuracy against k and against the first S shots of each state. */
+/* Surrogate accuracy against k (on the row's shots per state) and against the
+ * first S shots of each state (up to all the dataset holds). */
 static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench_tradeoff_t *t) {
     char path[4096];
-    bench_row_file(a->dir, "", row, ".h5", path, sizeof path);
+    bench_data_file(a->dir, row, ".h5", path, sizeof path);
     pl_dataset_t *d;
     PL_TRY(pl_dataset_load(path, &d));
     memset(t, 0, sizeof *t);
@@ -208,43 +293,36 @@ static pl_status_t tradeoff(const bench_args_t *a, const bench_row_t *row, bench
     t->sites = row->sites;
     pl_status_t st = PL_OK;
     say(a, "trade-off on %s-%d: surrogate accuracy against k and shots", row->model, row->sites);
+    pl_eval_opts_t o = {.seed = a->seed,
+                        .train_points = row->train,
+                        .test_points = row->test,
+                        .clf = {.kind = PL_CLF_SURROGATE, .seed = a->seed}};
     for (int k = 1; k <= 3 && st == PL_OK; k++) {
-        pl_eval_opts_t o = {.seed = a->seed,
-                            .clf = {.kind = PL_CLF_SURROGATE, .k = k, .seed = a->seed}};
         pl_eval_result_t e;
+        o.clf.k = k;
+        o.shots = row->shots;
         st = pl_dataset_train_test(d, &o, &e, NULL);
         t->k[t->nk] = k;
         t->acc_k[t->nk] = e.test_accuracy;
         t->err_k[t->nk++] = e.test_stderr;
     }
-    static const int shots[] = {10, 25, 50, 100, 200};
-    pl_shadows_t **full = d->shadows;
-    pl_shadows_t **part = calloc((size_t)d->points, sizeof *part);
-    if (!part) st = pl_error_nomemf("the shadows of %d points", d->points);
-    for (int s = 0; s < 5 && st == PL_OK && (uint64_t)shots[s] <= d->shots; s++) {
-        for (int i = 0; i < d->points && st == PL_OK; i++) {
-            pl_shadows_destroy(part[i]);
-            st = pl_shadows_head(full[i], (size_t)shots[s], &part[i]);
-        }
-        d->shadows = part;
-        pl_eval_opts_t o = {.seed = a->seed,
-                            .clf = {.kind = PL_CLF_SURROGATE,
-                                    .k = row->k_surrogate,
-                                    .seed = a->seed}};
+    static const int shots[] = {10, 25, 50, 100, 200, 500, 1000};
+    o.clf.k = row->k_surrogate;
+    for (size_t s = 0; s < sizeof shots / sizeof *shots && st == PL_OK; s++) {
+        if ((uint64_t)shots[s] > d->shots) break;
         pl_eval_result_t e;
-        if (st == PL_OK) st = pl_dataset_train_test(d, &o, &e, NULL);
-        d->shadows = full;
+        o.shots = (uint64_t)shots[s];
+        st = pl_dataset_train_test(d, &o, &e, NULL);
         t->shots[t->nshots] = shots[s];
         t->acc_shots[t->nshots] = e.test_accuracy;
         t->err_shots[t->nshots++] = e.test_stderr;
     }
-    for (int i = 0; part && i < d->points; i++) pl_shadows_destroy(part[i]);
-    free(part);
     pl_dataset_destroy(d);
     return st;
 }
 
-static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows, double seconds) {
+static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows,
+                       const bench_curve_t *curves, int ncurves, double seconds) {
     cJSON *o = cli_json_begin("benchmark"), *rows = cJSON_CreateArray();
     cJSON_AddBoolToObject(o, "quick", a->quick);
     for (int i = 0; i < nrows; i++) {
@@ -252,8 +330,9 @@ static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows
         cJSON_AddStringToObject(row, "model", r[i].row->model);
         cJSON_AddNumberToObject(row, "sites", r[i].row->sites);
         cJSON_AddNumberToObject(row, "shots", (double)r[i].row->shots);
-        cJSON_AddNumberToObject(row, "shots_total", (double)r[i].row->shots * r[i].row->points);
+        cJSON_AddNumberToObject(row, "shots_total", (double)bench_shots_total(&r[i]));
         cJSON_AddNumberToObject(row, "train_points", r[i].train_points);
+        cJSON_AddNumberToObject(row, "test_points", r[i].test_points);
         cJSON_AddNumberToObject(row, "seeds", r[i].seeds);
         cJSON_AddNumberToObject(row, "majority_baseline", r[i].majority);
         for (int k = 0; k < PL_CLF_COUNT; k++)
@@ -262,9 +341,13 @@ static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows
                                       bench_score_json(&r[i].score[k], false));
         if (r[i].exact.ran)
             cJSON_AddItemToObject(row, "surrogate_exact", bench_score_json(&r[i].exact, false));
+        bench_device_json(row, &r[i], false);
         cJSON_AddItemToArray(rows, row);
     }
     cJSON_AddItemToObject(o, "rows", rows);
+    cJSON *cv = cJSON_CreateArray();
+    for (int i = 0; i < ncurves; i++) cJSON_AddItemToArray(cv, bench_curve_json(&curves[i]));
+    cJSON_AddItemToObject(o, "curves", cv);
     char report[4200];
     snprintf(report, sizeof report, "%s/report.md", a->dir);
     cJSON_AddStringToObject(o, "report", report);
@@ -285,111 +368,212 @@ static bool selected(const char *only, const char *name) {
     return false;
 }
 
-/* The rows to run, checked against --only. */
-static pl_status_t plan(const bench_args_t *a, const bench_row_t **rows, int *nrows) {
+/* What a run does: its rows, and the quick rows whose datasets get learning curves. */
+typedef struct {
+    const bench_row_t *rows[32];
+    int nrows;
+    const bench_row_t *curves[8];
+    int ncurves;
+} bench_plan_t;
+
+/* The rows and curves to run, checked against --only: --quick the quick rows;
+ * --curves the curves alone; else the full rows and the curves. */
+static pl_status_t plan(const bench_args_t *a, bench_plan_t *p) {
     const bench_row_t *all = a->quick ? quick_rows : full_rows;
     const int count =
         a->quick ? (int)(sizeof quick_rows / sizeof *all) : (int)(sizeof full_rows / sizeof *all);
-    const bench_row_t **pick = (const bench_row_t **)rows;
-    *nrows = 0;
-    for (int i = 0; i < count; i++)
-        if (selected(a->only, all[i].model)) pick[(*nrows)++] = &all[i];
-    for (const char *p = a->only; p && *p;) { /* every name must be a model */
-        const char *end = strchr(p, ',');
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < count && !a->curves; i++)
+        if (selected(a->only, all[i].model)) p->rows[p->nrows++] = &all[i];
+    const int nquick = (int)(sizeof quick_rows / sizeof *quick_rows);
+    for (int i = 0; i < nquick && !a->quick; i++)
+        if (selected(a->only, quick_rows[i].model)) p->curves[p->ncurves++] = &quick_rows[i];
+    for (const char *q = a->only; q && *q;) { /* every name must be a model */
+        const char *end = strchr(q, ',');
         char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - q) : strlen(q)), q);
         const pl_model_t *m;
         PL_TRY(pl_model_lookup(name, &m));
-        p = end ? end + 1 : p + strlen(p);
+        q = end ? end + 1 : q + strlen(q);
     }
-    if (*nrows == 0) return pl_error(PL_EINVAL, "--only selects no row");
+    if (p->nrows + p->ncurves == 0) return pl_error(PL_EINVAL, "--only selects no row");
     return PL_OK;
 }
 
 /* Refuse, before any work, a file in the output folder that the write would
  * refuse (pl_io_out_check): the datasets, report.md, results.json, the plots. */
-static pl_status_t check_outputs(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
+static pl_status_t check_outputs(const bench_args_t *a, const bench_plan_t *p) {
     static const char *const fixed[] = {"report.md", "results.json", "tradeoff.png", "tradeoff.svg",
                                         "tradeoff.csv"};
+    const bench_row_t *const *rows = p->rows;
+    const int nrows = p->nrows;
     char path[4200];
+    for (int i = 0; i < p->ncurves; i++) {
+        static const char *const kinds[] = {".h5", ".png", ".svg", ".csv"};
+        for (int k = 0; k < 4; k++) {
+            bench_curve_file(a->dir, p->curves[i]->model, BENCH_CURVE_SITES, kinds[k], path,
+                             sizeof path);
+            PL_TRY(pl_io_out_check(path));
+        }
+    }
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         snprintf(path, sizeof path, "%s/%s", a->dir, fixed[i]);
         PL_TRY(pl_io_out_check(path));
     }
     for (int i = 0; i < nrows; i++) {
-        bench_row_file(a->dir, "", rows[i], ".h5", path, sizeof path);
+        bench_data_file(a->dir, rows[i], ".h5", path, sizeof path);
         PL_TRY(pl_io_out_check(path));
-        bench_row_file(a->dir, "phase-", rows[i], ".png", path, sizeof path);
-        PL_TRY(pl_io_out_check(path));
-        bench_row_file(a->dir, "phase-", rows[i], ".csv", path, sizeof path);
-        PL_TRY(pl_io_out_check(path));
-        bench_row_file(a->dir, "phase-", rows[i], ".svg", path, sizeof path);
-        PL_TRY(pl_io_out_check(path));
+        static const char *const kinds[] = {".png", ".csv", ".svg"};
+        for (int k = 0; k < 3; k++) {
+            bench_phase_file(a->dir, rows[i], kinds[k], path, sizeof path);
+            PL_TRY(pl_io_out_check(path));
+        }
     }
     return PL_OK;
 }
 
+/* Does row i read the dataset of an earlier row (the same model and sites)? */
+static bool shares_dataset(const bench_row_t *const *rows, int i) {
+    for (int j = 0; j < i; j++)
+        if (strcmp(rows[j]->model, rows[i]->model) == 0 && rows[j]->sites == rows[i]->sites)
+            return true;
+    return false;
+}
+
 /*
- * Rough wall seconds of a row on @p threads threads, from constants measured
+ * Rough wall seconds of row i on @p threads threads, from constants measured
  * on a 2-core AVX-512 machine (2026-12-03; docs/learn.md): DMRG points cost
- * ~4.5e-7 s × sites × χ³ each, exact ground states ~2e-7 s × 2^n × n; the
- * QCNN's training ~2e-5 s × 2^n × n × training points per seed (12 sites, 40
- * points: 38 s); the shadow models ~0.02 s + 4e-8 s × sites × points × shots
- * per seed. A plan, not a promise: other machines differ by several times.
+ * ~4.5e-7 s × sites × χ³ each (nothing when an earlier row made the dataset),
+ * exact ground states ~2e-7 s × 2^n × n; a QCNN step ~4.3e-4 s × 1.6^(n − 8)
+ * per training point (8 sites: 4.3e-4 s, 16 sites: 0.02 s), run by both
+ * QCNNs; the shadow models ~0.02 s + 4e-8 s × sites × points × shots per
+ * seed. A plan, not a promise: other machines differ by several times.
  */
-static double row_estimate(const bench_row_t *r, int seeds, int threads) {
-    const double n = r->sites, pts = r->points, train = 0.5 * pts;
+static double row_estimate(const bench_row_t *const *rows, int i, int seeds, int threads) {
+    const bench_row_t *r = rows[i];
+    const double n = r->sites, pts = r->points, train = r->train ? r->train : 0.5 * pts;
     const double chi = r->chi ? r->chi : 64;
     const double per_point = r->sites > 20 ? 4.5e-7 * n * chi * chi * chi : 2e-7 * pow(2, n) * n;
-    double t = per_point * pts / threads;
-    if (r->qcnn) t += seeds * 2e-5 * pow(2, n) * n * train;
+    double t = shares_dataset(rows, i) ? 0 : per_point * pts / threads;
+    if (r->qcnn) t += 2 * seeds * BENCH_ITERATIONS * 4.3e-4 * pow(1.6, n - 8) * train;
     t += 2 * seeds * (0.02 + 4e-8 * n * pts * (double)r->shots);
     return t;
 }
 
-/* The plan: one line per row, and the estimated total. */
-static double print_plan(const bench_args_t *a, const bench_row_t *const *rows, int nrows) {
+/* Rough wall seconds of one dataset's learning curves (as row_estimate): the
+ * QCNN trains once per training-set size and run, 4-class readouts cost about
+ * 1.7 times the binary one; the shadow models train 10 times per run. */
+static double curve_estimate(const bench_row_t *r, int seeds) {
+    const pl_model_t *m;
+    const double classes = pl_model_lookup(r->model, &m) == PL_OK && m->nlabels > 2 ? 1.7 : 1.0;
+    double train = 0;
+    for (int s = 0; s < BENCH_CURVE_STEPS; s++) train += bench_curve_train[s];
+    return seeds * (BENCH_ITERATIONS * 4.3e-4 * classes * train +
+                    20 * (0.02 + 4e-8 * BENCH_CURVE_SITES * BENCH_CURVE_POINTS * 300));
+}
+
+/* The plan on @p out (NULL: nowhere): one line per row, and the estimated total. */
+static double print_plan(const bench_args_t *a, const bench_plan_t *p, FILE *out) {
+    const bench_row_t *const *rows = p->rows;
+    const int nrows = p->nrows;
     const int threads = pl_threads_get();
     double total = 0;
-    printf("plateau benchmark%s: %d rows, %d runs each (--seeds), %d threads\n",
-           a->quick ? " --quick" : "", nrows, a->seeds, threads);
-    printf("  %-20s %6s %7s %6s %5s  %-24s %10s\n", "dataset", "sites", "points", "shots", "chi",
-           "classifiers", "about");
+    if (out)
+        fprintf(out,
+                "plateau benchmark%s: %d rows and %d learning curves, %d runs each (--seeds), %d "
+                "threads\n",
+                a->quick ? " --quick" : "", nrows, p->ncurves, a->seeds, threads);
+    if (out)
+        fprintf(out, "  %-20s %6s %7s %10s %6s %5s  %-24s %10s\n", "dataset", "sites", "points",
+                "train/test", "shots", "chi", "classifiers", "about");
     for (int i = 0; i < nrows; i++) {
         const bench_row_t *r = rows[i];
-        const double t = row_estimate(r, a->seeds, threads);
+        const double t = row_estimate(rows, i, a->seeds, threads);
         total += t;
         char chi[16];
         snprintf(chi, sizeof chi, r->chi ? "%d" : "auto", r->chi);
-        printf("  %-20s %6d %7d %6llu %5s  %-24s %8.1f min\n", r->model, r->sites, r->points,
-               (unsigned long long)r->shots, chi,
-               r->qcnn ? "qcnn, surrogate, linear" : "surrogate, linear", t / 60);
+        char split[32];
+        if (r->train)
+            snprintf(split, sizeof split, "%d/%d", r->train,
+                     r->test ? r->test : r->points - r->train);
+        else
+            snprintf(split, sizeof split, "%d/%d", (r->points + 1) / 2,
+                     r->points - (r->points + 1) / 2);
+        if (out)
+            fprintf(out, "  %-20s %6d %7d %10s %6llu %5s  %-24s %8.1f min\n", r->model, r->sites,
+                    r->points, split, (unsigned long long)r->shots, chi,
+                    r->qcnn ? "2 qcnn, surrogate, linear" : "surrogate, linear", t / 60);
     }
-    printf("  estimated in all: %.0f min (rough: measured on a 2-core machine)\n", total / 60);
+    for (int i = 0; i < p->ncurves; i++) {
+        const double t = curve_estimate(p->curves[i], a->seeds);
+        total += t;
+        if (out)
+            fprintf(out, "  %-20s %6d %7d %10s %6s %5s  %-24s %8.1f min\n", p->curves[i]->model,
+                    BENCH_CURVE_SITES, BENCH_CURVE_POINTS, "curves", "10-1e3", "exact",
+                    "qcnn, surrogate, linear", t / 60);
+    }
+    if (out)
+        fprintf(out, "  estimated in all: %.0f min (rough: measured on a 2-core machine)\n",
+                total / 60);
     return total;
 }
 
+/* The learning curves of quick row @p row's model on a dataset of their own. */
+static pl_status_t run_curve(const bench_args_t *a, const bench_row_t *row, bench_curve_t *cv) {
+    char path[4200];
+    bench_curve_file(a->dir, row->model, BENCH_CURVE_SITES, ".h5", path, sizeof path);
+    const bench_row_t data = {.model = row->model,
+                              .sites = BENCH_CURVE_SITES,
+                              .points = BENCH_CURVE_POINTS,
+                              .shots = (uint64_t)bench_curve_shots[BENCH_CURVE_STEPS - 1]};
+    say(a, "learning curves on %s-%d: %d points, up to %d training states and %d shots per state",
+        row->model, BENCH_CURVE_SITES, BENCH_CURVE_POINTS, bench_curve_train[BENCH_CURVE_STEPS - 1],
+        bench_curve_shots[BENCH_CURVE_STEPS - 1]);
+    pl_dataset_t *d;
+    double seconds;
+    PL_TRY(make_dataset(a, &data, path, &seconds, &d));
+    pl_status_t st =
+        bench_curve_compute(d, a->seeds, a->seed, row->k_surrogate, row->k_linear, a->quiet, cv);
+    if (st == PL_OK) cv->seconds += seconds;
+    if (st != PL_OK) pl_error_prefix("learning curves on %s-%d", row->model, BENCH_CURVE_SITES);
+    pl_dataset_destroy(d);
+    return st;
+}
+
 static pl_status_t run(const bench_args_t *a) {
-    const bench_row_t *rows[16];
-    int nrows;
-    PL_TRY(plan(a, rows, &nrows));
-    PL_TRY(check_outputs(a, rows, nrows));
+    bench_plan_t p;
+    PL_TRY(plan(a, &p));
+    const bench_row_t *const *rows = p.rows;
+    const int nrows = p.nrows;
+    PL_TRY(check_outputs(a, &p));
     if (mkdir(a->dir, 0755) != 0 && errno != EEXIST)
         return pl_error(PL_EIO, "cannot create '%s': %s", a->dir, strerror(errno));
-    bench_result_t *res = calloc((size_t)nrows, sizeof *res);
-    if (!res) return pl_error_nomemf("the results of %d benchmark rows", nrows);
+    bench_result_t *res = calloc((size_t)nrows + 1, sizeof *res);
+    bench_curve_t *curves = calloc((size_t)p.ncurves + 1, sizeof *curves);
+    if (!res || !curves) {
+        free(res);
+        free(curves);
+        return pl_error_nomemf("the results of %d benchmark rows", nrows);
+    }
     pl_timer_t t = pl_timer_start();
     pl_status_t st = PL_OK;
     double planned = 0, done_planned = 0;
-    for (int i = 0; i < nrows; i++) planned += row_estimate(rows[i], a->seeds, pl_threads_get());
-    for (int i = 0; i < nrows && st == PL_OK; i++) {
-        st = run_row(a, rows[i], &res[i]);
-        done_planned += row_estimate(rows[i], a->seeds, pl_threads_get());
-        /* the plan's remainder, scaled by how the rows so far compared with it */
+    for (int i = 0; i < nrows; i++) planned += row_estimate(rows, i, a->seeds, pl_threads_get());
+    for (int i = 0; i < p.ncurves; i++) planned += curve_estimate(p.curves[i], a->seeds);
+    const int steps = nrows + p.ncurves;
+    for (int i = 0; i < steps && st == PL_OK; i++) {
+        if (i < nrows) {
+            st = run_row(a, rows[i], &res[i]);
+            done_planned += row_estimate(rows, i, a->seeds, pl_threads_get());
+        } else {
+            st = run_curve(a, p.curves[i - nrows], &curves[i - nrows]);
+            done_planned += curve_estimate(p.curves[i - nrows], a->seeds);
+        }
+        /* the plan's remainder, scaled by how the steps so far compared with it */
         const double spent = pl_timer_elapsed(&t), left = (planned - done_planned) * spent /
                                                           (done_planned > 0 ? done_planned : 1);
-        if (st == PL_OK && i + 1 < nrows)
-            say(a, "row %d of %d done after %.0f s; about %.0f s left", i + 1, nrows, spent, left);
+        if (st == PL_OK && i + 1 < steps)
+            say(a, "%d of %d done after %.0f s; about %.0f s left", i + 1, steps, spent, left);
     }
     bench_tradeoff_t trade;
     /* the trade-off on the cluster-Ising row (the paper's Haldane chain) when it ran */
@@ -399,13 +583,15 @@ static pl_status_t run(const bench_args_t *a) {
             tr = i;
             break;
         }
-    if (st == PL_OK) st = tradeoff(a, rows[tr], &trade);
+    if (st == PL_OK && nrows) st = tradeoff(a, rows[tr], &trade);
     const double seconds = pl_timer_elapsed(&t);
-    if (st == PL_OK) st = bench_write_report(a->dir, a->quick, res, nrows, &trade, seconds);
+    if (st == PL_OK)
+        st = bench_write_report(a->dir, a->quick, res, nrows, nrows ? &trade : NULL, curves,
+                                p.ncurves, seconds);
     if (st == PL_OK) {
         say(a, "report: %s/report.md (%.0f s)", a->dir, seconds);
         if (a->json)
-            print_json(a, res, nrows, seconds);
+            print_json(a, res, nrows, curves, p.ncurves, seconds);
         else
             printf("%s/report.md\n", a->dir);
     }
@@ -415,6 +601,7 @@ static pl_status_t run(const bench_args_t *a) {
         free(res[i].labels);
     }
     free(res);
+    free(curves);
     return st;
 }
 
@@ -424,7 +611,7 @@ int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     const cli_opt_t opts[] = {
         {"--quick", CLI_FLAG, &a.quick, NULL}, {"--full", CLI_FLAG, &a.full, NULL},
         {"--out", CLI_STRING, &a.dir, NULL},   {"--only", CLI_STRING, &a.only, NULL},
-        {"--seeds", CLI_INT, &a.seeds, NULL},
+        {"--seeds", CLI_INT, &a.seeds, NULL},  {"--curves", CLI_FLAG, &a.curves, NULL},
     };
     int npos = 0;
     int rc = CLI_PARSE(cmd, argc, argv, opts, &common, NULL, &npos);
@@ -438,16 +625,18 @@ int cli_cmd_benchmark(const cli_command_t *cmd, int argc, char **argv) {
     a.json = common.json;
     a.seed = common.seed;
     a.common = &common;
-    if (a.quick && a.full) {
-        cli_error("benchmark", "--quick and --full: give one");
+    if (a.quick && (a.full || a.curves)) {
+        cli_error("benchmark", a.full ? "--quick and --full: give one"
+                                      : "--quick and --curves: the curves are not in the demo");
         return CLI_USAGE;
     }
     if (!a.quick && !a.full) { /* the plan first; a long run needs --full */
-        const bench_row_t *rows[16];
-        int nrows;
-        pl_status_t st = plan(&a, rows, &nrows);
+        bench_plan_t p;
+        pl_status_t st = plan(&a, &p);
         if (st != PL_OK) return cli_fail("benchmark", st);
-        const double seconds = print_plan(&a, rows, nrows);
+        /* printed as the answer when it does not run, else as progress */
+        const double seconds = print_plan(&a, &p, NULL);
+        print_plan(&a, &p, seconds > 600 ? stdout : a.quiet ? NULL : stderr);
         if (seconds > 600) {
             fprintf(stderr,
                     "plateau benchmark: about %.0f min: run it with --full (or --quick for the "

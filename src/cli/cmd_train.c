@@ -8,7 +8,7 @@
 const char cli_train_usage[] =
     "usage: plateau train --data F.h5 --model qcnn|surrogate|linear [--k K]\n"
     "                     [--train-fraction f] [--iterations N] [--lr R] [--l2 L]\n"
-    "                     [--unshared] [--train-shots S] [--train-points N]\n"
+    "                     [--unshared] [--unshrunk] [--train-shots S] [--train-points N]\n"
     "                     [--test-points N] [--shots S] [--out MODEL.h5] [options]\n"
     "\n"
     "Split a dataset (plateau dataset) into training and test points, train a phase\n"
@@ -27,6 +27,9 @@ const char cli_train_usage[] =
     "  --lr R              Adam step (default 0.05)\n"
     "  --l2 L              linear: L2 penalty (default 1e-3)\n"
     "  --unshared          QCNN/surrogate: independent angles per gate\n"
+    "  --unshrunk          surrogate: the raw shadow estimates (default: each string's\n"
+    "                      estimates shrunk towards zero by the share of their second\n"
+    "                      moment that is not shot noise, fitted on the training set)\n"
     "  --exact-features    surrogate: train and test on the exact expectation values\n"
     "                      of the recomputed ground states (at most 20 sites), not\n"
     "                      the shadows: what the exact-trained QCNN gets\n"
@@ -154,6 +157,7 @@ int cli_cmd_train(const cli_command_t *cmd, int argc, char **argv) {
         {"--lr", CLI_DOUBLE, &a.eval.clf.lr, NULL},
         {"--l2", CLI_DOUBLE, &a.eval.clf.l2, NULL},
         {"--unshared", CLI_FLAG, &a.eval.clf.unshared, NULL},
+        {"--unshrunk", CLI_FLAG, &a.eval.clf.unshrunk, NULL},
         {"--exact-features", CLI_FLAG, &a.eval.exact_features, NULL},
         {"--train-shots", CLI_U64, &a.eval.clf.train_shots, NULL},
         {"--train-points", CLI_INT, &a.eval.train_points, NULL},

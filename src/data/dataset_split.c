@@ -6,8 +6,9 @@
 #include "plateau/core.h"
 #include "plateau/dataset.h"
 
-pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint64_t seed,
-                             bool exact_states, pl_dataset_split_t *s) {
+/* The split, with the exact states computed (exact_states), borrowed (given) or absent. */
+static pl_status_t split_points(const pl_dataset_t *d, double train_fraction, uint64_t seed,
+                                bool exact_states, pl_sv_t *const *given, pl_dataset_split_t *s) {
     memset(s, 0, sizeof *s);
     const double frac = train_fraction > 0 ? train_fraction : 0.5;
     if (!(frac < 1)) return pl_error(PL_EINVAL, "train fraction %g must lie in (0, 1)", frac);
@@ -26,7 +27,15 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
         perm[j] = t;
     }
     pl_sv_t **states = NULL; /* point order */
-    pl_status_t st = exact_states ? pl_dataset_exact_states(d, seed, &states) : PL_OK;
+    pl_status_t st = exact_states && !given ? pl_dataset_exact_states(d, seed, &states) : PL_OK;
+    if (exact_states && given && st == PL_OK) {
+        states = malloc((size_t)d->points * sizeof *states);
+        if (states)
+            memcpy(states, given, (size_t)d->points * sizeof *states);
+        else
+            st = pl_error_nomemf("the states of %d points", d->points);
+        s->borrowed_states = true;
+    }
     s->labels = st == PL_OK ? malloc((size_t)d->points * sizeof *s->labels) : NULL;
     s->shadows = st == PL_OK && d->shadows ? malloc((size_t)d->points * sizeof *s->shadows) : NULL;
     s->states = st == PL_OK && states ? malloc((size_t)d->points * sizeof *s->states) : NULL;
@@ -44,16 +53,23 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
             (pl_clf_data_t){ntest, s->labels + ntrain, s->shadows ? s->shadows + ntrain : NULL,
                             s->states ? s->states + ntrain : NULL};
     } else {
-        for (int i = 0; states && i < d->points; i++) pl_sv_destroy(states[i]);
+        for (int i = 0; states && !s->borrowed_states && i < d->points; i++)
+            pl_sv_destroy(states[i]);
         pl_dataset_split_destroy(s);
     }
-    free(states); /* the states themselves now belong to s->states */
+    free(states); /* the states themselves now belong to s->states (or the caller) */
     free(perm);
     return st;
 }
 
+pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint64_t seed,
+                             bool exact_states, pl_dataset_split_t *s) {
+    return split_points(d, train_fraction, seed, exact_states, NULL, s);
+}
+
 void pl_dataset_split_destroy(pl_dataset_split_t *s) {
-    for (int i = 0; s->states && i < s->points; i++) pl_sv_destroy(s->states[i]);
+    for (int i = 0; s->states && !s->borrowed_states && i < s->points; i++)
+        pl_sv_destroy(s->states[i]);
     free(s->labels);
     free(s->shadows);
     free(s->states);
@@ -113,7 +129,7 @@ pl_status_t pl_dataset_train_test(const pl_dataset_t *d, const pl_eval_opts_t *o
     if (sliced) view.shadows = sliced;
     const double frac = o->train_points ? (double)o->train_points / d->points : o->train_fraction;
     pl_dataset_split_t s;
-    pl_status_t st = pl_dataset_split(&view, frac, o->seed, qcnn || o->exact_features, &s);
+    pl_status_t st = split_points(&view, frac, o->seed, qcnn || o->exact_features, o->states, &s);
     if (st != PL_OK) {
         free_slices(sliced, d->points);
         return st;

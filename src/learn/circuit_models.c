@@ -222,6 +222,43 @@ static pl_status_t compile_readouts(const pl_clf_t *c, cache_t *k, compiled_t *q
     return PL_OK;
 }
 
+/* Fit (on training shadows) the shrinkage factor of every string of the
+ * dictionary into c->shrink. */
+static pl_status_t shrink_fit(pl_clf_t *c, const cache_t *k) {
+    const size_t count = (size_t)k->d->count, size = pl_pauli_sum_size(k->dict);
+    size_t *shots = malloc(count * sizeof *shots);
+    c->shrink = malloc((size ? size : 1) * sizeof *c->shrink);
+    if (!shots || !c->shrink) {
+        free(shots);
+        return pl_error_nomemf("the shrinkage factors of %zu strings", size);
+    }
+    for (size_t i = 0; i < count; i++) shots[i] = pl_shadows_shots(k->d->shadows[i]);
+    for (size_t j = 0; j < size; j++) {
+        pl_pauli_t v;
+        double complex unused;
+        pl_pauli_sum_term(k->dict, j, &v, &unused);
+        c->shrink[j] =
+            pl_shadows_shrink_factor(k->E + j * count, shots, count, pl_pauli_weight(&v));
+    }
+    c->nshrink = size;
+    free(shots);
+    return PL_OK;
+}
+
+/* Shrink the estimates of the cache by the classifier's factors (shadow data only). */
+static pl_status_t shrink_apply(const pl_clf_t *c, cache_t *k) {
+    if (!c->shrink || !k->d->shadows) return PL_OK;
+    const size_t count = (size_t)k->d->count, size = pl_pauli_sum_size(k->dict);
+    if (size != c->nshrink)
+        return pl_error(PL_EINVAL,
+                        "the model has shrinkage factors for %zu strings, its readouts "
+                        "%zu",
+                        c->nshrink, size);
+    for (size_t j = 0; j < size; j++)
+        for (size_t i = 0; i < count; i++) k->E[j * count + i] *= c->shrink[j];
+    return PL_OK;
+}
+
 /* The coefficients at the classifier's current angles. */
 static pl_status_t eval_readouts(const pl_clf_t *c, compiled_t *q) {
     for (int o = 0; o < c->nreadout; o++)
@@ -262,6 +299,7 @@ pl_status_t learn_surrogate_outputs(const pl_clf_t *c, const pl_clf_data_t *d, d
     compiled_t q = {0};
     pl_status_t st = pl_pauli_sum_create(c->n, &k.dict);
     if (st == PL_OK) st = compile_readouts(c, &k, &q);
+    if (st == PL_OK) st = shrink_apply(c, &k);
     if (st == PL_OK) st = eval_readouts(c, &q);
     if (st == PL_OK) surrogate_forward(c, &k, &q, out);
     compiled_free(&q, c->nreadout);
@@ -362,6 +400,8 @@ pl_status_t learn_fit_circuit(pl_clf_t *c, const pl_clf_opts_t *o, const pl_clf_
     if (st == PL_OK && c->kind == PL_CLF_SURROGATE) {
         st = compile_readouts(c, &f.cache, &f.compiled);
         f.strings = pl_pauli_sum_size(f.cache.dict);
+        if (st == PL_OK && d->shadows && !o->unshrunk) st = shrink_fit(c, &f.cache);
+        if (st == PL_OK) st = shrink_apply(c, &f.cache);
     }
     pl_optim_result_t res = {0};
     if (st == PL_OK) {

@@ -32,6 +32,7 @@ void pl_clf_destroy(pl_clf_t *c) {
     pl_circuit_destroy(c->circuit);
     for (int o = 0; o < LEARN_MAX_READOUT; o++) pl_pauli_sum_destroy(c->readout[o]);
     free(c->theta);
+    free(c->shrink);
     free(c->w);
     free(c->w0);
     free(c->mean);

@@ -1,7 +1,9 @@
 /*
  * Classifiers in HDF5: attributes format ("plateau-classifier"), kind, qubits,
  * classes, k, shared, and the trained numbers: `theta` and `head` (a, b…) for
- * the QCNN and the surrogate (the circuit is rebuilt from the attributes);
+ * the QCNN and the surrogate (the circuit is rebuilt from the attributes),
+ * and for a surrogate trained on shrunk estimates `shrink` (one factor per
+ * estimated string, in the order its compiled readouts meet them);
  * `weights` [logits, features], `bias`, `mean`, `std` for the linear model.
  */
 #include <stdlib.h>
@@ -30,6 +32,10 @@ static pl_status_t write_numbers(hid_t f, const pl_clf_t *c, const char *path) {
     memcpy(head + 1, c->b, sizeof c->b);
     const uint64_t np = (uint64_t)c->nparams, nh = 1 + (uint64_t)learn_nlogits(c);
     PL_TRY(io_h5_write(f, "theta", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &np, c->theta, path));
+    const uint64_t ns = c->nshrink;
+    if (c->shrink && ns)
+        PL_TRY(
+            io_h5_write(f, "shrink", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &ns, c->shrink, path));
     return io_h5_write(f, "head", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &nh, head, path);
 }
 
@@ -80,7 +86,13 @@ static pl_status_t read_circuit_model(hid_t f, pl_clf_t *c, const char *path) {
     PL_TRY(io_h5_read(f, "head", H5T_NATIVE_DOUBLE, 1, &nh, head, path));
     c->a = head[0];
     memcpy(c->b, head + 1, sizeof c->b);
-    return PL_OK;
+    if (H5Lexists(f, "shrink", H5P_DEFAULT) <= 0) return PL_OK; /* raw estimates */
+    uint64_t ns;
+    PL_TRY(io_h5_shape(f, "shrink", 1, &ns, path));
+    c->shrink = malloc((ns ? ns : 1) * sizeof *c->shrink);
+    if (!c->shrink) return pl_error_nomemf("%llu shrinkage factors", (unsigned long long)ns);
+    c->nshrink = (size_t)ns;
+    return io_h5_read(f, "shrink", H5T_NATIVE_DOUBLE, 1, &ns, c->shrink, path);
 }
 
 static pl_status_t read_header(hid_t f, pl_clf_t *c, const char *path) {

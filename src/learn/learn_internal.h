@@ -21,6 +21,11 @@ struct pl_clf {
     uint64_t shots, shot_seed; /* QCNN predictions: measurements per state (0: exact) */
     int nreadout;
     pl_pauli_sum_t *readout[LEARN_MAX_READOUT];
+    /* surrogate: the shrinkage factor of every estimated string, in the order the
+     * compiled readouts meet them (pl_shadows_shrink_factor, fitted on the
+     * training shadows; NULL: raw estimates) */
+    double *shrink;
+    size_t nshrink;
     /* the head: logits a·r + b (binary) or a·p_c + b_c */
     double a, b[LEARN_MAX_CLASSES];
     /* linear: logits W·x̂ + w0 on standardised features x̂ = (x − mean)/std */

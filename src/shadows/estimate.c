@@ -298,3 +298,15 @@ pl_status_t pl_shadows_window_features(const pl_shadows_t *sh, int k, double *ou
     free(offset);
     return PL_OK;
 }
+
+double pl_shadows_shrink_factor(const double *est, const size_t *shots, size_t count, int weight) {
+    const double range = pow(3.0, weight); /* a shot's estimate squared on a match */
+    double second = 0.0, noise = 0.0;
+    for (size_t i = 0; i < count; i++) {
+        second += est[i] * est[i];
+        noise += (range - est[i] * est[i]) / (double)(shots[i] ? shots[i] : 1);
+    }
+    if (!(second > 0.0)) return 0.0;
+    const double lambda = 1.0 - noise / second; /* the counts cancel */
+    return lambda > 0.0 ? lambda : 0.0;
+}

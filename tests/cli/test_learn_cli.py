@@ -123,7 +123,8 @@ def test_benchmark():
         check(trade[0] == "sweep,value,test_accuracy,test_stderr" and trade[1].startswith("k,1,"),
               f"trade-off CSV {trade[:2]}")
         text = open(os.path.join(out, "report.md")).read()
-        check("| tfim | 8 | 200 | 16000 | 40 |" in text, "the report's table has the row")
+        check("| tfim | 8 | 200 | 16000 | 40 / 40 |" in text, "the report's table has the row")
+        check("QCNN on shots" in text, "the report has the QCNN trained on shots")
         check("(best " in text and "Balanced accuracy" in text and "Confusion" in text,
               "the report gives the best run, balanced accuracy and confusion matrices")
         for k in ("qcnn", "surrogate", "linear"):
@@ -134,7 +135,15 @@ def test_benchmark():
         check(0.5 < ex.get("test_accuracy", 0) <= 1 and ex.get("test_accuracy_best", 0) <= 1,
               f"the surrogate on exact <P> where the QCNN runs: {ex}")
         check(row["seeds"] == 5 and 0 <= row["majority_baseline"] <= 1
-              and row["shots_total"] == 200 * 80, f"row statistics {row}")
+              and row["shots_total"] == 200 * 80 and row["test_points"] == 40,
+              f"row statistics {row}")
+        dev = row.get("qcnn_shots", {})
+        check(dev.get("train_shots_per_step") == 2 and dev.get("shots_total") == 2 * 150 * 40 + 200 * 40
+              and 0.5 < dev.get("test_accuracy", 0) <= 1, f"the QCNN trained on shots: {dev}")
+        # every run its own shots: the dataset holds 5 x 200 per state
+        rc, so, _ = run("train", "--data", os.path.join(out, "tfim-8.h5"), "--model", "linear",
+                        "--json", "--quiet", "--out", os.path.join(tmp, "m.h5"))
+        check(rc == 0 and json.loads(so)["shots"] == 1000, "the benchmark's dataset holds 1000 shots")
         with open(os.path.join(out, "results.json")) as f:
             res = json.load(f)
         check(len(res["rows"]) == 1 and "tradeoff" in res, "results.json")
@@ -154,6 +163,43 @@ def test_benchmark():
               f"benchmark without --full prints its plan and runs nothing: {rc} {so!r} {err!r}")
         expect_error(["benchmark", "--quick", "--seeds", "17", "--out", out], "give 1 to 16",
                      "benchmark")
+        expect_error(["benchmark", "--quick", "--curves", "--out", out], "not in the demo",
+                     "benchmark")
+        check("curves" in so and "16" in so, "the full plan lists the 16-site rows and the curves")
 
 
-finish("learn CLI", [test_train_predict, test_bad_input, test_benchmark])
+def test_curves():
+    """plateau benchmark --curves on one dataset and one run: the curve files, the report's
+    section and the JSON, accuracies in range and rising with the shots for the surrogate."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "curves")
+        rc, so, err = run("benchmark", "--curves", "--only", "tfim", "--seeds", 1, "--out", out,
+                          "--json", "--quiet")
+        check(rc == 0, f"benchmark --curves ({err.strip()})")
+        if rc != 0:
+            return
+        r = json.loads(so)
+        check(r["rows"] == [] and len(r["curves"]) == 1, f"curves only: {list(r)}")
+        c = r["curves"][0]
+        check(c["model"] == "tfim" and c["sites"] == 8 and c["test_points"] == 100, f"curve {c}")
+        tr, sh = c["against_train_points"], c["against_shots"]
+        check(tr["train_points"] == [10, 20, 50, 100, 200] and sh["shots"] == [10, 30, 100, 300, 1000],
+              "the curves' steps")
+        for kind in ("qcnn", "surrogate", "linear"):
+            for curve in (tr, sh):
+                acc = curve[kind]["test_accuracy"]
+                check(len(acc) == 5 and all(0.3 <= a <= 1 for a in acc), f"{kind}: {acc}")
+        check(sh["surrogate"]["test_accuracy"][-1] > sh["surrogate"]["test_accuracy"][0] + 0.1,
+              f"the surrogate gains from 10 to 1000 shots: {sh['surrogate']['test_accuracy']}")
+        for name in ("curves-tfim-8.png", "curves-tfim-8.svg", "curves-tfim-8.csv",
+                     "curves-tfim-8.h5", "report.md", "results.json"):
+            check(os.path.exists(os.path.join(out, name)), f"--curves writes {name}")
+        with open(os.path.join(out, "curves-tfim-8.csv")) as f:
+            lines = f.read().splitlines()
+        check(lines[0] == "sweep,value,classifier,test_accuracy,test_accuracy_sd,balanced_accuracy"
+              and len(lines) == 31, f"curve CSV: {lines[:2]}, {len(lines)} lines")
+        text = open(os.path.join(out, "report.md")).read()
+        check("## Learning curves" in text and "| 1000 |" in text, "the report's curves section")
+
+
+finish("learn CLI", [test_train_predict, test_bad_input, test_benchmark, test_curves])

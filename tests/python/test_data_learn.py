@@ -94,6 +94,25 @@ def test_counts_shot_ranges_and_train_shots(data, data_file, tmp_path):
         pl.train(data, "linear", train_points=1)
 
 
+def test_shrinkage(data, data_file, tmp_path):
+    """shrink_factor against the formula computed here, and the surrogate's raw estimates
+    (unshrunk / --unshrunk): the CLI's figures, another fit than the default."""
+    est, shots = np.array([0.9, -0.8, 0.7, 0.05]), np.array([1000, 1000, 500, 300])
+    for w in (1, 2, 3):
+        want = max(0.0, 1 - np.mean((3.0 ** w - est ** 2) / shots) / np.mean(est ** 2))
+        assert pl.shrink_factor(est, shots, w) == pytest.approx(want, rel=1e-14, abs=1e-15)
+    with pytest.raises(pl.InvalidInputError, match="differ in length"):
+        pl.shrink_factor(est, shots[:2], 1)
+    with pytest.raises(pl.InvalidInputError, match="positive integers"):
+        pl.shrink_factor(est, np.zeros(4, dtype=int), 1)
+    raw = pl.train(data, "surrogate", seed=5, iterations=30, unshrunk=True)
+    cli = run_cli("train", "--data", data_file, "--model", "surrogate", "--seed", 5,
+                  "--iterations", 30, "--unshrunk", "--out", tmp_path / "r.h5", "--quiet")
+    assert raw.result["loss"] == pytest.approx(cli["loss"], rel=1e-13)
+    shrunk = pl.train(data, "surrogate", seed=5, iterations=30)
+    assert shrunk.result["loss"] != raw.result["loss"]
+
+
 def test_make_dataset_equals_the_cli_file(data, tmp_path):
     made = pl.make_dataset("tfim", 8, 20, shots=50, seed=1, out=tmp_path / "py.h5")
     assert (tmp_path / "py.h5").exists() and made.metadata["seed"] == 1

@@ -246,18 +246,24 @@ static void test_bad_input(void **state) {
     set_free(&s);
 }
 
+/* A TFIM dataset view of set @p s (labels and shadows; no parameters). */
+static pl_dataset_t tfim_dataset_of(const set_t *s, int sites, uint64_t shots) {
+    pl_dataset_t d = {.sites = sites,
+                      .points = s->count,
+                      .shots = shots,
+                      .labels = s->labels,
+                      .shadows = s->shadows};
+    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
+    return d;
+}
+
 /* pl_dataset_split: a seeded permutation into two views that together hold
  * every point once with its label; pl_dataset_train_test is the split plus
  * pl_clf_evaluate; bad fractions and missing shadows are refused. */
 static void test_dataset_split(void **state) {
     (void)state;
     set_t s = make_set("tfim", 6, 12, 50, SEED + 6);
-    pl_dataset_t d = {.sites = 6,
-                      .points = s.count,
-                      .shots = 50,
-                      .labels = s.labels,
-                      .shadows = s.shadows};
-    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
+    pl_dataset_t d = tfim_dataset_of(&s, 6, 50);
     pl_dataset_split_t sp, again;
     assert_int_equal(pl_dataset_split(&d, 0.5, 7, false, &sp), PL_OK);
     assert_int_equal(sp.train.count, 6);
@@ -319,12 +325,7 @@ static void test_dataset_split(void **state) {
 static void test_eval_counts_and_shots(void **state) {
     (void)state;
     set_t s = make_set("tfim", 6, 12, 50, SEED + 9);
-    pl_dataset_t d = {.sites = 6,
-                      .points = s.count,
-                      .shots = 50,
-                      .labels = s.labels,
-                      .shadows = s.shadows};
-    assert_int_equal(pl_model_lookup("tfim", &d.model), PL_OK);
+    pl_dataset_t d = tfim_dataset_of(&s, 6, 50);
     pl_eval_opts_t eo = {.seed = 3,
                          .train_points = 4,
                          .test_points = 5,

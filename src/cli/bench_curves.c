@@ -51,7 +51,7 @@ static pl_status_t curve_run(const pl_dataset_t *d, pl_sv_t *const *states, pl_c
                         .clf = {.kind = kind, .k = k, .seed = seed}};
     if (kind != PL_CLF_LINEAR) o.clf.max_iter = BENCH_ITERATIONS;
     pl_eval_result_t e;
-    pl_clf_t *c = NULL; /* the QCNN at the fixed training-set size */
+    pl_clf_t *c = NULL;                           /* the QCNN at the fixed training-set size */
     for (int s = 0; s < BENCH_CURVE_STEPS; s++) { /* against training states */
         o.train_points = bench_curve_train[s];
         o.shots = BENCH_CURVE_FIXED_SHOTS;
@@ -74,11 +74,12 @@ static pl_status_t curve_run(const pl_dataset_t *d, pl_sv_t *const *states, pl_c
     }
     /* the QCNN trains on exact states: one model, tested at every shot count on
      * the same test points (the split of the run's seed) */
-    if (!c) return pl_error(PL_EINVAL, "the QCNN's curve lacks its %d-point model",
-                            BENCH_CURVE_FIXED_TRAIN);
+    if (!c)
+        return pl_error(PL_EINVAL, "the QCNN's curve lacks its %d-point model",
+                        BENCH_CURVE_FIXED_TRAIN);
     pl_dataset_split_t sp;
-    pl_status_t st = pl_dataset_split(d, (double)BENCH_CURVE_FIXED_TRAIN / d->points, seed, true,
-                                      &sp);
+    pl_status_t st =
+        pl_dataset_split(d, (double)BENCH_CURVE_FIXED_TRAIN / d->points, seed, true, &sp);
     if (st == PL_OK) sp.test.count = BENCH_CURVE_TEST;
     for (int s = 0; s < BENCH_CURVE_STEPS && st == PL_OK; s++)
         st = qcnn_at_shots(c, &sp.test, (uint64_t)bench_curve_shots[s],
@@ -103,11 +104,12 @@ pl_status_t bench_curve_compute(const pl_dataset_t *d, int seeds, uint64_t seed,
     PL_TRY(pl_dataset_exact_states(d, seed, &states));
     pl_status_t st = PL_OK;
     for (int kind = 0; kind < PL_CLF_COUNT && st == PL_OK; kind++) {
-        double acc[BENCH_MAX_SEEDS][2][BENCH_CURVE_STEPS], bal[BENCH_MAX_SEEDS][2][BENCH_CURVE_STEPS];
+        double acc[BENCH_MAX_SEEDS][2][BENCH_CURVE_STEPS],
+            bal[BENCH_MAX_SEEDS][2][BENCH_CURVE_STEPS];
         const int k = kind == PL_CLF_LINEAR ? k_linear : k_surrogate;
         for (int j = 0; j < seeds && st == PL_OK; j++)
-            st = curve_run(d, states, (pl_clf_kind_t)kind, k, seed + (uint64_t)j, j, acc[j],
-                           bal[j]);
+            st =
+                curve_run(d, states, (pl_clf_kind_t)kind, k, seed + (uint64_t)j, j, acc[j], bal[j]);
         for (int c = 0; c < 2 && st == PL_OK; c++)
             for (int s = 0; s < BENCH_CURVE_STEPS; s++) {
                 double v[BENCH_MAX_SEEDS], w[BENCH_MAX_SEEDS], unused;

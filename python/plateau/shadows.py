@@ -23,6 +23,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _core
 from ._errors import InvalidInputError
@@ -300,7 +301,7 @@ def window_strings(num_qubits: int, k: int = 2) -> List[str]:
     return _core.window_strings(as_count(num_qubits, "num_qubits", 1), as_count(k, "k", 1))
 
 
-def shrink_factor(estimates, shots, weight: int) -> float:
+def shrink_factor(estimates: ArrayLike, shots: ArrayLike, weight: int) -> float:
     """The shrinkage factor the surrogate applies to one Pauli string's shadow estimates
     (``pl_shadows_shrink_factor``): ``max(0, 1 - mean(v) / mean(est**2))`` over the
     states, ``v = (3**weight - est**2) / shots`` the shot-noise variance of a weight-``weight``

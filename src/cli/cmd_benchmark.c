@@ -37,7 +37,9 @@ const char cli_benchmark_usage[] =
     "  --curves     only the learning curves: accuracy of the three models against\n"
     "               training states (10-200) and shots per state (10-1000) on 8-site\n"
     "               datasets of 300 points (DIR/curves-MODEL-8.png, .svg, .csv)\n"
-    "  --only M,... run only the rows of these models (e.g. --only tfim,annni)\n"
+    "  --only M,... run only the rows of these models (--only tfim,annni) or of a\n"
+    "               model at one size (--only annni-12,xxx-alternating-1024; in a\n"
+    "               full run MODEL-8 selects that model's learning curves)\n"
     "  --seeds S    independent train/test runs per row (split and initial angles\n"
     "               from seed, seed + 1, ..., and each run its own shots: the\n"
     "               datasets hold shots per state x S; default 5, at most 16):\n"
@@ -355,17 +357,41 @@ static void print_json(const bench_args_t *a, const bench_result_t *r, int nrows
     cli_json_finish(o, a->common);
 }
 
-/* Is model @p name in the comma-separated list (NULL: everything)? */
-static bool selected(const char *only, const char *name) {
+/* Is a row of model @p name on @p sites selected by the comma-separated list
+ * (NULL: everything)? A token selects a model ("annni") or its rows at one
+ * size ("annni-12"). */
+static bool selected(const char *only, const char *name, int sites) {
     if (!only) return true;
-    const size_t len = strlen(name);
+    char sized[96];
+    snprintf(sized, sizeof sized, "%s-%d", name, sites);
     for (const char *p = only; *p;) {
         const char *end = strchr(p, ',');
         const size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == len && strncmp(p, name, n) == 0) return true;
+        if ((n == strlen(name) && strncmp(p, name, n) == 0) ||
+            (n == strlen(sized) && strncmp(p, sized, n) == 0))
+            return true;
         p += n + (end != NULL);
     }
     return false;
+}
+
+/* Every --only token names a model, or a model and a size (MODEL-N). */
+static pl_status_t check_only(const char *only) {
+    for (const char *q = only; q && *q;) {
+        const char *end = strchr(q, ',');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - q) : strlen(q)), q);
+        const pl_model_t *m;
+        char *dash = strrchr(name, '-');
+        if (pl_model_lookup(name, &m) != PL_OK) {
+            if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1))
+                return pl_model_lookup(name, &m); /* its message names the models */
+            *dash = '\0';
+            PL_TRY(pl_model_lookup(name, &m));
+        }
+        q = end ? end + 1 : q + strlen(q);
+    }
+    return PL_OK;
 }
 
 /* What a run does: its rows, and the quick rows whose datasets get learning curves. */
@@ -384,18 +410,12 @@ static pl_status_t plan(const bench_args_t *a, bench_plan_t *p) {
         a->quick ? (int)(sizeof quick_rows / sizeof *all) : (int)(sizeof full_rows / sizeof *all);
     memset(p, 0, sizeof *p);
     for (int i = 0; i < count && !a->curves; i++)
-        if (selected(a->only, all[i].model)) p->rows[p->nrows++] = &all[i];
+        if (selected(a->only, all[i].model, all[i].sites)) p->rows[p->nrows++] = &all[i];
     const int nquick = (int)(sizeof quick_rows / sizeof *quick_rows);
     for (int i = 0; i < nquick && !a->quick; i++)
-        if (selected(a->only, quick_rows[i].model)) p->curves[p->ncurves++] = &quick_rows[i];
-    for (const char *q = a->only; q && *q;) { /* every name must be a model */
-        const char *end = strchr(q, ',');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - q) : strlen(q)), q);
-        const pl_model_t *m;
-        PL_TRY(pl_model_lookup(name, &m));
-        q = end ? end + 1 : q + strlen(q);
-    }
+        if (selected(a->only, quick_rows[i].model, BENCH_CURVE_SITES))
+            p->curves[p->ncurves++] = &quick_rows[i];
+    PL_TRY(check_only(a->only));
     if (p->nrows + p->ncurves == 0) return pl_error(PL_EINVAL, "--only selects no row");
     return PL_OK;
 }

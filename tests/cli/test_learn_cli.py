@@ -166,6 +166,15 @@ def test_benchmark():
         expect_error(["benchmark", "--quick", "--curves", "--out", out], "not in the demo",
                      "benchmark")
         check("curves" in so and "16" in so, "the full plan lists the 16-site rows and the curves")
+        # --only MODEL-N: one size of a model (MODEL-8: its learning curves)
+        # (16 runs each: a plan over 10 minutes, printed and not run)
+        _, so2, _ = run("benchmark", "--only", "xxx-alternating-1024,annni-8", "--seeds", 16,
+                        "--out", plan_dir)
+        lines = [line for line in so2.splitlines() if "xxx-alternating" in line or "annni" in line]
+        check(len(lines) == 4 and sum("curves" in line for line in lines) == 1 and "1024" in so2,
+              f"--only by size: the three 1024-site rows and one curve: {so2!r}")
+        expect_error(["benchmark", "--only", "foo-12", "--out", plan_dir], "unknown model 'foo'",
+                     "benchmark")
 
 
 def test_curves():

@@ -109,6 +109,39 @@ uint64_t bench_device_shots_total(const bench_result_t *r) {
            r->row->shots * (uint64_t)r->test_points;
 }
 
+/* " −3.1 ± 2.0 (yes) |": the difference of two classifiers' mean balanced
+ * accuracies, its standard error sqrt(sd_a²/runs + sd_b²/runs), and whether
+ * it is within one standard error of zero. */
+static void difference_cell(cli_text_t *t, const bench_score_t *a, const bench_score_t *b) {
+    if (!a->ran || !b->ran) {
+        cli_text_add(t, " – |");
+        return;
+    }
+    const double d = a->bal_mean - b->bal_mean;
+    const double se = sqrt(a->bal_sd * a->bal_sd / a->seeds + b->bal_sd * b->bal_sd / b->seeds);
+    cli_text_add(t, " %+.1f ± %.1f (%s) |", 100 * d, 100 * se, fabs(d) <= se ? "yes" : "no");
+}
+
+/* Where the QCNN runs: the surrogate against both QCNNs in balanced accuracy. */
+static void difference_table(cli_text_t *t, const bench_result_t *r, int nrows) {
+    bool any = false;
+    for (int i = 0; i < nrows; i++) any |= r[i].score[PL_CLF_QCNN].ran;
+    if (!any) return;
+    cli_text_add(t, "\nThe surrogate against the QCNN where both run: difference of the mean "
+                    "balanced accuracies (points) ± its standard error over the runs, and "
+                    "whether it is within one standard error of zero:\n\n"
+                    "| dataset | n | surrogate − QCNN (exact-trained) | surrogate − QCNN on "
+                    "shots | surrogate on exact ⟨P⟩ − QCNN |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < nrows; i++) {
+        if (!r[i].score[PL_CLF_QCNN].ran) continue;
+        cli_text_add(t, "| %s | %d |", r[i].row->model, r[i].row->sites);
+        difference_cell(t, &r[i].score[PL_CLF_SURROGATE], &r[i].score[PL_CLF_QCNN]);
+        difference_cell(t, &r[i].score[PL_CLF_SURROGATE], &r[i].device);
+        difference_cell(t, &r[i].exact, &r[i].score[PL_CLF_QCNN]);
+        cli_text_add(t, "\n");
+    }
+}
+
 /* The confusion matrices summed over the seeds, one line per row and classifier. */
 static void confusions(cli_text_t *t, const bench_result_t *r, int nrows) {
     cli_text_add(t, "\n## Confusion matrices (test points, summed over the seeds; rows: true "
@@ -189,6 +222,7 @@ static void markdown(cli_text_t *t, bool quick, const bench_result_t *r, int nro
                     "test points classified right; always answering one phase scores 100 / "
                     "phases), mean ± sd over the runs:\n\n");
     score_table(t, r, nrows, true);
+    difference_table(t, r, nrows);
     confusions(t, r, nrows);
     cli_text_add(
         t, "\nTime per row (s, all runs): dataset (ground states + shadows; 0 when an earlier "

@@ -124,7 +124,8 @@ def test_benchmark():
               f"trade-off CSV {trade[:2]}")
         text = open(os.path.join(out, "report.md")).read()
         check("| tfim | 8 | 200 | 16000 | 40 / 40 |" in text, "the report's table has the row")
-        check("QCNN on shots" in text, "the report has the QCNN trained on shots")
+        check("QCNN on shots" in text and "surrogate − QCNN on shots" in text,
+              "the report has the QCNN trained on shots and the differences table")
         check("(best " in text and "Balanced accuracy" in text and "Confusion" in text,
               "the report gives the best run, balanced accuracy and confusion matrices")
         for k in ("qcnn", "surrogate", "linear"):

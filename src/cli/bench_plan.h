@@ -16,6 +16,31 @@ typedef struct {
     int train, test;   /* training and test points (0: half the points, the rest) */
 } bench_row_t;
 
+/* What a run does: its rows, and the quick rows whose datasets get learning curves. */
+typedef struct {
+    const bench_row_t *rows[32];
+    int nrows;
+    const bench_row_t *curves[8];
+    int ncurves;
+} bench_plan_t;
+
+/* The rows and curves of a run, checked against @p only (comma-separated
+ * MODEL or MODEL-N tokens, NULL: all; in a full run MODEL-8 selects that
+ * model's curves): @p quick the quick rows; @p curves_only the learning
+ * curves alone; else the full rows and the curves. PL_EINVAL for a token
+ * naming no model or a selection of nothing. */
+PL_NODISCARD pl_status_t bench_plan_make(const char *only, bool quick, bool curves_only,
+                                         bench_plan_t *p);
+
+/* Rough wall seconds of row i of @p p on @p threads threads, of one model's
+ * learning curves, and of the whole plan (constants in bench_plan.c). */
+double bench_row_estimate(const bench_plan_t *p, int i, int seeds, int threads);
+double bench_curve_estimate(const bench_row_t *r, int seeds);
+double bench_plan_seconds(const bench_plan_t *p, int seeds, int threads);
+
+/* The plan on @p out: one line per row and curve, and the estimated total. */
+void bench_plan_print(const bench_plan_t *p, int seeds, bool quick, FILE *out);
+
 /* DIR/<model>-<sites>SUFFIX, a row's dataset (rows that differ only in their
  * training and test points share it), and DIR/phase-<model>-<sites>[-train<N>]
  * SUFFIX, its phase diagram. One place, so the early output check and the

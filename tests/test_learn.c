@@ -419,8 +419,9 @@ static void test_surrogate_shrinkage(void **state) {
     set_free(&many);
 }
 
-/* Exact states handed in (pl_eval_opts_t.states) give the run that computes
- * them itself, bit for bit, and stay the caller's. */
+/* Exact states handed in (pl_eval_opts_t.states, pl_dataset_split_states)
+ * give the run that computes them itself, bit for bit, and stay the
+ * caller's; pl_clf_score counts as the predictions do. */
 static void test_eval_given_states(void **state) {
     (void)state;
     double params[10 * 2];
@@ -442,6 +443,37 @@ static void test_eval_given_states(void **state) {
     ASSERT_OK(pl_dataset_train_test(&d, &eo, &c, NULL)); /* still there after the first run */
     assert_true(a.fit.loss == b.fit.loss && b.fit.loss == c.fit.loss);
     assert_true(a.test_accuracy == b.test_accuracy);
+    /* the split that borrows them: the same views as the one computing its
+     * own, and the states left to the caller */
+    pl_dataset_split_t own, lent;
+    ASSERT_OK(pl_dataset_split(&d, 0.5, 7, true, &own));
+    ASSERT_OK(pl_dataset_split_states(&d, 0.5, 7, states, &lent));
+    assert_true(lent.borrowed_states && !own.borrowed_states);
+    assert_int_equal(lent.test.count, own.test.count);
+    for (int j = 0; j < 10; j++) {
+        assert_int_equal(lent.labels[j], own.labels[j]);
+        pl_complex ip; /* |<own|lent>| = 1: the same ground state */
+        ASSERT_OK(pl_sv_inner(own.states[j], lent.states[j], &ip));
+        const double overlap = cabs(ip);
+        if (!(fabs(overlap - 1) < 1e-10)) test_fail("point %d: overlap %.12f", j, overlap);
+    }
+    /* pl_clf_score: the accuracy and confusion matrix of the predictions counted here */
+    pl_clf_t *m;
+    pl_clf_opts_t co = {.kind = PL_CLF_QCNN, .qubits = 6, .classes = 2, .max_iter = 5, .seed = 7};
+    ASSERT_OK(pl_clf_fit(&co, &lent.train, &m, NULL));
+    int pred[10], conf[4], mine[4] = {0}, right = 0;
+    double acc;
+    ASSERT_OK(pl_clf_predict(m, &lent.test, pred, NULL));
+    ASSERT_OK(pl_clf_score(m, &lent.test, &acc, conf));
+    for (int j = 0; j < lent.test.count; j++) {
+        right += pred[j] == lent.test.labels[j];
+        mine[2 * lent.test.labels[j] + pred[j]]++;
+    }
+    assert_true(acc == (double)right / lent.test.count);
+    assert_memory_equal(conf, mine, sizeof conf);
+    pl_clf_destroy(m);
+    pl_dataset_split_destroy(&own);
+    pl_dataset_split_destroy(&lent);
     for (int i = 0; i < 10; i++) pl_sv_destroy(states[i]);
     free(states);
 }

@@ -153,6 +153,17 @@ PL_NODISCARD pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fr
                                           uint64_t seed, bool exact_states,
                                           pl_dataset_split_t *out);
 
+/**
+ * pl_dataset_split with the exact states the caller already has
+ * (@p states, in point order, as pl_dataset_exact_states gives them): the
+ * views borrow them instead of recomputing them, and
+ * pl_dataset_split_destroy leaves them to the caller.
+ * @return the errors of pl_dataset_split but those of the states; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_dataset_split_states(const pl_dataset_t *d, double train_fraction,
+                                                 uint64_t seed, pl_sv_t *const *states,
+                                                 pl_dataset_split_t *out);
+
 /** Release what a split holds (its states, its arrays); the dataset stays. */
 void pl_dataset_split_destroy(pl_dataset_split_t *s);
 

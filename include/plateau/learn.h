@@ -142,6 +142,15 @@ PL_NODISCARD pl_status_t pl_clf_save(const pl_clf_t *clf, const char *path, cons
                                      uint64_t seed);
 PL_NODISCARD pl_status_t pl_clf_load(const char *path, pl_clf_t **out);
 
+/**
+ * Predict the points of @p data (pl_clf_predict) and score the predictions:
+ * @p accuracy, and the confusion matrix into @p confusion (may be NULL;
+ * conf[true·classes + predicted], classes² entries).
+ * @return the errors of pl_clf_predict; PL_ENOMEM.
+ */
+PL_NODISCARD pl_status_t pl_clf_score(const pl_clf_t *clf, const pl_clf_data_t *data,
+                                      double *accuracy, int *confusion);
+
 /** Accuracy and confusion matrix (conf[true·classes + predicted]). */
 double pl_clf_accuracy(const int *labels, const int *pred, int count, int classes, int *conf);
 

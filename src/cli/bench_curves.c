@@ -15,30 +15,16 @@
 const int bench_curve_train[BENCH_CURVE_STEPS] = {10, 20, 50, 100, 200};
 const int bench_curve_shots[BENCH_CURVE_STEPS] = {10, 30, 100, 300, 1000};
 
-/* Mean and sample sd of v[0 .. n − 1]. */
-static void mean_sd(const double *v, int n, double *mean, double *sd) {
-    double m = 0, s = 0;
-    for (int j = 0; j < n; j++) m += v[j] / n;
-    for (int j = 0; j < n; j++) s += (v[j] - m) * (v[j] - m);
-    *mean = m;
-    *sd = n > 1 ? sqrt(s / (n - 1)) : 0;
-}
-
 /* Accuracy and balanced accuracy of a trained QCNN on the test view with
  * @p shots measurements per state (a split with the run's seed: the run's
  * test points). */
 static pl_status_t qcnn_at_shots(pl_clf_t *c, const pl_clf_data_t *test, uint64_t shots,
                                  uint64_t seed, double *acc, double *bal) {
-    int *pred = malloc((size_t)test->count * sizeof *pred), conf[16] = {0};
-    if (!pred) return pl_error_nomemf("%d predictions", test->count);
+    int conf[16] = {0};
     pl_clf_set_shots(c, shots, seed);
-    pl_status_t st = pl_clf_predict(c, test, pred, NULL);
-    if (st == PL_OK) {
-        *acc = pl_clf_accuracy(test->labels, pred, test->count, pl_clf_classes(c), conf);
-        *bal = pl_clf_balanced_accuracy(conf, pl_clf_classes(c));
-    }
-    free(pred);
-    return st;
+    PL_TRY(pl_clf_score(c, test, acc, conf));
+    *bal = pl_clf_balanced_accuracy(conf, pl_clf_classes(c));
+    return PL_OK;
 }
 
 /* One run (seed) of every curve point of classifier @p kind: acc[curve][step]. */
@@ -79,7 +65,7 @@ static pl_status_t curve_run(const pl_dataset_t *d, pl_sv_t *const *states, pl_c
                         BENCH_CURVE_FIXED_TRAIN);
     pl_dataset_split_t sp;
     pl_status_t st =
-        pl_dataset_split(d, (double)BENCH_CURVE_FIXED_TRAIN / d->points, seed, true, &sp);
+        pl_dataset_split_states(d, (double)BENCH_CURVE_FIXED_TRAIN / d->points, seed, states, &sp);
     if (st == PL_OK) sp.test.count = BENCH_CURVE_TEST;
     for (int s = 0; s < BENCH_CURVE_STEPS && st == PL_OK; s++)
         st = qcnn_at_shots(c, &sp.test, (uint64_t)bench_curve_shots[s],
@@ -117,8 +103,8 @@ pl_status_t bench_curve_compute(const pl_dataset_t *d, int seeds, uint64_t seed,
                     v[j] = acc[j][c][s];
                     w[j] = bal[j][c][s];
                 }
-                mean_sd(v, seeds, &out->mean[c][kind][s], &out->sd[c][kind][s]);
-                mean_sd(w, seeds, &out->bal[c][kind][s], &unused);
+                bench_mean_sd(v, seeds, &out->mean[c][kind][s], &out->sd[c][kind][s]);
+                bench_mean_sd(w, seeds, &out->bal[c][kind][s], &unused);
             }
         if (st == PL_OK && !quiet)
             fprintf(stderr, "plateau benchmark:   curves of the %s done (%.0f s)\n",

@@ -73,6 +73,9 @@ typedef struct {
     double seconds;    /* all seeds */
 } bench_score_t;
 
+/* Mean and sample standard deviation of v[0 .. n − 1] (0 and 0 for n = 0). */
+void bench_mean_sd(const double *v, int n, double *mean, double *sd);
+
 /* Fill the summary fields of s from its eval[0 .. seeds − 1]. */
 void bench_score_summarise(bench_score_t *s);
 

@@ -7,30 +7,30 @@
 
 #include <math.h>
 
+void bench_mean_sd(const double *v, int n, double *mean, double *sd) {
+    double m = 0, s = 0;
+    for (int j = 0; j < n; j++) m += v[j] / n;
+    for (int j = 0; j < n; j++) s += (v[j] - m) * (v[j] - m);
+    *mean = m;
+    *sd = n > 1 ? sqrt(s / (n - 1)) : 0; /* the sample standard deviation */
+}
+
 void bench_score_summarise(bench_score_t *s) {
     const int n = s->seeds;
-    double sa = 0, sb = 0, st = 0;
+    double acc[BENCH_MAX_SEEDS], bal[BENCH_MAX_SEEDS], train[BENCH_MAX_SEEDS], unused;
     s->acc_best = 0;
     memset(s->confusion, 0, sizeof s->confusion);
     for (int j = 0; j < n; j++) {
         const pl_eval_result_t *e = &s->eval[j];
-        sa += e->test_accuracy;
-        sb += e->balanced_accuracy;
-        st += e->train_accuracy;
+        acc[j] = e->test_accuracy;
+        bal[j] = e->balanced_accuracy;
+        train[j] = e->train_accuracy;
         if (e->test_accuracy > s->acc_best) s->acc_best = e->test_accuracy;
         for (int c = 0; c < 16; c++) s->confusion[c] += e->confusion[c];
     }
-    s->acc_mean = n ? sa / n : 0;
-    s->bal_mean = n ? sb / n : 0;
-    s->train_mean = n ? st / n : 0;
-    double va = 0, vb = 0;
-    for (int j = 0; j < n; j++) {
-        va += (s->eval[j].test_accuracy - s->acc_mean) * (s->eval[j].test_accuracy - s->acc_mean);
-        vb += (s->eval[j].balanced_accuracy - s->bal_mean) *
-              (s->eval[j].balanced_accuracy - s->bal_mean);
-    }
-    s->acc_sd = n > 1 ? sqrt(va / (n - 1)) : 0; /* sample standard deviation */
-    s->bal_sd = n > 1 ? sqrt(vb / (n - 1)) : 0;
+    bench_mean_sd(acc, n, &s->acc_mean, &s->acc_sd);
+    bench_mean_sd(bal, n, &s->bal_mean, &s->bal_sd);
+    bench_mean_sd(train, n, &s->train_mean, &unused);
 }
 
 cJSON *bench_score_json(const bench_score_t *s, bool full) {

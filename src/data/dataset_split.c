@@ -67,6 +67,11 @@ pl_status_t pl_dataset_split(const pl_dataset_t *d, double train_fraction, uint6
     return split_points(d, train_fraction, seed, exact_states, NULL, s);
 }
 
+pl_status_t pl_dataset_split_states(const pl_dataset_t *d, double train_fraction, uint64_t seed,
+                                    pl_sv_t *const *states, pl_dataset_split_t *s) {
+    return split_points(d, train_fraction, seed, true, states, s);
+}
+
 void pl_dataset_split_destroy(pl_dataset_split_t *s) {
     for (int i = 0; s->states && !s->borrowed_states && i < s->points; i++)
         pl_sv_destroy(s->states[i]);

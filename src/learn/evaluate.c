@@ -6,18 +6,16 @@
 #include "plateau/core.h"
 #include "plateau/learn.h"
 
-static double measure(const pl_clf_t *c, const pl_clf_data_t *d, int *confusion, pl_status_t *st) {
-    int *pred = malloc((size_t)d->count * sizeof *pred);
-    if (!pred) {
-        *st = pl_error_nomemf("%d predictions", d->count);
-        return 0.0;
-    }
-    *st = pl_clf_predict(c, d, pred, NULL);
-    const double acc =
-        *st == PL_OK ? pl_clf_accuracy(d->labels, pred, d->count, pl_clf_classes(c), confusion)
-                     : 0.0;
+pl_status_t pl_clf_score(const pl_clf_t *c, const pl_clf_data_t *d, double *accuracy,
+                         int *confusion) {
+    *accuracy = 0.0;
+    int *pred = malloc((size_t)(d->count > 0 ? d->count : 1) * sizeof *pred);
+    if (!pred) return pl_error_nomemf("%d predictions", d->count);
+    pl_status_t st = pl_clf_predict(c, d, pred, NULL);
+    if (st == PL_OK)
+        *accuracy = pl_clf_accuracy(d->labels, pred, d->count, pl_clf_classes(c), confusion);
     free(pred);
-    return acc;
+    return st;
 }
 
 pl_status_t pl_clf_evaluate(const pl_clf_opts_t *o, const pl_clf_data_t *train,
@@ -29,8 +27,8 @@ pl_status_t pl_clf_evaluate(const pl_clf_opts_t *o, const pl_clf_data_t *train,
     pl_clf_t *c = NULL;
     pl_status_t st = pl_clf_fit(o, train, &c, &r->fit);
     if (st == PL_OK) pl_clf_set_shots(c, shots, shot_seed);
-    if (st == PL_OK) r->train_accuracy = measure(c, train, NULL, &st);
-    if (st == PL_OK) r->test_accuracy = measure(c, test, r->confusion, &st);
+    if (st == PL_OK) st = pl_clf_score(c, train, &r->train_accuracy, NULL);
+    if (st == PL_OK) st = pl_clf_score(c, test, &r->test_accuracy, r->confusion);
     r->train_count = train->count;
     r->test_count = test->count;
     r->classes = o->classes;

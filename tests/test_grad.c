@@ -164,6 +164,19 @@ static void test_blocked_sweep(void **state) {
         pl_pauli_sum_destroy(h);
         pl_circuit_destroy(c);
     }
+    /* HEA layers: consecutive rotations on a qubit merge into one step with
+     * two sums (the fused 1-qubit path), CNOTs rewind with none */
+    const pl_ansatz_opts_t hea = {.kind = PL_ANSATZ_HEA, .qubits = 14, .layers = 2};
+    pl_circuit_t *c;
+    ASSERT_OK(pl_ansatz_build(&hea, &c));
+    const int np = pl_circuit_num_params(c);
+    double *theta = malloc((size_t)np * sizeof *theta);
+    random_theta(&rng, theta, np);
+    pl_pauli_sum_t *h = test_random_observable(&rng, 14, 5, 0.5);
+    check_methods(c, h, NULL, theta, 2);
+    free(theta);
+    pl_pauli_sum_destroy(h);
+    pl_circuit_destroy(c);
 }
 
 /* Every ansatz family, random θ, a local and a global observable. */

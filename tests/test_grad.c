@@ -164,8 +164,8 @@ static void test_blocked_sweep(void **state) {
         pl_pauli_sum_destroy(h);
         pl_circuit_destroy(c);
     }
-    /* HEA layers: consecutive rotations on a qubit merge into one step with
-     * two sums (the fused 1-qubit path), CNOTs rewind with none */
+    /* HEA layers: consecutive rotations on a qubit merge into one block
+     * entry with two sums (adj_merge), CNOTs rewind with none */
     const pl_ansatz_opts_t hea = {.kind = PL_ANSATZ_HEA, .qubits = 14, .layers = 2};
     pl_circuit_t *c;
     ASSERT_OK(pl_ansatz_build(&hea, &c));
